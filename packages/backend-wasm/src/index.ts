@@ -1,1 +1,2 @@
-export {};
+export * from './wasm-backend.js';
+export * from './web-backend-error.js';

@@ -1,1 +1,2 @@
-export {};
+export * from './webgpu-backend.js';
+export { WebBackendError, type WebBackendErrorCode } from '@albert-ts/backend-wasm';

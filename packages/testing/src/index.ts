@@ -1,1 +1,2 @@
-export {};
+export * from './fixture-source.js';
+export * from './parity-suite.js';

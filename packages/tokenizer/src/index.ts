@@ -1,1 +1,2 @@
-export {};
+export * from './tokenizer-error.js';
+export * from './sentencepiece/index.js';

@@ -1,1 +1,4 @@
 export * from './backend.js';
+export * from './backend-error.js';
+export * from './probe-model.js';
+export * from './select-backend.js';

@@ -1,1 +1,14 @@
-export {};
+export * from './checkpoint-error.js';
+export * from './model-file-source.js';
+export * from './sources/directory-source.js';
+export * from './sources/memory-source.js';
+export * from './sources/url-source.js';
+export * from './state-dict.js';
+export * from './half-precision.js';
+export * from './read-safetensors.js';
+export * from './read-checkpoint.js';
+export * from './read-pytorch-checkpoint.js';
+export * from './read-flax-msgpack.js';
+export * from './albert-weight-specs.js';
+export * from './resolve-albert-weights.js';
+export * from './load-pretrained-weights.js';

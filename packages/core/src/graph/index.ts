@@ -1,1 +1,5 @@
-export {};
+export * from './onnx-proto.js';
+export * from './graph-builder.js';
+export * from './graph-error.js';
+export * from './activation.js';
+export * from './albert-graph.js';

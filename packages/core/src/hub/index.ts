@@ -1,1 +1,10 @@
-export {};
+export * from './hub-error.js';
+export * from './hub-settings.js';
+export * from './hub-names.js';
+export * from './hub-file-metadata.js';
+export * from './hub-revision-info.js';
+export * from './hub-download.js';
+export * from './hub-model-source.js';
+export * from './pretrained-files.js';
+export * from './resolve-pretrained.js';
+export * from './browser-hub-source.js';

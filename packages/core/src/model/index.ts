@@ -1,1 +1,14 @@
-export {};
+export * from './input-error.js';
+export * from './model-inputs.js';
+export * from './labels.js';
+export * from './losses.js';
+export * from './fill-mask.js';
+export * from './albert-pretrained-model.js';
+export * from './albert-model.js';
+export * from './albert-for-pre-training.js';
+export * from './albert-for-masked-lm.js';
+export * from './albert-for-sequence-classification.js';
+export * from './albert-for-multiple-choice.js';
+export * from './albert-for-token-classification.js';
+export * from './albert-for-question-answering.js';
+export * from './albert-model-class-of.js';

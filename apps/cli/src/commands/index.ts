@@ -1,0 +1,9 @@
+import type { CliCommand } from '../cli-command.js';
+import { configCommand } from './config.js';
+import { fillMaskCommand } from './fill-mask.js';
+
+/**
+ * Every `albert` command, in the order `albert --help` lists them. To add one: write
+ * `src/commands/<name>.ts` exporting a `CliCommand`, then add one import and one entry here.
+ */
+export const commands: readonly CliCommand[] = [fillMaskCommand, configCommand];

@@ -1,0 +1,62 @@
+// One peer in its own process, driven by bench/run.mjs over IPC:
+//   { type: 'load', peer, context } → { type: 'loaded', ms }
+//   { type: 'run', workload, mode }  → { type: 'ran', ms }      (mode 'padded' | 'bucketed')
+//   { type: 'rss' }                  → { type: 'rss', maxRssBytes }
+//   { type: 'gemm', quick }          → { type: 'gemm', native, wasm }
+import { PEERS } from './peers.mjs';
+import { makeWorkloads, padBatches, padBatch } from './model.mjs';
+import { planLengthBuckets } from './length-buckets.mjs';
+import { measureGemm } from './gemm.mjs';
+
+const workloads = makeWorkloads();
+const padded = Object.fromEntries(Object.values(workloads).map((w) => [w.name, padBatches(w.sequences, w.batchSize)]));
+let peer;
+
+function bucketed(workload, tokenBudget) {
+  const { sequences } = workloads[workload];
+  return planLengthBuckets(sequences.map((s) => s.length), { tokenBudget }).map((indices) => ({
+    indices,
+    batch: padBatch(indices.map((i) => sequences[i])),
+  }));
+}
+
+async function handle(message) {
+  switch (message.type) {
+    case 'load': {
+      const start = performance.now();
+      peer = await PEERS[message.peer].load(message.context);
+      return { type: 'loaded', ms: performance.now() - start };
+    }
+    case 'run': {
+      const start = performance.now();
+      if (message.mode === 'bucketed') {
+        const results = new Array(workloads[message.workload].sequences.length);
+        for (const { indices, batch } of bucketed(message.workload, message.tokenBudget ?? 2048)) {
+          const out = await peer.run(batch);
+          indices.forEach((index, row) => {
+            results[index] = { out, row }; // restore input order (a view, no copy)
+          });
+        }
+      } else {
+        for (const batch of padded[message.workload]) await peer.run(batch);
+      }
+      return { type: 'ran', ms: performance.now() - start };
+    }
+    case 'rss':
+      return { type: 'rss', maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+    case 'gemm':
+      return { type: 'gemm', ...(await measureGemm(message)) };
+    case 'exit':
+      await peer?.release?.();
+      process.exit(0);
+    default:
+      throw new Error(`unknown message ${message.type}`);
+  }
+}
+
+process.on('message', (message) => {
+  handle(message).then(
+    (reply) => process.send(reply),
+    (error) => process.send({ type: 'error', message: String(error?.stack ?? error) }),
+  );
+});

@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+// albert-ts benchmark: W1 (1×128), W2 (8×128), W3 (64 natural-length texts) against transformers.js and
+// onnxruntime on the same random-weight albert-base-v2-shaped model, in alternating rounds, each peer in
+// its own process. Usage: pnpm bench [--quick] [--json] [--rounds N] [--peers a,b] [--no-rss] [--list]
+import { fork } from 'node:child_process';
+import { mkdir, readFile, writeFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import { ensureModelDirectory, decodeSafetensors, BENCH_CONFIG, makeWorkloads, padBatches, forwardFlops } from './lib/model.mjs';
+import { buildAlbertOnnx } from './lib/albert-onnx.mjs';
+import { PEERS } from './lib/peers.mjs';
+import { planLengthBuckets } from './lib/length-buckets.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const cacheRoot = join(here, '.cache');
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const option = (name, fallback) => {
+  const index = argv.indexOf(`--${name}`);
+  return index >= 0 && argv[index + 1] ? argv[index + 1] : fallback;
+};
+const quick = flag('quick');
+const json = flag('json');
+const rounds = Number(option('rounds', quick ? 3 : 7));
+const tokenBudget = Number(option('token-budget', 2048));
+const log = (...parts) => {
+  if (!json) console.log(...parts);
+  else console.error(...parts);
+};
+
+/** The fused flavour chosen from the measurements in docs/performance.md. */
+const FUSED_FLAVOUR = JSON.parse(option('fused', '{"attention":"attention","skipLayerNorm":true,"gelu":"fast","embedLayerNorm":false}'));
+
+function oursAvailable(pkg) {
+  const dist = join(here, '..', 'packages', pkg, 'dist', 'index.js');
+  return existsSync(dist);
+}
+
+const DEFAULT_PEERS = [
+  'ort-node-standard',
+  'tjs-cpu',
+  'lab-node-plain',
+  'lab-node-fused',
+  'lab-node-int8',
+  'tjs-wasm',
+  'lab-wasm-fused',
+  'lab-wasm-int8',
+];
+
+async function ensureStandardExport(modelDirectory) {
+  // transformers.js layout: <root>/<id>/{config.json, onnx/model.onnx}
+  const root = join(cacheRoot, 'transformers');
+  const id = 'albert-bench';
+  const directory = join(root, id);
+  const file = join(directory, 'onnx', 'model.onnx');
+  const stamp = join(directory, 'bench-stamp.json');
+  const source = await stat(join(modelDirectory, 'model.safetensors'));
+  const expected = JSON.stringify({ modelDirectory, mtime: source.mtimeMs });
+  if (!(existsSync(stamp) && (await readFile(stamp, 'utf8')) === expected)) {
+    log('building the standard (layer-copied, unfused) export …');
+    await mkdir(join(directory, 'onnx'), { recursive: true });
+    const weights = decodeSafetensors(new Uint8Array(await readFile(join(modelDirectory, 'model.safetensors'))));
+    const { bytes } = buildAlbertOnnx(weights, BENCH_CONFIG, {});
+    await writeFile(file, bytes);
+    await writeFile(join(directory, 'config.json'), await readFile(join(modelDirectory, 'config.json')));
+    await writeFile(stamp, expected);
+  }
+  return { transformersRoot: root + '/', transformersModelId: id, standardExportPath: file, standardExportBytes: (await stat(file)).size };
+}
+
+/** A child process speaking the peer protocol. */
+function spawnPeer() {
+  const child = fork(join(here, 'lib', 'peer-process.mjs'), [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: ['--max-old-space-size=8192'],
+    env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' },
+  });
+  const pending = [];
+  child.on('message', (message) => pending.shift()?.(message));
+  child.on('exit', (code) => {
+    for (const resolve of pending.splice(0)) resolve({ type: 'error', message: `peer process exited with ${code}` });
+  });
+  return {
+    request(message) {
+      return new Promise((resolve, reject) => {
+        pending.push((reply) => (reply.type === 'error' ? reject(new Error(reply.message)) : resolve(reply)));
+        child.send(message);
+      });
+    },
+    async close() {
+      child.send({ type: 'exit' });
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const summary = (values) => (values.length ? { median: median(values), min: Math.min(...values), max: Math.max(...values), samples: values } : null);
+
+async function main() {
+  if (flag('list')) {
+    for (const [name, peer] of Object.entries(PEERS)) console.log(`${name.padEnd(20)} ${peer.label}`);
+    return;
+  }
+  const started = performance.now();
+  const modelDirectory = await ensureModelDirectory(cacheRoot);
+  const standard = await ensureStandardExport(modelDirectory);
+  const checkpointBytes = (await stat(join(modelDirectory, 'model.safetensors'))).size;
+  const context = { modelDirectory, fusedFlavour: FUSED_FLAVOUR, ...standard };
+
+  let peerNames = option('peers', null)?.split(',') ?? [...DEFAULT_PEERS];
+  if (!option('peers', null)) {
+    if (oursAvailable('backend-node')) peerNames.splice(2, 0, 'ours-node');
+    if (oursAvailable('backend-wasm')) peerNames.push('ours-wasm');
+  }
+  for (const name of peerNames) if (!PEERS[name]) throw new Error(`unknown peer ${name} (see --list)`);
+  const workloads = makeWorkloads();
+  const workloadNames = option('workloads', 'W1,W2,W3').split(',');
+
+  // 1. The floor: GEMM rate, native and WASM, in its own process.
+  log('measuring the GEMM rate …');
+  const gemmProcess = spawnPeer();
+  const gemm = await gemmProcess.request({ type: 'gemm', quick });
+  await gemmProcess.close();
+  const flops = Object.fromEntries(
+    workloadNames.map((name) => {
+      const batches = padBatches(workloads[name].sequences, workloads[name].batchSize);
+      const total = batches.reduce((sum, batch) => sum + forwardFlops(BENCH_CONFIG, batch.shape[0], batch.shape[1]), 0);
+      const real = workloads[name].sequences.reduce((sum, s) => sum + forwardFlops(BENCH_CONFIG, 1, s.length), 0);
+      return [name, { padded: total, real }];
+    }),
+  );
+  const floorMs = (name, wasm) => (flops[name].real / ((wasm ? gemm.wasm : gemm.native).bestGflops * 1e9)) * 1000;
+
+  // 2. Load every peer (each in its own process), warm up once per workload.
+  const peers = [];
+  for (const name of peerNames) {
+    log(`loading ${name} …`);
+    const process_ = spawnPeer();
+    try {
+      const loaded = await process_.request({ type: 'load', peer: name, context });
+      for (const workload of workloadNames) await process_.request({ type: 'run', workload, mode: 'padded' });
+      peers.push({ name, process: process_, warmLoadMs: loaded.ms, times: {} });
+    } catch (error) {
+      log(`  ${name} failed: ${String(error.message).split('\n')[0]}`);
+      await process_.close().catch(() => {});
+      peers.push({ name, error: String(error.message).split('\n')[0], times: {} });
+    }
+  }
+  const live = peers.filter((peer) => peer.process);
+  const bucketedPeers = live.filter((peer) => !peer.name.startsWith('tjs') && peer.name !== 'ort-node-standard');
+
+  // 3. Alternating rounds: every round runs each workload on every peer, the peer order rotating.
+  const modes = [];
+  for (const workload of workloadNames) {
+    modes.push({ key: workload, workload, mode: 'padded', peers: live });
+    if (workload === 'W3') modes.push({ key: 'W3-bucketed', workload, mode: 'bucketed', peers: bucketedPeers });
+  }
+  for (let round = 0; round < rounds; round += 1) {
+    log(`round ${round + 1}/${rounds} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    for (const { key, workload, mode, peers: subset } of modes) {
+      for (let i = 0; i < subset.length; i += 1) {
+        const peer = subset[(i + round) % subset.length];
+        const { ms } = await peer.process.request({ type: 'run', workload, mode, tokenBudget });
+        (peer.times[key] ??= []).push(ms);
+      }
+    }
+  }
+  for (const peer of live) await peer.process.close();
+
+  // 4. Peak RSS during W2 and cold load time: a fresh process per peer that loads and runs W2 twice.
+  if (!flag('no-rss')) {
+    for (const peer of live) {
+      log(`peak RSS of ${peer.name} …`);
+      const process_ = spawnPeer();
+      const loaded = await process_.request({ type: 'load', peer: peer.name, context });
+      for (let i = 0; i < 2; i += 1) await process_.request({ type: 'run', workload: 'W2', mode: 'padded' });
+      peer.loadMs = loaded.ms;
+      peer.peakRssBytes = (await process_.request({ type: 'rss' })).maxRssBytes;
+      await process_.close();
+    }
+  }
+
+  // 5. The table.
+  const referenceFor = (name) => (name.includes('wasm') ? 'tjs-wasm' : 'tjs-cpu');
+  const byName = Object.fromEntries(peers.map((peer) => [peer.name, peer]));
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadAverage: os.loadavg(), node: process.version },
+    quick,
+    rounds,
+    tokenBudget,
+    config: { V: BENCH_CONFIG.vocab_size, E: BENCH_CONFIG.embedding_size, H: BENCH_CONFIG.hidden_size, L: BENCH_CONFIG.num_hidden_layers, heads: BENCH_CONFIG.num_attention_heads, I: BENCH_CONFIG.intermediate_size },
+    checkpointBytes,
+    standardExportBytes: standard.standardExportBytes,
+    fusedFlavour: FUSED_FLAVOUR,
+    gemm,
+    workloads: Object.fromEntries(
+      workloadNames.map((name) => [name, { description: workloads[name].description, gflopReal: flops[name].real / 1e9, gflopPadded: flops[name].padded / 1e9, floorNativeMs: floorMs(name, false), floorWasmMs: floorMs(name, true) }]),
+    ),
+    peers: peers.map((peer) => {
+      const wasm = peer.name.includes('wasm');
+      const reference = byName[referenceFor(peer.name)];
+      const results = {};
+      for (const { key, workload } of modes) {
+        const stats = summary(peer.times[key] ?? []);
+        if (!stats) continue;
+        const referenceMedian = reference?.times[workload] ? median(reference.times[workload]) : null;
+        results[key] = {
+          ...stats,
+          timesFloor: workload === 'W3' ? null : stats.median / floorMs(workload, wasm),
+          speedupVsTransformersJs: referenceMedian ? referenceMedian / stats.median : null,
+        };
+      }
+      return { name: peer.name, label: PEERS[peer.name].label, error: peer.error, loadMs: peer.loadMs, warmLoadMs: peer.warmLoadMs, peakRssBytes: peer.peakRssBytes, results };
+    }),
+    totalSeconds: (performance.now() - started) / 1000,
+  };
+  if (json) {
+    for (const peer of result.peers) for (const r of Object.values(peer.results)) delete r.samples;
+    console.log(JSON.stringify(result, null, 2));
+  } else printTable(result, modes.map((m) => m.key));
+}
+
+function printTable(result, keys) {
+  const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+  console.log(`\nalbert-ts bench — ${result.date} — ${result.machine.cpu}, ${result.machine.cores} cores, load avg ${result.machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}, Node ${result.machine.node}`);
+  console.log(`model: albert-base-v2 shape (random weights), checkpoint ${(result.checkpointBytes / 2 ** 20).toFixed(1)} MiB, standard export ${(result.standardExportBytes / 2 ** 20).toFixed(1)} MiB; ${result.rounds} alternating rounds${result.quick ? ' (quick)' : ''}`);
+  console.log(`GEMM (onnxruntime MatMul, best of ${Object.keys(result.gemm.native.gflopsByShape).join(', ')}): native ${result.gemm.native.bestGflops.toFixed(0)} GFLOP/s, wasm ${result.gemm.wasm.bestGflops.toFixed(0)} GFLOP/s`);
+  for (const [name, w] of Object.entries(result.workloads)) {
+    console.log(`${name}: ${w.description}; ${w.gflopReal.toFixed(1)} GFLOP real (${w.gflopPadded.toFixed(1)} padded); floor ${fmt(w.floorNativeMs)} ms native, ${fmt(w.floorWasmMs)} ms wasm`);
+  }
+  const header = ['peer', ...keys.map((k) => `${k} ms median (min–max) [×floor | ×tjs]`), 'load ms', 'peak RSS W2 MiB'];
+  const rows = result.peers.map((peer) => {
+    if (peer.error) return [peer.name, `failed: ${peer.error}`];
+    return [
+      peer.name,
+      ...keys.map((key) => {
+        const r = peer.results[key];
+        if (!r) return '—';
+        const extra = [r.timesFloor ? `${r.timesFloor.toFixed(2)}×floor` : null, r.speedupVsTransformersJs ? `${r.speedupVsTransformersJs.toFixed(2)}× tjs` : null].filter(Boolean).join(', ');
+        return `${fmt(r.median)} (${fmt(r.min)}–${fmt(r.max)})${extra ? ` [${extra}]` : ''}`;
+      }),
+      peer.loadMs ? fmt(peer.loadMs) : '—',
+      peer.peakRssBytes ? (peer.peakRssBytes / 2 ** 20).toFixed(0) : '—',
+    ];
+  });
+  console.log('\n| ' + header.join(' | ') + ' |');
+  console.log('|' + header.map(() => '---').join('|') + '|');
+  for (const row of rows) console.log('| ' + row.join(' | ') + ' |');
+  console.log('\npeers:');
+  for (const peer of result.peers) console.log(`  ${peer.name}: ${peer.label}`);
+  console.log(`\ntotal ${result.totalSeconds.toFixed(0)} s`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,202 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import {
+  BACKEND_SPECIFICATION_VERSION,
+  buildProbeModel,
+  createTensor,
+  type Backend,
+  type BackendCapabilities,
+  type BackendLoadOptions,
+  type BackendProbeResult,
+  type BackendRunOptions,
+  type BackendSession,
+  type OnnxModel,
+  type Tensor,
+  type TensorDataType,
+  type TensorDataTypeMap,
+} from '@albert-ts/core';
+
+/** A device onnxruntime-node can run on. */
+export type NodeDevice = 'cpu' | 'webgpu' | 'cuda';
+
+/** Options of {@link nodeBackend}. */
+export interface NodeBackendOptions {
+  /** Device (default `cpu`). `webgpu` is onnxruntime-node's native WebGPU (Dawn over Vulkan). */
+  readonly device?: NodeDevice;
+  /** Intra-op threads (runtime default when absent); {@link BackendLoadOptions} override it per model. */
+  readonly intraOpNumThreads?: number;
+  /** Graph optimization level (runtime default `all` when absent). */
+  readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+type OrtModule = typeof import('onnxruntime-node');
+type OrtTensor = InstanceType<OrtModule['Tensor']>;
+type OrtSession = Awaited<ReturnType<OrtModule['InferenceSession']['create']>>;
+
+const EXECUTION_PROVIDER: Record<NodeDevice, string> = { cpu: 'cpu', webgpu: 'webgpu', cuda: 'cuda' };
+
+const CONTRIB_OPERATORS: Record<NodeDevice, readonly string[]> = {
+  cpu: ['Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu', 'BiasGelu', 'EmbedLayerNormalization'],
+  webgpu: ['Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu', 'BiasGelu'],
+  cuda: ['Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu', 'BiasGelu', 'EmbedLayerNormalization'],
+};
+
+let ortModule: Promise<OrtModule> | undefined;
+function loadOrt(): Promise<OrtModule> {
+  ortModule ??= import('onnxruntime-node').then((module) => ((module as { default?: OrtModule }).default ?? module) as OrtModule);
+  return ortModule;
+}
+
+/** The CUDA provider libraries absent from onnxruntime-node's binary directory. */
+function missingCudaProviderLibraries(): string[] {
+  try {
+    const require = createRequire(import.meta.url);
+    const directory = join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+    return ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'].filter((name) => !existsSync(join(directory, name)));
+  } catch {
+    return [];
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Turns a runtime failure into a reason a person can act on. */
+function explainProbeFailure(device: NodeDevice, error: unknown): string {
+  const message = messageOf(error).split('\n')[0] ?? '';
+  if (device === 'cuda') {
+    if (/shared library|libcudart|libcublas|libcudnn|cuda.*\.so|onnxruntime_providers|LoadLibrary|dlopen/i.test(message)) {
+      const missing = missingCudaProviderLibraries();
+      const found = missing.length === 0 ? 'the provider libraries are present, so the CUDA 12 / cuDNN 9 runtime libraries or the NVIDIA driver are missing' : `missing ${missing.join(', ')} next to the onnxruntime-node binding (they are downloaded at install time unless skipped, e.g. by .npmrc)`;
+      return `CUDA execution provider unavailable: ${message}; ${found}`;
+    }
+    return `CUDA execution provider unavailable: ${message}`;
+  }
+  if (device === 'webgpu') {
+    const hint =
+      process.env['VK_ICD_FILENAMES'] === undefined
+        ? ' No Vulkan ICD was selected: without a GPU, install chromium and libvulkan1 and set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (SwiftShader)'
+        : ` (VK_ICD_FILENAMES=${process.env['VK_ICD_FILENAMES']})`;
+    if (/adapter|vulkan|dawn|device/i.test(message)) return `WebGPU unavailable: no WebGPU adapter could be created (${message}).${hint}`;
+    return `WebGPU unavailable: ${message}.${hint}`;
+  }
+  return `onnxruntime-node CPU unavailable: ${message}`;
+}
+
+function toOrtTensor(ort: OrtModule, tensor: Tensor): OrtTensor {
+  const dims = [...tensor.shape];
+  switch (tensor.dtype) {
+    case 'float32':
+    case 'int64':
+    case 'int32':
+    case 'int8':
+    case 'uint8':
+    case 'bool':
+    case 'float16':
+      return new ort.Tensor(tensor.dtype, tensor.data as never, dims);
+    default:
+      throw new TypeError(`node backend: tensors of type ${tensor.dtype} cannot be fed to onnxruntime-node`);
+  }
+}
+
+function fromOrtTensor(name: string, value: OrtTensor): Tensor {
+  const dtype = value.type as TensorDataType;
+  const supported: readonly string[] = ['float32', 'int64', 'int32', 'int8', 'uint8', 'bool', 'float16'];
+  if (!supported.includes(dtype)) throw new TypeError(`node backend: output ${name} has unsupported type ${value.type}`);
+  return createTensor(dtype, value.dims.map(Number), value.data as TensorDataTypeMap[typeof dtype]);
+}
+
+class NodeSession implements BackendSession {
+  constructor(
+    private readonly ort: OrtModule,
+    private readonly session: OrtSession,
+  ) {}
+
+  get inputNames(): readonly string[] {
+    return this.session.inputNames;
+  }
+
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  async run(feeds: Readonly<Record<string, Tensor>>, options: BackendRunOptions = {}): Promise<Record<string, Tensor>> {
+    const ortFeeds: Record<string, OrtTensor> = {};
+    for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(this.ort, tensor);
+    const fetches = options.outputNames === undefined ? undefined : [...options.outputNames];
+    const results = fetches === undefined ? await this.session.run(ortFeeds) : await this.session.run(ortFeeds, fetches);
+    const outputs: Record<string, Tensor> = {};
+    for (const [name, value] of Object.entries(results)) {
+      outputs[name] = fromOrtTensor(name, value as OrtTensor);
+      (value as { dispose?: () => void }).dispose?.();
+    }
+    return outputs;
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/**
+ * A {@link Backend} over onnxruntime-node: `node-cpu`, `node-webgpu` or `node-cuda`. onnxruntime-node is
+ * loaded lazily (importing this package has no side effects); a device that cannot run here is
+ * reported by {@link Backend.probe} with the reason, never by a crash.
+ */
+export function nodeBackend(options: NodeBackendOptions = {}): Backend {
+  const device = options.device ?? 'cpu';
+  const capabilities: BackendCapabilities = { contribOperators: CONTRIB_OPERATORS[device], float16: device !== 'cpu' };
+  let probed: Promise<BackendProbeResult> | undefined;
+
+  const sessionOptions = (loadOptions: BackendLoadOptions = {}) => {
+    const intraOpNumThreads = loadOptions.intraOpNumThreads ?? options.intraOpNumThreads;
+    const graphOptimizationLevel = loadOptions.graphOptimizationLevel ?? options.graphOptimizationLevel;
+    return {
+      executionProviders: [EXECUTION_PROVIDER[device]],
+      ...(intraOpNumThreads === undefined ? {} : { intraOpNumThreads }),
+      ...(graphOptimizationLevel === undefined ? {} : { graphOptimizationLevel }),
+      logSeverityLevel: 3 as const,
+    };
+  };
+
+  const probe = (): Promise<BackendProbeResult> => {
+    probed ??= (async (): Promise<BackendProbeResult> => {
+      let ort: OrtModule;
+      try {
+        ort = await loadOrt();
+      } catch (error) {
+        return { available: false, reason: `onnxruntime-node could not be loaded: ${messageOf(error)}` };
+      }
+      try {
+        const model = buildProbeModel();
+        const session = await ort.InferenceSession.create(model.bytes, sessionOptions());
+        try {
+          const input = new ort.Tensor('float32', Float32Array.of(1, 2, 3, 4), [2, 2]);
+          const result = await session.run({ [model.inputNames[0] as string]: input });
+          const output = result[model.outputNames[0] as string];
+          if (output === undefined || (output.data as Float32Array)[3] !== 8) return { available: false, reason: `${device}: the probe model returned a wrong result` };
+        } finally {
+          await session.release();
+        }
+        return { available: true };
+      } catch (error) {
+        return { available: false, reason: explainProbeFailure(device, error) };
+      }
+    })();
+    return probed;
+  };
+
+  return {
+    specificationVersion: BACKEND_SPECIFICATION_VERSION,
+    name: `node-${device}`,
+    capabilities,
+    probe,
+    async load(model: OnnxModel, loadOptions?: BackendLoadOptions): Promise<BackendSession> {
+      const ort = await loadOrt();
+      const session = await ort.InferenceSession.create(model.bytes, sessionOptions(loadOptions));
+      return new NodeSession(ort, session);
+    },
+  };
+}

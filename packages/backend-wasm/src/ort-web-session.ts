@@ -1,0 +1,158 @@
+import { buildProbeModel, createTensor, type BackendRunOptions, type BackendSession, type OnnxModel, type Tensor } from '@albert-ts/core';
+import type * as ort from 'onnxruntime-web';
+import { fromOrtTensor, ortTypeOf, toOrtTensor, type OrtWebModule, type OrtWebTensor } from './ort-tensor-conversion.js';
+import { WebBackendError } from './web-backend-error.js';
+
+/** How {@link createOrtWebSession} creates and drives an onnxruntime-web session. */
+export interface OrtWebSessionOptions {
+  /** Backend name for error messages (`wasm`, `webgpu`). */
+  readonly backend: string;
+  /** onnxruntime session options (execution providers, optimization level, ...). */
+  readonly sessionOptions: ort.InferenceSession.SessionOptions;
+  /** Copy model bytes and input buffers before handing them over (the proxy worker transfers them). */
+  readonly copyBuffers?: boolean;
+}
+
+/** Describes an error thrown by onnxruntime (an `Error`, a string or a number from the wasm side). */
+export function describeRuntimeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/**
+ * Creates an onnxruntime-web session for `model` and wraps it as a core {@link BackendSession}: feeds are
+ * checked against the graph (names, dtypes, fixed dimensions) before onnxruntime sees them, tensors are
+ * converted at the boundary, and runs on one session are serialized (onnxruntime-web does not run one
+ * session concurrently).
+ */
+export async function createOrtWebSession(runtime: OrtWebModule, model: OnnxModel, options: OrtWebSessionOptions): Promise<BackendSession> {
+  const { backend } = options;
+  let session: ort.InferenceSession;
+  try {
+    session = await runtime.InferenceSession.create(options.copyBuffers ? model.bytes.slice() : model.bytes, options.sessionOptions);
+  } catch (error) {
+    throw new WebBackendError(
+      'BACKEND_LOAD_FAILED',
+      `${backend}: onnxruntime-web could not create a session for the model (${model.bytes.length} bytes): ${describeRuntimeError(error)}`,
+      { backend, bytes: model.bytes.length },
+      { cause: error },
+    );
+  }
+  const inputNames = [...session.inputNames];
+  const outputNames = [...session.outputNames];
+  const inputMetadata = new Map<string, ort.InferenceSession.ValueMetadata>();
+  for (const metadata of session.inputMetadata ?? []) inputMetadata.set(metadata.name, metadata);
+  let disposed = false;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const checkFeeds = (feeds: Readonly<Record<string, Tensor>>): void => {
+    for (const name of Object.keys(feeds)) {
+      if (!inputNames.includes(name)) {
+        throw new WebBackendError('BACKEND_INVALID_FEED', `${backend}: '${name}' is not an input of the graph (inputs: ${inputNames.join(', ')})`, {
+          backend,
+          input: name,
+          expected: inputNames,
+        });
+      }
+    }
+    for (const name of inputNames) {
+      const tensor = feeds[name];
+      if (tensor === undefined) {
+        throw new WebBackendError('BACKEND_INVALID_FEED', `${backend}: input '${name}' is missing from the feeds`, { backend, input: name });
+      }
+      const metadata = inputMetadata.get(name);
+      if (metadata === undefined || !metadata.isTensor) continue;
+      if (ortTypeOf(tensor.dtype) !== metadata.type) {
+        throw new WebBackendError('BACKEND_INVALID_FEED', `${backend}: input '${name}' must be ${metadata.type}, got ${tensor.dtype}`, {
+          backend,
+          input: name,
+          expected: metadata.type,
+          actual: tensor.dtype,
+        });
+      }
+      const expectedShape = metadata.shape;
+      if (expectedShape.length === 0) continue; // unknown (or scalar): nothing to check
+      const mismatch =
+        expectedShape.length !== tensor.shape.length ||
+        expectedShape.some((dimension, axis) => typeof dimension === 'number' && dimension >= 0 && dimension !== tensor.shape[axis]);
+      if (mismatch) {
+        throw new WebBackendError(
+          'BACKEND_INVALID_FEED',
+          `${backend}: input '${name}' must have shape [${expectedShape.join(', ')}], got [${tensor.shape.join(', ')}]`,
+          { backend, input: name, expected: [...expectedShape], actual: [...tensor.shape] },
+        );
+      }
+    }
+  };
+
+  const runOnce = async (feeds: Readonly<Record<string, Tensor>>, runOptions?: BackendRunOptions): Promise<Record<string, Tensor>> => {
+    if (disposed) throw new WebBackendError('BACKEND_DISPOSED', `${backend}: the session was disposed`, { backend });
+    const requested = runOptions?.outputNames ? [...runOptions.outputNames] : outputNames;
+    for (const name of requested) {
+      if (!outputNames.includes(name)) {
+        throw new WebBackendError('BACKEND_UNKNOWN_OUTPUT', `${backend}: '${name}' is not an output of the graph (outputs: ${outputNames.join(', ')})`, {
+          backend,
+          output: name,
+          expected: outputNames,
+        });
+      }
+    }
+    checkFeeds(feeds);
+    const ortFeeds: Record<string, OrtWebTensor> = {};
+    for (const name of inputNames) {
+      ortFeeds[name] = toOrtTensor(runtime, feeds[name] as Tensor, { backend, input: name, copy: options.copyBuffers ?? false });
+    }
+    let results: ort.InferenceSession.ReturnType;
+    try {
+      results = await session.run(ortFeeds, requested);
+    } catch (error) {
+      throw new WebBackendError('BACKEND_RUN_FAILED', `${backend}: onnxruntime-web failed to run the graph: ${describeRuntimeError(error)}`, { backend }, { cause: error });
+    }
+    const outputs: Record<string, Tensor> = {};
+    for (const name of requested) {
+      const value = results[name];
+      if (value === undefined) {
+        throw new WebBackendError('BACKEND_RUN_FAILED', `${backend}: onnxruntime-web returned no value for output '${name}'`, { backend, output: name });
+      }
+      outputs[name] = fromOrtTensor(value, { backend, output: name });
+    }
+    return outputs;
+  };
+
+  return {
+    inputNames,
+    outputNames,
+    run(feeds, runOptions) {
+      const result = queue.then(() => runOnce(feeds, runOptions));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await queue;
+      await session.release();
+    },
+  };
+}
+
+/**
+ * Loads core's probe model (`y = x + x`) and checks its answer: proves that the runtime really initializes
+ * here (the `.wasm` is found, the engine accepts it, the device computes). Returns the reason when not.
+ */
+export async function runProbeModel(ort: OrtWebModule, options: OrtWebSessionOptions): Promise<string | undefined> {
+  const model = buildProbeModel();
+  const session = await createOrtWebSession(ort, model, options);
+  try {
+    const input = model.inputNames[0] as string;
+    const output = model.outputNames[0] as string;
+    const result = await session.run({ [input]: createTensor('float32', [2, 2], Float32Array.of(1, 2, 3, 4)) });
+    const values = result[output]?.data;
+    if (!(values instanceof Float32Array) || values.join(',') !== '2,4,6,8') {
+      return `${options.backend}: the probe model (y = x + x) returned ${values === undefined ? 'nothing' : `[${[...values].join(', ')}]`} instead of [2, 4, 6, 8]`;
+    }
+    return undefined;
+  } finally {
+    await session.dispose();
+  }
+}

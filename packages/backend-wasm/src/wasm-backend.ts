@@ -1,0 +1,254 @@
+import {
+  BACKEND_SPECIFICATION_VERSION,
+  type Backend,
+  type BackendCapabilities,
+  type BackendLoadOptions,
+  type BackendProbeResult,
+  type BackendSession,
+  type OnnxModel,
+} from '@albert-ts/core';
+import type { OrtWebModule } from './ort-tensor-conversion.js';
+import { createOrtWebSession, describeRuntimeError, runProbeModel } from './ort-web-session.js';
+import { WebBackendError } from './web-backend-error.js';
+
+/**
+ * Where onnxruntime-web's WebAssembly files come from: a URL prefix (a directory ending in `/`, served
+ * by you: `'/assets/ort/'`, `'file:///opt/app/ort/'`), or the URLs of the two files themselves
+ * (`ort-wasm-simd-threaded.mjs` and `ort-wasm-simd-threaded.wasm`, e.g. bundler asset URLs from
+ * `new URL('./ort-wasm-simd-threaded.wasm', import.meta.url)` or Vite's `?url` imports).
+ */
+export type WasmPaths = string | URL | { readonly mjs?: string | URL; readonly wasm?: string | URL };
+
+/** Options of {@link wasmBackend}. */
+export interface WasmBackendOptions {
+  /**
+   * WebAssembly threads. More than 1 works in Node, and in a browser only where the page is
+   * **cross-origin isolated** (served with `Cross-Origin-Opener-Policy: same-origin` and
+   * `Cross-Origin-Embedder-Policy: require-corp`, so that `SharedArrayBuffer` exists); elsewhere the
+   * backend runs single-threaded and {@link WasmBackend.environment} says why. Default: onnxruntime-web's
+   * (half the logical cores, at most 4) where threads are possible, else 1.
+   */
+  readonly numThreads?: number;
+  /**
+   * SIMD: `true` (default) needs WebAssembly SIMD (every current browser and Node); `'relaxed'` also
+   * needs relaxed SIMD. onnxruntime-web 1.30 ships only SIMD binaries, so `false` makes the backend
+   * unavailable (with that reason) rather than crash on an engine without SIMD.
+   */
+  readonly simd?: boolean | 'relaxed';
+  /**
+   * Where the `.wasm` (and its `.mjs` loader) come from. Nothing is ever fetched from a CDN. Default:
+   * in Node, the files inside the installed `onnxruntime-web/dist`; in a browser, the asset URL that
+   * onnxruntime-web's own module computes with `new URL('ort-wasm-simd-threaded.wasm', import.meta.url)`,
+   * which bundlers (Vite, webpack 5, esbuild with a file loader) emit next to your bundle. With Vite's dev
+   * server, exclude `onnxruntime-web` from `optimizeDeps` so that URL points into `node_modules`.
+   */
+  readonly wasmPaths?: WasmPaths;
+  /** The `.wasm` bytes themselves (e.g. from your own cache); overrides {@link WasmBackendOptions.wasmPaths} for the binary. */
+  readonly wasmBinary?: ArrayBuffer | Uint8Array;
+  /** Run onnxruntime in a Web Worker so inference does not block the page (browsers only). Default `false`. */
+  readonly proxy?: boolean;
+}
+
+/** What {@link WasmBackend.environment} found out about this JavaScript environment. */
+export interface WasmEnvironment {
+  /** `node` or `browser` (any non-Node engine: pages, workers, Deno, Bun in browser mode). */
+  readonly platform: 'node' | 'browser';
+  /** Whether the page is cross-origin isolated (always `true` in Node, where threads need no isolation). */
+  readonly crossOriginIsolated: boolean;
+  /** Threads that will be used (`undefined`: onnxruntime-web's default for this machine). */
+  readonly numThreads: number | undefined;
+  /** Why fewer threads than asked for will be used, when that is the case. */
+  readonly threadsNote?: string;
+}
+
+/** The `wasm` backend: {@link Backend} plus what it found out about its environment. */
+export interface WasmBackend extends Backend {
+  /** The options this backend was created with. */
+  readonly options: Readonly<WasmBackendOptions>;
+  /** Platform, cross-origin isolation and the thread count that will be used, with the reason when reduced. */
+  environment(): WasmEnvironment;
+}
+
+/**
+ * `com.microsoft` contrib operators of onnxruntime-web's WebAssembly (CPU) kernels that albert-ts's fused
+ * graph flavour uses; each is exercised by this package's tests.
+ */
+export const WASM_CONTRIB_OPERATORS: readonly string[] = [
+  'Attention',
+  'MultiHeadAttention',
+  'SkipLayerNormalization',
+  'FastGelu',
+  'BiasGelu',
+  'Gelu',
+];
+
+interface AppliedSettings {
+  readonly numThreads: number | undefined;
+  readonly simd: boolean | 'relaxed';
+  readonly wasmPaths: string | undefined;
+  readonly proxy: boolean;
+}
+
+/** onnxruntime-web's `env.wasm` is global and read once, at initialization: remember what we set. */
+let appliedSettings: AppliedSettings | undefined;
+let runtimePromise: Promise<OrtWebModule> | undefined;
+
+function isNode(): boolean {
+  const process = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof process?.versions?.node === 'string';
+}
+
+function urlText(value: string | URL | undefined): string | undefined {
+  return value === undefined ? undefined : typeof value === 'string' ? value : value.href;
+}
+
+function describeWasmPaths(paths: WasmPaths | undefined): string | undefined {
+  if (paths === undefined) return undefined;
+  if (typeof paths === 'string' || paths instanceof URL) return urlText(paths);
+  return JSON.stringify({ mjs: urlText(paths.mjs), wasm: urlText(paths.wasm) });
+}
+
+/** The `file:` URL of the installed `onnxruntime-web/dist/` directory (Node only). */
+async function nodeDistributionUrl(): Promise<string> {
+  const moduleSpecifier = 'node:module';
+  const urlSpecifier = 'node:url';
+  const pathSpecifier = 'node:path';
+  const { createRequire } = (await import(/* @vite-ignore */ moduleSpecifier)) as typeof import('node:module');
+  const { pathToFileURL } = (await import(/* @vite-ignore */ urlSpecifier)) as typeof import('node:url');
+  const { dirname } = (await import(/* @vite-ignore */ pathSpecifier)) as typeof import('node:path');
+  const require = createRequire(import.meta.url);
+  // The `require` condition of onnxruntime-web's exports is `dist/ort.min.js`: its directory holds the .wasm files.
+  return `${pathToFileURL(dirname(require.resolve('onnxruntime-web'))).href}/`;
+}
+
+function webAssemblySupport(simd: boolean | 'relaxed'): string | undefined {
+  if (typeof WebAssembly === 'undefined') return 'WebAssembly is not available in this JavaScript engine';
+  if (simd === false) return 'onnxruntime-web 1.30 ships only SIMD WebAssembly binaries; simd: false cannot run';
+  // (module (func (result v128) (v128.const i32x4 0 0 0 0)))
+  const simdModule = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11]);
+  if (!WebAssembly.validate(simdModule)) return 'this JavaScript engine has no WebAssembly SIMD, which onnxruntime-web 1.30 requires';
+  return undefined;
+}
+
+/**
+ * Creates the `wasm` backend: onnxruntime-web 1.30 on WebAssembly (CPU), in Node and in browsers.
+ *
+ * - **Threads**: `numThreads > 1` needs `SharedArrayBuffer`, i.e. Node or a cross-origin isolated page
+ *   (COOP `same-origin` + COEP `require-corp`); elsewhere it runs single-threaded ({@link WasmBackend.environment} says so).
+ * - **Files**: the `.wasm` binary is loaded from the installed package (Node) or from the bundler's asset
+ *   URL (browsers) unless {@link WasmBackendOptions.wasmPaths}/{@link WasmBackendOptions.wasmBinary} say
+ *   otherwise; it works offline and never reaches for a CDN.
+ * - **One runtime per page/process**: onnxruntime-web reads its WebAssembly settings once, when it first
+ *   initializes. Several `wasmBackend()` values may coexist if their `numThreads`/`simd`/`wasmPaths`/`proxy`
+ *   agree; a conflicting one reports `BACKEND_SETTINGS_CONFLICT` from `probe()` and `load()`.
+ *
+ * Importing this package has no side effects: onnxruntime-web is imported on the first `probe()` or `load()`.
+ *
+ * @example
+ * ```ts
+ * const model = await AlbertForMaskedLM.fromPretrained(url, { backend: wasmBackend({ numThreads: 4 }) });
+ * ```
+ */
+export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
+  const name = 'wasm';
+  const simd = options.simd ?? true;
+  const proxy = options.proxy ?? false;
+  const capabilities: BackendCapabilities = { contribOperators: WASM_CONTRIB_OPERATORS, float16: false };
+  let probePromise: Promise<BackendProbeResult> | undefined;
+
+  const environment = (): WasmEnvironment => {
+    if (isNode()) return { platform: 'node', crossOriginIsolated: true, numThreads: options.numThreads };
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+    if (!isolated && (options.numThreads === undefined || options.numThreads > 1)) {
+      return {
+        platform: 'browser',
+        crossOriginIsolated: false,
+        numThreads: 1,
+        threadsNote:
+          'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), so WebAssembly runs single-threaded',
+      };
+    }
+    return { platform: 'browser', crossOriginIsolated: isolated, numThreads: options.numThreads };
+  };
+
+  const unavailableReason = (): string | undefined => {
+    const support = webAssemblySupport(simd);
+    if (support !== undefined) return support;
+    if (options.numThreads !== undefined && (!Number.isInteger(options.numThreads) || options.numThreads < 1)) {
+      return `numThreads must be a positive integer, got ${options.numThreads}`;
+    }
+    if (proxy && (isNode() || typeof Worker === 'undefined')) return 'proxy: true needs a browser with Web Workers';
+    return undefined;
+  };
+
+  const runtime = async (): Promise<OrtWebModule> => {
+    const reason = unavailableReason();
+    if (reason !== undefined) throw new WebBackendError('BACKEND_UNAVAILABLE', `${name}: ${reason}`, { backend: name });
+    const wanted: AppliedSettings = {
+      numThreads: environment().numThreads,
+      simd,
+      wasmPaths: describeWasmPaths(options.wasmPaths),
+      proxy,
+    };
+    if (appliedSettings !== undefined) {
+      const conflicts = (Object.keys(wanted) as (keyof AppliedSettings)[]).filter((key) => wanted[key] !== appliedSettings?.[key]);
+      if (conflicts.length > 0) {
+        throw new WebBackendError(
+          'BACKEND_SETTINGS_CONFLICT',
+          `${name}: onnxruntime-web is already set up with ${conflicts.map((key) => `${key}=${JSON.stringify(appliedSettings?.[key])}`).join(', ')}; ` +
+            `this backend asks for ${conflicts.map((key) => `${key}=${JSON.stringify(wanted[key])}`).join(', ')} (its WebAssembly settings are global and read once)`,
+          { backend: name, expected: appliedSettings, actual: wanted },
+        );
+      }
+    } else {
+      appliedSettings = wanted;
+    }
+    runtimePromise ??= (async () => {
+      // `#onnxruntime-web` (package.json "imports"): onnxruntime-web's Node build in Node, its WASM-only build elsewhere.
+      const ort = (await import('#onnxruntime-web')) as OrtWebModule;
+      const wasm = ort.env.wasm;
+      if (wanted.numThreads !== undefined) wasm.numThreads = wanted.numThreads;
+      wasm.simd = simd === 'relaxed' ? 'relaxed' : true;
+      wasm.proxy = proxy;
+      if (options.wasmBinary !== undefined) wasm.wasmBinary = options.wasmBinary;
+      const paths = options.wasmPaths;
+      if (paths !== undefined) {
+        wasm.wasmPaths = typeof paths === 'string' || paths instanceof URL ? urlText(paths) : { mjs: urlText(paths.mjs), wasm: urlText(paths.wasm) };
+      } else if (isNode()) {
+        wasm.wasmPaths = await nodeDistributionUrl();
+      }
+      return ort;
+    })();
+    return runtimePromise;
+  };
+
+  const sessionOptions = (loadOptions?: BackendLoadOptions) => ({
+    executionProviders: ['wasm'],
+    graphOptimizationLevel: loadOptions?.graphOptimizationLevel ?? 'all',
+    logSeverityLevel: 3 as const,
+  });
+
+  return {
+    specificationVersion: BACKEND_SPECIFICATION_VERSION,
+    name,
+    capabilities,
+    options: { ...options },
+    environment,
+    probe() {
+      probePromise ??= (async (): Promise<BackendProbeResult> => {
+        try {
+          const ort = await runtime();
+          const reason = await runProbeModel(ort, { backend: name, sessionOptions: sessionOptions(), copyBuffers: proxy });
+          return reason === undefined ? { available: true } : { available: false, reason };
+        } catch (error) {
+          return { available: false, reason: describeRuntimeError(error) };
+        }
+      })();
+      return probePromise;
+    },
+    async load(model: OnnxModel, loadOptions?: BackendLoadOptions): Promise<BackendSession> {
+      const ort = await runtime();
+      return createOrtWebSession(ort, model, { backend: name, sessionOptions: sessionOptions(loadOptions), copyBuffers: proxy });
+    },
+  };
+}

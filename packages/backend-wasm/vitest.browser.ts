@@ -1,0 +1,71 @@
+/**
+ * Browser test settings shared by `@albert-ts/backend-wasm` and `@albert-ts/backend-webgpu` (and the
+ * playground): vitest browser mode driving the system Chromium through `@vitest/browser-playwright`
+ * (Playwright downloads no browser). `--enable-unsafe-webgpu` gives Chromium a WebGPU adapter even on a
+ * GPU-less machine (SwiftShader through Vulkan).
+ *
+ * Files reach the browser through the Vite dev server: `server.fs.allow` opens the repository's
+ * `fixtures/`, `../shared/third-party/` and the cache directory of generated test data; tests fetch them
+ * at `/@fs/<absolute path>` (see `src/test-support/browser-files.ts`). The absolute paths and
+ * `ALBERT_REQUIRE_BACKENDS` reach the page as `import.meta.env.ALBERT_*` values (`define`).
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { playwright } from '@vitest/browser-playwright';
+import { defaultServerConditions } from 'vite';
+import type { ViteUserConfig } from 'vitest/config';
+
+/** The repository root (`/work/main` in the lead's checkout). */
+export const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository's fixtures. */
+export const fixturesDirectory = resolve(repositoryRoot, 'fixtures');
+/** Third-party vocabularies, outside the repository (may be absent). */
+export const thirdPartyDirectory = resolve(repositoryRoot, '../shared/third-party');
+/** Generated test data (reference outputs computed in Node for the browser to compare against). */
+export const generatedDirectory = resolve(repositoryRoot, 'node_modules/.cache/albert-ts-browser-tests');
+
+/** Path of the system Chromium (Debian's `chromium` package). */
+export const chromiumPath = process.env.ALBERT_CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Chromium flags: no sandbox (containers), no network chatter, WebGPU on (SwiftShader where there is no GPU). */
+export const chromiumArguments = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+];
+
+/** The `test.browser` block of a browser project: headless Chromium, one instance. */
+export function chromiumBrowser(): NonNullable<NonNullable<ViteUserConfig['test']>['browser']> {
+  return {
+    enabled: true,
+    headless: true,
+    provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArguments } }),
+    instances: [{ browser: 'chromium' }],
+    screenshotFailures: false,
+  };
+}
+
+/** Vite settings every browser project needs: file access, env values, onnxruntime-web served unbundled. */
+export function browserViteSettings(): ViteUserConfig {
+  return {
+    server: { fs: { allow: [repositoryRoot, ...(existsSync(thirdPartyDirectory) ? [thirdPartyDirectory] : [])] } },
+    // onnxruntime-web locates its .wasm next to its own module (import.meta.url): pre-bundling would move the module away from it.
+    optimizeDeps: { exclude: ['onnxruntime-web'] },
+    // The Node side (globalSetup) loads workspace packages from their TypeScript sources, like the Node projects.
+    environments: {
+      __vitest__: { resolve: { conditions: ['@albert-ts/source', ...defaultServerConditions], noExternal: [/^@albert-ts\//] } },
+    },
+    define: {
+      'import.meta.env.ALBERT_FIXTURES_DIRECTORY': JSON.stringify(fixturesDirectory),
+      'import.meta.env.ALBERT_THIRD_PARTY_DIRECTORY': JSON.stringify(thirdPartyDirectory),
+      'import.meta.env.ALBERT_GENERATED_DIRECTORY': JSON.stringify(generatedDirectory),
+      'import.meta.env.ALBERT_REQUIRE_BACKENDS': JSON.stringify(process.env.ALBERT_REQUIRE_BACKENDS ?? ''),
+      'import.meta.env.ALBERT_WEBGPU_BUILDS': JSON.stringify(process.env.ALBERT_WEBGPU_BUILDS ?? ''),
+    },
+  };
+}

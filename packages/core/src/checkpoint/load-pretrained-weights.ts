@@ -1,0 +1,62 @@
+import { AlbertConfig } from '@albert-ts/config';
+import { ALBERT_HEADS } from './albert-weight-specs.js';
+import type { AlbertHead } from './albert-weight-specs.js';
+import type { ModelFileSource } from './model-file-source.js';
+import { readCheckpoint } from './read-checkpoint.js';
+import type { CheckpointFormat } from './read-checkpoint.js';
+import { resolveAlbertWeights } from './resolve-albert-weights.js';
+import type { AlbertWeights } from './resolve-albert-weights.js';
+
+/** Options of {@link loadPretrainedWeights}. */
+export interface LoadPretrainedWeightsOptions {
+  /** Use this config instead of reading `config.json` from the source. */
+  readonly config?: AlbertConfig;
+}
+
+/** Result of {@link loadPretrainedWeights}. */
+export interface PretrainedWeights {
+  /** The model's config (parsed from `config.json` unless given). */
+  readonly config: AlbertConfig;
+  /** The head that was resolved. */
+  readonly head: AlbertHead;
+  /** The head's weights, checked against the config. */
+  readonly weights: AlbertWeights;
+  /** The layout of the weights file(s). */
+  readonly format: CheckpointFormat;
+  /** The files that were read (config.json first when it was read). */
+  readonly files: readonly string[];
+}
+
+/**
+ * The head a config's `architectures` names (its first entry, when it is an ALBERT head), else
+ * `AlbertModel`.
+ */
+export function headOfConfig(config: AlbertConfig): AlbertHead {
+  const architecture = config.architectures?.[0];
+  return (ALBERT_HEADS as readonly string[]).includes(architecture ?? '') ? (architecture as AlbertHead) : 'AlbertModel';
+}
+
+/**
+ * Reads `config.json` (through `AlbertConfig.parse`, so config errors name the file), the weights
+ * (see `readCheckpoint`) and resolves the weights of `head` (default: the config's first
+ * `architectures` entry) with `resolveAlbertWeights`.
+ *
+ * @throws `ConfigError` for a bad config.json, {@link CheckpointError} for bad or unsafe weights.
+ */
+export async function loadPretrainedWeights(source: ModelFileSource, head?: AlbertHead, options: LoadPretrainedWeightsOptions = {}): Promise<PretrainedWeights> {
+  const files: string[] = [];
+  let config = options.config;
+  if (config === undefined) {
+    config = AlbertConfig.parse(await source.readText('config.json'), { file: 'config.json' });
+    files.push('config.json');
+  }
+  const resolvedHead = head ?? headOfConfig(config);
+  const checkpoint = await readCheckpoint(source);
+  files.push(...checkpoint.files);
+  const weights = resolveAlbertWeights(config, checkpoint.stateDict, resolvedHead, {
+    file: checkpoint.files[0]!,
+    fileOfKey: checkpoint.fileOfKey,
+    skipped: checkpoint.skipped,
+  });
+  return { config, head: resolvedHead, weights, format: checkpoint.format, files };
+}

@@ -1,0 +1,159 @@
+import type { Tensor } from '../tensor.js';
+import { CheckpointError } from './checkpoint-error.js';
+import type { ModelFileSource } from './model-file-source.js';
+import { readFlaxMsgpack } from './read-flax-msgpack.js';
+import { readPytorchCheckpoint } from './read-pytorch-checkpoint.js';
+import { parseSafetensors } from './read-safetensors.js';
+import type { SkippedTensor } from './read-safetensors.js';
+import type { StateDict } from './state-dict.js';
+
+/** The weights file layouts {@link readCheckpoint} understands. */
+export type CheckpointFormat =
+  | 'safetensors'
+  | 'safetensors-sharded'
+  | 'pytorch-zip'
+  | 'pytorch-legacy'
+  | 'pytorch-sharded'
+  | 'flax-msgpack';
+
+/** Result of {@link readCheckpoint}. */
+export interface CheckpointContents {
+  /** Every float tensor of the checkpoint, as float32, keyed as stored. */
+  readonly stateDict: StateDict;
+  /** The files that were read, in order (the index file first for sharded checkpoints). */
+  readonly files: string[];
+  /** The layout that was found. */
+  readonly format: CheckpointFormat;
+  /** Non-float tensors (integer buffers such as an old `position_ids`): validated, not decoded. */
+  readonly skipped: readonly SkippedTensor[];
+  /** For sharded checkpoints, the shard each key was read from (empty for single files). */
+  readonly fileOfKey: ReadonlyMap<string, string>;
+}
+
+/** Weights file names, in order of preference. */
+export const WEIGHTS_FILE_NAMES = [
+  'model.safetensors',
+  'model.safetensors.index.json',
+  'pytorch_model.bin',
+  'pytorch_model.bin.index.json',
+  'flax_model.msgpack',
+] as const;
+
+interface FileContents {
+  readonly stateDict: StateDict;
+  readonly skipped: readonly SkippedTensor[];
+}
+
+async function readShardedCheckpoint(
+  source: ModelFileSource,
+  indexFile: string,
+  readShard: (bytes: Uint8Array, file: string) => FileContents | Promise<FileContents>,
+): Promise<{ stateDict: StateDict; skipped: SkippedTensor[]; files: string[]; fileOfKey: ReadonlyMap<string, string> }> {
+  const invalid = (message: string, details: Record<string, unknown> = {}): never => {
+    throw new CheckpointError('CHECKPOINT_INVALID_INDEX', `${indexFile}: ${message}`, { file: indexFile, ...details });
+  };
+  let index: unknown;
+  try {
+    index = JSON.parse(await source.readText(indexFile));
+  } catch (error) {
+    if (error instanceof CheckpointError) throw error;
+    return invalid(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const weightMap = (index as { weight_map?: unknown } | null)?.weight_map;
+  if (typeof weightMap !== 'object' || weightMap === null || Array.isArray(weightMap)) {
+    return invalid('has no "weight_map" object');
+  }
+  const keysByShard = new Map<string, string[]>();
+  for (const [key, shard] of Object.entries(weightMap as Record<string, unknown>)) {
+    if (typeof shard !== 'string') return invalid(`weight_map entry of ${key} is not a file name`, { key });
+    const keys = keysByShard.get(shard) ?? [];
+    keys.push(key);
+    keysByShard.set(shard, keys);
+  }
+  if (keysByShard.size === 0) return invalid('weight_map is empty');
+
+  const stateDict = new Map<string, Tensor<'float32'>>();
+  const skipped: SkippedTensor[] = [];
+  const shardOfKey = new Map<string, string>();
+  const files = [indexFile];
+  // Every shard must exist before any is read (fail fast, before large reads).
+  for (const [shard, keys] of keysByShard) {
+    if (!(await source.has(shard))) {
+      throw new CheckpointError(
+        'CHECKPOINT_FILE_NOT_FOUND',
+        `${shard}: shard listed in ${indexFile} (for ${keys[0]}${keys.length > 1 ? ` and ${keys.length - 1} more` : ''}) is not in ${source.description}`,
+        { file: shard, index: indexFile, key: keys[0], source: source.description },
+      );
+    }
+  }
+  for (const [shard, keys] of keysByShard) {
+    const contents = await readShard(await source.read(shard), shard);
+    files.push(shard);
+    const present = new Set([...contents.stateDict.keys(), ...contents.skipped.map((tensor) => tensor.key)]);
+    for (const key of keys) {
+      if (!present.has(key)) {
+        throw new CheckpointError('CHECKPOINT_MISSING_TENSOR', `${shard}: tensor ${key} is listed in ${indexFile} for this shard but is not in it`, {
+          file: shard,
+          index: indexFile,
+          key,
+        });
+      }
+    }
+    for (const [key, tensor] of contents.stateDict) {
+      const other = shardOfKey.get(key);
+      if (other !== undefined) {
+        throw new CheckpointError('CHECKPOINT_DUPLICATE_TENSOR', `${shard}: tensor ${key} is also stored in ${other}`, {
+          file: shard,
+          key,
+          other,
+        });
+      }
+      shardOfKey.set(key, shard);
+      stateDict.set(key, tensor);
+    }
+    for (const tensor of contents.skipped) shardOfKey.set(tensor.key, shard);
+    skipped.push(...contents.skipped);
+  }
+  return { stateDict, skipped, files, fileOfKey: shardOfKey };
+}
+
+/**
+ * Finds and reads the weights of a model from a source. Looks for, in this order,
+ * `model.safetensors`, `model.safetensors.index.json` (sharded), `pytorch_model.bin` (torch zip or
+ * legacy format, through a restricted unpickler), `pytorch_model.bin.index.json` and
+ * `flax_model.msgpack` (kernels transposed to PyTorch layout, keys renamed to PyTorch names).
+ *
+ * @throws {@link CheckpointError} when no weights file exists or a file is malformed or unsafe.
+ */
+export async function readCheckpoint(source: ModelFileSource): Promise<CheckpointContents> {
+  for (const name of WEIGHTS_FILE_NAMES) {
+    if (!(await source.has(name))) continue;
+    switch (name) {
+      case 'model.safetensors': {
+        const parsed = parseSafetensors(await source.read(name), name);
+        return { stateDict: parsed.stateDict, skipped: parsed.skipped, files: [name], format: 'safetensors', fileOfKey: new Map() };
+      }
+      case 'model.safetensors.index.json': {
+        const sharded = await readShardedCheckpoint(source, name, parseSafetensors);
+        return { ...sharded, format: 'safetensors-sharded' };
+      }
+      case 'pytorch_model.bin': {
+        const contents = await readPytorchCheckpoint(await source.read(name), name);
+        return { stateDict: contents.stateDict, skipped: contents.skipped, files: [name], format: contents.format, fileOfKey: new Map() };
+      }
+      case 'pytorch_model.bin.index.json': {
+        const sharded = await readShardedCheckpoint(source, name, readPytorchCheckpoint);
+        return { ...sharded, format: 'pytorch-sharded' };
+      }
+      case 'flax_model.msgpack': {
+        const contents = readFlaxMsgpack(await source.read(name), name);
+        return { stateDict: contents.stateDict, skipped: contents.skipped, files: [name], format: 'flax-msgpack', fileOfKey: new Map() };
+      }
+    }
+  }
+  throw new CheckpointError(
+    'CHECKPOINT_NO_WEIGHTS_FILE',
+    `no weights file in ${source.description}: looked for ${WEIGHTS_FILE_NAMES.join(', ')}`,
+    { file: source.description, expected: [...WEIGHTS_FILE_NAMES] },
+  );
+}

@@ -1,0 +1,35 @@
+import type { ModelFileSource } from '../model-file-source.js';
+import { checkModelFileName, fileNotFound } from './file-name.js';
+
+/**
+ * A {@link ModelFileSource} over files held in memory (tests, browser uploads, bundled models).
+ * Strings are UTF-8 encoded on read; `Uint8Array`s are returned as they are (not copied).
+ *
+ * @param files - file name → content.
+ * @param description - shown in error messages; defaults to `"memory"`.
+ */
+export function memorySource(files: Record<string, Uint8Array | ArrayBuffer | string>, description = 'memory'): ModelFileSource {
+  const table = new Map(Object.entries(files));
+  const lookup = (name: string): Uint8Array | ArrayBuffer | string => {
+    checkModelFileName(name, description);
+    const content = table.get(name);
+    if (content === undefined) throw fileNotFound(name, description);
+    return content;
+  };
+  return {
+    description,
+    async has(name) {
+      checkModelFileName(name, description);
+      return table.has(name);
+    },
+    async read(name) {
+      const content = lookup(name);
+      if (typeof content === 'string') return new TextEncoder().encode(content);
+      return content instanceof Uint8Array ? content : new Uint8Array(content);
+    },
+    async readText(name) {
+      const content = lookup(name);
+      return typeof content === 'string' ? content : new TextDecoder().decode(content);
+    },
+  };
+}

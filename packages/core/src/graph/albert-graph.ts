@@ -1,0 +1,317 @@
+import type { AlbertConfig } from '@albert-ts/config';
+import type { OnnxModel } from '../backend/backend.js';
+import { createTensor, type Tensor } from '../tensor.js';
+import { applyActivation } from './activation.js';
+import { GraphBuilder, type GraphValue } from './graph-builder.js';
+import { GraphError } from './graph-error.js';
+import { encodeModel, encodeModelChunks, type OnnxModelProto } from './onnx-proto.js';
+
+/** The ALBERT heads, named like the Hugging Face classes. */
+export type AlbertHeadName =
+  | 'AlbertModel'
+  | 'AlbertForPreTraining'
+  | 'AlbertForMaskedLM'
+  | 'AlbertForSequenceClassification'
+  | 'AlbertForMultipleChoice'
+  | 'AlbertForTokenClassification'
+  | 'AlbertForQuestionAnswering';
+
+/** Every {@link AlbertHeadName}. */
+export const ALBERT_HEAD_NAMES: readonly AlbertHeadName[] = [
+  'AlbertModel',
+  'AlbertForPreTraining',
+  'AlbertForMaskedLM',
+  'AlbertForSequenceClassification',
+  'AlbertForMultipleChoice',
+  'AlbertForTokenClassification',
+  'AlbertForQuestionAnswering',
+];
+
+/**
+ * The weights the graph reads, by canonical HF key (encoder keys with the `albert.` prefix; tied
+ * `predictions.decoder.*` resolved). `AlbertWeights` from the checkpoint module satisfies it.
+ */
+export interface AlbertGraphWeights {
+  /** The tensor of `key`; throws when absent. */
+  get(key: string): Tensor<'float32'>;
+  /** Whether `key` is present. */
+  has(key: string): boolean;
+}
+
+/** Graph flavours: `plain` uses standard ONNX opset-17 operators only and runs on every backend. */
+export type AlbertGraphFlavour = 'plain';
+
+/** What to build. Each distinct combination is a distinct graph. */
+export interface AlbertGraphOptions {
+  /** Which head sits on the encoder. */
+  readonly head: AlbertHeadName;
+  /** Add `hidden_states.0` … `hidden_states.L` outputs. */
+  readonly outputHiddenStates?: boolean;
+  /** Add `attentions.0` … outputs (L × inner_group_num of them). */
+  readonly outputAttentions?: boolean;
+  /** Add a float `head_mask` input of shape [num_hidden_layers, heads]. */
+  readonly headMask?: boolean;
+  /** Take float `inputs_embeds` [batch, sequence, E] instead of `input_ids`. */
+  readonly inputsEmbeds?: boolean;
+  /** Graph flavour (default `plain`). */
+  readonly flavour?: AlbertGraphFlavour;
+}
+
+/** A built ALBERT graph: the `ModelProto` bytes plus its I/O names. */
+export interface AlbertGraph extends OnnxModel {
+  /** The options it was built with. */
+  readonly options: AlbertGraphOptions;
+}
+
+/** The ONNX opset of the plain flavour (LayerNormalization needs 17). */
+export const ALBERT_GRAPH_OPSET = 17;
+
+/** The float32 minimum that HF multiplies `(1 - attention_mask)` by. */
+const FLOAT32_MIN = -3.4028234663852886e38;
+
+/** Transposes a 2-D `[rows, columns]` weight into `[columns, rows]`. */
+function transpose2d(tensor: Tensor<'float32'>): Tensor<'float32'> {
+  const [rows, columns] = tensor.shape as [number, number];
+  const source = tensor.data;
+  const result = new Float32Array(rows * columns);
+  for (let row = 0; row < rows; row += 1) {
+    for (let column = 0; column < columns; column += 1) result[column * rows + row] = source[row * columns + column] as number;
+  }
+  return createTensor('float32', [columns, rows], result);
+}
+
+/** Names of the graph outputs a head produces (without the optional hidden states / attentions). */
+export function albertHeadOutputNames(head: AlbertHeadName, weights: AlbertGraphWeights): string[] {
+  switch (head) {
+    case 'AlbertModel':
+      return weights.has('albert.pooler.weight') ? ['last_hidden_state', 'pooler_output'] : ['last_hidden_state'];
+    case 'AlbertForPreTraining':
+      return ['prediction_logits', 'sop_logits'];
+    case 'AlbertForQuestionAnswering':
+      return ['start_logits', 'end_logits'];
+    default:
+      return ['logits'];
+  }
+}
+
+/**
+ * Builds ALBERT as an ONNX `ModelProto` (see {@link buildAlbertGraph} for the bytes).
+ *
+ * Inputs (HF names): `input_ids` or `inputs_embeds`, `attention_mask`, `token_type_ids`,
+ * `position_ids` (absolute position embeddings only), `head_mask` (when requested), all with a
+ * leading `[batch, choices]` for multiple choice instead of `[batch]`. Every input is required: the
+ * model classes feed HF's defaults.
+ */
+export function buildAlbertModelProto(config: AlbertConfig, weights: AlbertGraphWeights, options: AlbertGraphOptions): { proto: OnnxModelProto; inputNames: string[]; outputNames: string[] } {
+  if ((options.flavour ?? 'plain') !== 'plain') {
+    throw new GraphError('GRAPH_UNSUPPORTED_OPTION', `graph flavour ${String(options.flavour)} is not available`, { field: 'flavour', value: options.flavour });
+  }
+  const g = new GraphBuilder(`albert-${options.head}`);
+  const E = config.embeddingSize;
+  const H = config.hiddenSize;
+  const heads = config.numAttentionHeads;
+  const headSize = config.attentionHeadSize;
+  const L = config.numHiddenLayers;
+  const G = config.numHiddenGroups;
+  const eps = config.layerNormEps;
+  const act = config.hiddenAct;
+  const multipleChoice = options.head === 'AlbertForMultipleChoice';
+  const relative = config.positionEmbeddingType !== 'absolute';
+
+  const get = (key: string): Tensor<'float32'> => {
+    if (!weights.has(key)) throw new GraphError('GRAPH_MISSING_WEIGHT', `the ${options.head} graph needs weight ${key}, which the checkpoint does not have`, { key, head: options.head });
+    return weights.get(key);
+  };
+  const weight = (key: string): GraphValue => g.weight(key, get(key));
+  /** `y = x Wᵀ + b` with HF's `[out, in]` weight, stored transposed once per weight. */
+  const linear = (x: GraphValue, prefix: string): GraphValue => {
+    const kernel = g.derivedWeight(get(`${prefix}.weight`), 'transposed', `${prefix}.weight.transposed`, transpose2d);
+    return g.add(g.matMul(x, kernel), weight(`${prefix}.bias`));
+  };
+  const layerNorm = (x: GraphValue, prefix: string): GraphValue => g.layerNorm(x, weight(`${prefix}.weight`), weight(`${prefix}.bias`), eps);
+
+  // ---- inputs ------------------------------------------------------------------------------
+  const leading = multipleChoice ? ['batch', 'choices', 'sequence'] : ['batch', 'sequence'];
+  const rawInput = options.inputsEmbeds === true ? g.input('inputs_embeds', 'float32', [...leading, E]) : g.input('input_ids', 'int64', leading);
+  const rawMask = g.input('attention_mask', 'int64', leading);
+  const rawTypes = g.input('token_type_ids', 'int64', leading);
+  const rawPositions = relative ? undefined : g.input('position_ids', 'int64', leading);
+  const headMask = options.headMask === true ? g.input('head_mask', 'float32', [L, heads]) : undefined;
+
+  // Multiple choice folds [batch, choices, sequence] into [batch·choices, sequence].
+  const foldChoices = (x: GraphValue): GraphValue => (multipleChoice ? g.reshape(x, g.concat([g.ints([-1]), g.shape(x, 2)], 0)) : x);
+  const ids = foldChoices(rawInput); // [B, S] ids or [B, S, E] embeddings
+  const mask = foldChoices(rawMask); // [B, S]
+  const tokenTypes = foldChoices(rawTypes); // [B, S]
+  const positions = rawPositions === undefined ? undefined : foldChoices(rawPositions); // [B, S]
+  const sequenceLength = g.shape(mask, 1, 2); // [1]
+
+  // ---- embeddings (width E) ----------------------------------------------------------------
+  const embedded = g.within('embeddings', () => {
+    const words = options.inputsEmbeds === true ? ids : g.gather(weight('albert.embeddings.word_embeddings.weight'), ids); // [B, S, E]
+    let sum = g.add(words, g.gather(weight('albert.embeddings.token_type_embeddings.weight'), tokenTypes)); // [B, S, E]
+    if (positions !== undefined) sum = g.add(sum, g.gather(weight('albert.embeddings.position_embeddings.weight'), positions)); // [B, S, E]
+    return layerNorm(sum, 'albert.embeddings.LayerNorm'); // [B, S, E]
+  });
+
+  // ---- attention mask: (1 - mask) · float32_min on the key axis ----------------------------
+  const maskAdd = g.within('attention_mask', () => {
+    const inverted = g.sub(g.float(1), g.cast(mask, 'float32')); // [B, S]
+    return g.unsqueeze(g.mul(inverted, g.float(FLOAT32_MIN)), [1, 2]); // [B, 1, 1, S]
+  });
+
+  // ---- relative positions: R[l, r] = distance_embedding[l - r + max_pos - 1] ----------------
+  const distanceIndex = relative
+    ? g.within('relative_positions', () => {
+        const steps = g.range(g.reshape(sequenceLength, [])); // [S]
+        const offset = g.sub(g.unsqueeze(steps, [1]), g.unsqueeze(steps, [0])); // [S, S]
+        return g.add(offset, g.int(config.maxPositionEmbeddings - 1)); // [S, S]
+      })
+    : undefined;
+  const relativeTables = new Map<string, GraphValue>(); // one gathered R per shared distance_embedding
+  const relativeTable = (prefix: string): GraphValue => {
+    const key = `${prefix}.distance_embedding.weight`;
+    let table = relativeTables.get(key);
+    if (table === undefined) {
+      table = g.gather(weight(key), distanceIndex as GraphValue); // [S, S, d]
+      relativeTables.set(key, table);
+    }
+    return table;
+  };
+  /** [S, B, heads, S] as a shape tensor, for un-flattening relative terms. */
+  const relativeShape = relative ? g.concat([sequenceLength, g.ints([-1, heads]), sequenceLength], 0) : undefined;
+
+  // ---- one ALBERT layer ---------------------------------------------------------------------
+  const hiddenStates: GraphValue[] = [];
+  const attentions: GraphValue[] = [];
+  const splitHeads = (x: GraphValue): GraphValue => g.transpose(g.reshape(x, [0, 0, heads, headSize]), [0, 2, 1, 3]); // [B, heads, S, d]
+
+  const attention = (x: GraphValue, prefix: string, headMaskRow: number | undefined): GraphValue => {
+    const query = splitHeads(linear(x, `${prefix}.query`)); // [B, heads, S, d]
+    const key = splitHeads(linear(x, `${prefix}.key`)); // [B, heads, S, d]
+    const value = splitHeads(linear(x, `${prefix}.value`)); // [B, heads, S, d]
+    let scores = g.matMul(query, g.transpose(key, [0, 1, 3, 2])); // [B, heads, S, S]
+    scores = g.div(scores, g.float(Math.sqrt(headSize))); // [B, heads, S, S]
+    if (relative) {
+      const table = relativeTable(prefix); // [S(l), S(r), d]
+      // einsum("bhld,lrd->bhlr", Q, R) as a batched MatMul over l
+      const queryByPosition = g.reshape(g.transpose(query, [2, 0, 1, 3]), [0, -1, headSize]); // [S(l), B·heads, d]
+      const byQuery = g.matMul(queryByPosition, g.transpose(table, [0, 2, 1])); // [S(l), B·heads, S(r)]
+      scores = g.add(scores, g.transpose(g.reshape(byQuery, relativeShape as GraphValue), [1, 2, 0, 3])); // [B, heads, S, S]
+      if (config.positionEmbeddingType === 'relative_key_query') {
+        // einsum("bhrd,lrd->bhlr", K, R) as a batched MatMul over r
+        const keyByPosition = g.reshape(g.transpose(key, [2, 0, 1, 3]), [0, -1, headSize]); // [S(r), B·heads, d]
+        const byKey = g.matMul(keyByPosition, g.transpose(table, [1, 2, 0])); // [S(r), B·heads, S(l)]
+        scores = g.add(scores, g.transpose(g.reshape(byKey, relativeShape as GraphValue), [1, 2, 3, 0])); // [B, heads, S, S]
+      }
+    }
+    scores = g.add(scores, maskAdd); // [B, heads, S, S]
+    let probabilities = g.softmax(scores, -1); // [B, heads, S, S]
+    if (headMask !== undefined && headMaskRow !== undefined) {
+      const row = g.reshape(g.gather(headMask, g.int(headMaskRow)), [1, heads, 1, 1]); // [1, heads, 1, 1]
+      probabilities = g.mul(probabilities, row); // [B, heads, S, S]
+    }
+    attentions.push(probabilities);
+    const context = g.reshape(g.transpose(g.matMul(probabilities, value), [0, 2, 1, 3]), [0, 0, H]); // [B, S, H]
+    return linear(context, `${prefix}.dense`); // [B, S, H]
+  };
+
+  const albertLayer = (x: GraphValue, prefix: string, headMaskRow: number | undefined): GraphValue => {
+    const attended = g.within('attention', () => layerNorm(g.add(x, attention(x, `${prefix}.attention`, headMaskRow)), `${prefix}.attention.LayerNorm`)); // [B, S, H]
+    return g.within('ffn', () => {
+      const intermediate = applyActivation(g, linear(attended, `${prefix}.ffn`), act); // [B, S, I]
+      const projected = linear(intermediate, `${prefix}.ffn_output`); // [B, S, H]
+      return layerNorm(g.add(projected, attended), `${prefix}.full_layer_layer_norm`); // [B, S, H]
+    });
+  };
+
+  // ---- encoder: E → H, then L applications of shared layer groups ---------------------------
+  let hidden = g.within('encoder', () => linear(embedded, 'albert.encoder.embedding_hidden_mapping_in')); // [B, S, H]
+  hiddenStates.push(hidden);
+  const layersPerGroup = Math.trunc(L / G);
+  for (let layerIndex = 0; layerIndex < L; layerIndex += 1) {
+    const group = config.groupIndexOfLayer(layerIndex);
+    for (let inner = 0; inner < config.innerGroupNum; inner += 1) {
+      // HF slices head_mask[g·int(L/G) : (g+1)·int(L/G)] and indexes it by the inner layer.
+      let headMaskRow: number | undefined;
+      if (headMask !== undefined) {
+        const sliceEnd = Math.min((group + 1) * layersPerGroup, L);
+        headMaskRow = group * layersPerGroup + inner;
+        if (headMaskRow >= sliceEnd) {
+          throw new GraphError('GRAPH_HEAD_MASK_ROW', `head_mask: layer ${layerIndex} (group ${group}, inner layer ${inner}) reads row ${headMaskRow}, outside the rows ${group * layersPerGroup}..${sliceEnd - 1} of its group (HF raises IndexError here)`, { field: 'head_mask', value: headMaskRow });
+        }
+      }
+      const prefix = `albert.encoder.albert_layer_groups.${group}.albert_layers.${inner}`;
+      hidden = g.within(`encoder/layer_${layerIndex}/inner_${inner}`, () => albertLayer(hidden, prefix, headMaskRow)); // [B, S, H]
+    }
+    hiddenStates.push(hidden);
+  }
+  const sequenceOutput = hidden; // [B, S, H]
+
+  // ---- heads --------------------------------------------------------------------------------
+  const pooled = (): GraphValue => g.within('pooler', () => g.unary('Tanh', linear(g.gather(sequenceOutput, g.int(0), 1), 'albert.pooler'))); // [B, H]
+  const batchAndSequence = (): GraphValue[] => (multipleChoice ? ['batch_choices', 'sequence'] : ['batch', 'sequence']);
+  const mlmLogits = (): GraphValue =>
+    g.within('predictions', () => {
+      const transformed = layerNorm(applyActivation(g, linear(sequenceOutput, 'predictions.dense'), act), 'predictions.LayerNorm'); // [B, S, E]
+      const flat = g.reshape(transformed, [-1, E]); // [B·S, E]
+      // decoder tied to the word embeddings: x · Wₑᵀ + bias, without a transposed copy of Wₑ
+      const decoded = g.gemm(flat, weight('predictions.decoder.weight'), weight('predictions.decoder.bias'), { transposeB: true }); // [B·S, V]
+      return g.reshape(decoded, g.concat([g.shape(sequenceOutput, 0, 2), g.ints([config.vocabSize])], 0)); // [B, S, V]
+    });
+
+  switch (options.head) {
+    case 'AlbertModel':
+      g.output(sequenceOutput, 'last_hidden_state', 'float32', [...batchAndSequence(), H]);
+      if (weights.has('albert.pooler.weight')) g.output(pooled(), 'pooler_output', 'float32', [batchAndSequence()[0] as string, H]);
+      break;
+    case 'AlbertForPreTraining':
+      g.output(mlmLogits(), 'prediction_logits', 'float32', [...batchAndSequence(), config.vocabSize]);
+      g.output(g.within('sop', () => linear(pooled(), 'sop_classifier.classifier')), 'sop_logits', 'float32', ['batch', 2]); // [B, 2]
+      break;
+    case 'AlbertForMaskedLM':
+      g.output(mlmLogits(), 'logits', 'float32', [...batchAndSequence(), config.vocabSize]);
+      break;
+    case 'AlbertForSequenceClassification':
+      g.output(g.within('classifier', () => linear(pooled(), 'classifier')), 'logits', 'float32', ['batch', config.numLabels]); // [B, labels]
+      break;
+    case 'AlbertForMultipleChoice': {
+      const scores = g.within('classifier', () => linear(pooled(), 'classifier')); // [B·C, 1]
+      g.output(g.reshape(scores, g.shape(rawMask, 0, 2)), 'logits', 'float32', ['batch', 'choices']); // [B, C]
+      break;
+    }
+    case 'AlbertForTokenClassification':
+      g.output(g.within('classifier', () => linear(sequenceOutput, 'classifier')), 'logits', 'float32', ['batch', 'sequence', config.numLabels]); // [B, S, labels]
+      break;
+    case 'AlbertForQuestionAnswering': {
+      const spans = g.within('qa_outputs', () => linear(sequenceOutput, 'qa_outputs')); // [B, S, 2]
+      g.output(g.gather(spans, g.int(0), 2), 'start_logits', 'float32', ['batch', 'sequence']); // [B, S]
+      g.output(g.gather(spans, g.int(1), 2), 'end_logits', 'float32', ['batch', 'sequence']); // [B, S]
+      break;
+    }
+  }
+  if (options.outputHiddenStates === true) {
+    hiddenStates.forEach((state, index) => g.output(state, `hidden_states.${index}`, 'float32', [...batchAndSequence(), H]));
+  }
+  if (options.outputAttentions === true) {
+    attentions.forEach((probabilities, index) => g.output(probabilities, `attentions.${index}`, 'float32', [batchAndSequence()[0] as string, heads, 'sequence', 'sequence']));
+  }
+
+  const proto = g.build({ producerVersion: '0.1.0', opsetVersion: ALBERT_GRAPH_OPSET, docString: `ALBERT ${options.head} built by albert-ts (${config.numHiddenLayers} layers, ${config.numHiddenGroups} groups, ${config.innerGroupNum} inner)` });
+  return { proto, inputNames: g.inputNames, outputNames: g.outputNames };
+}
+
+/**
+ * Builds ALBERT as a serialized ONNX model from a config and weights. Each shared weight is one
+ * initializer referenced by every layer that uses it, so the file is about as large as the checkpoint.
+ */
+export function buildAlbertGraph(config: AlbertConfig, weights: AlbertGraphWeights, options: AlbertGraphOptions): AlbertGraph {
+  const { proto, inputNames, outputNames } = buildAlbertModelProto(config, weights, options);
+  return { bytes: encodeModel(proto), inputNames, outputNames, options };
+}
+
+/** Like {@link buildAlbertGraph} but returns the model as chunks to stream to a file (no full copy). */
+export function buildAlbertGraphChunks(config: AlbertConfig, weights: AlbertGraphWeights, options: AlbertGraphOptions): { chunks: Uint8Array[]; inputNames: string[]; outputNames: string[] } {
+  const { proto, inputNames, outputNames } = buildAlbertModelProto(config, weights, options);
+  return { chunks: encodeModelChunks(proto), inputNames, outputNames };
+}

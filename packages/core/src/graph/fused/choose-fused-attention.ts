@@ -1,0 +1,54 @@
+import type { BackendCapabilities } from '../../backend/backend.js';
+import type { FusedAttentionKind } from './fused-albert-layer.js';
+
+/** What the caller asks for: the backend's best graph (`auto`, default) or the plain ONNX graph. */
+export type GraphFlavourRequest = 'auto' | 'plain';
+
+/** What the graph has to expose or support, which decides whether a fused layer can be used. */
+export interface FusedLayerConstraints {
+  /** `position_embedding_type`; the fused attention has no relative-position scores. */
+  readonly positionEmbeddingType: 'absolute' | 'relative_key' | 'relative_key_query';
+  /** `hidden_act`, to check that the backend has the fused activation it maps to (when it has one). */
+  readonly hiddenAct: string;
+  /** A `head_mask` input scales attention probabilities, which the fused operators do not expose. */
+  readonly headMask?: boolean;
+  /** Attention probabilities as outputs, which the fused operators do not produce. */
+  readonly outputAttentions?: boolean;
+}
+
+/** The outcome of {@link chooseFusedAttention}: a fused attention kind, or `null` with the reason. */
+export interface FusedAttentionChoice {
+  /** The fused attention to build, or `null` for the plain flavour. */
+  readonly kind: FusedAttentionKind | null;
+  /** Why (for logs and the CLI's `--verbose`). */
+  readonly reason: string;
+}
+
+/** The `com.microsoft` operators a fused layer of `kind` emits for `hiddenAct`. */
+export function fusedLayerOperators(kind: FusedAttentionKind, hiddenAct: string): string[] {
+  const operators = [kind === 'attention' ? 'Attention' : 'MultiHeadAttention', 'SkipLayerNormalization'];
+  if (hiddenAct === 'gelu_new' || hiddenAct === 'gelu_pytorch_tanh') operators.push('FastGelu');
+  if (hiddenAct === 'gelu') operators.push('BiasGelu');
+  return operators;
+}
+
+/**
+ * Picks the graph flavour for a backend from its declared contrib operators: the packed-QKV
+ * `Attention` where the backend lists it (onnxruntime CPU and WASM), else `MultiHeadAttention` with an
+ * additive `attention_bias` (WebGPU backends list only that one: `mask_index` and `key_padding_mask`
+ * are unsupported there), else plain. Pure; never throws.
+ */
+export function chooseFusedAttention(capabilities: BackendCapabilities, request: GraphFlavourRequest, constraints: FusedLayerConstraints): FusedAttentionChoice {
+  if (request === 'plain') return { kind: null, reason: 'the plain flavour was requested' };
+  if (constraints.positionEmbeddingType !== 'absolute') {
+    return { kind: null, reason: `position_embedding_type ${constraints.positionEmbeddingType} adds relative-position scores the fused attention cannot take` };
+  }
+  if (constraints.headMask === true) return { kind: null, reason: 'head_mask scales attention probabilities inside the attention' };
+  if (constraints.outputAttentions === true) return { kind: null, reason: 'attention probabilities were requested as outputs' };
+  const available = new Set(capabilities.contribOperators);
+  for (const kind of ['attention', 'multi-head-attention'] as const) {
+    const missing = fusedLayerOperators(kind, constraints.hiddenAct).filter((operator) => !available.has(operator));
+    if (missing.length === 0) return { kind, reason: `the backend implements ${fusedLayerOperators(kind, constraints.hiddenAct).join(', ')}` };
+  }
+  return { kind: null, reason: 'the backend does not list the fused operators (Attention or MultiHeadAttention, SkipLayerNormalization)' };
+}

@@ -1,0 +1,2 @@
+export * from './fused-albert-layer.js';
+export * from './choose-fused-attention.js';

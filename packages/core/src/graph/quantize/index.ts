@@ -1,0 +1,1 @@
+export * from './quantize-dynamic-int8.js';

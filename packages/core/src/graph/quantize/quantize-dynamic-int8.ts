@@ -1,0 +1,136 @@
+import type { OnnxModelProto, OnnxNodeProto, OnnxTensorProto } from '../onnx-proto.js';
+import { littleEndianBytes } from '../onnx-proto.js';
+
+/** How a quantized MatMul is written. */
+export type DynamicInt8Operator =
+  /** `com.microsoft` `DynamicQuantizeMatMul` (one node; onnxruntime CPU and WASM). */
+  | 'dynamic-quantize-matmul'
+  /** Standard ONNX `DynamicQuantizeLinear` + `MatMulInteger` + `Cast` + `Mul` (any runtime with opset 11+). */
+  | 'matmul-integer';
+
+/** Options of {@link quantizeDynamicInt8}. */
+export interface DynamicInt8Options {
+  /** Operator form (default `dynamic-quantize-matmul`). */
+  readonly operator?: DynamicInt8Operator;
+  /** Only weights with at least this many elements are quantized (default 16384: skips tiny heads). */
+  readonly minimumWeightElements?: number;
+  /** Further filter on the weight initializer's name (default: every eligible weight). */
+  readonly include?: (weightName: string) => boolean;
+}
+
+/** What {@link quantizeDynamicInt8} did. */
+export interface DynamicInt8Result {
+  /** The quantized model. */
+  readonly model: OnnxModelProto;
+  /** Names of the float32 weights that were replaced by int8 ones. */
+  readonly quantizedWeights: readonly string[];
+}
+
+/** The float32 elements of a raw little-endian initializer (a view when aligned on a little-endian host). */
+function floatElements(tensor: OnnxTensorProto): Float32Array {
+  const { rawData } = tensor;
+  const count = rawData.byteLength / 4;
+  const probe = new Uint8Array(new Uint32Array([1]).buffer);
+  if (probe[0] === 1 && rawData.byteOffset % 4 === 0) return new Float32Array(rawData.buffer, rawData.byteOffset, count);
+  const view = new DataView(rawData.buffer, rawData.byteOffset, rawData.byteLength);
+  const out = new Float32Array(count);
+  for (let index = 0; index < count; index += 1) out[index] = view.getFloat32(index * 4, true);
+  return out;
+}
+
+/**
+ * Symmetric per-output-column int8 quantization of a `[K, N]` MatMul weight:
+ * `scale[n] = max_k |W[k, n]| / 127`, `q = round(W / scale)`, zero point 0.
+ */
+export function quantizeColumnsInt8(weight: Float32Array, rows: number, columns: number): { quantized: Int8Array; scale: Float32Array } {
+  const scale = new Float32Array(columns);
+  for (let row = 0; row < rows; row += 1) {
+    const offset = row * columns;
+    for (let column = 0; column < columns; column += 1) {
+      const magnitude = Math.abs(weight[offset + column] as number);
+      if (magnitude > (scale[column] as number)) scale[column] = magnitude;
+    }
+  }
+  for (let column = 0; column < columns; column += 1) scale[column] = (scale[column] as number) / 127 || 1;
+  const quantized = new Int8Array(rows * columns);
+  for (let row = 0; row < rows; row += 1) {
+    const offset = row * columns;
+    for (let column = 0; column < columns; column += 1) {
+      quantized[offset + column] = Math.max(-127, Math.min(127, Math.round((weight[offset + column] as number) / (scale[column] as number))));
+    }
+  }
+  return { quantized, scale };
+}
+
+/**
+ * Dynamic int8 quantization of a built graph, on the fly from its float32 weights: every `MatMul`
+ * whose second input is a 2-D float32 initializer (the projections of attention, the FFN and the
+ * E→H mapping; also the packed QKV weight is left alone when it feeds a fused `Attention`) gets int8
+ * weights with per-column scales, and its activations are quantized at run time (uint8, per tensor).
+ * The graph's inputs, outputs and every other node are unchanged; float32 weights that no node
+ * reads any more are dropped, so the model shrinks to about a quarter for those weights.
+ */
+export function quantizeDynamicInt8(model: OnnxModelProto, options: DynamicInt8Options = {}): DynamicInt8Result {
+  const operator = options.operator ?? 'dynamic-quantize-matmul';
+  const minimum = options.minimumWeightElements ?? 16384;
+  const graph = model.graph;
+  const initializers = new Map(graph.initializers.map((tensor) => [tensor.name, tensor]));
+  const added: OnnxTensorProto[] = [];
+  const quantizedNames = new Map<string, { weight: string; scale: string; zero: string }>();
+  const nodes: OnnxNodeProto[] = [];
+
+  const quantizedWeight = (name: string, tensor: OnnxTensorProto): { weight: string; scale: string; zero: string } => {
+    const existing = quantizedNames.get(name);
+    if (existing !== undefined) return existing;
+    const [rows, columns] = tensor.dims as [number, number];
+    const { quantized, scale } = quantizeColumnsInt8(floatElements(tensor), rows, columns);
+    const names = { weight: `${name}.int8`, scale: `${name}.int8_scale`, zero: `${name}.int8_zero_point` };
+    added.push({ name: names.weight, elementType: 'int8', dims: [rows, columns], rawData: littleEndianBytes(quantized) });
+    added.push({ name: names.scale, elementType: 'float32', dims: [columns], rawData: littleEndianBytes(scale) });
+    added.push({ name: names.zero, elementType: 'int8', dims: [columns], rawData: new Uint8Array(columns) });
+    quantizedNames.set(name, names);
+    return names;
+  };
+
+  for (const node of graph.nodes) {
+    const weightName = node.inputs[1];
+    const tensor = weightName === undefined ? undefined : initializers.get(weightName);
+    const eligible =
+      node.opType === 'MatMul' &&
+      node.domain === '' &&
+      tensor !== undefined &&
+      tensor.elementType === 'float32' &&
+      tensor.dims.length === 2 &&
+      (tensor.dims[0] as number) * (tensor.dims[1] as number) >= minimum &&
+      (options.include?.(tensor.name) ?? true);
+    if (!eligible || tensor === undefined) {
+      nodes.push(node);
+      continue;
+    }
+    const names = quantizedWeight(tensor.name, tensor);
+    const input = node.inputs[0] as string;
+    const output = node.outputs[0] as string;
+    if (operator === 'dynamic-quantize-matmul') {
+      nodes.push({ name: `${node.name}/int8`, opType: 'DynamicQuantizeMatMul', domain: 'com.microsoft', inputs: [input, names.weight, names.scale, names.zero], outputs: [output], attributes: {} });
+      continue;
+    }
+    // y = (x_q - x_zero) · (W_q - 0) · x_scale · w_scale
+    const prefix = `${node.name}/int8`;
+    nodes.push({ name: `${prefix}/DynamicQuantizeLinear`, opType: 'DynamicQuantizeLinear', domain: '', inputs: [input], outputs: [`${prefix}/x_q`, `${prefix}/x_scale`, `${prefix}/x_zero`], attributes: {} });
+    nodes.push({ name: `${prefix}/MatMulInteger`, opType: 'MatMulInteger', domain: '', inputs: [`${prefix}/x_q`, names.weight, `${prefix}/x_zero`, names.zero], outputs: [`${prefix}/accumulated`], attributes: {} });
+    nodes.push({ name: `${prefix}/Cast`, opType: 'Cast', domain: '', inputs: [`${prefix}/accumulated`], outputs: [`${prefix}/accumulated_float`], attributes: { to: { kind: 'int', value: 1 } } });
+    nodes.push({ name: `${prefix}/MulScale`, opType: 'Mul', domain: '', inputs: [`${prefix}/x_scale`, names.scale], outputs: [`${prefix}/scale`], attributes: {} });
+    nodes.push({ name: `${prefix}/Mul`, opType: 'Mul', domain: '', inputs: [`${prefix}/accumulated_float`, `${prefix}/scale`], outputs: [output], attributes: {} });
+  }
+
+  const used = new Set<string>();
+  for (const node of nodes) for (const input of node.inputs) used.add(input);
+  const kept = graph.initializers.filter((tensor) => used.has(tensor.name));
+  const opsetImports = operator === 'dynamic-quantize-matmul' && quantizedNames.size > 0 && !model.opsetImports.some((opset) => opset.domain === 'com.microsoft')
+    ? [...model.opsetImports, { domain: 'com.microsoft', version: 1 }]
+    : model.opsetImports;
+  return {
+    model: { ...model, opsetImports, graph: { ...graph, nodes, initializers: [...kept, ...added] } },
+    quantizedWeights: [...quantizedNames.keys()],
+  };
+}

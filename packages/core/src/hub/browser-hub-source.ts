@@ -1,0 +1,199 @@
+import { CheckpointError } from '../checkpoint/index.js';
+import { HubError } from './hub-error.js';
+import { delay, describeNetworkError, hubRequest, isRetryableError, retryDelay, throwForStatus } from './hub-http.js';
+import type { HubModelSource } from './hub-model-source.js';
+import { hubFileUrl, hubRevisionApiUrl, isCommitHash, validateRepoFile, validateRepoId, validateRevision } from './hub-names.js';
+import { fetchHubRevisionInfo, parseRevisionInfo, type HubRevisionInfo } from './hub-revision-info.js';
+import { resolveHubSettings, type HubOptions, type ResolvedHubSettings } from './hub-settings.js';
+
+/** Name of the Cache API cache that holds Hub files in browsers. */
+export const BROWSER_HUB_CACHE_NAME = 'albert-ts-hub';
+
+/** Options of {@link browserHubSource}. */
+export interface BrowserHubSourceOptions extends HubOptions {
+  /** The Cache API to use; default `globalThis.caches`; `null` (or an absent `caches`) disables caching. */
+  readonly cacheStorage?: CacheStorage | null;
+  /** Cache name. Default {@link BROWSER_HUB_CACHE_NAME}. */
+  readonly cacheName?: string;
+}
+
+/**
+ * A {@link HubModelSource} for browsers (works in any runtime with `fetch`): the revision is resolved to a
+ * commit with one call to `api/models/{id}/revision/{revision}` (whose answer is cached too, for offline
+ * use), then each file is fetched from `{endpoint}/{id}/resolve/{commit}/{file}` and stored in the Cache API
+ * under that URL, so entries are immutable and keyed by commit. Without `caches` nothing is cached. Offline
+ * (`localFilesOnly`) or when the Hub is unreachable, the cache alone answers.
+ */
+export async function browserHubSource(repoId: string, options: BrowserHubSourceOptions = {}): Promise<HubModelSource> {
+  validateRepoId(repoId);
+  const settings = await resolveHubSettings(options);
+  const revision = settings.revision;
+  validateRevision(repoId, revision);
+  const cache = await openCache(options);
+  const apiUrl = hubRevisionApiUrl(settings.endpoint, repoId, revision);
+
+  let info: HubRevisionInfo | null = null;
+  let offline = settings.localFilesOnly;
+  let networkError: HubError | null = null;
+  if (!offline) {
+    try {
+      const fetched = await fetchHubRevisionInfo(settings, repoId, revision, 'follow');
+      info = fetched;
+      await cache?.put(apiUrl, new Response(JSON.stringify(fetched.json), { headers: { 'Content-Type': 'application/json' } })).catch(() => undefined);
+    } catch (error) {
+      if (!(error instanceof HubError) || !isRetryableError(error)) throw error;
+      networkError = error;
+      offline = true;
+    }
+  }
+  if (info === null) {
+    const cached = await cache?.match(apiUrl);
+    if (cached !== undefined) info = parseRevisionInfo(await cached.json(), apiUrl, repoId, revision);
+    else if (isCommitHash(revision)) info = { commit: revision, files: [] };
+    else {
+      const reason = networkError !== null ? `the Hub could not be reached (${networkError.message})` : 'offline mode is on (localFilesOnly)';
+      throw new HubError(
+        networkError?.code ?? 'HUB_OFFLINE_NOT_CACHED',
+        `Revision '${revision}' of repository '${repoId}' is not in the browser cache '${options.cacheName ?? BROWSER_HUB_CACHE_NAME}' and ${reason}`,
+        { repoId, revision, url: apiUrl },
+        { cause: networkError ?? undefined },
+      );
+    }
+  }
+  const commit = info.commit;
+  const listing = info.files.length > 0 ? new Set(info.files) : null;
+  const description = `${repoId}@${commit} (Hugging Face Hub${cache === null ? '' : ', browser cache'})`;
+  const urlOf = (name: string): string => {
+    try {
+      validateRepoFile(repoId, name);
+    } catch (error) {
+      throw new CheckpointError('CHECKPOINT_INVALID_FILE_NAME', `invalid model file name ${JSON.stringify(name)} in ${description}`, {
+        file: name,
+        source: description,
+      }, { cause: error });
+    }
+    return hubFileUrl(settings.endpoint, repoId, name, commit);
+  };
+  const notFound = (name: string, cause?: unknown): CheckpointError =>
+    new CheckpointError('CHECKPOINT_FILE_NOT_FOUND', `${name}: file not found in ${description}${cause instanceof Error ? `: ${cause.message}` : ''}`, {
+      file: name,
+      source: description,
+    }, { cause });
+
+  const read = async (name: string): Promise<Uint8Array> => {
+    const url = urlOf(name);
+    const cached = await cache?.match(url);
+    if (cached !== undefined) {
+      const bytes = new Uint8Array(await cached.arrayBuffer());
+      settings.onProgress?.({ repoId, file: name, phase: 'done', loadedBytes: bytes.byteLength, totalBytes: bytes.byteLength, resumedBytes: 0, fromCache: true });
+      return bytes;
+    }
+    if (listing !== null && !listing.has(name)) throw notFound(name);
+    if (offline) {
+      throw notFound(name, new HubError('HUB_OFFLINE_NOT_CACHED', `'${name}' is not in the browser cache and the source is offline`, { repoId, revision, file: name, url }));
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await downloadWithRetries(settings, url, { repoId, revision: commit, file: name });
+    } catch (error) {
+      if (error instanceof HubError && error.code === 'HUB_ENTRY_NOT_FOUND') throw notFound(name, error);
+      throw error;
+    }
+    const body = bytes.slice().buffer;
+    await cache
+      ?.put(url, new Response(body, { headers: { 'Content-Length': String(bytes.byteLength), 'X-Repo-Commit': commit } }))
+      .catch(() => undefined); // A full quota only loses the cache entry.
+    return bytes;
+  };
+
+  return {
+    description,
+    repoId,
+    revision,
+    commit,
+    snapshotDir: null,
+    files: [],
+    offline,
+    async has(name) {
+      const url = urlOf(name);
+      if ((await cache?.match(url)) !== undefined) return true;
+      if (listing !== null) return listing.has(name);
+      if (offline) return false;
+      const context = { repoId, revision: commit, file: name };
+      const { response, url: finalUrl, sentToken } = await hubRequest(settings, url, context, { method: 'HEAD', redirect: 'follow' });
+      if (response.status === 404) return false;
+      throwForStatus(response, finalUrl, context, sentToken);
+      return true;
+    },
+    read,
+    async readText(name) {
+      return new TextDecoder().decode(await read(name));
+    },
+  };
+}
+
+async function openCache(options: BrowserHubSourceOptions): Promise<Cache | null> {
+  const storage = options.cacheStorage === undefined ? (globalThis as { caches?: CacheStorage }).caches : options.cacheStorage;
+  if (storage === undefined || storage === null) return null;
+  try {
+    return await storage.open(options.cacheName ?? BROWSER_HUB_CACHE_NAME);
+  } catch {
+    return null; // e.g. opaque origins or disabled storage.
+  }
+}
+
+async function downloadWithRetries(
+  settings: ResolvedHubSettings,
+  url: string,
+  context: { repoId: string; revision: string; file: string },
+): Promise<Uint8Array> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await downloadOnce(settings, url, context);
+    } catch (error) {
+      if (!(error instanceof HubError) || !isRetryableError(error) || attempt >= settings.maxRetries) throw error;
+      await delay(retryDelay(settings, attempt), settings.signal);
+    }
+  }
+}
+
+async function downloadOnce(settings: ResolvedHubSettings, url: string, context: { repoId: string; revision: string; file: string }): Promise<Uint8Array> {
+  const { response, url: finalUrl, sentToken } = await hubRequest(settings, url, context, { redirect: 'follow' });
+  if (response.status >= 400) await response.body?.cancel().catch(() => undefined);
+  throwForStatus(response, finalUrl, context, sentToken);
+  const lengthHeader = response.headers.get('content-length');
+  const total = lengthHeader !== null && Number.isSafeInteger(Number(lengthHeader)) ? Number(lengthHeader) : null;
+  const progress = (phase: 'start' | 'progress' | 'done', loadedBytes: number): void =>
+    settings.onProgress?.({ repoId: context.repoId, file: context.file, phase, loadedBytes, totalBytes: total, resumedBytes: 0, fromCache: false });
+  progress('start', 0);
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  try {
+    if (response.body === null) throw new Error('no body');
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.byteLength;
+      progress('progress', loaded);
+    }
+  } catch (error) {
+    if (settings.signal?.aborted) throw settings.signal.reason;
+    throw new HubError('HUB_NETWORK', `Connection dropped after ${loaded} bytes of '${context.file}' of repository '${context.repoId}' (${finalUrl}): ${describeNetworkError(error)}`, {
+      ...context,
+      url: finalUrl,
+    }, { cause: error });
+  }
+  if (total !== null && loaded !== total) {
+    throw new HubError('HUB_NETWORK', `Received ${loaded} of ${total} bytes of '${context.file}' of repository '${context.repoId}' (${finalUrl})`, { ...context, url: finalUrl });
+  }
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  progress('done', loaded);
+  return bytes;
+}

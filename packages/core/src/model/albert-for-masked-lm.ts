@@ -1,0 +1,50 @@
+import type { AlbertHeadName } from '../graph/albert-graph.js';
+import type { Tensor } from '../tensor.js';
+import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOptionalOutputs, type ForwardOptions } from './albert-pretrained-model.js';
+import { fillMask, type FillMaskOptions, type FillMaskResult } from './fill-mask.js';
+import { prepareIntegerLabels } from './labels.js';
+import { crossEntropyLoss, IGNORE_INDEX } from './losses.js';
+import type { AlbertInputs, ArrayInput } from './model-inputs.js';
+
+/** Options of {@link AlbertForMaskedLM.forward}. */
+export interface AlbertForMaskedLMForwardOptions extends ForwardOptions {
+  /** Labels `[batch, sequence]`: token ids, -100 where ignored. */
+  readonly labels?: ArrayInput;
+}
+
+/** Outputs of {@link AlbertForMaskedLM.forward}. */
+export interface AlbertForMaskedLMOutput extends AlbertOptionalOutputs {
+  /** `[batch, sequence, vocab]`. */
+  readonly logits: Tensor<'float32'>;
+  /** Cross-entropy over the labels that are not -100, when `labels` are given. */
+  readonly loss?: number;
+}
+
+/** ALBERT with the masked-LM head (HF `AlbertForMaskedLM`), plus a fill-mask pipeline. */
+export class AlbertForMaskedLM extends AlbertPreTrainedModel {
+  /** HF class name. */
+  static readonly head: AlbertHeadName = 'AlbertForMaskedLM';
+  /** HF class name. */
+  readonly head: AlbertHeadName = 'AlbertForMaskedLM';
+
+  /** Runs the model; computes the MLM loss when `labels` are given. */
+  async forward(inputs: AlbertInputs, options: AlbertForMaskedLMForwardOptions = {}): Promise<AlbertForMaskedLMOutput> {
+    const result = await this.runGraph(inputs, options, 2);
+    const logits = requiredOutput(result, 'logits');
+    let loss: number | undefined;
+    if (options.labels !== undefined) {
+      const [batch, sequence] = result.prepared.shape as [number, number];
+      const labels = prepareIntegerLabels('labels', options.labels, [batch, sequence], { low: 0, high: this.config.vocabSize, ignore: IGNORE_INDEX });
+      loss = crossEntropyLoss(logits.data, this.config.vocabSize, labels.values);
+    }
+    return { logits, ...(loss === undefined ? {} : { loss }), ...optionalOutputs(result) };
+  }
+
+  /**
+   * The `topK` most likely tokens with their probabilities for every `[MASK]` of `text`. Uses
+   * `options.tokenizer`, or the tokenizer of the model's directory (`spiece.model`).
+   */
+  fillMask(text: string, options: FillMaskOptions = {}): Promise<FillMaskResult> {
+    return fillMask(this, text, options);
+  }
+}

@@ -1,0 +1,71 @@
+import type { ProblemType } from '@albert-ts/config';
+import type { AlbertHeadName } from '../graph/albert-graph.js';
+import type { Tensor } from '../tensor.js';
+import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOptionalOutputs, type ForwardOptions } from './albert-pretrained-model.js';
+import { prepareFloatLabels, prepareIntegerLabels } from './labels.js';
+import { binaryCrossEntropyWithLogitsLoss, crossEntropyLoss, IGNORE_INDEX, meanSquaredErrorLoss } from './losses.js';
+import { flattenArrayInput, type AlbertInputs, type ArrayInput } from './model-inputs.js';
+
+/** Options of {@link AlbertForSequenceClassification.forward}. */
+export interface AlbertForSequenceClassificationForwardOptions extends ForwardOptions {
+  /**
+   * Labels: `[batch]` class indices (single-label), `[batch, num_labels]` 0/1 floats (multi-label) or
+   * `[batch]` floats (regression, `num_labels` 1).
+   */
+  readonly labels?: ArrayInput;
+  /**
+   * Overrides the loss type. By default `config.problemType`, else inferred as HF does from the labels:
+   * `num_labels` 1 → regression; integer labels → single-label; float labels → multi-label. In
+   * JavaScript "float labels" means labels of shape `[batch, num_labels]` or a `Float32Array`/`Float64Array`.
+   */
+  readonly problemType?: ProblemType;
+}
+
+/** Outputs of {@link AlbertForSequenceClassification.forward}. */
+export interface AlbertForSequenceClassificationOutput extends AlbertOptionalOutputs {
+  /** `[batch, num_labels]`. */
+  readonly logits: Tensor<'float32'>;
+  /** The loss of the problem type, when `labels` are given. */
+  readonly loss?: number;
+  /** The problem type the loss was computed for, when `labels` are given. */
+  readonly problemType?: ProblemType;
+}
+
+/** ALBERT with a classifier on the pooled output (HF `AlbertForSequenceClassification`). */
+export class AlbertForSequenceClassification extends AlbertPreTrainedModel {
+  /** HF class name. */
+  static readonly head: AlbertHeadName = 'AlbertForSequenceClassification';
+  /** HF class name. */
+  readonly head: AlbertHeadName = 'AlbertForSequenceClassification';
+
+  /** Runs the model; computes the loss when `labels` are given. */
+  async forward(inputs: AlbertInputs, options: AlbertForSequenceClassificationForwardOptions = {}): Promise<AlbertForSequenceClassificationOutput> {
+    const result = await this.runGraph(inputs, options, 2);
+    const logits = requiredOutput(result, 'logits');
+    if (options.labels === undefined) return { logits, ...optionalOutputs(result) };
+    const batch = result.prepared.shape[0] as number;
+    const numLabels = this.config.numLabels;
+    const problemType = options.problemType ?? this.config.problemType ?? inferProblemType(numLabels, options.labels);
+    let loss: number;
+    if (problemType === 'regression') {
+      const labels = prepareFloatLabels('labels', options.labels, numLabels === 1 ? [batch] : [batch, numLabels]);
+      loss = meanSquaredErrorLoss(logits.data, labels.values);
+    } else if (problemType === 'single_label_classification') {
+      const labels = prepareIntegerLabels('labels', options.labels, [batch], { low: 0, high: numLabels, ignore: IGNORE_INDEX });
+      loss = crossEntropyLoss(logits.data, numLabels, labels.values);
+    } else {
+      const labels = prepareFloatLabels('labels', options.labels, [batch, numLabels]);
+      loss = binaryCrossEntropyWithLogitsLoss(logits.data, labels.values);
+    }
+    return { logits, loss, problemType, ...optionalOutputs(result) };
+  }
+}
+
+function inferProblemType(numLabels: number, labels: ArrayInput): ProblemType {
+  if (numLabels === 1) return 'regression';
+  if (!Array.isArray(labels)) {
+    const data = (labels as { data: unknown }).data;
+    if (data instanceof Float32Array || data instanceof Float64Array) return 'multi_label_classification';
+  }
+  return flattenArrayInput(labels, 'labels').shape.length >= 2 ? 'multi_label_classification' : 'single_label_classification';
+}

@@ -1,0 +1,41 @@
+import type { AlbertHeadName } from '../graph/albert-graph.js';
+import type { Tensor } from '../tensor.js';
+import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOptionalOutputs, type ForwardOptions } from './albert-pretrained-model.js';
+import { prepareIntegerLabels } from './labels.js';
+import { crossEntropyLoss, IGNORE_INDEX } from './losses.js';
+import type { AlbertInputs, ArrayInput } from './model-inputs.js';
+
+/** Options of {@link AlbertForTokenClassification.forward}. */
+export interface AlbertForTokenClassificationForwardOptions extends ForwardOptions {
+  /** Labels `[batch, sequence]`: class indices, -100 where ignored. */
+  readonly labels?: ArrayInput;
+}
+
+/** Outputs of {@link AlbertForTokenClassification.forward}. */
+export interface AlbertForTokenClassificationOutput extends AlbertOptionalOutputs {
+  /** `[batch, sequence, num_labels]`. */
+  readonly logits: Tensor<'float32'>;
+  /** Cross-entropy over the labels that are not -100, when `labels` are given. */
+  readonly loss?: number;
+}
+
+/** ALBERT with a classifier on every token (HF `AlbertForTokenClassification`). */
+export class AlbertForTokenClassification extends AlbertPreTrainedModel {
+  /** HF class name. */
+  static readonly head: AlbertHeadName = 'AlbertForTokenClassification';
+  /** HF class name. */
+  readonly head: AlbertHeadName = 'AlbertForTokenClassification';
+
+  /** Runs the model; computes the loss when `labels` are given. */
+  async forward(inputs: AlbertInputs, options: AlbertForTokenClassificationForwardOptions = {}): Promise<AlbertForTokenClassificationOutput> {
+    const result = await this.runGraph(inputs, options, 2);
+    const logits = requiredOutput(result, 'logits');
+    let loss: number | undefined;
+    if (options.labels !== undefined) {
+      const [batch, sequence] = result.prepared.shape as [number, number];
+      const labels = prepareIntegerLabels('labels', options.labels, [batch, sequence], { low: 0, high: this.config.numLabels, ignore: IGNORE_INDEX });
+      loss = crossEntropyLoss(logits.data, this.config.numLabels, labels.values);
+    }
+    return { logits, ...(loss === undefined ? {} : { loss }), ...optionalOutputs(result) };
+  }
+}

@@ -1,0 +1,27 @@
+import type { AlbertHeadName } from '../graph/albert-graph.js';
+import type { Tensor } from '../tensor.js';
+import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOptionalOutputs, type ForwardOptions } from './albert-pretrained-model.js';
+import type { AlbertInputs } from './model-inputs.js';
+
+/** Outputs of {@link AlbertModel.forward}. */
+export interface AlbertModelOutput extends AlbertOptionalOutputs {
+  /** `[batch, sequence, hidden]`: the output of the last layer. */
+  readonly lastHiddenState: Tensor<'float32'>;
+  /** `[batch, hidden]`: `tanh(W · h[:, 0] + b)`; absent when the checkpoint has no pooler. */
+  readonly poolerOutput?: Tensor<'float32'>;
+}
+
+/** The bare ALBERT encoder (HF `AlbertModel`): embeddings, shared layer groups, pooler. */
+export class AlbertModel extends AlbertPreTrainedModel {
+  /** HF class name. */
+  static readonly head: AlbertHeadName = 'AlbertModel';
+  /** HF class name. */
+  readonly head: AlbertHeadName = 'AlbertModel';
+
+  /** Runs the encoder on token ids (or a tokenizer `Encoding` / `BatchEncoding`). */
+  async forward(inputs: AlbertInputs, options: ForwardOptions = {}): Promise<AlbertModelOutput> {
+    const result = await this.runGraph(inputs, options, 2);
+    const pooler = result.outputs['pooler_output'];
+    return { lastHiddenState: requiredOutput(result, 'last_hidden_state'), ...(pooler === undefined ? {} : { poolerOutput: pooler }), ...optionalOutputs(result) };
+  }
+}

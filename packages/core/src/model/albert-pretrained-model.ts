@@ -1,0 +1,218 @@
+import type { AlbertConfig } from '@albert-ts/config';
+import type { Backend, BackendLoadOptions, BackendSession } from '../backend/backend.js';
+import { selectBackend } from '../backend/select-backend.js';
+import { directorySource, loadPretrainedWeights, type ModelFileSource } from '../checkpoint/index.js';
+import {
+  buildAlbertGraph,
+  type AlbertGraph,
+  type AlbertGraphFlavour,
+  type AlbertGraphOptions,
+  type AlbertGraphWeights,
+  type AlbertHeadName,
+} from '../graph/albert-graph.js';
+import type { Tensor } from '../tensor.js';
+import { prepareAlbertInputs, prepareHeadMask, type AlbertInputs, type ArrayInput, type PreparedInputs } from './model-inputs.js';
+
+/** Everything a model instance is made of; {@link AlbertPreTrainedModel.fromPretrained} loads it. */
+export interface AlbertModelParts {
+  /** The model's config. */
+  readonly config: AlbertConfig;
+  /** Canonical weights (e.g. from `resolveAlbertWeights`). */
+  readonly weights: AlbertGraphWeights;
+  /** The backend that runs the graphs. */
+  readonly backend: Backend;
+  /** Where the model came from (used to find the tokenizer files), when known. */
+  readonly source?: ModelFileSource;
+  /** Passed to {@link Backend.load}. */
+  readonly loadOptions?: BackendLoadOptions;
+  /** Graph flavour (default `plain`). */
+  readonly flavour?: AlbertGraphFlavour;
+}
+
+/** Options of `fromPretrained`. */
+export interface FromPretrainedOptions {
+  /** The backend, or candidates of which the first available one is used (see `selectBackend`). */
+  readonly backend: Backend | readonly Backend[];
+  /**
+   * Turns a string that is not a directory path into a file source, e.g. a Hub id
+   * (`albert/albert-base-v2`) into the Hub resolver's cached files. When absent, strings are
+   * directory paths (Node only).
+   */
+  readonly resolveSource?: (nameOrPath: string) => ModelFileSource | Promise<ModelFileSource>;
+  /** Use this config instead of the source's `config.json`. */
+  readonly config?: AlbertConfig;
+  /** Session options passed to the backend. */
+  readonly loadOptions?: BackendLoadOptions;
+  /** Graph flavour (default `plain`). */
+  readonly flavour?: AlbertGraphFlavour;
+}
+
+/** Options of every `forward`. */
+export interface ForwardOptions {
+  /** Also return `hiddenStates` (L + 1 tensors `[batch, sequence, hidden]`). */
+  readonly outputHiddenStates?: boolean;
+  /** Also return `attentions` (L × inner_group_num tensors `[batch, heads, sequence, sequence]`). */
+  readonly outputAttentions?: boolean;
+  /** Multiplies the attention probabilities: shape `[heads]` or `[num_hidden_layers, heads]` (HF rows). */
+  readonly headMask?: ArrayInput;
+}
+
+/** The optional outputs every head can return. */
+export interface AlbertOptionalOutputs {
+  /** The embedding output after E→H, then the output of each of the L layer applications. */
+  readonly hiddenStates?: Tensor<'float32'>[];
+  /** Attention probabilities (after the head mask), in the order the layers were applied. */
+  readonly attentions?: Tensor<'float32'>[];
+}
+
+/** What a graph run returns before a head shapes it. */
+export interface AlbertRunResult extends AlbertOptionalOutputs {
+  /** Graph outputs by ONNX name. */
+  readonly outputs: Record<string, Tensor<'float32'>>;
+  /** The validated inputs. */
+  readonly prepared: PreparedInputs;
+}
+
+/** A model class: constructible from parts, with its head name. */
+export interface AlbertModelClass<T> {
+  /** Builds the model from loaded parts. */
+  new (parts: AlbertModelParts): T;
+  /** The HF class name of the head. */
+  readonly head: AlbertHeadName;
+}
+
+/** Reads config + checkpoint from a source and resolves the weights a head needs. */
+export async function loadAlbertParts(head: AlbertHeadName, dirOrSource: string | ModelFileSource, options: FromPretrainedOptions): Promise<AlbertModelParts> {
+  const source = typeof dirOrSource === 'string' ? await (options.resolveSource ?? directorySource)(dirOrSource) : dirOrSource;
+  const backend = Array.isArray(options.backend) ? await selectBackend(options.backend) : (options.backend as Backend);
+  const { config, weights } = await loadPretrainedWeights(source, head, options.config === undefined ? {} : { config: options.config });
+  return {
+    config,
+    weights,
+    backend,
+    source,
+    ...(options.loadOptions === undefined ? {} : { loadOptions: options.loadOptions }),
+    ...(options.flavour === undefined ? {} : { flavour: options.flavour }),
+  };
+}
+
+/**
+ * Base of the ALBERT model classes: holds the config, weights and backend, builds one ONNX graph per
+ * requested output set (cached), validates inputs and runs the graph.
+ */
+export abstract class AlbertPreTrainedModel {
+  /** The model's config. */
+  readonly config: AlbertConfig;
+  /** The weights the graphs are built from. */
+  readonly weights: AlbertGraphWeights;
+  /** The backend that runs the graphs. */
+  readonly backend: Backend;
+  /** Where the model came from, when loaded with `fromPretrained`. */
+  readonly source: ModelFileSource | undefined;
+  /** The HF class name of this head. */
+  abstract readonly head: AlbertHeadName;
+  private readonly loadOptions: BackendLoadOptions | undefined;
+  private readonly flavour: AlbertGraphFlavour;
+  private readonly sessions = new Map<string, Promise<BackendSession>>();
+
+  /** @param parts - config, weights, backend (see {@link loadAlbertParts}). */
+  constructor(parts: AlbertModelParts) {
+    this.config = parts.config;
+    this.weights = parts.weights;
+    this.backend = parts.backend;
+    this.source = parts.source;
+    this.loadOptions = parts.loadOptions;
+    this.flavour = parts.flavour ?? 'plain';
+  }
+
+  /**
+   * Loads a model from a directory path, a {@link ModelFileSource} or (with `resolveSource`) a Hub id:
+   * `config.json` + a checkpoint (safetensors, PyTorch, Flax).
+   */
+  static async fromPretrained<T>(this: AlbertModelClass<T>, dirOrSource: string | ModelFileSource, options: FromPretrainedOptions): Promise<T> {
+    return new this(await loadAlbertParts(this.head, dirOrSource, options));
+  }
+
+  /** The ONNX graph of this head for the given optional outputs (what `albert export` writes). */
+  exportGraph(options: Omit<AlbertGraphOptions, 'head'> = {}): AlbertGraph {
+    return buildAlbertGraph(this.config, this.weights, { flavour: this.flavour, ...options, head: this.head });
+  }
+
+  private session(options: AlbertGraphOptions): Promise<BackendSession> {
+    const key = JSON.stringify([options.outputHiddenStates === true, options.outputAttentions === true, options.headMask === true, options.inputsEmbeds === true]);
+    let session = this.sessions.get(key);
+    if (session === undefined) {
+      session = Promise.resolve().then(() => this.backend.load(buildAlbertGraph(this.config, this.weights, options), this.loadOptions));
+      this.sessions.set(key, session);
+      session.catch(() => this.sessions.delete(key));
+    }
+    return session;
+  }
+
+  /** Validates inputs, runs the graph variant for `options` and collects the outputs. */
+  protected async runGraph(inputs: AlbertInputs, options: ForwardOptions, rank: 2 | 3): Promise<AlbertRunResult> {
+    const prepared = prepareAlbertInputs(this.config, inputs, { rank });
+    const feeds = { ...prepared.feeds };
+    if (options.headMask !== undefined && options.headMask !== null) feeds['head_mask'] = prepareHeadMask(this.config, options.headMask);
+    const graphOptions: AlbertGraphOptions = {
+      head: this.head,
+      flavour: this.flavour,
+      outputHiddenStates: options.outputHiddenStates === true,
+      outputAttentions: options.outputAttentions === true,
+      headMask: 'head_mask' in feeds,
+      inputsEmbeds: 'inputs_embeds' in feeds,
+    };
+    const session = await this.session(graphOptions);
+    const used: typeof feeds = {};
+    for (const name of session.inputNames) {
+      const feed = feeds[name];
+      if (feed === undefined) throw new Error(`internal: graph input ${name} has no feed`);
+      used[name] = feed;
+    }
+    const raw = await session.run(used);
+    const outputs: Record<string, Tensor<'float32'>> = {};
+    for (const [name, tensor] of Object.entries(raw)) {
+      if (tensor.dtype !== 'float32') throw new Error(`internal: graph output ${name} is ${tensor.dtype}, expected float32`);
+      outputs[name] = tensor as Tensor<'float32'>;
+    }
+    const collect = (prefix: string): Tensor<'float32'>[] => {
+      const list: Tensor<'float32'>[] = [];
+      for (let index = 0; outputs[`${prefix}.${index}`] !== undefined; index += 1) list.push(outputs[`${prefix}.${index}`] as Tensor<'float32'>);
+      return list;
+    };
+    return {
+      outputs,
+      prepared,
+      ...(graphOptions.outputHiddenStates === true ? { hiddenStates: collect('hidden_states') } : {}),
+      ...(graphOptions.outputAttentions === true ? { attentions: collect('attentions') } : {}),
+    };
+  }
+
+  /** Frees every backend session of this model. */
+  async dispose(): Promise<void> {
+    const sessions = [...this.sessions.values()];
+    this.sessions.clear();
+    for (const session of sessions) {
+      try {
+        await (await session).dispose();
+      } catch {
+        // a session that failed to load has nothing to free
+      }
+    }
+  }
+}
+
+/** Picks `hiddenStates` / `attentions` from a run result. */
+export function optionalOutputs(result: AlbertRunResult): AlbertOptionalOutputs {
+  return {
+    ...(result.hiddenStates === undefined ? {} : { hiddenStates: result.hiddenStates }),
+    ...(result.attentions === undefined ? {} : { attentions: result.attentions }),
+  };
+}
+
+/** The graph output `name`, which the head always produces. */
+export function requiredOutput(result: AlbertRunResult, name: string): Tensor<'float32'> {
+  const tensor = result.outputs[name];
+  if (tensor === undefined) throw new Error(`internal: graph output ${name} is missing`);
+  return tensor;
+}

@@ -1,0 +1,104 @@
+import type { Tensor } from '../tensor.js';
+import { InputError } from './input-error.js';
+
+/**
+ * What the fill-mask pipeline needs from a tokenizer (`AlbertTokenizer` of `@albert-ts/tokenizer`
+ * satisfies it): encode one text with special tokens, the `[MASK]` id, and id → token.
+ */
+export interface FillMaskTokenizer {
+  /** Encodes `text` with `[CLS]`/`[SEP]`. */
+  encode(text: string): { readonly inputIds: readonly number[]; readonly tokenTypeIds?: readonly number[]; readonly attentionMask?: readonly number[] };
+  /** The id of the mask token. */
+  readonly maskTokenId: number;
+  /** The piece of an id (e.g. `▁paris`). */
+  idToToken?(id: number): string | undefined;
+  /** Decodes ids to text. */
+  decode?(ids: readonly number[]): string;
+}
+
+/** Options of the fill-mask pipeline. */
+export interface FillMaskOptions {
+  /** The tokenizer; by default the one in the model's directory (`spiece.model`, `tokenizer_config.json`). */
+  readonly tokenizer?: FillMaskTokenizer;
+  /** Predictions per mask (default 5). */
+  readonly topK?: number;
+}
+
+/** One candidate token for a mask. */
+export interface FillMaskPrediction {
+  /** Vocabulary id. */
+  readonly tokenId: number;
+  /** Its piece, when the tokenizer can tell. */
+  readonly token?: string;
+  /** Softmax probability over the whole vocabulary. */
+  readonly score: number;
+  /** The raw logit. */
+  readonly logit: number;
+}
+
+/** Predictions for one `[MASK]`. */
+export interface FillMaskPosition {
+  /** Token index of the mask in `inputIds`. */
+  readonly maskIndex: number;
+  /** `topK` candidates, most likely first. */
+  readonly predictions: FillMaskPrediction[];
+}
+
+/** The result of the fill-mask pipeline for one text. */
+export interface FillMaskResult {
+  /** The encoded ids (with special tokens). */
+  readonly inputIds: number[];
+  /** One entry per mask, in order. */
+  readonly masks: FillMaskPosition[];
+}
+
+/** A masked-LM model as the pipeline uses it. */
+export interface FillMaskModel {
+  /** Runs the masked-LM head. */
+  forward(inputs: { inputIds: number[][]; attentionMask?: number[][]; tokenTypeIds?: number[][] }): Promise<{ logits: Tensor<'float32'> }>;
+  /** Loads the tokenizer of the model's source. */
+  loadTokenizer?(): Promise<FillMaskTokenizer>;
+}
+
+/** Top-k tokens (softmax over the full vocabulary, float64) at each position of `maskIndices`. */
+export function topKAtPositions(logits: Tensor<'float32'>, maskIndices: readonly number[], topK: number, idToToken?: (id: number) => string | undefined): FillMaskPosition[] {
+  const vocab = logits.shape[logits.shape.length - 1] as number;
+  return maskIndices.map((maskIndex) => {
+    const row = logits.data.subarray(maskIndex * vocab, (maskIndex + 1) * vocab);
+    let max = -Infinity;
+    for (const value of row) max = Math.max(max, value);
+    let sum = 0;
+    for (const value of row) sum += Math.exp(value - max);
+    const order = Array.from({ length: vocab }, (_, index) => index).sort((a, b) => (row[b] as number) - (row[a] as number) || a - b);
+    const predictions = order.slice(0, topK).map((tokenId) => {
+      const logit = row[tokenId] as number;
+      const token = idToToken?.(tokenId);
+      return { tokenId, ...(token === undefined ? {} : { token }), score: Math.exp(logit - max) / sum, logit };
+    });
+    return { maskIndex, predictions };
+  });
+}
+
+/** Runs the masked-LM head on already-encoded ids and returns the top-k tokens at every `maskTokenId`. */
+export async function fillMaskIds(model: FillMaskModel, inputIds: readonly number[], options: { maskTokenId: number; topK?: number; idToToken?: (id: number) => string | undefined }): Promise<FillMaskResult> {
+  const maskIndices: number[] = [];
+  inputIds.forEach((id, index) => {
+    if (id === options.maskTokenId) maskIndices.push(index);
+  });
+  if (maskIndices.length === 0) {
+    throw new InputError('INPUT_NO_MASK_TOKEN', `fill-mask: the input has no mask token (id ${options.maskTokenId}); write [MASK] where a word should be predicted`, { field: 'input_ids', value: options.maskTokenId });
+  }
+  const { logits } = await model.forward({ inputIds: [[...inputIds]] });
+  return { inputIds: [...inputIds], masks: topKAtPositions(logits, maskIndices, options.topK ?? 5, options.idToToken) };
+}
+
+/** Encodes `text`, runs the masked-LM head and returns the top-k tokens for every `[MASK]`. */
+export async function fillMask(model: FillMaskModel, text: string, options: FillMaskOptions = {}): Promise<FillMaskResult> {
+  const tokenizer = options.tokenizer ?? (await model.loadTokenizer?.());
+  if (tokenizer === undefined) {
+    throw new InputError('INPUT_MISSING', 'fill-mask needs a tokenizer: pass { tokenizer } or load the model from a directory with spiece.model', { field: 'tokenizer' });
+  }
+  const encoding = tokenizer.encode(text);
+  const idToToken = tokenizer.idToToken === undefined ? undefined : (id: number) => tokenizer.idToToken?.(id);
+  return fillMaskIds(model, encoding.inputIds, { maskTokenId: tokenizer.maskTokenId, ...(options.topK === undefined ? {} : { topK: options.topK }), ...(idToToken === undefined ? {} : { idToToken }) });
+}

@@ -1,0 +1,18 @@
+import { AlbertError } from '@albert-ts/config';
+
+/** Stable codes of {@link VerifyError}. */
+export type VerifyErrorCode = 'VERIFY_INVALID_CASES' | 'VERIFY_UNKNOWN_CHECKPOINT';
+
+/** A reference `cases.json` is malformed or names something albert-ts does not know. */
+export class VerifyError extends AlbertError {
+  declare readonly code: VerifyErrorCode;
+
+  /**
+   * @param code - stable code.
+   * @param message - message naming the file and field.
+   * @param details - `file`, `field`, `value`.
+   */
+  constructor(code: VerifyErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, details);
+  }
+}

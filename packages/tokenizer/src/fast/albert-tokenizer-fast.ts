@@ -1,0 +1,408 @@
+import { TokenizerError } from '../tokenizer-error.js';
+import { AddedVocabulary } from './added-vocabulary.js';
+import { padEncoding, type FastEncoding } from './fast-encoding.js';
+import type { FastModel } from './fast-model.js';
+import type { FastDecoder } from './metaspace-decoder.js';
+import type { FastNormalizer } from './normalizer.js';
+import type { FastPreTokenizer } from './pre-tokenizer.js';
+import type { TemplateProcessing } from './template-processing.js';
+import { parseTokenizerJson } from './tokenizer-json.js';
+import { truncateEncodings, type FastTruncationStrategy } from './truncate-encodings.js';
+
+/** Options of {@link AlbertTokenizerFast.fromJSON}. */
+export interface AlbertTokenizerFastOptions {
+  /** Name of the file the JSON came from, used in error messages (default `tokenizer.json`). */
+  file?: string;
+  /** Maximum input length of the model (default 512): the `maxLength` of truncation/padding when none is given. */
+  modelMaxLength?: number;
+  /** Padding token (default `<pad>`). */
+  padToken?: string;
+  /** Default of `decode`'s `cleanUpTokenizationSpaces` (default true, as ALBERT's tokenizer config). */
+  cleanUpTokenizationSpaces?: boolean;
+  /** Side padding goes to (default `right`). */
+  paddingSide?: 'right' | 'left';
+  /** Side truncation removes tokens from (default `right`). */
+  truncationSide?: 'right' | 'left';
+}
+
+/** Truncation as Hugging Face names it (`true` = `longest_first`). */
+export type FastTruncation = boolean | FastTruncationStrategy | 'do_not_truncate';
+/** Padding as Hugging Face names it (`true` = `longest`). */
+export type FastPadding = boolean | 'longest' | 'max_length' | 'do_not_pad';
+
+/** Options of the encode methods, as `AlbertTokenizerFast.__call__` takes them. */
+export interface FastEncodeOptions {
+  /** Add `[CLS]`/`[SEP]` (default true). */
+  addSpecialTokens?: boolean;
+  /** Truncation strategy (default none; a `maxLength` alone, without padding, means `longest_first`). */
+  truncation?: FastTruncation;
+  /** Length limit for truncation and `max_length` padding (default: the model's maximum length). */
+  maxLength?: number;
+  /** Padding strategy (default none). */
+  padding?: FastPadding;
+  /** Pad to a multiple of this length. */
+  padToMultipleOf?: number;
+  /** Side padding goes to (default: the tokenizer's). */
+  paddingSide?: 'right' | 'left';
+  /** Side truncation removes tokens from (default: the tokenizer's). */
+  truncationSide?: 'right' | 'left';
+}
+
+/** One encoded input (fields named as the core package's `Encoding`). */
+export interface FastTokenizerEncoding {
+  /** Token ids. */
+  inputIds: number[];
+  /** Segment ids (0 for the first sequence, 1 for the second). */
+  tokenTypeIds: number[];
+  /** 1 for real tokens, 0 for padding. */
+  attentionMask: number[];
+  /** 1 for `[CLS]`, `[SEP]` and padding. */
+  specialTokensMask: number[];
+  /** `[start, end)` in Unicode code points of the original text (of the sequence the token comes from). */
+  offsets: Array<[number, number]>;
+  /** Token strings as the fast tokenizer reports them. */
+  tokens: string[];
+}
+
+/** A batch of encoded inputs. */
+export interface FastTokenizerBatchEncoding {
+  /** Token ids per input. */
+  inputIds: number[][];
+  /** Segment ids per input. */
+  tokenTypeIds: number[][];
+  /** Attention masks per input. */
+  attentionMask: number[][];
+  /** Special-tokens masks per input. */
+  specialTokensMask: number[][];
+  /** Offsets per input. */
+  offsets: Array<Array<[number, number]>>;
+  /** Token strings per input. */
+  tokens: string[][];
+}
+
+/** Options of {@link AlbertTokenizerFast.decode}. */
+export interface FastDecodeOptions {
+  /** Drop special tokens (default false). */
+  skipSpecialTokens?: boolean;
+  /** Apply transformers' `clean_up_tokenization` (default: the tokenizer's setting, true for ALBERT). */
+  cleanUpTokenizationSpaces?: boolean;
+}
+
+interface ResolvedCall {
+  addSpecialTokens: boolean;
+  truncation: { maxLength: number; strategy: FastTruncationStrategy; direction: 'right' | 'left' } | undefined;
+  padding: { length: number | undefined; multiple: number | undefined; side: 'right' | 'left' } | undefined;
+}
+
+/**
+ * ALBERT's fast tokenizer: the `tokenizer.json` pipeline of the Hugging Face `tokenizers` library
+ * (added tokens → normalizer → pre-tokenizer → Unigram → template → truncation/padding), token for
+ * token and offset for offset, in pure TypeScript (browser-safe; build it from the JSON text or
+ * object). Where the slow tokenizer logs and returns an untruncated result, this one throws the
+ * library's truncation error, as `AlbertTokenizerFast` does.
+ */
+export class AlbertTokenizerFast {
+  /** Name of the `tokenizer.json` (for messages). */
+  readonly file: string;
+  /** The model's maximum input length. */
+  readonly modelMaxLength: number;
+  /** Default of `decode`'s space clean-up. */
+  readonly cleanUpTokenizationSpaces: boolean;
+  /** Default padding side. */
+  readonly paddingSide: 'right' | 'left';
+  /** Default truncation side. */
+  readonly truncationSide: 'right' | 'left';
+  /** Padding token. */
+  readonly padToken: string;
+  /** Padding id. */
+  readonly padTokenId: number;
+  private readonly normalizer: FastNormalizer | undefined;
+  private readonly preTokenizer: FastPreTokenizer | undefined;
+  private readonly model: FastModel;
+  private readonly postProcessor: TemplateProcessing | undefined;
+  private readonly decoder: FastDecoder | undefined;
+  private readonly addedVocabulary: AddedVocabulary;
+
+  private constructor(json: string | object, options: AlbertTokenizerFastOptions) {
+    const pipeline = parseTokenizerJson(json, { file: options.file ?? 'tokenizer.json' });
+    this.file = pipeline.file;
+    this.normalizer = pipeline.normalizer;
+    this.preTokenizer = pipeline.preTokenizer;
+    this.model = pipeline.model;
+    this.postProcessor = pipeline.postProcessor;
+    this.decoder = pipeline.decoder;
+    this.addedVocabulary = new AddedVocabulary(pipeline.addedTokens, pipeline.normalizer);
+    this.modelMaxLength = options.modelMaxLength ?? 512;
+    this.cleanUpTokenizationSpaces = options.cleanUpTokenizationSpaces ?? true;
+    this.paddingSide = options.paddingSide ?? 'right';
+    this.truncationSide = options.truncationSide ?? 'right';
+    this.padToken = options.padToken ?? '<pad>';
+    const padId = this.tokenToId(this.padToken);
+    if (padId === undefined) {
+      throw new TokenizerError('TOKENIZER_INVALID_CONFIG', `${this.file}: padding token ${JSON.stringify(this.padToken)} is not in the vocabulary`, {
+        file: this.file,
+        field: 'padToken',
+        value: this.padToken,
+      });
+    }
+    this.padTokenId = padId;
+  }
+
+  /**
+   * Builds the tokenizer from the contents of a `tokenizer.json` (text or parsed object).
+   * @throws TokenizerError `TOKENIZER_MODEL_CORRUPT` (malformed file) or `TOKENIZER_UNSUPPORTED_MODEL`
+   *   (a component this implementation does not provide), naming the file and the component.
+   */
+  static fromJSON(json: string | object, options: AlbertTokenizerFastOptions = {}): AlbertTokenizerFast {
+    return new AlbertTokenizerFast(json, options);
+  }
+
+  /** Reads a `tokenizer.json` from disk (Node only). */
+  static async fromFile(path: string, options: AlbertTokenizerFastOptions = {}): Promise<AlbertTokenizerFast> {
+    const { readFile } = await import('node:fs/promises');
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (cause) {
+      throw new TokenizerError('TOKENIZER_FILE_NOT_FOUND', `${path}: cannot read the tokenizer file (${(cause as Error).message})`, { file: path }, { cause });
+    }
+    return new AlbertTokenizerFast(text, { ...options, file: options.file ?? path });
+  }
+
+  /** Size of the model's vocabulary (added tokens that are not in it excluded). */
+  get vocabSize(): number {
+    return this.model.vocabSize;
+  }
+
+  /** Id of a token (added tokens first), or `undefined`. */
+  tokenToId(token: string): number | undefined {
+    return this.addedVocabulary.idsByContent.get(token) ?? this.model.tokenToId(token);
+  }
+
+  /** Token of an id (added tokens first), or `undefined`. */
+  idToToken(id: number): string | undefined {
+    return this.addedVocabulary.tokensById.get(id)?.content ?? this.model.idToToken(id);
+  }
+
+  /** Ids of tokens (unknown tokens map to the unknown id, as `convert_tokens_to_ids`). */
+  convertTokensToIds(tokens: readonly string[]): number[] {
+    const unkId = this.tokenToId('<unk>') ?? 0;
+    return tokens.map((token) => this.tokenToId(token) ?? unkId);
+  }
+
+  /** Tokens of ids (optionally without special tokens). */
+  convertIdsToTokens(ids: readonly number[], options: { skipSpecialTokens?: boolean } = {}): string[] {
+    const result: string[] = [];
+    for (const id of ids) {
+      const token = this.idToToken(id);
+      if (token === undefined) continue;
+      if (options.skipSpecialTokens === true && this.addedVocabulary.specialContents.has(token)) continue;
+      result.push(token);
+    }
+    return result;
+  }
+
+  /** Tokens of `text` without special tokens (`tokenize`). */
+  tokenize(text: string): string[] {
+    return this.encodeSequence(this.checkText(text, 'text'), 0).tokens;
+  }
+
+  /** Encodes one text. */
+  encode(text: string, options: FastEncodeOptions = {}): FastTokenizerEncoding {
+    return this.encodeOne(this.checkText(text, 'text'), undefined, this.resolveCall(options, false));
+  }
+
+  /** Encodes a pair of texts (`[CLS] A [SEP] B [SEP]`). */
+  encodePair(text: string, textPair: string, options: FastEncodeOptions = {}): FastTokenizerEncoding {
+    return this.encodeOne(this.checkText(text, 'text'), this.checkText(textPair, 'textPair'), this.resolveCall(options, false));
+  }
+
+  /** Encodes a batch of texts or `[text, textPair]` pairs; padding `longest` pads to the longest of the batch. */
+  encodeBatch(inputs: ReadonlyArray<string | readonly [string, string]>, options: FastEncodeOptions = {}): FastTokenizerBatchEncoding {
+    if (!Array.isArray(inputs)) {
+      throw new TokenizerError('TOKENIZER_INVALID_INPUT', `encodeBatch expects an array of texts or [text, textPair] pairs, got ${describe(inputs)}`, {
+        field: 'inputs',
+        value: describe(inputs),
+      });
+    }
+    const call = this.resolveCall(options, true);
+    const encodings = inputs.map((input, index) => {
+      if (typeof input === 'string') return this.encodeRaw(input, undefined, call);
+      if (Array.isArray(input) && input.length === 2) {
+        return this.encodeRaw(this.checkText(input[0], `inputs[${index}][0]`), this.checkText(input[1], `inputs[${index}][1]`), call);
+      }
+      return this.encodeRaw(this.checkText(input, `inputs[${index}]`), undefined, call);
+    });
+    if (call.padding !== undefined) {
+      let length = call.padding.length ?? Math.max(0, ...encodings.map((encoding) => encoding.ids.length));
+      const multiple = call.padding.multiple;
+      if (multiple !== undefined && multiple > 0 && length % multiple > 0) length += multiple - (length % multiple);
+      for (const encoding of encodings) padEncoding(encoding, length, { id: this.padTokenId, token: this.padToken, typeId: 0, side: call.padding.side });
+    }
+    return {
+      inputIds: encodings.map((encoding) => encoding.ids),
+      tokenTypeIds: encodings.map((encoding) => encoding.typeIds),
+      attentionMask: encodings.map((encoding) => encoding.attentionMask),
+      specialTokensMask: encodings.map((encoding) => encoding.specialTokensMask),
+      offsets: encodings.map((encoding) => encoding.offsets),
+      tokens: encodings.map((encoding) => encoding.tokens),
+    };
+  }
+
+  /**
+   * Decodes ids to text: the library's decode (added tokens, then the Metaspace decoder), then, by
+   * default, transformers' `clean_up_tokenization`.
+   */
+  decode(ids: readonly number[], options: FastDecodeOptions = {}): string {
+    if (!Array.isArray(ids) || ids.some((id) => !Number.isInteger(id))) {
+      throw new TokenizerError('TOKENIZER_INVALID_INPUT', `decode expects an array of integer ids, got ${describe(ids)}`, { field: 'ids', value: describe(ids) });
+    }
+    const skip = options.skipSpecialTokens ?? false;
+    const tokens: string[] = [];
+    for (const id of ids) {
+      const token = this.addedVocabulary.decodedContents.get(id) ?? this.model.idToToken(id);
+      if (token === undefined) continue;
+      if (skip && this.addedVocabulary.specialContents.has(token)) continue;
+      tokens.push(token);
+    }
+    const text = this.decoder === undefined ? tokens.join(' ') : this.decoder.decode(tokens);
+    return options.cleanUpTokenizationSpaces ?? this.cleanUpTokenizationSpaces ? cleanUpTokenization(text) : text;
+  }
+
+  /** Number of special tokens the post-processor adds to one sequence or a pair. */
+  numSpecialTokensToAdd(pair = false): number {
+    return this.postProcessor?.addedTokens(pair) ?? 0;
+  }
+
+  private checkText(text: unknown, field: string): string {
+    if (typeof text !== 'string') {
+      throw new TokenizerError('TOKENIZER_INVALID_INPUT', `${field} must be a string, got ${describe(text)}`, { field, value: describe(text) });
+    }
+    return text;
+  }
+
+  private resolveCall(options: FastEncodeOptions, batch: boolean): ResolvedCall {
+    void batch;
+    const addSpecialTokens = options.addSpecialTokens ?? true;
+    let padding = options.padding ?? false;
+    if (padding === true) padding = 'longest';
+    let truncation = options.truncation;
+    if (truncation === undefined) truncation = options.maxLength !== undefined && (padding === false || padding === 'do_not_pad') ? 'longest_first' : false;
+    if (truncation === true) truncation = 'longest_first';
+    const maxLength = options.maxLength;
+    if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 0)) {
+      throw new TokenizerError('TOKENIZER_INVALID_OPTION', `maxLength must be a non-negative integer, got ${String(maxLength)}`, { field: 'maxLength', value: maxLength });
+    }
+    const resolved: ResolvedCall = { addSpecialTokens, truncation: undefined, padding: undefined };
+    if (truncation !== false && truncation !== 'do_not_truncate') {
+      if (truncation !== 'longest_first' && truncation !== 'only_first' && truncation !== 'only_second') {
+        throw new TokenizerError('TOKENIZER_INVALID_OPTION', `unknown truncation strategy ${JSON.stringify(truncation)}`, { field: 'truncation', value: truncation });
+      }
+      resolved.truncation = { maxLength: maxLength ?? this.modelMaxLength, strategy: truncation, direction: options.truncationSide ?? this.truncationSide };
+    }
+    if (padding !== false && padding !== 'do_not_pad') {
+      if (padding !== 'longest' && padding !== 'max_length') {
+        throw new TokenizerError('TOKENIZER_INVALID_OPTION', `unknown padding strategy ${JSON.stringify(padding)}`, { field: 'padding', value: padding });
+      }
+      resolved.padding = {
+        length: padding === 'max_length' ? (maxLength ?? this.modelMaxLength) : undefined,
+        multiple: options.padToMultipleOf,
+        side: options.paddingSide ?? this.paddingSide,
+      };
+    }
+    return resolved;
+  }
+
+  private encodeOne(text: string, textPair: string | undefined, call: ResolvedCall): FastTokenizerEncoding {
+    const encoding = this.encodeRaw(text, textPair, call);
+    return {
+      inputIds: encoding.ids,
+      tokenTypeIds: encoding.typeIds,
+      attentionMask: encoding.attentionMask,
+      specialTokensMask: encoding.specialTokensMask,
+      offsets: encoding.offsets,
+      tokens: encoding.tokens,
+    };
+  }
+
+  /** One input through the pipeline and the post-processing (truncation, template, fixed padding). */
+  private encodeRaw(text: string, textPair: string | undefined, call: ResolvedCall): FastEncoding {
+    let first = this.encodeSequence(text, 0);
+    let second = textPair === undefined ? undefined : this.encodeSequence(textPair, 1);
+    if (call.truncation !== undefined) {
+      const added = this.numSpecialTokensToAdd(second !== undefined);
+      let maxLength = call.truncation.maxLength;
+      if (call.addSpecialTokens && added > 0) {
+        if (maxLength < added) {
+          throw new TokenizerError('TOKENIZER_INVALID_OPTION', `maxLength ${maxLength} is smaller than the ${added} special tokens added`, {
+            field: 'maxLength',
+            value: maxLength,
+          });
+        }
+        maxLength -= added;
+      }
+      [first, second] = truncateEncodings(first, second, { ...call.truncation, maxLength });
+    }
+    let result: FastEncoding;
+    if (this.postProcessor !== undefined) result = this.postProcessor.process(first, second, call.addSpecialTokens);
+    else if (second === undefined) result = first;
+    else {
+      result = {
+        ids: [...first.ids, ...second.ids],
+        tokens: [...first.tokens, ...second.tokens],
+        offsets: [...first.offsets, ...second.offsets],
+        typeIds: [...first.typeIds, ...second.typeIds],
+        specialTokensMask: [...first.specialTokensMask, ...second.specialTokensMask],
+        attentionMask: [...first.attentionMask, ...second.attentionMask],
+      };
+    }
+    if (call.padding !== undefined) {
+      let length = call.padding.length ?? result.ids.length;
+      const multiple = call.padding.multiple;
+      if (multiple !== undefined && multiple > 0 && length % multiple > 0) length += multiple - (length % multiple);
+      padEncoding(result, length, { id: this.padTokenId, token: this.padToken, typeId: 0, side: call.padding.side });
+    }
+    return result;
+  }
+
+  /** One sequence through added tokens, normalizer, pre-tokenizer and model (no special tokens). */
+  private encodeSequence(text: string, typeId: number): FastEncoding {
+    const pretokenized = this.addedVocabulary.extractAndNormalize(text, this.normalizer);
+    this.preTokenizer?.preTokenize(pretokenized);
+    const encoding: FastEncoding = { ids: [], tokens: [], offsets: [], typeIds: [], specialTokensMask: [], attentionMask: [] };
+    for (const split of pretokenized.splits) {
+      const normalized = split.normalized;
+      const tokens = split.tokens ?? this.model.tokenize(normalized.normalized);
+      for (const token of tokens) {
+        encoding.ids.push(token.id);
+        encoding.tokens.push(token.value);
+        encoding.offsets.push(normalized.originalRange(token.start, token.end));
+        encoding.typeIds.push(typeId);
+        encoding.specialTokensMask.push(0);
+        encoding.attentionMask.push(1);
+      }
+    }
+    return encoding;
+  }
+}
+
+/** transformers' `clean_up_tokenization`: removes spaces before punctuation and contractions. */
+export function cleanUpTokenization(text: string): string {
+  return text
+    .replaceAll(' .', '.')
+    .replaceAll(' ?', '?')
+    .replaceAll(' !', '!')
+    .replaceAll(' ,', ',')
+    .replaceAll(" ' ", "'")
+    .replaceAll(" n't", "n't")
+    .replaceAll(" 'm", "'m")
+    .replaceAll(" 's", "'s")
+    .replaceAll(" 've", "'ve")
+    .replaceAll(" 're", "'re");
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}

@@ -1,0 +1,30 @@
+import { AlbertError } from '@albert-ts/config';
+
+/** Stable codes of {@link TokenizerError}. */
+export type TokenizerErrorCode =
+  | 'TOKENIZER_MODEL_CORRUPT'
+  | 'TOKENIZER_UNSUPPORTED_MODEL'
+  | 'TOKENIZER_INVALID_INPUT'
+  | 'TOKENIZER_INVALID_OPTION'
+  | 'TOKENIZER_INVALID_CONFIG'
+  | 'TOKENIZER_FILE_NOT_FOUND'
+  | 'TOKENIZER_TRUNCATION_ERROR';
+
+/**
+ * Error thrown by `@albert-ts/tokenizer`: a corrupt or unsupported vocabulary file, an input that is
+ * not a string, an invalid option. `details` names the file and what is wrong (`file`, `field`,
+ * `offset`, `value`, ...).
+ */
+export class TokenizerError extends AlbertError {
+  declare readonly code: TokenizerErrorCode;
+
+  /**
+   * @param code - stable error code.
+   * @param message - human-readable message naming the file / field / value.
+   * @param details - structured context.
+   * @param options - standard error options (`cause`).
+   */
+  constructor(code: TokenizerErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(code, message, details, options);
+  }
+}
