@@ -74,7 +74,7 @@ async function ensureStandardExport(modelDirectory) {
 function spawnPeer() {
   const child = fork(join(here, 'lib', 'peer-process.mjs'), [], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    execArgv: ['--max-old-space-size=8192'],
+    execArgv: ['--max-old-space-size=8192', '--import', join(here, 'lib', 'ts-register.mjs')],
     env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' },
   });
   const pending = [];
@@ -187,7 +187,19 @@ async function main() {
     }
   }
 
-  // 5. The table.
+  // 5. int8 quality vs float32 (printed next to the int8 speed).
+  const quality = [];
+  if (!flag('no-quality') && peerNames.some((name) => name.includes('int8'))) {
+    log('int8 quality …');
+    const process_ = spawnPeer();
+    for (const [model, runtime] of [['demo', 'node'], ['demo', 'wasm'], ['bench', 'node']]) {
+      const measured = await process_.request({ type: 'quality', model, runtime, modelDirectory });
+      quality.push({ model: model === 'demo' ? 'demo model (apps/cli/demo-model, trained)' : 'bench model (random weights)', ...measured });
+    }
+    await process_.close();
+  }
+
+  // 6. The table.
   const referenceFor = (name) => (name.includes('wasm') ? 'tjs-wasm' : 'tjs-cpu');
   const byName = Object.fromEntries(peers.map((peer) => [peer.name, peer]));
   const result = {
@@ -201,6 +213,7 @@ async function main() {
     standardExportBytes: standard.standardExportBytes,
     fusedFlavour: FUSED_FLAVOUR,
     gemm,
+    int8Quality: quality,
     workloads: Object.fromEntries(
       workloadNames.map((name) => [name, { description: workloads[name].description, gflopReal: flops[name].real / 1e9, gflopPadded: flops[name].padded / 1e9, floorNativeMs: floorMs(name, false), floorWasmMs: floorMs(name, true) }]),
     ),
@@ -254,6 +267,12 @@ function printTable(result, keys) {
   console.log('\n| ' + header.join(' | ') + ' |');
   console.log('|' + header.map(() => '---').join('|') + '|');
   for (const row of rows) console.log('| ' + row.join(' | ') + ' |');
+  if (result.int8Quality.length > 0) {
+    console.log('\nint8 quality vs float32 (dynamic int8 MatMuls, per-column weight scales), fixed text set:');
+    for (const q of result.int8Quality) {
+      console.log(`  ${q.model}, ${q.runtime}: fill-mask top-1 agreement ${(100 * q.top1Agreement).toFixed(1)}% of ${q.maskedPositions} masked positions; hidden-state cosine worst ${q.worstTokenCosine.toFixed(5)}, mean ${q.meanTokenCosine.toFixed(5)}`);
+    }
+  }
   console.log('\npeers:');
   for (const peer of result.peers) console.log(`  ${peer.name}: ${peer.label}`);
   console.log(`\ntotal ${result.totalSeconds.toFixed(0)} s`);

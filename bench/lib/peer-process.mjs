@@ -3,6 +3,7 @@
 //   { type: 'run', workload, mode }  → { type: 'ran', ms }      (mode 'padded' | 'bucketed')
 //   { type: 'rss' }                  → { type: 'rss', maxRssBytes }
 //   { type: 'gemm', quick }          → { type: 'gemm', native, wasm }
+//   { type: 'quality', model, runtime } → int8-vs-float32 quality (see quality.mjs)
 import { PEERS } from './peers.mjs';
 import { makeWorkloads, padBatches, padBatch } from './model.mjs';
 import { planLengthBuckets } from './length-buckets.mjs';
@@ -44,6 +45,11 @@ async function handle(message) {
     }
     case 'rss':
       return { type: 'rss', maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+    case 'quality': {
+      const { measureQuality, DEMO_MODEL_DIRECTORY } = await import('./quality.mjs');
+      const directory = message.model === 'demo' ? DEMO_MODEL_DIRECTORY : message.modelDirectory;
+      return { type: 'quality', ...(await measureQuality(directory, message.runtime)) };
+    }
     case 'gemm':
       return { type: 'gemm', ...(await measureGemm(message)) };
     case 'exit':

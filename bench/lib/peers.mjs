@@ -93,22 +93,61 @@ async function labPeer(context, runtime, flavour) {
   return ortSessionPeer(require('onnxruntime-node'), bytes, nativeOptions(flavour.sessionOptions));
 }
 
-/** albert-ts itself through @albert-ts/core and a backend package (built dist). */
+/** A backend value of ours (dynamic imports: the bench runs with bench/lib/ts-register.mjs, sources need no build). */
+async function ourBackend(backendName) {
+  return backendName === 'wasm'
+    ? (await import('@albert-ts/backend-wasm')).wasmBackend({ numThreads: THREADS })
+    : (await import('@albert-ts/backend-node')).nodeBackend({ device: 'cpu', intraOpNumThreads: THREADS });
+}
+
+/** albert-ts itself: AlbertForMaskedLM.fromPretrained (read checkpoint + build graph + session) and forward. */
 async function oursPeer(context, backendName, options = {}) {
   const core = await import('@albert-ts/core');
-  const backend =
-    backendName === 'wasm'
-      ? (await import('@albert-ts/backend-wasm')).wasmBackend({ numThreads: THREADS })
-      : (await import('@albert-ts/backend-node')).nodeBackend({ device: 'cpu', intraOpNumThreads: THREADS });
+  const backend = await ourBackend(backendName);
   const model = await core.AlbertForMaskedLM.fromPretrained(context.modelDirectory, { backend, ...options });
   return {
     async run(batch) {
-      return model.forward({ inputIds: batch.inputIds, attentionMask: batch.attentionMask, tokenTypeIds: batch.tokenTypeIds, shape: batch.shape });
+      const shaped = (data) => ({ data, shape: batch.shape });
+      return model.forward({ inputIds: shaped(batch.inputIds), attentionMask: shaped(batch.attentionMask), tokenTypeIds: shaped(batch.tokenTypeIds) });
     },
     async release() {
       await model.dispose?.();
     },
   };
+}
+
+/**
+ * albert-ts's graph with a graph pass the model classes do not expose yet (int8): core's checkpoint
+ * reader + graph builder + graph/quantize, run through our backend's session directly.
+ */
+async function oursGraphPeer(context, backendName, pass) {
+  const core = await import('@albert-ts/core');
+  const { AlbertConfig } = await import('@albert-ts/config');
+  const config = AlbertConfig.parse(await readFile(join(context.modelDirectory, 'config.json'), 'utf8'));
+  const stateDict = core.readSafetensors(new Uint8Array(await readFile(join(context.modelDirectory, 'model.safetensors'))), 'model.safetensors');
+  const weights = core.resolveAlbertWeights(config, stateDict, 'AlbertForMaskedLM', { file: 'model.safetensors' });
+  const built = core.buildAlbertModelProto(config, weights, { head: 'AlbertForMaskedLM' });
+  const proto = await pass(built.proto);
+  const session = await (await ourBackend(backendName)).load({ bytes: core.encodeModel(proto), inputNames: built.inputNames, outputNames: built.outputNames });
+  const positions = new Map();
+  return {
+    async run(batch) {
+      const [rows, columns] = batch.shape;
+      if (!positions.has(columns)) positions.set(columns, BigInt64Array.from({ length: columns }, (_, i) => BigInt(i)));
+      const positionIds = new BigInt64Array(rows * columns);
+      for (let r = 0; r < rows; r += 1) positionIds.set(positions.get(columns), r * columns);
+      const tensor = (data) => core.createTensor('int64', batch.shape, data);
+      return session.run({ input_ids: tensor(batch.inputIds), attention_mask: tensor(batch.attentionMask), token_type_ids: tensor(batch.tokenTypeIds), position_ids: tensor(positionIds) });
+    },
+    async release() {
+      await session.dispose();
+    },
+  };
+}
+
+async function int8Pass(proto) {
+  const { quantizeDynamicInt8 } = await import('../../packages/core/src/graph/quantize/index.ts');
+  return quantizeDynamicInt8(proto).model;
 }
 
 /** Every peer the bench knows: name → { label, load(context) }. */
@@ -150,11 +189,19 @@ export const PEERS = {
     load: (context) => labPeer(context, 'wasm', { ...context.fusedFlavour, quantize: 'dynamic-quantize-matmul' }),
   },
   'ours-node': {
-    label: '@albert-ts/core + @albert-ts/backend-node (cpu)',
-    load: (context) => oursPeer(context, 'node'),
+    label: 'albert-ts: AlbertForMaskedLM + nodeBackend (cpu, 2 threads), default flavour',
+    load: (context) => oursPeer(context, 'node', context.oursOptions ?? {}),
+  },
+  'ours-node-int8': {
+    label: 'albert-ts: core graph + quantizeDynamicInt8, nodeBackend session',
+    load: (context) => oursGraphPeer(context, 'node', int8Pass),
   },
   'ours-wasm': {
-    label: '@albert-ts/core + @albert-ts/backend-wasm (2 threads)',
-    load: (context) => oursPeer(context, 'wasm'),
+    label: 'albert-ts: AlbertForMaskedLM + wasmBackend (2 threads), default flavour',
+    load: (context) => oursPeer(context, 'wasm', context.oursOptions ?? {}),
+  },
+  'ours-wasm-int8': {
+    label: 'albert-ts: core graph + quantizeDynamicInt8, wasmBackend session (2 threads)',
+    load: (context) => oursGraphPeer(context, 'wasm', int8Pass),
   },
 };

@@ -66,6 +66,7 @@ export function browserViteSettings(): ViteUserConfig {
       'import.meta.env.ALBERT_GENERATED_DIRECTORY': JSON.stringify(generatedDirectory),
       'import.meta.env.ALBERT_REQUIRE_BACKENDS': JSON.stringify(process.env.ALBERT_REQUIRE_BACKENDS ?? ''),
       'import.meta.env.ALBERT_WEBGPU_BUILDS': JSON.stringify(process.env.ALBERT_WEBGPU_BUILDS ?? ''),
+      'import.meta.env.ALBERT_WEBGPU_BENCH': JSON.stringify(process.env.ALBERT_WEBGPU_BENCH ?? ''),
     },
   };
 }

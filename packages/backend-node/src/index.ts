@@ -1,1 +1,2 @@
 export * from './node-backend.js';
+export * from './node-backend-by-name.js';

@@ -10,7 +10,7 @@ describe('nodeBackend', () => {
     const model = buildProbeModel();
     const session = await backend.load(model);
     const out = await session.run({ x: createTensor('float32', [2, 2], Float32Array.of(1, 2, 3, 4)) });
-    expect(Array.from(out['y']?.data ?? [])).toEqual([2, 4, 6, 8]);
+    expect(Array.from(out['y']?.data as Float32Array)).toEqual([2, 4, 6, 8]);
     await session.dispose();
   });
 

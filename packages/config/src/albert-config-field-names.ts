@@ -1,11 +1,6 @@
-import type { AlbertConfigFieldName } from './albert-config-init.js';
+import type { AlbertConfigFieldName, AlbertConfigInit } from './albert-config-init.js';
 
-/**
- * The one mapping between the camelCase names of the TypeScript API and the HF snake_case keys of
- * config.json. Every {@link AlbertConfigInit} field except `extraFields` appears once. `dtype` is also
- * read from the older key `torch_dtype` (and written back under the key it was read from).
- */
-export const ALBERT_CONFIG_FIELD_NAMES = {
+const FIELD_NAMES = {
   vocabSize: 'vocab_size',
   embeddingSize: 'embedding_size',
   hiddenSize: 'hidden_size',
@@ -38,11 +33,17 @@ export const ALBERT_CONFIG_FIELD_NAMES = {
   dtype: 'dtype',
 } as const satisfies Record<AlbertConfigFieldName, string>;
 
-/** The HF snake_case key of a config field, e.g. `'num_hidden_groups'` for `'numHiddenGroups'`. */
-export type AlbertConfigJsonKey = (typeof ALBERT_CONFIG_FIELD_NAMES)[AlbertConfigFieldName];
+/**
+ * The one mapping between the camelCase names of the TypeScript API and the HF snake_case keys of
+ * config.json: `vocabSize` ↔ `vocab_size`, `numHiddenGroups` ↔ `num_hidden_groups`, ... (camelCase of
+ * the snake_case key, except `id2label`/`label2id`, which keep their HF spelling). Every
+ * {@link AlbertConfigInit} field except `extraFields` appears once. `dtype` is also read from the older
+ * key `torch_dtype` (and written back under the key it was read from).
+ */
+export const ALBERT_CONFIG_FIELD_NAMES: Readonly<Record<AlbertConfigFieldName, string>> = Object.freeze(FIELD_NAMES);
 
 /** camelCase field name → HF snake_case key (e.g. `numHiddenGroups` → `num_hidden_groups`). */
-export function toHfFieldName(field: AlbertConfigFieldName): AlbertConfigJsonKey {
+export function toHfFieldName(field: AlbertConfigFieldName): string {
   return ALBERT_CONFIG_FIELD_NAMES[field];
 }
 

@@ -1,26 +1,66 @@
-import { parseArguments } from '../arguments.js';
+import { resolve } from 'node:path';
+import { AlbertForMaskedLM, directorySource, selectBackend, type FillMaskResult } from '@albert-ts/core';
+import { nodeBackendByName } from '@albert-ts/backend-node';
+import { formatFlagHelp, parseArguments } from '../arguments.js';
 import type { CliCommand } from '../cli-command.js';
 import { defaultModelDirectory } from '../default-model.js';
-import { readConfigFile } from '../read-config-file.js';
+import { UsageError } from '../usage-error.js';
 
-// Placeholder until the model code lands: the core engineer replaces this file with the real command.
+const FLAGS = {
+  model: { type: 'string', short: 'm', description: 'model directory (default: the embedded demo model)', valueName: 'DIR' },
+  backend: { type: 'string', short: 'b', description: 'comma-separated backends, first available wins (default node-cpu)', valueName: 'NAMES' },
+  topK: { type: 'number', short: 'k', description: 'predictions per [MASK] (default 5)', valueName: 'N' },
+  json: { type: 'boolean', description: 'print JSON instead of a table' },
+} as const;
 
-/** `albert fill-mask "<text with [MASK]>"`: for now prints the default model's config (the model code is not there yet). */
+function formatTable(result: FillMaskResult): string {
+  const lines: string[] = [];
+  result.masks.forEach((mask, index) => {
+    lines.push(`[MASK] ${index + 1} (token ${mask.maskIndex}):`);
+    for (const prediction of mask.predictions) {
+      const token = prediction.token ?? `#${prediction.tokenId}`;
+      lines.push(`  ${token.padEnd(20)} ${prediction.score.toFixed(4)}   (id ${prediction.tokenId})`);
+    }
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/** `albert fill-mask "Paris is the [MASK] of France."`: top-k tokens with scores for each `[MASK]`. */
 export const fillMaskCommand: CliCommand = {
   name: 'fill-mask',
-  summary: 'predict the [MASK] tokens of a text (placeholder: shows the default model\'s config)',
-  usage: 'fill-mask "<text with [MASK]>" [--model DIR]',
+  summary: 'predict the [MASK] tokens of a text (top-k tokens with probabilities)',
+  usage: 'fill-mask [--model DIR] [--backend node-cpu,...] [--top-k N] [--json] "<text with [MASK]>"',
+  help: [
+    'Encodes the text with the model\'s tokenizer (spiece.model), runs AlbertForMaskedLM and prints the',
+    'most likely tokens for every [MASK] with their probabilities (softmax over the whole vocabulary).',
+    'Without --model it runs the small demo model embedded in this package (trained for an hour on',
+    'public-domain text: it exercises the code, its answers are not good).',
+    '',
+    'options:',
+    formatFlagHelp(FLAGS),
+    '',
+    'examples:',
+    '  albert fill-mask "Python is a [MASK] language."',
+    '  albert fill-mask --model ./albert-base-v2 --top-k 3 --json "Paris is the [MASK] of France."',
+  ].join('\n'),
   async run(argv, context) {
-    const { flags } = parseArguments(argv, {
-      flags: { model: { type: 'string', description: 'model directory (default: the embedded demo model)', valueName: 'DIR' } },
-      minPositionals: 1,
-      maxPositionals: 1,
-      positionalNames: ['<text>'],
-    });
-    const directory = flags.model ?? defaultModelDirectory();
-    const config = await readConfigFile(directory, context.cwd);
-    context.stderr.write(`fill-mask is not implemented yet; the model it will use (${flags.model ?? 'the embedded demo model'}) has this config:\n`);
-    context.stdout.write(config.toJSONText());
+    const { flags, positionals } = parseArguments(argv, { flags: FLAGS, minPositionals: 1, maxPositionals: 1, positionalNames: ['<text>'] });
+    const text = positionals[0] as string;
+    if (flags.topK !== undefined && (!Number.isInteger(flags.topK) || flags.topK < 1)) throw new UsageError(`--top-k must be a positive integer, got ${flags.topK}`, { flag: '--top-k', value: flags.topK });
+    const directory = flags.model === undefined ? defaultModelDirectory() : resolve(context.cwd, flags.model);
+    const names = (flags.backend ?? context.env['ALBERT_BACKEND'] ?? 'node-cpu').split(',').map((name) => name.trim()).filter((name) => name !== '');
+    const backend = await selectBackend(names.map((name) => nodeBackendByName(name)));
+    const model = await AlbertForMaskedLM.fromPretrained(directorySource(directory), { backend });
+    try {
+      const result = await model.fillMask(text, flags.topK === undefined ? {} : { topK: flags.topK });
+      if (flags.json) {
+        context.stdout.write(`${JSON.stringify({ text, model: flags.model ?? 'demo-model', backend: backend.name, ...result }, null, 2)}\n`);
+      } else {
+        context.stdout.write(formatTable(result));
+      }
+    } finally {
+      await model.dispose();
+    }
     return 0;
   },
 };

@@ -5,6 +5,7 @@ import { AlbertError } from '@albert-ts/config';
  *
  * - `CHECKPOINT_FILE_NOT_FOUND`: a file the checkpoint needs is not in the source.
  * - `CHECKPOINT_NO_WEIGHTS_FILE`: the source has none of the known weights files.
+ * - `CHECKPOINT_LFS_POINTER`: a weights file is a Git LFS pointer, not the weights themselves.
  * - `CHECKPOINT_READ_FAILED`: reading a file failed (I/O or HTTP error).
  * - `CHECKPOINT_INVALID_FILE_NAME`: a file name escapes the source (`..`, absolute path).
  * - `CHECKPOINT_TRUNCATED`: the file ends before the data its header describes.
@@ -31,6 +32,7 @@ import { AlbertError } from '@albert-ts/config';
 export type CheckpointErrorCode =
   | 'CHECKPOINT_FILE_NOT_FOUND'
   | 'CHECKPOINT_NO_WEIGHTS_FILE'
+  | 'CHECKPOINT_LFS_POINTER'
   | 'CHECKPOINT_READ_FAILED'
   | 'CHECKPOINT_INVALID_FILE_NAME'
   | 'CHECKPOINT_TRUNCATED'

@@ -4,6 +4,7 @@ import { readCheckpoint } from './read-checkpoint.js';
 import { readSafetensors } from './read-safetensors.js';
 import { directorySource } from './sources/directory-source.js';
 import { memorySource } from './sources/memory-source.js';
+import { float32Bytes, torchStateDictPickle, writeZip } from './test-builders.js';
 import { alignedData, firstBitDifference, fixturePath, readFixture } from './test-fixtures.js';
 
 const reference = readSafetensors(readFixture('models/tiny/model.safetensors'), 'model.safetensors');
@@ -94,5 +95,48 @@ describe('readCheckpoint', () => {
     const error = await rejection(readCheckpoint(memorySource({ 'config.json': '{}' }, 'some-dir')));
     expect(error.code).toBe('CHECKPOINT_NO_WEIGHTS_FILE');
     expect(error.message).toContain('some-dir');
+  });
+
+  it('reads sharded pytorch_model.bin checkpoints through pytorch_model.bin.index.json', async () => {
+    const shard = (key: string, value: number) =>
+      writeZip([
+        { name: 'archive/data.pkl', data: torchStateDictPickle([{ key, storageClass: 'FloatStorage', storageKey: '0', numel: 1, offset: 0, size: [1], stride: [1] }]) },
+        { name: 'archive/data/0', data: float32Bytes([value]) },
+      ]);
+    const contents = await readCheckpoint(
+      memorySource({
+        'pytorch_model.bin.index.json': JSON.stringify({ metadata: { total_size: 8 }, weight_map: { a: 'pytorch_model-00001-of-00002.bin', b: 'pytorch_model-00002-of-00002.bin' } }),
+        'pytorch_model-00001-of-00002.bin': shard('a', 1),
+        'pytorch_model-00002-of-00002.bin': shard('b', 2),
+      }),
+    );
+    expect(contents.format).toBe('pytorch-sharded');
+    expect(Array.from(contents.stateDict.get('a')!.data)).toEqual([1]);
+    expect(Array.from(contents.stateDict.get('b')!.data)).toEqual([2]);
+    expect(contents.fileOfKey.get('b')).toBe('pytorch_model-00002-of-00002.bin');
+  });
+
+  it('rejects a tensor stored in two shards and a malformed index', async () => {
+    const shard = readFixture('checkpoints/sharded-safetensors/model-00003-of-00003.safetensors');
+    const index = JSON.stringify({ weight_map: { 'albert.pooler.bias': 'one.safetensors', 'albert.pooler.weight': 'two.safetensors' } });
+    const duplicate = await rejection(readCheckpoint(memorySource({ 'model.safetensors.index.json': index, 'one.safetensors': shard, 'two.safetensors': shard })));
+    expect(duplicate.code).toBe('CHECKPOINT_DUPLICATE_TENSOR');
+    expect(duplicate.message).toContain('two.safetensors');
+    const malformed = await rejection(readCheckpoint(memorySource({ 'model.safetensors.index.json': '{"weight_map": [1]}' })));
+    expect(malformed.code).toBe('CHECKPOINT_INVALID_INDEX');
+    expect(malformed.message).toContain('model.safetensors.index.json');
+    const notJson = await rejection(readCheckpoint(memorySource({ 'model.safetensors.index.json': '{' })));
+    expect(notJson.code).toBe('CHECKPOINT_INVALID_INDEX');
+  });
+
+  it('explains Git LFS pointers and TensorFlow-only directories', async () => {
+    const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:0123\nsize 47376220\n';
+    const lfs = await rejection(readCheckpoint(memorySource({ 'model.safetensors': pointer }, 'clone')));
+    expect(lfs.code).toBe('CHECKPOINT_LFS_POINTER');
+    expect(lfs.message).toContain('model.safetensors');
+    expect(lfs.message).toContain('git lfs pull');
+    const tensorflow = await rejection(readCheckpoint(memorySource({ 'tf_model.h5': new Uint8Array(8) }, 'tf-only')));
+    expect(tensorflow.code).toBe('CHECKPOINT_NO_WEIGHTS_FILE');
+    expect(tensorflow.message).toContain('tf_model.h5');
   });
 });

@@ -39,6 +39,21 @@ export const WEIGHTS_FILE_NAMES = [
   'flax_model.msgpack',
 ] as const;
 
+const LFS_POINTER_PREFIX = new TextEncoder().encode('version https://git-lfs.github.com/spec/');
+
+/** Reads a weights file, refusing Git LFS pointer files (a clone made without `git lfs`). */
+async function readWeightsFile(source: ModelFileSource, name: string): Promise<Uint8Array> {
+  const bytes = await source.read(name);
+  if (bytes.length < 1024 && LFS_POINTER_PREFIX.every((byte, index) => bytes[index] === byte)) {
+    throw new CheckpointError(
+      'CHECKPOINT_LFS_POINTER',
+      `${name}: the file is a Git LFS pointer, not the weights (the repository was cloned without Git LFS; run \`git lfs pull\` in ${source.description})`,
+      { file: name, source: source.description },
+    );
+  }
+  return bytes;
+}
+
 interface FileContents {
   readonly stateDict: StateDict;
   readonly skipped: readonly SkippedTensor[];
@@ -87,7 +102,7 @@ async function readShardedCheckpoint(
     }
   }
   for (const [shard, keys] of keysByShard) {
-    const contents = await readShard(await source.read(shard), shard);
+    const contents = await readShard(await readWeightsFile(source, shard), shard);
     files.push(shard);
     const present = new Set([...contents.stateDict.keys(), ...contents.skipped.map((tensor) => tensor.key)]);
     for (const key of keys) {
@@ -130,7 +145,7 @@ export async function readCheckpoint(source: ModelFileSource): Promise<Checkpoin
     if (!(await source.has(name))) continue;
     switch (name) {
       case 'model.safetensors': {
-        const parsed = parseSafetensors(await source.read(name), name);
+        const parsed = parseSafetensors(await readWeightsFile(source, name), name);
         return { stateDict: parsed.stateDict, skipped: parsed.skipped, files: [name], format: 'safetensors', fileOfKey: new Map() };
       }
       case 'model.safetensors.index.json': {
@@ -138,7 +153,7 @@ export async function readCheckpoint(source: ModelFileSource): Promise<Checkpoin
         return { ...sharded, format: 'safetensors-sharded' };
       }
       case 'pytorch_model.bin': {
-        const contents = await readPytorchCheckpoint(await source.read(name), name);
+        const contents = await readPytorchCheckpoint(await readWeightsFile(source, name), name);
         return { stateDict: contents.stateDict, skipped: contents.skipped, files: [name], format: contents.format, fileOfKey: new Map() };
       }
       case 'pytorch_model.bin.index.json': {
@@ -146,9 +161,19 @@ export async function readCheckpoint(source: ModelFileSource): Promise<Checkpoin
         return { ...sharded, format: 'pytorch-sharded' };
       }
       case 'flax_model.msgpack': {
-        const contents = readFlaxMsgpack(await source.read(name), name);
+        const contents = readFlaxMsgpack(await readWeightsFile(source, name), name);
         return { stateDict: contents.stateDict, skipped: contents.skipped, files: [name], format: 'flax-msgpack', fileOfKey: new Map() };
       }
+    }
+  }
+  const unsupported = ['tf_model.h5', 'model.ckpt.index'];
+  for (const name of unsupported) {
+    if (await source.has(name)) {
+      throw new CheckpointError(
+        'CHECKPOINT_NO_WEIGHTS_FILE',
+        `${source.description} has only TensorFlow weights (${name}), which albert-ts does not read yet; convert them with transformers (from_pretrained(..., from_tf=True) then save_pretrained) to model.safetensors`,
+        { file: name, source: source.description, expected: [...WEIGHTS_FILE_NAMES], actual: name },
+      );
     }
   }
   throw new CheckpointError(

@@ -78,6 +78,7 @@ describe('readPytorchCheckpoint', () => {
         tensor({ key: 'transposed', size: [3, 2], stride: [1, 3] }),
         tensor({ key: 'every-other', offset: 1, size: [4], stride: [2] }),
         tensor({ key: 'broadcast', size: [2, 2], stride: [0, 1] }),
+        tensor({ key: 'parameter', parameter: true }),
       ]),
       'pytorch_model.bin',
     );
@@ -88,6 +89,7 @@ describe('readPytorchCheckpoint', () => {
     expect(values('transposed')).toEqual([0, 3, 1, 4, 2, 5]);
     expect(values('every-other')).toEqual([1, 3, 5, 7]);
     expect(values('broadcast')).toEqual([0, 1, 0, 1]);
+    expect(values('parameter')).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it('reads big-endian storages when byteorder says big', async () => {

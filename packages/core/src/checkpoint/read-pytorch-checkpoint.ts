@@ -35,7 +35,9 @@ function gatherStrided(storage: Uint8Array, elementSize: number, offset: number,
   const index = new Array<number>(size.length).fill(0);
   let source = offset;
   for (let element = 0; element < count; element += 1) {
-    output.set(storage.subarray(source * elementSize, (source + 1) * elementSize), element * elementSize);
+    const from = source * elementSize;
+    const to = element * elementSize;
+    for (let byte = 0; byte < elementSize; byte += 1) output[to + byte] = storage[from + byte]!;
     // Advance the multi-index (last dimension fastest) and the source position with it.
     for (let dimension = size.length - 1; dimension >= 0; dimension -= 1) {
       index[dimension]! += 1;
@@ -203,8 +205,10 @@ function readLegacyCheckpoint(bytes: Uint8Array, file: string): PytorchCheckpoin
   if (magic.value !== LEGACY_MAGIC_NUMBER) invalidFile(file, 'not a torch file: neither a zip archive nor a legacy stream (wrong magic number)');
   const protocol = plain(magic.end);
   if (protocol.value !== LEGACY_PROTOCOL_VERSION) invalidFile(file, `unsupported legacy protocol version ${String(protocol.value)}`, { actual: protocol.value });
+  // sys_info records the writer's native byte order, but torch writes legacy storages (and their
+  // element counts) little-endian on every machine, so it does not change how they are read.
   const systemInfo = plain(protocol.end);
-  const littleEndian = systemInfo.value instanceof Map ? systemInfo.value.get('little_endian') !== false : true;
+  const littleEndian = true;
   const { entries, storages, end } = unpickleStateDict(bytes, file, systemInfo.end);
   const keyList = plain(end);
   if (!Array.isArray(keyList.value) || !keyList.value.every((key) => typeof key === 'string')) invalidFile(file, 'the storage key list is not a list of strings');

@@ -219,7 +219,7 @@ export function parseSafetensors(bytes: Uint8Array, file: string): ParsedSafeten
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart));
     header = JSON.parse(text);
   } catch (error) {
-    fail('CHECKPOINT_INVALID_HEADER', file, `header is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, {}, );
+    fail('CHECKPOINT_INVALID_HEADER', file, `header is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     fail('CHECKPOINT_INVALID_HEADER', file, 'header is not a JSON object');

@@ -72,14 +72,17 @@ export interface PickleTensorSpec {
   readonly offset: number;
   readonly size: readonly number[];
   readonly stride: readonly number[];
+  /** Wrap the tensor in `torch._utils._rebuild_parameter(tensor, True, OrderedDict())` (an nn.Parameter). */
+  readonly parameter?: boolean;
 }
 
 /** The data.pkl of a torch zip checkpoint holding these tensors. */
 export function torchStateDictPickle(tensors: readonly PickleTensorSpec[]): Uint8Array {
   const parts: number[] = [...pickle.proto(2), ...pickle.emptyDict(), ...pickle.mark()];
   for (const tensor of tensors) {
+    parts.push(...pickle.string(tensor.key));
+    if (tensor.parameter === true) parts.push(...pickle.global('torch._utils', '_rebuild_parameter'), ...pickle.mark());
     parts.push(
-      ...pickle.string(tensor.key),
       ...pickle.global('torch._utils', '_rebuild_tensor_v2'),
       ...pickle.mark(),
       ...pickle.mark(),
@@ -100,6 +103,9 @@ export function torchStateDictPickle(tensors: readonly PickleTensorSpec[]): Uint
       ...pickle.tuple(),
       ...pickle.reduce(),
     );
+    if (tensor.parameter === true) {
+      parts.push(0x88, ...pickle.global('collections', 'OrderedDict'), ...pickle.emptyTuple(), ...pickle.reduce(), ...pickle.tuple(), ...pickle.reduce());
+    }
   }
   parts.push(...pickle.setItems(), ...pickle.stop());
   return Uint8Array.from(parts);

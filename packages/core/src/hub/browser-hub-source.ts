@@ -4,7 +4,10 @@ import { delay, describeNetworkError, hubRequest, isRetryableError, retryDelay, 
 import type { HubModelSource } from './hub-model-source.js';
 import { hubFileUrl, hubRevisionApiUrl, isCommitHash, validateRepoFile, validateRepoId, validateRevision } from './hub-names.js';
 import { fetchHubRevisionInfo, parseRevisionInfo, type HubRevisionInfo } from './hub-revision-info.js';
-import { resolveHubSettings, type HubOptions, type ResolvedHubSettings } from './hub-settings.js';
+import { isNodeRuntime, resolveHubSettings, type HubOptions, type ResolvedHubSettings } from './hub-settings.js';
+
+/** Browsers must let `fetch` follow redirects (`manual` hides them); Node follows them itself, to control the token. */
+const redirectMode = (): 'manual' | 'follow' => (isNodeRuntime() ? 'manual' : 'follow');
 
 /** Name of the Cache API cache that holds Hub files in browsers. */
 export const BROWSER_HUB_CACHE_NAME = 'albert-ts-hub';
@@ -37,7 +40,7 @@ export async function browserHubSource(repoId: string, options: BrowserHubSource
   let networkError: HubError | null = null;
   if (!offline) {
     try {
-      const fetched = await fetchHubRevisionInfo(settings, repoId, revision, 'follow');
+      const fetched = await fetchHubRevisionInfo(settings, repoId, revision, redirectMode());
       info = fetched;
       await cache?.put(apiUrl, new Response(JSON.stringify(fetched.json), { headers: { 'Content-Type': 'application/json' } })).catch(() => undefined);
     } catch (error) {
@@ -120,7 +123,7 @@ export async function browserHubSource(repoId: string, options: BrowserHubSource
       if (listing !== null) return listing.has(name);
       if (offline) return false;
       const context = { repoId, revision: commit, file: name };
-      const { response, url: finalUrl, sentToken } = await hubRequest(settings, url, context, { method: 'HEAD', redirect: 'follow' });
+      const { response, url: finalUrl, sentToken } = await hubRequest(settings, url, context, { method: 'HEAD', redirect: redirectMode() });
       if (response.status === 404) return false;
       throwForStatus(response, finalUrl, context, sentToken);
       return true;
@@ -158,7 +161,7 @@ async function downloadWithRetries(
 }
 
 async function downloadOnce(settings: ResolvedHubSettings, url: string, context: { repoId: string; revision: string; file: string }): Promise<Uint8Array> {
-  const { response, url: finalUrl, sentToken } = await hubRequest(settings, url, context, { redirect: 'follow' });
+  const { response, url: finalUrl, sentToken } = await hubRequest(settings, url, context, { redirect: redirectMode() });
   if (response.status >= 400) await response.body?.cancel().catch(() => undefined);
   throwForStatus(response, finalUrl, context, sentToken);
   const lengthHeader = response.headers.get('content-length');

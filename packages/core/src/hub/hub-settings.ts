@@ -34,6 +34,8 @@ export interface HubOptions {
   readonly stallTimeoutMs?: number;
   /** Cancels every request. */
   readonly signal?: AbortSignal;
+  /** Environment variables to read the defaults from (`HF_HOME`, `HF_TOKEN`, ...). Default `process.env` in Node. */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
 }
 
 /** A progress report of one file of one repository. */
@@ -71,10 +73,10 @@ export interface ResolvedHubSettings {
   readonly signal: AbortSignal | null;
 }
 
-/** Reads an environment variable in Node; `undefined` in browsers. */
-export function environmentVariable(name: string): string | undefined {
+/** Reads an environment variable from `environment`, else `process.env` in Node; `undefined` in browsers. Empty means unset. */
+export function environmentVariable(name: string, environment?: Readonly<Record<string, string | undefined>>): string | undefined {
   const processObject = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  const value = processObject?.env?.[name];
+  const value = (environment ?? processObject?.env)?.[name];
   return value === undefined || value === '' ? undefined : value;
 }
 
@@ -93,15 +95,18 @@ export function isTruthyEnvironmentValue(value: string | undefined): boolean {
  * The Python library's default paths: `HF_HOME` (`$XDG_CACHE_HOME/huggingface`, else
  * `~/.cache/huggingface`) and the hub cache inside it. Node only.
  */
-export async function defaultHubPaths(): Promise<{ home: string; hubCache: string; tokenPath: string }> {
+export async function defaultHubPaths(
+  environment?: Readonly<Record<string, string | undefined>>,
+): Promise<{ home: string; hubCache: string; tokenPath: string }> {
   const [os, path] = await Promise.all([import('node:os'), import('node:path')]);
+  const variable = (name: string): string | undefined => environmentVariable(name, environment);
   const expandHome = (value: string): string =>
     value === '~' || value.startsWith('~/') ? path.join(os.homedir(), value.slice(1)) : value;
-  const xdgCache = environmentVariable('XDG_CACHE_HOME') ?? path.join(os.homedir(), '.cache');
-  const home = path.resolve(expandHome(environmentVariable('HF_HOME') ?? path.join(xdgCache, 'huggingface')));
-  const hubCacheSetting = environmentVariable('HF_HUB_CACHE') ?? environmentVariable('HUGGINGFACE_HUB_CACHE');
+  const xdgCache = variable('XDG_CACHE_HOME') ?? path.join(os.homedir(), '.cache');
+  const home = path.resolve(expandHome(variable('HF_HOME') ?? path.join(xdgCache, 'huggingface')));
+  const hubCacheSetting = variable('HF_HUB_CACHE') ?? variable('HUGGINGFACE_HUB_CACHE');
   const hubCache = path.resolve(expandHome(hubCacheSetting ?? path.join(home, 'hub')));
-  const tokenPath = path.resolve(expandHome(environmentVariable('HF_TOKEN_PATH') ?? path.join(home, 'token')));
+  const tokenPath = path.resolve(expandHome(variable('HF_TOKEN_PATH') ?? path.join(home, 'token')));
   return { home, hubCache, tokenPath };
 }
 
@@ -121,7 +126,9 @@ async function readTokenFile(tokenPath: string): Promise<string | null> {
  */
 export async function resolveHubSettings(options: HubOptions = {}): Promise<ResolvedHubSettings> {
   const node = isNodeRuntime();
-  const paths = node ? await defaultHubPaths() : null;
+  const environment = options.environment;
+  const variable = (name: string): string | undefined => environmentVariable(name, environment);
+  const paths = node ? await defaultHubPaths(environment) : null;
   let cacheDir: string | null = null;
   if (options.cacheDir !== undefined) {
     cacheDir = node ? (await import('node:path')).resolve(options.cacheDir) : options.cacheDir;
@@ -132,7 +139,7 @@ export async function resolveHubSettings(options: HubOptions = {}): Promise<Reso
   if (typeof options.token === 'string' && options.token !== '') {
     token = options.token;
   } else if (options.token === undefined) {
-    token = environmentVariable('HF_TOKEN') ?? environmentVariable('HUGGING_FACE_HUB_TOKEN') ?? null;
+    token = variable('HF_TOKEN') ?? variable('HUGGING_FACE_HUB_TOKEN') ?? null;
     if (token === null && paths !== null) token = await readTokenFile(paths.tokenPath);
   }
   // Bound through a closure: browsers reject `fetch` called with another `this`.
@@ -140,9 +147,9 @@ export async function resolveHubSettings(options: HubOptions = {}): Promise<Reso
   return {
     revision: options.revision ?? DEFAULT_REVISION,
     cacheDir,
-    endpoint: (options.endpoint ?? environmentVariable('HF_ENDPOINT') ?? DEFAULT_HUB_ENDPOINT).replace(/\/+$/, ''),
+    endpoint: (options.endpoint ?? variable('HF_ENDPOINT') ?? DEFAULT_HUB_ENDPOINT).replace(/\/+$/, ''),
     token,
-    localFilesOnly: options.localFilesOnly ?? isTruthyEnvironmentValue(environmentVariable('HF_HUB_OFFLINE')),
+    localFilesOnly: options.localFilesOnly ?? isTruthyEnvironmentValue(variable('HF_HUB_OFFLINE')),
     fetch: fetchFunction,
     maxRetries: options.maxRetries ?? 5,
     retryDelayMs: options.retryDelayMs ?? 500,

@@ -1,10 +1,20 @@
-export * from './hub-error.js';
-export * from './hub-settings.js';
-export * from './hub-names.js';
-export * from './hub-file-metadata.js';
-export * from './hub-revision-info.js';
-export * from './hub-download.js';
-export * from './hub-model-source.js';
-export * from './pretrained-files.js';
-export * from './resolve-pretrained.js';
-export * from './browser-hub-source.js';
+export { HubError, type HubErrorCode, type HubErrorDetails } from './hub-error.js';
+export {
+  DEFAULT_HUB_ENDPOINT,
+  DEFAULT_REVISION,
+  resolveHubSettings,
+  type HubDownloadProgress,
+  type HubOptions,
+  type ResolvedHubSettings,
+} from './hub-settings.js';
+export { hubFileUrl, isCommitHash, looksLikeLocalPath, repoFolderName, validateRepoId } from './hub-names.js';
+export { hubDownload, type HubDownloadResult } from './hub-download.js';
+export type { HubModelSource } from './hub-model-source.js';
+export {
+  CONFIG_FILE_NAME,
+  PRETRAINED_WEIGHTS_FILE_NAMES,
+  TOKENIZER_FILE_NAMES,
+  type PretrainedFileGroup,
+} from './pretrained-files.js';
+export { resolveHubModel, resolvePretrained, type ResolvePretrainedOptions } from './resolve-pretrained.js';
+export { BROWSER_HUB_CACHE_NAME, browserHubSource, type BrowserHubSourceOptions } from './browser-hub-source.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { lstat, readdir, readlink, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CheckpointError, directorySource, readCheckpoint, type ModelFileSource, type StateDict } from '../checkpoint/index.js';
+import { CheckpointError, directorySource, loadPretrainedWeights, readCheckpoint, type ModelFileSource, type StateDict } from '../checkpoint/index.js';
 import { HubError } from './hub-error.js';
 import type { HubModelSource } from './hub-model-source.js';
 import type { HubDownloadProgress } from './hub-settings.js';
@@ -129,6 +129,15 @@ describe('resolvePretrained: Hub ids', () => {
         )),
       ],
     );
+  });
+
+  it('feeds loadPretrainedWeights (the fromPretrained seam) with config, tokenizer files and weights', async () => {
+    const source = await resolvePretrained('albert-ts/demo', options());
+    const fromHub = await loadPretrainedWeights(source, 'AlbertForMaskedLM');
+    const fromDisk = await loadPretrainedWeights(directorySource(DEMO_MODEL_DIR), 'AlbertForMaskedLM');
+    expect(fromHub.config.toJSON()).toEqual(fromDisk.config.toJSON());
+    expect([...fromHub.weights.keys].sort()).toEqual([...fromDisk.weights.keys].sort());
+    expect(await source.read('spiece.model')).toEqual(await directorySource(DEMO_MODEL_DIR).read('spiece.model'));
   });
 
   it('downloads a sharded checkpoint (index + every shard)', async () => {

@@ -77,8 +77,16 @@ export function gitBlobSha1(content: Uint8Array): string {
   return createHash('sha1').update(`blob ${content.byteLength}\0`).update(content).digest('hex');
 }
 
+/** Options of {@link startMockHub}. */
+export interface MockHubOptions {
+  /** Answer CORS preflights and expose the Hub's headers, as huggingface.co does (for browser tests). */
+  readonly cors?: boolean;
+}
+
+const EXPOSED_HEADERS = 'X-Repo-Commit, X-Linked-Etag, X-Linked-Size, ETag, X-Error-Code, X-Error-Message, Content-Range, Content-Length, Accept-Ranges, Location';
+
 /** Starts a mock Hub serving `repos`. */
-export async function startMockHub(repos: Record<string, MockRepo>): Promise<MockHub> {
+export async function startMockHub(repos: Record<string, MockRepo>, options: MockHubOptions = {}): Promise<MockHub> {
   const requests: MockRequestRecord[] = [];
   const faults = new Map<string, { fault: MockFault; remaining: number }>();
   const blobsBySha = new Map<string, { file: string; content: Uint8Array }>();
@@ -112,7 +120,29 @@ export async function startMockHub(repos: Record<string, MockRepo>): Promise<Moc
     });
   };
 
+  /** CORS headers; true when the request was a preflight and has been answered. */
+  const corsPreflight = (request: IncomingMessage, response: ServerResponse): boolean => {
+    if (options.cors !== true) return false;
+    response.setHeader('Access-Control-Allow-Origin', '*');
+    response.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+    if (request.method !== 'OPTIONS') return false;
+    response.statusCode = 204;
+    response.setHeader('Access-Control-Allow-Methods', 'GET, HEAD');
+    response.setHeader('Access-Control-Allow-Headers', 'Authorization, Range, Accept');
+    response.end();
+    return true;
+  };
+
   const hub = createServer((request, response) => {
+    if (corsPreflight(request, response)) return;
+    if (request.url?.startsWith('/__requests') === true) {
+      // For browser tests: what the servers received (then forgotten with ?reset).
+      const body = JSON.stringify(requests);
+      if (request.url.includes('reset')) requests.length = 0;
+      response.setHeader('Content-Type', 'application/json');
+      response.end(body);
+      return;
+    }
     record('hub', request);
     if (down) {
       request.socket.destroy();
@@ -124,6 +154,7 @@ export async function startMockHub(repos: Record<string, MockRepo>): Promise<Moc
     });
   });
   const cdn = createServer((request, response) => {
+    if (corsPreflight(request, response)) return;
     record('cdn', request);
     if (down) {
       request.socket.destroy();

@@ -1,7 +1,9 @@
+import { AlbertTokenizer } from '@albert-ts/tokenizer';
 import type { AlbertHeadName } from '../graph/albert-graph.js';
+import { InputError } from './input-error.js';
 import type { Tensor } from '../tensor.js';
 import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOptionalOutputs, type ForwardOptions } from './albert-pretrained-model.js';
-import { fillMask, type FillMaskOptions, type FillMaskResult } from './fill-mask.js';
+import { fillMask, type FillMaskOptions, type FillMaskResult, type FillMaskTokenizer } from './fill-mask.js';
 import { prepareIntegerLabels } from './labels.js';
 import { crossEntropyLoss, IGNORE_INDEX } from './losses.js';
 import type { AlbertInputs, ArrayInput } from './model-inputs.js';
@@ -38,6 +40,23 @@ export class AlbertForMaskedLM extends AlbertPreTrainedModel {
       loss = crossEntropyLoss(logits.data, this.config.vocabSize, labels.values);
     }
     return { logits, ...(loss === undefined ? {} : { loss }), ...optionalOutputs(result) };
+  }
+
+  private tokenizer: Promise<AlbertTokenizer> | undefined;
+
+  /**
+   * The tokenizer of the model's source (`spiece.model` + `tokenizer_config.json` /
+   * `special_tokens_map.json`), loaded once.
+   * @throws {@link InputError} `INPUT_MISSING` when the model was not loaded from a source.
+   */
+  loadTokenizer(): Promise<FillMaskTokenizer> {
+    const source = this.source;
+    if (source === undefined) {
+      return Promise.reject(new InputError('INPUT_MISSING', 'this model has no file source to load a tokenizer from; pass { tokenizer } to fillMask', { field: 'tokenizer' }));
+    }
+    this.tokenizer ??= AlbertTokenizer.fromFiles(source);
+    this.tokenizer.catch(() => (this.tokenizer = undefined));
+    return this.tokenizer;
   }
 
   /**

@@ -10,8 +10,8 @@ export interface FillMaskTokenizer {
   encode(text: string): { readonly inputIds: readonly number[]; readonly tokenTypeIds?: readonly number[]; readonly attentionMask?: readonly number[] };
   /** The id of the mask token. */
   readonly maskTokenId: number;
-  /** The piece of an id (e.g. `▁paris`). */
-  idToToken?(id: number): string | undefined;
+  /** The pieces of ids (e.g. `▁paris`). */
+  convertIdsToTokens?(ids: readonly number[]): string[];
   /** Decodes ids to text. */
   decode?(ids: readonly number[]): string;
 }
@@ -99,6 +99,6 @@ export async function fillMask(model: FillMaskModel, text: string, options: Fill
     throw new InputError('INPUT_MISSING', 'fill-mask needs a tokenizer: pass { tokenizer } or load the model from a directory with spiece.model', { field: 'tokenizer' });
   }
   const encoding = tokenizer.encode(text);
-  const idToToken = tokenizer.idToToken === undefined ? undefined : (id: number) => tokenizer.idToToken?.(id);
+  const idToToken = tokenizer.convertIdsToTokens === undefined ? undefined : (id: number) => tokenizer.convertIdsToTokens?.([id])[0];
   return fillMaskIds(model, encoding.inputIds, { maskTokenId: tokenizer.maskTokenId, ...(options.topK === undefined ? {} : { topK: options.topK }), ...(idToToken === undefined ? {} : { idToToken }) });
 }

@@ -327,8 +327,11 @@ export class AlbertTokenizerFast {
 
   /** One input through the pipeline and the post-processing (truncation, template, fixed padding). */
   private encodeRaw(text: string, textPair: string | undefined, call: ResolvedCall): FastEncoding {
-    let first = this.encodeSequence(text, 0);
-    let second = textPair === undefined ? undefined : this.encodeSequence(textPair, 1);
+    // As the library does, a truncating call stops running the model once a sequence has
+    // `maxLength` tokens (whole pre-tokens; the first sequence of `only_second` is not limited).
+    const limit = call.truncation === undefined ? undefined : { maxTokens: call.truncation.maxLength, direction: call.truncation.direction };
+    let first = this.encodeSequence(text, 0, call.truncation?.strategy === 'only_second' ? undefined : limit);
+    let second = textPair === undefined ? undefined : this.encodeSequence(textPair, 1, limit);
     if (call.truncation !== undefined) {
       const added = this.numSpecialTokensToAdd(second !== undefined);
       let maxLength = call.truncation.maxLength;
@@ -366,13 +369,34 @@ export class AlbertTokenizerFast {
   }
 
   /** One sequence through added tokens, normalizer, pre-tokenizer and model (no special tokens). */
-  private encodeSequence(text: string, typeId: number): FastEncoding {
+  private encodeSequence(text: string, typeId: number, limit?: { maxTokens: number; direction: 'right' | 'left' }): FastEncoding {
     const pretokenized = this.addedVocabulary.extractAndNormalize(text, this.normalizer);
     this.preTokenizer?.preTokenize(pretokenized);
+    const splits = pretokenized.splits;
+    if (limit === undefined) {
+      for (const split of splits) split.tokens ??= this.model.tokenize(split.normalized.normalized);
+    } else {
+      // The library's `tokenize_with_limit`: stop after the pre-token that reaches `maxTokens`.
+      let total = 0;
+      const order = limit.direction === 'right' ? splits.map((_, index) => index) : splits.map((_, index) => splits.length - 1 - index);
+      let kept = 0;
+      for (const index of order) {
+        const split = splits[index]!;
+        kept++;
+        if (split.tokens !== undefined) {
+          total += split.tokens.length;
+          continue;
+        }
+        split.tokens = this.model.tokenize(split.normalized.normalized);
+        total += split.tokens.length;
+        if (total >= limit.maxTokens) break;
+      }
+      pretokenized.splits = limit.direction === 'right' ? splits.slice(0, kept) : splits.slice(splits.length - kept);
+    }
     const encoding: FastEncoding = { ids: [], tokens: [], offsets: [], typeIds: [], specialTokensMask: [], attentionMask: [] };
     for (const split of pretokenized.splits) {
       const normalized = split.normalized;
-      const tokens = split.tokens ?? this.model.tokenize(normalized.normalized);
+      const tokens = split.tokens ?? [];
       for (const token of tokens) {
         encoding.ids.push(token.id);
         encoding.tokens.push(token.value);

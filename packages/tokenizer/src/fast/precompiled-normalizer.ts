@@ -32,8 +32,18 @@ function utf8Length(text: string): number {
 
 let segmenter: Intl.Segmenter | undefined;
 
-/** Extended grapheme clusters of `text` (fast path for ASCII: only CR LF joins two characters). */
+/**
+ * Characters that can join the character before them (or, for Prepend, after them) into one
+ * extended grapheme cluster: marks, ZWJ/ZWNJ, emoji modifiers and tags, regional indicators, Hangul
+ * jamo, Prepend characters, CR, and the few SpacingMark/Extend letters. A text without any of them
+ * has one cluster per code point, so the (slow) segmenter is only needed when one occurs.
+ */
+const MAY_JOIN =
+  /[\p{M}\r\u200c\u200d\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u0d4e\u0e33\u0eb3\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\uff9e\uff9f\u{1f1e6}-\u{1f1ff}\u{1f3fb}-\u{1f3ff}\u{e0000}-\u{e0fff}\u{110bd}\u{110cd}\u{111c2}\u{111c3}\u{1193f}\u{11941}\u{11a3a}\u{11a84}-\u{11a89}\u{11d46}\u{11f02}]/u;
+
+/** Extended grapheme clusters of `text` (one per code point unless a joining character occurs). */
 function graphemes(text: string): string[] {
+  if (!MAY_JOIN.test(text)) return Array.from(text);
   if (!NON_ASCII.test(text)) {
     if (!text.includes('\r\n')) return Array.from(text);
     const result: string[] = [];
@@ -59,6 +69,8 @@ export class PrecompiledNormalizer implements FastNormalizer {
   private readonly rules: CharsmapRules;
   private readonly cache = new Map<string, string | null>();
   private readonly asciiUnchanged: boolean[] = [];
+  /** Per BMP code unit: 0 not looked up yet, 1 no rule, 2 has a rule. */
+  private readonly bmpStates = new Uint8Array(0x10000);
 
   /** @param rules - the charsmap's rewrite rules. */
   constructor(rules: CharsmapRules) {
@@ -72,6 +84,7 @@ export class PrecompiledNormalizer implements FastNormalizer {
   normalize(text: NormalizedString): void {
     const value = text.normalized;
     if (this.isUnchangedAscii(value)) return;
+    if (!MAY_JOIN.test(value) && !this.anyCodePointChanges(value)) return;
     const codePoints: number[] = [];
     const changes: number[] = [];
     let modified = false;
@@ -131,6 +144,27 @@ export class PrecompiledNormalizer implements FastNormalizer {
       for (const character of grapheme) parts.push(this.lookup(character) ?? character);
     }
     return parts.join('');
+  }
+
+  /** Whether some code point of `value` (each its own cluster) has a rule. */
+  private anyCodePointChanges(value: string): boolean {
+    const states = this.bmpStates;
+    for (let index = 0; index < value.length; index++) {
+      const unit = value.charCodeAt(index);
+      if (unit >= 0xd800 && unit <= 0xdfff) {
+        const codePoint = value.codePointAt(index) as number;
+        if (codePoint > 0xffff) index++;
+        if (this.lookup(String.fromCodePoint(codePoint)) !== undefined) return true;
+        continue;
+      }
+      let state = states[unit];
+      if (state === 0) {
+        state = this.lookup(String.fromCharCode(unit)) === undefined ? 1 : 2;
+        states[unit] = state;
+      }
+      if (state === 2) return true;
+    }
+    return false;
   }
 
   private isUnchangedAscii(value: string): boolean {

@@ -100,6 +100,11 @@ export function torchAllowedGlobals(file: string): ReadonlyMap<string, AllowedGl
     ['torch._utils._rebuild_tensor', { call: rebuildTensor('_rebuild_tensor') }],
     // nn.Parameter(tensor, requires_grad, hooks): the tensor itself.
     ['torch._utils._rebuild_parameter', { call: (args) => (args[0] !== undefined && isPickledTensor(args[0]) ? args[0] : invalid('_rebuild_parameter without a tensor')) }],
+    // nn.Parameter with Python attributes (the state is ignored; it sets no weight values).
+    [
+      'torch._utils._rebuild_parameter_with_state',
+      { call: (args) => (args[0] !== undefined && isPickledTensor(args[0]) ? args[0] : invalid('_rebuild_parameter_with_state without a tensor')) },
+    ],
   ]);
   for (const name of TORCH_STORAGE_TYPES.keys()) globals.set(name, {});
   return globals;

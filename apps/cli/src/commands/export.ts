@@ -1,0 +1,72 @@
+import { open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { buildAlbertGraphChunks, directorySource, headOfConfig, loadPretrainedWeights, type AlbertHeadName } from '@albert-ts/core';
+import { formatFlagHelp, parseArguments } from '../arguments.js';
+import type { CliCommand } from '../cli-command.js';
+import { UsageError } from '../usage-error.js';
+
+/** `--task` values and the head each selects. */
+export const EXPORT_TASKS: Readonly<Record<string, AlbertHeadName>> = {
+  'feature-extraction': 'AlbertModel',
+  pretraining: 'AlbertForPreTraining',
+  'masked-lm': 'AlbertForMaskedLM',
+  'sequence-classification': 'AlbertForSequenceClassification',
+  'multiple-choice': 'AlbertForMultipleChoice',
+  'token-classification': 'AlbertForTokenClassification',
+  'question-answering': 'AlbertForQuestionAnswering',
+};
+
+const FLAGS = {
+  task: { type: 'string', description: 'which head to export (default: the config\'s architectures)', valueName: 'TASK', choices: Object.keys(EXPORT_TASKS) },
+  out: { type: 'string', short: 'o', description: 'output .onnx file', valueName: 'FILE' },
+  withHiddenStates: { type: 'boolean', description: 'add hidden_states.0 … hidden_states.L outputs' },
+  withAttentions: { type: 'boolean', description: 'add attentions.N outputs' },
+  withHeadMask: { type: 'boolean', description: 'add a head_mask input [num_hidden_layers, heads]' },
+} as const;
+
+/** `albert export DIR --task masked-lm --out model.onnx`: writes the ONNX graph, each shared weight once. */
+export const exportCommand: CliCommand = {
+  name: 'export',
+  summary: 'write a model directory as an ONNX file (shared layer weights stored once)',
+  usage: 'export DIR --out model.onnx [--task masked-lm|...] [--with-hidden-states] [--with-attentions]',
+  help: [
+    'Builds the ONNX graph albert-ts runs (opset 17, standard operators) from DIR\'s config.json and',
+    'weights and writes it. Inputs: input_ids, attention_mask, token_type_ids (int64 [batch, sequence];',
+    '[batch, choices, sequence] for multiple-choice) and position_ids for absolute position embeddings;',
+    'all are required (albert-ts feeds the HF defaults). Prints a JSON summary.',
+    '',
+    'options:',
+    formatFlagHelp(FLAGS),
+    '',
+    'example:',
+    '  albert export apps/cli/demo-model --task masked-lm --out demo.onnx',
+  ].join('\n'),
+  async run(argv, context) {
+    const { flags, positionals } = parseArguments(argv, { flags: FLAGS, minPositionals: 1, maxPositionals: 1, positionalNames: ['DIR'] });
+    if (flags.out === undefined) throw new UsageError('missing --out FILE', { flag: '--out' });
+    const directory = resolve(context.cwd, positionals[0] as string);
+    const source = directorySource(directory);
+    const task = flags.task;
+    const { config, weights, files } = await loadPretrainedWeights(source, task === undefined ? undefined : EXPORT_TASKS[task]);
+    const head = task === undefined ? headOfConfig(config) : (EXPORT_TASKS[task] as AlbertHeadName);
+    const graph = buildAlbertGraphChunks(config, weights, { head, outputHiddenStates: flags.withHiddenStates, outputAttentions: flags.withAttentions, headMask: flags.withHeadMask });
+    const out = resolve(context.cwd, flags.out);
+    const handle = await open(out, 'w');
+    let bytes = 0;
+    try {
+      for (const chunk of graph.chunks) {
+        await handle.write(chunk);
+        bytes += chunk.byteLength;
+      }
+    } finally {
+      await handle.close();
+    }
+    let checkpointBytes = 0;
+    for (const file of files) {
+      if (file === 'config.json') continue;
+      checkpointBytes += (await stat(resolve(directory, file))).size;
+    }
+    context.stdout.write(`${JSON.stringify({ out, head, bytes, checkpointBytes, ratio: checkpointBytes === 0 ? null : bytes / checkpointBytes, inputs: graph.inputNames, outputs: graph.outputNames }, null, 2)}\n`);
+    return 0;
+  },
+};

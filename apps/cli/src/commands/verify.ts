@@ -1,0 +1,100 @@
+import { resolve, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { directorySource, parseReferenceCases, REFERENCE_TOLERANCE, verifyReferenceModel, type VerifyReport } from '@albert-ts/core';
+import { nodeBackendByName } from '@albert-ts/backend-node';
+import { formatFlagHelp, parseArguments } from '../arguments.js';
+import type { CliCommand } from '../cli-command.js';
+
+const FLAGS = {
+  backend: { type: 'string', description: 'comma-separated backends to verify on (default node-cpu)', valueName: 'NAMES' },
+  cases: { type: 'string', description: 'reference cases file (default DIR/cases.json)', valueName: 'FILE' },
+  checkpoint: { type: 'string', description: 'only this checkpoint key of cases.json (repeatable)', valueName: 'KEY', multiple: true },
+} as const;
+
+/** Per output of one head: the largest difference over the cases, and per case. */
+interface OutputSummary {
+  maxAbsDiff: number | null;
+  pass: boolean;
+  problem?: string;
+  cases: Record<string, number | null>;
+}
+
+function summarize(report: VerifyReport): Record<string, unknown> {
+  const heads: Record<string, unknown> = {};
+  for (const checkpoint of report.checkpoints) {
+    const outputs: Record<string, OutputSummary> = {};
+    for (const testCase of checkpoint.cases) {
+      for (const output of testCase.outputs) {
+        const entry = (outputs[output.output] ??= { maxAbsDiff: 0, pass: true, cases: {} });
+        const diff = Number.isNaN(output.maxAbsDiff) ? null : output.maxAbsDiff;
+        entry.cases[testCase.name] = diff;
+        entry.maxAbsDiff = diff === null || entry.maxAbsDiff === null ? null : Math.max(entry.maxAbsDiff, diff);
+        entry.pass &&= output.pass;
+        if (output.problem !== undefined) entry.problem = `${testCase.name}: ${output.problem}`;
+      }
+    }
+    heads[checkpoint.checkpoint] = { status: checkpoint.status, source: checkpoint.source, ...(checkpoint.reason === undefined ? {} : { reason: checkpoint.reason }), outputs };
+  }
+  return { backend: report.backend, available: true, flavour: report.flavour, passed: report.passed, heads };
+}
+
+/**
+ * `albert verify DIR`: runs every case of a reference fixture directory (config.json + weights +
+ * cases.json + head sub-directories) and prints a JSON report per backend, head and output.
+ */
+export const verifyCommand: CliCommand = {
+  name: 'verify',
+  summary: 'check a model directory against reference outputs (cases.json): max abs diff per head/output',
+  usage: 'verify DIR [--backend node-cpu,node-webgpu] [--cases FILE] [--checkpoint KEY]',
+  help: [
+    'Runs every case of cases.json on DIR\'s weights and compares every stored output (hidden states,',
+    'attentions, logits, losses) with the reference; the tolerance is 1e-4 (max abs diff). A checkpoint',
+    'key whose sub-directory DIR lacks runs on DIR\'s own weights when they hold that head (e.g.',
+    'AlbertModel and AlbertForMaskedLM from AlbertForPreTraining weights) and is skipped otherwise.',
+    'Exit code 1 when any output fails or a requested backend is unavailable.',
+    '',
+    'options:',
+    formatFlagHelp(FLAGS),
+    '',
+    'examples:',
+    '  albert verify fixtures/models/tiny',
+    '  albert verify converted-tiny --cases fixtures/models/tiny/cases.json --backend node-cpu,node-webgpu',
+  ].join('\n'),
+  async run(argv, context) {
+    const { flags, positionals } = parseArguments(argv, { flags: FLAGS, minPositionals: 1, maxPositionals: 1, positionalNames: ['DIR'] });
+    const directory = resolve(context.cwd, positionals[0] as string);
+    const casesFile = flags.cases === undefined ? join(directory, 'cases.json') : resolve(context.cwd, flags.cases);
+    const cases = parseReferenceCases(await readFile(casesFile, 'utf8'), casesFile);
+    const backends = (flags.backend ?? context.env['ALBERT_BACKEND'] ?? 'node-cpu')
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '')
+      .map((name) => nodeBackendByName(name));
+    const results: Record<string, unknown>[] = [];
+    let passed = true;
+    for (const backend of backends) {
+      const probe = await backend.probe();
+      if (!probe.available) {
+        passed = false;
+        results.push({ backend: backend.name, available: false, reason: probe.reason, passed: false });
+        context.stderr.write(`${backend.name}: unavailable: ${probe.reason}\n`);
+        continue;
+      }
+      const report = await verifyReferenceModel({
+        cases,
+        backend,
+        sourceOf: (subDirectory) => directorySource(subDirectory === '.' ? directory : join(directory, subDirectory)),
+        ...(flags.checkpoint.length === 0 ? {} : { checkpoints: flags.checkpoint }),
+      });
+      passed &&= report.passed;
+      for (const checkpoint of report.checkpoints) {
+        const worst = Math.max(0, ...checkpoint.cases.flatMap((testCase) => testCase.outputs.map((output) => (Number.isNaN(output.maxAbsDiff) ? Infinity : output.maxAbsDiff))));
+        const detail = checkpoint.reason === undefined ? `max abs diff ${worst.toExponential(2)}` : checkpoint.reason;
+        context.stderr.write(`${backend.name} ${checkpoint.checkpoint}: ${checkpoint.status} (${detail})\n`);
+      }
+      results.push(summarize(report));
+    }
+    context.stdout.write(`${JSON.stringify({ directory, cases: casesFile, model: cases.model, tolerance: REFERENCE_TOLERANCE, passed, backends: results }, null, 2)}\n`);
+    return passed ? 0 : 1;
+  },
+};

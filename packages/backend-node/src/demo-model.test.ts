@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { AlbertForMaskedLM, directorySource, fillMaskIds } from '@albert-ts/core';
+import { nodeBackend } from './node-backend.js';
+
+// The embedded demo model must reproduce the fill-mask top-5 of transformers (expected.json): ids
+// exactly, probabilities and logits within the reference tolerance 1e-4.
+const demoDirectory = fileURLToPath(new URL('../../../apps/cli/demo-model/', import.meta.url));
+
+interface ExpectedCase {
+  text: string;
+  input_ids: number[];
+  masks: { mask_index: number; top_ids: number[]; top_scores: number[]; top_logits: number[] }[];
+}
+
+describe('demo model fill-mask (node-cpu)', () => {
+  const expected = JSON.parse(readFileSync(`${demoDirectory}/expected.json`, 'utf8')) as { cases: ExpectedCase[] };
+
+  it('reproduces the top-5 ids, scores and logits of every expected.json case', async () => {
+    const model = await AlbertForMaskedLM.fromPretrained(directorySource(demoDirectory), { backend: nodeBackend() });
+    try {
+      let worst = 0;
+      for (const testCase of expected.cases) {
+        const result = await fillMaskIds(model, testCase.input_ids, { maskTokenId: 4, topK: 5 });
+        expect(result.masks.map((mask) => mask.maskIndex)).toEqual(testCase.masks.map((mask) => mask.mask_index));
+        testCase.masks.forEach((mask, index) => {
+          const predictions = result.masks[index]?.predictions ?? [];
+          expect(predictions.map((prediction) => prediction.tokenId), testCase.text).toEqual(mask.top_ids);
+          predictions.forEach((prediction, rank) => {
+            worst = Math.max(worst, Math.abs(prediction.score - (mask.top_scores[rank] as number)), Math.abs(prediction.logit - (mask.top_logits[rank] as number)));
+          });
+        });
+      }
+      console.log(`demo model: ${expected.cases.length} sentences, top-5 ids equal, max |Δscore|,|Δlogit| = ${worst.toExponential(2)}`);
+      expect(worst).toBeLessThanOrEqual(1e-4);
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('fillMask(text) tokenizes with the directory\'s spiece.model and gives the same top-5', async () => {
+    const model = await AlbertForMaskedLM.fromPretrained(directorySource(demoDirectory), { backend: nodeBackend() });
+    try {
+      for (const testCase of expected.cases) {
+        const result = await model.fillMask(testCase.text, { topK: 5 });
+        expect(result.inputIds, testCase.text).toEqual(testCase.input_ids);
+        expect(result.masks.map((mask) => mask.predictions.map((prediction) => prediction.tokenId))).toEqual(testCase.masks.map((mask) => mask.top_ids));
+        expect(result.masks[0]?.predictions[0]?.token).toBe((testCase.masks[0] as unknown as { top_tokens: string[] }).top_tokens[0]);
+      }
+    } finally {
+      await model.dispose();
+    }
+  });
+});

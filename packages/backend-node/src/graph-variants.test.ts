@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AlbertConfig, HIDDEN_ACTIVATIONS, type HiddenAct } from '@albert-ts/config';
+import { AlbertModel, readSafetensors, resolveAlbertWeights, type AlbertGraphWeights, type Tensor } from '@albert-ts/core';
+import { referenceAlbertForward, syntheticAlbertWeights, type ReferenceAlbertInputs } from '@albert-ts/testing';
+import { nodeBackend } from './node-backend.js';
+
+// Graph variants without a PyTorch fixture (relative_key_query, every hidden_act, uneven group splits,
+// inner groups with head masks, inputs_embeds) are checked against a naive float64 reference, which is
+// itself first checked against the PyTorch fixtures.
+const backend = nodeBackend();
+const models: AlbertModel[] = [];
+afterAll(async () => {
+  for (const model of models) await model.dispose();
+});
+
+function maxDiff(actual: Tensor<'float32'> | undefined, expected: ArrayLike<number>): number {
+  if (actual === undefined) return Number.POSITIVE_INFINITY;
+  expect(actual.data.length).toBe(expected.length);
+  let max = 0;
+  for (let index = 0; index < expected.length; index += 1) max = Math.max(max, Math.abs((actual.data[index] as number) - (expected[index] as number)));
+  return max;
+}
+
+async function compare(config: AlbertConfig, weights: AlbertGraphWeights, inputs: ReferenceAlbertInputs): Promise<number> {
+  const model = new AlbertModel({ config, weights, backend });
+  models.push(model);
+  const out = await model.forward(
+    { inputIds: inputs.inputIds, ...(inputs.attentionMask ? { attentionMask: inputs.attentionMask } : {}), ...(inputs.tokenTypeIds ? { tokenTypeIds: inputs.tokenTypeIds } : {}), ...(inputs.positionIds ? { positionIds: inputs.positionIds } : {}) },
+    { outputHiddenStates: true, outputAttentions: true, ...(inputs.headMask ? { headMask: inputs.headMask } : {}) },
+  );
+  const reference = referenceAlbertForward(config, weights, inputs);
+  let worst = maxDiff(out.lastHiddenState, reference.lastHiddenState);
+  expect(out.hiddenStates?.length).toBe(reference.hiddenStates.length);
+  expect(out.attentions?.length).toBe(reference.attentions.length);
+  reference.hiddenStates.forEach((state, index) => (worst = Math.max(worst, maxDiff(out.hiddenStates?.[index], state))));
+  reference.attentions.forEach((probabilities, index) => (worst = Math.max(worst, maxDiff(out.attentions?.[index], probabilities))));
+  if (reference.poolerOutput) worst = Math.max(worst, maxDiff(out.poolerOutput, reference.poolerOutput));
+  return worst;
+}
+
+const inputs: ReferenceAlbertInputs = {
+  inputIds: [
+    [2, 15, 37, 8, 61, 3, 0],
+    [2, 44, 3, 90, 5, 0, 0],
+  ],
+  attentionMask: [
+    [1, 1, 1, 1, 1, 1, 0],
+    [1, 1, 1, 1, 1, 0, 0],
+  ],
+  tokenTypeIds: [
+    [0, 0, 0, 1, 1, 1, 1],
+    [0, 0, 1, 1, 2, 0, 0],
+  ],
+};
+
+const base = { vocab_size: 99, embedding_size: 16, hidden_size: 24, num_attention_heads: 4, intermediate_size: 30, type_vocab_size: 3, max_position_embeddings: 16 };
+
+describe('the float64 reference itself', () => {
+  for (const name of ['tiny', 'relu-relkey', 'grouped']) {
+    it(`matches the PyTorch fixture ${name}`, () => {
+      const directory = new URL(`../../../fixtures/models/${name}/`, import.meta.url);
+      const config = AlbertConfig.parse(readFileSync(new URL('config.json', directory), 'utf8'));
+      const weights = resolveAlbertWeights(config, readSafetensors(new Uint8Array(readFileSync(new URL('model.safetensors', directory))), 'model.safetensors'), 'AlbertModel', { file: 'model.safetensors' });
+      const cases = JSON.parse(readFileSync(new URL('cases.json', directory), 'utf8')) as { cases: { name: string; inputs: Record<string, number[][] | null>; outputs: { AlbertModel?: { last_hidden_state: { data: number[] } } } }[] };
+      for (const testCase of cases.cases) {
+        const expected = testCase.outputs.AlbertModel;
+        if (expected === undefined) continue;
+        const { input_ids, attention_mask, token_type_ids, position_ids, head_mask } = testCase.inputs;
+        const reference = referenceAlbertForward(config, weights, {
+          inputIds: input_ids as number[][],
+          ...(attention_mask ? { attentionMask: attention_mask } : {}),
+          ...(token_type_ids ? { tokenTypeIds: token_type_ids } : {}),
+          ...(position_ids ? { positionIds: position_ids } : {}),
+          ...(head_mask ? { headMask: head_mask } : {}),
+        });
+        let worst = 0;
+        expected.last_hidden_state.data.forEach((value, index) => (worst = Math.max(worst, Math.abs(value - (reference.lastHiddenState[index] as number)))));
+        expect(worst, `${name}/${testCase.name}`).toBeLessThanOrEqual(1e-4);
+      }
+    });
+  }
+});
+
+describe('graph variants vs the float64 reference (node-cpu)', () => {
+  it('relative_key_query, uneven groups (5 layers in 2 groups), 2 inner layers, layer_norm_eps 1e-5, head mask', async () => {
+    const config = AlbertConfig.fromJSON({ ...base, num_hidden_layers: 5, num_hidden_groups: 2, inner_group_num: 2, position_embedding_type: 'relative_key_query', layer_norm_eps: 1e-5, hidden_act: 'gelu' });
+    expect([0, 1, 2, 3, 4].map((layer) => config.groupIndexOfLayer(layer))).toEqual([0, 0, 0, 1, 1]);
+    const headMask = Array.from({ length: 5 }, (_, row) => [1, 0.5, row / 5, 1 - row / 10]);
+    const worst = await compare(config, syntheticAlbertWeights(config, { seed: 7 }), { ...inputs, headMask });
+    console.log(`relative_key_query / uneven groups / head mask: max abs diff ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('relative_key with explicit position ids (which relative types ignore)', async () => {
+    const config = AlbertConfig.fromJSON({ ...base, num_hidden_layers: 2, position_embedding_type: 'relative_key', hidden_act: 'gelu_new' });
+    const worst = await compare(config, syntheticAlbertWeights(config, { seed: 8 }), inputs);
+    expect(worst).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('absolute positions with explicit position ids', async () => {
+    const config = AlbertConfig.fromJSON({ ...base, num_hidden_layers: 3, num_hidden_groups: 3 });
+    const worst = await compare(config, syntheticAlbertWeights(config, { seed: 9 }), { ...inputs, positionIds: [[3, 4, 5, 6, 7, 8, 9], [0, 0, 1, 1, 2, 2, 3]] });
+    expect(worst).toBeLessThanOrEqual(1e-4);
+  });
+
+  const activations: readonly HiddenAct[] = HIDDEN_ACTIVATIONS;
+  for (const activation of activations) {
+    it(`hidden_act ${activation}`, async () => {
+      const config = AlbertConfig.fromJSON({ ...base, num_hidden_layers: 1, hidden_act: activation });
+      const worst = await compare(config, syntheticAlbertWeights(config, { seed: 11, scale: 0.5 }), inputs);
+      expect(worst).toBeLessThanOrEqual(1e-4);
+    });
+  }
+});
+
+describe('input forms give the same result', () => {
+  const config = AlbertConfig.fromJSON({ ...base, num_hidden_layers: 2 });
+  const weights = syntheticAlbertWeights(config, { seed: 5 });
+
+  it('inputsEmbeds (word embeddings looked up by hand) equals inputIds', async () => {
+    const model = new AlbertModel({ config, weights, backend });
+    models.push(model);
+    const byIds = await model.forward(inputs);
+    const table = weights.get('albert.embeddings.word_embeddings.weight').data;
+    const embeds = inputs.inputIds.map((row) => row.map((id) => Array.from(table.subarray(id * 16, id * 16 + 16))));
+    const byEmbeds = await model.forward({ inputsEmbeds: embeds, attentionMask: inputs.attentionMask as number[][], tokenTypeIds: inputs.tokenTypeIds as number[][] });
+    expect(maxDiff(byEmbeds.lastHiddenState, byIds.lastHiddenState.data)).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('a [heads] head mask equals the same row repeated for every layer', async () => {
+    const model = new AlbertModel({ config, weights, backend });
+    models.push(model);
+    const row = [1, 0, 0.5, 0.25];
+    const a = await model.forward(inputs, { headMask: row });
+    const b = await model.forward(inputs, { headMask: [row, row] });
+    expect(maxDiff(a.lastHiddenState, b.lastHiddenState.data)).toBe(0);
+  });
+
+  it('typed arrays with a shape equal nested arrays', async () => {
+    const model = new AlbertModel({ config, weights, backend });
+    models.push(model);
+    const nested = await model.forward(inputs);
+    const typed = await model.forward({
+      inputIds: { data: BigInt64Array.from(inputs.inputIds.flat(), (value) => BigInt(value)), shape: [2, 7] },
+      attentionMask: { data: Int32Array.from((inputs.attentionMask as number[][]).flat()), shape: [2, 7] },
+      tokenTypeIds: { data: Int32Array.from((inputs.tokenTypeIds as number[][]).flat()), shape: [2, 7] },
+    });
+    expect(maxDiff(typed.lastHiddenState, nested.lastHiddenState.data)).toBe(0);
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * Output of a tokenizer for one sequence (or pair), accepted by `@albert-ts/core`'s `forward`.
+ * Offsets are `[start, end)` character offsets into the original text (code points by default);
+ * `[0, 0]` for added special tokens and padding.
+ */
+export interface Encoding {
+  inputIds: number[];
+  tokenTypeIds: number[];
+  attentionMask: number[];
+  specialTokensMask?: number[];
+  offsets?: Array<[number, number]>;
+  tokens?: string[];
+}
+
+/** Output of a tokenizer for a batch (padded to a common length when padding was asked for). */
+export interface BatchEncoding {
+  inputIds: number[][];
+  tokenTypeIds: number[][];
+  attentionMask: number[][];
+  specialTokensMask?: number[][];
+  offsets?: Array<Array<[number, number]>>;
+  tokens?: string[][];
+}
+
+/** How to truncate a sequence or pair that is longer than `maxLength` (transformers' names). */
+export type TruncationStrategy = 'longest_first' | 'only_first' | 'only_second' | 'do_not_truncate';
+
+/** How to pad (transformers' names): to the longest sequence of the batch, or to `maxLength`. */
+export type PaddingStrategy = 'longest' | 'max_length' | 'do_not_pad';
+
+/** Options of `encode` / `encodeBatch` (transformers' `__call__` keyword arguments, camelCased). */
+export interface EncodeOptions {
+  /** Add `[CLS]` / `[SEP]` (default true). */
+  readonly addSpecialTokens?: boolean;
+  /** `true` = `longest_first`; a strategy name; `false` = none. With only `maxLength` given, `longest_first`. */
+  readonly truncation?: boolean | TruncationStrategy;
+  /** Maximum length (special tokens included); default the tokenizer's `modelMaxLength` when truncating/padding to max length. */
+  readonly maxLength?: number;
+  /** Overlap of overflowing tokens (kept for API parity; overflowing tokens are reported in `overflowingTokens`). */
+  readonly stride?: number;
+  /** `true` = `longest`; a strategy name; `false` = none (default). */
+  readonly padding?: boolean | PaddingStrategy;
+  /** Round the padded length up to a multiple of this. */
+  readonly padToMultipleOf?: number;
+  /** Side to pad on; default the tokenizer's (`right` for ALBERT, which uses absolute positions). */
+  readonly paddingSide?: 'left' | 'right';
+  /** Unit of `offsets`: `codePoint` (default, as Python reports them) or `utf16` (JavaScript string indices). */
+  readonly offsetUnit?: 'codePoint' | 'utf16';
+}
