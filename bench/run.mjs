@@ -33,20 +33,16 @@ const log = (...parts) => {
 /** The fused flavour chosen from the measurements in docs/performance.md. */
 const FUSED_FLAVOUR = JSON.parse(option('fused', '{"attention":"attention","skipLayerNorm":true,"gelu":"fast","embedLayerNorm":false}'));
 
-function oursAvailable(pkg) {
-  const dist = join(here, '..', 'packages', pkg, 'dist', 'index.js');
-  return existsSync(dist);
-}
-
 const DEFAULT_PEERS = [
   'ort-node-standard',
   'tjs-cpu',
-  'lab-node-plain',
+  'ours-node',
   'lab-node-fused',
-  'lab-node-int8',
+  'ours-node-int8',
   'tjs-wasm',
+  'ours-wasm',
   'lab-wasm-fused',
-  'lab-wasm-int8',
+  'ours-wasm-int8',
 ];
 
 async function ensureStandardExport(modelDirectory) {
@@ -114,11 +110,7 @@ async function main() {
   const checkpointBytes = (await stat(join(modelDirectory, 'model.safetensors'))).size;
   const context = { modelDirectory, fusedFlavour: FUSED_FLAVOUR, ...standard };
 
-  let peerNames = option('peers', null)?.split(',') ?? [...DEFAULT_PEERS];
-  if (!option('peers', null)) {
-    if (oursAvailable('backend-node')) peerNames.splice(2, 0, 'ours-node');
-    if (oursAvailable('backend-wasm')) peerNames.push('ours-wasm');
-  }
+  const peerNames = option('peers', null)?.split(',') ?? [...DEFAULT_PEERS];
   for (const name of peerNames) if (!PEERS[name]) throw new Error(`unknown peer ${name} (see --list)`);
   const workloads = makeWorkloads();
   const workloadNames = option('workloads', 'W1,W2,W3').split(',');
@@ -154,7 +146,7 @@ async function main() {
     }
   }
   const live = peers.filter((peer) => peer.process);
-  const bucketedPeers = live.filter((peer) => !peer.name.startsWith('tjs') && peer.name !== 'ort-node-standard');
+  const bucketedPeers = live.filter((peer) => peer.name.startsWith('ours') || peer.name.startsWith('lab'));
 
   // 3. Alternating rounds: every round runs each workload on every peer, the peer order rotating.
   const modes = [];

@@ -51,6 +51,11 @@ for (const file of reports) {
   passed += report.numPassedTests ?? 0;
   failed += report.numFailedTests ?? 0;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  if (report.success === false && (report.numTotalTests ?? 0) === 0 && (report.testResults ?? []).length === 0) {
+    // e.g. "No test files found": vitest exits with code 1 without running anything.
+    failed += 1;
+    console.log(`${file.replace(/--\d+\.json$/, '').split('__').join('/')}: vitest failed without running any test (no test files?)`);
+  }
   for (const suite of report.testResults ?? []) {
     // A test file that failed before any test ran (import error, syntax error) has no assertions.
     if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) {

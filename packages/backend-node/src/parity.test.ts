@@ -22,6 +22,7 @@ for (const device of devices) {
     backendName: `node-${device}`,
     createBackend: () => nodeBackend({ device }),
     readFixture,
+    graphFlavours: ['plain', 'fused'],
     onReport: writeReport(`node-${device}`),
   });
 }

@@ -21,8 +21,9 @@ function feeds(batch: number, sequence: number): Record<string, Tensor> {
 }
 
 describe.skipIf(!enabled)('webgpu builds compared (ALBERT_WEBGPU_BENCH=1)', () => {
-  for (const build of ['jsep', 'webgpu'] as WebGpuBuild[]) {
-    it(`${build} build`, async () => {
+  const order = ((import.meta as unknown as { env: { ALBERT_WEBGPU_BUILDS?: string } }).env.ALBERT_WEBGPU_BUILDS || 'jsep,webgpu').split(',') as WebGpuBuild[];
+  for (const build of order) {
+    it(`${build} build`, { timeout: 600_000 }, async () => {
       expect(consistencyCases().length).toBeGreaterThan(0);
       const backend = webgpuBackend({ build });
       let started = performance.now();

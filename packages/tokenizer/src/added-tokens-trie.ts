@@ -11,6 +11,7 @@ interface TrieNode {
 export class AddedTokensTrie {
   private readonly root: TrieNode = { children: new Map(), terminal: false };
   private readonly tokens = new Set<string>();
+  private firstUnits: RegExp | null = null;
 
   /** Adds a token (empty strings are ignored). */
   add(token: string): void {
@@ -28,6 +29,7 @@ export class AddedTokensTrie {
       node = child;
     }
     node.terminal = true;
+    this.firstUnits = null;
   }
 
   /** True when no token has been added. */
@@ -41,15 +43,19 @@ export class AddedTokensTrie {
   split(text: string): Array<[number, number]> {
     const length = text.length;
     const root = this.root;
+    this.firstUnits ??= new RegExp(
+      `[${[...root.children.keys()].map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}]`,
+    );
+    if (root.children.size === 0 || !this.firstUnits.test(text)) return length === 0 ? [] : [[0, length]];
     let states = new Map<number, TrieNode>();
     const offsets: number[] = [0];
     let skip = 0;
     for (let current = 0; current < length; current += 1) {
       if (skip !== 0 && current < skip) continue;
       const character = text[current]!;
-      const toRemove: number[] = [];
+      let toRemove: number[] | null = null;
       let reset = false;
-      for (const [stateStart, node] of states) {
+      if (states.size > 0) for (const [stateStart, node] of states) {
         let start = stateStart;
         if (node.terminal) {
           let end = current;
@@ -88,11 +94,11 @@ export class AddedTokensTrie {
         } else if (node.children.has(character)) {
           states.set(stateStart, node.children.get(character)!);
         } else {
-          toRemove.push(stateStart);
+          (toRemove ??= []).push(stateStart);
         }
       }
       if (reset) states = new Map();
-      else for (const start of toRemove) states.delete(start);
+      else if (toRemove !== null) for (const start of toRemove) states.delete(start);
       if (current >= skip && root.children.has(character)) states.set(current, root.children.get(character)!);
     }
     for (const [start, node] of states) {

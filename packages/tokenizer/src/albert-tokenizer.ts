@@ -1,6 +1,7 @@
 import { AddedToken, type AddedTokenInit } from './added-token.js';
 import { AddedTokensTrie } from './added-tokens-trie.js';
 import {
+  alignedConcat,
   alignedIdentity,
   alignedSlice,
   collapseWhitespace,
@@ -15,6 +16,7 @@ import type { BatchEncoding, EncodeOptions, Encoding, PaddingStrategy, Truncatio
 import { isPythonDigit, isPythonWhitespace } from './python-text.js';
 import { SentencePieceProcessor } from './sentencepiece/sentencepiece-processor.js';
 import { TokenizerError } from './tokenizer-error.js';
+import { cleanUpTokenization } from './clean-up-tokenization.js';
 
 /** The SentencePiece word-boundary marker `▁` (U+2581). */
 export const SPIECE_UNDERLINE = '\u2581';
@@ -143,31 +145,6 @@ function pythonStrip(text: string, left: boolean, right: boolean): [number, numb
   if (left) while (start < end && isPythonWhitespace(text.charCodeAt(start))) start += 1;
   if (right) while (end > start && isPythonWhitespace(text.charCodeAt(end - 1))) end -= 1;
   return [start, end];
-}
-
-function concatAligned(left: AlignedText, right: AlignedText): AlignedText {
-  const start = new Int32Array(left.text.length + right.text.length);
-  const end = new Int32Array(start.length);
-  start.set(left.start);
-  start.set(right.start, left.text.length);
-  end.set(left.end);
-  end.set(right.end, left.text.length);
-  return { text: left.text + right.text, start, end };
-}
-
-/** transformers' `clean_up_tokenization`. */
-export function cleanUpTokenization(text: string): string {
-  return text
-    .replaceAll(' .', '.')
-    .replaceAll(' ?', '?')
-    .replaceAll(' !', '!')
-    .replaceAll(' ,', ',')
-    .replaceAll(" ' ", "'")
-    .replaceAll(" n't", "n't")
-    .replaceAll(" 'm", "'m")
-    .replaceAll(" 's", "'s")
-    .replaceAll(" 've", "'ve")
-    .replaceAll(" 're", "'re");
 }
 
 /**
@@ -526,15 +503,16 @@ export class AlbertTokenizer {
   }
 
   /** transformers' `_tokenize` on one segment: SentencePiece plus the digit-comma rule. */
-  private tokenizeSegment(segment: AlignedText, tokens: string[], offsets: Array<[number, number]>): void {
-    const fallback = segment.start.length > 0 ? segment.start[0]! : 0;
+  private tokenizeSegment(segment: AlignedText, tokens: string[], ids: number[], offsets: Array<[number, number]>): void {
+    const fallback = originalSpan(segment, 0, 0, 0)[0];
     const preprocessed = this.preprocess(segment);
     const encoded = this.sentencePiece.encode(preprocessed.text, { offsetUnit: 'utf16' });
+    const unkId = this.sentencePiece.unkId;
     for (let index = 0; index < encoded.pieces.length; index += 1) {
       const piece = encoded.pieces[index]!;
       const [pieceStart, pieceEnd] = encoded.offsets[index]!;
-      const codePoints = Array.from(piece);
-      if (codePoints.length > 1 && codePoints[codePoints.length - 1] === ',' && isPythonDigit(codePoints[codePoints.length - 2]!.codePointAt(0)!)) {
+      const codePoints = piece.charCodeAt(piece.length - 1) === 0x2c && piece.length > 1 ? Array.from(piece) : null;
+      if (codePoints !== null && codePoints.length > 1 && isPythonDigit(codePoints[codePoints.length - 2]!.codePointAt(0)!)) {
         const body = codePoints.slice(0, -1).join('');
         const stripped = body.replaceAll(SPIECE_UNDERLINE, '');
         const sub = this.sentencePiece.encode(stripped, { offsetUnit: 'utf16' });
@@ -554,12 +532,18 @@ export class AlbertTokenizer {
         for (let subIndex = 0; subIndex < subPieces.length; subIndex += 1) {
           const [subStart, subEnd] = subOffsets[subIndex]!;
           tokens.push(subPieces[subIndex]!);
+          ids.push(this.convertTokenToId(subPieces[subIndex]!));
           offsets.push(originalSpan(preprocessed, Math.max(pieceStart, shift + subStart), Math.max(pieceStart, shift + subEnd), fallback));
         }
         tokens.push(',');
+        ids.push(this.convertTokenToId(','));
         offsets.push(originalSpan(preprocessed, commaStart, pieceEnd, fallback));
       } else {
         tokens.push(piece);
+        // Same as convert_tokens_to_ids(piece): added tokens first, then the piece's own id (an
+        // unknown surface is looked up, as Python does with the string).
+        const id = encoded.ids[index]!;
+        ids.push(this.addedEncoder.size > 0 && this.addedEncoder.has(piece) ? this.addedEncoder.get(piece)! : id === unkId ? this.sentencePiece.pieceToId(piece) : id);
         offsets.push(originalSpan(preprocessed, pieceStart, pieceEnd, fallback));
       }
     }
@@ -600,25 +584,27 @@ export class AlbertTokenizer {
       const newLeft = index > 0 ? pieces[index - 1] : undefined;
       const newRight = index < pieces.length - 1 ? pieces[index + 1] : undefined;
       if (token.singleWord && newLeft !== undefined && newLeft.text.length > 0 && newLeft.text[newLeft.text.length - 1] !== ' ') {
-        pieces[index - 1] = concatAligned(newLeft, piece);
+        pieces[index - 1] = alignedConcat(newLeft, piece);
         pieces[index] = alignedSlice(piece, 0, 0);
       } else if (token.singleWord && newRight !== undefined && newRight.text.length > 0 && newRight.text[0] !== ' ') {
-        pieces[index] = concatAligned(piece, newRight);
+        pieces[index] = alignedConcat(piece, newRight);
         pieces[index + 1] = alignedSlice(newRight, 0, 0);
       }
     }
     const tokens: string[] = [];
+    const ids: number[] = [];
     const offsets: Array<[number, number]> = [];
     for (const piece of pieces) {
       if (piece.text.length === 0) continue;
       if (isAdded(piece)) {
         tokens.push(piece.text);
+        ids.push(this.addedEncoder.get(piece.text)!);
         offsets.push(originalSpan(piece, 0, piece.text.length, 0));
       } else {
-        this.tokenizeSegment(piece, tokens, offsets);
+        this.tokenizeSegment(piece, tokens, ids, offsets);
       }
     }
-    return { tokens, offsets, ids: this.convertTokensToIds(tokens) };
+    return { tokens, offsets, ids };
   }
 
   /**

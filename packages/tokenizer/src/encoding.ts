@@ -31,19 +31,19 @@ export type PaddingStrategy = 'longest' | 'max_length' | 'do_not_pad';
 /** Options of `encode` / `encodeBatch` (transformers' `__call__` keyword arguments, camelCased). */
 export interface EncodeOptions {
   /** Add `[CLS]` / `[SEP]` (default true). */
-  readonly addSpecialTokens?: boolean;
+  addSpecialTokens?: boolean;
   /** `true` = `longest_first`; a strategy name; `false` = none. With only `maxLength` given, `longest_first`. */
-  readonly truncation?: boolean | TruncationStrategy;
+  truncation?: boolean | TruncationStrategy;
   /** Maximum length (special tokens included); default the tokenizer's `modelMaxLength` when truncating/padding to max length. */
-  readonly maxLength?: number;
+  maxLength?: number;
   /** Overlap of overflowing tokens (kept for API parity; overflowing tokens are reported in `overflowingTokens`). */
-  readonly stride?: number;
+  stride?: number;
   /** `true` = `longest`; a strategy name; `false` = none (default). */
-  readonly padding?: boolean | PaddingStrategy;
+  padding?: boolean | PaddingStrategy;
   /** Round the padded length up to a multiple of this. */
-  readonly padToMultipleOf?: number;
+  padToMultipleOf?: number;
   /** Side to pad on; default the tokenizer's (`right` for ALBERT, which uses absolute positions). */
-  readonly paddingSide?: 'left' | 'right';
+  paddingSide?: 'left' | 'right';
   /** Unit of `offsets`: `codePoint` (default, as Python reports them) or `utf16` (JavaScript string indices). */
-  readonly offsetUnit?: 'codePoint' | 'utf16';
+  offsetUnit?: 'codePoint' | 'utf16';
 }

@@ -5,5 +5,8 @@ export * from './added-tokens-trie.js';
 export * from './aligned-text.js';
 export * from './python-text.js';
 export * from './albert-tokenizer.js';
+// Explicit, so that it takes precedence over any same-named star export.
+export { cleanUpTokenization } from './clean-up-tokenization.js';
 export * from './tokenizer-cases.js';
 export * from './sentencepiece/index.js';
+export * from './fast/index.js';

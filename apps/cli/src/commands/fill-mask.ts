@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { AlbertForMaskedLM, directorySource, selectBackend, type FillMaskResult } from '@albert-ts/core';
+import { AlbertForMaskedLM, selectBackend, type FillMaskResult } from '@albert-ts/core';
 import { nodeBackendByName } from '@albert-ts/backend-node';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import type { CliCommand } from '../cli-command.js';
@@ -7,7 +6,7 @@ import { defaultModelDirectory } from '../default-model.js';
 import { UsageError } from '../usage-error.js';
 
 const FLAGS = {
-  model: { type: 'string', short: 'm', description: 'model directory (default: the embedded demo model)', valueName: 'DIR' },
+  model: { type: 'string', short: 'm', description: 'model directory or Hugging Face Hub id (default: the embedded demo model)', valueName: 'DIR|ID' },
   backend: { type: 'string', short: 'b', description: 'comma-separated backends, first available wins (default node-cpu)', valueName: 'NAMES' },
   topK: { type: 'number', short: 'k', description: 'predictions per [MASK] (default 5)', valueName: 'N' },
   json: { type: 'boolean', description: 'print JSON instead of a table' },
@@ -47,10 +46,10 @@ export const fillMaskCommand: CliCommand = {
     const { flags, positionals } = parseArguments(argv, { flags: FLAGS, minPositionals: 1, maxPositionals: 1, positionalNames: ['<text>'] });
     const text = positionals[0] as string;
     if (flags.topK !== undefined && (!Number.isInteger(flags.topK) || flags.topK < 1)) throw new UsageError(`--top-k must be a positive integer, got ${flags.topK}`, { flag: '--top-k', value: flags.topK });
-    const directory = flags.model === undefined ? defaultModelDirectory() : resolve(context.cwd, flags.model);
     const names = (flags.backend ?? context.env['ALBERT_BACKEND'] ?? 'node-cpu').split(',').map((name) => name.trim()).filter((name) => name !== '');
     const backend = await selectBackend(names.map((name) => nodeBackendByName(name)));
-    const model = await AlbertForMaskedLM.fromPretrained(directorySource(directory), { backend });
+    // a local directory, or a Hub id (downloaded into the Hugging Face cache)
+    const model = await AlbertForMaskedLM.fromPretrained(flags.model ?? defaultModelDirectory(), { backend, hub: { cwd: context.cwd } });
     try {
       const result = await model.fillMask(text, flags.topK === undefined ? {} : { topK: flags.topK });
       if (flags.json) {

@@ -59,6 +59,12 @@ describe('albert verify', () => {
     }
   });
 
+  it('names a missing cases.json', async () => {
+    const { code, stderr } = await run(['verify', 'apps/cli/demo-model']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/VERIFY_CASES_NOT_FOUND.*cases\.json/);
+  });
+
   it('reports an unknown backend as a typed error', async () => {
     const { code, stderr } = await run(['verify', 'fixtures/models/tiny', '--backend', 'node-tpu']);
     expect(code).not.toBe(0);

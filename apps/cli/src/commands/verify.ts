@@ -1,6 +1,6 @@
 import { resolve, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { directorySource, parseReferenceCases, REFERENCE_TOLERANCE, verifyReferenceModel, type VerifyReport } from '@albert-ts/core';
+import { directorySource, parseReferenceCases, REFERENCE_TOLERANCE, VerifyError, verifyReferenceModel, type VerifyReport } from '@albert-ts/core';
 import { nodeBackendByName } from '@albert-ts/backend-node';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import type { CliCommand } from '../cli-command.js';
@@ -64,7 +64,13 @@ export const verifyCommand: CliCommand = {
     const { flags, positionals } = parseArguments(argv, { flags: FLAGS, minPositionals: 1, maxPositionals: 1, positionalNames: ['DIR'] });
     const directory = resolve(context.cwd, positionals[0] as string);
     const casesFile = flags.cases === undefined ? join(directory, 'cases.json') : resolve(context.cwd, flags.cases);
-    const cases = parseReferenceCases(await readFile(casesFile, 'utf8'), casesFile);
+    let casesText: string;
+    try {
+      casesText = await readFile(casesFile, 'utf8');
+    } catch (error) {
+      throw new VerifyError('VERIFY_CASES_NOT_FOUND', `cannot read the reference cases ${casesFile} (${(error as Error).message}); pass --cases FILE`, { file: casesFile });
+    }
+    const cases = parseReferenceCases(casesText, casesFile);
     const backends = (flags.backend ?? context.env['ALBERT_BACKEND'] ?? 'node-cpu')
       .split(',')
       .map((name) => name.trim())

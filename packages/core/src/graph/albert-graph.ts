@@ -2,6 +2,7 @@ import type { AlbertConfig } from '@albert-ts/config';
 import type { OnnxModel } from '../backend/backend.js';
 import { createTensor, type Tensor } from '../tensor.js';
 import { applyActivation } from './activation.js';
+import { fusedLayerKernels, plainLayerKernels } from './albert-layer-kernels.js';
 import { GraphBuilder, type GraphValue } from './graph-builder.js';
 import { GraphError } from './graph-error.js';
 import { encodeModel, encodeModelChunks, type OnnxModelProto } from './onnx-proto.js';
@@ -38,8 +39,12 @@ export interface AlbertGraphWeights {
   has(key: string): boolean;
 }
 
-/** Graph flavours: `plain` uses standard ONNX opset-17 operators only and runs on every backend. */
-export type AlbertGraphFlavour = 'plain';
+/**
+ * Graph flavours, with the same results: `plain` uses standard ONNX opset-17 operators only and runs on
+ * every backend; `fused` uses onnxruntime's `com.microsoft` operators (MultiHeadAttention,
+ * SkipLayerNormalization, FastGelu/BiasGelu) where they reproduce HF exactly.
+ */
+export type AlbertGraphFlavour = 'plain' | 'fused';
 
 /** What to build. Each distinct combination is a distinct graph. */
 export interface AlbertGraphOptions {
@@ -103,14 +108,14 @@ export function albertHeadOutputNames(head: AlbertHeadName, weights: AlbertGraph
  * model classes feed HF's defaults.
  */
 export function buildAlbertModelProto(config: AlbertConfig, weights: AlbertGraphWeights, options: AlbertGraphOptions): { proto: OnnxModelProto; inputNames: string[]; outputNames: string[] } {
-  if ((options.flavour ?? 'plain') !== 'plain') {
-    throw new GraphError('GRAPH_UNSUPPORTED_OPTION', `graph flavour ${String(options.flavour)} is not available`, { field: 'flavour', value: options.flavour });
+  const flavour = options.flavour ?? 'plain';
+  if (flavour !== 'plain' && flavour !== 'fused') {
+    throw new GraphError('GRAPH_UNSUPPORTED_OPTION', `graph flavour ${String(flavour)} is not available (plain or fused)`, { field: 'flavour', value: flavour });
   }
   const g = new GraphBuilder(`albert-${options.head}`);
   const E = config.embeddingSize;
   const H = config.hiddenSize;
   const heads = config.numAttentionHeads;
-  const headSize = config.attentionHeadSize;
   const L = config.numHiddenLayers;
   const G = config.numHiddenGroups;
   const eps = config.layerNormEps;
@@ -124,10 +129,8 @@ export function buildAlbertModelProto(config: AlbertConfig, weights: AlbertGraph
   };
   const weight = (key: string): GraphValue => g.weight(key, get(key));
   /** `y = x Wᵀ + b` with HF's `[out, in]` weight, stored transposed once per weight. */
-  const linear = (x: GraphValue, prefix: string): GraphValue => {
-    const kernel = g.derivedWeight(get(`${prefix}.weight`), 'transposed', `${prefix}.weight.transposed`, transpose2d);
-    return g.add(g.matMul(x, kernel), weight(`${prefix}.bias`));
-  };
+  const linearKernel = (prefix: string): GraphValue => g.derivedWeight(get(`${prefix}.weight`), 'transposed', `${prefix}.weight.transposed`, transpose2d);
+  const linear = (x: GraphValue, prefix: string): GraphValue => g.add(g.matMul(x, linearKernel(prefix)), weight(`${prefix}.bias`));
   const layerNorm = (x: GraphValue, prefix: string): GraphValue => g.layerNorm(x, weight(`${prefix}.weight`), weight(`${prefix}.bias`), eps);
 
   // ---- inputs ------------------------------------------------------------------------------
@@ -181,48 +184,18 @@ export function buildAlbertModelProto(config: AlbertConfig, weights: AlbertGraph
   /** [S, B, heads, S] as a shape tensor, for un-flattening relative terms. */
   const relativeShape = relative ? g.concat([sequenceLength, g.ints([-1, heads]), sequenceLength], 0) : undefined;
 
-  // ---- one ALBERT layer ---------------------------------------------------------------------
+  // ---- one ALBERT layer, from the flavour's kernels ------------------------------------------
   const hiddenStates: GraphValue[] = [];
   const attentions: GraphValue[] = [];
-  const splitHeads = (x: GraphValue): GraphValue => g.transpose(g.reshape(x, [0, 0, heads, headSize]), [0, 2, 1, 3]); // [B, heads, S, d]
-
-  const attention = (x: GraphValue, prefix: string, headMaskRow: number | undefined): GraphValue => {
-    const query = splitHeads(linear(x, `${prefix}.query`)); // [B, heads, S, d]
-    const key = splitHeads(linear(x, `${prefix}.key`)); // [B, heads, S, d]
-    const value = splitHeads(linear(x, `${prefix}.value`)); // [B, heads, S, d]
-    let scores = g.matMul(query, g.transpose(key, [0, 1, 3, 2])); // [B, heads, S, S]
-    scores = g.div(scores, g.float(Math.sqrt(headSize))); // [B, heads, S, S]
-    if (relative) {
-      const table = relativeTable(prefix); // [S(l), S(r), d]
-      // einsum("bhld,lrd->bhlr", Q, R) as a batched MatMul over l
-      const queryByPosition = g.reshape(g.transpose(query, [2, 0, 1, 3]), [0, -1, headSize]); // [S(l), B·heads, d]
-      const byQuery = g.matMul(queryByPosition, g.transpose(table, [0, 2, 1])); // [S(l), B·heads, S(r)]
-      scores = g.add(scores, g.transpose(g.reshape(byQuery, relativeShape as GraphValue), [1, 2, 0, 3])); // [B, heads, S, S]
-      if (config.positionEmbeddingType === 'relative_key_query') {
-        // einsum("bhrd,lrd->bhlr", K, R) as a batched MatMul over r
-        const keyByPosition = g.reshape(g.transpose(key, [2, 0, 1, 3]), [0, -1, headSize]); // [S(r), B·heads, d]
-        const byKey = g.matMul(keyByPosition, g.transpose(table, [1, 2, 0])); // [S(r), B·heads, S(l)]
-        scores = g.add(scores, g.transpose(g.reshape(byKey, relativeShape as GraphValue), [1, 2, 3, 0])); // [B, heads, S, S]
-      }
-    }
-    scores = g.add(scores, maskAdd); // [B, heads, S, S]
-    let probabilities = g.softmax(scores, -1); // [B, heads, S, S]
-    if (headMask !== undefined && headMaskRow !== undefined) {
-      const row = g.reshape(g.gather(headMask, g.int(headMaskRow)), [1, heads, 1, 1]); // [1, heads, 1, 1]
-      probabilities = g.mul(probabilities, row); // [B, heads, S, S]
-    }
-    attentions.push(probabilities);
-    const context = g.reshape(g.transpose(g.matMul(probabilities, value), [0, 2, 1, 3]), [0, 0, H]); // [B, S, H]
-    return linear(context, `${prefix}.dense`); // [B, S, H]
-  };
-
+  const layerContext = { g, config, weight, linearKernel, linear, layerNorm, maskAdd, headMask, relativeTable: relative ? relativeTable : undefined, relativeShape, outputAttentions: options.outputAttentions === true };
+  const kernels = flavour === 'fused' ? fusedLayerKernels(layerContext) : plainLayerKernels(layerContext);
   const albertLayer = (x: GraphValue, prefix: string, headMaskRow: number | undefined): GraphValue => {
-    const attended = g.within('attention', () => layerNorm(g.add(x, attention(x, `${prefix}.attention`, headMaskRow)), `${prefix}.attention.LayerNorm`)); // [B, S, H]
-    return g.within('ffn', () => {
-      const intermediate = applyActivation(g, linear(attended, `${prefix}.ffn`), act); // [B, S, I]
-      const projected = linear(intermediate, `${prefix}.ffn_output`); // [B, S, H]
-      return layerNorm(g.add(projected, attended), `${prefix}.full_layer_layer_norm`); // [B, S, H]
+    const attended = g.within('attention', () => {
+      const { output, probabilities } = kernels.selfAttention(x, `${prefix}.attention`, headMaskRow); // [B, S, H], [B, heads, S, S]
+      if (probabilities !== undefined) attentions.push(probabilities);
+      return kernels.residualLayerNorm(output, x, `${prefix}.attention.LayerNorm`); // [B, S, H]
     });
+    return g.within('ffn', () => kernels.residualLayerNorm(kernels.feedForward(attended, prefix), attended, `${prefix}.full_layer_layer_norm`)); // [B, S, H]
   };
 
   // ---- encoder: E → H, then L applications of shared layer groups ---------------------------

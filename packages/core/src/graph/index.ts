@@ -3,3 +3,4 @@ export * from './graph-builder.js';
 export * from './graph-error.js';
 export * from './activation.js';
 export * from './albert-graph.js';
+export * from './albert-layer-kernels.js';

@@ -1,15 +1,17 @@
 /**
  * browserHubSource in a real browser (Chromium): fetch with CORS, cross-origin LFS redirect, the real
- * Cache API. Run with `npx vitest run --config src/hub/test-browser-vitest-config.ts`; in Node (no
+ * Cache API. Run with `npx vitest run --config src/hub/test-browser-vitest-config.mjs`; in Node (no
  * `caches`, no page) it skips and says so.
  */
 import { describe, expect, inject, it } from 'vitest';
 import { CheckpointError, readCheckpoint } from '../checkpoint/index.js';
 import { browserHubSource } from './browser-hub-source.js';
 import { HubError } from './hub-error.js';
+// Through core's main entry point: the whole package must load in a browser (no top-level node: imports).
+import { resolvePretrained, type HubModelSource } from '../index.js';
 
 const inBrowser = typeof window !== 'undefined' && typeof caches !== 'undefined';
-if (!inBrowser) console.warn('[browser-hub-source.browser] skipped: needs a browser page with the Cache API (see test-browser-vitest-config.ts)');
+if (!inBrowser) console.warn('[browser-hub-source.browser] skipped: needs a browser page with the Cache API (see test-browser-vitest-config.mjs)');
 
 const COMMIT_MAIN = '1111111111111111111111111111111111111111';
 
@@ -46,6 +48,13 @@ describe.skipIf(!inBrowser)('browserHubSource in a browser', () => {
     expect([...again.stateDict.keys()]).toEqual([...online.stateDict.keys()]);
     expect(await takeRequests()).toEqual([]);
     await caches.delete(cacheName);
+  });
+
+  it('resolvePretrained (from core\'s index) gives the browser source for a Hub id', async () => {
+    const source = (await resolvePretrained('albert-ts/tiny', { endpoint: endpoint(), cacheStorage: null })) as HubModelSource;
+    expect(source.snapshotDir).toBeNull();
+    expect(source.commit).toBe(COMMIT_MAIN);
+    expect((await readCheckpoint(source)).format).toBe('safetensors');
   });
 
   it('sends the token to the Hub only, never to the CDN', async () => {

@@ -1,12 +1,11 @@
 import { CheckpointError } from '../checkpoint/index.js';
-import { lookupCachedFile, nodeModules, repoCachePaths, snapshotPath } from './hub-cache.js';
+import { lookupCachedFile, nodeModules, repoCachePaths, snapshotPath, writeNoExistMarker } from './hub-cache.js';
 import { downloadHubFile } from './hub-download.js';
 import { HubError } from './hub-error.js';
 import { fetchHubFileMetadata } from './hub-file-metadata.js';
 import type { HubModelSource } from './hub-model-source.js';
 import { validateRepoFile } from './hub-names.js';
 import type { ResolvedHubSettings } from './hub-settings.js';
-import { writeNoExistMarker } from './hub-cache.js';
 
 /** What {@link hubCacheSource} needs to know about the resolved repository. */
 export interface HubCacheSourceState {

@@ -215,6 +215,29 @@ describe('hubDownload: resumable, verified, atomic', () => {
     expect(loaded).toEqual([...loaded].sort((a, b) => a - b));
   });
 
+  it('stops at once when the signal aborts (Ctrl-C), keeping the partial file for the next run to resume', async () => {
+    hub.fault('model.safetensors', { chunkDelayMs: 5 });
+    const controller = new AbortController();
+    const aborted = hubDownload(
+      'albert-ts/tiny',
+      'model.safetensors',
+      options({
+        signal: controller.signal,
+        onProgress: (event) => {
+          if (event.loadedBytes >= 20_000) controller.abort(new Error('interrupted'));
+        },
+      }),
+    );
+    await expect(aborted).rejects.toThrow('interrupted');
+    const incomplete = join(storage(), 'blobs', `${sha256Hex(tiny.weights)}.incomplete`);
+    const partial = (await readFile(incomplete)).byteLength;
+    expect(partial).toBeGreaterThanOrEqual(20_000);
+    hub.requests.length = 0;
+    const result = await hubDownload('albert-ts/tiny', 'model.safetensors', options());
+    expect(new Uint8Array(await readFile(result.path))).toEqual(tiny.weights);
+    expect(hub.requests.filter((request) => request.listener === 'cdn').map((request) => request.range)).toEqual([`bytes=${partial}-`]);
+  });
+
   it('retries a 503 from the CDN', async () => {
     hub.fault('model.safetensors', { status: 503 });
     const result = await hubDownload('albert-ts/tiny', 'model.safetensors', options());
@@ -241,6 +264,7 @@ describe('hubDownload: resumable, verified, atomic', () => {
       Array.from({ length: 4 }, () => hubDownload('albert-ts/tiny', 'model.safetensors', options())),
     );
     expect(new Set(results.map((result) => result.path)).size).toBe(1);
+    expect(results.filter((result) => !result.fromCache)).toHaveLength(1);
     expect(hub.requests.filter((request) => request.listener === 'cdn')).toHaveLength(1);
     expect(new Uint8Array(await readFile(results[0]?.path ?? ''))).toEqual(tiny.weights);
   });

@@ -30,7 +30,7 @@ const GIT_SHA1 = /^[0-9a-f]{40}$/;
 const SAFE_BLOB_NAME = /^[\w.-]+$/;
 
 /** Downloads of one blob in progress in this process, keyed by blob path. */
-const blobsInFlight = new Map<string, Promise<void>>();
+const blobsInFlight = new Map<string, Promise<boolean>>();
 
 /**
  * Downloads one file of a Hub model repository into the cache (the Python library's layout, shared with
@@ -92,9 +92,9 @@ export async function downloadHubFile(
     await createPointer(blob, pointer);
     return reportCached(settings, context, pointer, metadata.commit, metadata.size);
   }
-  await ensureBlob(settings, paths, context, metadata, blob);
+  const downloaded = await ensureBlob(settings, paths, context, metadata, blob);
   if (!(await isFile(pointer))) await createPointer(blob, pointer);
-  return { path: pointer, commit: metadata.commit, fromCache: false };
+  return { path: pointer, commit: metadata.commit, fromCache: !downloaded };
 }
 
 async function fetchMetadataOrFallBack(
@@ -214,32 +214,36 @@ async function reportCached(
   return { path: pointer, commit, fromCache: true };
 }
 
-/** Downloads `blob` once, whatever the number of concurrent callers in this and other processes. */
+/**
+ * Downloads `blob` once, whatever the number of concurrent callers in this and other processes.
+ * Resolves to true for the one caller that downloaded it, false for those that found it done.
+ */
 async function ensureBlob(
   settings: ResolvedHubSettings,
   paths: RepoCachePaths,
   context: HubRequestContext,
   metadata: HubFileMetadata,
   blob: string,
-): Promise<void> {
+): Promise<boolean> {
   const running = blobsInFlight.get(blob);
   if (running !== undefined) {
     await running;
-    return;
+    return false;
   }
   const { path } = await nodeModules();
   const work = (async () => {
     const release = await acquireFileLock(path.join(paths.locks, `${metadata.etag}.albert-ts.lock`), { signal: settings.signal });
     try {
-      if (await isFile(blob)) return;
+      if (await isFile(blob)) return false; // Another process finished it while we waited.
       await downloadBlob(settings, context, metadata, blob);
+      return true;
     } finally {
       await release();
     }
   })();
   blobsInFlight.set(blob, work);
   try {
-    await work;
+    return await work;
   } finally {
     blobsInFlight.delete(blob);
   }

@@ -58,18 +58,29 @@ export interface HubDownloadProgress {
 
 /** {@link HubOptions} with every default applied. */
 export interface ResolvedHubSettings {
+  /** Branch, tag or commit hash. */
   readonly revision: string;
   /** Absolute cache root; `null` outside Node when none was given. */
   readonly cacheDir: string | null;
+  /** Hub URL without a trailing slash. */
   readonly endpoint: string;
+  /** Token sent to the endpoint's origin, or `null`. */
   readonly token: string | null;
+  /** Cache only, no network. */
   readonly localFilesOnly: boolean;
+  /** The `fetch` in use. */
   readonly fetch: typeof fetch;
+  /** Retries of a failed or dropped request. */
   readonly maxRetries: number;
+  /** First retry delay (ms), doubled each time. */
   readonly retryDelayMs: number;
+  /** Deadline for response headers (ms). */
   readonly requestTimeoutMs: number;
+  /** Deadline between two body chunks (ms). */
   readonly stallTimeoutMs: number;
+  /** Progress callback, or `null`. */
   readonly onProgress: ((event: HubDownloadProgress) => void) | null;
+  /** Cancellation, or `null`. */
   readonly signal: AbortSignal | null;
 }
 

@@ -251,6 +251,12 @@ describe('resolvePretrained: local paths', () => {
     expect(hub.requests).toEqual([]);
   });
 
+  it('resolves relative directories against cwd (the CLI\'s working directory)', async () => {
+    const source = await resolvePretrained('tiny', options({ cwd: join(TINY_MODEL_DIR, '..') }));
+    expect(source.description).toBe(join(TINY_MODEL_DIR, '..', 'tiny'));
+    expect(hub.requests).toEqual([]);
+  });
+
   it('a path-like argument that is not a directory: HUB_LOCAL_NOT_FOUND', async () => {
     const error = await expectError(resolvePretrained('./no/such/model', options()), HubError, 'HUB_LOCAL_NOT_FOUND');
     expect(error.message).toContain('./no/such/model');

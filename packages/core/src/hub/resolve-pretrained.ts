@@ -1,5 +1,5 @@
 import { directorySource, type ModelFileSource } from '../checkpoint/index.js';
-import { browserHubSource } from './browser-hub-source.js';
+import { browserHubSource, type BrowserHubSourceOptions } from './browser-hub-source.js';
 import { listSnapshotFiles, nodeModules, readCachedRef, repoCachePaths, writeCachedRef } from './hub-cache.js';
 import { hubCacheSource } from './hub-cache-source.js';
 import { downloadHubFile } from './hub-download.js';
@@ -8,7 +8,7 @@ import { isRetryableError } from './hub-http.js';
 import type { HubModelSource } from './hub-model-source.js';
 import { isCommitHash, looksLikeLocalPath, validateRepoId, validateRevision } from './hub-names.js';
 import { fetchHubRevisionInfo } from './hub-revision-info.js';
-import { isNodeRuntime, resolveHubSettings, type HubOptions, type ResolvedHubSettings } from './hub-settings.js';
+import { isNodeRuntime, resolveHubSettings, type ResolvedHubSettings } from './hub-settings.js';
 import {
   CONFIG_FILE_NAME,
   PRETRAINED_WEIGHTS_FILE_NAMES,
@@ -17,8 +17,11 @@ import {
   type PretrainedFileGroup,
 } from './pretrained-files.js';
 
-/** Options of {@link resolvePretrained}: the Hub options plus what to fetch up front. */
-export interface ResolvePretrainedOptions extends HubOptions {
+/**
+ * Options of {@link resolvePretrained}: the Hub options, what to fetch up front, and (browsers only) the
+ * Cache API settings of {@link browserHubSource}.
+ */
+export interface ResolvePretrainedOptions extends BrowserHubSourceOptions {
   /**
    * How to learn which files exist: `api` (default) asks `api/models/{id}/revision/{revision}` once for
    * the commit and the file list; `head` sends a `HEAD` per candidate file, in order of preference.
@@ -26,6 +29,8 @@ export interface ResolvePretrainedOptions extends HubOptions {
   readonly discovery?: 'api' | 'head';
   /** Which files to fetch up front (default all three groups); others are fetched on first read. */
   readonly include?: readonly PretrainedFileGroup[];
+  /** Directory that a relative local path is resolved against (the CLI's working directory). Default `process.cwd()`. */
+  readonly cwd?: string;
 }
 
 /**
@@ -45,7 +50,7 @@ export interface ResolvePretrainedOptions extends HubOptions {
  */
 export async function resolvePretrained(idOrPath: string, options: ResolvePretrainedOptions = {}): Promise<ModelFileSource> {
   if (isNodeRuntime()) {
-    const local = await localDirectory(idOrPath);
+    const local = await localDirectory(idOrPath, options.cwd);
     if (local !== null) return directorySource(local);
     if (looksLikeLocalPath(idOrPath)) {
       throw new HubError('HUB_LOCAL_NOT_FOUND', `Model directory '${idOrPath}' does not exist (and it is not a Hugging Face Hub id either)`, {
@@ -57,9 +62,10 @@ export async function resolvePretrained(idOrPath: string, options: ResolvePretra
   return browserHubSource(idOrPath, options);
 }
 
-async function localDirectory(value: string): Promise<string | null> {
+async function localDirectory(value: string, cwd: string | undefined): Promise<string | null> {
   const { fs, path, os } = await nodeModules();
-  const expanded = value === '~' || value.startsWith('~/') ? path.join(os.homedir(), value.slice(1)) : value;
+  const home = value === '~' || value.startsWith('~/') ? path.join(os.homedir(), value.slice(1)) : value;
+  const expanded = cwd === undefined ? home : path.resolve(cwd, home);
   try {
     return (await fs.stat(expanded)).isDirectory() ? expanded : null;
   } catch {

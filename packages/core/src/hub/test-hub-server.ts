@@ -51,6 +51,8 @@ export interface MockRequestRecord {
   readonly path: string;
   readonly authorization: string | undefined;
   readonly range: string | undefined;
+  /** `Date.now()` when the request arrived. */
+  readonly time: number;
 }
 
 /** A running mock Hub. */
@@ -117,6 +119,7 @@ export async function startMockHub(repos: Record<string, MockRepo>, options: Moc
       path: request.url ?? '/',
       authorization: request.headers.authorization,
       range: request.headers.range,
+      time: Date.now(),
     });
   };
 

@@ -1,7 +1,8 @@
 import type { AlbertConfig } from '@albert-ts/config';
 import type { Backend, BackendLoadOptions, BackendSession } from '../backend/backend.js';
 import { selectBackend } from '../backend/select-backend.js';
-import { directorySource, loadPretrainedWeights, type ModelFileSource } from '../checkpoint/index.js';
+import { loadPretrainedWeights, type ModelFileSource } from '../checkpoint/index.js';
+import { resolvePretrained, type ResolvePretrainedOptions } from '../hub/resolve-pretrained.js';
 import {
   buildAlbertGraph,
   type AlbertGraph,
@@ -34,11 +35,13 @@ export interface FromPretrainedOptions {
   /** The backend, or candidates of which the first available one is used (see `selectBackend`). */
   readonly backend: Backend | readonly Backend[];
   /**
-   * Turns a string that is not a directory path into a file source, e.g. a Hub id
-   * (`albert/albert-base-v2`) into the Hub resolver's cached files. When absent, strings are
-   * directory paths (Node only).
+   * Turns a string into a file source. Default: `resolvePretrained` — an existing local directory,
+   * else a Hugging Face Hub id (`albert/albert-base-v2`) downloaded into the Python-compatible cache
+   * (Node) or fetched into the Cache API (browsers), with {@link FromPretrainedOptions.hub}.
    */
   readonly resolveSource?: (nameOrPath: string) => ModelFileSource | Promise<ModelFileSource>;
+  /** Hub options (revision, token, cache directory, offline) for the default `resolveSource`. */
+  readonly hub?: ResolvePretrainedOptions;
   /** Use this config instead of the source's `config.json`. */
   readonly config?: AlbertConfig;
   /** Session options passed to the backend. */
@@ -83,7 +86,8 @@ export interface AlbertModelClass<T> {
 
 /** Reads config + checkpoint from a source and resolves the weights a head needs. */
 export async function loadAlbertParts(head: AlbertHeadName, dirOrSource: string | ModelFileSource, options: FromPretrainedOptions): Promise<AlbertModelParts> {
-  const source = typeof dirOrSource === 'string' ? await (options.resolveSource ?? directorySource)(dirOrSource) : dirOrSource;
+  const resolveSource = options.resolveSource ?? ((nameOrPath: string) => resolvePretrained(nameOrPath, options.hub));
+  const source = typeof dirOrSource === 'string' ? await resolveSource(dirOrSource) : dirOrSource;
   const backend = Array.isArray(options.backend) ? await selectBackend(options.backend) : (options.backend as Backend);
   const { config, weights } = await loadPretrainedWeights(source, head, options.config === undefined ? {} : { config: options.config });
   return {

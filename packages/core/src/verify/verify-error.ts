@@ -1,7 +1,7 @@
 import { AlbertError } from '@albert-ts/config';
 
 /** Stable codes of {@link VerifyError}. */
-export type VerifyErrorCode = 'VERIFY_INVALID_CASES' | 'VERIFY_UNKNOWN_CHECKPOINT';
+export type VerifyErrorCode = 'VERIFY_INVALID_CASES' | 'VERIFY_UNKNOWN_CHECKPOINT' | 'VERIFY_CASES_NOT_FOUND';
 
 /** A reference `cases.json` is malformed or names something albert-ts does not know. */
 export class VerifyError extends AlbertError {

@@ -1,3 +1,5 @@
+import type { BatchInput, DecodeOptions } from '../albert-tokenizer.js';
+import type { BatchEncoding, EncodeOptions, Encoding } from '../encoding.js';
 import { TokenizerError } from '../tokenizer-error.js';
 import { AddedVocabulary } from './added-vocabulary.js';
 import { padEncoding, type FastEncoding } from './fast-encoding.js';
@@ -25,53 +27,18 @@ export interface AlbertTokenizerFastOptions {
   truncationSide?: 'right' | 'left';
 }
 
-/** Truncation as Hugging Face names it (`true` = `longest_first`). */
-export type FastTruncation = boolean | FastTruncationStrategy | 'do_not_truncate';
-/** Padding as Hugging Face names it (`true` = `longest`). */
-export type FastPadding = boolean | 'longest' | 'max_length' | 'do_not_pad';
-
-/** Options of the encode methods, as `AlbertTokenizerFast.__call__` takes them. */
-export interface FastEncodeOptions {
-  /** Add `[CLS]`/`[SEP]` (default true). */
-  addSpecialTokens?: boolean;
-  /** Truncation strategy (default none; a `maxLength` alone, without padding, means `longest_first`). */
-  truncation?: FastTruncation;
-  /** Length limit for truncation and `max_length` padding (default: the model's maximum length). */
-  maxLength?: number;
-  /** Padding strategy (default none). */
-  padding?: FastPadding;
-  /** Pad to a multiple of this length. */
-  padToMultipleOf?: number;
-  /** Side padding goes to (default: the tokenizer's). */
-  paddingSide?: 'right' | 'left';
-  /** Side truncation removes tokens from (default: the tokenizer's). */
-  truncationSide?: 'right' | 'left';
-}
-
-/** One encoded input (fields named as the core package's `Encoding`). */
-export interface FastTokenizerEncoding {
-  /** Token ids. */
-  inputIds: number[];
-  /** Segment ids (0 for the first sequence, 1 for the second). */
-  tokenTypeIds: number[];
-  /** 1 for real tokens, 0 for padding. */
-  attentionMask: number[];
+/** One encoded input: every field of the core `Encoding`, all present. */
+export interface FastTokenizerEncoding extends Encoding {
   /** 1 for `[CLS]`, `[SEP]` and padding. */
   specialTokensMask: number[];
-  /** `[start, end)` in Unicode code points of the original text (of the sequence the token comes from). */
+  /** `[start, end)` into the original text of the sequence the token comes from (code points, or UTF-16 units with `offsetUnit: 'utf16'`). */
   offsets: Array<[number, number]>;
-  /** Token strings as the fast tokenizer reports them. */
+  /** Token strings as the fast tokenizer reports them (an added token keeps the spaces it stripped; unknown pieces their text). */
   tokens: string[];
 }
 
-/** A batch of encoded inputs. */
-export interface FastTokenizerBatchEncoding {
-  /** Token ids per input. */
-  inputIds: number[][];
-  /** Segment ids per input. */
-  tokenTypeIds: number[][];
-  /** Attention masks per input. */
-  attentionMask: number[][];
+/** A batch of encoded inputs, every field present. */
+export interface FastTokenizerBatchEncoding extends BatchEncoding {
   /** Special-tokens masks per input. */
   specialTokensMask: number[][];
   /** Offsets per input. */
@@ -80,16 +47,9 @@ export interface FastTokenizerBatchEncoding {
   tokens: string[][];
 }
 
-/** Options of {@link AlbertTokenizerFast.decode}. */
-export interface FastDecodeOptions {
-  /** Drop special tokens (default false). */
-  skipSpecialTokens?: boolean;
-  /** Apply transformers' `clean_up_tokenization` (default: the tokenizer's setting, true for ALBERT). */
-  cleanUpTokenizationSpaces?: boolean;
-}
-
 interface ResolvedCall {
   addSpecialTokens: boolean;
+  offsetUnit: 'codePoint' | 'utf16';
   truncation: { maxLength: number; strategy: FastTruncationStrategy; direction: 'right' | 'left' } | undefined;
   padding: { length: number | undefined; multiple: number | undefined; side: 'right' | 'left' } | undefined;
 }
@@ -186,8 +146,7 @@ export class AlbertTokenizerFast {
 
   /** Ids of tokens (unknown tokens map to the unknown id, as `convert_tokens_to_ids`). */
   convertTokensToIds(tokens: readonly string[]): number[] {
-    const unkId = this.tokenToId('<unk>') ?? 0;
-    return tokens.map((token) => this.tokenToId(token) ?? unkId);
+    return tokens.map((token) => this.convertTokenToId(token));
   }
 
   /** Tokens of ids (optionally without special tokens). */
@@ -207,45 +166,73 @@ export class AlbertTokenizerFast {
     return this.encodeSequence(this.checkText(text, 'text'), 0).tokens;
   }
 
-  /** Encodes one text. */
-  encode(text: string, options: FastEncodeOptions = {}): FastTokenizerEncoding {
-    return this.encodeOne(this.checkText(text, 'text'), undefined, this.resolveCall(options, false));
+  /** Id of a token, the unknown id when absent (transformers' `convert_tokens_to_ids` for one token). */
+  convertTokenToId(token: string): number {
+    return this.tokenToId(token) ?? this.tokenToId('<unk>') ?? 0;
+  }
+
+  /**
+   * Encodes a text, or a pair when `textPair` is given (transformers' `__call__`).
+   * @throws TokenizerError for a non-string input, an invalid option, or (`TOKENIZER_TRUNCATION_ERROR`)
+   *   a truncation that cannot be done — with the library's message.
+   */
+  encode(text: string, options: EncodeOptions & { textPair?: string } = {}): FastTokenizerEncoding {
+    const pair = options.textPair === undefined ? undefined : this.checkText(options.textPair, 'textPair');
+    const call = this.resolveCall(options);
+    const checked = this.checkText(text, 'text');
+    return this.toPublic(this.encodeRaw(checked, pair, call), checked, pair, call);
   }
 
   /** Encodes a pair of texts (`[CLS] A [SEP] B [SEP]`). */
-  encodePair(text: string, textPair: string, options: FastEncodeOptions = {}): FastTokenizerEncoding {
-    return this.encodeOne(this.checkText(text, 'text'), this.checkText(textPair, 'textPair'), this.resolveCall(options, false));
+  encodePair(text: string, textPair: string, options: EncodeOptions = {}): FastTokenizerEncoding {
+    return this.encode(text, { ...options, textPair });
   }
 
-  /** Encodes a batch of texts or `[text, textPair]` pairs; padding `longest` pads to the longest of the batch. */
-  encodeBatch(inputs: ReadonlyArray<string | readonly [string, string]>, options: FastEncodeOptions = {}): FastTokenizerBatchEncoding {
+  /** Token ids of one text or pair (`encodeIds(text, { addSpecialTokens: false })` is transformers' `encode(text, add_special_tokens=False)`). */
+  encodeIds(text: string, options: EncodeOptions & { textPair?: string } = {}): number[] {
+    return this.encode(text, options).inputIds;
+  }
+
+  /**
+   * Encodes a batch of texts or `[text, textPair]` pairs (or texts with `textPairs`); padding
+   * `longest` pads to the longest of the batch. One failing item fails the batch, as in the library.
+   */
+  encodeBatch(inputs: readonly BatchInput[], options: EncodeOptions & { textPairs?: readonly string[] } = {}): FastTokenizerBatchEncoding {
     if (!Array.isArray(inputs)) {
       throw new TokenizerError('TOKENIZER_INVALID_INPUT', `encodeBatch expects an array of texts or [text, textPair] pairs, got ${describe(inputs)}`, {
+        file: this.file,
         field: 'inputs',
         value: describe(inputs),
       });
     }
-    const call = this.resolveCall(options, true);
-    const encodings = inputs.map((input, index) => {
-      if (typeof input === 'string') return this.encodeRaw(input, undefined, call);
-      if (Array.isArray(input) && input.length === 2) {
-        return this.encodeRaw(this.checkText(input[0], `inputs[${index}][0]`), this.checkText(input[1], `inputs[${index}][1]`), call);
-      }
-      return this.encodeRaw(this.checkText(input, `inputs[${index}]`), undefined, call);
+    if (options.textPairs !== undefined && options.textPairs.length !== inputs.length) {
+      throw new TokenizerError('TOKENIZER_INVALID_OPTION', `textPairs has ${options.textPairs.length} texts for ${inputs.length} inputs`, {
+        file: this.file,
+        field: 'textPairs',
+        value: options.textPairs.length,
+      });
+    }
+    const call = this.resolveCall(options);
+    const items = inputs.map((input, index): [string, string | undefined] => {
+      if (Array.isArray(input)) return [this.checkText(input[0], `inputs[${index}][0]`), this.checkText(input[1], `inputs[${index}][1]`)];
+      const pair = options.textPairs?.[index];
+      return [this.checkText(input, `inputs[${index}]`), pair === undefined ? undefined : this.checkText(pair, `textPairs[${index}]`)];
     });
+    const encodings = items.map(([text, pair]) => this.encodeRaw(text, pair, call));
     if (call.padding !== undefined) {
       let length = call.padding.length ?? Math.max(0, ...encodings.map((encoding) => encoding.ids.length));
       const multiple = call.padding.multiple;
       if (multiple !== undefined && multiple > 0 && length % multiple > 0) length += multiple - (length % multiple);
       for (const encoding of encodings) padEncoding(encoding, length, { id: this.padTokenId, token: this.padToken, typeId: 0, side: call.padding.side });
     }
+    const results = encodings.map((encoding, index) => this.toPublic(encoding, items[index]![0], items[index]![1], call));
     return {
-      inputIds: encodings.map((encoding) => encoding.ids),
-      tokenTypeIds: encodings.map((encoding) => encoding.typeIds),
-      attentionMask: encodings.map((encoding) => encoding.attentionMask),
-      specialTokensMask: encodings.map((encoding) => encoding.specialTokensMask),
-      offsets: encodings.map((encoding) => encoding.offsets),
-      tokens: encodings.map((encoding) => encoding.tokens),
+      inputIds: results.map((encoding) => encoding.inputIds),
+      tokenTypeIds: results.map((encoding) => encoding.tokenTypeIds),
+      attentionMask: results.map((encoding) => encoding.attentionMask),
+      specialTokensMask: results.map((encoding) => encoding.specialTokensMask),
+      offsets: results.map((encoding) => encoding.offsets),
+      tokens: results.map((encoding) => encoding.tokens),
     };
   }
 
@@ -253,7 +240,7 @@ export class AlbertTokenizerFast {
    * Decodes ids to text: the library's decode (added tokens, then the Metaspace decoder), then, by
    * default, transformers' `clean_up_tokenization`.
    */
-  decode(ids: readonly number[], options: FastDecodeOptions = {}): string {
+  decode(ids: readonly number[], options: DecodeOptions = {}): string {
     if (!Array.isArray(ids) || ids.some((id) => !Number.isInteger(id))) {
       throw new TokenizerError('TOKENIZER_INVALID_INPUT', `decode expects an array of integer ids, got ${describe(ids)}`, { field: 'ids', value: describe(ids) });
     }
@@ -269,6 +256,11 @@ export class AlbertTokenizerFast {
     return options.cleanUpTokenizationSpaces ?? this.cleanUpTokenizationSpaces ? cleanUpTokenization(text) : text;
   }
 
+  /** Decodes every sequence of a batch. */
+  batchDecode(sequences: ReadonlyArray<readonly number[]>, options: DecodeOptions = {}): string[] {
+    return sequences.map((ids) => this.decode(ids, options));
+  }
+
   /** Number of special tokens the post-processor adds to one sequence or a pair. */
   numSpecialTokensToAdd(pair = false): number {
     return this.postProcessor?.addedTokens(pair) ?? 0;
@@ -276,13 +268,12 @@ export class AlbertTokenizerFast {
 
   private checkText(text: unknown, field: string): string {
     if (typeof text !== 'string') {
-      throw new TokenizerError('TOKENIZER_INVALID_INPUT', `${field} must be a string, got ${describe(text)}`, { field, value: describe(text) });
+      throw new TokenizerError('TOKENIZER_INVALID_INPUT', `${field} must be a string, got ${describe(text)}`, { file: this.file, field, value: describe(text) });
     }
     return text;
   }
 
-  private resolveCall(options: FastEncodeOptions, batch: boolean): ResolvedCall {
-    void batch;
+  private resolveCall(options: EncodeOptions): ResolvedCall {
     const addSpecialTokens = options.addSpecialTokens ?? true;
     let padding = options.padding ?? false;
     if (padding === true) padding = 'longest';
@@ -291,18 +282,22 @@ export class AlbertTokenizerFast {
     if (truncation === true) truncation = 'longest_first';
     const maxLength = options.maxLength;
     if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 0)) {
-      throw new TokenizerError('TOKENIZER_INVALID_OPTION', `maxLength must be a non-negative integer, got ${String(maxLength)}`, { field: 'maxLength', value: maxLength });
+      throw new TokenizerError('TOKENIZER_INVALID_OPTION', `maxLength must be a non-negative integer, got ${String(maxLength)}`, { file: this.file, field: 'maxLength', value: maxLength });
     }
-    const resolved: ResolvedCall = { addSpecialTokens, truncation: undefined, padding: undefined };
+    const offsetUnit = options.offsetUnit ?? 'codePoint';
+    if (offsetUnit !== 'codePoint' && offsetUnit !== 'utf16') {
+      throw new TokenizerError('TOKENIZER_INVALID_OPTION', `offsetUnit must be "codePoint" or "utf16", got ${JSON.stringify(offsetUnit)}`, { file: this.file, field: 'offsetUnit', value: offsetUnit });
+    }
+    const resolved: ResolvedCall = { addSpecialTokens, offsetUnit, truncation: undefined, padding: undefined };
     if (truncation !== false && truncation !== 'do_not_truncate') {
       if (truncation !== 'longest_first' && truncation !== 'only_first' && truncation !== 'only_second') {
-        throw new TokenizerError('TOKENIZER_INVALID_OPTION', `unknown truncation strategy ${JSON.stringify(truncation)}`, { field: 'truncation', value: truncation });
+        throw new TokenizerError('TOKENIZER_INVALID_OPTION', `unknown truncation strategy ${JSON.stringify(truncation)}`, { file: this.file, field: 'truncation', value: truncation });
       }
-      resolved.truncation = { maxLength: maxLength ?? this.modelMaxLength, strategy: truncation, direction: options.truncationSide ?? this.truncationSide };
+      resolved.truncation = { maxLength: maxLength ?? this.modelMaxLength, strategy: truncation, direction: this.truncationSide };
     }
     if (padding !== false && padding !== 'do_not_pad') {
       if (padding !== 'longest' && padding !== 'max_length') {
-        throw new TokenizerError('TOKENIZER_INVALID_OPTION', `unknown padding strategy ${JSON.stringify(padding)}`, { field: 'padding', value: padding });
+        throw new TokenizerError('TOKENIZER_INVALID_OPTION', `unknown padding strategy ${JSON.stringify(padding)}`, { file: this.file, field: 'padding', value: padding });
       }
       resolved.padding = {
         length: padding === 'max_length' ? (maxLength ?? this.modelMaxLength) : undefined,
@@ -313,14 +308,24 @@ export class AlbertTokenizerFast {
     return resolved;
   }
 
-  private encodeOne(text: string, textPair: string | undefined, call: ResolvedCall): FastTokenizerEncoding {
-    const encoding = this.encodeRaw(text, textPair, call);
+  /** Public form of an encoding (offsets converted to UTF-16 units when asked). */
+  private toPublic(encoding: FastEncoding, text: string, textPair: string | undefined, call: ResolvedCall): FastTokenizerEncoding {
+    let offsets = encoding.offsets;
+    if (call.offsetUnit === 'utf16') {
+      const firstMap = codePointToUtf16(text);
+      const secondMap = textPair === undefined ? firstMap : codePointToUtf16(textPair);
+      offsets = offsets.map(([start, end], index) => {
+        if (start === 0 && end === 0) return [0, 0];
+        const map = encoding.typeIds[index] === 1 && textPair !== undefined ? secondMap : firstMap;
+        return [map[start] ?? start, map[end] ?? end];
+      });
+    }
     return {
       inputIds: encoding.ids,
       tokenTypeIds: encoding.typeIds,
       attentionMask: encoding.attentionMask,
       specialTokensMask: encoding.specialTokensMask,
-      offsets: encoding.offsets,
+      offsets,
       tokens: encoding.tokens,
     };
   }
@@ -423,6 +428,18 @@ export function cleanUpTokenization(text: string): string {
     .replaceAll(" 's", "'s")
     .replaceAll(" 've", "'ve")
     .replaceAll(" 're", "'re");
+}
+
+/** Map from code point index to UTF-16 index of `text` (one entry past the end). */
+function codePointToUtf16(text: string): Int32Array {
+  const map: number[] = [];
+  for (let index = 0; index < text.length; ) {
+    map.push(index);
+    const unit = text.charCodeAt(index);
+    index += unit >= 0xd800 && unit <= 0xdbff && index + 1 < text.length ? 2 : 1;
+  }
+  map.push(text.length);
+  return Int32Array.from(map);
 }
 
 function describe(value: unknown): string {

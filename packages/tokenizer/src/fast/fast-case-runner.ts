@@ -1,4 +1,5 @@
-import type { AlbertTokenizerFast, FastEncodeOptions } from './albert-tokenizer-fast.js';
+import type { EncodeOptions as FastEncodeOptions } from '../encoding.js';
+import type { AlbertTokenizerFast } from './albert-tokenizer-fast.js';
 
 /** The expected fast-tokenizer outputs of one case (`fast` / `fast_converted` in the case files). */
 export type FastExpectedOutputs = Readonly<Record<string, unknown>>;
@@ -58,10 +59,11 @@ export function runFastTokenizerCase(tokenizer: AlbertTokenizerFast, testCase: F
   try {
     if (testCase.kind === 'batch') {
       const call = testCase.call ?? {};
-      const options: FastEncodeOptions = {};
-      if (call.padding !== undefined) options.padding = call.padding as FastEncodeOptions['padding'];
-      if (call.truncation !== undefined) options.truncation = call.truncation as FastEncodeOptions['truncation'];
-      if (call.max_length !== undefined) options.maxLength = call.max_length;
+      const options: FastEncodeOptions = {
+        ...(call.padding === undefined ? {} : { padding: call.padding as FastEncodeOptions['padding'] }),
+        ...(call.truncation === undefined ? {} : { truncation: call.truncation as FastEncodeOptions['truncation'] }),
+        ...(call.max_length === undefined ? {} : { maxLength: call.max_length }),
+      };
       const texts = testCase.texts ?? [];
       const inputs = testCase.text_pairs === undefined ? [...texts] : texts.map((text, index): [string, string] => [text, testCase.text_pairs?.[index] ?? '']);
       const batch = tokenizer.encodeBatch(inputs, options);
@@ -79,9 +81,10 @@ export function runFastTokenizerCase(tokenizer: AlbertTokenizerFast, testCase: F
         actual['ids'] = plain.inputIds;
         actual['offsets_no_special'] = plain.offsets;
       }
-      const options: FastEncodeOptions = {};
-      if (testCase.truncation !== undefined) options.truncation = testCase.truncation as FastEncodeOptions['truncation'];
-      if (testCase.max_length !== undefined) options.maxLength = testCase.max_length;
+      const options: FastEncodeOptions = {
+        ...(testCase.truncation === undefined ? {} : { truncation: testCase.truncation as FastEncodeOptions['truncation'] }),
+        ...(testCase.max_length === undefined ? {} : { maxLength: testCase.max_length }),
+      };
       const encoding = pair === undefined ? tokenizer.encode(text, options) : tokenizer.encodePair(text, pair, options);
       actual['input_ids'] = encoding.inputIds;
       actual['token_type_ids'] = encoding.tokenTypeIds;

@@ -1,14 +1,6 @@
-export { AlbertTokenizerFast, cleanUpTokenization } from './albert-tokenizer-fast.js';
-export type {
-  AlbertTokenizerFastOptions,
-  FastDecodeOptions,
-  FastEncodeOptions,
-  FastPadding,
-  FastTokenizerBatchEncoding,
-  FastTokenizerEncoding,
-  FastTruncation,
-} from './albert-tokenizer-fast.js';
-export type { FastTruncationStrategy } from './truncate-encodings.js';
+export { AlbertTokenizerFast } from './albert-tokenizer-fast.js';
+export type { AlbertTokenizerFastOptions, FastTokenizerBatchEncoding, FastTokenizerEncoding } from './albert-tokenizer-fast.js';
+export { runFastTokenizerCase } from './fast-case-runner.js';
+export type { FastCaseResult, FastExpectedOutputs, FastTokenizerCase } from './fast-case-runner.js';
 export { parseTokenizerJson } from './tokenizer-json.js';
 export type { TokenizerJsonPipeline } from './tokenizer-json.js';
-export { NormalizedString } from './normalized-string.js';

@@ -1,5 +1,5 @@
 import type { FastNormalizer } from './normalizer.js';
-import type { NormalizedString } from './normalized-string.js';
+import { unitLength, type NormalizedString } from './normalized-string.js';
 
 /**
  * The rewrite rules of a SentencePiece `precompiled_charsmap`, looked up the way the Rust
@@ -13,7 +13,6 @@ export interface CharsmapRules {
   shortestPrefixReplacement(chunk: string): string | undefined;
 }
 
-const NON_ASCII = /[^\u0000-\u007f]/;
 
 /** UTF-8 length of a string. */
 function utf8Length(text: string): number {
@@ -41,22 +40,54 @@ let segmenter: Intl.Segmenter | undefined;
 const MAY_JOIN =
   /[\p{M}\r\u200c\u200d\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u0d4e\u0e33\u0eb3\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\uff9e\uff9f\u{1f1e6}-\u{1f1ff}\u{1f3fb}-\u{1f3ff}\u{e0000}-\u{e0fff}\u{110bd}\u{110cd}\u{111c2}\u{111c3}\u{1193f}\u{11941}\u{11a3a}\u{11a84}-\u{11a89}\u{11d46}\u{11f02}]/u;
 
-/** Extended grapheme clusters of `text` (one per code point unless a joining character occurs). */
-function graphemes(text: string): string[] {
-  if (!MAY_JOIN.test(text)) return Array.from(text);
-  if (!NON_ASCII.test(text)) {
-    if (!text.includes('\r\n')) return Array.from(text);
-    const result: string[] = [];
-    for (let index = 0; index < text.length; index++) {
-      if (text[index] === '\r' && text[index + 1] === '\n') {
-        result.push('\r\n');
-        index++;
-      } else result.push(text[index] as string);
-    }
-    return result;
+const MAY_JOIN_GLOBAL = new RegExp(MAY_JOIN.source, 'gu');
+
+function isJoining(codePoint: number): boolean {
+  return codePoint >= 0x300 ? MAY_JOIN.test(String.fromCodePoint(codePoint)) : codePoint === 0x0d;
+}
+
+function pushCodePoints(text: string, start: number, end: number, into: string[]): void {
+  for (let index = start; index < end; ) {
+    const size = unitLength(text, index);
+    into.push(size === 1 ? (text[index] as string) : text.slice(index, index + 2));
+    index += size;
   }
-  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  return Array.from(segmenter.segment(text), (segment) => segment.segment);
+}
+
+/**
+ * Extended grapheme clusters of `text`: one per code point, except in small windows around
+ * characters that may join their neighbours, which go through `Intl.Segmenter`.
+ */
+function graphemes(text: string): string[] {
+  const result: string[] = [];
+  const length = text.length;
+  let position = 0;
+  MAY_JOIN_GLOBAL.lastIndex = 0;
+  for (;;) {
+    const match = MAY_JOIN_GLOBAL.exec(text);
+    if (match === null) break;
+    let windowStart = match.index;
+    if (windowStart > position) windowStart -= windowStart >= 2 && unitLength(text, windowStart - 2) === 2 ? 2 : 1;
+    let windowEnd = match.index + match[0].length;
+    while (windowEnd < length) {
+      const size = unitLength(text, windowEnd);
+      if (isJoining(text.codePointAt(windowEnd) as number)) {
+        windowEnd += size;
+        continue;
+      }
+      const next = windowEnd + size;
+      windowEnd = next;
+      if (next < length && isJoining(text.codePointAt(next) as number)) continue;
+      break;
+    }
+    pushCodePoints(text, position, windowStart, result);
+    segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    for (const segment of segmenter.segment(text.slice(windowStart, windowEnd))) result.push(segment.segment);
+    position = windowEnd;
+    MAY_JOIN_GLOBAL.lastIndex = windowEnd;
+  }
+  pushCodePoints(text, position, length, result);
+  return result;
 }
 
 /**

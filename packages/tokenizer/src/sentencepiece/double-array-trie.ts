@@ -38,14 +38,10 @@ export class DoubleArrayTrie {
     let check = new Int32Array(capacity).fill(-1);
     let values = new Int32Array(capacity).fill(-1);
     let used = new Uint8Array(capacity);
-    // Doubly linked list of free slots (positions >= 1), so searches skip used slots at once.
-    let nextFree = new Int32Array(capacity);
-    let previousFree = new Int32Array(capacity);
-    for (let index = 0; index < capacity; index += 1) {
-      nextFree[index] = index + 1;
-      previousFree[index] = index - 1;
-    }
-    let freeHead = 1;
+    // skip[p] points towards the first free slot >= p (union-find with path compression), so
+    // searches jump over used slots at once.
+    let skip = new Int32Array(capacity);
+    for (let index = 0; index < capacity; index += 1) skip[index] = index + 1;
     const grow = (needed: number): void => {
       if (needed < capacity) return;
       let next = capacity;
@@ -60,21 +56,20 @@ export class DoubleArrayTrie {
       check = extend(check, -1);
       values = extend(values, -1);
       used = extend(used, 0);
-      nextFree = extend(nextFree, 0);
-      previousFree = extend(previousFree, 0);
-      for (let index = capacity; index < next; index += 1) {
-        nextFree[index] = index + 1;
-        previousFree[index] = index - 1;
-      }
+      skip = extend(skip, 0);
+      for (let index = capacity; index < next; index += 1) skip[index] = index + 1;
       capacity = next;
     };
-    const markUsed = (position: number): void => {
-      used[position] = 1;
-      const before = previousFree[position]!;
-      const after = nextFree[position]!;
-      if (position === freeHead) freeHead = after;
-      if (before >= 0) nextFree[before] = after;
-      if (after < capacity) previousFree[after] = before;
+    const firstFreeFrom = (position: number): number => {
+      let root = position;
+      while (root < capacity && used[root] === 1) root = skip[root]!;
+      let walk = position;
+      while (walk < root && used[walk] === 1) {
+        const next = skip[walk]!;
+        skip[walk] = root;
+        walk = next;
+      }
+      return root;
     };
     used[0] = 1;
     check[0] = -2;
@@ -104,14 +99,11 @@ export class DoubleArrayTrie {
       if (labels.length === 0) continue;
       starts.push(hi);
       const firstLabel = labels[0]!;
-      let position = freeHead;
+      grow(firstLabel + 512);
+      let position = firstFreeFrom(firstLabel + 1);
       let chosen = -1;
       for (;;) {
         if (position + 256 >= capacity) grow(position + 512);
-        if (position <= firstLabel) {
-          position = nextFree[position]!;
-          continue;
-        }
         const candidate = position - firstLabel;
         let fits = true;
         for (let index = 1; index < labels.length; index += 1) {
@@ -124,12 +116,12 @@ export class DoubleArrayTrie {
           chosen = candidate;
           break;
         }
-        position = nextFree[position]!;
+        position = firstFreeFrom(position + 1);
       }
       base[state] = chosen;
       for (let index = 0; index < labels.length; index += 1) {
         const target = chosen + labels[index]!;
-        markUsed(target);
+        used[target] = 1;
         check[target] = state;
         queue.push(target, starts[index]!, starts[index + 1]!, depth + 1);
       }

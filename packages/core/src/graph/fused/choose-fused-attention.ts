@@ -1,5 +1,5 @@
-import type { BackendCapabilities } from '../../backend/backend.js';
-import type { FusedAttentionKind } from './fused-albert-layer.js';
+import type { Backend } from '../../backend/backend.js';
+import type { FusedAttentionKind } from './fused-layer-kernels.js';
 
 /** What the caller asks for: the backend's best graph (`auto`, default) or the plain ONNX graph. */
 export type GraphFlavourRequest = 'auto' | 'plain';
@@ -33,22 +33,24 @@ export function fusedLayerOperators(kind: FusedAttentionKind, hiddenAct: string)
 }
 
 /**
- * Picks the graph flavour for a backend from its declared contrib operators: the packed-QKV
- * `Attention` where the backend lists it (onnxruntime CPU and WASM), else `MultiHeadAttention` with an
- * additive `attention_bias` (WebGPU backends list only that one: `mask_index` and `key_padding_mask`
- * are unsupported there), else plain. Pure; never throws.
+ * Picks the graph flavour for a backend from its name and declared contrib operators: on WebGPU
+ * backends (`webgpu`, `node-webgpu`) `MultiHeadAttention` with an additive `attention_bias`
+ * (`mask_index` and `key_padding_mask` are unsupported there); elsewhere (onnxruntime CPU, WASM, CUDA)
+ * the packed-QKV `Attention`, else `MultiHeadAttention`; plain when the backend lacks the operators or
+ * the graph needs what fused operators cannot give. Pure; never throws.
  */
-export function chooseFusedAttention(capabilities: BackendCapabilities, request: GraphFlavourRequest, constraints: FusedLayerConstraints): FusedAttentionChoice {
+export function chooseFusedAttention(backend: Pick<Backend, 'name' | 'capabilities'>, request: GraphFlavourRequest, constraints: FusedLayerConstraints): FusedAttentionChoice {
   if (request === 'plain') return { kind: null, reason: 'the plain flavour was requested' };
   if (constraints.positionEmbeddingType !== 'absolute') {
     return { kind: null, reason: `position_embedding_type ${constraints.positionEmbeddingType} adds relative-position scores the fused attention cannot take` };
   }
   if (constraints.headMask === true) return { kind: null, reason: 'head_mask scales attention probabilities inside the attention' };
   if (constraints.outputAttentions === true) return { kind: null, reason: 'attention probabilities were requested as outputs' };
-  const available = new Set(capabilities.contribOperators);
-  for (const kind of ['attention', 'multi-head-attention'] as const) {
+  const available = new Set(backend.capabilities.contribOperators);
+  const kinds: readonly FusedAttentionKind[] = backend.name.includes('webgpu') ? ['multi-head-attention'] : ['attention', 'multi-head-attention'];
+  for (const kind of kinds) {
     const missing = fusedLayerOperators(kind, constraints.hiddenAct).filter((operator) => !available.has(operator));
     if (missing.length === 0) return { kind, reason: `the backend implements ${fusedLayerOperators(kind, constraints.hiddenAct).join(', ')}` };
   }
-  return { kind: null, reason: 'the backend does not list the fused operators (Attention or MultiHeadAttention, SkipLayerNormalization)' };
+  return { kind: null, reason: `backend ${backend.name} does not list the fused operators (${kinds.map((kind) => fusedLayerOperators(kind, constraints.hiddenAct).join(' + ')).join(' or ')})` };
 }

@@ -1,2 +1,2 @@
-export * from './fused-albert-layer.js';
+export * from './fused-layer-kernels.js';
 export * from './choose-fused-attention.js';

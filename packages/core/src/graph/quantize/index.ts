@@ -1,1 +1,2 @@
 export * from './quantize-dynamic-int8.js';
+export * from './convert-float16.js';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { AlbertConfig, type HiddenAct } from '@albert-ts/config';
 import { createTensor, type Tensor } from '../../tensor.js';
 import { GraphBuilder, type GraphValue } from '../graph-builder.js';
-import { fusedAlbertLayer, fusedAttentionMask, type FusedAttentionKind, type FusedLayerContext } from './fused-albert-layer.js';
+import type { OnnxModelProto } from '../onnx-proto.js';
+import { fusedLayerKernels, type FusedAttentionKind, type FusedLayerContext } from './fused-layer-kernels.js';
 import { chooseFusedAttention, fusedLayerOperators } from './choose-fused-attention.js';
 
 const H = 4;
@@ -30,42 +32,55 @@ function layerWeights(): Map<string, Tensor<'float32'>> {
   return weights;
 }
 
-function build(kind: FusedAttentionKind, activation: FusedLayerContext['activation'], layers = 2) {
+/** Builds `layers` applications of one shared layer the way the model builder's encoder loop does. */
+function build(kind: FusedAttentionKind, hiddenAct: HiddenAct, layers = 2): OnnxModelProto {
+  const config = AlbertConfig.fromJSON({ hidden_size: H, num_attention_heads: 2, intermediate_size: I, embedding_size: 2, vocab_size: 10, num_hidden_layers: layers, hidden_act: hiddenAct });
   const weights = layerWeights();
   const g = new GraphBuilder('test');
   const x = g.input('x', 'float32', ['batch', 'sequence', H]);
   const mask = g.input('attention_mask', 'int64', ['batch', 'sequence']);
-  const additive = g.unsqueeze(g.mul(g.sub(g.float(1), g.cast(mask, 'float32')), g.float(-3.4028234663852886e38)), [1, 2]);
+  const maskAdd = g.unsqueeze(g.mul(g.sub(g.float(1), g.cast(mask, 'float32')), g.float(-3.4028234663852886e38)), [1, 2]);
   const get = (key: string): Tensor<'float32'> => {
     const tensor = weights.get(key);
     if (tensor === undefined) throw new Error(`missing ${key}`);
     return tensor;
   };
+  const weight = (key: string): GraphValue => g.weight(key, get(key));
+  const transposedWeight = (key: string): GraphValue => g.derivedWeight(get(key), 'transposed', `${key}.transposed`, (t) => t);
   const context: FusedLayerContext = {
     g,
+    config,
+    linear: (value, prefix) => g.add(g.matMul(value, transposedWeight(`${prefix}.weight`)), weight(`${prefix}.bias`)),
+    layerNorm: (value, prefix) => g.layerNorm(value, weight(`${prefix}.weight`), weight(`${prefix}.bias`), config.layerNormEps),
+    maskAdd,
+    headMask: undefined,
+    relativeTable: undefined,
+    relativeShape: undefined,
     get,
-    weight: (key) => g.weight(key, get(key)),
-    kernel: (key) => g.derivedWeight(get(key), 'transposed', `${key}.transposed`, (t) => t),
-    heads: 2,
-    hiddenSize: H,
-    epsilon: 1e-12,
-    activation,
-    mask: fusedAttentionMask(g, kind, mask, additive),
+    weight,
+    transposedWeight,
   };
+  const kernels = fusedLayerKernels(context, kind);
   let hidden: GraphValue = x;
-  for (let layer = 0; layer < layers; layer += 1) hidden = g.within(`layer_${layer}`, () => fusedAlbertLayer(context, hidden, PREFIX));
+  for (let layer = 0; layer < layers; layer += 1) {
+    const input = hidden;
+    const attended = kernels.residualLayerNorm(kernels.selfAttention(input, `${PREFIX}.attention`, undefined).output, input, `${PREFIX}.attention.LayerNorm`);
+    hidden = kernels.residualLayerNorm(kernels.feedForward(attended, PREFIX), attended, `${PREFIX}.full_layer_layer_norm`);
+  }
   g.output(hidden, 'y', 'float32');
   return g.build({ producerVersion: 'test' });
 }
 
-describe('fusedAlbertLayer', () => {
-  it('emits Attention + SkipLayerNormalization + FastGelu for gelu_new, with shared weights stored once', () => {
+describe('fusedLayerKernels', () => {
+  it('emits Attention + SkipLayerNormalization (with the projection bias) + FastGelu for gelu_new; shared weights stored once', () => {
     const proto = build('attention', 'gelu_new');
     const ops = proto.graph.nodes.map((node) => node.opType);
     expect(ops.filter((op) => op === 'Attention')).toHaveLength(2);
     expect(ops.filter((op) => op === 'SkipLayerNormalization')).toHaveLength(4);
     expect(ops.filter((op) => op === 'FastGelu')).toHaveLength(2);
     expect(ops).not.toContain('Softmax');
+    expect(ops).not.toContain('Add');
+    for (const node of proto.graph.nodes.filter((n) => n.opType === 'SkipLayerNormalization')) expect(node.inputs).toHaveLength(5);
     const names = proto.graph.initializers.map((tensor) => tensor.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names.filter((name) => name.includes('qkv.weight.packed'))).toHaveLength(1);
@@ -73,6 +88,7 @@ describe('fusedAlbertLayer', () => {
     const attention = proto.graph.nodes.find((node) => node.opType === 'Attention');
     expect(attention?.domain).toBe('com.microsoft');
     expect(attention?.attributes['num_heads']).toEqual({ kind: 'int', value: 2 });
+    expect(proto.graph.nodes.filter((node) => node.opType === 'Equal')).toHaveLength(1); // mask derived once
   });
 
   it('packs Q, K and V [out, in] weights into [in, 3·out] columns and concatenates the biases', () => {
@@ -101,28 +117,32 @@ describe('fusedAlbertLayer', () => {
   });
 
   it('keeps activations without a fused operator as plain ops', () => {
-    const proto = build('attention', 'relu', 1);
-    const ops = proto.graph.nodes.map((node) => node.opType);
+    const ops = build('attention', 'relu', 1).graph.nodes.map((node) => node.opType);
     expect(ops).toContain('Relu');
     expect(ops).not.toContain('FastGelu');
   });
 });
 
 describe('chooseFusedAttention', () => {
-  const cpu = { contribOperators: ['Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu', 'BiasGelu'], float16: false };
-  const webgpu = { contribOperators: ['MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu'], float16: true };
+  const operators = ['Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu', 'BiasGelu'];
+  const cpu = { name: 'node-cpu', capabilities: { contribOperators: operators, float16: false } };
+  const webgpu = { name: 'webgpu', capabilities: { contribOperators: operators, float16: true } };
+  const webgpuWithoutBiasGelu = { name: 'node-webgpu', capabilities: { contribOperators: ['Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu'], float16: true } };
+  const limited = { name: 'wasm', capabilities: { contribOperators: ['MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu'], float16: false } };
   const absolute = { positionEmbeddingType: 'absolute', hiddenAct: 'gelu_new' } as const;
-  it('prefers the packed Attention where the backend lists it, else MultiHeadAttention', () => {
+  it('prefers the packed Attention on CPU/WASM, MultiHeadAttention on WebGPU', () => {
     expect(chooseFusedAttention(cpu, 'auto', absolute).kind).toBe('attention');
     expect(chooseFusedAttention(webgpu, 'auto', absolute).kind).toBe('multi-head-attention');
-    expect(chooseFusedAttention({ contribOperators: [], float16: false }, 'auto', absolute)).toMatchObject({ kind: null });
+    expect(chooseFusedAttention(limited, 'auto', absolute).kind).toBe('multi-head-attention');
+    expect(chooseFusedAttention({ name: 'x', capabilities: { contribOperators: [], float16: false } }, 'auto', absolute)).toMatchObject({ kind: null });
   });
   it('falls back to plain with a reason when the graph needs what fused ops cannot give', () => {
     expect(chooseFusedAttention(cpu, 'plain', absolute).kind).toBeNull();
     expect(chooseFusedAttention(cpu, 'auto', { ...absolute, positionEmbeddingType: 'relative_key' }).reason).toMatch(/relative_key/);
     expect(chooseFusedAttention(cpu, 'auto', { ...absolute, headMask: true }).kind).toBeNull();
     expect(chooseFusedAttention(cpu, 'auto', { ...absolute, outputAttentions: true }).kind).toBeNull();
-    expect(chooseFusedAttention(webgpu, 'auto', { ...absolute, hiddenAct: 'gelu' }).kind).toBeNull();
+    expect(chooseFusedAttention(webgpuWithoutBiasGelu, 'auto', { ...absolute, hiddenAct: 'gelu' }).reason).toMatch(/BiasGelu/);
+    expect(chooseFusedAttention(webgpuWithoutBiasGelu, 'auto', { ...absolute, hiddenAct: 'relu' }).kind).toBe('multi-head-attention');
   });
   it('lists the operators a fused layer emits', () => {
     expect(fusedLayerOperators('attention', 'gelu_new')).toEqual(['Attention', 'SkipLayerNormalization', 'FastGelu']);

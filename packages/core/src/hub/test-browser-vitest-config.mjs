@@ -1,7 +1,7 @@
 /**
  * Vitest config of the Hub's browser tests (`*.browser.test.ts` in this folder), run in the system
  * Chromium with backend-wasm's browser settings:
- * `npx vitest run --config src/hub/test-browser-vitest-config.ts` from `packages/core`.
+ * `npx vitest run --config src/hub/test-browser-vitest-config.mjs` from `packages/core`.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig, mergeConfig } from 'vitest/config';

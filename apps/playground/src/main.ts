@@ -1,0 +1,3 @@
+import { mountPlayground } from './playground.js';
+
+mountPlayground(document);

@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumArguments, chromiumPath } from '../../../packages/backend-wasm/vitest.browser.ts';
+
+// End to end: `vite build` of the playground, served from 127.0.0.1 with cross-origin isolation
+// headers, driven in the system Chromium: pick a backend, type a sentence, read the top tokens. Every
+// request that leaves 127.0.0.1 is blocked and recorded (nothing may come from a CDN).
+const root = fileURLToPath(new URL('..', import.meta.url));
+const expected = JSON.parse(await readFile(new URL('../../cli/demo-model/expected.json', import.meta.url), 'utf8')) as {
+  cases: { text: string; masks: { top_tokens: string[]; top_scores: number[] }[] }[];
+};
+const chromiumMissing = !existsSync(chromiumPath);
+if (chromiumMissing) console.warn(`skipped: no Chromium at ${chromiumPath} (install Debian's chromium or set ALBERT_CHROMIUM_PATH)`);
+
+const MIME_TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+};
+
+function serve(directory: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent((request.url ?? '/').split('?')[0] ?? '/')).replace(/^(\.\.[/\\])+/, '');
+    const file = join(directory, path.endsWith('/') ? `${path}index.html` : path);
+    readFile(file).then(
+      (body) => {
+        response.writeHead(200, {
+          'Content-Type': MIME_TYPES[extname(file)] ?? 'application/octet-stream',
+          'Cross-Origin-Opener-Policy': 'same-origin',
+          'Cross-Origin-Embedder-Policy': 'require-corp',
+        });
+        response.end(body);
+      },
+      () => {
+        response.writeHead(404).end();
+      },
+    );
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` })));
+}
+
+describe.skipIf(chromiumMissing)('playground (built with Vite, in Chromium)', () => {
+  let outDir = '';
+  let served: { server: Server; url: string } | undefined;
+  let browser: Browser | undefined;
+  const offsiteRequests: string[] = [];
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'albert-playground-'));
+    await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    served = await serve(outDir);
+    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArguments, headless: true });
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => served?.server.close(resolve));
+    if (outDir !== '') await rm(outDir, { recursive: true, force: true });
+  });
+
+  const sentence = expected.cases[0]?.text ?? '';
+  const reference = expected.cases[0]?.masks[0];
+
+  it.each(['wasm', 'webgpu'])('fills the mask on %s', { timeout: 300_000 }, async (backend) => {
+    const page = await (browser as Browser).newPage();
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(served?.url ?? '') || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+      offsiteRequests.push(url);
+      return route.abort();
+    });
+    const messages: string[] = [];
+    page.on('console', (message) => messages.push(`${message.type()}: ${message.text()}`));
+    await page.goto(served?.url ?? '');
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    await page.check(`input[name="backend"][value="${backend}"]`);
+    await page.fill('#sentence', sentence);
+    await page.click('#run');
+    await page.waitForSelector('#status[data-state="done"], #status[data-state="error"]', { timeout: 280_000 });
+    const status = await page.textContent('#status');
+    expect(await page.getAttribute('#status', 'data-state'), `status: ${status}; console: ${messages.join(' | ')}`).toBe('done');
+    const tokens = await page.locator('tr.prediction td.token').allTextContents();
+    const scores = (await page.locator('tr.prediction td.score').allTextContents()).map(Number);
+    console.log(`playground ${backend}: ${sentence} → ${tokens.map((token, index) => `${token} ${scores[index]}`).join(', ')} (${status})`);
+    expect(tokens).toEqual(reference?.top_tokens.map((token) => token.replace(/^\u2581/, '')));
+    reference?.top_scores.forEach((score, index) => expect(Math.abs((scores[index] as number) - score)).toBeLessThanOrEqual(2e-6));
+    expect(offsiteRequests).toEqual([]);
+    await page.close();
+  });
+});
