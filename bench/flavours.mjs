@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Graph-flavour and session-option lab: every variant of the shared-layer graph (plain, each fused op
 // alone, all fused, int8) and session-option variants, measured side by side in alternating rounds in
-// one process per runtime. Usage: node bench/flavours.mjs [--runtime node|wasm] [--rounds N] [--set flavours|session]
+// one process per runtime. Usage: node --import ./bench/lib/ts-register.mjs bench/flavours.mjs [--runtime node|wasm] [--rounds N] [--set core|flavours|session]
 //   [--workloads W1,W2]
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ const option = (name, fallback) => {
 };
 const runtime = option('runtime', 'node');
 const rounds = Number(option('rounds', 5));
-const set = option('set', 'flavours');
+const set = option('set', 'core');
 const workloadNames = option('workloads', 'W1,W2').split(',');
 
 const FUSED = { attention: 'attention', skipLayerNorm: true, gelu: 'fast' };
@@ -49,6 +49,29 @@ const SESSIONS = {
   'spin off': { extra: { session: { intra_op: { allow_spinning: '0' } } } },
 };
 
+/** Graphs built by @albert-ts/core (+ graph/fused, graph/quantize); needs `--import ./bench/lib/ts-register.mjs`. */
+async function coreGraphs(directory) {
+  const core = await import('@albert-ts/core');
+  const { AlbertConfig } = await import('@albert-ts/config');
+  const { quantizeDynamicInt8 } = await import('../packages/core/src/graph/quantize/index.ts');
+  const { buildWithFusedKernels } = await import('./lib/fused-assembly.mjs');
+  const config = AlbertConfig.parse(await readFile(join(directory, 'config.json'), 'utf8'));
+  const stateDict = core.readSafetensors(new Uint8Array(await readFile(join(directory, 'model.safetensors'))), 'model.safetensors');
+  const weights = core.resolveAlbertWeights(config, stateDict, 'AlbertForMaskedLM', { file: 'model.safetensors' });
+  const head = 'AlbertForMaskedLM';
+  const plain = () => core.buildAlbertModelProto(config, weights, { head }).proto;
+  const builders = {
+    'core plain': plain,
+    'core fused (MHA, bias Add + SkipLN)': () => core.buildAlbertModelProto(config, weights, { head, flavour: 'fused' }).proto,
+    'graph/fused attention (packed Attention, bias in SkipLN)': () => buildWithFusedKernels(config, weights, { head, kind: 'attention' }).proto,
+    'graph/fused multi-head-attention (bias in SkipLN)': () => buildWithFusedKernels(config, weights, { head, kind: 'multi-head-attention' }).proto,
+    'int8 core plain': () => quantizeDynamicInt8(plain()).model,
+    'int8 graph/fused multi-head-attention': () => quantizeDynamicInt8(buildWithFusedKernels(config, weights, { head, kind: 'multi-head-attention' }).proto).model,
+    'int8 core plain (MatMulInteger form)': () => quantizeDynamicInt8(plain(), { operator: 'matmul-integer' }).model,
+  };
+  return Object.fromEntries(Object.entries(builders).map(([name, build]) => [name, () => core.encodeModel(build())]));
+}
+
 async function loadRuntime() {
   if (runtime === 'node') return require('onnxruntime-node');
   const path = require.resolve('onnxruntime-web');
@@ -67,22 +90,34 @@ async function main() {
   const workloads = makeWorkloads();
   const batches = Object.fromEntries(workloadNames.map((name) => [name, padBatches(workloads[name].sequences, workloads[name].batchSize)]));
   const variants = [];
-  const entries = set === 'session' ? Object.entries(SESSIONS).map(([name, session]) => [name, FUSED, session]) : Object.entries(FLAVOURS).map(([name, flavour]) => [name, flavour, {}]);
+  let entries;
+  if (set === 'core') entries = Object.entries(await coreGraphs(directory)).map(([name, build]) => [name, build, {}]);
+  else if (set === 'session') entries = Object.entries(SESSIONS).map(([name, session]) => [name, FUSED, session]);
+  else entries = Object.entries(FLAVOURS).map(([name, flavour]) => [name, flavour, {}]);
   const only = option('only', null)?.split(',');
+  const skip = option('skip', null)?.split(',');
   for (const [name, flavour, session] of entries) {
     if (only && !only.includes(name)) continue;
-    const { bytes } = buildAlbertOnnx(weights, BENCH_CONFIG, { shareLayers: true, ...flavour });
+    if (skip && skip.some((s) => name.includes(s))) continue;
+    const bytes = typeof flavour === 'function' ? flavour() : buildAlbertOnnx(weights, BENCH_CONFIG, { shareLayers: true, ...flavour }).bytes;
     const options = runtime === 'node' ? { intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'all', ...session } : { executionProviders: ['wasm'], ...session };
     const start = performance.now();
     const instance = await ort.InferenceSession.create(bytes, options);
     const loadMs = performance.now() - start;
     variants.push({ name, session: instance, loadMs, times: {} });
   }
-  const feeds = (batch) => ({
-    input_ids: new ort.Tensor('int64', batch.inputIds, batch.shape),
-    attention_mask: new ort.Tensor('int64', batch.attentionMask, batch.shape),
-    token_type_ids: new ort.Tensor('int64', batch.tokenTypeIds, batch.shape),
-  });
+  const feeds = (batch) => {
+    const out = {
+      input_ids: new ort.Tensor('int64', batch.inputIds, batch.shape),
+      attention_mask: new ort.Tensor('int64', batch.attentionMask, batch.shape),
+      token_type_ids: new ort.Tensor('int64', batch.tokenTypeIds, batch.shape),
+    };
+    if (set === 'core') {
+      const [rows, columns] = batch.shape;
+      out.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: rows * columns }, (_, i) => BigInt(i % columns)), batch.shape);
+    }
+    return out;
+  };
   for (const variant of variants) for (const name of workloadNames) for (const batch of batches[name]) await variant.session.run(feeds(batch));
   for (let round = 0; round < rounds; round += 1) {
     for (const name of workloadNames) {

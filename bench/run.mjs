@@ -24,6 +24,8 @@ const option = (name, fallback) => {
 const quick = flag('quick');
 const json = flag('json');
 const rounds = Number(option('rounds', quick ? 3 : 7));
+/** --quick: the peers that answer the issue's goals, warm-up on W1 only, RSS from the run itself. */
+const QUICK_PEERS = ['ort-node-standard', 'tjs-cpu', 'ours-node', 'ours-node-int8', 'tjs-wasm', 'ours-wasm', 'ours-wasm-int8'];
 const tokenBudget = Number(option('token-budget', 2048));
 const log = (...parts) => {
   if (!json) console.log(...parts);
@@ -110,7 +112,7 @@ async function main() {
   const checkpointBytes = (await stat(join(modelDirectory, 'model.safetensors'))).size;
   const context = { modelDirectory, fusedFlavour: FUSED_FLAVOUR, ...standard };
 
-  const peerNames = option('peers', null)?.split(',') ?? [...DEFAULT_PEERS];
+  const peerNames = option('peers', null)?.split(',') ?? [...(quick ? QUICK_PEERS : DEFAULT_PEERS)];
   for (const name of peerNames) if (!PEERS[name]) throw new Error(`unknown peer ${name} (see --list)`);
   const workloads = makeWorkloads();
   const workloadNames = option('workloads', 'W1,W2,W3').split(',');
@@ -137,7 +139,7 @@ async function main() {
     const process_ = spawnPeer();
     try {
       const loaded = await process_.request({ type: 'load', peer: name, context });
-      for (const workload of workloadNames) await process_.request({ type: 'run', workload, mode: 'padded' });
+      for (const workload of quick ? workloadNames.slice(0, 1) : workloadNames) await process_.request({ type: 'run', workload, mode: 'padded' });
       peers.push({ name, process: process_, warmLoadMs: loaded.ms, times: {} });
     } catch (error) {
       log(`  ${name} failed: ${String(error.message).split('\n')[0]}`);
@@ -164,10 +166,17 @@ async function main() {
       }
     }
   }
+  if (quick) {
+    // --quick: peak RSS of the whole run (W3 included) and load time from the processes above.
+    for (const peer of live) {
+      peer.peakRssBytes = (await peer.process.request({ type: 'rss' })).maxRssBytes;
+      peer.loadMs = peer.warmLoadMs;
+    }
+  }
   for (const peer of live) await peer.process.close();
 
   // 4. Peak RSS during W2 and cold load time: a fresh process per peer that loads and runs W2 twice.
-  if (!flag('no-rss')) {
+  if (!flag('no-rss') && !quick) {
     for (const peer of live) {
       log(`peak RSS of ${peer.name} …`);
       const process_ = spawnPeer();
@@ -184,7 +193,7 @@ async function main() {
   if (!flag('no-quality') && peerNames.some((name) => name.includes('int8'))) {
     log('int8 quality …');
     const process_ = spawnPeer();
-    for (const [model, runtime] of [['demo', 'node'], ['demo', 'wasm'], ['bench', 'node']]) {
+    for (const [model, runtime] of quick ? [['demo', 'node']] : [['demo', 'node'], ['demo', 'wasm'], ['bench', 'node']]) {
       const measured = await process_.request({ type: 'quality', model, runtime, modelDirectory });
       quality.push({ model: model === 'demo' ? 'demo model (apps/cli/demo-model, trained)' : 'bench model (random weights)', ...measured });
     }
@@ -241,7 +250,7 @@ function printTable(result, keys) {
   for (const [name, w] of Object.entries(result.workloads)) {
     console.log(`${name}: ${w.description}; ${w.gflopReal.toFixed(1)} GFLOP real (${w.gflopPadded.toFixed(1)} padded); floor ${fmt(w.floorNativeMs)} ms native, ${fmt(w.floorWasmMs)} ms wasm`);
   }
-  const header = ['peer', ...keys.map((k) => `${k} ms median (min–max) [×floor | ×tjs]`), 'load ms', 'peak RSS W2 MiB'];
+  const header = ['peer', ...keys.map((k) => `${k} ms median (min–max) [×floor | ×tjs]`), 'load ms', result.quick ? 'peak RSS (whole run) MiB' : 'peak RSS W2 MiB'];
   const rows = result.peers.map((peer) => {
     if (peer.error) return [peer.name, `failed: ${peer.error}`];
     return [

@@ -60,6 +60,8 @@ async function handle(message) {
   }
 }
 
+process.on('disconnect', () => process.exit(0)); // never outlive the bench
+
 process.on('message', (message) => {
   handle(message).then(
     (reply) => process.send(reply),

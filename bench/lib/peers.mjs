@@ -192,6 +192,10 @@ export const PEERS = {
     label: 'albert-ts: AlbertForMaskedLM + nodeBackend (cpu, 2 threads), default flavour',
     load: (context) => oursPeer(context, 'node', context.oursOptions ?? {}),
   },
+  'ours-node-fused': {
+    label: "albert-ts: AlbertForMaskedLM + nodeBackend, flavour 'fused' (core's MultiHeadAttention kernels)",
+    load: (context) => oursPeer(context, 'node', { flavour: 'fused' }),
+  },
   'ours-node-int8': {
     label: 'albert-ts: core graph + quantizeDynamicInt8, nodeBackend session',
     load: (context) => oursGraphPeer(context, 'node', int8Pass),
@@ -199,6 +203,10 @@ export const PEERS = {
   'ours-wasm': {
     label: 'albert-ts: AlbertForMaskedLM + wasmBackend (2 threads), default flavour',
     load: (context) => oursPeer(context, 'wasm', context.oursOptions ?? {}),
+  },
+  'ours-wasm-fused': {
+    label: "albert-ts: AlbertForMaskedLM + wasmBackend (2 threads), flavour 'fused'",
+    load: (context) => oursPeer(context, 'wasm', { flavour: 'fused' }),
   },
   'ours-wasm-int8': {
     label: 'albert-ts: core graph + quantizeDynamicInt8, wasmBackend session (2 threads)',

@@ -1,23 +1,15 @@
 // Numeric checks of core's graph/fused and graph/quantize on real runtimes (onnxruntime-node and
 // onnxruntime-web WASM): the fused encoder reproduces the PyTorch reference fixtures within the parity
-// tolerance (1e-4), and int8 stays close to float32. Until the model builder exposes its fused hook,
-// the fused encoder is assembled here from the same pieces (core's GraphBuilder + fusedAlbertLayer).
+// tolerance (1e-4), and int8 stays close to float32. graph/fused's kernels are plugged into a copy of
+// the builder's encoder loop (bench/lib/fused-assembly.mjs) until the builder takes them.
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { dirname } from 'node:path';
 import { AlbertConfig } from '@albert-ts/config';
-import {
-  GraphBuilder,
-  applyActivation,
-  buildAlbertModelProto,
-  createTensor,
-  encodeModel,
-  readSafetensors,
-  resolveAlbertWeights,
-} from '@albert-ts/core';
-import { fusedAlbertLayer, fusedAttentionMask } from '../../packages/core/src/graph/fused/index.ts';
+import { buildAlbertModelProto, encodeModel, readSafetensors, resolveAlbertWeights } from '@albert-ts/core';
+import { buildWithFusedKernels } from '../lib/fused-assembly.mjs';
 import { quantizeDynamicInt8 } from '../../packages/core/src/graph/quantize/index.ts';
 
 const require = createRequire(import.meta.url);
@@ -32,48 +24,10 @@ async function loadFixture(name) {
   return { config, weights, cases };
 }
 
-function transpose(tensor) {
-  const [rows, columns] = tensor.shape;
-  const out = new Float32Array(rows * columns);
-  for (let r = 0; r < rows; r += 1) for (let c = 0; c < columns; c += 1) out[c * rows + r] = tensor.data[r * columns + c];
-  return createTensor('float32', [columns, rows], out);
-}
-
-/** AlbertModel's last_hidden_state with fused layers (embeddings and mapping as in the plain graph). */
-function buildFusedEncoder(config, weights, kind) {
-  const g = new GraphBuilder('fused-encoder');
-  const weight = (key) => g.weight(key, weights.get(key));
-  const kernel = (key) => g.derivedWeight(weights.get(key), 'transposed', `${key}.transposed`, transpose);
-  const layerNorm = (x, prefix) => g.layerNorm(x, weight(`${prefix}.weight`), weight(`${prefix}.bias`), config.layerNormEps);
-  const ids = g.input('input_ids', 'int64', ['batch', 'sequence']);
-  const mask = g.input('attention_mask', 'int64', ['batch', 'sequence']);
-  const types = g.input('token_type_ids', 'int64', ['batch', 'sequence']);
-  const positions = g.input('position_ids', 'int64', ['batch', 'sequence']);
-  let sum = g.add(g.gather(weight('albert.embeddings.word_embeddings.weight'), ids), g.gather(weight('albert.embeddings.token_type_embeddings.weight'), types));
-  sum = g.add(sum, g.gather(weight('albert.embeddings.position_embeddings.weight'), positions));
-  const embedded = layerNorm(sum, 'albert.embeddings.LayerNorm');
-  let hidden = g.add(g.matMul(embedded, kernel('albert.encoder.embedding_hidden_mapping_in.weight')), weight('albert.encoder.embedding_hidden_mapping_in.bias'));
-  const additive = g.unsqueeze(g.mul(g.sub(g.float(1), g.cast(mask, 'float32')), g.float(-3.4028234663852886e38)), [1, 2]);
-  const context = {
-    g,
-    get: (key) => weights.get(key),
-    weight,
-    kernel,
-    heads: config.numAttentionHeads,
-    hiddenSize: config.hiddenSize,
-    epsilon: config.layerNormEps,
-    activation: config.hiddenAct,
-    mask: fusedAttentionMask(g, kind, mask, additive),
-  };
-  for (let layer = 0; layer < config.numHiddenLayers; layer += 1) {
-    const group = config.groupIndexOfLayer(layer);
-    for (let inner = 0; inner < config.innerGroupNum; inner += 1) {
-      hidden = g.within(`layer_${layer}_${inner}`, () => fusedAlbertLayer(context, hidden, `albert.encoder.albert_layer_groups.${group}.albert_layers.${inner}`));
-    }
-  }
-  g.output(hidden, 'last_hidden_state', 'float32');
-  void applyActivation;
-  return encodeModel(g.build({ producerVersion: 'test' }));
+/** AlbertModel's last_hidden_state: core's fused flavour, or the bench assembly with graph/fused's kernels. */
+function buildFused(config, weights, kind) {
+  if (kind === 'core fused flavour') return encodeModel(buildAlbertModelProto(config, weights, { head: 'AlbertModel', flavour: 'fused' }).proto);
+  return encodeModel(buildWithFusedKernels(config, weights, { head: 'AlbertModel', kind }).proto);
 }
 
 const runtimes = {
@@ -107,10 +61,12 @@ describe.each(Object.keys(runtimes))('fused encoder on %s', (runtimeName) => {
     ['tiny', 'multi-head-attention'],
     ['grouped', 'attention'],
     ['grouped', 'multi-head-attention'],
+    ['tiny', 'core fused flavour'],
+    ['grouped', 'core fused flavour'],
   ])('%s with %s matches the PyTorch reference within 1e-4', async (fixture, kind) => {
     const { ort, options } = await runtimes[runtimeName]();
     const { config, weights, cases } = await loadFixture(fixture);
-    const session = await ort.InferenceSession.create(buildFusedEncoder(config, weights, kind), options);
+    const session = await ort.InferenceSession.create(buildFused(config, weights, kind), options);
     let checked = 0;
     for (const testCase of cases.cases.filter((c) => c.kind === 'standard')) {
       const result = await session.run(feedsOf(ort, testCase.inputs));

@@ -10,20 +10,12 @@
  * `ALBERT_REQUIRE_BACKENDS` reach the page as `import.meta.env.ALBERT_*` values (`define`).
  */
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defaultServerConditions } from 'vite';
 import type { ViteUserConfig } from 'vitest/config';
+import { fixturesDirectory, generatedDirectory, repositoryRoot, thirdPartyDirectory } from './src/test-support/test-directories.ts';
 
-/** The repository root (`/work/main` in the lead's checkout). */
-export const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** The repository's fixtures. */
-export const fixturesDirectory = resolve(repositoryRoot, 'fixtures');
-/** Third-party vocabularies, outside the repository (may be absent). */
-export const thirdPartyDirectory = resolve(repositoryRoot, '../shared/third-party');
-/** Generated test data (reference outputs computed in Node for the browser to compare against). */
-export const generatedDirectory = resolve(repositoryRoot, 'node_modules/.cache/albert-ts-browser-tests');
+export { fixturesDirectory, generatedDirectory, repositoryRoot, thirdPartyDirectory };
 
 /** Path of the system Chromium (Debian's `chromium` package). */
 export const chromiumPath = process.env.ALBERT_CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -69,4 +61,20 @@ export function browserViteSettings(): ViteUserConfig {
       'import.meta.env.ALBERT_WEBGPU_BENCH': JSON.stringify(process.env.ALBERT_WEBGPU_BENCH ?? ''),
     },
   };
+}
+
+/**
+ * Whether the browser project can run: Chromium must exist. Without it the project is left out with a
+ * printed reason, unless `ALBERT_REQUIRE_BACKENDS` names one of `requiredNames` (then it stays in and fails).
+ */
+export function browserProjectEnabled(requiredNames: readonly string[]): boolean {
+  if (existsSync(chromiumPath)) return true;
+  const required = (process.env.ALBERT_REQUIRE_BACKENDS ?? '').split(',').map((name) => name.trim());
+  const requiredHere = requiredNames.filter((name) => required.includes(name));
+  if (requiredHere.length > 0) {
+    console.warn(`browser tests: no Chromium at ${chromiumPath}, but ALBERT_REQUIRE_BACKENDS requires ${requiredHere.join(', ')}: they will fail`);
+    return true;
+  }
+  console.warn(`browser tests skipped: no Chromium at ${chromiumPath} (install Debian's chromium, or set ALBERT_CHROMIUM_PATH)`);
+  return false;
 }

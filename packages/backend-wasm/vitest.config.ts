@@ -1,10 +1,10 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import { sharedConfig } from '../../vitest.shared.ts';
-import { browserViteSettings, chromiumBrowser } from './vitest.browser.ts';
+import { browserProjectEnabled, browserViteSettings, chromiumBrowser } from './vitest.browser.ts';
 
 /**
- * Two projects: `node` (Node tests, `*.test.ts`) and `browser` (Chromium, `*.browser.test.ts`).
- * `pnpm test` runs the first, then the second.
+ * Two projects: `node` (Node tests, `*.test.ts`: node-wasm) and `browser` (Chromium, `*.browser.test.ts`:
+ * browser-wasm). `pnpm test` runs the first, then the second.
  */
 export default mergeConfig(
   sharedConfig,
@@ -15,15 +15,19 @@ export default mergeConfig(
           extends: true,
           test: { name: 'node', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'] },
         },
-        mergeConfig(browserViteSettings(), {
-          extends: true,
-          test: {
-            name: 'browser',
-            include: ['src/**/*.browser.test.ts'],
-            globalSetup: ['src/test-support/consistency-global-setup.ts'],
-            browser: chromiumBrowser(),
-          },
-        }),
+        ...(browserProjectEnabled(['browser-wasm'])
+          ? [
+              mergeConfig(browserViteSettings(), {
+                extends: true,
+                test: {
+                  name: 'browser',
+                  include: ['src/**/*.browser.test.ts'],
+                  globalSetup: ['src/test-support/consistency-global-setup.ts'],
+                  browser: chromiumBrowser(),
+                },
+              }),
+            ]
+          : [{ extends: true, test: { name: 'browser', include: ['src/browser-unavailable.skip-test.ts'] } }]),
       ],
     },
   }),

@@ -1,10 +1,10 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import { sharedConfig } from '../../vitest.shared.ts';
-import { browserViteSettings, chromiumBrowser } from '../backend-wasm/vitest.browser.ts';
+import { browserProjectEnabled, browserViteSettings, chromiumBrowser } from '../backend-wasm/vitest.browser.ts';
 
 /**
- * Two projects: `node` (Node tests, `*.test.ts`: what happens without WebGPU) and `browser` (Chromium,
- * `*.browser.test.ts`). `pnpm test` runs both.
+ * Two projects: `node` (Node tests, `*.test.ts`: what happens without WebGPU) and `browser` (Chromium, `*.browser.test.ts`:
+ * browser-webgpu). `pnpm test` runs both.
  */
 export default mergeConfig(
   sharedConfig,
@@ -15,15 +15,19 @@ export default mergeConfig(
           extends: true,
           test: { name: 'node', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'] },
         },
-        mergeConfig(browserViteSettings(), {
-          extends: true,
-          test: {
-            name: 'browser',
-            include: ['src/**/*.browser.test.ts'],
-            globalSetup: ['../backend-wasm/src/test-support/consistency-global-setup.ts'],
-            browser: chromiumBrowser(),
-          },
-        }),
+        ...(browserProjectEnabled(['browser-webgpu'])
+          ? [
+              mergeConfig(browserViteSettings(), {
+                extends: true,
+                test: {
+                  name: 'browser',
+                  include: ['src/**/*.browser.test.ts'],
+                  globalSetup: ['../backend-wasm/src/test-support/consistency-global-setup.ts'],
+                  browser: chromiumBrowser(),
+                },
+              }),
+            ]
+          : [{ extends: true, test: { name: 'browser', include: ['src/browser-unavailable.skip-test.ts'] } }]),
       ],
     },
   }),

@@ -1,5 +1,9 @@
 import { wasmBackend } from '@albert-ts/backend-wasm';
 import { webgpuBackend } from '@albert-ts/backend-webgpu';
+// The standalone onnxruntime-web WebAssembly files as bundler assets: with threads, its workers load this
+// .mjs (self-contained) instead of re-importing the bundle chunk that holds onnxruntime-web.
+import ortWasmModuleUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import ortWasmBinaryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import { AlbertForMaskedLM, memorySource, urlSource, type Backend, type FillMaskResult, type ModelFileSource } from '@albert-ts/core';
 
 /** The backends the page offers. */
@@ -7,7 +11,8 @@ export type PlaygroundBackendName = 'wasm' | 'webgpu';
 
 /** Creates the backend of a name; WebAssembly uses up to 4 threads where the page is cross-origin isolated. */
 export function createPlaygroundBackend(name: PlaygroundBackendName): Backend {
-  return name === 'wasm' ? wasmBackend({ numThreads: globalThis.crossOriginIsolated ? 4 : 1 }) : webgpuBackend();
+  if (name === 'webgpu') return webgpuBackend();
+  return wasmBackend({ numThreads: globalThis.crossOriginIsolated ? 4 : 1, wasmPaths: { mjs: ortWasmModuleUrl, wasm: ortWasmBinaryUrl } });
 }
 
 /** A model source from user-picked files (matched by base name) or from a URL relative to the page. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AlbertForMaskedLM, directorySource, fillMaskIds } from '@albert-ts/core';
+import { AlbertTokenizer } from '@albert-ts/tokenizer';
 import { nodeBackend } from './node-backend.js';
 
 // The embedded demo model must reproduce the fill-mask top-5 of transformers (expected.json): ids
@@ -48,6 +49,29 @@ describe('demo model fill-mask (node-cpu)', () => {
         expect(result.masks.map((mask) => mask.predictions.map((prediction) => prediction.tokenId))).toEqual(testCase.masks.map((mask) => mask.top_ids));
         expect(result.masks[0]?.predictions[0]?.token).toBe((testCase.masks[0] as unknown as { top_tokens: string[] }).top_tokens[0]);
       }
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('forward(tokenizer.encodeBatch(texts, { padding: "longest" })): padded rows equal the unpadded ones', async () => {
+    const model = await AlbertForMaskedLM.fromPretrained(directorySource(demoDirectory), { backend: nodeBackend() });
+    try {
+      const tokenizer = await AlbertTokenizer.fromFiles(directorySource(demoDirectory));
+      const texts = expected.cases.map((testCase) => testCase.text);
+      const batch = tokenizer.encodeBatch(texts, { padding: 'longest' });
+      const batched = await model.forward(batch);
+      const [rows, sequence, vocab] = batched.logits.shape as [number, number, number];
+      expect(rows).toBe(texts.length);
+      let worst = 0;
+      for (let row = 0; row < rows; row += 1) {
+        const single = await model.forward(tokenizer.encode(texts[row] as string));
+        const length = single.logits.shape[1] as number;
+        for (let index = 0; index < length * vocab; index += 1) {
+          worst = Math.max(worst, Math.abs((batched.logits.data[row * sequence * vocab + index] as number) - (single.logits.data[index] as number)));
+        }
+      }
+      expect(worst).toBeLessThanOrEqual(1e-4);
     } finally {
       await model.dispose();
     }

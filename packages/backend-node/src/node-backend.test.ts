@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildProbeModel, createTensor } from '@albert-ts/core';
 import { nodeBackend } from './node-backend.js';
+import { NODE_BACKEND_NAMES, nodeBackendByName } from './node-backend-by-name.js';
 
 describe('nodeBackend', () => {
   it('probes and runs on cpu', async () => {
@@ -12,6 +13,19 @@ describe('nodeBackend', () => {
     const out = await session.run({ x: createTensor('float32', [2, 2], Float32Array.of(1, 2, 3, 4)) });
     expect(Array.from(out['y']?.data as Float32Array)).toEqual([2, 4, 6, 8]);
     await session.dispose();
+  });
+
+  it('passes threads and graph optimization level to the session', async () => {
+    const backend = nodeBackend({ device: 'cpu', intraOpNumThreads: 1, graphOptimizationLevel: 'disabled' });
+    const session = await backend.load(buildProbeModel(), { graphOptimizationLevel: 'basic' });
+    const out = await session.run({ x: createTensor('float32', [2, 2], Float32Array.of(1, 2, 3, 4)) }, { outputNames: ['y'] });
+    expect(out['y']?.shape).toEqual([2, 2]);
+    await session.dispose();
+  });
+
+  it('names backends: node-cpu, node-webgpu, node-cuda; rejects others with a typed error', () => {
+    expect(NODE_BACKEND_NAMES.map((name) => nodeBackendByName(name).name)).toEqual(['node-cpu', 'node-webgpu', 'node-cuda']);
+    expect(() => nodeBackendByName('node-tpu')).toThrow(/unknown backend "node-tpu"/);
   });
 
   it('explains why cuda is unavailable without throwing', async () => {

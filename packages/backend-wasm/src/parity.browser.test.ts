@@ -8,5 +8,6 @@ defineParitySuite({
   backendName: 'browser-wasm',
   createBackend: () => wasmBackend(),
   readFixture,
+  graphFlavours: ['plain', 'fused'],
   requiredBackends: requiredBackends.split(',').map((name) => name.trim()),
 });

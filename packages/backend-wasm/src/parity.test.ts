@@ -15,4 +15,4 @@ const writeReport = async (rows: readonly ParityRow[]): Promise<void> => {
   await writeFile(join(directory, 'parity-node-wasm.json'), `${JSON.stringify(rows, null, 1)}\n`);
 };
 
-defineParitySuite({ backendName: 'node-wasm', createBackend: () => wasmBackend(), readFixture, onReport: writeReport });
+defineParitySuite({ backendName: 'node-wasm', createBackend: () => wasmBackend(), readFixture, graphFlavours: ['plain', 'fused'], onReport: writeReport });

@@ -41,12 +41,25 @@ export interface WasmBackendOptions {
    * onnxruntime-web's own module computes with `new URL('ort-wasm-simd-threaded.wasm', import.meta.url)`,
    * which bundlers (Vite, webpack 5, esbuild with a file loader) emit next to your bundle. With Vite's dev
    * server, exclude `onnxruntime-web` from `optimizeDeps` so that URL points into `node_modules`.
+   *
+   * **Threads in a bundled page**: onnxruntime-web's worker threads load the module that started them.
+   * With the default, that is the bundle chunk holding onnxruntime-web, which may import your page's
+   * code (bundlers move shared helpers into the entry chunk) and then fail in the worker. Pass the
+   * standalone loader too, e.g. with Vite:
+   * `import mjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url'`,
+   * `import wasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url'`,
+   * `wasmBackend({ numThreads: 4, wasmPaths: { mjs, wasm } })` (what `apps/playground` does).
    */
   readonly wasmPaths?: WasmPaths;
   /** The `.wasm` bytes themselves (e.g. from your own cache); overrides {@link WasmBackendOptions.wasmPaths} for the binary. */
   readonly wasmBinary?: ArrayBuffer | Uint8Array;
   /** Run onnxruntime in a Web Worker so inference does not block the page (browsers only). Default `false`. */
   readonly proxy?: boolean;
+  /**
+   * Milliseconds the WebAssembly runtime may take to initialize (download and compile the `.wasm`, start
+   * the worker threads) before `load()`/`probe()` fail instead of waiting forever. Default 180 000; 0 waits.
+   */
+  readonly initTimeout?: number;
 }
 
 /** What {@link WasmBackend.environment} found out about this JavaScript environment. */
@@ -210,6 +223,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       if (wanted.numThreads !== undefined) wasm.numThreads = wanted.numThreads;
       wasm.simd = simd === 'relaxed' ? 'relaxed' : true;
       wasm.proxy = proxy;
+      wasm.initTimeout = options.initTimeout ?? 180_000;
       if (options.wasmBinary !== undefined) wasm.wasmBinary = options.wasmBinary;
       const paths = options.wasmPaths;
       if (paths !== undefined) {

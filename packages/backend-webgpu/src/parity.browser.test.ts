@@ -13,6 +13,7 @@ for (const build of builds) {
     backendName: build === DEFAULT_WEBGPU_BUILD ? 'browser-webgpu' : `browser-webgpu[${build}]`,
     createBackend: () => webgpuBackend({ build }),
     readFixture,
+    graphFlavours: ['plain', 'fused'],
     requiredBackends: requiredBackends.split(',').map((name) => name.trim()),
   });
 }

@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildAlbertGraphChunks, directorySource, headOfConfig, loadPretrainedWeights, type AlbertHeadName } from '@albert-ts/core';
+import { buildAlbertGraphChunks, directorySource, headOfConfig, loadPretrainedWeights, type AlbertGraphFlavour, type AlbertHeadName } from '@albert-ts/core';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import type { CliCommand } from '../cli-command.js';
 import { UsageError } from '../usage-error.js';
@@ -22,6 +22,7 @@ const FLAGS = {
   withHiddenStates: { type: 'boolean', description: 'add hidden_states.0 … hidden_states.L outputs' },
   withAttentions: { type: 'boolean', description: 'add attentions.N outputs' },
   withHeadMask: { type: 'boolean', description: 'add a head_mask input [num_hidden_layers, heads]' },
+  flavour: { type: 'string', description: 'plain (standard ONNX opset 17, default) or fused (onnxruntime com.microsoft ops)', valueName: 'NAME', choices: ['plain', 'fused'] },
 } as const;
 
 /** `albert export DIR --task masked-lm --out model.onnx`: writes the ONNX graph, each shared weight once. */
@@ -49,7 +50,7 @@ export const exportCommand: CliCommand = {
     const task = flags.task;
     const { config, weights, files } = await loadPretrainedWeights(source, task === undefined ? undefined : EXPORT_TASKS[task]);
     const head = task === undefined ? headOfConfig(config) : (EXPORT_TASKS[task] as AlbertHeadName);
-    const graph = buildAlbertGraphChunks(config, weights, { head, outputHiddenStates: flags.withHiddenStates, outputAttentions: flags.withAttentions, headMask: flags.withHeadMask });
+    const graph = buildAlbertGraphChunks(config, weights, { head, outputHiddenStates: flags.withHiddenStates, outputAttentions: flags.withAttentions, headMask: flags.withHeadMask, flavour: (flags.flavour ?? 'plain') as AlbertGraphFlavour });
     const out = resolve(context.cwd, flags.out);
     const handle = await open(out, 'w');
     let bytes = 0;

@@ -43,4 +43,13 @@ describe('albert fill-mask', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/INPUT_NO_MASK_TOKEN/);
   });
+
+  it('accepts a model directory relative to the working directory, and names a missing one', async () => {
+    const ok = await run(['fill-mask', '--model', 'apps/cli/demo-model', '--top-k', '1', '--json', 'Python is a [MASK] language.']);
+    expect(ok.code).toBe(0);
+    expect((JSON.parse(ok.stdout) as { masks: { predictions: { tokenId: number }[] }[] }).masks[0]?.predictions[0]?.tokenId).toBe(8);
+    const missing = await run(['fill-mask', '--model', './no-such-model', 'a [MASK]']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no-such-model/);
+  });
 });

@@ -1,6 +1,6 @@
 import { resolve, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { directorySource, parseReferenceCases, REFERENCE_TOLERANCE, VerifyError, verifyReferenceModel, type VerifyReport } from '@albert-ts/core';
+import { directorySource, parseReferenceCases, REFERENCE_TOLERANCE, VerifyError, verifyReferenceModel, type AlbertGraphFlavour, type VerifyReport } from '@albert-ts/core';
 import { nodeBackendByName } from '@albert-ts/backend-node';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import type { CliCommand } from '../cli-command.js';
@@ -9,6 +9,7 @@ const FLAGS = {
   backend: { type: 'string', description: 'comma-separated backends to verify on (default node-cpu)', valueName: 'NAMES' },
   cases: { type: 'string', description: 'reference cases file (default DIR/cases.json)', valueName: 'FILE' },
   checkpoint: { type: 'string', description: 'only this checkpoint key of cases.json (repeatable)', valueName: 'KEY', multiple: true },
+  flavour: { type: 'string', description: 'graph flavour: plain (standard ONNX ops, default) or fused (onnxruntime contrib ops)', valueName: 'NAME', choices: ['plain', 'fused'] },
 } as const;
 
 /** Per output of one head: the largest difference over the cases, and per case. */
@@ -45,7 +46,7 @@ function summarize(report: VerifyReport): Record<string, unknown> {
 export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: 'check a model directory against reference outputs (cases.json): max abs diff per head/output',
-  usage: 'verify DIR [--backend node-cpu,node-webgpu] [--cases FILE] [--checkpoint KEY]',
+  usage: 'verify DIR [--backend node-cpu,node-webgpu] [--cases FILE] [--checkpoint KEY] [--flavour plain|fused]',
   help: [
     'Runs every case of cases.json on DIR\'s weights and compares every stored output (hidden states,',
     'attentions, logits, losses) with the reference; the tolerance is 1e-4 (max abs diff). A checkpoint',
@@ -91,6 +92,7 @@ export const verifyCommand: CliCommand = {
         backend,
         sourceOf: (subDirectory) => directorySource(subDirectory === '.' ? directory : join(directory, subDirectory)),
         ...(flags.checkpoint.length === 0 ? {} : { checkpoints: flags.checkpoint }),
+        ...(flags.flavour === undefined ? {} : { flavour: flags.flavour as AlbertGraphFlavour }),
       });
       passed &&= report.passed;
       for (const checkpoint of report.checkpoints) {

@@ -25,7 +25,8 @@ export const requiredBackends = environment.ALBERT_REQUIRE_BACKENDS ?? '';
 /** Fetches a file by absolute path through the dev server; `undefined` when it does not exist. */
 export async function fetchFile(absolutePath: string): Promise<Uint8Array | undefined> {
   const response = await fetch(`/@fs${absolutePath.startsWith('/') ? '' : '/'}${absolutePath}`);
-  if (response.status === 404) return undefined;
+  // 404: no such file; 403: outside the allowed directories (e.g. ../shared/third-party absent when the server started)
+  if (response.status === 404 || response.status === 403) return undefined;
   if (!response.ok) throw new Error(`fetching ${absolutePath} gave HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }

@@ -7,7 +7,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nodeBackend } from '@albert-ts/backend-node';
-import { generatedDirectory } from '../../vitest.browser.ts';
+import { generatedDirectory } from './test-directories.js';
 import { buildConsistencyGraph, consistencyCases } from './consistency-model.js';
 
 /** Directory of the node-cpu reference outputs. */

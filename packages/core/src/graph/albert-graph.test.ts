@@ -72,6 +72,16 @@ describe('buildAlbertGraph', () => {
     expect(ratio).toBeLessThanOrEqual(1.05);
   });
 
+  it('albert-base-v2 (12 layers sharing one group, 11.7M parameters): ONNX ≤ 1.05 × the weights', () => {
+    const config = AlbertConfig.preset('albert-base-v2');
+    const weights = syntheticWeights(config);
+    const started = performance.now();
+    const graph = buildAlbertGraph(config, weights, { head: 'AlbertModel' });
+    const ratio = graph.bytes.byteLength / weights.totalBytes;
+    console.log(`albert-base-v2: ONNX ${graph.bytes.byteLength} bytes, weights ${weights.totalBytes} bytes, ratio ${ratio.toFixed(4)}, built in ${(performance.now() - started).toFixed(0)} ms`);
+    expect(ratio).toBeLessThanOrEqual(1.05);
+  });
+
   it('references one initializer per (group, inner layer) from every layer that uses it', () => {
     const { config, weights } = loadFixture('fixtures/models/grouped');
     const { proto } = buildAlbertModelProto(config, weights, { head: 'AlbertModel' });
@@ -92,5 +102,21 @@ describe('buildAlbertGraph', () => {
   it('names the missing weight of a head', () => {
     const { config, weights } = loadFixture('fixtures/models/tiny');
     expect(() => buildAlbertGraph(config, weights, { head: 'AlbertForQuestionAnswering' })).toThrow(/qa_outputs\.weight/);
+  });
+
+  it('the fused flavour uses com.microsoft operators, and plain attention where they cannot match HF', () => {
+    const { config, weights } = loadFixture('fixtures/models/tiny');
+    const fused = buildAlbertModelProto(config, weights, { head: 'AlbertForMaskedLM', flavour: 'fused' }).proto;
+    const opTypes = new Set(fused.graph.nodes.map((node) => node.opType));
+    for (const opType of ['MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu']) expect(opTypes).toContain(opType);
+    const packed = buildAlbertModelProto(config, weights, { head: 'AlbertForMaskedLM', flavour: 'fused', fusedAttention: 'attention' }).proto;
+    expect(packed.graph.nodes.some((node) => node.opType === 'Attention')).toBe(true);
+    expect(opTypes).not.toContain('Softmax');
+    expect(fused.opsetImports).toContainEqual({ domain: 'com.microsoft', version: 1 });
+    const withAttentions = buildAlbertModelProto(config, weights, { head: 'AlbertForMaskedLM', flavour: 'fused', outputAttentions: true }).proto;
+    expect(withAttentions.graph.nodes.some((node) => node.opType === 'MultiHeadAttention')).toBe(false);
+    const plain = buildAlbertModelProto(config, weights, { head: 'AlbertForMaskedLM' }).proto;
+    expect(plain.graph.nodes.every((node) => node.domain === '')).toBe(true);
+    expect(plain.opsetImports).toEqual([{ domain: '', version: 17 }]);
   });
 });

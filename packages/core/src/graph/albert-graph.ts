@@ -2,7 +2,8 @@ import type { AlbertConfig } from '@albert-ts/config';
 import type { OnnxModel } from '../backend/backend.js';
 import { createTensor, type Tensor } from '../tensor.js';
 import { applyActivation } from './activation.js';
-import { fusedLayerKernels, plainLayerKernels } from './albert-layer-kernels.js';
+import { plainLayerKernels } from './albert-layer-kernels.js';
+import { fusedLayerKernels, type FusedAttentionKind } from './fused/fused-layer-kernels.js';
 import { GraphBuilder, type GraphValue } from './graph-builder.js';
 import { GraphError } from './graph-error.js';
 import { encodeModel, encodeModelChunks, type OnnxModelProto } from './onnx-proto.js';
@@ -60,6 +61,11 @@ export interface AlbertGraphOptions {
   readonly inputsEmbeds?: boolean;
   /** Graph flavour (default `plain`). */
   readonly flavour?: AlbertGraphFlavour;
+  /**
+   * The fused flavour's attention operator (default `multi-head-attention`, which every onnxruntime
+   * device runs; `chooseFusedAttention` picks the best one for a backend).
+   */
+  readonly fusedAttention?: FusedAttentionKind;
 }
 
 /** A built ALBERT graph: the `ModelProto` bytes plus its I/O names. */
@@ -128,8 +134,9 @@ export function buildAlbertModelProto(config: AlbertConfig, weights: AlbertGraph
     return weights.get(key);
   };
   const weight = (key: string): GraphValue => g.weight(key, get(key));
-  /** `y = x Wᵀ + b` with HF's `[out, in]` weight, stored transposed once per weight. */
+  /** The `[in, out]` kernel of HF's `[out, in]` linear weight, stored transposed once per weight. */
   const linearKernel = (prefix: string): GraphValue => g.derivedWeight(get(`${prefix}.weight`), 'transposed', `${prefix}.weight.transposed`, transpose2d);
+  /** `y = x Wᵀ + b`. */
   const linear = (x: GraphValue, prefix: string): GraphValue => g.add(g.matMul(x, linearKernel(prefix)), weight(`${prefix}.bias`));
   const layerNorm = (x: GraphValue, prefix: string): GraphValue => g.layerNorm(x, weight(`${prefix}.weight`), weight(`${prefix}.bias`), eps);
 
@@ -188,7 +195,7 @@ export function buildAlbertModelProto(config: AlbertConfig, weights: AlbertGraph
   const hiddenStates: GraphValue[] = [];
   const attentions: GraphValue[] = [];
   const layerContext = { g, config, weight, linearKernel, linear, layerNorm, maskAdd, headMask, relativeTable: relative ? relativeTable : undefined, relativeShape, outputAttentions: options.outputAttentions === true };
-  const kernels = flavour === 'fused' ? fusedLayerKernels(layerContext) : plainLayerKernels(layerContext);
+  const kernels = flavour === 'fused' ? fusedLayerKernels(layerContext, options.fusedAttention ?? 'multi-head-attention') : plainLayerKernels(layerContext);
   const albertLayer = (x: GraphValue, prefix: string, headMaskRow: number | undefined): GraphValue => {
     const attended = g.within('attention', () => {
       const { output, probabilities } = kernels.selfAttention(x, `${prefix}.attention`, headMaskRow); // [B, S, H], [B, heads, S, S]

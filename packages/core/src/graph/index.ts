@@ -4,3 +4,4 @@ export * from './graph-error.js';
 export * from './activation.js';
 export * from './albert-graph.js';
 export * from './albert-layer-kernels.js';
+export * from './fused/index.js';

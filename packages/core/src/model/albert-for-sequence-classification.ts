@@ -48,7 +48,9 @@ export class AlbertForSequenceClassification extends AlbertPreTrainedModel {
     const problemType = options.problemType ?? this.config.problemType ?? inferProblemType(numLabels, options.labels);
     let loss: number;
     if (problemType === 'regression') {
-      const labels = prepareFloatLabels('labels', options.labels, numLabels === 1 ? [batch] : [batch, numLabels]);
+      // HF squeezes both sides when num_labels is 1, so [batch] and [batch, 1] labels are the same
+      const squeezed = numLabels === 1 && flattenArrayInput(options.labels, 'labels').shape.length === 2;
+      const labels = prepareFloatLabels('labels', options.labels, numLabels === 1 ? (squeezed ? [batch, 1] : [batch]) : [batch, numLabels]);
       loss = meanSquaredErrorLoss(logits.data, labels.values);
     } else if (problemType === 'single_label_classification') {
       const labels = prepareIntegerLabels('labels', options.labels, [batch], { low: 0, high: numLabels, ignore: IGNORE_INDEX });

@@ -11,6 +11,7 @@ import {
   type AlbertGraphWeights,
   type AlbertHeadName,
 } from '../graph/albert-graph.js';
+import { chooseFusedAttention } from '../graph/fused/choose-fused-attention.js';
 import type { Tensor } from '../tensor.js';
 import { prepareAlbertInputs, prepareHeadMask, type AlbertInputs, type ArrayInput, type PreparedInputs } from './model-inputs.js';
 
@@ -142,7 +143,23 @@ export abstract class AlbertPreTrainedModel {
     return buildAlbertGraph(this.config, this.weights, { flavour: this.flavour, ...options, head: this.head });
   }
 
-  private session(options: AlbertGraphOptions): Promise<BackendSession> {
+  /**
+   * The graph options of a variant: with the fused flavour, the fused attention the backend supports
+   * for it (`chooseFusedAttention`), or the plain flavour where none can reproduce HF.
+   */
+  private resolveFlavour(options: AlbertGraphOptions): AlbertGraphOptions {
+    if (options.flavour !== 'fused') return options;
+    const choice = chooseFusedAttention(this.backend, 'auto', {
+      positionEmbeddingType: this.config.positionEmbeddingType,
+      hiddenAct: this.config.hiddenAct,
+      headMask: options.headMask === true,
+      outputAttentions: options.outputAttentions === true,
+    });
+    return choice.kind === null ? { ...options, flavour: 'plain' } : { ...options, fusedAttention: choice.kind };
+  }
+
+  private session(requested: AlbertGraphOptions): Promise<BackendSession> {
+    const options = this.resolveFlavour(requested);
     const key = JSON.stringify([options.outputHiddenStates === true, options.outputAttentions === true, options.headMask === true, options.inputsEmbeds === true]);
     let session = this.sessions.get(key);
     if (session === undefined) {

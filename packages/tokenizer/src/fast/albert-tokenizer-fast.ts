@@ -1,4 +1,4 @@
-import type { BatchInput, DecodeOptions } from '../albert-tokenizer.js';
+import type { BatchInput, DecodeOptions, TokenizerFileSource } from '../albert-tokenizer.js';
 import type { BatchEncoding, EncodeOptions, Encoding } from '../encoding.js';
 import { TokenizerError } from '../tokenizer-error.js';
 import { AddedVocabulary } from './added-vocabulary.js';
@@ -8,7 +8,12 @@ import type { FastDecoder } from './metaspace-decoder.js';
 import type { FastNormalizer } from './normalizer.js';
 import type { FastPreTokenizer } from './pre-tokenizer.js';
 import type { TemplateProcessing } from './template-processing.js';
+import { MetaspacePreTokenizer } from './metaspace-pre-tokenizer.js';
+import type { NormalizedString } from './normalized-string.js';
+import { PreTokenizedString } from './pre-tokenized-string.js';
+import { SequencePreTokenizer } from './sequence-pre-tokenizer.js';
 import { parseTokenizerJson } from './tokenizer-json.js';
+import { isUnicodeWhitespace, WhitespaceSplitPreTokenizer } from './whitespace-split-pre-tokenizer.js';
 import { truncateEncodings, type FastTruncationStrategy } from './truncate-encodings.js';
 
 /** Options of {@link AlbertTokenizerFast.fromJSON}. */
@@ -82,6 +87,8 @@ export class AlbertTokenizerFast {
   private readonly postProcessor: TemplateProcessing | undefined;
   private readonly decoder: FastDecoder | undefined;
   private readonly addedVocabulary: AddedVocabulary;
+  /** The Metaspace step of a `WhitespaceSplit` → `Metaspace` pre-tokenizer (ALBERT's layout), run word by word without intermediate objects. */
+  private readonly wordMetaspace: MetaspacePreTokenizer | undefined;
 
   private constructor(json: string | object, options: AlbertTokenizerFastOptions) {
     const pipeline = parseTokenizerJson(json, { file: options.file ?? 'tokenizer.json' });
@@ -92,6 +99,12 @@ export class AlbertTokenizerFast {
     this.postProcessor = pipeline.postProcessor;
     this.decoder = pipeline.decoder;
     this.addedVocabulary = new AddedVocabulary(pipeline.addedTokens, pipeline.normalizer);
+    const steps = pipeline.preTokenizer instanceof SequencePreTokenizer ? pipeline.preTokenizer.preTokenizers : [];
+    const metaspace = steps[1];
+    this.wordMetaspace =
+      steps.length === 2 && steps[0] instanceof WhitespaceSplitPreTokenizer && metaspace instanceof MetaspacePreTokenizer && metaspace.splitPieces && metaspace.prependScheme !== 'never'
+        ? metaspace
+        : undefined;
     this.modelMaxLength = options.modelMaxLength ?? 512;
     this.cleanUpTokenizationSpaces = options.cleanUpTokenizationSpaces ?? true;
     this.paddingSide = options.paddingSide ?? 'right';
@@ -115,6 +128,44 @@ export class AlbertTokenizerFast {
    */
   static fromJSON(json: string | object, options: AlbertTokenizerFastOptions = {}): AlbertTokenizerFast {
     return new AlbertTokenizerFast(json, options);
+  }
+
+  /**
+   * Loads `tokenizer.json` from a model's files, with `model_max_length`, `clean_up_tokenization_spaces`,
+   * `padding_side`, `truncation_side` and `pad_token` from `tokenizer_config.json` when present
+   * (explicit `options` win).
+   * @throws TokenizerError `TOKENIZER_FILE_NOT_FOUND` without a tokenizer.json; `TOKENIZER_INVALID_CONFIG`
+   *   for a tokenizer_config.json that is not a JSON object.
+   */
+  static async fromFiles(source: TokenizerFileSource, options: AlbertTokenizerFastOptions = {}): Promise<AlbertTokenizerFast> {
+    if (!(await source.has('tokenizer.json'))) {
+      throw new TokenizerError('TOKENIZER_FILE_NOT_FOUND', `${source.description}: no tokenizer.json`, { file: `${source.description}/tokenizer.json` });
+    }
+    const json = await source.readText('tokenizer.json');
+    const fromConfig: AlbertTokenizerFastOptions = {};
+    if (await source.has('tokenizer_config.json')) {
+      const file = `${source.description}/tokenizer_config.json`;
+      let config: unknown;
+      try {
+        config = JSON.parse(await source.readText('tokenizer_config.json'));
+      } catch (cause) {
+        throw new TokenizerError('TOKENIZER_INVALID_CONFIG', `${file}: not valid JSON (${(cause as Error).message})`, { file }, { cause });
+      }
+      if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+        throw new TokenizerError('TOKENIZER_INVALID_CONFIG', `${file}: expected a JSON object`, { file });
+      }
+      const record = config as Record<string, unknown>;
+      const maxLength = record['model_max_length'];
+      if (typeof maxLength === 'number' && Number.isInteger(maxLength) && maxLength > 0 && maxLength < 1e15) fromConfig.modelMaxLength = maxLength;
+      if (typeof record['clean_up_tokenization_spaces'] === 'boolean') fromConfig.cleanUpTokenizationSpaces = record['clean_up_tokenization_spaces'];
+      if (record['padding_side'] === 'left' || record['padding_side'] === 'right') fromConfig.paddingSide = record['padding_side'];
+      if (record['truncation_side'] === 'left' || record['truncation_side'] === 'right') fromConfig.truncationSide = record['truncation_side'];
+      const pad = record['pad_token'];
+      if (typeof pad === 'string') fromConfig.padToken = pad;
+      else if (typeof pad === 'object' && pad !== null && typeof (pad as Record<string, unknown>)['content'] === 'string') fromConfig.padToken = (pad as Record<string, string>)['content'];
+    }
+    const explicit = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+    return new AlbertTokenizerFast(json, { file: `${source.description}/tokenizer.json`, ...fromConfig, ...explicit });
   }
 
   /** Reads a `tokenizer.json` from disk (Node only). */
@@ -376,6 +427,7 @@ export class AlbertTokenizerFast {
   /** One sequence through added tokens, normalizer, pre-tokenizer and model (no special tokens). */
   private encodeSequence(text: string, typeId: number, limit?: { maxTokens: number; direction: 'right' | 'left' }): FastEncoding {
     const pretokenized = this.addedVocabulary.extractAndNormalize(text, this.normalizer);
+    if (limit === undefined && this.wordMetaspace !== undefined) return this.encodeWords(pretokenized, typeId, this.wordMetaspace);
     this.preTokenizer?.preTokenize(pretokenized);
     const splits = pretokenized.splits;
     if (limit === undefined) {
@@ -409,6 +461,74 @@ export class AlbertTokenizerFast {
         encoding.typeIds.push(typeId);
         encoding.specialTokensMask.push(0);
         encoding.attentionMask.push(1);
+      }
+    }
+    return encoding;
+  }
+
+  /**
+   * `WhitespaceSplit` → `Metaspace` (prepend, split) without materializing every word: the same
+   * pieces and offsets as the step-by-step path (a word holding a `▁` takes that path).
+   */
+  private encodeWords(pretokenized: PreTokenizedString, typeId: number, metaspace: MetaspacePreTokenizer): FastEncoding {
+    const encoding: FastEncoding = { ids: [], tokens: [], offsets: [], typeIds: [], specialTokensMask: [], attentionMask: [] };
+    const push = (id: number, token: string, start: number, end: number): void => {
+      encoding.ids.push(id);
+      encoding.tokens.push(token);
+      encoding.offsets.push([start, end]);
+      encoding.typeIds.push(typeId);
+      encoding.specialTokensMask.push(0);
+      encoding.attentionMask.push(1);
+    };
+    const replacement = metaspace.replacement;
+    const always = metaspace.prependScheme === 'always';
+    for (const split of pretokenized.splits) {
+      const normalized: NormalizedString = split.normalized;
+      if (split.tokens !== undefined) {
+        for (const token of split.tokens) {
+          const [start, end] = normalized.originalRange(token.start, token.end);
+          push(token.id, token.value, start, end);
+        }
+        continue;
+      }
+      const text = normalized.normalized;
+      const starts = normalized.starts;
+      const ends = normalized.ends;
+      const length = text.length;
+      let index = 0;
+      while (index < length) {
+        const unit = text.charCodeAt(index);
+        const codePoint = unit >= 0xd800 && unit <= 0xdbff ? (text.codePointAt(index) as number) : unit;
+        if (isUnicodeWhitespace(codePoint)) {
+          index += codePoint > 0xffff ? 2 : 1;
+          continue;
+        }
+        const wordStart = index;
+        while (index < length) {
+          const next = text.charCodeAt(index);
+          const nextCodePoint = next >= 0xd800 && next <= 0xdbff ? (text.codePointAt(index) as number) : next;
+          if (isUnicodeWhitespace(nextCodePoint)) break;
+          index += nextCodePoint > 0xffff ? 2 : 1;
+        }
+        const word = text.slice(wordStart, index);
+        if (word.includes(replacement)) {
+          const pieces = new PreTokenizedString(normalized.slice(wordStart, index));
+          metaspace.preTokenize(pieces);
+          for (const piece of pieces.splits) {
+            for (const token of this.model.tokenize(piece.normalized.normalized)) {
+              const [start, end] = piece.normalized.originalRange(token.start, token.end);
+              push(token.id, token.value, start, end);
+            }
+          }
+          continue;
+        }
+        const prefixed = always || starts[wordStart] === 0;
+        const shift = prefixed ? wordStart - replacement.length : wordStart;
+        for (const token of this.model.tokenize(prefixed ? replacement + word : word)) {
+          const first = Math.max(wordStart, shift + token.start);
+          const last = Math.max(wordStart, shift + token.end - 1);
+          push(token.id, token.value, starts[first] as number, ends[last] as number);
+        }
       }
     }
     return encoding;

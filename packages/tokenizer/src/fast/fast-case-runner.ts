@@ -6,15 +6,25 @@ export type FastExpectedOutputs = Readonly<Record<string, unknown>>;
 
 /** One case of a tokenizer case file (the fields the fast runner reads). */
 export interface FastTokenizerCase {
+  /** Case id (`single-0001`, ...). */
   readonly id: string;
+  /** `single`, `pair` or `batch`. */
   readonly kind: 'single' | 'pair' | 'batch';
+  /** Text of a single/pair case. */
   readonly text?: string;
+  /** Second text of a pair case. */
   readonly text_pair?: string;
+  /** Texts of a batch case. */
   readonly texts?: readonly string[];
+  /** Second texts of a batch of pairs. */
   readonly text_pairs?: readonly string[];
+  /** Truncation strategy of a truncation case. */
   readonly truncation?: string;
+  /** `max_length` of a truncation case. */
   readonly max_length?: number;
+  /** Keyword arguments of a batch call (`padding`, `truncation`, `max_length`). */
   readonly call?: { readonly padding?: string | boolean; readonly truncation?: string | boolean; readonly max_length?: number };
+  /** Other fields (expected outputs, `config`, ...). */
   readonly [key: string]: unknown;
 }
 

@@ -10,6 +10,7 @@ export function lowercaseCodePoint(codePoint: number): string {
 /** The `Lowercase` normalizer (per character; characters it expands share the source's alignment). */
 export class LowercaseNormalizer implements FastNormalizer {
   readonly type = 'Lowercase';
+  readonly charLocal = true;
 
   /** Lower-case in place. */
   normalize(text: NormalizedString): void {

@@ -45,7 +45,12 @@ export class MetaspacePreTokenizer implements FastPreTokenizer {
         if (this.prependScheme === 'always' || piece.originalStart === 0) piece.prepend(replacement);
       }
       if (!this.splitPieces) return [piece];
-      if (piece.normalized.indexOf(replacement, 1) < 0) return [piece.slice(0, piece.normalized.length)];
+      if (piece.normalized.indexOf(replacement, 1) < 0) {
+        const length = piece.normalized.length;
+        // A single piece: the library re-slices it, which only matters when that narrows its original range.
+        if (piece.starts[0] === piece.originalStart && piece.ends[length - 1] === piece.originalEnd) return [piece];
+        return [piece.slice(0, length)];
+      }
       return piece.split((codePoint) => codePoint === replacementCodePoint, 'mergedWithNext');
     });
   }

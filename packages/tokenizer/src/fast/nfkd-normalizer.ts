@@ -12,6 +12,7 @@ const NON_ASCII = /[^\u0000-\u007f]/;
  */
 export class NfkdNormalizer implements FastNormalizer {
   readonly type = 'NFKD';
+  readonly charLocal = true;
   private readonly cache = new Map<number, string>();
 
   /** Decompose in place. */

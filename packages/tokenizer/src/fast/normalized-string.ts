@@ -285,6 +285,24 @@ export class NormalizedString {
    * `contiguous`). Empty pieces are kept (the caller drops them, as the library does).
    */
   split(isDelimiter: (codePoint: number) => boolean, behavior: SplitDelimiterBehavior): NormalizedString[] {
+    if (behavior === 'removed') {
+      // Direct form of find_matches + Removed: the runs between delimiters.
+      const text = this.normalized;
+      const pieces: NormalizedString[] = [];
+      let runStart = 0;
+      for (let index = 0; index < text.length; ) {
+        const unit = text.charCodeAt(index);
+        const codePoint = unit >= 0xd800 && unit <= 0xdbff ? (text.codePointAt(index) as number) : unit;
+        const size = codePoint > 0xffff ? 2 : 1;
+        if (isDelimiter(codePoint)) {
+          if (runStart < index) pieces.push(this.slice(runStart, index));
+          runStart = index + size;
+        }
+        index += size;
+      }
+      if (runStart < text.length) pieces.push(this.slice(runStart, text.length));
+      return pieces;
+    }
     const matches = findCharacterMatches(this.normalized, isDelimiter);
     return applySplitBehavior(matches, behavior).map(([start, end]) => this.slice(start, end));
   }

@@ -37,7 +37,7 @@ let segmenter: Intl.Segmenter | undefined;
  * jamo, Prepend characters, CR, and the few SpacingMark/Extend letters. A text without any of them
  * has one cluster per code point, so the (slow) segmenter is only needed when one occurs.
  */
-const MAY_JOIN =
+export const MAY_JOIN =
   /[\p{M}\r\u200c\u200d\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u0d4e\u0e33\u0eb3\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\uff9e\uff9f\u{1f1e6}-\u{1f1ff}\u{1f3fb}-\u{1f3ff}\u{e0000}-\u{e0fff}\u{110bd}\u{110cd}\u{111c2}\u{111c3}\u{1193f}\u{11941}\u{11a3a}\u{11a84}-\u{11a89}\u{11d46}\u{11f02}]/u;
 
 const MAY_JOIN_GLOBAL = new RegExp(MAY_JOIN.source, 'gu');
@@ -97,6 +97,7 @@ function graphemes(text: string): string[] {
  */
 export class PrecompiledNormalizer implements FastNormalizer {
   readonly type = 'Precompiled';
+  readonly charLocal = true;
   private readonly rules: CharsmapRules;
   private readonly cache = new Map<string, string | null>();
   private readonly asciiUnchanged: boolean[] = [];

@@ -1,19 +1,188 @@
 import type { FastNormalizer } from './normalizer.js';
-import type { NormalizedString } from './normalized-string.js';
+import { NormalizedString } from './normalized-string.js';
+import { MAY_JOIN } from './precompiled-normalizer.js';
 
-/** The `Sequence` normalizer: applies its normalizers in order. */
+/** What a run of character-local steps makes of one code point. */
+interface CharacterResult {
+  /** The output text (possibly empty). */
+  readonly output: string;
+  /** The character may interact with its neighbours (grapheme joins, leading removal): take the exact path. */
+  readonly risky: boolean;
+}
+
+/**
+ * Consecutive character-local steps (NFKD, StripAccents, Lowercase, Precompiled) fused into one pass:
+ * each code point's result is computed once, by running the real steps on it alone, and cached.
+ * Valid for characters that cannot interact with their neighbours (combining marks are removed by
+ * StripAccents before anything looks at them); characters that may join a grapheme cluster, or that a
+ * Precompiled rule deletes, are "risky" and go through the exact step-by-step path in a small window.
+ * Every other output character is aligned to its source character, which is what the step-by-step
+ * path gives.
+ */
+class FusedCharacterSteps implements FastNormalizer {
+  readonly type = 'Sequence';
+  private readonly steps: readonly FastNormalizer[];
+  private readonly ascii: Array<CharacterResult | undefined> = new Array(128);
+  /** Results of BMP code points (index = code unit). */
+  private readonly bmp: Array<CharacterResult | undefined> = new Array(0x10000);
+  private readonly cache = new Map<number, CharacterResult>();
+
+  constructor(steps: readonly FastNormalizer[]) {
+    this.steps = steps;
+  }
+
+  normalize(text: NormalizedString): void {
+    const value = text.normalized;
+    const length = value.length;
+    let changed = false;
+    let risky = false;
+    let outputLength = 0;
+    const results: CharacterResult[] = [];
+    const positions: number[] = [];
+    for (let index = 0; index < length; index++) {
+      const unit = value.charCodeAt(index);
+      positions.push(index);
+      let result: CharacterResult;
+      if (unit < 0x80) {
+        result = this.ascii[unit] ?? this.compute(unit);
+        if (result.output.length !== 1 || result.output.charCodeAt(0) !== unit) changed = true;
+      } else if (unit < 0xd800 || unit > 0xdfff) {
+        result = this.bmp[unit] ?? this.compute(unit);
+        changed = true;
+      } else {
+        const codePoint = value.codePointAt(index) as number;
+        if (codePoint > 0xffff) index++;
+        result = this.cache.get(codePoint) ?? this.compute(codePoint);
+        changed = true;
+      }
+      if (result.risky) risky = true;
+      results.push(result);
+      outputLength += result.output.length;
+    }
+    if (!changed) return;
+    if (risky) {
+      this.normalizeWithWindows(text, results, positions);
+      return;
+    }
+    const parts: string[] = [];
+    const starts = new Int32Array(outputLength);
+    const ends = new Int32Array(outputLength);
+    let position = 0;
+    for (let index = 0; index < results.length; index++) {
+      const output = (results[index] as CharacterResult).output;
+      parts.push(output);
+      const source = positions[index] as number;
+      const start = text.starts[source] as number;
+      const end = text.ends[source] as number;
+      for (let unitIndex = 0; unitIndex < output.length; unitIndex++) {
+        starts[position] = start;
+        ends[position] = end;
+        position++;
+      }
+    }
+    text.normalized = parts.join('');
+    text.starts = starts;
+    text.ends = ends;
+  }
+
+  /**
+   * Texts with risky characters: each run of risky characters goes through the exact steps inside a
+   * window that starts at the safe character before it and ends after the first safe character that
+   * is not followed by another risky one (so grapheme clusters, mark reordering and the Precompiled
+   * removal rule all stay inside the window); the rest uses the per-character results.
+   */
+  private normalizeWithWindows(text: NormalizedString, results: readonly CharacterResult[], positions: readonly number[]): void {
+    const count = results.length;
+    const length = text.normalized.length;
+    const parts: string[] = [];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let index = 0;
+    while (index < count) {
+      const result = results[index] as CharacterResult;
+      if (!result.risky && !(index + 1 < count && (results[index + 1] as CharacterResult).risky)) {
+        const source = positions[index] as number;
+        parts.push(result.output);
+        for (let unit = 0; unit < result.output.length; unit++) {
+          starts.push(text.starts[source] as number);
+          ends.push(text.ends[source] as number);
+        }
+        index++;
+        continue;
+      }
+      let end = result.risky ? index : index + 1;
+      while (end < count) {
+        if ((results[end] as CharacterResult).risky) {
+          end++;
+          continue;
+        }
+        end++;
+        if (end < count && (results[end] as CharacterResult).risky) continue;
+        break;
+      }
+      const window = text.slice(positions[index] as number, end < count ? (positions[end] as number) : length);
+      for (const step of this.steps) step.normalize(window);
+      parts.push(window.normalized);
+      for (let unit = 0; unit < window.normalized.length; unit++) {
+        starts.push(window.starts[unit] as number);
+        ends.push(window.ends[unit] as number);
+      }
+      index = end;
+    }
+    text.normalized = parts.join('');
+    text.starts = Int32Array.from(starts);
+    text.ends = Int32Array.from(ends);
+  }
+
+  private compute(codePoint: number): CharacterResult {
+    const character = String.fromCodePoint(codePoint);
+    const text = NormalizedString.fromOriginal(character);
+    let risky = MAY_JOIN.test(character) && !/^\p{M}$/u.test(character);
+    for (const step of this.steps) {
+      const before = text.normalized;
+      step.normalize(text);
+      if (MAY_JOIN.test(text.normalized) && step.type !== 'NFKD') risky = true;
+      if (step.type === 'Precompiled' && before.length > 0 && text.normalized.length === 0) risky = true;
+    }
+    if (MAY_JOIN.test(text.normalized)) risky = true;
+    const result: CharacterResult = { output: text.normalized, risky };
+    if (codePoint < 0x80) this.ascii[codePoint] = result;
+    else if (codePoint < 0x10000 && (codePoint < 0xd800 || codePoint > 0xdfff)) this.bmp[codePoint] = result;
+    else if (this.cache.size < 200_000) this.cache.set(codePoint, result);
+    return result;
+  }
+}
+
+/** The `Sequence` normalizer: applies its normalizers in order (runs of character-local ones fused). */
 export class SequenceNormalizer implements FastNormalizer {
   readonly type = 'Sequence';
   /** The normalizers, in order. */
   readonly normalizers: readonly FastNormalizer[];
+  private readonly plan: readonly FastNormalizer[];
 
   /** @param normalizers - the steps, applied in order. */
   constructor(normalizers: readonly FastNormalizer[]) {
     this.normalizers = normalizers;
+    const plan: FastNormalizer[] = [];
+    let run: FastNormalizer[] = [];
+    const flush = (): void => {
+      if (run.length === 1) plan.push(run[0] as FastNormalizer);
+      else if (run.length > 1) plan.push(new FusedCharacterSteps(run));
+      run = [];
+    };
+    for (const normalizer of normalizers) {
+      if (normalizer.charLocal === true) run.push(normalizer);
+      else {
+        flush();
+        plan.push(normalizer);
+      }
+    }
+    flush();
+    this.plan = plan;
   }
 
   /** Apply every step in order. */
   normalize(text: NormalizedString): void {
-    for (const normalizer of this.normalizers) normalizer.normalize(text);
+    for (const normalizer of this.plan) normalizer.normalize(text);
   }
 }

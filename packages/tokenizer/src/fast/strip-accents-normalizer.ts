@@ -12,6 +12,7 @@ export function isCombiningMark(codePoint: number): boolean {
 /** The `StripAccents` normalizer: removes combining marks. */
 export class StripAccentsNormalizer implements FastNormalizer {
   readonly type = 'StripAccents';
+  readonly charLocal = true;
 
   /** Remove every combining mark in place. */
   normalize(text: NormalizedString): void {

@@ -3,7 +3,8 @@ import { AlbertConfig, type HiddenAct } from '@albert-ts/config';
 import { createTensor, type Tensor } from '../../tensor.js';
 import { GraphBuilder, type GraphValue } from '../graph-builder.js';
 import type { OnnxModelProto } from '../onnx-proto.js';
-import { fusedLayerKernels, type FusedAttentionKind, type FusedLayerContext } from './fused-layer-kernels.js';
+import type { AlbertLayerContext } from '../albert-layer-kernels.js';
+import { fusedLayerKernels, type FusedAttentionKind } from './fused-layer-kernels.js';
 import { chooseFusedAttention, fusedLayerOperators } from './choose-fused-attention.js';
 
 const H = 4;
@@ -33,7 +34,7 @@ function layerWeights(): Map<string, Tensor<'float32'>> {
 }
 
 /** Builds `layers` applications of one shared layer the way the model builder's encoder loop does. */
-function build(kind: FusedAttentionKind, hiddenAct: HiddenAct, layers = 2): OnnxModelProto {
+function build(kind: FusedAttentionKind, hiddenAct: HiddenAct, layers = 2, outputAttentions = false): OnnxModelProto {
   const config = AlbertConfig.fromJSON({ hidden_size: H, num_attention_heads: 2, intermediate_size: I, embedding_size: 2, vocab_size: 10, num_hidden_layers: layers, hidden_act: hiddenAct });
   const weights = layerWeights();
   const g = new GraphBuilder('test');
@@ -46,19 +47,19 @@ function build(kind: FusedAttentionKind, hiddenAct: HiddenAct, layers = 2): Onnx
     return tensor;
   };
   const weight = (key: string): GraphValue => g.weight(key, get(key));
-  const transposedWeight = (key: string): GraphValue => g.derivedWeight(get(key), 'transposed', `${key}.transposed`, (t) => t);
-  const context: FusedLayerContext = {
+  const linearKernel = (prefix: string): GraphValue => g.derivedWeight(get(`${prefix}.weight`), 'transposed', `${prefix}.weight.transposed`, (t) => t);
+  const context: AlbertLayerContext = {
     g,
     config,
-    linear: (value, prefix) => g.add(g.matMul(value, transposedWeight(`${prefix}.weight`)), weight(`${prefix}.bias`)),
+    linear: (value, prefix) => g.add(g.matMul(value, linearKernel(prefix)), weight(`${prefix}.bias`)),
+    weight,
+    linearKernel,
     layerNorm: (value, prefix) => g.layerNorm(value, weight(`${prefix}.weight`), weight(`${prefix}.bias`), config.layerNormEps),
     maskAdd,
     headMask: undefined,
     relativeTable: undefined,
     relativeShape: undefined,
-    get,
-    weight,
-    transposedWeight,
+    outputAttentions,
   };
   const kernels = fusedLayerKernels(context, kind);
   let hidden: GraphValue = x;
@@ -83,7 +84,6 @@ describe('fusedLayerKernels', () => {
     for (const node of proto.graph.nodes.filter((n) => n.opType === 'SkipLayerNormalization')) expect(node.inputs).toHaveLength(5);
     const names = proto.graph.initializers.map((tensor) => tensor.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names.filter((name) => name.includes('qkv.weight.packed'))).toHaveLength(1);
     expect(proto.opsetImports).toContainEqual({ domain: 'com.microsoft', version: 1 });
     const attention = proto.graph.nodes.find((node) => node.opType === 'Attention');
     expect(attention?.domain).toBe('com.microsoft');
@@ -91,20 +91,21 @@ describe('fusedLayerKernels', () => {
     expect(proto.graph.nodes.filter((node) => node.opType === 'Equal')).toHaveLength(1); // mask derived once
   });
 
-  it('packs Q, K and V [out, in] weights into [in, 3·out] columns and concatenates the biases', () => {
+  it('packs Q, K and V by concatenating the stored kernels (no packed copy in the file)', () => {
     const proto = build('attention', 'gelu_new', 1);
-    const weights = layerWeights();
-    const packed = proto.graph.initializers.find((tensor) => tensor.name.endsWith('qkv.weight.packed'));
-    const bias = proto.graph.initializers.find((tensor) => tensor.name.endsWith('qkv.bias.packed'));
-    expect(packed?.dims).toEqual([H, 3 * H]);
-    const values = new Float32Array(packed!.rawData.slice().buffer);
-    ['query', 'key', 'value'].forEach((name, part) => {
-      const w = weights.get(`${PREFIX}.attention.${name}.weight`)!.data;
-      for (let o = 0; o < H; o += 1) for (let i = 0; i < H; i += 1) expect(values[i * 3 * H + part * H + o]).toBe(w[o * H + i]);
-    });
-    const biasValues = Array.from(new Float32Array(bias!.rawData.slice().buffer));
-    const expected = ['query', 'key', 'value'].flatMap((name) => Array.from(weights.get(`${PREFIX}.attention.${name}.bias`)!.data));
-    expect(biasValues).toEqual(expected);
+    const attention = proto.graph.nodes.find((node) => node.opType === 'Attention');
+    const packed = proto.graph.nodes.find((node) => node.outputs[0] === attention?.inputs[1]);
+    expect(packed?.opType).toBe('Concat');
+    expect(packed?.inputs).toEqual(['query', 'key', 'value'].map((name) => `${PREFIX}.attention.${name}.weight.transposed`));
+    expect(packed?.attributes['axis']).toEqual({ kind: 'int', value: 1 });
+    expect(proto.graph.initializers.every((tensor) => !tensor.name.includes('packed'))).toBe(true);
+  });
+
+  it('falls back to the plain attention where probabilities are outputs', () => {
+    const ops = build('attention', 'gelu_new', 1, true).graph.nodes.map((node) => node.opType);
+    expect(ops).toContain('Softmax');
+    expect(ops).not.toContain('Attention');
+    expect(ops).toContain('SkipLayerNormalization');
   });
 
   it('uses MultiHeadAttention with a [batch, 1, S, S] attention_bias for the WebGPU kind, BiasGelu for erf gelu', () => {
