@@ -94,40 +94,66 @@ class FusedCharacterSteps implements FastNormalizer {
   private normalizeWithWindows(text: NormalizedString, results: readonly CharacterResult[], positions: readonly number[]): void {
     const count = results.length;
     const length = text.normalized.length;
+    const isRisky = (index: number): boolean => (results[index] as CharacterResult).risky;
+    // Windows [from, to) over code points. A window starts at the closest safe character before its
+    // risky run that has some output (a Precompiled deletion attaches to the output before it; with no
+    // output before, the library's transform shifts every later alignment: take the exact path on the
+    // whole text), and ends after a safe character that is not followed by a risky one.
+    const windows: Array<[number, number]> = [];
+    for (let index = 0; index < count; index++) {
+      if (!isRisky(index)) continue;
+      let from = index - 1;
+      while (from >= 0 && (results[from] as CharacterResult).output.length === 0) from--;
+      if (from < 0) {
+        for (const step of this.steps) step.normalize(text);
+        return;
+      }
+      let to = index;
+      while (to < count) {
+        if (isRisky(to)) {
+          to++;
+          continue;
+        }
+        to++;
+        if (to < count && isRisky(to)) continue;
+        break;
+      }
+      const previous = windows[windows.length - 1];
+      if (previous !== undefined && from < previous[1]) previous[1] = to;
+      else windows.push([from, to]);
+      index = to - 1;
+    }
     const parts: string[] = [];
     const starts: number[] = [];
     const ends: number[] = [];
     let index = 0;
-    while (index < count) {
-      const result = results[index] as CharacterResult;
-      if (!result.risky && !(index + 1 < count && (results[index + 1] as CharacterResult).risky)) {
+    for (const [from, to] of windows) {
+      for (; index < from; index++) {
+        const output = (results[index] as CharacterResult).output;
         const source = positions[index] as number;
-        parts.push(result.output);
-        for (let unit = 0; unit < result.output.length; unit++) {
+        parts.push(output);
+        for (let unit = 0; unit < output.length; unit++) {
           starts.push(text.starts[source] as number);
           ends.push(text.ends[source] as number);
         }
-        index++;
-        continue;
       }
-      let end = result.risky ? index : index + 1;
-      while (end < count) {
-        if ((results[end] as CharacterResult).risky) {
-          end++;
-          continue;
-        }
-        end++;
-        if (end < count && (results[end] as CharacterResult).risky) continue;
-        break;
-      }
-      const window = text.slice(positions[index] as number, end < count ? (positions[end] as number) : length);
+      const window = text.slice(positions[from] as number, to < count ? (positions[to] as number) : length);
       for (const step of this.steps) step.normalize(window);
       parts.push(window.normalized);
       for (let unit = 0; unit < window.normalized.length; unit++) {
         starts.push(window.starts[unit] as number);
         ends.push(window.ends[unit] as number);
       }
-      index = end;
+      index = to;
+    }
+    for (; index < count; index++) {
+      const output = (results[index] as CharacterResult).output;
+      const source = positions[index] as number;
+      parts.push(output);
+      for (let unit = 0; unit < output.length; unit++) {
+        starts.push(text.starts[source] as number);
+        ends.push(text.ends[source] as number);
+      }
     }
     text.normalized = parts.join('');
     text.starts = Int32Array.from(starts);

@@ -7,6 +7,8 @@ const encoder = new TextEncoder();
 /** Penalty of an unknown character below the smallest score (`K_UNK_PENALTY`). */
 const UNKNOWN_PENALTY = 10;
 const CACHE_LIMIT = 50_000;
+/** Only pieces shorter than this (code units) are cached, as the library caches short sentences only. */
+const CACHED_PIECE_LENGTH = 256;
 
 /**
  * The `Unigram` model of `tokenizer.json`, with the Hugging Face `tokenizers` semantics (which
@@ -76,8 +78,10 @@ export class UnigramFastModel implements FastModel {
     const cached = this.cache.get(text);
     if (cached !== undefined) return cached;
     const tokens = this.tokenizeUncached(text);
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(text, tokens);
+    if (text.length < CACHED_PIECE_LENGTH) {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(text, tokens);
+    }
     return tokens;
   }
 

@@ -7,7 +7,7 @@ describe('DoubleArrayTrie', () => {
   it('finds every key and only the keys (random keys, shared prefixes, multi-byte characters)', () => {
     let seed = 12345;
     const random = (): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
       return seed / 0x7fffffff;
     };
     const alphabet = ['a', 'b', 'c', '\u2581', 'é', '日', '😀'];
@@ -23,14 +23,14 @@ describe('DoubleArrayTrie', () => {
     for (const probe of ['zz', 'a\u2581\u2581\u2581\u2581\u2581\u2581\u2581', '']) {
       if (!keys.has(probe)) expect(trie.get(encoder.encode(probe))).toBe(-1);
     }
+    const keyList = [...keys.keys()].map((key) => encoder.encode(key));
     // Longest prefix agrees with a brute-force search.
     for (let attempt = 0; attempt < 500; attempt += 1) {
       let text = '';
       for (let index = 0; index < 8; index += 1) text += alphabet[Math.floor(random() * alphabet.length)];
       const bytes = encoder.encode(text);
       let best = 0;
-      for (const key of keys.keys()) {
-        const keyBytes = encoder.encode(key);
+      for (const keyBytes of keyList) {
         if (keyBytes.length > best && keyBytes.every((byte, index) => bytes[index] === byte)) best = keyBytes.length;
       }
       expect(trie.longestPrefix(bytes, 0, bytes.length)).toBe(best);
