@@ -6,7 +6,7 @@
 // test task produced no report (crash, config error) counts as 1 failed. Extra arguments go to turbo
 // (e.g. `pnpm test --filter @albert-ts/config`). Exit code: non-zero when turbo failed or any test failed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,7 +45,7 @@ function packagesWithTests() {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-const reports = readdirSync(resultsDirectory).filter((file) => file.endsWith('.json'));
+const reports = readdirSync(resultsDirectory).filter((file) => /--\d+\.json$/.test(file));
 for (const file of reports) {
   const report = JSON.parse(readFileSync(join(resultsDirectory, file), 'utf8'));
   passed += report.numPassedTests ?? 0;
@@ -77,5 +77,7 @@ if (failed === 0 && turboCode !== 0) {
   failed += 1;
   console.log(`turbo exited with code ${turboCode} although no test failed`);
 }
-console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+const summary = `${passed} passed, ${failed} failed, ${skipped} skipped`;
+writeFileSync(join(resultsDirectory, 'summary.txt'), `${summary}\n`);   // .ci/run re-prints it after pnpm's own failure line
+console.log(summary);
 process.exit(failed > 0 || turboCode !== 0 ? 1 : 0);

@@ -10,6 +10,8 @@
  * `ALBERT_REQUIRE_BACKENDS` reach the page as `import.meta.env.ALBERT_*` values (`define`).
  */
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { playwright } from '@vitest/browser-playwright';
 import { defaultServerConditions } from 'vite';
 import type { ViteUserConfig } from 'vitest/config';
@@ -31,6 +33,17 @@ export const chromiumArguments = [
   '--enable-unsafe-webgpu',
 ];
 
+/**
+ * Browser command (runs in Node): writes a parity report `parity-<name>.json` into
+ * `ALBERT_PARITY_REPORT_DIR` when it is set, like the Node parity tests do.
+ */
+async function writeParityReport(_context: unknown, name: string, json: string): Promise<void> {
+  const directory = process.env.ALBERT_PARITY_REPORT_DIR;
+  if (directory === undefined || directory === '') return;
+  await mkdir(directory, { recursive: true });
+  await writeFile(join(directory, `parity-${name}.json`), json);
+}
+
 /** The `test.browser` block of a browser project: headless Chromium, one instance. */
 export function chromiumBrowser(): NonNullable<NonNullable<ViteUserConfig['test']>['browser']> {
   return {
@@ -39,6 +52,7 @@ export function chromiumBrowser(): NonNullable<NonNullable<ViteUserConfig['test'
     provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArguments } }),
     instances: [{ browser: 'chromium' }],
     screenshotFailures: false,
+    commands: { writeParityReport },
   };
 }
 

@@ -1,5 +1,5 @@
 import { defineParitySuite } from '@albert-ts/testing';
-import { readFixture, requiredBackends } from './test-support/browser-files.js';
+import { readFixture, requiredBackends, writeParityReport } from './test-support/browser-files.js';
 import { wasmBackend } from './wasm-backend.js';
 
 // The parity suite of @albert-ts/testing, unchanged, on onnxruntime-web's WebAssembly build in Chromium
@@ -10,4 +10,5 @@ defineParitySuite({
   readFixture,
   graphFlavours: ['plain', 'fused'],
   requiredBackends: requiredBackends.split(',').map((name) => name.trim()),
+  onReport: (rows) => writeParityReport('browser-wasm', rows),
 });

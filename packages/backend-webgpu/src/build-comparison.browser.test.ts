@@ -29,7 +29,7 @@ describe.skipIf(!enabled)('webgpu builds compared (ALBERT_WEBGPU_BENCH=1)', () =
       let started = performance.now();
       expect(await backend.probe()).toEqual({ available: true });
       const probeMs = performance.now() - started;
-      const graph = buildConsistencyGraph('AlbertForMaskedLM');
+      const graph = buildConsistencyGraph('AlbertForMaskedLM') as NonNullable<ReturnType<typeof buildConsistencyGraph>>;
       started = performance.now();
       const session = await backend.load(graph);
       const loadMs = performance.now() - started;

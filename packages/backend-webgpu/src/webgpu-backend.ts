@@ -11,13 +11,13 @@ import { createOrtWebSession, describeRuntimeError, runProbeModel, WebBackendErr
 
 /**
  * Which onnxruntime-web build runs the graph:
- * - `'jsep'`: `onnxruntime-web` — the JavaScript execution provider (WGSL kernels written in TypeScript).
+ * - `'jsep'` (default): `onnxruntime-web` — the JavaScript execution provider (WGSL kernels written in TypeScript).
  * - `'webgpu'`: `onnxruntime-web/webgpu` — the native C++ WebGPU execution provider compiled to WebAssembly.
  */
 export type WebGpuBuild = 'jsep' | 'webgpu';
 
 /** The build {@link webgpuBackend} uses when none is given; chosen on measurements (see docs/architecture.md). */
-export const DEFAULT_WEBGPU_BUILD: WebGpuBuild = 'webgpu';
+export const DEFAULT_WEBGPU_BUILD: WebGpuBuild = 'jsep';
 
 /** Options of {@link webgpuBackend}. */
 export interface WebGpuBackendOptions {
@@ -57,13 +57,15 @@ export interface WebGpuBackend extends Backend {
 
 /**
  * `com.microsoft` contrib operators of each build's WebGPU kernels that albert-ts's fused graphs may use,
- * as verified by this package's browser tests. JSEP lists no attention operator: its `Attention` has no
- * `mask_index` and its `MultiHeadAttention` refuses an `attention_bias` broadcast over heads
- * (`[batch, 1, S, S]`, what core's fused flavour emits), so on JSEP core builds the plain graph.
+ * as verified by `attention-operators.browser.test.ts` (onnxruntime-web 1.30.0). Neither build lists an
+ * attention operator, so core builds plain graphs on WebGPU: JSEP's `Attention` has no `mask_index` and its
+ * `MultiHeadAttention` refuses an `attention_bias` broadcast over heads (`[batch, 1, S, S]`, what core's
+ * fused flavour emits; a per-head `[batch, heads, S, S]` bias works at every length tested); the native
+ * build's `MultiHeadAttention` returns wrong values from 32 tokens on.
  */
 export const WEBGPU_CONTRIB_OPERATORS: Readonly<Record<WebGpuBuild, readonly string[]>> = {
   jsep: ['SkipLayerNormalization', 'FastGelu', 'BiasGelu'],
-  webgpu: ['MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu', 'BiasGelu'],
+  webgpu: ['SkipLayerNormalization', 'FastGelu', 'BiasGelu'],
 };
 
 interface GpuAdapterLike {

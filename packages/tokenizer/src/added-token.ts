@@ -15,11 +15,17 @@ export interface AddedTokenInit {
 
 /** An added token: a string that is split out of the text before SentencePiece and maps to one id. */
 export class AddedToken {
+  /** The token text. */
   readonly content: string;
+  /** Strips whitespace on its left when found in the text. */
   readonly lstrip: boolean;
+  /** Strips whitespace on its right when found in the text. */
   readonly rstrip: boolean;
+  /** Matches only as a whole word. */
   readonly singleWord: boolean;
+  /** Matched against normalized (lowercased) text. */
   readonly normalized: boolean;
+  /** A special token. */
   readonly special: boolean;
 
   /** @param init - content and flags. */

@@ -50,8 +50,17 @@ export class AddedTokensTrie {
     let states = new Map<number, TrieNode>();
     const offsets: number[] = [0];
     let skip = 0;
+    const firstUnits = new RegExp(this.firstUnits.source, 'g');
     for (let current = 0; current < length; current += 1) {
       if (skip !== 0 && current < skip) continue;
+      if (states.size === 0) {
+        // Nothing is being matched: jump to the next character that can start a token.
+        firstUnits.lastIndex = current;
+        const next = firstUnits.exec(text);
+        if (next === null) break;
+        current = next.index;
+        if (skip !== 0 && current < skip) continue;
+      }
       const character = text[current]!;
       let toRemove: number[] | null = null;
       let reset = false;

@@ -23,7 +23,9 @@ export const SPIECE_UNDERLINE = '\u2581';
 
 /** Receives the messages transformers logs (`logger.error` / `logger.warning`). */
 export interface TokenizerLogger {
+  /** `logger.error` (e.g. a truncation that cannot be done). */
   error(message: string): void;
+  /** `logger.warning` (e.g. a sequence longer than the model's maximum). */
   warn(message: string): void;
 }
 
@@ -35,14 +37,21 @@ export interface AlbertTokenizerOptions {
   readonly removeSpace?: boolean;
   /** Keep accents; when false (default) the text is NFKD-decomposed and combining marks are removed. */
   readonly keepAccents?: boolean;
+  /** Default `[CLS]`. */
   readonly bosToken?: string | AddedTokenInit;
+  /** Default `[SEP]`. */
   readonly eosToken?: string | AddedTokenInit;
+  /** Default `<unk>`. */
   readonly unkToken?: string | AddedTokenInit;
+  /** Default `[SEP]`. */
   readonly sepToken?: string | AddedTokenInit;
+  /** Default `<pad>`. */
   readonly padToken?: string | AddedTokenInit;
+  /** Default `[CLS]`. */
   readonly clsToken?: string | AddedTokenInit;
   /** Default `[MASK]`, stripping whitespace on its left. */
   readonly maskToken?: string | AddedTokenInit;
+  /** More special tokens (`additional_special_tokens`). */
   readonly additionalSpecialTokens?: ReadonlyArray<string | AddedTokenInit>;
   /** Added tokens by id (`added_tokens_decoder` of `tokenizer_config.json`). */
   readonly addedTokens?: ReadonlyMap<number, AddedTokenInit> | Readonly<Record<number, AddedTokenInit>>;
@@ -72,9 +81,13 @@ export interface AlbertTokenizerLoadOptions extends AlbertTokenizerOptions {
 
 /** A source of model files (structurally the same as core's `ModelFileSource`). */
 export interface TokenizerFileSource {
+  /** Where the files come from (a directory path, a URL), for messages. */
   readonly description: string;
+  /** Whether the file exists. */
   has(name: string): Promise<boolean>;
+  /** The file's bytes. */
   read(name: string): Promise<Uint8Array>;
+  /** The file as UTF-8 text. */
   readText(name: string): Promise<string>;
 }
 
@@ -163,13 +176,21 @@ function pythonStrip(text: string, left: boolean, right: boolean): [number, numb
 export class AlbertTokenizer {
   /** The SentencePiece model. */
   readonly sentencePiece: SentencePieceProcessor;
+  /** Lowercase the text (`do_lower_case`). */
   readonly doLowerCase: boolean;
+  /** Strip and collapse whitespace (`remove_space`). */
   readonly removeSpace: boolean;
+  /** Keep accents (`keep_accents`); when false, NFKD and combining marks removed. */
   readonly keepAccents: boolean;
+  /** Maximum sequence length (`model_max_length`), the default `maxLength` of truncation / `max_length` padding. */
   readonly modelMaxLength: number;
+  /** Default padding side. */
   readonly paddingSide: 'left' | 'right';
+  /** Side that truncation removes tokens from. */
   readonly truncationSide: 'left' | 'right';
+  /** Default of `decode`'s space clean-up. */
   readonly cleanUpTokenizationSpaces: boolean;
+  /** Treat special tokens written in the text as plain text. */
   readonly splitSpecialTokens: boolean;
   /** Vocabulary file name used in messages. */
   readonly file: string;
@@ -184,6 +205,9 @@ export class AlbertTokenizer {
   private allSpecialIdsCache: Set<number> | null = null;
   private lowercaseKeepCache: string[] | null = null;
   private warnedTooLong = false;
+  /** `addedFirstUnits[u]` is 1 when some added token starts with UTF-16 unit `u`. */
+  private readonly addedFirstUnits = new Uint8Array(65536);
+  private readonly specialIdCache = new Map<SpecialTokenName, number>();
 
   /**
    * @param sentencePiece - the SentencePiece model (see {@link SentencePieceProcessor.fromBytes}).
@@ -349,25 +373,35 @@ export class AlbertTokenizer {
 
   /** Id of the special token of a role. */
   specialTokenId(name: SpecialTokenName): number {
-    return this.convertTokenToId(this.specialToken(name));
+    let id = this.specialIdCache.get(name);
+    if (id === undefined) {
+      id = this.convertTokenToId(this.specialToken(name));
+      this.specialIdCache.set(name, id);
+    }
+    return id;
   }
 
+  /** Id of `[CLS]`. */
   get clsTokenId(): number {
     return this.specialTokenId('cls');
   }
 
+  /** Id of `[SEP]`. */
   get sepTokenId(): number {
     return this.specialTokenId('sep');
   }
 
+  /** Id of `<pad>`. */
   get padTokenId(): number {
     return this.specialTokenId('pad');
   }
 
+  /** Id of `<unk>`. */
   get unkTokenId(): number {
     return this.specialTokenId('unk');
   }
 
+  /** Id of `[MASK]`. */
   get maskTokenId(): number {
     return this.specialTokenId('mask');
   }
@@ -435,7 +469,11 @@ export class AlbertTokenizer {
       this.allSpecialIdsCache = null;
       this.lowercaseKeepCache = null;
     }
-    for (const token of this.addedDecoder.values()) this.trie.add(token.content);
+    for (const token of this.addedDecoder.values()) {
+      this.trie.add(token.content);
+      this.addedFirstUnits[token.content.charCodeAt(0)] = 1;
+    }
+    this.specialIdCache.clear();
     return added;
   }
 
@@ -543,7 +581,8 @@ export class AlbertTokenizer {
         // Same as convert_tokens_to_ids(piece): added tokens first, then the piece's own id (an
         // unknown surface is looked up, as Python does with the string).
         const id = encoded.ids[index]!;
-        ids.push(this.addedEncoder.size > 0 && this.addedEncoder.has(piece) ? this.addedEncoder.get(piece)! : id === unkId ? this.sentencePiece.pieceToId(piece) : id);
+        const added = this.addedFirstUnits[piece.charCodeAt(0)] === 1 ? this.addedEncoder.get(piece) : undefined;
+        ids.push(added ?? (id === unkId ? this.sentencePiece.pieceToId(piece) : id));
         offsets.push(originalSpan(preprocessed, pieceStart, pieceEnd, fallback));
       }
     }
@@ -868,7 +907,6 @@ export class AlbertTokenizer {
   private encodePart(text: string, field: string, options: EncodeOptions): Part {
     this.checkText(text, field);
     const part = this.tokenizeWithOffsets(text);
-    part.offsets = part.offsets.map(([start, end]) => [start, end]);
     if ((options.offsetUnit ?? 'codePoint') === 'codePoint') this.toCodePointOffsets(text, part.offsets);
     return part;
   }

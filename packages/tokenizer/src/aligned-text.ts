@@ -281,7 +281,9 @@ export function lowercaseAligned(aligned: AlignedText): AlignedText {
   const text = aligned.text;
   const lowered = text.toLowerCase();
   if (lowered === text) return aligned;
-  if (asciiPattern.test(text)) return { text: lowered, start: aligned.start, end: aligned.end, shift: aligned.shift };
+  // Same length: keep the spans unit for unit (exact for ASCII; for other text a length-preserving
+  // lowercase maps each character onto one of the same width).
+  if (lowered.length === text.length) return { text: lowered, start: aligned.start, end: aligned.end, shift: aligned.shift };
   const perCharacter = lowercaseExcept(aligned, []);
   if (perCharacter.text === lowered) return perCharacter;
   if (perCharacter.text.length === lowered.length) return { text: lowered, start: perCharacter.start, end: perCharacter.end, shift: perCharacter.shift };

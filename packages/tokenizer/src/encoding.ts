@@ -4,21 +4,33 @@
  * `[0, 0]` for added special tokens and padding.
  */
 export interface Encoding {
+  /** Token ids, special tokens included. */
   inputIds: number[];
+  /** 0 for the first sequence (and padding), 1 for the second. */
   tokenTypeIds: number[];
+  /** 1 for tokens, 0 for padding. */
   attentionMask: number[];
+  /** 1 for added special tokens and padding. */
   specialTokensMask?: number[];
+  /** `[start, end)` of each token in its original text. */
   offsets?: Array<[number, number]>;
+  /** Token strings. */
   tokens?: string[];
 }
 
 /** Output of a tokenizer for a batch (padded to a common length when padding was asked for). */
 export interface BatchEncoding {
+  /** Token ids per item. */
   inputIds: number[][];
+  /** Token type ids per item. */
   tokenTypeIds: number[][];
+  /** Attention mask per item. */
   attentionMask: number[][];
+  /** Special-tokens mask per item. */
   specialTokensMask?: number[][];
+  /** Offsets per item. */
   offsets?: Array<Array<[number, number]>>;
+  /** Token strings per item. */
   tokens?: string[][];
 }
 

@@ -1,9 +1,6 @@
 export * from './tokenizer-error.js';
 export * from './encoding.js';
 export * from './added-token.js';
-export * from './added-tokens-trie.js';
-export * from './aligned-text.js';
-export * from './python-text.js';
 export * from './albert-tokenizer.js';
 // Explicit, so that it takes precedence over any same-named star export.
 export { cleanUpTokenization } from './clean-up-tokenization.js';

@@ -1,9 +1,10 @@
 import { open, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { buildAlbertGraphChunks, directorySource, headOfConfig, loadPretrainedWeights, type AlbertGraphFlavour, type AlbertHeadName } from '@albert-ts/core';
+import { join, resolve } from 'node:path';
+import { buildAlbertGraphChunks, headOfConfig, loadPretrainedWeights, type AlbertGraphFlavour, type AlbertHeadName } from '@albert-ts/core';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import type { CliCommand } from '../cli-command.js';
 import { UsageError } from '../usage-error.js';
+import { HUB_FLAGS, localDirectoryOf, resolveModelLocation } from './model-location.js';
 
 /** `--task` values and the head each selects. */
 export const EXPORT_TASKS: Readonly<Record<string, AlbertHeadName>> = {
@@ -23,30 +24,33 @@ const FLAGS = {
   withAttentions: { type: 'boolean', description: 'add attentions.N outputs' },
   withHeadMask: { type: 'boolean', description: 'add a head_mask input [num_hidden_layers, heads]' },
   flavour: { type: 'string', description: 'plain (standard ONNX opset 17, default) or fused (onnxruntime com.microsoft ops)', valueName: 'NAME', choices: ['plain', 'fused'] },
+  ...HUB_FLAGS,
 } as const;
 
 /** `albert export DIR --task masked-lm --out model.onnx`: writes the ONNX graph, each shared weight once. */
 export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'write a model directory as an ONNX file (shared layer weights stored once)',
-  usage: 'export DIR --out model.onnx [--task masked-lm|...] [--with-hidden-states] [--with-attentions]',
+  usage: 'export DIR|ID --out model.onnx [--task masked-lm|...] [--with-hidden-states] [--with-attentions] [--revision REV] [--offline]',
   help: [
     'Builds the ONNX graph albert-ts runs (opset 17, standard operators) from DIR\'s config.json and',
     'weights and writes it. Inputs: input_ids, attention_mask, token_type_ids (int64 [batch, sequence];',
     '[batch, choices, sequence] for multiple-choice) and position_ids for absolute position embeddings;',
-    'all are required (albert-ts feeds the HF defaults). Prints a JSON summary.',
+    'all are required (albert-ts feeds the HF defaults). Prints a JSON summary. DIR may also be a Hugging',
+    'Face Hub id (downloaded into the Python-compatible cache).',
     '',
     'options:',
     formatFlagHelp(FLAGS),
     '',
     'example:',
     '  albert export apps/cli/demo-model --task masked-lm --out demo.onnx',
+    '  albert export albert/albert-base-v2 --task masked-lm --out albert-base-v2.onnx',
   ].join('\n'),
   async run(argv, context) {
     const { flags, positionals } = parseArguments(argv, { flags: FLAGS, minPositionals: 1, maxPositionals: 1, positionalNames: ['DIR'] });
     if (flags.out === undefined) throw new UsageError('missing --out FILE', { flag: '--out' });
-    const directory = resolve(context.cwd, positionals[0] as string);
-    const source = directorySource(directory);
+    const source = await resolveModelLocation(positionals[0] as string, flags, context);
+    const directory = localDirectoryOf(source);
     const task = flags.task;
     const { config, weights, files } = await loadPretrainedWeights(source, task === undefined ? undefined : EXPORT_TASKS[task]);
     const head = task === undefined ? headOfConfig(config) : (EXPORT_TASKS[task] as AlbertHeadName);
@@ -65,7 +69,7 @@ export const exportCommand: CliCommand = {
     let checkpointBytes = 0;
     for (const file of files) {
       if (file === 'config.json') continue;
-      checkpointBytes += (await stat(resolve(directory, file))).size;
+      checkpointBytes += directory === null ? (await source.read(file)).byteLength : (await stat(join(directory, file))).size;
     }
     context.stdout.write(`${JSON.stringify({ out, head, bytes, checkpointBytes, ratio: checkpointBytes === 0 ? null : bytes / checkpointBytes, inputs: graph.inputNames, outputs: graph.outputNames }, null, 2)}\n`);
     return 0;

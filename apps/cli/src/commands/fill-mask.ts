@@ -4,12 +4,14 @@ import { formatFlagHelp, parseArguments } from '../arguments.js';
 import type { CliCommand } from '../cli-command.js';
 import { defaultModelDirectory } from '../default-model.js';
 import { UsageError } from '../usage-error.js';
+import { HUB_FLAGS, hubOptionsOf } from './model-location.js';
 
 const FLAGS = {
   model: { type: 'string', short: 'm', description: 'model directory or Hugging Face Hub id (default: the embedded demo model)', valueName: 'DIR|ID' },
   backend: { type: 'string', short: 'b', description: 'comma-separated backends, first available wins (default node-cpu)', valueName: 'NAMES' },
   topK: { type: 'number', short: 'k', description: 'predictions per [MASK] (default 5)', valueName: 'N' },
-  json: { type: 'boolean', description: 'print JSON instead of a table' },
+  json: { type: 'boolean', description: 'print JSON instead of a table (and no download progress bar)' },
+  ...HUB_FLAGS,
 } as const;
 
 function formatTable(result: FillMaskResult): string {
@@ -28,12 +30,14 @@ function formatTable(result: FillMaskResult): string {
 export const fillMaskCommand: CliCommand = {
   name: 'fill-mask',
   summary: 'predict the [MASK] tokens of a text (top-k tokens with probabilities)',
-  usage: 'fill-mask [--model DIR] [--backend node-cpu,...] [--top-k N] [--json] "<text with [MASK]>"',
+  usage: 'fill-mask [--model DIR|ID] [--backend node-cpu,...] [--top-k N] [--json] [--revision REV] [--offline] "<text with [MASK]>"',
   help: [
     'Encodes the text with the model\'s tokenizer (spiece.model), runs AlbertForMaskedLM and prints the',
     'most likely tokens for every [MASK] with their probabilities (softmax over the whole vocabulary).',
     'Without --model it runs the small demo model embedded in this package (trained for an hour on',
-    'public-domain text: it exercises the code, its answers are not good).',
+    'public-domain text: it exercises the code, its answers are not good). --model takes a directory or a',
+    'Hugging Face Hub id; Hub files are downloaded into the Python-compatible cache (progress on a',
+    'terminal\'s stderr) and reused from there, also with --offline.',
     '',
     'options:',
     formatFlagHelp(FLAGS),
@@ -41,6 +45,7 @@ export const fillMaskCommand: CliCommand = {
     'examples:',
     '  albert fill-mask "Python is a [MASK] language."',
     '  albert fill-mask --model ./albert-base-v2 --top-k 3 --json "Paris is the [MASK] of France."',
+    '  albert fill-mask --model albert/albert-base-v2 "Paris is the [MASK] of France."',
   ].join('\n'),
   async run(argv, context) {
     const { flags, positionals } = parseArguments(argv, { flags: FLAGS, minPositionals: 1, maxPositionals: 1, positionalNames: ['<text>'] });
@@ -49,7 +54,7 @@ export const fillMaskCommand: CliCommand = {
     const names = (flags.backend ?? context.env['ALBERT_BACKEND'] ?? 'node-cpu').split(',').map((name) => name.trim()).filter((name) => name !== '');
     const backend = await selectBackend(names.map((name) => nodeBackendByName(name)));
     // a local directory, or a Hub id (downloaded into the Hugging Face cache)
-    const model = await AlbertForMaskedLM.fromPretrained(flags.model ?? defaultModelDirectory(), { backend, hub: { cwd: context.cwd } });
+    const model = await AlbertForMaskedLM.fromPretrained(flags.model ?? defaultModelDirectory(), { backend, ...hubOptionsOf(flags, context, { json: flags.json }) });
     try {
       const result = await model.fillMask(text, flags.topK === undefined ? {} : { topK: flags.topK });
       if (flags.json) {

@@ -1,16 +1,47 @@
 import { resolve, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { directorySource, parseReferenceCases, REFERENCE_TOLERANCE, VerifyError, verifyReferenceModel, type AlbertGraphFlavour, type VerifyReport } from '@albert-ts/core';
+import {
+  directorySource,
+  parseReferenceCases,
+  REFERENCE_TOLERANCE,
+  VerifyError,
+  verifyReferenceModel,
+  type AlbertGraphFlavour,
+  type ModelFileSource,
+  type VerifyReport,
+} from '@albert-ts/core';
 import { nodeBackendByName } from '@albert-ts/backend-node';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import type { CliCommand } from '../cli-command.js';
+import { HUB_FLAGS, localDirectoryOf, resolveModelLocation } from './model-location.js';
 
 const FLAGS = {
   backend: { type: 'string', description: 'comma-separated backends to verify on (default node-cpu)', valueName: 'NAMES' },
   cases: { type: 'string', description: 'reference cases file (default DIR/cases.json)', valueName: 'FILE' },
   checkpoint: { type: 'string', description: 'only this checkpoint key of cases.json (repeatable)', valueName: 'KEY', multiple: true },
   flavour: { type: 'string', description: 'graph flavour: plain (standard ONNX ops, default) or fused (onnxruntime contrib ops)', valueName: 'NAME', choices: ['plain', 'fused'] },
+  ...HUB_FLAGS,
 } as const;
+
+/**
+ * The files of `subDirectory` of a model that is not a local directory (a Hub snapshot): `name` is read
+ * as `subDirectory/name`; a name the source refuses counts as absent.
+ */
+function subDirectorySource(root: ModelFileSource, subDirectory: string): ModelFileSource {
+  const path = (name: string): string => `${subDirectory}/${name}`;
+  return {
+    description: `${root.description}/${subDirectory}`,
+    has: async (name) => {
+      try {
+        return await root.has(path(name));
+      } catch {
+        return false;
+      }
+    },
+    read: (name) => root.read(path(name)),
+    readText: (name) => root.readText(path(name)),
+  };
+}
 
 /** Per output of one head: the largest difference over the cases, and per case. */
 interface OutputSummary {
@@ -46,13 +77,15 @@ function summarize(report: VerifyReport): Record<string, unknown> {
 export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: 'check a model directory against reference outputs (cases.json): max abs diff per head/output',
-  usage: 'verify DIR [--backend node-cpu,node-webgpu] [--cases FILE] [--checkpoint KEY] [--flavour plain|fused]',
+  usage: 'verify DIR|ID [--backend node-cpu,node-webgpu] [--cases FILE] [--checkpoint KEY] [--flavour plain|fused] [--revision REV] [--offline]',
   help: [
     'Runs every case of cases.json on DIR\'s weights and compares every stored output (hidden states,',
     'attentions, logits, losses) with the reference; the tolerance is 1e-4 (max abs diff). A checkpoint',
     'key whose sub-directory DIR lacks runs on DIR\'s own weights when they hold that head (e.g.',
     'AlbertModel and AlbertForMaskedLM from AlbertForPreTraining weights) and is skipped otherwise.',
-    'Exit code 1 when any output fails or a requested backend is unavailable.',
+    'Exit code 1 when any output fails or a requested backend is unavailable. FILE may also be a',
+    'single-case expected.json (case, inputs, labels, outputs; e.g. of a half-precision checkpoint),',
+    'whose outputs all come from DIR\'s own weights. DIR may be a Hugging Face Hub id.',
     '',
     'options:',
     formatFlagHelp(FLAGS),
@@ -60,16 +93,34 @@ export const verifyCommand: CliCommand = {
     'examples:',
     '  albert verify fixtures/models/tiny',
     '  albert verify converted-tiny --cases fixtures/models/tiny/cases.json --backend node-cpu,node-webgpu',
+    '  albert verify fixtures/checkpoints/fp16-safetensors --cases fixtures/checkpoints/fp16-safetensors/expected.json',
   ].join('\n'),
   async run(argv, context) {
     const { flags, positionals } = parseArguments(argv, { flags: FLAGS, minPositionals: 1, maxPositionals: 1, positionalNames: ['DIR'] });
-    const directory = resolve(context.cwd, positionals[0] as string);
-    const casesFile = flags.cases === undefined ? join(directory, 'cases.json') : resolve(context.cwd, flags.cases);
+    // a local directory, or a Hub id (downloaded into the Hugging Face cache)
+    const root = await resolveModelLocation(positionals[0] as string, flags, context);
+    const isHub = 'snapshotDir' in root;
+    const directory = isHub ? null : localDirectoryOf(root);
+    const sourceOf = (subDirectory: string): ModelFileSource => {
+      if (subDirectory === '.') return root;
+      return directory === null ? subDirectorySource(root, subDirectory) : directorySource(join(directory, subDirectory));
+    };
+    let casesFile: string;
     let casesText: string;
-    try {
-      casesText = await readFile(casesFile, 'utf8');
-    } catch (error) {
-      throw new VerifyError('VERIFY_CASES_NOT_FOUND', `cannot read the reference cases ${casesFile} (${(error as Error).message}); pass --cases FILE`, { file: casesFile });
+    if (flags.cases !== undefined || directory !== null) {
+      casesFile = flags.cases === undefined ? join(directory as string, 'cases.json') : resolve(context.cwd, flags.cases);
+      try {
+        casesText = await readFile(casesFile, 'utf8');
+      } catch (error) {
+        throw new VerifyError('VERIFY_CASES_NOT_FOUND', `cannot read the reference cases ${casesFile} (${(error as Error).message}); pass --cases FILE`, { file: casesFile });
+      }
+    } else {
+      casesFile = `${root.description}/cases.json`;
+      try {
+        casesText = await root.readText('cases.json');
+      } catch (error) {
+        throw new VerifyError('VERIFY_CASES_NOT_FOUND', `cannot read the reference cases ${casesFile} (${(error as Error).message}); pass --cases FILE`, { file: casesFile });
+      }
     }
     const cases = parseReferenceCases(casesText, casesFile);
     const backends = (flags.backend ?? context.env['ALBERT_BACKEND'] ?? 'node-cpu')
@@ -90,7 +141,7 @@ export const verifyCommand: CliCommand = {
       const report = await verifyReferenceModel({
         cases,
         backend,
-        sourceOf: (subDirectory) => directorySource(subDirectory === '.' ? directory : join(directory, subDirectory)),
+        sourceOf,
         ...(flags.checkpoint.length === 0 ? {} : { checkpoints: flags.checkpoint }),
         ...(flags.flavour === undefined ? {} : { flavour: flags.flavour as AlbertGraphFlavour }),
       });
@@ -102,7 +153,7 @@ export const verifyCommand: CliCommand = {
       }
       results.push(summarize(report));
     }
-    context.stdout.write(`${JSON.stringify({ directory, cases: casesFile, model: cases.model, tolerance: REFERENCE_TOLERANCE, passed, backends: results }, null, 2)}\n`);
+    context.stdout.write(`${JSON.stringify({ directory: directory ?? root.description, cases: casesFile, model: cases.model, tolerance: REFERENCE_TOLERANCE, passed, backends: results }, null, 2)}\n`);
     return passed ? 0 : 1;
   },
 };

@@ -42,3 +42,10 @@ export async function fetchRequiredFile(absolutePath: string): Promise<Uint8Arra
 export function readFixture(relativePath: string): Promise<Uint8Array> {
   return fetchRequiredFile(`${testDirectories.fixtures}/${relativePath}`);
 }
+
+/** Sends parity rows to the Node side (browser command of `vitest.browser.ts`), which writes them when `ALBERT_PARITY_REPORT_DIR` is set. */
+export async function writeParityReport(name: string, rows: readonly unknown[]): Promise<void> {
+  if (rows.length === 0) return;
+  const { commands } = await import('vitest/browser');
+  await (commands as unknown as { writeParityReport(name: string, json: string): Promise<void> }).writeParityReport(name, `${JSON.stringify(rows, null, 1)}\n`);
+}

@@ -24,7 +24,7 @@ export default async function setup(): Promise<void> {
   }
   const manifest: Record<string, Record<string, number[]>> = {};
   for (const testCase of consistencyCases()) {
-    const graph = buildConsistencyGraph(testCase.head);
+    const graph = buildConsistencyGraph(testCase.head) as NonNullable<ReturnType<typeof buildConsistencyGraph>>;
     const session = await cpu.load(graph);
     const outputs = await session.run(testCase.feeds);
     manifest[testCase.name] = {};

@@ -5,7 +5,7 @@
  * onnxruntime-node `cpu` on it. Browser-safe (no Node APIs).
  */
 import { AlbertConfig } from '@albert-ts/config';
-import { buildAlbertGraph, createTensor, type AlbertGraph, type AlbertHeadName, type Tensor } from '@albert-ts/core';
+import { buildAlbertGraph, chooseFusedAttention, createTensor, type AlbertGraph, type AlbertHeadName, type Backend, type Tensor } from '@albert-ts/core';
 
 /** The randomized model's config: H=128, 4 heads, E=64, L=4 layers in G=2 groups, I=256, V=2000. */
 export const CONSISTENCY_CONFIG_JSON = {
@@ -116,10 +116,22 @@ export interface ConsistencyCase {
   readonly feeds: Readonly<Record<string, Tensor>>;
 }
 
-/** Builds the graph of `head` for the randomized model. */
-export function buildConsistencyGraph(head: AlbertHeadName): AlbertGraph {
+/** The graph flavours the consistency tests run: plain ONNX, and fused as core would pick it for the backend. */
+export type ConsistencyFlavour = 'plain' | 'fused';
+
+/**
+ * Builds the graph of `head` for the randomized model: plain, or (for `backend`) fused with the
+ * attention operator core's `chooseFusedAttention` picks for it. `undefined` when the backend has no
+ * fused flavour.
+ */
+export function buildConsistencyGraph(head: AlbertHeadName, flavour: ConsistencyFlavour = 'plain', backend?: Pick<Backend, 'name' | 'capabilities'>): AlbertGraph | undefined {
   const config = AlbertConfig.fromJSON(CONSISTENCY_CONFIG_JSON);
-  return buildAlbertGraph(config, randomAlbertWeights(config, CONSISTENCY_SEED), { head });
+  const weights = randomAlbertWeights(config, CONSISTENCY_SEED);
+  if (flavour === 'plain') return buildAlbertGraph(config, weights, { head });
+  if (backend === undefined) throw new Error('the fused consistency graph needs the backend it is built for');
+  const choice = chooseFusedAttention(backend, 'auto', { positionEmbeddingType: 'absolute', hiddenAct: config.hiddenAct });
+  if (choice.kind === null) return undefined;
+  return buildAlbertGraph(config, weights, { head, flavour: 'fused', fusedAttention: choice.kind });
 }
 
 /**

@@ -31,17 +31,23 @@ export interface AlbertModelParts {
   readonly flavour?: AlbertGraphFlavour;
 }
 
-/** Options of `fromPretrained`. */
-export interface FromPretrainedOptions {
+/**
+ * Options of `fromPretrained`: the backend and graph settings, plus every option of
+ * {@link resolvePretrained} (`revision`, `cacheDir`, `localFilesOnly`, `token`, `onProgress`,
+ * `endpoint`, `cwd`, `environment`, ...) for the default `resolveSource`, as in
+ * `AlbertForMaskedLM.fromPretrained('albert/albert-base-v2', { backend, revision: 'main', onProgress })`.
+ */
+export interface FromPretrainedOptions extends ResolvePretrainedOptions {
   /** The backend, or candidates of which the first available one is used (see `selectBackend`). */
   readonly backend: Backend | readonly Backend[];
   /**
    * Turns a string into a file source. Default: `resolvePretrained` — an existing local directory,
    * else a Hugging Face Hub id (`albert/albert-base-v2`) downloaded into the Python-compatible cache
-   * (Node) or fetched into the Cache API (browsers), with {@link FromPretrainedOptions.hub}.
+   * (Node) or fetched into the Cache API (browsers), with these options' Hub fields (then
+   * {@link FromPretrainedOptions.hub}, which overrides them).
    */
   readonly resolveSource?: (nameOrPath: string) => ModelFileSource | Promise<ModelFileSource>;
-  /** Hub options (revision, token, cache directory, offline) for the default `resolveSource`. */
+  /** Hub options for the default `resolveSource`, overriding the same fields given at the top level (kept for compatibility). */
   readonly hub?: ResolvePretrainedOptions;
   /** Use this config instead of the source's `config.json`. */
   readonly config?: AlbertConfig;
@@ -87,7 +93,7 @@ export interface AlbertModelClass<T> {
 
 /** Reads config + checkpoint from a source and resolves the weights a head needs. */
 export async function loadAlbertParts(head: AlbertHeadName, dirOrSource: string | ModelFileSource, options: FromPretrainedOptions): Promise<AlbertModelParts> {
-  const resolveSource = options.resolveSource ?? ((nameOrPath: string) => resolvePretrained(nameOrPath, options.hub));
+  const resolveSource = options.resolveSource ?? ((nameOrPath: string) => resolvePretrained(nameOrPath, { ...options, ...options.hub }));
   const source = typeof dirOrSource === 'string' ? await resolveSource(dirOrSource) : dirOrSource;
   const backend = Array.isArray(options.backend) ? await selectBackend(options.backend) : (options.backend as Backend);
   const { config, weights } = await loadPretrainedWeights(source, head, options.config === undefined ? {} : { config: options.config });

@@ -36,7 +36,11 @@ export interface ReferenceCases {
   readonly cases: readonly ReferenceCase[];
 }
 
-/** Parses and checks the structure of a reference `cases.json`. */
+/**
+ * Parses and checks the structure of a reference `cases.json`, or of a single-case file
+ * (`expected.json` of the half-precision checkpoints: `case`, `inputs`, `labels`, `outputs`), which
+ * becomes one case whose checkpoint keys all use the directory's own weights (`.`).
+ */
 export function parseReferenceCases(text: string, file = 'cases.json'): ReferenceCases {
   let json: unknown;
   try {
@@ -48,6 +52,7 @@ export function parseReferenceCases(text: string, file = 'cases.json'): Referenc
   if (root === null || typeof root !== 'object' || root['format_version'] !== 1) {
     throw new VerifyError('VERIFY_INVALID_CASES', `${file}: format_version must be 1, got ${JSON.stringify(root?.['format_version'])}`, { file, field: 'format_version', value: root?.['format_version'] });
   }
+  if (root['cases'] === undefined && typeof root['case'] === 'string') return singleCaseOf(root, file);
   const checkpoints = root['checkpoints'];
   const cases = root['cases'];
   if (checkpoints === null || typeof checkpoints !== 'object' || !Array.isArray(cases)) {
@@ -60,6 +65,34 @@ export function parseReferenceCases(text: string, file = 'cases.json'): Referenc
     }
   });
   return { model: String(root['model'] ?? ''), checkpoints: checkpoints as Record<string, string>, cases: cases as ReferenceCase[] };
+}
+
+/**
+ * The single-case layout of `fixtures/checkpoints/{fp16,bf16}-safetensors/expected.json`: one case
+ * (`case`, `inputs`, `labels`, `outputs` per checkpoint key, in the output layout of `cases.json`) whose
+ * outputs all come from the directory's own weights, so every checkpoint key maps to `.`.
+ */
+function singleCaseOf(root: Record<string, unknown>, file: string): ReferenceCases {
+  const name = root['case'] as string;
+  const inputs = root['inputs'];
+  const labels = root['labels'] ?? {};
+  const outputs = root['outputs'];
+  const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+  if (!isObject(inputs) || !isObject(outputs) || !isObject(labels)) {
+    throw new VerifyError('VERIFY_INVALID_CASES', `${file}: a single-case file (case ${JSON.stringify(name)}) needs "inputs", "outputs" (and "labels") objects`, { file, field: 'outputs' });
+  }
+  const checkpoints: Record<string, string> = {};
+  for (const [key, value] of Object.entries(outputs)) {
+    referenceHeadOf(key, file);
+    if (!isObject(value)) throw new VerifyError('VERIFY_INVALID_CASES', `${file}: outputs.${key} must be an object of outputs`, { file, field: `outputs.${key}` });
+    checkpoints[key] = '.';
+  }
+  const kind = inputs['head_mask'] === undefined || inputs['head_mask'] === null ? 'standard' : 'head_mask';
+  return {
+    model: String(root['model'] ?? ''),
+    checkpoints,
+    cases: [{ name, kind, inputs, labels, outputs: outputs as ReferenceCase['outputs'] }],
+  };
 }
 
 /**

@@ -185,6 +185,55 @@ export class AlbertTokenizerFast {
     return this.model.vocabSize;
   }
 
+  /** Number of entries including added tokens that are not in the model (`len(tokenizer)`). */
+  get length(): number {
+    return this.getVocab().size;
+  }
+
+  /** Every token and its id (model vocabulary and added tokens). */
+  getVocab(): Map<string, number> {
+    const vocab = new Map<string, number>();
+    for (let id = 0; id < this.model.vocabSize; id++) {
+      const token = this.model.idToToken(id);
+      if (token !== undefined && !vocab.has(token)) vocab.set(token, id);
+    }
+    for (const [content, id] of this.addedVocabulary.idsByContent) vocab.set(content, id);
+    return vocab;
+  }
+
+  /** Id of `[CLS]`. */
+  get clsTokenId(): number {
+    return this.convertTokenToId('[CLS]');
+  }
+
+  /** Id of `[SEP]`. */
+  get sepTokenId(): number {
+    return this.convertTokenToId('[SEP]');
+  }
+
+  /** Id of `[MASK]`. */
+  get maskTokenId(): number {
+    return this.convertTokenToId('[MASK]');
+  }
+
+  /** Id of `<unk>`. */
+  get unkTokenId(): number {
+    return this.convertTokenToId('<unk>');
+  }
+
+  /** `[CLS] A [SEP]` or `[CLS] A [SEP] B [SEP]` over ids (`build_inputs_with_special_tokens`). */
+  buildInputsWithSpecialTokens(tokenIds0: readonly number[], tokenIds1?: readonly number[] | null): number[] {
+    const cls = this.clsTokenId;
+    const sep = this.sepTokenId;
+    return tokenIds1 == null ? [cls, ...tokenIds0, sep] : [cls, ...tokenIds0, sep, ...tokenIds1, sep];
+  }
+
+  /** Segment ids of `buildInputsWithSpecialTokens` (`create_token_type_ids_from_sequences`). */
+  createTokenTypeIdsFromSequences(tokenIds0: readonly number[], tokenIds1?: readonly number[] | null): number[] {
+    const first = new Array<number>(tokenIds0.length + 2).fill(0);
+    return tokenIds1 == null ? first : [...first, ...new Array<number>(tokenIds1.length + 1).fill(1)];
+  }
+
   /** Id of a token (added tokens first), or `undefined`. */
   tokenToId(token: string): number | undefined {
     return this.addedVocabulary.idsByContent.get(token) ?? this.model.tokenToId(token);

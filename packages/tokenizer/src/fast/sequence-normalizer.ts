@@ -65,6 +65,19 @@ class FusedCharacterSteps implements FastNormalizer {
       return;
     }
     const parts: string[] = [];
+    if (outputLength === length) {
+      // Same length: either every character maps to one of the same length (alignments unchanged) or not.
+      let sameShape = true;
+      for (let index = 0; index < results.length && sameShape; index++) {
+        const next = index + 1 < positions.length ? (positions[index + 1] as number) : length;
+        if ((results[index] as CharacterResult).output.length !== next - (positions[index] as number)) sameShape = false;
+      }
+      if (sameShape) {
+        for (const result of results) parts.push(result.output);
+        text.normalized = parts.join('');
+        return;
+      }
+    }
     const starts = new Int32Array(outputLength);
     const ends = new Int32Array(outputLength);
     let position = 0;

@@ -180,3 +180,16 @@ describe('AlbertTokenizerFast.fromFiles', () => {
     await expect(AlbertTokenizerFast.fromFiles(files({}))).rejects.toMatchObject({ code: 'TOKENIZER_FILE_NOT_FOUND', message: 'memory: no tokenizer.json' });
   });
 });
+
+describe('AlbertTokenizerFast helpers', () => {
+  const tokenizer = AlbertTokenizerFast.fromJSON(tinyJson(), { file: 'tiny.json' });
+  it('builds inputs and segment ids like transformers', () => {
+    expect(tokenizer.buildInputsWithSpecialTokens([6], [7])).toEqual([2, 6, 3, 7, 3]);
+    expect(tokenizer.createTokenTypeIdsFromSequences([6], [7])).toEqual([0, 0, 0, 1, 1]);
+    expect(tokenizer.getVocab().get('▁hello')).toBe(6);
+    expect(tokenizer.length).toBe(12);
+    expect([tokenizer.clsTokenId, tokenizer.sepTokenId, tokenizer.maskTokenId, tokenizer.unkTokenId, tokenizer.padTokenId]).toEqual([2, 3, 4, 1, 0]);
+    expect(tokenizer.convertTokensToIds(['▁world', 'nope'])).toEqual([7, 1]);
+    expect(tokenizer.convertIdsToTokens([2, 6, 3], { skipSpecialTokens: true })).toEqual(['▁hello']);
+  });
+});

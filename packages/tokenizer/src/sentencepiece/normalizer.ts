@@ -204,6 +204,11 @@ export class SentencePieceNormalizer {
 
     if (removeExtra) {
       while (position < inputLength) {
+        if (input[position] === SPACE && plainByte[SPACE] === 1) {
+          position += 1;
+          consumed += 1;
+          continue;
+        }
         normalizePrefix(position);
         if (!(sourceEnd - sourceStart === 1 && source[sourceStart] === SPACE)) break;
         position += prefixLength;
@@ -216,25 +221,57 @@ export class SentencePieceNormalizer {
     }
     if (!this.treatWhitespaceAsSuffix && spec.addDummyPrefix) this.addWhitespace(consumed);
     let isPreviousSpace = removeExtra;
+    let bytes = output.bytes;
+    let map = this.normToOrig;
+    let length = output.length;
     while (position < inputLength) {
+      const byte = input[position]!;
+      if (plainByte[byte] === 1) {
+        // Fast path: an ASCII byte that no rule rewrites (capacity reserved above: 3 bytes per input byte).
+        if (byte === SPACE) {
+          if (!isPreviousSpace) {
+            if (escape) {
+              bytes[length] = 0xe2;
+              map[length++] = consumed;
+              bytes[length] = 0x96;
+              map[length++] = consumed;
+              bytes[length] = 0x81;
+              map[length++] = consumed;
+            } else {
+              bytes[length] = SPACE;
+              map[length++] = consumed;
+            }
+            isPreviousSpace = true;
+          }
+        } else {
+          bytes[length] = byte;
+          map[length++] = consumed;
+          isPreviousSpace = false;
+        }
+        consumed += 1;
+        position += 1;
+        if (!removeExtra) isPreviousSpace = false;
+        continue;
+      }
       normalizePrefix(position);
       let start = sourceStart;
       if (isPreviousSpace) while (start < sourceEnd && source[start] === SPACE) start += 1;
       if (start < sourceEnd) {
-        if (output.length + (sourceEnd - start) * 3 + 4 >= output.bytes.length || output.length + (sourceEnd - start) * 3 + 4 >= this.normToOrig.length) {
-          output.reserve((sourceEnd - start) * 3 + 8);
-          if (this.normToOrig.length < output.bytes.length + 1) {
-            const grown = new Int32Array(output.bytes.length + 1);
-            grown.set(this.normToOrig);
+        const needed = length + (sourceEnd - start) * 3 + (inputLength - position) * 3 + 8;
+        if (needed >= bytes.length || needed >= map.length) {
+          output.length = length;
+          output.reserve(needed - length);
+          bytes = output.bytes;
+          if (map.length < bytes.length + 1) {
+            const grown = new Int32Array(bytes.length + 1);
+            grown.set(map.subarray(0, length));
+            map = grown;
             this.normToOrig = grown;
           }
         }
-        const bytes = output.bytes;
-        const map = this.normToOrig;
-        let length = output.length;
         for (let index = start; index < sourceEnd; index += 1) {
-          const byte = source[index]!;
-          if (escape && byte === SPACE) {
+          const sourceByte = source[index]!;
+          if (escape && sourceByte === SPACE) {
             bytes[length] = 0xe2;
             map[length++] = consumed;
             bytes[length] = 0x96;
@@ -242,17 +279,17 @@ export class SentencePieceNormalizer {
             bytes[length] = 0x81;
             map[length++] = consumed;
           } else {
-            bytes[length] = byte;
+            bytes[length] = sourceByte;
             map[length++] = consumed;
           }
         }
-        output.length = length;
         isPreviousSpace = source[sourceEnd - 1] === SPACE;
       }
       consumed += prefixLength;
       position += prefixLength;
       if (!removeExtra) isPreviousSpace = false;
     }
+    output.length = length;
     if (removeExtra) {
       const bytes = output.bytes;
       if (escape) {

@@ -50,6 +50,7 @@ export class SentencePieceProcessor {
   private readonly model: SentencePieceModel;
   private readonly denormalizer: SentencePieceNormalizer | null;
   private readonly segments = new SegmentList();
+  private offsetScratch = new Int32Array(1024);
 
   /**
    * @param modelProto - a parsed model (see {@link parseModelProto}).
@@ -211,7 +212,8 @@ export class SentencePieceProcessor {
     const byteOffsets: number[] = [];
     const normalized = this.normalizer.normalizeBytes(text);
     this.encodeNormalized(normalized.normalized, normalized.length, normalized.normToOrig, pieces, ids, byteOffsets);
-    const map = byteToCharOffsets(normalized.input, normalized.inputLength, options.offsetUnit ?? 'codePoint');
+    if (this.offsetScratch.length < normalized.inputLength + 1) this.offsetScratch = new Int32Array(Math.max(normalized.inputLength + 1, this.offsetScratch.length * 2));
+    const map = byteToCharOffsets(normalized.input, normalized.inputLength, options.offsetUnit ?? 'codePoint', this.offsetScratch);
     const offsets: Array<[number, number]> = new Array<[number, number]>(ids.length);
     for (let index = 0; index < ids.length; index += 1) {
       offsets[index] = [map[byteOffsets[2 * index]!]!, map[byteOffsets[2 * index + 1]!]!];

@@ -12,7 +12,7 @@ const FLT_MIN = 1.1754943508222875e-38;
  * optimized Viterbi (`unigram_model.cc`, `EncodeOptimized`) computes it — over UTF-8 byte positions,
  * float32 path scores, user-defined symbols scored `length × maxScore − 0.1` (length in bytes), a
  * character without a single-character piece scored `minScore − 10` as unknown, ties kept by the
- * first (longest) candidate. The hot loop walks a double-array trie and typed arrays only.
+ * first (longest) candidate; piece candidates are compared in double precision, stored as float. The hot loop walks a double-array trie and typed arrays only.
  */
 export class UnigramModel implements SentencePieceModel {
   private readonly vocabulary: SentencePieceVocabulary;
@@ -86,8 +86,10 @@ export class UnigramModel implements SentencePieceModel {
         if (pieceKind === 2) continue;
         const end = position + 1;
         const length = end - start;
-        const candidate =
-          pieceKind === 1 ? Math.fround(length * maxScore) - 0.1 + scoreTillHere : Math.fround(scores[id]! + scoreTillHere);
+        // As in C++: `score` is a double (the conditional mixes `length * max_score_ - 0.1`, a double,
+        // with a float), so the candidate is computed and compared in double precision and only
+        // rounded to float when stored.
+        const candidate = (pieceKind === 1 ? Math.fround(length * maxScore) - 0.1 : scores[id]!) + scoreTillHere;
         if (startsAt[end] === -1 || candidate > bestScore[end]!) {
           bestScore[end] = candidate;
           startsAt[end] = start;
@@ -97,6 +99,7 @@ export class UnigramModel implements SentencePieceModel {
       }
       if (!hasSingleNode) {
         const end = start + charLength;
+        // float + float: computed in single precision.
         const candidate = Math.fround(unkScore + scoreTillHere);
         if (startsAt[end] === -1 || candidate > bestScore[end]!) {
           bestScore[end] = candidate;

@@ -126,10 +126,11 @@ export function decodeUtf8(bytes: Uint8Array, start = 0, end = bytes.length): st
 /**
  * Builds a map from byte offsets of the UTF-8 text `bytes[0, length)` to code point (or UTF-16 unit)
  * offsets: entry `b` is the offset of the character that starts at byte `b` (bytes inside a
- * character map to the next character's offset); entry `length` is the total.
+ * character map to the next character's offset); entry `length` is the total. `into`, when large
+ * enough, is filled instead of allocating.
  */
-export function byteToCharOffsets(bytes: Uint8Array, length: number, unit: 'codePoint' | 'utf16'): Int32Array {
-  const map = new Int32Array(length + 1);
+export function byteToCharOffsets(bytes: Uint8Array, length: number, unit: 'codePoint' | 'utf16', into?: Int32Array): Int32Array {
+  const map = into !== undefined && into.length >= length + 1 ? into : new Int32Array(length + 1);
   let count = 0;
   for (let index = 0; index < length; index += 1) {
     const byte = bytes[index]!;
