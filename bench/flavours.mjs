@@ -92,7 +92,11 @@ async function main() {
   const variants = [];
   let entries;
   if (set === 'core') entries = Object.entries(await coreGraphs(directory)).map(([name, build]) => [name, build, {}]);
-  else if (set === 'session') entries = Object.entries(SESSIONS).map(([name, session]) => [name, FUSED, session]);
+  else if (set === 'session') {
+    const plain = (await coreGraphs(directory))['core plain'];
+    const bytes = plain();
+    entries = Object.entries(SESSIONS).map(([name, session]) => [name, () => bytes, session]);
+  }
   else entries = Object.entries(FLAVOURS).map(([name, flavour]) => [name, flavour, {}]);
   const only = option('only', null)?.split(',');
   const skip = option('skip', null)?.split(',');
@@ -112,7 +116,7 @@ async function main() {
       attention_mask: new ort.Tensor('int64', batch.attentionMask, batch.shape),
       token_type_ids: new ort.Tensor('int64', batch.tokenTypeIds, batch.shape),
     };
-    if (set === 'core') {
+    if (set === 'core' || set === 'session') {
       const [rows, columns] = batch.shape;
       out.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: rows * columns }, (_, i) => BigInt(i % columns)), batch.shape);
     }

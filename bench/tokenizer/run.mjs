@@ -115,17 +115,20 @@ if (!options.json) {
   console.log(`corpus: ${corpus.lines.length} lines, ${(corpus.bytes / 1e6).toFixed(2)} MB (UTF-8), from ${corpus.distinct} ${options.corpus === 'lines' ? 'distinct fixture texts' : 'fixture words'} (${options.corpus}); ${rounds} timed rounds after 1 warm-up`);
 }
 
-const results = contenders.map(() => ({ seconds: [], tokens: 0 }));
+const results = contenders.map(() => ({ seconds: [], cpuSeconds: [], tokens: 0 }));
 for (let round = 0; round <= rounds; round++) {
   for (let offset = 0; offset < contenders.length; offset++) {
     const index = (round + offset) % contenders.length;
     const contender = contenders[index];
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     let tokens = 0;
     for (const line of corpus.lines) tokens += contender.encode(line);
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStarted);
     if (round > 0) {
       results[index].seconds.push(seconds);
+      results[index].cpuSeconds.push((cpu.user + cpu.system) / 1e6);
       results[index].tokens = tokens;
     }
     if (!options.json) process.stderr.write(`  round ${round}${round === 0 ? ' (warm-up)' : ''}: ${contender.name}: ${seconds.toFixed(2)} s\n`);
@@ -146,6 +149,7 @@ const rows = contenders.map((contender, index) => {
   const seconds = results[index].seconds;
   const mbPerSecond = seconds.map((value) => corpus.bytes / 1e6 / value);
   const tokensPerSecond = seconds.map((value) => results[index].tokens / value);
+  const mbPerCpuSecond = results[index].cpuSeconds.map((value) => corpus.bytes / 1e6 / value);
   return {
     name: contender.name,
     key: contender.key,
@@ -153,6 +157,7 @@ const rows = contenders.map((contender, index) => {
     tokens: results[index].tokens,
     mbPerSecond: { median: median(mbPerSecond), min: Math.min(...mbPerSecond), max: Math.max(...mbPerSecond) },
     tokensPerSecond: { median: median(tokensPerSecond), min: Math.min(...tokensPerSecond), max: Math.max(...tokensPerSecond) },
+    mbPerCpuSecond: { median: median(mbPerCpuSecond), min: Math.min(...mbPerCpuSecond), max: Math.max(...mbPerCpuSecond) },
   };
 });
 const reference = (key) => rows.find((row) => row.key === key)?.mbPerSecond.median;
@@ -162,15 +167,16 @@ for (const row of rows) {
 }
 
 if (options.json) {
-  console.log(JSON.stringify({ corpus: { lines: corpus.lines.length, bytes: corpus.bytes, kind: options.corpus }, rounds, node: process.version, rows, agreement }, null, 2));
+  console.log(JSON.stringify({ corpus: { lines: corpus.lines.length, bytes: corpus.bytes, kind: options.corpus }, rounds, node: process.version, loadAverage: (await import('node:os')).loadavg(), rows, agreement }, null, 2));
 } else {
   const format = (stat, digits) => `${stat.median.toFixed(digits)} (${stat.min.toFixed(digits)}–${stat.max.toFixed(digits)})`;
   const table = [
-    ['tokenizer', 'MB/s median (min–max)', 'ktokens/s median (min–max)', '× HF JS', '× WASM', 'load ms'],
+    ['tokenizer', 'MB/s median (min–max)', 'ktokens/s median (min–max)', 'MB per CPU-s', '× HF JS', '× WASM', 'load ms'],
     ...rows.map((row) => [
       row.name,
       format(row.mbPerSecond, 2),
       format({ median: row.tokensPerSecond.median / 1e3, min: row.tokensPerSecond.min / 1e3, max: row.tokensPerSecond.max / 1e3 }, 0),
+      row.mbPerCpuSecond.median.toFixed(2),
       row.ratioVsHuggingFaceJs === null ? '–' : row.ratioVsHuggingFaceJs.toFixed(2),
       row.ratioVsWasm === null ? '–' : row.ratioVsWasm.toFixed(2),
       String(row.loadMs),
@@ -182,5 +188,6 @@ if (options.json) {
   console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
   for (const line of table.slice(1)) console.log(render(line));
   if (agreement !== undefined) console.log(`@huggingface/tokenizers gives the same ids as albert-ts fast on ${agreement.sameIds}/${agreement.lines} distinct lines`);
+  console.log(`node ${process.version}, load average ${(await import('node:os')).loadavg().map((value) => value.toFixed(1)).join(' ')} (MB per CPU-s: input bytes per second of process CPU time, less sensitive to a busy machine)`);
   console.log('(the WASM row is plain SentencePiece on the raw text: no lowercasing/accent stripping, no [CLS]/[SEP]; +2 tokens per line counted for them)');
 }

@@ -30,7 +30,7 @@ const FLAGS = {
 /** `albert export DIR --task masked-lm --out model.onnx`: writes the ONNX graph, each shared weight once. */
 export const exportCommand: CliCommand = {
   name: 'export',
-  summary: 'write a model directory as an ONNX file (shared layer weights stored once)',
+  summary: 'write a model directory or Hub id as an ONNX file (shared layer weights stored once)',
   usage: 'export DIR|ID --out model.onnx [--task masked-lm|...] [--with-hidden-states] [--with-attentions] [--revision REV] [--offline]',
   help: [
     'Builds the ONNX graph albert-ts runs (opset 17, standard operators) from DIR\'s config.json and',

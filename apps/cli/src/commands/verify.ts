@@ -76,7 +76,7 @@ function summarize(report: VerifyReport): Record<string, unknown> {
  */
 export const verifyCommand: CliCommand = {
   name: 'verify',
-  summary: 'check a model directory against reference outputs (cases.json): max abs diff per head/output',
+  summary: 'check a model directory or Hub id against reference outputs (cases.json): max abs diff per head/output',
   usage: 'verify DIR|ID [--backend node-cpu,node-webgpu] [--cases FILE] [--checkpoint KEY] [--flavour plain|fused] [--revision REV] [--offline]',
   help: [
     'Runs every case of cases.json on DIR\'s weights and compares every stored output (hidden states,',
