@@ -88,6 +88,8 @@ describe.skipIf(chromiumMissing)('playground (built with Vite, in Chromium)', ()
     await page.waitForSelector('#status[data-state="done"], #status[data-state="error"]', { timeout: 280_000 });
     const status = await page.textContent('#status');
     expect(await page.getAttribute('#status', 'data-state'), `status: ${status}; console: ${messages.join(' | ')}`).toBe('done');
+    // the page is cross-origin isolated, so WebAssembly runs with the 4 threads the playground asks for
+    expect(status).toMatch(backend === 'wasm' ? /^wasm \(4 threads\)/ : /^webgpu \(jsep build/);
     const tokens = await page.locator('tr.prediction td.token').allTextContents();
     const scores = (await page.locator('tr.prediction td.score').allTextContents()).map(Number);
     console.log(`playground ${backend}: ${sentence} → ${tokens.map((token, index) => `${token} ${scores[index]}`).join(', ')} (${status})`);

@@ -1,5 +1,5 @@
-import { wasmBackend } from '@albert-ts/backend-wasm';
-import { webgpuBackend } from '@albert-ts/backend-webgpu';
+import { wasmBackend, type WasmBackend } from '@albert-ts/backend-wasm';
+import { webgpuBackend, type WebGpuBackend } from '@albert-ts/backend-webgpu';
 // The standalone onnxruntime-web WebAssembly files as bundler assets: with threads, its workers load this
 // .mjs (self-contained) instead of re-importing the bundle chunk that holds onnxruntime-web.
 import ortWasmModuleUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
@@ -13,6 +13,19 @@ export type PlaygroundBackendName = 'wasm' | 'webgpu';
 export function createPlaygroundBackend(name: PlaygroundBackendName): Backend {
   if (name === 'webgpu') return webgpuBackend();
   return wasmBackend({ numThreads: globalThis.crossOriginIsolated ? 4 : 1, wasmPaths: { mjs: ortWasmModuleUrl, wasm: ortWasmBinaryUrl } });
+}
+
+/** The backend's name with what it runs on (threads for WebAssembly, the adapter for WebGPU). */
+export function describeBackend(backend: Backend): string {
+  if ('environment' in backend) {
+    const threads = (backend as WasmBackend).environment().numThreads ?? 1;
+    return `${backend.name} (${threads} thread${threads === 1 ? '' : 's'})`;
+  }
+  if ('adapterReport' in backend) {
+    const adapter = (backend as WebGpuBackend).adapterReport()?.adapter;
+    return `${backend.name} (${(backend as WebGpuBackend).build} build${adapter ? `, ${adapter.vendor} ${adapter.architecture}` : ''})`;
+  }
+  return backend.name;
 }
 
 /** A model source from user-picked files (matched by base name) or from a URL relative to the page. */
@@ -66,7 +79,7 @@ export function mountPlayground(document: Document): void {
   const filesInput = document.querySelector<HTMLInputElement>('#model-files');
   const sentenceInput = document.querySelector<HTMLInputElement>('#sentence');
   if (!form || !status || !results || !urlInput || !filesInput || !sentenceInput) throw new Error('playground: the page is missing form elements');
-  const models = new Map<string, Promise<AlbertForMaskedLM>>();
+  const models = new Map<string, { backend: Backend; model: Promise<AlbertForMaskedLM> }>();
 
   const setStatus = (text: string, state: 'busy' | 'done' | 'error'): void => {
     status.textContent = text;
@@ -80,21 +93,23 @@ export function mountPlayground(document: Document): void {
       const files = [...(filesInput.files ?? [])];
       const key = `${backendName}|${files.length > 0 ? files.map((file) => `${file.name}:${file.size}:${file.lastModified}`).join(',') : urlInput.value}`;
       try {
-        let model = models.get(key);
-        if (model === undefined) {
+        let entry = models.get(key);
+        if (entry === undefined) {
           setStatus(`loading the model on ${backendName}…`, 'busy');
           const backend = createPlaygroundBackend(backendName);
           const probe = await backend.probe();
           if (!probe.available) throw new Error(probe.reason);
-          model = playgroundSource(files, urlInput.value, document.location.href).then((source) => AlbertForMaskedLM.fromPretrained(source, { backend }));
-          models.set(key, model);
+          const model = playgroundSource(files, urlInput.value, document.location.href).then((source) => AlbertForMaskedLM.fromPretrained(source, { backend }));
+          entry = { backend, model };
+          models.set(key, entry);
           model.catch(() => models.delete(key));
         }
+        const { backend, model } = entry;
         setStatus(`running on ${backendName}…`, 'busy');
         const started = performance.now();
         const result = await (await model).fillMask(sentenceInput.value, { topK: 5 });
         renderResults(results, result);
-        setStatus(`${backendName}: ${(performance.now() - started).toFixed(0)} ms`, 'done');
+        setStatus(`${describeBackend(backend)}: ${(performance.now() - started).toFixed(0)} ms`, 'done');
       } catch (error) {
         results.replaceChildren();
         setStatus(error instanceof Error ? error.message : String(error), 'error');
