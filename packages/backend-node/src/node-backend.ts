@@ -38,7 +38,10 @@ const EXECUTION_PROVIDER: Record<NodeDevice, string> = { cpu: 'cpu', webgpu: 'we
 
 const CONTRIB_OPERATORS: Record<NodeDevice, readonly string[]> = {
   cpu: ['Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu', 'BiasGelu', 'EmbedLayerNormalization'],
-  webgpu: ['Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu', 'BiasGelu'],
+  // No attention operator on WebGPU: onnxruntime 1.30's WebGPU MultiHeadAttention/Attention give wrong
+  // results from 32 tokens on with SwiftShader (max abs diff 0.41 at batch 16 × 32), while the same graphs
+  // are exact on an NVIDIA H100 (2.4e-6). Correctness first: the fused flavour keeps plain attention here.
+  webgpu: ['SkipLayerNormalization', 'FastGelu', 'BiasGelu'],
   cuda: ['Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu', 'BiasGelu', 'EmbedLayerNormalization'],
 };
 

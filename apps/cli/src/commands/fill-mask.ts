@@ -1,5 +1,5 @@
 import { AlbertForMaskedLM, selectBackend, type FillMaskResult } from '@albert-ts/core';
-import { nodeBackendByName } from '@albert-ts/backend-node';
+import { backendByName } from '../backend-by-name.js';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import type { CliCommand } from '../cli-command.js';
 import { defaultModelDirectory } from '../default-model.js';
@@ -8,7 +8,7 @@ import { HUB_FLAGS, hubOptionsOf } from './model-location.js';
 
 const FLAGS = {
   model: { type: 'string', short: 'm', description: 'model directory or Hugging Face Hub id (default: the embedded demo model)', valueName: 'DIR|ID' },
-  backend: { type: 'string', short: 'b', description: 'comma-separated backends, first available wins (default node-cpu)', valueName: 'NAMES' },
+  backend: { type: 'string', short: 'b', description: 'comma-separated backends (node-cpu, node-webgpu, node-cuda, node-wasm), first available wins (default node-cpu)', valueName: 'NAMES' },
   topK: { type: 'number', short: 'k', description: 'predictions per [MASK] (default 5)', valueName: 'N' },
   json: { type: 'boolean', description: 'print JSON instead of a table (and no download progress bar)' },
   ...HUB_FLAGS,
@@ -52,7 +52,7 @@ export const fillMaskCommand: CliCommand = {
     const text = positionals[0] as string;
     if (flags.topK !== undefined && (!Number.isInteger(flags.topK) || flags.topK < 1)) throw new UsageError(`--top-k must be a positive integer, got ${flags.topK}`, { flag: '--top-k', value: flags.topK });
     const names = (flags.backend ?? context.env['ALBERT_BACKEND'] ?? 'node-cpu').split(',').map((name) => name.trim()).filter((name) => name !== '');
-    const backend = await selectBackend(names.map((name) => nodeBackendByName(name)));
+    const backend = await selectBackend(names.map((name) => backendByName(name)));
     // a local directory, or a Hub id (downloaded into the Hugging Face cache)
     const model = await AlbertForMaskedLM.fromPretrained(flags.model ?? defaultModelDirectory(), { backend, ...hubOptionsOf(flags, context, { json: flags.json }) });
     try {

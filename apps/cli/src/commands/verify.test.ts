@@ -172,3 +172,16 @@ describe('albert verify on every checkpoint format (fixtures/checkpoints)', () =
     expect(stdout + stderr).not.toMatch(/pwned/);
   });
 });
+
+describe('verify --backend node-wasm', () => {
+  it('passes every fixture model on onnxruntime-web (WebAssembly) in Node', async () => {
+    for (const model of ['tiny', 'grouped', 'relu-relkey']) {
+      const { code, stdout, stderr } = await run(['verify', `fixtures/models/${model}`, '--backend', 'node-wasm']);
+      expect(code, stderr).toBe(0);
+      const report = JSON.parse(stdout) as { passed: boolean; backends: { backend: string; heads: Record<string, unknown> }[] };
+      expect(report.passed).toBe(true);
+      expect(report.backends[0]?.backend).toBe('wasm');
+      expect(Object.keys(report.backends[0]?.heads ?? {})).toHaveLength(8);
+    }
+  });
+});

@@ -10,13 +10,13 @@ import {
   type ModelFileSource,
   type VerifyReport,
 } from '@albert-ts/core';
-import { nodeBackendByName } from '@albert-ts/backend-node';
+import { backendByName } from '../backend-by-name.js';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import type { CliCommand } from '../cli-command.js';
 import { HUB_FLAGS, localDirectoryOf, resolveModelLocation } from './model-location.js';
 
 const FLAGS = {
-  backend: { type: 'string', description: 'comma-separated backends to verify on (default node-cpu)', valueName: 'NAMES' },
+  backend: { type: 'string', description: 'comma-separated backends to verify on: node-cpu, node-webgpu, node-cuda, node-wasm (default node-cpu)', valueName: 'NAMES' },
   cases: { type: 'string', description: 'reference cases file (default DIR/cases.json)', valueName: 'FILE' },
   checkpoint: { type: 'string', description: 'only this checkpoint key of cases.json (repeatable)', valueName: 'KEY', multiple: true },
   flavour: { type: 'string', description: 'graph flavour: plain (standard ONNX ops, default) or fused (onnxruntime contrib ops)', valueName: 'NAME', choices: ['plain', 'fused'] },
@@ -127,7 +127,7 @@ export const verifyCommand: CliCommand = {
       .split(',')
       .map((name) => name.trim())
       .filter((name) => name !== '')
-      .map((name) => nodeBackendByName(name));
+      .map((name) => backendByName(name));
     const results: Record<string, unknown>[] = [];
     let passed = true;
     for (const backend of backends) {

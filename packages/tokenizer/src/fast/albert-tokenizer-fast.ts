@@ -1,3 +1,4 @@
+import { cleanUpTokenization } from '../clean-up-tokenization.js';
 import type { BatchInput, DecodeOptions, TokenizerFileSource } from '../albert-tokenizer.js';
 import type { BatchEncoding, EncodeOptions, Encoding } from '../encoding.js';
 import { TokenizerError } from '../tokenizer-error.js';
@@ -582,21 +583,6 @@ export class AlbertTokenizerFast {
     }
     return encoding;
   }
-}
-
-/** transformers' `clean_up_tokenization`: removes spaces before punctuation and contractions. */
-export function cleanUpTokenization(text: string): string {
-  return text
-    .replaceAll(' .', '.')
-    .replaceAll(' ?', '?')
-    .replaceAll(' !', '!')
-    .replaceAll(' ,', ',')
-    .replaceAll(" ' ", "'")
-    .replaceAll(" n't", "n't")
-    .replaceAll(" 'm", "'m")
-    .replaceAll(" 's", "'s")
-    .replaceAll(" 've", "'ve")
-    .replaceAll(" 're", "'re");
 }
 
 /** Map from code point index to UTF-16 index of `text` (one entry past the end). */
