@@ -17,7 +17,15 @@ import { WebBackendError } from './web-backend-error.js';
  * (`ort-wasm-simd-threaded.mjs` and `ort-wasm-simd-threaded.wasm`, e.g. bundler asset URLs from
  * `new URL('./ort-wasm-simd-threaded.wasm', import.meta.url)` or Vite's `?url` imports).
  */
-export type WasmPaths = string | URL | { readonly mjs?: string | URL; readonly wasm?: string | URL };
+export type WasmPaths =
+  | string
+  | URL
+  | {
+      /** URL of the `ort-wasm-simd-threaded.mjs` loader; when absent, onnxruntime-web's default location. */
+      readonly mjs?: string | URL;
+      /** URL of the `ort-wasm-simd-threaded.wasm` binary; when absent, onnxruntime-web's default location. */
+      readonly wasm?: string | URL;
+    };
 
 /** Options of {@link wasmBackend}. */
 export interface WasmBackendOptions {

@@ -36,7 +36,14 @@ export interface WebGpuBackendOptions {
 /** What {@link WebGpuBackend.adapterReport} found out about the adapter. */
 export interface WebGpuAdapterReport {
   /** Adapter vendor/architecture/description, as the browser reports them. */
-  readonly adapter: { readonly vendor: string; readonly architecture: string; readonly description: string };
+  readonly adapter: {
+    /** `GPUAdapterInfo.vendor` (e.g. `nvidia`); empty when the browser does not say. */
+    readonly vendor: string;
+    /** `GPUAdapterInfo.architecture` (e.g. `hopper`); empty when the browser does not say. */
+    readonly architecture: string;
+    /** `GPUAdapterInfo.description`, a human-readable adapter name; may be empty (browsers may withhold it). */
+    readonly description: string;
+  };
   /** Adapter features (`shader-f16`, `timestamp-query`, ...). */
   readonly features: readonly string[];
   /** Whether `shader-f16` is present. */

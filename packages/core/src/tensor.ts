@@ -3,13 +3,21 @@ export type TensorDataType = 'float32' | 'float16' | 'bfloat16' | 'int64' | 'int
 
 /** Maps a {@link TensorDataType} to the typed array that holds its elements. */
 export interface TensorDataTypeMap {
+  /** IEEE 754 single precision. */
   float32: Float32Array;
+  /** IEEE 754 half precision, one raw 16-bit pattern per element (JavaScript has no float16 array here). */
   float16: Uint16Array;
+  /** bfloat16 (the upper 16 bits of a float32), one raw 16-bit pattern per element. */
   bfloat16: Uint16Array;
+  /** Signed 64-bit integers, as ONNX `int64` inputs such as `input_ids` take them. */
   int64: BigInt64Array;
+  /** Signed 32-bit integers. */
   int32: Int32Array;
+  /** Signed 8-bit integers. */
   int8: Int8Array;
+  /** Unsigned 8-bit integers. */
   uint8: Uint8Array;
+  /** Booleans, one byte per element: 0 false, 1 true. */
   bool: Uint8Array;
 }
 

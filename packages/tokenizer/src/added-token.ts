@@ -1,5 +1,6 @@
 /** Fields of an added token (transformers' `AddedToken`, camelCased). */
 export interface AddedTokenInit {
+  /** The token text, matched literally (e.g. `[MASK]`). */
   readonly content: string;
   /** Strip whitespace on the left of the token when it is found in the text. */
   readonly lstrip?: boolean;

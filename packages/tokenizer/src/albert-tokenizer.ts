@@ -124,7 +124,12 @@ export interface DecodeOptions {
 /** Input of one batch item: a text or a `[text, textPair]`. */
 export type BatchInput = string | readonly [string, string];
 
-type SpecialTokenName = 'bos' | 'eos' | 'unk' | 'sep' | 'pad' | 'cls' | 'mask';
+/**
+ * Role of a special token: transformers' `bos_token`, `eos_token`, ... attributes without the `_token`
+ * suffix. ALBERT's defaults: `bos` `[CLS]`, `eos` `[SEP]`, `unk` `<unk>`, `sep` `[SEP]`, `pad` `<pad>`,
+ * `cls` `[CLS]`, `mask` `[MASK]` (each can be changed with the matching `...Token` option).
+ */
+export type SpecialTokenName = 'bos' | 'eos' | 'unk' | 'sep' | 'pad' | 'cls' | 'mask';
 const specialTokenNames: readonly SpecialTokenName[] = ['bos', 'eos', 'unk', 'sep', 'pad', 'cls', 'mask'];
 
 interface Part {
@@ -1039,7 +1044,12 @@ export class AlbertTokenizer {
    * The vocabulary file exactly as it was loaded (`save_vocabulary` writes these bytes).
    * @throws TokenizerError when the tokenizer was built without the original bytes.
    */
-  saveVocabulary(): { fileName: string; bytes: Uint8Array } {
+  saveVocabulary(): {
+    /** File name transformers gives the vocabulary (`spiece.model`, its `VOCAB_FILES_NAMES`). */
+    fileName: string;
+    /** A copy of the original SentencePiece model bytes. */
+    bytes: Uint8Array;
+  } {
     if (this.modelBytes === null) {
       throw new TokenizerError('TOKENIZER_INVALID_OPTION', `${this.file}: the original model bytes are not available to save`, { file: this.file });
     }

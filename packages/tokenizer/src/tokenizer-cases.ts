@@ -3,25 +3,35 @@ import type { PaddingStrategy, TruncationStrategy } from './encoding.js';
 
 /** One case of a tokenizer case file (`fixtures/tokenizers/cases-*.json`); fields as the README describes. */
 export interface TokenizerCase {
+  /** Case id, unique in its file (`single-0001`, ...). */
   readonly id: string;
+  /** `single` (one text), `pair` (`text` and `text_pair`) or `batch` (`texts`, optional `text_pairs`). */
   readonly kind: 'single' | 'pair' | 'batch';
+  /** Name of the tokenizer configuration to build, a key of {@link TokenizerCaseFile.configs} (`default`, ...). */
   readonly config: string;
   readonly [field: string]: unknown;
 }
 
 /** A tokenizer case file: `configs` (name → constructor options in snake_case) and `cases`. */
 export interface TokenizerCaseFile {
+  /** Name of the SentencePiece model the cases were made with (`albert-base-v2`, ...). */
   readonly model?: string;
+  /** Configuration name → the transformers constructor options (snake_case) that differ from the defaults. */
   readonly configs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** The cases, with their inputs and expected outputs. */
   readonly cases: readonly TokenizerCase[];
   readonly [field: string]: unknown;
 }
 
 /** One field of one case that did not match. */
 export interface TokenizerCaseFailure {
+  /** Id of the case. */
   readonly id: string;
+  /** The expected field that differs (`input_ids`, `decoded`, `sentencepiece.pieces`, ...; `error` for an exception). */
   readonly field: string;
+  /** The value stored in the case file. */
   readonly expected: unknown;
+  /** What our tokenizer gave (the exception message for field `error`). */
   readonly actual: unknown;
 }
 
@@ -34,7 +44,15 @@ export interface TokenizerCaseReport {
   /** Every mismatching field (a case with an exception reports field `error`). */
   failed: TokenizerCaseFailure[];
   /** Per field: how many cases checked it and how many matched. */
-  fields: Record<string, { total: number; passed: number }>;
+  fields: Record<
+    string,
+    {
+      /** Number of cases that have this field. */
+      total: number;
+      /** Number of those cases where our output equals the expected value. */
+      passed: number;
+    }
+  >;
 }
 
 /** Builds the tokenizer for one `config` of the case file (options already camelCased). */

@@ -14,7 +14,17 @@ export interface OnnxModel {
 }
 
 /** The answer of {@link Backend.probe}: available, or not with a human-readable reason. */
-export type BackendProbeResult = { readonly available: true } | { readonly available: false; readonly reason: string };
+export type BackendProbeResult =
+  | {
+      /** The backend can run here. */
+      readonly available: true;
+    }
+  | {
+      /** The backend cannot run here. */
+      readonly available: false;
+      /** Why not, for people (e.g. which runtime package or browser API is missing). */
+      readonly reason: string;
+    };
 
 /** What a backend can run; the graph builder chooses a graph flavour from it. */
 export interface BackendCapabilities {

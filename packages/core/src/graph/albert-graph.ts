@@ -113,7 +113,18 @@ export function albertHeadOutputNames(head: AlbertHeadName, weights: AlbertGraph
  * leading `[batch, choices]` for multiple choice instead of `[batch]`. Every input is required: the
  * model classes feed HF's defaults.
  */
-export function buildAlbertModelProto(config: AlbertConfig, weights: AlbertGraphWeights, options: AlbertGraphOptions): { proto: OnnxModelProto; inputNames: string[]; outputNames: string[] } {
+export function buildAlbertModelProto(
+  config: AlbertConfig,
+  weights: AlbertGraphWeights,
+  options: AlbertGraphOptions,
+): {
+  /** The model, not yet encoded (see {@link encodeModel} / {@link encodeModelChunks}). */
+  proto: OnnxModelProto;
+  /** Graph input names (HF names such as `input_ids`), in graph order. */
+  inputNames: string[];
+  /** Graph output names (`last_hidden_state`, `logits`, `hidden_states.0`, `attentions.0`, ...), in graph order. */
+  outputNames: string[];
+} {
   const flavour = options.flavour ?? 'plain';
   if (flavour !== 'plain' && flavour !== 'fused') {
     throw new GraphError('GRAPH_UNSUPPORTED_OPTION', `graph flavour ${String(flavour)} is not available (plain or fused)`, { field: 'flavour', value: flavour });
@@ -291,7 +302,18 @@ export function buildAlbertGraph(config: AlbertConfig, weights: AlbertGraphWeigh
 }
 
 /** Like {@link buildAlbertGraph} but returns the model as chunks to stream to a file (no full copy). */
-export function buildAlbertGraphChunks(config: AlbertConfig, weights: AlbertGraphWeights, options: AlbertGraphOptions): { chunks: Uint8Array[]; inputNames: string[]; outputNames: string[] } {
+export function buildAlbertGraphChunks(
+  config: AlbertConfig,
+  weights: AlbertGraphWeights,
+  options: AlbertGraphOptions,
+): {
+  /** Byte chunks whose concatenation is the serialized `ModelProto`; weight data are views of `weights` (no copy). */
+  chunks: Uint8Array[];
+  /** Graph input names (HF names such as `input_ids`), in graph order. */
+  inputNames: string[];
+  /** Graph output names (`last_hidden_state`, `logits`, ...), in graph order. */
+  outputNames: string[];
+} {
   const { proto, inputNames, outputNames } = buildAlbertModelProto(config, weights, options);
   return { chunks: encodeModelChunks(proto), inputNames, outputNames };
 }

@@ -43,7 +43,16 @@ export interface AlbertLayerKernels {
    * output `[B, S, H]` and, when computed explicitly, the attention probabilities `[B, heads, S, S]`
    * after the head mask (always when {@link AlbertLayerContext.outputAttentions} is set).
    */
-  selfAttention(x: GraphValue, prefix: string, headMaskRow: number | undefined): { output: GraphValue; probabilities?: GraphValue };
+  selfAttention(
+    x: GraphValue,
+    prefix: string,
+    headMaskRow: number | undefined,
+  ): {
+    /** The attention output after the `dense` projection, `[batch, sequence, hidden]`; the residual LayerNorm is {@link AlbertLayerKernels.residualLayerNorm}'s job. */
+    output: GraphValue;
+    /** Attention probabilities after softmax and head mask, `[batch, heads, sequence, sequence]`; absent when a fused operator computed them internally. */
+    probabilities?: GraphValue;
+  };
   /** `LayerNorm(x + residual)` with the weights under `prefix`. */
   residualLayerNorm(x: GraphValue, residual: GraphValue, prefix: string): GraphValue;
   /** `ffn_output(act(ffn(x)))` for the layer under `prefix` (`...albert_layers.{j}`). */

@@ -13,13 +13,21 @@
 
 /** ONNX `TensorProto.DataType` values for the element types albert-ts writes. */
 export const OnnxDataType = {
+  /** `FLOAT` (1). */
   float32: 1,
+  /** `UINT8` (2). */
   uint8: 2,
+  /** `INT8` (3). */
   int8: 3,
+  /** `INT32` (6). */
   int32: 6,
+  /** `INT64` (7). */
   int64: 7,
+  /** `BOOL` (9). */
   bool: 9,
+  /** `FLOAT16` (10). */
   float16: 10,
+  /** `BFLOAT16` (16). */
   bfloat16: 16,
 } as const;
 
@@ -51,14 +59,47 @@ export interface OnnxValueInfoProto {
   readonly dims?: readonly OnnxDimension[];
 }
 
-/** An attribute value of a node. Numbers are written as INT when integral and `kind` is absent. */
+/**
+ * An attribute value of a node (`AttributeProto`): `kind` picks the attribute type written to the
+ * proto's `type` field and which value field holds `value`.
+ */
 export type OnnxAttributeValue =
-  | { readonly kind: 'int'; readonly value: number }
-  | { readonly kind: 'float'; readonly value: number }
-  | { readonly kind: 'string'; readonly value: string }
-  | { readonly kind: 'ints'; readonly value: readonly number[] }
-  | { readonly kind: 'floats'; readonly value: readonly number[] }
-  | { readonly kind: 'tensor'; readonly value: OnnxTensorProto };
+  | {
+      /** `INT`: one integer (`i`). */
+      readonly kind: 'int';
+      /** The integer; must be a safe integer. */
+      readonly value: number;
+    }
+  | {
+      /** `FLOAT`: one float (`f`). */
+      readonly kind: 'float';
+      /** The value, written as float32. */
+      readonly value: number;
+    }
+  | {
+      /** `STRING`: one string (`s`). */
+      readonly kind: 'string';
+      /** The string, written as UTF-8. */
+      readonly value: string;
+    }
+  | {
+      /** `INTS`: a list of integers (`ints`), e.g. `perm` of `Transpose`. */
+      readonly kind: 'ints';
+      /** The integers. */
+      readonly value: readonly number[];
+    }
+  | {
+      /** `FLOATS`: a list of floats (`floats`). */
+      readonly kind: 'floats';
+      /** The values, each written as float32. */
+      readonly value: readonly number[];
+    }
+  | {
+      /** `TENSOR`: a tensor (`t`), e.g. the `value` of `Constant`. */
+      readonly kind: 'tensor';
+      /** The tensor. */
+      readonly value: OnnxTensorProto;
+    };
 
 /** A `NodeProto`. */
 export interface OnnxNodeProto {

@@ -11,12 +11,19 @@ import { AlbertModel } from './albert-model.js';
 
 /** Every ALBERT model class by its HF class name. */
 export const ALBERT_MODEL_CLASSES = {
+  /** The bare encoder: `last_hidden_state` `[batch, sequence, hidden]` and `pooler_output` `[batch, hidden]`. */
   AlbertModel,
+  /** Encoder with the masked-LM and sentence-order-prediction heads (`prediction_logits`, `sop_logits`). */
   AlbertForPreTraining,
+  /** Encoder with the masked-LM head: `logits` `[batch, sequence, vocab]`. */
   AlbertForMaskedLM,
+  /** Encoder with a classifier on the pooled output: `logits` `[batch, numLabels]`. */
   AlbertForSequenceClassification,
+  /** Encoder with a one-score-per-choice classifier: `logits` `[batch, choices]`. */
   AlbertForMultipleChoice,
+  /** Encoder with a per-token classifier: `logits` `[batch, sequence, numLabels]`. */
   AlbertForTokenClassification,
+  /** Encoder with an extractive QA span head: `start_logits` and `end_logits` `[batch, sequence]`. */
   AlbertForQuestionAnswering,
 } as const;
 

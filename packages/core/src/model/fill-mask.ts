@@ -7,7 +7,14 @@ import { InputError } from './input-error.js';
  */
 export interface FillMaskTokenizer {
   /** Encodes `text` with `[CLS]`/`[SEP]`. */
-  encode(text: string): { readonly inputIds: readonly number[]; readonly tokenTypeIds?: readonly number[]; readonly attentionMask?: readonly number[] };
+  encode(text: string): {
+    /** Token ids, `[CLS]` first and `[SEP]` last; one per position of the sequence. */
+    readonly inputIds: readonly number[];
+    /** Segment ids (HF `token_type_ids`), one per token; optional, {@link fillMask} reads only `inputIds`. */
+    readonly tokenTypeIds?: readonly number[];
+    /** 1 for real tokens, 0 for padding (HF `attention_mask`), one per token; optional, not read by {@link fillMask}. */
+    readonly attentionMask?: readonly number[];
+  };
   /** The id of the mask token. */
   readonly maskTokenId: number;
   /** The pieces of ids (e.g. `▁paris`). */
@@ -55,7 +62,17 @@ export interface FillMaskResult {
 /** A masked-LM model as the pipeline uses it. */
 export interface FillMaskModel {
   /** Runs the masked-LM head. */
-  forward(inputs: { inputIds: number[][]; attentionMask?: number[][]; tokenTypeIds?: number[][] }): Promise<{ logits: Tensor<'float32'> }>;
+  forward(inputs: {
+    /** Token ids, `[batch, sequence]`. */
+    inputIds: number[][];
+    /** Attention mask, `[batch, sequence]` (1 real token, 0 padding). */
+    attentionMask?: number[][];
+    /** Segment ids, `[batch, sequence]`. */
+    tokenTypeIds?: number[][];
+  }): Promise<{
+    /** Masked-LM scores over the vocabulary, `[batch, sequence, vocab]`, before softmax. */
+    logits: Tensor<'float32'>;
+  }>;
   /** Loads the tokenizer of the model's source. */
   loadTokenizer?(): Promise<FillMaskTokenizer>;
 }

@@ -23,8 +23,12 @@ export interface OutputComparison {
   readonly problem?: string;
 }
 
-/** What we computed for an output: a tensor, a list of tensors or a number. */
-type Computed = Tensor<'float32'> | readonly Tensor<'float32'>[] | number | undefined;
+/**
+ * What a model computed for one stored output, as {@link compareOutput} takes it: a float32 tensor
+ * (`last_hidden_state`, `logits`, ...), a list of tensors (`hidden_states`, `attentions`), a number
+ * (a loss), or `undefined` when the model did not produce the output (reported as `not produced`).
+ */
+export type ComputedOutput = Tensor<'float32'> | readonly Tensor<'float32'>[] | number | undefined;
 
 function isTensorList(value: ReferenceValue): value is readonly ReferenceTensor[] {
   return Array.isArray(value);
@@ -42,7 +46,7 @@ function compareTensor(expected: ReferenceTensor, actual: Tensor<'float32'>): { 
 }
 
 /** Compares one computed output with its stored reference. */
-export function compareOutput(output: string, expected: ReferenceValue, actual: Computed): OutputComparison {
+export function compareOutput(output: string, expected: ReferenceValue, actual: ComputedOutput): OutputComparison {
   if (actual === undefined) return { output, maxAbsDiff: Number.NaN, problem: 'not produced' };
   if (typeof expected === 'number') {
     if (typeof actual !== 'number') return { output, maxAbsDiff: Number.NaN, problem: 'expected a scalar' };
@@ -105,7 +109,7 @@ export async function runReferenceCase(model: AnyAlbertModel, key: string, testC
     outputAttentions: wants('attentions'),
     ...(testCase.inputs['head_mask'] === undefined || testCase.inputs['head_mask'] === null ? {} : { headMask: testCase.inputs['head_mask'] as ArrayInput }),
   };
-  const computed: Record<string, Computed> = {};
+  const computed: Record<string, ComputedOutput> = {};
   if (model instanceof AlbertModel) {
     const out = await model.forward(inputs, common);
     Object.assign(computed, { last_hidden_state: out.lastHiddenState, pooler_output: out.poolerOutput, hidden_states: out.hiddenStates, attentions: out.attentions });

@@ -23,7 +23,12 @@ export interface VerifiedCheckpoint {
   /** Why it failed to load or was skipped. */
   readonly reason?: string;
   /** Per case, per output. */
-  readonly cases: { readonly name: string; readonly outputs: VerifiedOutput[] }[];
+  readonly cases: {
+    /** Case name from `cases.json` (e.g. `padded_batch`). */
+    readonly name: string;
+    /** One comparison per output stored for this checkpoint key (`last_hidden_state`, `logits`, `loss`, ...). */
+    readonly outputs: VerifiedOutput[];
+  }[];
 }
 
 /** The report of {@link verifyReferenceModel}. */

@@ -23,7 +23,14 @@ export interface FastTokenizerCase {
   /** `max_length` of a truncation case. */
   readonly max_length?: number;
   /** Keyword arguments of a batch call (`padding`, `truncation`, `max_length`). */
-  readonly call?: { readonly padding?: string | boolean; readonly truncation?: string | boolean; readonly max_length?: number };
+  readonly call?: {
+    /** `padding` argument: `longest`, `max_length` or a boolean. */
+    readonly padding?: string | boolean;
+    /** `truncation` argument: a strategy (`longest_first`, `only_first`, `only_second`) or a boolean. */
+    readonly truncation?: string | boolean;
+    /** `max_length` argument, in tokens including the special tokens. */
+    readonly max_length?: number;
+  };
   /** Other fields (expected outputs, `config`, ...). */
   readonly [key: string]: unknown;
 }

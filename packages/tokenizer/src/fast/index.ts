@@ -4,3 +4,15 @@ export { runFastTokenizerCase } from './fast-case-runner.js';
 export type { FastCaseResult, FastExpectedOutputs, FastTokenizerCase } from './fast-case-runner.js';
 export { parseTokenizerJson } from './tokenizer-json.js';
 export type { TokenizerJsonPipeline } from './tokenizer-json.js';
+// The components of a parsed `tokenizer.json` (the shapes of `TokenizerJsonPipeline`'s fields), exported
+// as types so that a pipeline can be inspected; constructing them stays internal to `parseTokenizerJson`.
+export type { AddedToken as TokenizerJsonAddedToken } from './added-vocabulary.js';
+export type { FastNormalizer } from './normalizer.js';
+export type { NormalizedString, SplitDelimiterBehavior } from './normalized-string.js';
+export type { FastPreTokenizer } from './pre-tokenizer.js';
+export type { PreTokenizedString, PreTokenizedSplit } from './pre-tokenized-string.js';
+export type { FastModel } from './fast-model.js';
+export type { FastToken } from './fast-token.js';
+export type { TemplateProcessing, TemplatePiece, TemplateSpecialToken } from './template-processing.js';
+export type { FastEncoding } from './fast-encoding.js';
+export type { FastDecoder } from './metaspace-decoder.js';

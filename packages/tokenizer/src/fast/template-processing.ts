@@ -1,9 +1,26 @@
 import type { FastEncoding } from './fast-encoding.js';
 
-/** One item of a `TemplateProcessing` template. */
+/**
+ * One item of a `TemplateProcessing` template: a sequence (`$A`, `$B:1`; `{"Sequence": {"id": "A", "type_id": 0}}`
+ * in `tokenizer.json`) or a special token (`[CLS]`, `[SEP]:1`; `{"SpecialToken": {"id": "[CLS]", "type_id": 0}}`).
+ */
 export type TemplatePiece =
-  | { readonly kind: 'sequence'; readonly sequence: 'A' | 'B'; readonly typeId: number }
-  | { readonly kind: 'special'; readonly name: string; readonly typeId: number };
+  | {
+      /** This item stands for one of the input sequences. */
+      readonly kind: 'sequence';
+      /** Which input: `A` (the text) or `B` (the text pair). */
+      readonly sequence: 'A' | 'B';
+      /** Token type id (segment id) given to every token of the sequence: 0 for `A`, 1 for `B` in ALBERT. */
+      readonly typeId: number;
+    }
+  | {
+      /** This item is a special token. */
+      readonly kind: 'special';
+      /** Name of the special token, a key of {@link TemplateProcessing.specialTokens} (`[CLS]`, `[SEP]`). */
+      readonly name: string;
+      /** Token type id (segment id) given to the special token's ids. */
+      readonly typeId: number;
+    };
 
 /** A special token of a template: its name and the ids/tokens it stands for. */
 export interface TemplateSpecialToken {
@@ -21,6 +38,7 @@ export interface TemplateSpecialToken {
  * tokens get the template's type id.
  */
 export class TemplateProcessing {
+  /** The post-processor's `type` in `tokenizer.json`. */
   readonly type = 'TemplateProcessing';
   /** Template for one sequence. */
   readonly single: readonly TemplatePiece[];

@@ -9,34 +9,57 @@ export type SentencePieceModelType = 'unigram' | 'bpe' | 'word' | 'char';
 
 /** One vocabulary entry: the piece, its score (log probability for unigram) and its type. */
 export interface SentencePieceEntry {
+  /** The piece text, with `▁` (U+2581) standing for a space (`SentencePiece.piece`). */
   readonly piece: string;
+  /** Score (`SentencePiece.score`): log probability for unigram models, merge priority for BPE; 0 when absent. */
   readonly score: number;
+  /** Entry type (`SentencePiece.type`); `normal` when absent. */
   readonly type: SentencePieceType;
 }
 
 /** The `TrainerSpec` fields that matter when encoding and decoding (others are kept in `raw`-free form). */
 export interface SentencePieceTrainerSpec {
+  /** Segmentation algorithm (`model_type`, default `unigram`). */
   readonly modelType: SentencePieceModelType;
+  /** Vocabulary size the model was trained for (`vocab_size`, default 8000); ALBERT's `spiece.model` has 30000. */
   readonly vocabSize: number;
+  /** Id of the unknown piece (`unk_id`, default 0). */
   readonly unkId: number;
+  /** Id of the begin-of-sentence piece (`bos_id`, default 1; -1 when disabled). */
   readonly bosId: number;
+  /** Id of the end-of-sentence piece (`eos_id`, default 2; -1 when disabled). */
   readonly eosId: number;
+  /** Id of the padding piece (`pad_id`, default -1: disabled). */
   readonly padId: number;
+  /** Text of the unknown piece (`unk_piece`, default `<unk>`). */
   readonly unkPiece: string;
+  /** Text of the begin-of-sentence piece (`bos_piece`, default `<s>`). */
   readonly bosPiece: string;
+  /** Text of the end-of-sentence piece (`eos_piece`, default `</s>`). */
   readonly eosPiece: string;
+  /** Text of the padding piece (`pad_piece`, default `<pad>`). */
   readonly padPiece: string;
   /** Surface of `<unk>` when decoding (default `" ⁇ "`). */
   readonly unkSurface: string;
+  /** Unknown text is encoded as UTF-8 byte pieces `<0xNN>` instead of `<unk>` (`byte_fallback`, default false). */
   readonly byteFallback: boolean;
+  /** The whitespace marker `▁` ends a piece instead of starting it (`treat_whitespace_as_suffix`, default false). */
   readonly treatWhitespaceAsSuffix: boolean;
+  /** Runs of whitespace may form pieces of their own (`allow_whitespace_only_pieces`, default false). */
   readonly allowWhitespaceOnlyPieces: boolean;
+  /** Training option: pieces do not cross Unicode script boundaries (`split_by_unicode_script`, default true). */
   readonly splitByUnicodeScript: boolean;
+  /** Training option: pieces do not cross number/non-number boundaries (`split_by_number`, default true). */
   readonly splitByNumber: boolean;
+  /** Training option: pieces do not cross whitespace (`split_by_whitespace`, default true). */
   readonly splitByWhitespace: boolean;
+  /** Training option: every digit is a piece of its own (`split_digits`, default false). */
   readonly splitDigits: boolean;
+  /** Training option: longest piece, in Unicode characters (`max_sentencepiece_length`, default 16). */
   readonly maxSentencepieceLength: number;
+  /** Control symbols declared at training (`control_symbols`), e.g. `[CLS]`, `[SEP]`, `[MASK]` in ALBERT's model. */
   readonly controlSymbols: readonly string[];
+  /** User-defined symbols (`user_defined_symbols`): always kept as one piece when found in the text. */
   readonly userDefinedSymbols: readonly string[];
 }
 
@@ -46,16 +69,23 @@ export interface SentencePieceNormalizerSpec {
   readonly name: string;
   /** The compiled character map (darts-clone trie + replacement blob); empty for identity. */
   readonly precompiledCharsmap: Uint8Array;
+  /** Prepend a space (`▁`) to the text, so the first word is encoded like the others (`add_dummy_prefix`, default true). */
   readonly addDummyPrefix: boolean;
+  /** Drop leading and trailing whitespace and collapse inner runs to one space (`remove_extra_whitespaces`, default true). */
   readonly removeExtraWhitespaces: boolean;
+  /** Replace spaces with the meta symbol `▁` (U+2581) (`escape_whitespaces`, default true). */
   readonly escapeWhitespaces: boolean;
+  /** Custom normalization rules as TSV (`normalization_rule_tsv`); a training input, not read when encoding (empty when absent). */
   readonly normalizationRuleTsv: string;
 }
 
 /** A parsed SentencePiece `ModelProto` (`*.model` file). */
 export interface SentencePieceModelProto {
+  /** The vocabulary, in id order: entry `i` has id `i` (`pieces`). */
   readonly pieces: readonly SentencePieceEntry[];
+  /** The training settings that encoding and decoding depend on (`trainer_spec`). */
   readonly trainerSpec: SentencePieceTrainerSpec;
+  /** How input text is normalized before segmentation (`normalizer_spec`). */
   readonly normalizerSpec: SentencePieceNormalizerSpec;
   /** Present only when the model has a denormalizer with a non-empty charsmap. */
   readonly denormalizerSpec: SentencePieceNormalizerSpec | null;

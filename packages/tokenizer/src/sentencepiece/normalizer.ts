@@ -85,7 +85,18 @@ export class SentencePieceNormalizer {
    * Normalizes `text` and returns the normalized string with, for each normalized code point, the
    * offset (code points, or UTF-16 units) in `text` it comes from, plus one final entry for the end.
    */
-  normalizeWithOffsets(text: string, unit: 'codePoint' | 'utf16' = 'codePoint'): { normalized: string; offsets: number[] } {
+  normalizeWithOffsets(
+    text: string,
+    unit: 'codePoint' | 'utf16' = 'codePoint',
+  ): {
+    /** The normalized text. */
+    normalized: string;
+    /**
+     * Offset in `text` (in `unit`s) that each normalized character comes from — one entry per code point,
+     * or per UTF-16 unit with `unit: 'utf16'` — plus a final entry for the end of the text.
+     */
+    offsets: number[];
+  } {
     const result = this.normalizeBytes(text);
     const inputMap = byteToCharOffsets(result.input, result.inputLength, unit);
     const offsets: number[] = [];

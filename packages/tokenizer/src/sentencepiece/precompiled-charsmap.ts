@@ -116,7 +116,16 @@ export class PrecompiledCharsmap {
    * Every key that is a prefix of `bytes[start, end)`, shortest first, as `{ length, value }` (as
    * darts-clone `commonPrefixSearch` reports them; the `tokenizers` Precompiled normalizer uses the first).
    */
-  commonPrefixSearch(bytes: Uint8Array, start = 0, end = bytes.length): Array<{ length: number; value: number }> {
+  commonPrefixSearch(
+    bytes: Uint8Array,
+    start = 0,
+    end = bytes.length,
+  ): Array<{
+    /** Length of the matched key, in bytes from `start`. */
+    length: number;
+    /** The key's value: byte offset of its NUL-terminated replacement in the charsmap's normalized blob. */
+    value: number;
+  }> {
     const results: Array<{ length: number; value: number }> = [];
     const units = this.units;
     if (units.length === 0) return results;

@@ -2,7 +2,20 @@ import type { SentencePieceModelProto, SentencePieceType } from './model-proto.j
 import { DoubleArrayTrie } from './double-array-trie.js';
 
 /** Numeric piece type codes, as in `ModelProto.SentencePiece.Type`. */
-export const PieceTypeCode = { normal: 1, unknown: 2, control: 3, userDefined: 4, unused: 5, byte: 6 } as const satisfies Record<SentencePieceType, number>;
+export const PieceTypeCode = {
+  /** `NORMAL` (1): an ordinary piece the segmenter may produce. */
+  normal: 1,
+  /** `UNKNOWN` (2): the `<unk>` piece; exactly one per model. */
+  unknown: 2,
+  /** `CONTROL` (3): a control symbol (`<s>`, `</s>`, `[CLS]`, ...), never produced from text. */
+  control: 3,
+  /** `USER_DEFINED` (4): a user-defined symbol, always kept as one piece when found in the text. */
+  userDefined: 4,
+  /** `UNUSED` (5): kept in the vocabulary but never output (unigram skips it; BPE splits it back into its merged pair). */
+  unused: 5,
+  /** `BYTE` (6): a byte piece `<0xNN>` of byte-fallback models. */
+  byte: 6,
+} as const satisfies Record<SentencePieceType, number>;
 
 const encoder = new TextEncoder();
 
@@ -104,9 +117,13 @@ export class SentencePieceVocabulary {
  * characters). Buffers are reused between calls.
  */
 export class SegmentList {
+  /** Start of each segment, in bytes of the normalized text (first {@link count} entries valid). */
   starts = new Int32Array(256);
+  /** End (exclusive) of each segment, in bytes of the normalized text. */
   ends = new Int32Array(256);
+  /** Vocabulary id of each segment (the unknown id for unknown characters). */
   ids = new Int32Array(256);
+  /** Number of segments in the list; the buffers may be longer (capacity grows by doubling). */
   count = 0;
 
   /** Empties the list. */
