@@ -73,3 +73,19 @@ describe('albert tokenize', () => {
     expect(stderr).toMatch(/CLI_USAGE/);
   });
 });
+
+describe('albert tokenize --model', () => {
+  it('uses the tokenizer of a model directory and gives the same encoding as --vocab', async () => {
+    const fromModel = await run(['tokenize', '--model', 'apps/cli/demo-model', 'Python is a [MASK] language.']);
+    const fromVocab = await run(['tokenize', '--vocab', 'apps/cli/demo-model/spiece.model', 'Python is a [MASK] language.']);
+    expect(fromModel.code, fromModel.stderr).toBe(0);
+    expect(JSON.parse(fromModel.stdout).inputIds).toEqual([2, 111, 15, 8, 4, 362, 6, 3]);
+    expect(JSON.parse(fromModel.stdout).inputIds).toEqual(JSON.parse(fromVocab.stdout).inputIds);
+  });
+
+  it('refuses --model together with --vocab', async () => {
+    const result = await run(['tokenize', '--model', 'apps/cli/demo-model', '--vocab', 'x.model', 'text']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/either --model or --vocab/);
+  });
+});

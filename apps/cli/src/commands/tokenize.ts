@@ -5,8 +5,11 @@ import { formatFlagHelp, parseArguments } from '../arguments.js';
 import type { CliCommand } from '../cli-command.js';
 import type { CliContext } from '../cli-context.js';
 import { defaultModelDirectory } from '../default-model.js';
+import { HUB_FLAGS, resolveModelLocation, type HubFlagValues } from './model-location.js';
 
 const FLAGS = {
+  model: { type: 'string', description: "a model directory or Hub id whose tokenizer to use (its spiece.model, else its tokenizer.json)", valueName: 'DIR|ID' },
+  ...HUB_FLAGS,
   vocab: { type: 'string', description: 'spiece.model (slow tokenizer) or tokenizer.json (fast tokenizer); default: the embedded demo model', valueName: 'FILE' },
   pair: { type: 'string', description: 'second text of a pair ([CLS] A [SEP] B [SEP])', valueName: 'TEXT' },
   maxLength: { type: 'number', description: 'truncate to N tokens (special tokens included)', valueName: 'N' },
@@ -35,6 +38,18 @@ export async function loadCliTokenizer(vocab: string | undefined, context: CliCo
 }
 
 /**
+ * Loads the tokenizer of a model directory or Hub id (`--model`): `spiece.model` with the directory's
+ * `tokenizer_config.json`/`special_tokens_map.json` when present (AlbertTokenizer), else `tokenizer.json`
+ * (AlbertTokenizerFast).
+ */
+export async function loadModelTokenizer(model: string, flags: HubFlagValues, context: CliContext): Promise<CliTokenizer> {
+  const source = await resolveModelLocation(model, flags, context, { json: true });
+  if (await source.has('spiece.model')) return AlbertTokenizer.fromFiles(source);
+  if (await source.has('tokenizer.json')) return AlbertTokenizerFast.fromFiles(source);
+  throw new TokenizerError('TOKENIZER_FILE_NOT_FOUND', `${source.description}: the model has neither spiece.model nor tokenizer.json`, { file: source.description });
+}
+
+/**
  * `albert tokenize [--vocab FILE] [--pair TEXT] TEXT`: prints the encoding of TEXT (or of the pair) as
  * JSON: tokens, inputIds, tokenTypeIds, attentionMask, specialTokensMask and offsets (code points of
  * the original text).
@@ -42,7 +57,7 @@ export async function loadCliTokenizer(vocab: string | undefined, context: CliCo
 export const tokenizeCommand: CliCommand = {
   name: 'tokenize',
   summary: 'tokenize a text (or pair) with spiece.model or tokenizer.json and print the encoding as JSON',
-  usage: 'tokenize [--vocab FILE] [--pair TEXT] [--max-length N] TEXT',
+  usage: 'tokenize [--model DIR|ID | --vocab FILE] [--pair TEXT] [--max-length N] TEXT',
   help: [
     'Prints { tokenizer, tokens, inputIds, tokenTypeIds, attentionMask, specialTokensMask, offsets } as JSON.',
     'A --vocab ending in .json is read as a tokenizer.json (AlbertTokenizerFast); any other file as a',
@@ -60,7 +75,10 @@ export const tokenizeCommand: CliCommand = {
     const { flags, positionals } = parseArguments(argv, { flags: FLAGS, minPositionals: 1, maxPositionals: 1, positionalNames: ['TEXT'] });
     const text = positionals[0] === '-' ? await context.readStdin() : (positionals[0] as string);
     const addSpecialTokens = !argv.includes('--no-add-special-tokens');
-    const tokenizer = await loadCliTokenizer(flags.vocab, context);
+    if (flags.model !== undefined && flags.vocab !== undefined) {
+      throw new TokenizerError('TOKENIZER_INVALID_OPTION', 'give either --model or --vocab, not both', { field: 'model' });
+    }
+    const tokenizer = flags.model === undefined ? await loadCliTokenizer(flags.vocab, context) : await loadModelTokenizer(flags.model, flags, context);
     const options = {
       addSpecialTokens,
       ...(flags.maxLength === undefined ? {} : { maxLength: flags.maxLength }),
@@ -70,7 +88,7 @@ export const tokenizeCommand: CliCommand = {
     const encoding = tokenizer.encode(text, options);
     const result = {
       tokenizer: tokenizer instanceof AlbertTokenizerFast ? 'AlbertTokenizerFast' : 'AlbertTokenizer',
-      vocab: flags.vocab ?? 'demo-model/spiece.model',
+      vocab: flags.model ?? flags.vocab ?? 'demo-model/spiece.model',
       tokens: encoding.tokens,
       inputIds: encoding.inputIds,
       tokenTypeIds: encoding.tokenTypeIds,
