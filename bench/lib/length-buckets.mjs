@@ -7,7 +7,7 @@
  * (a single sequence longer than the budget gets its own batch) and rows ≤ maxBatchSize.
  * @returns {number[][]} batches of original indices
  */
-export function planLengthBuckets(lengths, { tokenBudget = 2048, maxBatchSize = 64 } = {}) {
+export function planLengthBuckets(lengths, { tokenBudget = 256, maxBatchSize = 64 } = {}) {
   const order = lengths.map((length, index) => ({ length, index })).sort((a, b) => a.length - b.length || a.index - b.index);
   const batches = [];
   let current = [];

@@ -150,6 +150,23 @@ async function int8Pass(proto) {
   return quantizeDynamicInt8(proto).model;
 }
 
+/**
+ * Imports a peer's modules before its load is timed: load time means read + build + session, not
+ * module evaluation (for ours, the bench transpiles the TypeScript sources on import, which a built
+ * package would not).
+ */
+export async function preparePeer(name) {
+  if (name.startsWith('tjs')) return; // transformers.js picks its runtime at import time: imported inside load()
+  if (name.startsWith('ours')) {
+    await import('@albert-ts/core');
+    await import('@albert-ts/config');
+    await import(name.includes('wasm') ? '@albert-ts/backend-wasm' : '@albert-ts/backend-node');
+    if (name.includes('int8')) await import('../../packages/core/src/graph/quantize/index.ts');
+  }
+  if (name.includes('wasm')) await loadOrtWeb();
+  else require('onnxruntime-node');
+}
+
 /** Every peer the bench knows: name → { label, load(context) }. */
 export const PEERS = {
   'ort-node-standard': {
