@@ -7,6 +7,8 @@ import { fusedLayerKernels, type FusedAttentionKind } from './fused/fused-layer-
 import { GraphBuilder, type GraphValue } from './graph-builder.js';
 import { GraphError } from './graph-error.js';
 import { encodeModel, encodeModelChunks, type OnnxModelProto } from './onnx-proto.js';
+import { convertToFloat16 } from './quantize/convert-float16.js';
+import { quantizeDynamicInt8, type DynamicInt8Operator } from './quantize/quantize-dynamic-int8.js';
 
 /** The ALBERT heads, named like the Hugging Face classes. */
 export type AlbertHeadName =
@@ -47,6 +49,13 @@ export interface AlbertGraphWeights {
  */
 export type AlbertGraphFlavour = 'plain' | 'fused';
 
+/**
+ * Numeric precision of a built graph; inputs and outputs stay float32 in every case. `float32` is
+ * exact to HF; `int8` quantizes the large MatMul weights per column and their activations at run
+ * time (CPU/WASM); `float16` casts weights and activations to half precision (GPU backends).
+ */
+export type AlbertGraphPrecision = 'float32' | 'int8' | 'float16';
+
 /** What to build. Each distinct combination is a distinct graph. */
 export interface AlbertGraphOptions {
   /** Which head sits on the encoder. */
@@ -66,6 +75,10 @@ export interface AlbertGraphOptions {
    * device runs; `chooseFusedAttention` picks the best one for a backend).
    */
   readonly fusedAttention?: FusedAttentionKind;
+  /** Precision, applied to the finished float32 graph (default `float32`). */
+  readonly precision?: AlbertGraphPrecision;
+  /** With `precision: 'int8'`: the quantized MatMul form (default `dynamic-quantize-matmul`). */
+  readonly int8Operator?: DynamicInt8Operator;
 }
 
 /** A built ALBERT graph: the `ModelProto` bytes plus its I/O names. */
@@ -126,6 +139,10 @@ export function buildAlbertModelProto(
   outputNames: string[];
 } {
   const flavour = options.flavour ?? 'plain';
+  const precision = options.precision ?? 'float32';
+  if (precision !== 'float32' && precision !== 'int8' && precision !== 'float16') {
+    throw new GraphError('GRAPH_UNSUPPORTED_OPTION', `graph precision ${String(precision)} is not available (float32, int8 or float16)`, { field: 'precision', value: precision });
+  }
   if (flavour !== 'plain' && flavour !== 'fused') {
     throw new GraphError('GRAPH_UNSUPPORTED_OPTION', `graph flavour ${String(flavour)} is not available (plain or fused)`, { field: 'flavour', value: flavour });
   }
@@ -288,7 +305,14 @@ export function buildAlbertModelProto(
     attentions.forEach((probabilities, index) => g.output(probabilities, `attentions.${index}`, 'float32', [batchAndSequence()[0] as string, heads, 'sequence', 'sequence']));
   }
 
-  const proto = g.build({ producerVersion: '0.1.0', opsetVersion: ALBERT_GRAPH_OPSET, docString: `ALBERT ${options.head} built by albert-ts (${config.numHiddenLayers} layers, ${config.numHiddenGroups} groups, ${config.innerGroupNum} inner)` });
+  const built = g.build({ producerVersion: '0.1.0', opsetVersion: ALBERT_GRAPH_OPSET, docString: `ALBERT ${options.head} built by albert-ts (${config.numHiddenLayers} layers, ${config.numHiddenGroups} groups, ${config.innerGroupNum} inner, ${precision})` });
+  // ---- precision: a post-pass over the float32 graph; inputs and outputs keep float32 ----------
+  const proto =
+    precision === 'int8'
+      ? quantizeDynamicInt8(built, { operator: options.int8Operator ?? 'dynamic-quantize-matmul' }).model
+      : precision === 'float16'
+        ? convertToFloat16(built)
+        : built;
   return { proto, inputNames: g.inputNames, outputNames: g.outputNames };
 }
 

@@ -5,3 +5,4 @@ export * from './activation.js';
 export * from './albert-graph.js';
 export * from './albert-layer-kernels.js';
 export * from './fused/index.js';
+export * from './quantize/index.js';
