@@ -27,6 +27,25 @@ describe('albert export', () => {
     }
   });
 
+  it('writes a smaller int8 graph with --dtype int8', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'albert-export-'));
+    try {
+      const sizes: Record<string, number> = {};
+      for (const dtype of ['fp32', 'int8']) {
+        const out = join(directory, `demo-${dtype}.onnx`);
+        const context = createTestContext({ cwd: repoRoot });
+        expect(await runCli(['export', 'apps/cli/demo-model', '--task', 'masked-lm', '--out', out, '--dtype', dtype], context, commands)).toBe(0);
+        const summary = JSON.parse(context.output()) as { bytes: number; dtype: string };
+        expect(summary.dtype).toBe(dtype);
+        sizes[dtype] = summary.bytes;
+      }
+      console.log(`demo masked-lm export: fp32 ${sizes['fp32']} bytes, int8 ${sizes['int8']} bytes`);
+      expect(sizes['int8'] as number).toBeLessThan(sizes['fp32'] as number);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
   it('requires --out', async () => {
     const context = createTestContext({ cwd: repoRoot });
     expect(await runCli(['export', 'apps/cli/demo-model'], context, commands)).toBe(2);

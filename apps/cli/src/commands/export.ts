@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { buildAlbertGraphChunks, headOfConfig, loadPretrainedWeights, type AlbertGraphFlavour, type AlbertHeadName } from '@albert-ts/core';
+import { buildAlbertGraphChunks, headOfConfig, loadPretrainedWeights, type AlbertGraphFlavour, type AlbertGraphPrecision, type AlbertHeadName } from '@albert-ts/core';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import type { CliCommand } from '../cli-command.js';
 import { UsageError } from '../usage-error.js';
@@ -24,20 +24,26 @@ const FLAGS = {
   withAttentions: { type: 'boolean', description: 'add attentions.N outputs' },
   withHeadMask: { type: 'boolean', description: 'add a head_mask input [num_hidden_layers, heads]' },
   flavour: { type: 'string', description: 'plain (standard ONNX opset 17, default) or fused (onnxruntime com.microsoft ops)', valueName: 'NAME', choices: ['plain', 'fused'] },
+  dtype: { type: 'string', description: 'precision of the written graph: fp32 (default), int8 (com.microsoft DynamicQuantizeMatMul; onnxruntime CPU/WASM) or fp16 (float16 weights and compute, float32 inputs/outputs; GPU runtimes)', valueName: 'TYPE', choices: ['fp32', 'int8', 'fp16'] },
   ...HUB_FLAGS,
 } as const;
+
+/** `--dtype` values and the graph precision each selects. */
+const EXPORT_PRECISIONS: Readonly<Record<string, AlbertGraphPrecision>> = { fp32: 'float32', int8: 'int8', fp16: 'float16' };
 
 /** `albert export DIR --task masked-lm --out model.onnx`: writes the ONNX graph, each shared weight once. */
 export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'write a model directory or Hub id as an ONNX file (shared layer weights stored once)',
-  usage: 'export DIR|ID --out model.onnx [--task masked-lm|...] [--with-hidden-states] [--with-attentions] [--revision REV] [--offline]',
+  usage: 'export DIR|ID --out model.onnx [--task masked-lm|...] [--with-hidden-states] [--with-attentions] [--dtype fp32|int8|fp16] [--revision REV] [--offline]',
   help: [
     'Builds the ONNX graph albert-ts runs (opset 17, standard operators) from DIR\'s config.json and',
     'weights and writes it. Inputs: input_ids, attention_mask, token_type_ids (int64 [batch, sequence];',
     '[batch, choices, sequence] for multiple-choice) and position_ids for absolute position embeddings;',
     'all are required (albert-ts feeds the HF defaults). Prints a JSON summary. DIR may also be a Hugging',
-    'Face Hub id (downloaded into the Python-compatible cache).',
+    'Face Hub id (downloaded into the Python-compatible cache). --dtype int8 writes dynamically quantized',
+    'MatMuls (com.microsoft DynamicQuantizeMatMul, onnxruntime CPU/WASM); --dtype fp16 float16 weights and',
+    'compute with float32 inputs and outputs (GPU runtimes).',
     '',
     'options:',
     formatFlagHelp(FLAGS),
@@ -54,7 +60,7 @@ export const exportCommand: CliCommand = {
     const task = flags.task;
     const { config, weights, files } = await loadPretrainedWeights(source, task === undefined ? undefined : EXPORT_TASKS[task]);
     const head = task === undefined ? headOfConfig(config) : (EXPORT_TASKS[task] as AlbertHeadName);
-    const graph = buildAlbertGraphChunks(config, weights, { head, outputHiddenStates: flags.withHiddenStates, outputAttentions: flags.withAttentions, headMask: flags.withHeadMask, flavour: (flags.flavour ?? 'plain') as AlbertGraphFlavour });
+    const graph = buildAlbertGraphChunks(config, weights, { head, outputHiddenStates: flags.withHiddenStates, outputAttentions: flags.withAttentions, headMask: flags.withHeadMask, flavour: (flags.flavour ?? 'plain') as AlbertGraphFlavour, precision: EXPORT_PRECISIONS[flags.dtype ?? 'fp32'] ?? 'float32' });
     const out = resolve(context.cwd, flags.out);
     const handle = await open(out, 'w');
     let bytes = 0;
@@ -71,7 +77,7 @@ export const exportCommand: CliCommand = {
       if (file === 'config.json') continue;
       checkpointBytes += directory === null ? (await source.read(file)).byteLength : (await stat(join(directory, file))).size;
     }
-    context.stdout.write(`${JSON.stringify({ out, head, bytes, checkpointBytes, ratio: checkpointBytes === 0 ? null : bytes / checkpointBytes, inputs: graph.inputNames, outputs: graph.outputNames }, null, 2)}\n`);
+    context.stdout.write(`${JSON.stringify({ out, head, bytes, checkpointBytes, ratio: checkpointBytes === 0 ? null : bytes / checkpointBytes, dtype: flags.dtype ?? 'fp32', inputs: graph.inputNames, outputs: graph.outputNames }, null, 2)}\n`);
     return 0;
   },
 };

@@ -120,3 +120,22 @@ describe('buildAlbertGraph', () => {
     expect(plain.opsetImports).toEqual([{ domain: '', version: 17 }]);
   });
 });
+
+describe('graph precision', () => {
+  it('int8 quantizes the MatMuls and float16 casts at the edges, keeping float32 inputs and outputs', () => {
+    const { config, weights } = loadFixture('apps/cli/demo-model');
+    const float32 = buildAlbertModelProto(config, weights, { head: 'AlbertForMaskedLM' }).proto;
+    const int8 = buildAlbertModelProto(config, weights, { head: 'AlbertForMaskedLM', precision: 'int8' }).proto;
+    const float16 = buildAlbertModelProto(config, weights, { head: 'AlbertForMaskedLM', precision: 'float16' }).proto;
+    expect(float32.graph.nodes.some((node) => node.opType === 'DynamicQuantizeMatMul')).toBe(false);
+    expect(int8.graph.nodes.filter((node) => node.opType === 'DynamicQuantizeMatMul').length).toBeGreaterThan(0);
+    expect(int8.graph.nodes.some((node) => node.opType === 'MatMul' && node.inputs[1] === 'albert.encoder.albert_layer_groups.0.albert_layers.0.attention.query.weight')).toBe(false);
+    expect(int8.graph.initializers.some((tensor) => tensor.elementType === 'int8')).toBe(true);
+    expect(float16.graph.initializers.every((tensor) => tensor.elementType !== 'float32')).toBe(true);
+    for (const proto of [int8, float16]) {
+      expect(proto.graph.inputs).toEqual(float32.graph.inputs);
+      expect(proto.graph.outputs).toEqual(float32.graph.outputs);
+    }
+    expect(() => buildAlbertModelProto(config, weights, { head: 'AlbertForMaskedLM', precision: 'bfloat16' as 'float16' })).toThrow(GraphError);
+  });
+});

@@ -3,7 +3,8 @@ import type { AlbertHeadName } from '../graph/albert-graph.js';
 import { InputError } from './input-error.js';
 import type { Tensor } from '../tensor.js';
 import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOptionalOutputs, type ForwardOptions } from './albert-pretrained-model.js';
-import { fillMask, type FillMaskOptions, type FillMaskResult, type FillMaskTokenizer } from './fill-mask.js';
+import { fillMask, fillMaskMany, type FillMaskManyOptions, type FillMaskOptions, type FillMaskResult, type FillMaskTokenizer } from './fill-mask.js';
+import type { LengthBucketOptions, SequenceEncoding } from './length-buckets.js';
 import { prepareIntegerLabels } from './labels.js';
 import { crossEntropyLoss, IGNORE_INDEX } from './losses.js';
 import type { AlbertInputs, ArrayInput } from './model-inputs.js';
@@ -42,6 +43,17 @@ export class AlbertForMaskedLM extends AlbertPreTrainedModel {
     return { logits, ...(loss === undefined ? {} : { loss }), ...optionalOutputs(result) };
   }
 
+  /**
+   * Runs many encodings of different lengths in length buckets (sorted, batched under
+   * `tokenBudget` tokens incl. padding, default 256) and returns one output per encoding, in input
+   * order, with `logits` `[1, length, vocab]` (and `hiddenStates` `[1, length, hidden]`): the same
+   * values as running each one alone, without computing most of the padding.
+   */
+  async forwardMany(encodings: readonly SequenceEncoding[], options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {}): Promise<AlbertForMaskedLMOutput[]> {
+    const results = await this.runGraphMany(encodings, options, ['logits']);
+    return results.map((result) => ({ logits: requiredOutput(result, 'logits'), ...optionalOutputs(result) }));
+  }
+
   private tokenizer: Promise<AlbertTokenizer> | undefined;
 
   /**
@@ -63,7 +75,10 @@ export class AlbertForMaskedLM extends AlbertPreTrainedModel {
    * The `topK` most likely tokens with their probabilities for every `[MASK]` of `text`. Uses
    * `options.tokenizer`, or the tokenizer of the model's directory (`spiece.model`).
    */
-  fillMask(text: string, options: FillMaskOptions = {}): Promise<FillMaskResult> {
-    return fillMask(this, text, options);
+  fillMask(text: string, options?: FillMaskOptions): Promise<FillMaskResult>;
+  /** The same for many texts, run in length buckets (see {@link AlbertForMaskedLM.forwardMany}); results in input order. */
+  fillMask(texts: readonly string[], options?: FillMaskManyOptions): Promise<FillMaskResult[]>;
+  fillMask(textOrTexts: string | readonly string[], options: FillMaskManyOptions = {}): Promise<FillMaskResult | FillMaskResult[]> {
+    return typeof textOrTexts === 'string' ? fillMask(this, textOrTexts, options) : fillMaskMany(this, textOrTexts, options);
   }
 }

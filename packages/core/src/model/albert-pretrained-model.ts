@@ -13,6 +13,8 @@ import {
 } from '../graph/albert-graph.js';
 import { chooseFusedAttention } from '../graph/fused/choose-fused-attention.js';
 import type { Tensor } from '../tensor.js';
+import { padEncodings, runInLengthBuckets, sliceBatchRow, type LengthBucketOptions, type SequenceEncoding } from './length-buckets.js';
+import { resolveModelDtype, type AlbertModelDtype, type ResolvedModelDtype } from './model-dtype.js';
 import { prepareAlbertInputs, prepareHeadMask, type AlbertInputs, type ArrayInput, type PreparedInputs } from './model-inputs.js';
 
 /** Everything a model instance is made of; {@link AlbertPreTrainedModel.fromPretrained} loads it. */
@@ -27,9 +29,18 @@ export interface AlbertModelParts {
   readonly source?: ModelFileSource;
   /** Passed to {@link Backend.load}. */
   readonly loadOptions?: BackendLoadOptions;
-  /** Graph flavour (default `plain`). */
-  readonly flavour?: AlbertGraphFlavour;
+  /** Graph flavour (default `auto`, see {@link AlbertModelFlavour}). */
+  readonly flavour?: AlbertModelFlavour;
+  /** Precision (default `fp32`, see {@link AlbertModelDtype}). */
+  readonly dtype?: AlbertModelDtype;
 }
+
+/**
+ * The graph flavour a model instance asks for: `auto` (default) and `fused` build the fused graph
+ * where `chooseFusedAttention` finds the backend's operators and the requested outputs allow it, and
+ * the plain graph otherwise; `plain` always builds the standard-operator graph. Results are the same.
+ */
+export type AlbertModelFlavour = 'auto' | AlbertGraphFlavour;
 
 /**
  * Options of `fromPretrained`: the backend and graph settings, plus every option of
@@ -53,8 +64,14 @@ export interface FromPretrainedOptions extends ResolvePretrainedOptions {
   readonly config?: AlbertConfig;
   /** Session options passed to the backend. */
   readonly loadOptions?: BackendLoadOptions;
-  /** Graph flavour (default `plain`). */
-  readonly flavour?: AlbertGraphFlavour;
+  /** Graph flavour (default `auto`: fused where the backend allows it; `plain` forces the plain graph). */
+  readonly flavour?: AlbertModelFlavour;
+  /**
+   * Precision of the graph built from the float32 checkpoint (default `fp32`): `int8` on CPU/WASM
+   * backends, `fp16` where `backend.capabilities.float16`; a `DtypeError` naming the backend
+   * otherwise. Outputs are float32 tensors in every case.
+   */
+  readonly dtype?: AlbertModelDtype;
 }
 
 /** Options of every `forward`. */
@@ -96,6 +113,8 @@ export async function loadAlbertParts(head: AlbertHeadName, dirOrSource: string 
   const resolveSource = options.resolveSource ?? ((nameOrPath: string) => resolvePretrained(nameOrPath, { ...options, ...options.hub }));
   const source = typeof dirOrSource === 'string' ? await resolveSource(dirOrSource) : dirOrSource;
   const backend = Array.isArray(options.backend) ? await selectBackend(options.backend) : (options.backend as Backend);
+  // fail before reading the checkpoint when the backend cannot run the dtype
+  if (options.dtype !== undefined) resolveModelDtype(options.dtype, backend);
   const { config, weights } = await loadPretrainedWeights(source, head, options.config === undefined ? {} : { config: options.config });
   return {
     config,
@@ -104,6 +123,7 @@ export async function loadAlbertParts(head: AlbertHeadName, dirOrSource: string 
     source,
     ...(options.loadOptions === undefined ? {} : { loadOptions: options.loadOptions }),
     ...(options.flavour === undefined ? {} : { flavour: options.flavour }),
+    ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
   };
 }
 
@@ -123,7 +143,10 @@ export abstract class AlbertPreTrainedModel {
   /** The HF class name of this head. */
   abstract readonly head: AlbertHeadName;
   private readonly loadOptions: BackendLoadOptions | undefined;
-  private readonly flavour: AlbertGraphFlavour;
+  private readonly flavour: AlbertModelFlavour;
+  private readonly precision: ResolvedModelDtype;
+  /** The precision the graphs are built with. */
+  readonly dtype: AlbertModelDtype;
   private readonly sessions = new Map<string, Promise<BackendSession>>();
 
   /** @param parts - config, weights, backend (see {@link loadAlbertParts}). */
@@ -133,7 +156,9 @@ export abstract class AlbertPreTrainedModel {
     this.backend = parts.backend;
     this.source = parts.source;
     this.loadOptions = parts.loadOptions;
-    this.flavour = parts.flavour ?? 'plain';
+    this.flavour = parts.flavour ?? 'auto';
+    this.dtype = parts.dtype ?? 'fp32';
+    this.precision = resolveModelDtype(this.dtype, this.backend);
   }
 
   /**
@@ -144,17 +169,22 @@ export abstract class AlbertPreTrainedModel {
     return new this(await loadAlbertParts(this.head, dirOrSource, options));
   }
 
-  /** The ONNX graph of this head for the given optional outputs (what `albert export` writes). */
+  /**
+   * The ONNX graph of this head for the given optional outputs, as this model runs it: its dtype, and
+   * its flavour resolved for its backend (`options.flavour: 'plain'` gives the portable graph).
+   */
   exportGraph(options: Omit<AlbertGraphOptions, 'head'> = {}): AlbertGraph {
-    return buildAlbertGraph(this.config, this.weights, { flavour: this.flavour, ...options, head: this.head });
+    return buildAlbertGraph(this.config, this.weights, this.resolveFlavour({ ...this.precision, ...options, flavour: options.flavour ?? this.flavour, head: this.head }));
   }
 
   /**
    * The graph options of a variant: with the fused flavour, the fused attention the backend supports
    * for it (`chooseFusedAttention`), or the plain flavour where none can reproduce HF.
    */
-  private resolveFlavour(options: AlbertGraphOptions): AlbertGraphOptions {
-    if (options.flavour !== 'fused') return options;
+  private resolveFlavour(requested: Omit<AlbertGraphOptions, 'flavour'> & { readonly flavour?: AlbertModelFlavour }): AlbertGraphOptions {
+    const { flavour, ...rest } = requested;
+    if (flavour === 'plain' || flavour === undefined) return { ...rest, flavour: 'plain' };
+    const options: AlbertGraphOptions = { ...rest, flavour: 'fused' };
     const choice = chooseFusedAttention(this.backend, 'auto', {
       positionEmbeddingType: this.config.positionEmbeddingType,
       hiddenAct: this.config.hiddenAct,
@@ -164,7 +194,7 @@ export abstract class AlbertPreTrainedModel {
     return choice.kind === null ? { ...options, flavour: 'plain' } : { ...options, fusedAttention: choice.kind };
   }
 
-  private session(requested: AlbertGraphOptions): Promise<BackendSession> {
+  private session(requested: Omit<AlbertGraphOptions, 'flavour'> & { readonly flavour?: AlbertModelFlavour }): Promise<BackendSession> {
     const options = this.resolveFlavour(requested);
     const key = JSON.stringify([options.outputHiddenStates === true, options.outputAttentions === true, options.headMask === true, options.inputsEmbeds === true]);
     let session = this.sessions.get(key);
@@ -181,7 +211,8 @@ export abstract class AlbertPreTrainedModel {
     const prepared = prepareAlbertInputs(this.config, inputs, { rank });
     const feeds = { ...prepared.feeds };
     if (options.headMask !== undefined && options.headMask !== null) feeds['head_mask'] = prepareHeadMask(this.config, options.headMask);
-    const graphOptions: AlbertGraphOptions = {
+    const graphOptions = {
+      ...this.precision,
       head: this.head,
       flavour: this.flavour,
       outputHiddenStates: options.outputHiddenStates === true,
@@ -213,6 +244,51 @@ export abstract class AlbertPreTrainedModel {
       ...(graphOptions.outputHiddenStates === true ? { hiddenStates: collect('hidden_states') } : {}),
       ...(graphOptions.outputAttentions === true ? { attentions: collect('attentions') } : {}),
     };
+  }
+
+  /**
+   * Runs many encodings of different lengths in length buckets: sorted by length, batched under a
+   * token budget (rows × longest, default 256), right-padded, run, and returned one per encoding in
+   * input order, each as a batch of one cut to its own length. `sequenceOutputs` names the graph
+   * outputs with a sequence axis 1 (cut to the row's length); hidden states are cut too.
+   * Attention probabilities are not supported here (use `forward`).
+   */
+  protected async runGraphMany(
+    encodings: readonly SequenceEncoding[],
+    options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions,
+    sequenceOutputs: readonly string[],
+  ): Promise<AlbertRunResult[]> {
+    const padTokenId = this.config.padTokenId ?? 0;
+    const forward: ForwardOptions = {
+      ...(options.outputHiddenStates === undefined ? {} : { outputHiddenStates: options.outputHiddenStates }),
+      ...(options.headMask === undefined ? {} : { headMask: options.headMask }),
+    };
+    const buckets: LengthBucketOptions = {
+      ...(options.tokenBudget === undefined ? {} : { tokenBudget: options.tokenBudget }),
+      ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
+    };
+    return runInLengthBuckets(
+      encodings,
+      (encoding) => encoding.inputIds.length,
+      async (batch) => {
+        const padded = padEncodings(batch, padTokenId);
+        const result = await this.runGraph({ inputIds: padded.inputIds, attentionMask: padded.attentionMask, tokenTypeIds: padded.tokenTypeIds }, forward, 2);
+        return padded.lengths.map((length, row): AlbertRunResult => {
+          const outputs: Record<string, Tensor<'float32'>> = {};
+          for (const [name, tensor] of Object.entries(result.outputs)) {
+            if (name.startsWith('hidden_states.')) continue;
+            outputs[name] = sliceBatchRow(tensor, row, length, sequenceOutputs.includes(name) ? [1] : []);
+          }
+          const prepared: PreparedInputs = { shape: [1, length], feeds: {}, attentionMask: (padded.attentionMask[row] as number[]).slice(0, length), inputIds: (padded.inputIds[row] as number[]).slice(0, length) };
+          return {
+            outputs,
+            prepared,
+            ...(result.hiddenStates === undefined ? {} : { hiddenStates: result.hiddenStates.map((tensor) => sliceBatchRow(tensor, row, length, [1])) }),
+          };
+        });
+      },
+      buckets,
+    );
   }
 
   /** Frees every backend session of this model. */

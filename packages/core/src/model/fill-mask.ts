@@ -1,5 +1,6 @@
 import type { Tensor } from '../tensor.js';
 import { InputError } from './input-error.js';
+import type { LengthBucketOptions, SequenceEncoding } from './length-buckets.js';
 
 /**
  * What the fill-mask pipeline needs from a tokenizer (`AlbertTokenizer` of `@albert-ts/tokenizer`
@@ -73,9 +74,20 @@ export interface FillMaskModel {
     /** Masked-LM scores over the vocabulary, `[batch, sequence, vocab]`, before softmax. */
     logits: Tensor<'float32'>;
   }>;
+  /**
+   * Runs many encodings in length buckets, one `[1, length, vocab]` result per encoding in input
+   * order (`AlbertForMaskedLM.forwardMany`); {@link fillMaskMany} runs texts one by one without it.
+   */
+  forwardMany?(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{
+    /** `[1, length, vocab]`. */
+    logits: Tensor<'float32'>;
+  }[]>;
   /** Loads the tokenizer of the model's source. */
   loadTokenizer?(): Promise<FillMaskTokenizer>;
 }
+
+/** Options of {@link fillMaskMany}: those of {@link fillMask} plus the length buckets'. */
+export interface FillMaskManyOptions extends FillMaskOptions, LengthBucketOptions {}
 
 /** Top-k tokens (softmax over the full vocabulary, float64) at each position of `maskIndices`. */
 export function topKAtPositions(logits: Tensor<'float32'>, maskIndices: readonly number[], topK: number, idToToken?: (id: number) => string | undefined): FillMaskPosition[] {
@@ -118,4 +130,43 @@ export async function fillMask(model: FillMaskModel, text: string, options: Fill
   const encoding = tokenizer.encode(text);
   const idToToken = tokenizer.convertIdsToTokens === undefined ? undefined : (id: number) => tokenizer.convertIdsToTokens?.([id])[0];
   return fillMaskIds(model, encoding.inputIds, { maskTokenId: tokenizer.maskTokenId, ...(options.topK === undefined ? {} : { topK: options.topK }), ...(idToToken === undefined ? {} : { idToToken }) });
+}
+
+/**
+ * {@link fillMask} for many texts: encodes them all, runs them in length buckets (sorted by length,
+ * batched under `tokenBudget` tokens including padding, default 256) when the model has
+ * `forwardMany`, and returns the results in input order.
+ */
+export async function fillMaskMany(model: FillMaskModel, texts: readonly string[], options: FillMaskManyOptions = {}): Promise<FillMaskResult[]> {
+  const tokenizer = options.tokenizer ?? (await model.loadTokenizer?.());
+  if (tokenizer === undefined) {
+    throw new InputError('INPUT_MISSING', 'fill-mask needs a tokenizer: pass { tokenizer } or load the model from a directory with spiece.model', { field: 'tokenizer' });
+  }
+  const idToToken = tokenizer.convertIdsToTokens === undefined ? undefined : (id: number) => tokenizer.convertIdsToTokens?.([id])[0];
+  const encodings = texts.map((text) => tokenizer.encode(text));
+  const maskIndices = encodings.map((encoding, index) => {
+    const positions: number[] = [];
+    encoding.inputIds.forEach((id, position) => {
+      if (id === tokenizer.maskTokenId) positions.push(position);
+    });
+    if (positions.length === 0) {
+      throw new InputError('INPUT_NO_MASK_TOKEN', `fill-mask: text ${index} has no mask token (id ${tokenizer.maskTokenId}); write [MASK] where a word should be predicted`, { field: 'input_ids', index, value: tokenizer.maskTokenId });
+    }
+    return positions;
+  });
+  const topK = options.topK ?? 5;
+  if (model.forwardMany === undefined) {
+    const results: FillMaskResult[] = [];
+    for (const encoding of encodings) results.push(await fillMaskIds(model, encoding.inputIds, { maskTokenId: tokenizer.maskTokenId, topK, ...(idToToken === undefined ? {} : { idToToken }) }));
+    return results;
+  }
+  const buckets: LengthBucketOptions = {
+    ...(options.tokenBudget === undefined ? {} : { tokenBudget: options.tokenBudget }),
+    ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
+  };
+  const outputs = await model.forwardMany(encodings.map((encoding) => ({ inputIds: encoding.inputIds, ...(encoding.tokenTypeIds === undefined ? {} : { tokenTypeIds: encoding.tokenTypeIds }) })), buckets);
+  return outputs.map((output, index) => ({
+    inputIds: [...(encodings[index]?.inputIds ?? [])],
+    masks: topKAtPositions(output.logits, maskIndices[index] as number[], topK, idToToken),
+  }));
 }

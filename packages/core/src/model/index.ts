@@ -1,4 +1,7 @@
 export * from './input-error.js';
+export * from './dtype-error.js';
+export * from './model-dtype.js';
+export * from './length-buckets.js';
 export * from './model-inputs.js';
 export * from './labels.js';
 export * from './losses.js';

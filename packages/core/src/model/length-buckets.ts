@@ -121,6 +121,10 @@ export function sliceBatchRow(tensor: Tensor<'float32'>, row: number, length: nu
   const source = tensor.data.subarray(row * rowSize, (row + 1) * rowSize);
   const outShape = rowShape.map((dimension, axis) => (sequenceAxes.includes(axis + 1) ? Math.min(length, dimension) : dimension));
   if (outShape.every((dimension, axis) => dimension === rowShape[axis])) return createTensor('float32', [1, ...rowShape], source.slice());
+  if (outShape.slice(1).every((dimension, axis) => dimension === rowShape[axis + 1])) {
+    // only the outermost axis of the row is cut: a contiguous prefix
+    return createTensor('float32', [1, ...outShape], source.slice(0, outShape.reduce((product, dimension) => product * dimension, 1)));
+  }
   const out = new Float32Array(outShape.reduce((product, dimension) => product * dimension, 1));
   // strides of the source row and of the output, innermost last
   const sourceStrides = rowShape.map((_, axis) => rowShape.slice(axis + 1).reduce((product, dimension) => product * dimension, 1));
