@@ -3,9 +3,9 @@
  * `unicodedata.combining`.
  */
 
-/** `str.isspace()` for one code point (Python's whitespace set, which differs from JavaScript's `\s`). */
-export function isPythonWhitespace(codePoint: number): boolean {
-  if (codePoint <= 0x20) return codePoint === 0x20 || (codePoint >= 0x09 && codePoint <= 0x0d) || (codePoint >= 0x1c && codePoint <= 0x1f);
+/** The Unicode White_Space property (Rust's `char::is_whitespace`, what the `tokenizers` library splits on). */
+export function isUnicodeWhitespace(codePoint: number): boolean {
+  if (codePoint <= 0x20) return codePoint === 0x20 || (codePoint >= 0x09 && codePoint <= 0x0d);
   if (codePoint < 0x85) return false;
   return (
     codePoint === 0x85 ||
@@ -18,6 +18,14 @@ export function isPythonWhitespace(codePoint: number): boolean {
     codePoint === 0x205f ||
     codePoint === 0x3000
   );
+}
+
+/**
+ * `str.isspace()` for one code point: Python's whitespace set is White_Space plus the information
+ * separators U+001C–U+001F (it differs from JavaScript's `\s` too).
+ */
+export function isPythonWhitespace(codePoint: number): boolean {
+  return isUnicodeWhitespace(codePoint) || (codePoint >= 0x1c && codePoint <= 0x1f);
 }
 
 /** Code points that are `isdigit()` in Python but not decimal digits (`\p{Nd}`): superscripts, circled digits, ... */

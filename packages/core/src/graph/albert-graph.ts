@@ -1,5 +1,6 @@
 import type { AlbertConfig } from '@albert-ts/config';
 import type { OnnxModel } from '../backend/backend.js';
+import { ALBERT_HEADS, type AlbertHead } from '../checkpoint/albert-weight-specs.js';
 import { createTensor, type Tensor } from '../tensor.js';
 import { applyActivation } from './activation.js';
 import { plainLayerKernels } from './albert-layer-kernels.js';
@@ -10,26 +11,14 @@ import { encodeModel, encodeModelChunks, type OnnxModelProto } from './onnx-prot
 import { convertToFloat16 } from './quantize/convert-float16.js';
 import { quantizeDynamicInt8, type DynamicInt8Operator } from './quantize/quantize-dynamic-int8.js';
 
-/** The ALBERT heads, named like the Hugging Face classes. */
-export type AlbertHeadName =
-  | 'AlbertModel'
-  | 'AlbertForPreTraining'
-  | 'AlbertForMaskedLM'
-  | 'AlbertForSequenceClassification'
-  | 'AlbertForMultipleChoice'
-  | 'AlbertForTokenClassification'
-  | 'AlbertForQuestionAnswering';
+/**
+ * The ALBERT heads, named like the Hugging Face classes: the same list as the checkpoint readers'
+ * {@link AlbertHead}, under the name the graph and model code use.
+ */
+export type AlbertHeadName = AlbertHead;
 
-/** Every {@link AlbertHeadName}. */
-export const ALBERT_HEAD_NAMES: readonly AlbertHeadName[] = [
-  'AlbertModel',
-  'AlbertForPreTraining',
-  'AlbertForMaskedLM',
-  'AlbertForSequenceClassification',
-  'AlbertForMultipleChoice',
-  'AlbertForTokenClassification',
-  'AlbertForQuestionAnswering',
-];
+/** Every {@link AlbertHeadName}, in Hugging Face's order. */
+export const ALBERT_HEAD_NAMES: readonly AlbertHeadName[] = ALBERT_HEADS;
 
 /**
  * The weights the graph reads, by canonical HF key (encoder keys with the `albert.` prefix; tied

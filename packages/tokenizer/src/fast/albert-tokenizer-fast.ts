@@ -14,7 +14,8 @@ import type { NormalizedString } from './normalized-string.js';
 import { PreTokenizedString } from './pre-tokenized-string.js';
 import { SequencePreTokenizer } from './sequence-pre-tokenizer.js';
 import { parseTokenizerJson } from './tokenizer-json.js';
-import { isUnicodeWhitespace, WhitespaceSplitPreTokenizer } from './whitespace-split-pre-tokenizer.js';
+import { isUnicodeWhitespace } from '../python-text.js';
+import { WhitespaceSplitPreTokenizer } from './whitespace-split-pre-tokenizer.js';
 import { truncateEncodings, type FastTruncationStrategy } from './truncate-encodings.js';
 
 /** Options of {@link AlbertTokenizerFast.fromJSON}. */
