@@ -38,11 +38,19 @@ function floatElements(tensor: OnnxTensorProto): Float32Array {
   return out;
 }
 
+/** A `[K, N]` weight quantized per output column by {@link quantizeColumnsInt8}. */
+export interface QuantizedColumns {
+  /** The int8 weights, `[K, N]` row-major: `round(W[k, n] / scale[n])`, zero point 0. */
+  readonly quantized: Int8Array;
+  /** One float32 scale per output column, `[N]`: `max_k |W[k, n]| / 127`. */
+  readonly scale: Float32Array;
+}
+
 /**
  * Symmetric per-output-column int8 quantization of a `[K, N]` MatMul weight:
  * `scale[n] = max_k |W[k, n]| / 127`, `q = round(W / scale)`, zero point 0.
  */
-export function quantizeColumnsInt8(weight: Float32Array, rows: number, columns: number): { quantized: Int8Array; scale: Float32Array } {
+export function quantizeColumnsInt8(weight: Float32Array, rows: number, columns: number): QuantizedColumns {
   const scale = new Float32Array(columns);
   for (let row = 0; row < rows; row += 1) {
     const offset = row * columns;
