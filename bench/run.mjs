@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // albert-ts benchmark: W1 (1×128), W2 (8×128), W3 (64 natural-length texts) against transformers.js and
 // onnxruntime on the same random-weight albert-base-v2-shaped model, in alternating rounds, each peer in
-// its own process. Usage: pnpm bench [--quick] [--json] [--rounds N] [--peers a,b] [--no-rss] [--list]
+// its own process. Usage: pnpm bench [--quick] [--json] [--rounds N] [--peers a,b] [--no-rss] [--list] [--sources]
 import { fork } from 'node:child_process';
 import { mkdir, readFile, writeFile, stat } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -27,6 +27,10 @@ const rounds = Number(option('rounds', quick ? 3 : 7));
 /** --quick: the peers that answer the issue's goals, warm-up on W1 only, RSS from the run itself. */
 const QUICK_PEERS = ['ort-node-standard', 'tjs-cpu', 'ours-node', 'ours-node-int8', 'tjs-wasm', 'ours-wasm', 'ours-wasm-int8'];
 const tokenBudget = Number(option('token-budget', 256));
+/** W1 (one forward pass) runs this many times back to back in each round; every time counts. */
+const W1_REPEAT = quick ? 3 : 5;
+/** Pause before each timed request, so the previous peer's spinning threads are idle again. */
+const SETTLE_MS = 200;
 const log = (...parts) => {
   if (!json) console.log(...parts);
   else console.error(...parts);
@@ -39,11 +43,11 @@ const DEFAULT_PEERS = [
   'ort-node-standard',
   'tjs-cpu',
   'ours-node',
-  'ours-node-fused',
+  'ours-node-plain',
   'ours-node-int8',
   'tjs-wasm',
   'ours-wasm',
-  'ours-wasm-fused',
+  'ours-wasm-plain',
   'ours-wasm-int8',
 ];
 
@@ -68,11 +72,33 @@ async function ensureStandardExport(modelDirectory) {
   return { transformersRoot: root + '/', transformersModelId: id, standardExportPath: file, standardExportBytes: (await stat(file)).size };
 }
 
+/**
+ * Whether every albert-ts package the peers import has a build (`pnpm build`) newer than its sources:
+ * then the peers run the built JavaScript, as users do; otherwise the TypeScript sources through
+ * bench/lib/ts-register.mjs (whose TypeScript compiler then also sits in the peer's memory).
+ */
+function builtPackagesAreFresh() {
+  const newest = (directory) => {
+    let latest = 0;
+    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+      const path = join(directory, entry.name);
+      latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+    }
+    return latest;
+  };
+  return ['config', 'tokenizer', 'core', 'backend-node', 'backend-wasm'].every((name) => {
+    const root = join(here, '..', 'packages', name);
+    const built = join(root, 'dist', 'index.js');
+    return existsSync(built) && statSync(built).mtimeMs >= newest(join(root, 'src'));
+  });
+}
+const useBuiltPackages = !flag('sources') && builtPackagesAreFresh();
+
 /** A child process speaking the peer protocol. */
 function spawnPeer() {
   const child = fork(join(here, 'lib', 'peer-process.mjs'), [], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    execArgv: ['--max-old-space-size=8192', '--import', join(here, 'lib', 'ts-register.mjs')],
+    execArgv: ['--max-old-space-size=8192', ...(useBuiltPackages ? [] : ['--import', join(here, 'lib', 'ts-register.mjs')])],
     env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' },
   });
   const pending = [];
@@ -118,6 +144,7 @@ async function main() {
   const workloadNames = option('workloads', 'W1,W2,W3').split(',');
 
   // 1. The floor: GEMM rate, native and WASM, in its own process.
+  log(useBuiltPackages ? 'albert-ts peers run the built packages (dist/)' : 'albert-ts peers run the TypeScript sources (no fresh `pnpm build`, or --sources)');
   log('measuring the GEMM rate …');
   const gemmProcess = spawnPeer();
   const gemm = await gemmProcess.request({ type: 'gemm', quick });
@@ -161,8 +188,10 @@ async function main() {
     for (const { key, workload, mode, peers: subset } of modes) {
       for (let i = 0; i < subset.length; i += 1) {
         const peer = subset[(i + round) % subset.length];
-        const { ms } = await peer.process.request({ type: 'run', workload, mode, tokenBudget });
-        (peer.times[key] ??= []).push(ms);
+        // let the previous peer's onnxruntime threads stop spinning before this one is timed
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+        const { ms } = await peer.process.request({ type: 'run', workload, mode, tokenBudget, repeat: workload === 'W1' ? W1_REPEAT : 1 });
+        (peer.times[key] ??= []).push(...[ms].flat());
       }
     }
   }
@@ -216,6 +245,7 @@ async function main() {
     quick,
     rounds,
     tokenBudget,
+    albertTsModules: useBuiltPackages ? 'dist' : 'sources',
     config: { V: BENCH_CONFIG.vocab_size, E: BENCH_CONFIG.embedding_size, H: BENCH_CONFIG.hidden_size, L: BENCH_CONFIG.num_hidden_layers, heads: BENCH_CONFIG.num_attention_heads, I: BENCH_CONFIG.intermediate_size },
     checkpointBytes,
     standardExportBytes: standard.standardExportBytes,

@@ -117,43 +117,9 @@ async function oursPeer(context, backendName, options = {}) {
 }
 
 /**
- * albert-ts's graph with a graph pass the model classes do not expose yet (int8): core's checkpoint
- * reader + graph builder + graph/quantize, run through our backend's session directly.
- */
-async function oursGraphPeer(context, backendName, pass) {
-  const core = await import('@albert-ts/core');
-  const { AlbertConfig } = await import('@albert-ts/config');
-  const config = AlbertConfig.parse(await readFile(join(context.modelDirectory, 'config.json'), 'utf8'));
-  const stateDict = core.readSafetensors(new Uint8Array(await readFile(join(context.modelDirectory, 'model.safetensors'))), 'model.safetensors');
-  const weights = core.resolveAlbertWeights(config, stateDict, 'AlbertForMaskedLM', { file: 'model.safetensors' });
-  const built = core.buildAlbertModelProto(config, weights, { head: 'AlbertForMaskedLM' });
-  const proto = await pass(built.proto);
-  const session = await (await ourBackend(backendName)).load({ bytes: core.encodeModel(proto), inputNames: built.inputNames, outputNames: built.outputNames });
-  const positions = new Map();
-  return {
-    async run(batch) {
-      const [rows, columns] = batch.shape;
-      if (!positions.has(columns)) positions.set(columns, BigInt64Array.from({ length: columns }, (_, i) => BigInt(i)));
-      const positionIds = new BigInt64Array(rows * columns);
-      for (let r = 0; r < rows; r += 1) positionIds.set(positions.get(columns), r * columns);
-      const tensor = (data) => core.createTensor('int64', batch.shape, data);
-      return session.run({ input_ids: tensor(batch.inputIds), attention_mask: tensor(batch.attentionMask), token_type_ids: tensor(batch.tokenTypeIds), position_ids: tensor(positionIds) });
-    },
-    async release() {
-      await session.dispose();
-    },
-  };
-}
-
-async function int8Pass(proto) {
-  const { quantizeDynamicInt8 } = await import('../../packages/core/src/graph/quantize/index.ts');
-  return quantizeDynamicInt8(proto).model;
-}
-
-/**
  * Imports a peer's modules before its load is timed: load time means read + build + session, not
- * module evaluation (for ours, the bench transpiles the TypeScript sources on import, which a built
- * package would not).
+ * module evaluation (for ours without a fresh build, the bench transpiles the TypeScript sources on
+ * import, which a built package would not).
  */
 export async function preparePeer(name) {
   if (name.startsWith('tjs')) return; // transformers.js picks its runtime at import time: imported inside load()
@@ -161,7 +127,6 @@ export async function preparePeer(name) {
     await import('@albert-ts/core');
     await import('@albert-ts/config');
     await import(name.includes('wasm') ? '@albert-ts/backend-wasm' : '@albert-ts/backend-node');
-    if (name.includes('int8')) await import('../../packages/core/src/graph/quantize/index.ts');
   }
   if (name.includes('wasm')) await loadOrtWeb();
   else require('onnxruntime-node');
@@ -206,27 +171,27 @@ export const PEERS = {
     load: (context) => labPeer(context, 'wasm', { ...context.fusedFlavour, quantize: 'dynamic-quantize-matmul' }),
   },
   'ours-node': {
-    label: 'albert-ts: AlbertForMaskedLM + nodeBackend (cpu, 2 threads), default flavour',
+    label: 'albert-ts: AlbertForMaskedLM + nodeBackend (cpu, 2 threads), default flavour (auto: fused Attention, Add + LayerNormalization, FastGelu)',
     load: (context) => oursPeer(context, 'node', context.oursOptions ?? {}),
   },
-  'ours-node-fused': {
-    label: "albert-ts: AlbertForMaskedLM + nodeBackend, flavour 'fused' (core's MultiHeadAttention kernels)",
-    load: (context) => oursPeer(context, 'node', { flavour: 'fused' }),
+  'ours-node-plain': {
+    label: "albert-ts: AlbertForMaskedLM + nodeBackend, flavour 'plain' (standard ONNX operators only)",
+    load: (context) => oursPeer(context, 'node', { flavour: 'plain' }),
   },
   'ours-node-int8': {
-    label: 'albert-ts: core graph + quantizeDynamicInt8, nodeBackend session',
-    load: (context) => oursGraphPeer(context, 'node', int8Pass),
+    label: "albert-ts: AlbertForMaskedLM + nodeBackend, dtype 'int8' (dynamic quantization built on the fly)",
+    load: (context) => oursPeer(context, 'node', { dtype: 'int8' }),
   },
   'ours-wasm': {
     label: 'albert-ts: AlbertForMaskedLM + wasmBackend (2 threads), default flavour',
     load: (context) => oursPeer(context, 'wasm', context.oursOptions ?? {}),
   },
-  'ours-wasm-fused': {
-    label: "albert-ts: AlbertForMaskedLM + wasmBackend (2 threads), flavour 'fused'",
-    load: (context) => oursPeer(context, 'wasm', { flavour: 'fused' }),
+  'ours-wasm-plain': {
+    label: "albert-ts: AlbertForMaskedLM + wasmBackend (2 threads), flavour 'plain'",
+    load: (context) => oursPeer(context, 'wasm', { flavour: 'plain' }),
   },
   'ours-wasm-int8': {
-    label: 'albert-ts: core graph + quantizeDynamicInt8, wasmBackend session (2 threads)',
-    load: (context) => oursGraphPeer(context, 'wasm', int8Pass),
+    label: "albert-ts: AlbertForMaskedLM + wasmBackend (2 threads), dtype 'int8'",
+    load: (context) => oursPeer(context, 'wasm', { dtype: 'int8' }),
   },
 };

@@ -176,7 +176,9 @@ describe('input forms give the same result', () => {
       ];
       const byIds = await model.forward({ inputIds, attentionMask }, { labels: [1, 0] });
       expect(byIds.logits.shape).toEqual([2, 2]);
-      const table = model.weights.get('albert.embeddings.word_embeddings.weight').data;
+      // the first forward released the model's copy of the weights; read them back from the checkpoint
+      expect(() => model.weights).toThrow(expect.objectContaining({ code: 'MODEL_WEIGHTS_RELEASED' }));
+      const table = (await model.loadWeights()).get('albert.embeddings.word_embeddings.weight').data;
       const width = model.config.embeddingSize;
       const inputsEmbeds = inputIds.map((choices) => choices.map((row) => row.map((id) => Array.from(table.subarray(id * width, (id + 1) * width)))));
       const byEmbeds = await model.forward({ inputsEmbeds, attentionMask }, { labels: [1, 0] });
@@ -184,6 +186,32 @@ describe('input forms give the same result', () => {
       expect(Math.abs((byEmbeds.loss as number) - (byIds.loss as number))).toBeLessThanOrEqual(1e-6);
     } finally {
       await model.dispose();
+    }
+  });
+
+  it('releases the weights once a session holds them, re-reads them for a new variant, keeps them with keepWeights', async () => {
+    const directory = fileURLToPath(new URL('../../../fixtures/models/tiny/AlbertModel/', import.meta.url));
+    const inputs = { inputIds: [[2, 10, 11, 12, 3]] };
+    const released = await AlbertModel.fromPretrained(directorySource(directory), { backend });
+    const kept = await AlbertModel.fromPretrained(directorySource(directory), { backend, keepWeights: true });
+    try {
+      const wordEmbeddings = kept.weights.get('albert.embeddings.word_embeddings.weight').data;
+      expect(released.weights.get('albert.embeddings.word_embeddings.weight').data).toEqual(wordEmbeddings); // held until the first session
+      const first = await released.forward(inputs);
+      expect(() => released.weights).toThrow(expect.objectContaining({ code: 'MODEL_WEIGHTS_RELEASED', details: expect.objectContaining({ field: 'weights' }) }));
+      // a new graph variant re-reads the checkpoint and gives the same numbers as a model that kept its weights
+      const withStates = await released.forward(inputs, { outputHiddenStates: true });
+      const keptStates = await kept.forward(inputs, { outputHiddenStates: true });
+      expect(maxDiff(withStates.lastHiddenState, first.lastHiddenState.data)).toBe(0);
+      expect(withStates.hiddenStates?.length).toBe(keptStates.hiddenStates?.length);
+      expect(maxDiff(withStates.hiddenStates?.at(-1), keptStates.hiddenStates?.at(-1)?.data ?? [])).toBe(0);
+      expect(() => released.weights).toThrow(expect.objectContaining({ code: 'MODEL_WEIGHTS_RELEASED' }));
+      expect((await released.loadWeights()).get('albert.embeddings.word_embeddings.weight').data).toEqual(wordEmbeddings);
+      expect((await released.exportGraph()).bytes.byteLength).toBe((await kept.exportGraph()).bytes.byteLength);
+      expect(kept.weights.has('albert.embeddings.word_embeddings.weight')).toBe(true); // kept after its sessions were built
+    } finally {
+      await released.dispose();
+      await kept.dispose();
     }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildProbeModel, createTensor } from '@albert-ts/core';
-import { nodeBackend } from './node-backend.js';
+import { nodeBackend, nodeSessionOptions } from './node-backend.js';
 import { NODE_BACKEND_NAMES, nodeBackendByName } from './node-backend-by-name.js';
 
 describe('nodeBackend', () => {
@@ -20,6 +20,18 @@ describe('nodeBackend', () => {
     const session = await backend.load(buildProbeModel(), { graphOptimizationLevel: 'basic' });
     const out = await session.run({ x: createTensor('float32', [2, 2], Float32Array.of(1, 2, 3, 4)) }, { outputNames: ['y'] });
     expect(out['y']?.shape).toEqual([2, 2]);
+    await session.dispose();
+  });
+
+  it('keeps Add + LayerNormalization on CPU (no SkipLayerNormFusion) and passes the arena switch', async () => {
+    expect(nodeSessionOptions('cpu', {})).toMatchObject({ executionProviders: ['cpu'], extra: { optimization: { disable_specified_optimizers: 'SkipLayerNormFusion' } } });
+    expect(nodeSessionOptions('webgpu', {})).not.toHaveProperty('extra');
+    expect(nodeSessionOptions('cpu', { enableCpuMemArena: false, intraOpNumThreads: 2 }, { intraOpNumThreads: 1 })).toMatchObject({ enableCpuMemArena: false, intraOpNumThreads: 1 });
+    expect(nodeSessionOptions('cpu', {})).not.toHaveProperty('enableCpuMemArena');
+    expect(nodeBackend({ device: 'cpu' }).capabilities.contribOperators).not.toContain('SkipLayerNormalization');
+    const session = await nodeBackend({ device: 'cpu', enableCpuMemArena: false }).load(buildProbeModel());
+    const out = await session.run({ x: createTensor('float32', [2, 2], Float32Array.of(1, 2, 3, 4)) });
+    expect(Array.from(out['y']?.data as Float32Array)).toEqual([2, 4, 6, 8]);
     await session.dispose();
   });
 

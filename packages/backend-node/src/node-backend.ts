@@ -28,6 +28,13 @@ export interface NodeBackendOptions {
   readonly intraOpNumThreads?: number;
   /** Graph optimization level (runtime default `all` when absent). */
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * onnxruntime's CPU memory arena (default `true`). The arena keeps the largest run's buffers (for
+   * MLM logits `[8, 128, 30000]` that is 117 MiB, besides the copy returned to JavaScript) for reuse;
+   * `false` returns them to the system after each run: ~100 MiB lower peak RSS for such outputs, ~4 %
+   * slower on them (docs/performance.md).
+   */
+  readonly enableCpuMemArena?: boolean;
 }
 
 type OrtModule = typeof import('onnxruntime-node');
@@ -37,13 +44,35 @@ type OrtSession = Awaited<ReturnType<OrtModule['InferenceSession']['create']>>;
 const EXECUTION_PROVIDER: Record<NodeDevice, string> = { cpu: 'cpu', webgpu: 'webgpu', cuda: 'cuda' };
 
 const CONTRIB_OPERATORS: Record<NodeDevice, readonly string[]> = {
-  cpu: ['Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu', 'BiasGelu', 'EmbedLayerNormalization'],
+  // No SkipLayerNormalization on CPU: onnxruntime 1.30's CPU kernel takes ~200 µs for a [1, 128, 768]
+  // row block where Add + LayerNormalization take ~37 µs (bench/, docs/performance.md), so the fused
+  // graph keeps Add + LayerNormalization and CPU sessions disable onnxruntime's SkipLayerNormFusion.
+  cpu: ['Attention', 'MultiHeadAttention', 'FastGelu', 'BiasGelu', 'EmbedLayerNormalization'],
   // No attention operator on WebGPU: onnxruntime 1.30's WebGPU MultiHeadAttention/Attention give wrong
   // results from 32 tokens on with SwiftShader (max abs diff 0.41 at batch 16 × 32), while the same graphs
   // are exact on an NVIDIA H100 (2.4e-6). Correctness first: the fused flavour keeps plain attention here.
   webgpu: ['SkipLayerNormalization', 'FastGelu', 'BiasGelu'],
   cuda: ['Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu', 'BiasGelu', 'EmbedLayerNormalization'],
 };
+
+/**
+ * The onnxruntime-node session options of a {@link nodeBackend} (exported for tests): per-model
+ * {@link BackendLoadOptions} over the backend's options; on CPU, onnxruntime's SkipLayerNormFusion is
+ * disabled (see the CPU operator list above).
+ * @internal
+ */
+export function nodeSessionOptions(device: NodeDevice, options: NodeBackendOptions, loadOptions: BackendLoadOptions = {}) {
+  const intraOpNumThreads = loadOptions.intraOpNumThreads ?? options.intraOpNumThreads;
+  const graphOptimizationLevel = loadOptions.graphOptimizationLevel ?? options.graphOptimizationLevel;
+  return {
+    executionProviders: [EXECUTION_PROVIDER[device]],
+    ...(intraOpNumThreads === undefined ? {} : { intraOpNumThreads }),
+    ...(graphOptimizationLevel === undefined ? {} : { graphOptimizationLevel }),
+    ...(options.enableCpuMemArena === undefined ? {} : { enableCpuMemArena: options.enableCpuMemArena }),
+    logSeverityLevel: 3 as const,
+    ...(device === 'cpu' ? { extra: { optimization: { disable_specified_optimizers: 'SkipLayerNormFusion' } } } : {}),
+  };
+}
 
 let ortModule: Promise<OrtModule> | undefined;
 function loadOrt(): Promise<OrtModule> {
@@ -153,16 +182,7 @@ export function nodeBackend(options: NodeBackendOptions = {}): Backend {
   const capabilities: BackendCapabilities = { contribOperators: CONTRIB_OPERATORS[device], float16: device !== 'cpu' };
   let probed: Promise<BackendProbeResult> | undefined;
 
-  const sessionOptions = (loadOptions: BackendLoadOptions = {}) => {
-    const intraOpNumThreads = loadOptions.intraOpNumThreads ?? options.intraOpNumThreads;
-    const graphOptimizationLevel = loadOptions.graphOptimizationLevel ?? options.graphOptimizationLevel;
-    return {
-      executionProviders: [EXECUTION_PROVIDER[device]],
-      ...(intraOpNumThreads === undefined ? {} : { intraOpNumThreads }),
-      ...(graphOptimizationLevel === undefined ? {} : { graphOptimizationLevel }),
-      logSeverityLevel: 3 as const,
-    };
-  };
+  const sessionOptions = (loadOptions: BackendLoadOptions = {}) => nodeSessionOptions(device, options, loadOptions);
 
   const probe = (): Promise<BackendProbeResult> => {
     probed ??= (async (): Promise<BackendProbeResult> => {

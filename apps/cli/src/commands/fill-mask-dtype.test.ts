@@ -74,7 +74,7 @@ describe('model dtype on node-cpu (demo model)', () => {
       console.log(`int8 vs fp32 last_hidden_state cosine: ${similarity.toFixed(5)}`);
       expect(similarity).toBeGreaterThanOrEqual(0.99);
       // the word embeddings (a Gather, 16000 × 128) stay float32; the encoder's MatMul weights shrink to a quarter
-      const [bytes8, bytes32] = [encoder8.exportGraph().bytes.byteLength, encoder32.exportGraph().bytes.byteLength];
+      const [bytes8, bytes32] = [(await encoder8.exportGraph()).bytes.byteLength, (await encoder32.exportGraph()).bytes.byteLength];
       console.log(`AlbertModel graph bytes: int8 ${bytes8}, fp32 ${bytes32}`);
       expect(bytes8).toBeLessThan(bytes32);
     } finally {

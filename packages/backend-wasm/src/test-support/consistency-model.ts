@@ -131,7 +131,7 @@ export function buildConsistencyGraph(head: AlbertHeadName, flavour: Consistency
   if (backend === undefined) throw new Error('the fused consistency graph needs the backend it is built for');
   const choice = chooseFusedAttention(backend, 'auto', { positionEmbeddingType: 'absolute', hiddenAct: config.hiddenAct });
   if (choice.kind === null) return undefined;
-  return buildAlbertGraph(config, weights, { head, flavour: 'fused', fusedAttention: choice.kind });
+  return buildAlbertGraph(config, weights, { head, flavour: 'fused', fusedAttention: choice.kind, skipLayerNormalization: choice.skipLayerNormalization });
 }
 
 /**

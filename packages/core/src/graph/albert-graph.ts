@@ -64,6 +64,12 @@ export interface AlbertGraphOptions {
    * device runs; `chooseFusedAttention` picks the best one for a backend).
    */
   readonly fusedAttention?: FusedAttentionKind;
+  /**
+   * The fused flavour's residual Add + LayerNorm as one `SkipLayerNormalization` (default `true`);
+   * `false` keeps `Add` + `LayerNormalization`, which onnxruntime's CPU kernels run 5× faster than
+   * its CPU `SkipLayerNormalization` (`chooseFusedAttention` decides per backend).
+   */
+  readonly skipLayerNormalization?: boolean;
   /** Precision, applied to the finished float32 graph (default `float32`). */
   readonly precision?: AlbertGraphPrecision;
   /** With `precision: 'int8'`: the quantized MatMul form (default `dynamic-quantize-matmul`). */
@@ -91,6 +97,19 @@ function transpose2d(tensor: Tensor<'float32'>): Tensor<'float32'> {
     for (let column = 0; column < columns; column += 1) result[column * rows + row] = source[row * columns + column] as number;
   }
   return createTensor('float32', [columns, rows], result);
+}
+
+/**
+ * The MLM decoder as one `[E + 1, V]` matrix: `Wᵀ` with the decoder bias as its last row, so that
+ * `[x, 1] · table` is `x Wᵀ + b` in one MatMul that writes the `[B, S, V]` logits once (no bias pass
+ * over the logits, no reshape copy). Exactly the bytes of `W` and `b`.
+ */
+function decoderTable(weight: Tensor<'float32'>, bias: Tensor<'float32'>): Tensor<'float32'> {
+  const [rows, columns] = weight.shape as [number, number]; // [V, E]
+  const table = new Float32Array((columns + 1) * rows);
+  table.set(transpose2d(weight).data);
+  table.set(bias.data, columns * rows);
+  return createTensor('float32', [columns + 1, rows], table);
 }
 
 /** Names of the graph outputs a head produces (without the optional hidden states / attentions). */
@@ -173,9 +192,21 @@ export function buildAlbertModelProto(
   const positions = rawPositions === undefined ? undefined : foldChoices(rawPositions); // [B, S]
   const sequenceLength = g.shape(mask, 1, 2); // [1]
 
+  // ---- the MLM decoder table, shared with the word embeddings when they are tied ------------
+  const mlmHead = options.head === 'AlbertForMaskedLM' || options.head === 'AlbertForPreTraining';
+  const decoder = (): GraphValue =>
+    g.derivedWeight(get('predictions.decoder.weight'), 'decoder-table', 'predictions.decoder.table', (tensor) => decoderTable(tensor, get('predictions.decoder.bias'))); // [E + 1, V]
+  const tiedDecoder = mlmHead && get('predictions.decoder.weight') === get('albert.embeddings.word_embeddings.weight') ? decoder() : undefined;
+
   // ---- embeddings (width E) ----------------------------------------------------------------
   const embedded = g.within('embeddings', () => {
-    const words = options.inputsEmbeds === true ? ids : g.gather(weight('albert.embeddings.word_embeddings.weight'), ids); // [B, S, E]
+    let words: GraphValue; // [B, S, E]
+    if (options.inputsEmbeds === true) words = ids;
+    else if (tiedDecoder !== undefined) {
+      // the word embeddings live in the decoder table's columns: gather columns, drop the bias row
+      const columns = g.op('Slice', [g.gather(tiedDecoder, ids, 1), g.ints([0]), g.ints([E]), g.ints([0])]); // [E, B, S]
+      words = g.transpose(columns, [1, 2, 0]); // [B, S, E]
+    } else words = g.gather(weight('albert.embeddings.word_embeddings.weight'), ids); // [B, S, E]
     let sum = g.add(words, g.gather(weight('albert.embeddings.token_type_embeddings.weight'), tokenTypes)); // [B, S, E]
     if (positions !== undefined) sum = g.add(sum, g.gather(weight('albert.embeddings.position_embeddings.weight'), positions)); // [B, S, E]
     return layerNorm(sum, 'albert.embeddings.LayerNorm'); // [B, S, E]
@@ -212,7 +243,7 @@ export function buildAlbertModelProto(
   const hiddenStates: GraphValue[] = [];
   const attentions: GraphValue[] = [];
   const layerContext = { g, config, weight, linearKernel, linear, layerNorm, maskAdd, headMask, relativeTable: relative ? relativeTable : undefined, relativeShape, outputAttentions: options.outputAttentions === true };
-  const kernels = flavour === 'fused' ? fusedLayerKernels(layerContext, options.fusedAttention ?? 'multi-head-attention') : plainLayerKernels(layerContext);
+  const kernels = flavour === 'fused' ? fusedLayerKernels(layerContext, options.fusedAttention ?? 'multi-head-attention', { skipLayerNormalization: options.skipLayerNormalization ?? true }) : plainLayerKernels(layerContext);
   const albertLayer = (x: GraphValue, prefix: string, headMaskRow: number | undefined): GraphValue => {
     const attended = g.within('attention', () => {
       const { output, probabilities } = kernels.selfAttention(x, `${prefix}.attention`, headMaskRow); // [B, S, H], [B, heads, S, S]
@@ -251,10 +282,9 @@ export function buildAlbertModelProto(
   const mlmLogits = (): GraphValue =>
     g.within('predictions', () => {
       const transformed = layerNorm(applyActivation(g, linear(sequenceOutput, 'predictions.dense'), act), 'predictions.LayerNorm'); // [B, S, E]
-      const flat = g.reshape(transformed, [-1, E]); // [B·S, E]
-      // decoder tied to the word embeddings: x · Wₑᵀ + bias, without a transposed copy of Wₑ
-      const decoded = g.gemm(flat, weight('predictions.decoder.weight'), weight('predictions.decoder.bias'), { transposeB: true }); // [B·S, V]
-      return g.reshape(decoded, g.concat([g.shape(sequenceOutput, 0, 2), g.ints([config.vocabSize])], 0)); // [B, S, V]
+      // x · Wᵀ + b as [x, 1] · [Wᵀ; b] (see decoderTable)
+      const ones = g.op('Expand', [g.floats([1], [1, 1, 1]), g.concat([g.shape(transformed, 0, 2), g.ints([1])], 0)]); // [B, S, 1]
+      return g.matMul(g.concat([transformed, ones], 2), decoder()); // [B, S, V]
     });
 
   switch (options.head) {
@@ -298,7 +328,7 @@ export function buildAlbertModelProto(
   // ---- precision: a post-pass over the float32 graph; inputs and outputs keep float32 ----------
   const proto =
     precision === 'int8'
-      ? quantizeDynamicInt8(built, { operator: options.int8Operator ?? 'dynamic-quantize-matmul' }).model
+      ? quantizeDynamicInt8(built, { operator: options.int8Operator ?? 'dynamic-quantize-matmul', include: (name) => name !== 'predictions.decoder.table' }).model
       : precision === 'float16'
         ? convertToFloat16(built)
         : built;

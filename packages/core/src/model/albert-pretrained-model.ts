@@ -15,6 +15,7 @@ import { chooseFusedAttention } from '../graph/fused/choose-fused-attention.js';
 import type { Tensor } from '../tensor.js';
 import { padEncodings, runInLengthBuckets, sliceBatchRow, type LengthBucketOptions, type SequenceEncoding } from './length-buckets.js';
 import { resolveModelDtype, type AlbertModelDtype, type ResolvedModelDtype } from './model-dtype.js';
+import { ModelStateError } from './model-state-error.js';
 import { prepareAlbertInputs, prepareHeadMask, type AlbertInputs, type ArrayInput, type PreparedInputs } from './model-inputs.js';
 
 /** Everything a model instance is made of; {@link AlbertPreTrainedModel.fromPretrained} loads it. */
@@ -27,6 +28,14 @@ export interface AlbertModelParts {
   readonly backend: Backend;
   /** Where the model came from (used to find the tokenizer files), when known. */
   readonly source?: ModelFileSource;
+  /**
+   * Reads the weights again (e.g. from the checkpoint file). When given, the model releases its copy
+   * of the weights once a graph session holds them, and calls this when it needs another graph
+   * variant (unless {@link AlbertModelParts.keepWeights}). {@link loadAlbertParts} sets it.
+   */
+  readonly reloadWeights?: () => Promise<AlbertGraphWeights>;
+  /** Keep the weights after the sessions are built (see {@link FromPretrainedOptions.keepWeights}). */
+  readonly keepWeights?: boolean;
   /** Passed to {@link Backend.load}. */
   readonly loadOptions?: BackendLoadOptions;
   /** Graph flavour (default `auto`, see {@link AlbertModelFlavour}). */
@@ -72,6 +81,14 @@ export interface FromPretrainedOptions extends ResolvePretrainedOptions {
    * otherwise. Outputs are float32 tensors in every case.
    */
   readonly dtype?: AlbertModelDtype;
+  /**
+   * Keep the JavaScript copy of the weights for the model's lifetime (default `false`). By default a
+   * model loaded from a source releases it once a graph session holds the weights (the session has
+   * its own copy; ~1× the checkpoint saved) and re-reads the checkpoint if it later needs another
+   * graph variant (e.g. `outputHiddenStates` for the first time). Set it when the source may change
+   * or disappear, or to read `model.weights` at any time.
+   */
+  readonly keepWeights?: boolean;
 }
 
 /** Options of every `forward`. */
@@ -115,12 +132,15 @@ export async function loadAlbertParts(head: AlbertHeadName, dirOrSource: string 
   const backend = Array.isArray(options.backend) ? await selectBackend(options.backend) : (options.backend as Backend);
   // fail before reading the checkpoint when the backend cannot run the dtype
   if (options.dtype !== undefined) resolveModelDtype(options.dtype, backend);
-  const { config, weights } = await loadPretrainedWeights(source, head, options.config === undefined ? {} : { config: options.config });
+  const weightOptions = options.config === undefined ? {} : { config: options.config };
+  const { config, weights } = await loadPretrainedWeights(source, head, weightOptions);
   return {
     config,
     weights,
     backend,
     source,
+    reloadWeights: async () => (await loadPretrainedWeights(source, head, { config })).weights,
+    ...(options.keepWeights === undefined ? {} : { keepWeights: options.keepWeights }),
     ...(options.loadOptions === undefined ? {} : { loadOptions: options.loadOptions }),
     ...(options.flavour === undefined ? {} : { flavour: options.flavour }),
     ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
@@ -134,8 +154,6 @@ export async function loadAlbertParts(head: AlbertHeadName, dirOrSource: string 
 export abstract class AlbertPreTrainedModel {
   /** The model's config. */
   readonly config: AlbertConfig;
-  /** The weights the graphs are built from. */
-  readonly weights: AlbertGraphWeights;
   /** The backend that runs the graphs. */
   readonly backend: Backend;
   /** Where the model came from, when loaded with `fromPretrained`. */
@@ -148,11 +166,17 @@ export abstract class AlbertPreTrainedModel {
   /** The precision the graphs are built with. */
   readonly dtype: AlbertModelDtype;
   private readonly sessions = new Map<string, Promise<BackendSession>>();
+  private heldWeights: AlbertGraphWeights | undefined;
+  private readonly reloadWeights: (() => Promise<AlbertGraphWeights>) | undefined;
+  private readonly releaseWeights: boolean;
+  private reloading: Promise<AlbertGraphWeights> | undefined;
 
   /** @param parts - config, weights, backend (see {@link loadAlbertParts}). */
   constructor(parts: AlbertModelParts) {
     this.config = parts.config;
-    this.weights = parts.weights;
+    this.heldWeights = parts.weights;
+    this.reloadWeights = parts.reloadWeights;
+    this.releaseWeights = parts.reloadWeights !== undefined && parts.keepWeights !== true;
     this.backend = parts.backend;
     this.source = parts.source;
     this.loadOptions = parts.loadOptions;
@@ -172,9 +196,38 @@ export abstract class AlbertPreTrainedModel {
   /**
    * The ONNX graph of this head for the given optional outputs, as this model runs it: its dtype, and
    * its flavour resolved for its backend (`options.flavour: 'plain'` gives the portable graph).
+   * Re-reads the weights first if the model released them.
    */
-  exportGraph(options: Omit<AlbertGraphOptions, 'head'> = {}): AlbertGraph {
-    return buildAlbertGraph(this.config, this.weights, this.resolveFlavour({ ...this.precision, ...options, flavour: options.flavour ?? this.flavour, head: this.head }));
+  async exportGraph(options: Omit<AlbertGraphOptions, 'head'> = {}): Promise<AlbertGraph> {
+    return this.buildGraph(await this.loadWeights(), options);
+  }
+
+  /**
+   * The weights the graphs are built from. A model loaded with `fromPretrained` releases them once a
+   * graph session holds them (unless `keepWeights: true`); reading them then throws
+   * {@link ModelStateError} `MODEL_WEIGHTS_RELEASED` — use {@link AlbertPreTrainedModel.loadWeights}.
+   */
+  get weights(): AlbertGraphWeights {
+    if (this.heldWeights === undefined) {
+      throw new ModelStateError('MODEL_WEIGHTS_RELEASED', 'model.weights: the weights were released after the graph session was built (it holds its own copy); use `await model.loadWeights()` to read them again, or load the model with `keepWeights: true`', {
+        field: 'weights',
+        hint: 'await model.loadWeights() or fromPretrained(..., { keepWeights: true })',
+      });
+    }
+    return this.heldWeights;
+  }
+
+  /** The weights, re-read from the model's source if they were released (then held until the next session is built). */
+  async loadWeights(): Promise<AlbertGraphWeights> {
+    if (this.heldWeights !== undefined) return this.heldWeights;
+    if (this.reloadWeights === undefined) throw new Error('internal: weights released without a way to reload them');
+    this.reloading ??= this.reloadWeights().finally(() => (this.reloading = undefined));
+    this.heldWeights = await this.reloading;
+    return this.heldWeights;
+  }
+
+  private buildGraph(weights: AlbertGraphWeights, options: Omit<AlbertGraphOptions, 'head'>): AlbertGraph {
+    return buildAlbertGraph(this.config, weights, this.resolveFlavour({ ...this.precision, ...options, flavour: options.flavour ?? this.flavour, head: this.head }));
   }
 
   /**
@@ -190,8 +243,9 @@ export abstract class AlbertPreTrainedModel {
       hiddenAct: this.config.hiddenAct,
       headMask: options.headMask === true,
       outputAttentions: options.outputAttentions === true,
+      precision: options.precision ?? 'float32',
     });
-    return choice.kind === null ? { ...options, flavour: 'plain' } : { ...options, fusedAttention: choice.kind };
+    return choice.kind === null ? { ...options, flavour: 'plain' } : { ...options, fusedAttention: choice.kind, skipLayerNormalization: choice.skipLayerNormalization };
   }
 
   private session(requested: Omit<AlbertGraphOptions, 'flavour'> & { readonly flavour?: AlbertModelFlavour }): Promise<BackendSession> {
@@ -199,7 +253,12 @@ export abstract class AlbertPreTrainedModel {
     const key = JSON.stringify([options.outputHiddenStates === true, options.outputAttentions === true, options.headMask === true, options.inputsEmbeds === true]);
     let session = this.sessions.get(key);
     if (session === undefined) {
-      session = Promise.resolve().then(() => this.backend.load(buildAlbertGraph(this.config, this.weights, options), this.loadOptions));
+      session = (async () => {
+        const loaded = await this.backend.load(buildAlbertGraph(this.config, await this.loadWeights(), options), this.loadOptions);
+        // the session holds its own copy of every weight: drop ours (re-read if another variant is needed)
+        if (this.releaseWeights) this.heldWeights = undefined;
+        return loaded;
+      })();
       this.sessions.set(key, session);
       session.catch(() => this.sessions.delete(key));
     }

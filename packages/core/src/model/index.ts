@@ -1,5 +1,6 @@
 export * from './input-error.js';
 export * from './dtype-error.js';
+export * from './model-state-error.js';
 export * from './model-dtype.js';
 export * from './length-buckets.js';
 export * from './model-inputs.js';

@@ -34,7 +34,7 @@ function layerWeights(): Map<string, Tensor<'float32'>> {
 }
 
 /** Builds `layers` applications of one shared layer the way the model builder's encoder loop does. */
-function build(kind: FusedAttentionKind, hiddenAct: HiddenAct, layers = 2, outputAttentions = false): OnnxModelProto {
+function build(kind: FusedAttentionKind, hiddenAct: HiddenAct, layers = 2, outputAttentions = false, skipLayerNormalization = true): OnnxModelProto {
   const config = AlbertConfig.fromJSON({ hidden_size: H, num_attention_heads: 2, intermediate_size: I, embedding_size: 2, vocab_size: 10, num_hidden_layers: layers, hidden_act: hiddenAct });
   const weights = layerWeights();
   const g = new GraphBuilder('test');
@@ -61,7 +61,7 @@ function build(kind: FusedAttentionKind, hiddenAct: HiddenAct, layers = 2, outpu
     relativeShape: undefined,
     outputAttentions,
   };
-  const kernels = fusedLayerKernels(context, kind);
+  const kernels = fusedLayerKernels(context, kind, { skipLayerNormalization });
   let hidden: GraphValue = x;
   for (let layer = 0; layer < layers; layer += 1) {
     const input = hidden;
@@ -117,6 +117,14 @@ describe('fusedLayerKernels', () => {
     expect(proto.graph.nodes.filter((node) => node.opType === 'BiasGelu')).toHaveLength(2);
   });
 
+  it('keeps residual Add + LayerNormalization when SkipLayerNormalization is off', () => {
+    const ops = build('attention', 'gelu_new', 2, false, false).graph.nodes.map((node) => node.opType);
+    expect(ops).not.toContain('SkipLayerNormalization');
+    expect(ops.filter((op) => op === 'LayerNormalization')).toHaveLength(4);
+    expect(ops.filter((op) => op === 'Attention')).toHaveLength(2);
+    expect(ops.filter((op) => op === 'FastGelu')).toHaveLength(2);
+  });
+
   it('keeps activations without a fused operator as plain ops', () => {
     const ops = build('attention', 'relu', 1).graph.nodes.map((node) => node.opType);
     expect(ops).toContain('Relu');
@@ -145,8 +153,17 @@ describe('chooseFusedAttention', () => {
     expect(chooseFusedAttention(webgpuWithoutBiasGelu, 'auto', { ...absolute, hiddenAct: 'gelu' }).reason).toMatch(/BiasGelu/);
     expect(chooseFusedAttention(webgpuWithoutBiasGelu, 'auto', { ...absolute, hiddenAct: 'relu' }).kind).toBe('multi-head-attention');
   });
-  it('lists the operators a fused layer emits', () => {
-    expect(fusedLayerOperators('attention', 'gelu_new')).toEqual(['Attention', 'SkipLayerNormalization', 'FastGelu']);
-    expect(fusedLayerOperators('multi-head-attention', 'relu')).toEqual(['MultiHeadAttention', 'SkipLayerNormalization']);
+  it('lists the operators a fused layer needs (SkipLayerNormalization is optional)', () => {
+    expect(fusedLayerOperators('attention', 'gelu_new')).toEqual(['Attention', 'FastGelu']);
+    expect(fusedLayerOperators('multi-head-attention', 'relu')).toEqual(['MultiHeadAttention']);
+  });
+  it('keeps Q, K and V as separate (quantizable) MatMuls for int8 graphs', () => {
+    expect(chooseFusedAttention(cpu, 'auto', { ...absolute, precision: 'int8' }).kind).toBe('multi-head-attention');
+    expect(chooseFusedAttention(cpu, 'auto', { ...absolute, precision: 'float32' }).kind).toBe('attention');
+  });
+  it('uses SkipLayerNormalization only where the backend lists it', () => {
+    expect(chooseFusedAttention(cpu, 'auto', absolute).skipLayerNormalization).toBe(true);
+    const withoutSkip = { name: 'node-cpu', capabilities: { contribOperators: ['Attention', 'FastGelu'], float16: false } };
+    expect(chooseFusedAttention(withoutSkip, 'auto', absolute)).toMatchObject({ kind: 'attention', skipLayerNormalization: false });
   });
 });

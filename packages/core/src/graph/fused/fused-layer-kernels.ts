@@ -21,18 +21,27 @@ const FUSED_GELU: Readonly<Record<string, string>> = { gelu_new: 'FastGelu', gel
  */
 export type FusedAttentionKind = 'attention' | 'multi-head-attention';
 
+/** Choices inside the fused flavour that depend on the backend's kernels. */
+export interface FusedLayerKernelOptions {
+  /**
+   * Residual Add + LayerNorm (with the pending projection bias) as one `SkipLayerNormalization`
+   * (default `true`); `false` emits `Add` + `LayerNormalization` (faster on onnxruntime's CPU).
+   */
+  readonly skipLayerNormalization?: boolean;
+}
+
 /**
  * The fused flavour's layer kernels, with the attention operator chosen per backend
  * (`chooseFusedAttention`): attention as one `Attention` node (CPU/WASM; the Q, K and V kernels are
  * packed by a `Concat` of the existing initializers, which onnxruntime folds once at session creation,
  * so the file stores no packed copy) or one `MultiHeadAttention` node with HF's exact additive mask as
  * `attention_bias` (WebGPU); each residual add + LayerNorm, with the projection bias, as one
- * `SkipLayerNormalization`; the FFN bias + gelu as one `FastGelu` (tanh gelu) or `BiasGelu` (erf
+ * `SkipLayerNormalization` (or `Add` + `LayerNormalization`, see {@link FusedLayerKernelOptions}); the FFN bias + gelu as one `FastGelu` (tanh gelu) or `BiasGelu` (erf
  * gelu). Where a fused operator cannot reproduce HF (attention probabilities requested, head_mask,
  * relative positions, other activations) that part uses the plain kernel. Same weights as the plain
  * flavour and the same results within float32 rounding (≤ 2e-6 on the fixtures).
  */
-export function fusedLayerKernels(context: AlbertLayerContext, kind: FusedAttentionKind): AlbertLayerKernels {
+export function fusedLayerKernels(context: AlbertLayerContext, kind: FusedAttentionKind, options: FusedLayerKernelOptions = {}): AlbertLayerKernels {
   const { g, config, maskAdd } = context;
   const plain = plainLayerKernels(context);
   // The projection bias of a value produced by these kernels, added inside SkipLayerNormalization.
@@ -76,8 +85,12 @@ export function fusedLayerKernels(context: AlbertLayerContext, kind: FusedAttent
       return { output: project(merged, `${prefix}.dense`) }; // [B, S, H] without the dense bias
     },
     residualLayerNorm(x, residual, prefix) {
-      const inputs = [x, residual, context.weight(`${prefix}.weight`), context.weight(`${prefix}.bias`)];
       const bias = pendingBias.get(x);
+      if (options.skipLayerNormalization === false) {
+        const sum = g.add(bias === undefined ? x : g.add(x, bias), residual); // [B, S, H]
+        return context.layerNorm(sum, prefix);
+      }
+      const inputs = [x, residual, context.weight(`${prefix}.weight`), context.weight(`${prefix}.bias`)];
       return g.op('SkipLayerNormalization', bias === undefined ? inputs : [...inputs, bias], { epsilon: attribute.float(config.layerNormEps) }, MICROSOFT); // [B, S, H]
     },
     feedForward(x, prefix) {
