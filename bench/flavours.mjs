@@ -53,7 +53,7 @@ const SESSIONS = {
 async function coreGraphs(directory) {
   const core = await import('@albert-ts/core');
   const { AlbertConfig } = await import('@albert-ts/config');
-  const { quantizeDynamicInt8 } = await import('../packages/core/src/graph/quantize/index.ts');
+  const { quantizeDynamicInt8 } = await import('@albert-ts/core');
   const { buildWithFusedKernels } = await import('./lib/fused-assembly.mjs');
   const config = AlbertConfig.parse(await readFile(join(directory, 'config.json'), 'utf8'));
   const stateDict = core.readSafetensors(new Uint8Array(await readFile(join(directory, 'model.safetensors'))), 'model.safetensors');

@@ -30,7 +30,7 @@ async function runVariant(name) {
   const stateDict = core.readSafetensors(new Uint8Array(await readFile(join(directory, 'model.safetensors'))), 'model.safetensors');
   const weights = core.resolveAlbertWeights(config, stateDict, 'AlbertForMaskedLM', { file: 'model.safetensors' });
   let { proto } = core.buildAlbertModelProto(config, weights, { head: 'AlbertForMaskedLM', flavour });
-  if (int8) proto = (await import('../packages/core/src/graph/quantize/index.ts')).quantizeDynamicInt8(proto).model;
+  if (int8) proto = (await import('@albert-ts/core')).quantizeDynamicInt8(proto).model;
   const bytes = core.encodeModel(proto);
   const instance = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 2, interOpNumThreads: 1, ...session });
   const loadMs = performance.now() - start;

@@ -2,7 +2,7 @@
 // it takes a kernel factory per flavour; see docs/performance.md, "hooks"). Mirrors
 // packages/core/src/graph/albert-graph.ts for absolute positions, AlbertModel and AlbertForMaskedLM.
 import { GraphBuilder, applyActivation, createTensor } from '@albert-ts/core';
-import { fusedLayerKernels } from '../../packages/core/src/graph/fused/index.ts';
+import { fusedLayerKernels } from '@albert-ts/core';
 
 function transpose2d(tensor) {
   const [rows, columns] = tensor.shape;

@@ -3,11 +3,8 @@
 // its predictions have real margins) and on the bench model (random weights, tiny margins).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL, fileURLToPath } from 'node:url';
-import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
 const MASK_ID = 4;
 
 /** The fixed text set (plain English sentences; every 6th piece, from the 2nd, is masked). */
@@ -90,50 +87,28 @@ function argmax(data, offset, width) {
   return best - offset;
 }
 
-async function runtime(kind) {
-  if (kind === 'node') return { ort: require('onnxruntime-node'), options: { intraOpNumThreads: 2 } };
-  const path = require.resolve('onnxruntime-web');
-  const ort = await import(pathToFileURL(path).href);
-  ort.env.wasm.numThreads = 2;
-  ort.env.wasm.wasmPaths = pathToFileURL(dirname(path) + '/').href;
-  return { ort, options: { executionProviders: ['wasm'] } };
-}
-
 /** Quality of int8 vs float32 for one model directory on one runtime ('node' | 'wasm'). */
 export async function measureQuality(modelDirectory, runtimeKind, { vocabularyDirectory = modelDirectory } = {}) {
   const core = await import('@albert-ts/core');
-  const { AlbertConfig } = await import('@albert-ts/config');
   const tokenizer = await import('@albert-ts/tokenizer');
-  const { quantizeDynamicInt8 } = await import('../../packages/core/src/graph/quantize/index.ts');
-  const config = AlbertConfig.parse(await readFile(join(modelDirectory, 'config.json'), 'utf8'));
-  const stateDict = core.readSafetensors(new Uint8Array(await readFile(join(modelDirectory, 'model.safetensors'))), 'model.safetensors');
-  const weights = core.resolveAlbertWeights(config, stateDict, 'AlbertForMaskedLM', { file: 'model.safetensors' });
-  const { proto } = core.buildAlbertModelProto(config, weights, { head: 'AlbertForMaskedLM', outputHiddenStates: true });
-  const { model: int8 } = quantizeDynamicInt8(proto);
-  const { ort, options } = await runtime(runtimeKind);
-  const float32Session = await ort.InferenceSession.create(core.encodeModel(proto), options);
-  const int8Session = await ort.InferenceSession.create(core.encodeModel(int8), options);
+  // the product path: the same model class and backend, dtype fp32 vs int8 (both built on the fly)
+  const backend = runtimeKind === 'node' ? (await import('@albert-ts/backend-node')).nodeBackend({ device: 'cpu', intraOpNumThreads: 2 }) : (await import('@albert-ts/backend-wasm')).wasmBackend({ numThreads: 2 });
+  const float32Model = await core.AlbertForMaskedLM.fromPretrained(modelDirectory, { backend, dtype: 'fp32' });
+  const int8Model = await core.AlbertForMaskedLM.fromPretrained(modelDirectory, { backend, dtype: 'int8' });
+  const config = float32Model.config;
   const processor = loadProcessor(tokenizer, new Uint8Array(await readFile(join(vocabularyDirectory, 'spiece.model'))));
   const H = config.hiddenSize;
   const V = config.vocabSize;
-  const last = `hidden_states.${config.numHiddenLayers}`;
   let agree = 0;
   let total = 0;
   let worstCosine = 1;
   let cosineSum = 0;
   let tokens = 0;
   for (const { ids, masked } of maskedExamples(processor)) {
-    const shape = [1, ids.length];
-    const int64 = (values) => new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), shape);
-    const feeds = {
-      input_ids: int64(ids),
-      attention_mask: int64(ids.map(() => 1)),
-      token_type_ids: int64(ids.map(() => 0)),
-      position_ids: int64(ids.map((_, i) => i)),
-    };
-    const [a, b] = [await float32Session.run(feeds), await int8Session.run(feeds)];
+    const input = { inputIds: [ids] };
+    const [a, b] = [await float32Model.forward(input, { outputHiddenStates: true }), await int8Model.forward(input, { outputHiddenStates: true })];
     for (let token = 0; token < ids.length; token += 1) {
-      const c = cosine(a[last].data, b[last].data, token * H, H);
+      const c = cosine(a.hiddenStates.at(-1).data, b.hiddenStates.at(-1).data, token * H, H);
       worstCosine = Math.min(worstCosine, c);
       cosineSum += c;
       tokens += 1;
@@ -143,8 +118,8 @@ export async function measureQuality(modelDirectory, runtimeKind, { vocabularyDi
       if (argmax(a.logits.data, position * V, V) === argmax(b.logits.data, position * V, V)) agree += 1;
     }
   }
-  await float32Session.release?.();
-  await int8Session.release?.();
+  await float32Model.dispose();
+  await int8Model.dispose();
   return { runtime: runtimeKind, texts: QUALITY_TEXTS.length, maskedPositions: total, top1Agreement: agree / total, worstTokenCosine: worstCosine, meanTokenCosine: cosineSum / tokens };
 }
 

@@ -25,11 +25,12 @@ describe('nodeBackend', () => {
 
   it('keeps Add + LayerNormalization on CPU (no SkipLayerNormFusion) and passes the arena switch', async () => {
     expect(nodeSessionOptions('cpu', {})).toMatchObject({ executionProviders: ['cpu'], extra: { optimization: { disable_specified_optimizers: 'SkipLayerNormFusion' } } });
-    expect(nodeSessionOptions('webgpu', {})).not.toHaveProperty('extra');
+    expect(nodeSessionOptions('webgpu', {}).extra).toEqual({});
+    expect(nodeSessionOptions('cpu', { allowSpinning: false }).extra).toEqual({ session: { intra_op: { allow_spinning: '0' } }, optimization: { disable_specified_optimizers: 'SkipLayerNormFusion' } });
     expect(nodeSessionOptions('cpu', { enableCpuMemArena: false, intraOpNumThreads: 2 }, { intraOpNumThreads: 1 })).toMatchObject({ enableCpuMemArena: false, intraOpNumThreads: 1 });
     expect(nodeSessionOptions('cpu', {})).not.toHaveProperty('enableCpuMemArena');
     expect(nodeBackend({ device: 'cpu' }).capabilities.contribOperators).not.toContain('SkipLayerNormalization');
-    const session = await nodeBackend({ device: 'cpu', enableCpuMemArena: false }).load(buildProbeModel());
+    const session = await nodeBackend({ device: 'cpu', enableCpuMemArena: false, allowSpinning: false }).load(buildProbeModel());
     const out = await session.run({ x: createTensor('float32', [2, 2], Float32Array.of(1, 2, 3, 4)) });
     expect(Array.from(out['y']?.data as Float32Array)).toEqual([2, 4, 6, 8]);
     await session.dispose();
