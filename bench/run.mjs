@@ -11,7 +11,6 @@ import os from 'node:os';
 import { ensureModelDirectory, decodeSafetensors, BENCH_CONFIG, makeWorkloads, padBatches, forwardFlops } from './lib/model.mjs';
 import { buildAlbertOnnx } from './lib/albert-onnx.mjs';
 import { PEERS } from './lib/peers.mjs';
-import { planLengthBuckets } from './lib/length-buckets.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const cacheRoot = join(here, '.cache');

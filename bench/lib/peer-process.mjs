@@ -6,7 +6,7 @@
 //   { type: 'quality', model, runtime } → int8-vs-float32 quality (see quality.mjs)
 import { PEERS, preparePeer } from './peers.mjs';
 import { makeWorkloads, padBatches, padBatch } from './model.mjs';
-import { planLengthBuckets } from './length-buckets.mjs';
+import { planLengthBuckets } from '@albert-ts/core';
 import { measureGemm } from './gemm.mjs';
 
 const workloads = makeWorkloads();
