@@ -131,6 +131,15 @@ describe('graph precision', () => {
     expect(int8.graph.nodes.filter((node) => node.opType === 'DynamicQuantizeMatMul').length).toBeGreaterThan(0);
     expect(int8.graph.nodes.some((node) => node.opType === 'MatMul' && node.inputs[1] === 'albert.encoder.albert_layer_groups.0.albert_layers.0.attention.query.weight')).toBe(false);
     expect(int8.graph.initializers.some((tensor) => tensor.elementType === 'int8')).toBe(true);
+    // the MLM decoder: one float32 [E + 1, V] table in float32; in int8 a quantized linear with its bias folded in
+    const initializerNames = (proto: typeof int8) => proto.graph.initializers.map((tensor) => tensor.name);
+    expect(initializerNames(float32)).toContain('predictions.decoder.table');
+    expect(initializerNames(int8)).not.toContain('predictions.decoder.table');
+    const identity = int8.graph.nodes.find((node) => node.outputs.includes('logits'))!; // graph outputs are Identity nodes
+    const logits = int8.graph.nodes.find((node) => node.outputs.includes(identity.inputs[0]!))!;
+    expect(logits.opType).toBe('DynamicQuantizeMatMul');
+    expect(logits.inputs[4]).toBe('predictions.decoder.bias');
+    expect(int8.graph.nodes.filter((node) => node.opType === 'Add' && node.inputs.some((input) => input.endsWith('.bias')))).toHaveLength(0);
     expect(float16.graph.initializers.every((tensor) => tensor.elementType !== 'float32')).toBe(true);
     for (const proto of [int8, float16]) {
       expect(proto.graph.inputs).toEqual(float32.graph.inputs);

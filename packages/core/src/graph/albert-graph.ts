@@ -194,9 +194,12 @@ export function buildAlbertModelProto(
 
   // ---- the MLM decoder table, shared with the word embeddings when they are tied ------------
   const mlmHead = options.head === 'AlbertForMaskedLM' || options.head === 'AlbertForPreTraining';
+  // int8 quantizes the decoder as a plain linear (x · Wᵀ quantized per column, the bias folded into
+  // the quantized MatMul), so it keeps the word embeddings as their own float32 table.
+  const tableDecoder = precision !== 'int8';
   const decoder = (): GraphValue =>
     g.derivedWeight(get('predictions.decoder.weight'), 'decoder-table', 'predictions.decoder.table', (tensor) => decoderTable(tensor, get('predictions.decoder.bias'))); // [E + 1, V]
-  const tiedDecoder = mlmHead && get('predictions.decoder.weight') === get('albert.embeddings.word_embeddings.weight') ? decoder() : undefined;
+  const tiedDecoder = mlmHead && tableDecoder && get('predictions.decoder.weight') === get('albert.embeddings.word_embeddings.weight') ? decoder() : undefined;
 
   // ---- embeddings (width E) ----------------------------------------------------------------
   const embedded = g.within('embeddings', () => {
@@ -282,6 +285,7 @@ export function buildAlbertModelProto(
   const mlmLogits = (): GraphValue =>
     g.within('predictions', () => {
       const transformed = layerNorm(applyActivation(g, linear(sequenceOutput, 'predictions.dense'), act), 'predictions.LayerNorm'); // [B, S, E]
+      if (!tableDecoder) return linear(transformed, 'predictions.decoder'); // [B, S, V], quantized below
       // x · Wᵀ + b as [x, 1] · [Wᵀ; b] (see decoderTable)
       const ones = g.op('Expand', [g.floats([1], [1, 1, 1]), g.concat([g.shape(transformed, 0, 2), g.ints([1])], 0)]); // [B, S, 1]
       return g.matMul(g.concat([transformed, ones], 2), decoder()); // [B, S, V]
@@ -328,7 +332,7 @@ export function buildAlbertModelProto(
   // ---- precision: a post-pass over the float32 graph; inputs and outputs keep float32 ----------
   const proto =
     precision === 'int8'
-      ? quantizeDynamicInt8(built, { operator: options.int8Operator ?? 'dynamic-quantize-matmul', include: (name) => name !== 'predictions.decoder.table' }).model
+      ? quantizeDynamicInt8(built, { operator: options.int8Operator ?? 'dynamic-quantize-matmul' }).model
       : precision === 'float16'
         ? convertToFloat16(built)
         : built;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTensor } from '../../tensor.js';
 import { GraphBuilder } from '../graph-builder.js';
+import type { OnnxNodeProto } from '../onnx-proto.js';
 import { quantizeColumnsInt8, quantizeDynamicInt8 } from './quantize-dynamic-int8.js';
 
 function model() {
@@ -50,6 +51,33 @@ describe('quantizeDynamicInt8', () => {
     expect(ops).not.toContain('DynamicQuantizeMatMul');
     expect(quantized.graph.inputs).toEqual(proto.graph.inputs);
     expect(quantized.graph.outputs).toEqual(proto.graph.outputs);
+  });
+
+  it('folds the bias Add of a linear into DynamicQuantizeMatMul, and only a lone 1-D float bias of the output width', () => {
+    const g = new GraphBuilder('linear');
+    const x = g.input('x', 'float32', ['batch', 64]);
+    const kernel = createTensor('float32', [64, 300], Float32Array.from({ length: 64 * 300 }, (_, i) => Math.sin(i)));
+    const bias = createTensor('float32', [300], Float32Array.from({ length: 300 }, (_, i) => i / 300));
+    const y = g.add(g.matMul(x, g.weight('kernel', kernel)), g.weight('bias', bias)); // folded
+    const shared = g.matMul(x, g.weight('kernel', kernel)); // read twice: not folded
+    const z = g.add(shared, g.weight('bias', bias));
+    g.output(y, 'y', 'float32');
+    g.output(z, 'z', 'float32');
+    g.output(shared, 'shared', 'float32'); // a graph output itself
+    const proto = g.build({ producerVersion: 'test' });
+    const folded = quantizeDynamicInt8(proto).model;
+    const producerOf = (name: string): OnnxNodeProto => {
+      const node = folded.graph.nodes.find((candidate) => candidate.outputs.includes(name))!;
+      return node.opType === 'Identity' ? producerOf(node.inputs[0]!) : node; // graph outputs are Identity nodes
+    };
+    expect(producerOf('y').opType).toBe('DynamicQuantizeMatMul');
+    expect(producerOf('y').inputs).toEqual(['x', 'kernel.int8', 'kernel.int8_scale', 'kernel.int8_zero_point', 'bias']);
+    expect(producerOf('z').opType).toBe('Add');
+    expect(producerOf('shared').inputs).toHaveLength(4);
+    expect(folded.graph.nodes.filter((node) => node.opType === 'Add')).toHaveLength(1);
+    // opted out, and never in the standard-operator form (MatMulInteger has no bias input)
+    expect(quantizeDynamicInt8(proto, { foldBias: false }).model.graph.nodes.filter((node) => node.opType === 'Add')).toHaveLength(2);
+    expect(quantizeDynamicInt8(proto, { operator: 'matmul-integer' }).model.graph.nodes.filter((node) => node.opType === 'Add')).toHaveLength(2);
   });
 
   it('respects the size threshold and the include filter', () => {

@@ -16,6 +16,12 @@ export interface DynamicInt8Options {
   readonly minimumWeightElements?: number;
   /** Further filter on the weight initializer's name (default: every eligible weight). */
   readonly include?: (weightName: string) => boolean;
+  /**
+   * With `dynamic-quantize-matmul`: fold the bias `Add` that follows a quantized MatMul (a 1-D float32
+   * initializer of the output width) into the operator's optional bias input (default `true`): one
+   * pass over the output instead of two (measured: −8 % of an int8 1 × 128 forward, docs/performance.md).
+   */
+  readonly foldBias?: boolean;
 }
 
 /** What {@link quantizeDynamicInt8} did. */
@@ -86,6 +92,21 @@ export function quantizeDynamicInt8(model: OnnxModelProto, options: DynamicInt8O
   const added: OnnxTensorProto[] = [];
   const quantizedNames = new Map<string, { weight: string; scale: string; zero: string }>();
   const nodes: OnnxNodeProto[] = [];
+  const foldBias = operator === 'dynamic-quantize-matmul' && options.foldBias !== false;
+  const graphOutputs = new Set(graph.outputs.map((output) => output.name));
+  const consumers = new Map<string, OnnxNodeProto[]>();
+  for (const node of graph.nodes) for (const input of node.inputs) consumers.set(input, [...(consumers.get(input) ?? []), node]);
+  const folded = new Set<OnnxNodeProto>();
+  /** The bias `Add` that alone consumes `output`, with its 1-D `[columns]` float32 initializer. */
+  const biasAddAfter = (output: string, columns: number): { add: OnnxNodeProto; bias: string } | undefined => {
+    const readers = consumers.get(output) ?? [];
+    const add = readers[0];
+    if (!foldBias || graphOutputs.has(output) || readers.length !== 1 || add === undefined || add.opType !== 'Add' || add.domain !== '' || add.inputs.length !== 2) return undefined;
+    const bias = add.inputs[0] === output ? add.inputs[1] : add.inputs[0];
+    const tensor = bias === undefined ? undefined : initializers.get(bias);
+    if (bias === undefined || tensor === undefined || tensor.elementType !== 'float32' || tensor.dims.length !== 1 || tensor.dims[0] !== columns) return undefined;
+    return { add, bias };
+  };
 
   const quantizedWeight = (name: string, tensor: OnnxTensorProto): { weight: string; scale: string; zero: string } => {
     const existing = quantizedNames.get(name);
@@ -101,6 +122,7 @@ export function quantizeDynamicInt8(model: OnnxModelProto, options: DynamicInt8O
   };
 
   for (const node of graph.nodes) {
+    if (folded.has(node)) continue;
     const weightName = node.inputs[1];
     const tensor = weightName === undefined ? undefined : initializers.get(weightName);
     const eligible =
@@ -119,7 +141,10 @@ export function quantizeDynamicInt8(model: OnnxModelProto, options: DynamicInt8O
     const input = node.inputs[0] as string;
     const output = node.outputs[0] as string;
     if (operator === 'dynamic-quantize-matmul') {
-      nodes.push({ name: `${node.name}/int8`, opType: 'DynamicQuantizeMatMul', domain: 'com.microsoft', inputs: [input, names.weight, names.scale, names.zero], outputs: [output], attributes: {} });
+      const biasAdd = biasAddAfter(output, tensor.dims[1] as number);
+      if (biasAdd !== undefined) folded.add(biasAdd.add); // y = x·W + b in the one operator
+      const inputs = biasAdd === undefined ? [input, names.weight, names.scale, names.zero] : [input, names.weight, names.scale, names.zero, biasAdd.bias];
+      nodes.push({ name: `${node.name}/int8`, opType: 'DynamicQuantizeMatMul', domain: 'com.microsoft', inputs, outputs: biasAdd === undefined ? [output] : [...biasAdd.add.outputs], attributes: {} });
       continue;
     }
     // y = (x_q - x_zero) · (W_q - 0) · x_scale · w_scale
