@@ -12,9 +12,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defaultServerConditions } from 'vite';
-import type { ViteUserConfig } from 'vitest/config';
+import { mergeConfig, type TestProjectInlineConfiguration, type ViteUserConfig } from 'vitest/config';
 import { fixturesDirectory, generatedDirectory, repositoryRoot, thirdPartyDirectory } from './src/test-support/test-directories.ts';
 
 export { fixturesDirectory, generatedDirectory, repositoryRoot, thirdPartyDirectory };
@@ -91,4 +92,22 @@ export function browserProjectEnabled(requiredNames: readonly string[]): boolean
   }
   console.warn(`browser tests skipped: no Chromium at ${chromiumPath} (install Debian's chromium, or set ALBERT_CHROMIUM_PATH)`);
   return false;
+}
+
+/** The browser tests' globalSetup (builds the consistency models they read), shared by both packages. */
+const consistencyGlobalSetup = fileURLToPath(new URL('./src/test-support/consistency-global-setup.ts', import.meta.url));
+
+/**
+ * The two test projects of a backend package: `node` (the `*.test.ts` files under `src`) and `browser`
+ * (Chromium, the `*.browser.test.ts` files). Without Chromium (see {@link browserProjectEnabled}) the browser
+ * project runs only `src/browser-unavailable.skip-test.ts`, one skipped test that says why.
+ */
+export function nodeAndBrowserProjects(backendName: string): TestProjectInlineConfiguration[] {
+  const node: TestProjectInlineConfiguration = { extends: true, test: { name: 'node', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'] } };
+  if (!browserProjectEnabled([backendName])) return [node, { extends: true, test: { name: 'browser', include: ['src/browser-unavailable.skip-test.ts'] } }];
+  const browser: TestProjectInlineConfiguration = mergeConfig(browserViteSettings(), {
+    extends: true,
+    test: { name: 'browser', include: ['src/**/*.browser.test.ts'], globalSetup: [consistencyGlobalSetup], browser: chromiumBrowser() },
+  });
+  return [node, browser];
 }

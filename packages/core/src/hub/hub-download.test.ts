@@ -1,33 +1,20 @@
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hubDownload } from './hub-download.js';
 import { HubError } from './hub-error.js';
 import type { HubDownloadProgress, HubOptions } from './hub-settings.js';
-import { COMMIT_MAIN, COMMIT_OLD, isolateHubEnvironment, readTinyModel, temporaryCache, tinyRepos } from './test-hub-fixtures.js';
-import { gitBlobSha1, sha256Hex, startMockHub, type MockHub } from './test-hub-server.js';
+import { COMMIT_MAIN, COMMIT_OLD, readTinyModel, useTinyMockHub } from './test-hub-fixtures.js';
+import { gitBlobSha1, sha256Hex, type MockHub } from './test-hub-server.js';
 
 let hub: MockHub;
 let cacheDir: string;
-let restoreEnvironment: () => Promise<void>;
 let tiny: { config: Uint8Array; weights: Uint8Array };
 
+useTinyMockHub({ hub: (value) => (hub = value), cacheDir: (value) => (cacheDir = value) });
 beforeAll(async () => {
-  restoreEnvironment = (await isolateHubEnvironment()).restore;
   tiny = await readTinyModel();
-  hub = await startMockHub(await tinyRepos());
-});
-afterAll(async () => {
-  await hub.close();
-  await restoreEnvironment();
-});
-beforeEach(async () => {
-  cacheDir = await temporaryCache();
-  hub.requests.length = 0;
-});
-afterEach(async () => {
-  await rm(cacheDir, { recursive: true, force: true });
 });
 
 const options = (extra: HubOptions = {}): HubOptions => ({

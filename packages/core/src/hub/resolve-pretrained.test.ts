@@ -1,42 +1,19 @@
 import { existsSync } from 'node:fs';
-import { lstat, readdir, readlink, rm } from 'node:fs/promises';
+import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CheckpointError, directorySource, loadPretrainedWeights, readCheckpoint, type ModelFileSource, type StateDict } from '../checkpoint/index.js';
 import { HubError } from './hub-error.js';
 import type { HubModelSource } from './hub-model-source.js';
 import type { HubDownloadProgress } from './hub-settings.js';
 import { resolvePretrained, type ResolvePretrainedOptions } from './resolve-pretrained.js';
-import {
-  checkpointFixtureDir,
-  COMMIT_MAIN,
-  DEMO_MODEL_DIR,
-  isolateHubEnvironment,
-  temporaryCache,
-  TINY_MODEL_DIR,
-  tinyRepos,
-} from './test-hub-fixtures.js';
-import { sha256Hex, startMockHub, type MockHub } from './test-hub-server.js';
+import { checkpointFixtureDir, COMMIT_MAIN, DEMO_MODEL_DIR, TINY_MODEL_DIR, useTinyMockHub } from './test-hub-fixtures.js';
+import { sha256Hex, type MockHub } from './test-hub-server.js';
 
 let hub: MockHub;
 let cacheDir: string;
-let restoreEnvironment: () => Promise<void>;
 
-beforeAll(async () => {
-  restoreEnvironment = (await isolateHubEnvironment()).restore;
-  hub = await startMockHub(await tinyRepos());
-});
-afterAll(async () => {
-  await hub.close();
-  await restoreEnvironment();
-});
-beforeEach(async () => {
-  cacheDir = await temporaryCache();
-  hub.requests.length = 0;
-});
-afterEach(async () => {
-  await rm(cacheDir, { recursive: true, force: true });
-});
+useTinyMockHub({ hub: (value) => (hub = value), cacheDir: (value) => (cacheDir = value) });
 
 const options = (extra: ResolvePretrainedOptions = {}): ResolvePretrainedOptions => ({
   endpoint: hub.endpoint,

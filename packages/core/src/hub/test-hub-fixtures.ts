@@ -6,7 +6,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MockFile, MockRepo } from './test-hub-server.js';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { startMockHub, type MockFile, type MockHub, type MockRepo } from './test-hub-server.js';
 
 /** `fixtures/models/tiny` of the repository. */
 export const TINY_MODEL_DIR = fileURLToPath(new URL('../../../../fixtures/models/tiny/', import.meta.url));
@@ -109,4 +110,39 @@ export async function isolateHubEnvironment(): Promise<{ home: string; restore: 
 /** A fresh empty cache directory. */
 export async function temporaryCache(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'albert-ts-hub-cache-'));
+}
+
+/** Where {@link useTinyMockHub} hands its mock Hub and each test's cache directory. */
+export interface TinyMockHubReceivers {
+  /** Receives the mock Hub (once, before the file's tests). */
+  readonly hub: (hub: MockHub) => void;
+  /** Receives a fresh empty cache directory before each test (deleted after it). */
+  readonly cacheDir: (cacheDir: string) => void;
+}
+
+/**
+ * The vitest hooks every Hub test file shares: an isolated Hub environment and a mock Hub serving
+ * {@link tinyRepos} for the file, a fresh cache directory and a cleared request log for each test.
+ */
+export function useTinyMockHub(receivers: TinyMockHubReceivers): void {
+  let hub: MockHub | undefined;
+  let cacheDir: string | undefined;
+  let restoreEnvironment: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    restoreEnvironment = (await isolateHubEnvironment()).restore;
+    hub = await startMockHub(await tinyRepos());
+    receivers.hub(hub);
+  });
+  afterAll(async () => {
+    await hub?.close();
+    await restoreEnvironment?.();
+  });
+  beforeEach(async () => {
+    cacheDir = await temporaryCache();
+    if (hub !== undefined) hub.requests.length = 0;
+    receivers.cacheDir(cacheDir);
+  });
+  afterEach(async () => {
+    if (cacheDir !== undefined) await rm(cacheDir, { recursive: true, force: true });
+  });
 }

@@ -4,13 +4,13 @@
  * the mock Hub on 127.0.0.1. Loading needs no backend work (graphs are built at the first `forward`), so a
  * stub backend is enough here; the CLI tests run the downloaded model on node-cpu.
  */
-import { rm } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import type { Backend } from '../backend/backend.js';
 import type { HubModelSource } from '../hub/hub-model-source.js';
 import type { HubDownloadProgress } from '../hub/hub-settings.js';
-import { COMMIT_MAIN, isolateHubEnvironment, temporaryCache, tinyRepos } from '../hub/test-hub-fixtures.js';
-import { startMockHub, type MockHub } from '../hub/test-hub-server.js';
+import { COMMIT_MAIN, useTinyMockHub } from '../hub/test-hub-fixtures.js';
+import type { MockHub } from '../hub/test-hub-server.js';
 import { AlbertForMaskedLM } from './albert-for-masked-lm.js';
 import { AlbertModel } from './albert-model.js';
 import { loadAlbertModel } from './albert-model-class-of.js';
@@ -20,23 +20,8 @@ const stubBackend = { specificationVersion: 1, name: 'stub' } as unknown as Back
 
 let hub: MockHub;
 let cacheDir: string;
-let restoreEnvironment: () => Promise<void>;
 
-beforeAll(async () => {
-  restoreEnvironment = (await isolateHubEnvironment()).restore;
-  hub = await startMockHub(await tinyRepos());
-});
-afterAll(async () => {
-  await hub.close();
-  await restoreEnvironment();
-});
-beforeEach(async () => {
-  cacheDir = await temporaryCache();
-  hub.requests.length = 0;
-});
-afterEach(async () => {
-  await rm(cacheDir, { recursive: true, force: true });
-});
+useTinyMockHub({ hub: (value) => (hub = value), cacheDir: (value) => (cacheDir = value) });
 
 describe('fromPretrained with a Hub id', () => {
   it('takes revision, cacheDir, token, onProgress at the top level and downloads into the cache', async () => {
