@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AlbertForMaskedLM, directorySource, fillMaskIds } from '@albert-ts/core';
+import { AlbertForMaskedLM, directorySource, fillMaskIds, InputError } from '@albert-ts/core';
 import { AlbertTokenizer } from '@albert-ts/tokenizer';
 import { nodeBackend } from './node-backend.js';
 
@@ -72,6 +72,51 @@ describe('demo model fill-mask (node-cpu)', () => {
         }
       }
       expect(worst).toBeLessThanOrEqual(1e-4);
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('logitsPositions: forward and forwardMany compute only the asked rows, equal to the full logits; bad positions are refused by name', async () => {
+    const model = await AlbertForMaskedLM.fromPretrained(directorySource(demoDirectory), { backend: nodeBackend() });
+    try {
+      const tokenizer = await AlbertTokenizer.fromFiles(directorySource(demoDirectory));
+      const encodings = expected.cases.map((testCase) => tokenizer.encode(testCase.text));
+      const positionsOf = (length: number, index: number): number[] => (index % 2 === 0 ? [length - 1, 1] : [0, length - 2, 1]);
+      const many = await model.forwardMany(encodings, { logitsPositions: encodings.map((encoding, index) => positionsOf(encoding.inputIds.length, index)), tokenBudget: 64 });
+      let worst = 0;
+      for (const [index, encoding] of encodings.entries()) {
+        const full = await model.forward(encoding);
+        const vocab = full.logits.shape[2] as number;
+        const positions = positionsOf(encoding.inputIds.length, index);
+        const single = await model.forward(encoding, { logitsPositions: [positions] });
+        expect(single.logits.shape).toEqual([1, positions.length, vocab]);
+        expect(many[index]?.logits.shape).toEqual([1, positions.length, vocab]);
+        positions.forEach((position, row) => {
+          for (let column = 0; column < vocab; column += 1) {
+            const reference = full.logits.data[position * vocab + column] as number;
+            worst = Math.max(worst, Math.abs((single.logits.data[row * vocab + column] as number) - reference), Math.abs((many[index]?.logits.data[row * vocab + column] as number) - reference));
+          }
+        });
+      }
+      console.log(`logitsPositions: ${encodings.length} texts, max |Δlogit| vs the full logits = ${worst.toExponential(2)}`);
+      expect(worst).toBeLessThanOrEqual(1e-5);
+
+      const ids = { inputIds: [[2, 10, 4, 3]] };
+      const refused = async (logitsPositions: number[][], code: string, extra: object = {}) => {
+        const error = await model.forward(ids, { logitsPositions, ...extra }).then(() => undefined, (caught: unknown) => caught);
+        expect(error).toBeInstanceOf(InputError);
+        expect(error).toMatchObject({ code, details: { field: 'logitsPositions' } });
+      };
+      await refused([[4]], 'INPUT_OUT_OF_RANGE');
+      await refused([[-1]], 'INPUT_OUT_OF_RANGE');
+      await refused([[1.5]], 'INPUT_NOT_INTEGER');
+      await refused([[]], 'INPUT_EMPTY');
+      await refused([[1], [2]], 'INPUT_SHAPE_MISMATCH');
+      await refused([[1]], 'INPUT_CONFLICT', { labels: [[-100, 10, -100, -100]] });
+      const ragged = await model.forward({ inputIds: [[2, 10, 4, 3], [2, 4, 11, 3]] }, { logitsPositions: [[1, 2], [2]] }).then(() => undefined, (caught: unknown) => caught);
+      expect(ragged).toMatchObject({ code: 'INPUT_RAGGED', details: { field: 'logitsPositions', index: 1 } });
+      await expect(model.forwardMany(encodings, { logitsPositions: [[1]] })).rejects.toMatchObject({ code: 'INPUT_SHAPE_MISMATCH' });
     } finally {
       await model.dispose();
     }

@@ -70,6 +70,13 @@ export interface AlbertGraphOptions {
    * its CPU `SkipLayerNormalization` (`chooseFusedAttention` decides per backend).
    */
   readonly skipLayerNormalization?: boolean;
+  /**
+   * `AlbertForMaskedLM` only: an int64 input `logits_positions` `[batch, positions]` picks the sequence
+   * positions whose MLM logits are computed, and `logits` is `[batch, positions, vocab]` — fill-mask
+   * needs the `[MASK]` rows only, so the transform and the `[E, V]` decoder run on those rows alone.
+   * Each row is the same computation as in the full `[batch, sequence, vocab]` logits.
+   */
+  readonly logitsPositions?: boolean;
   /** Precision, applied to the finished float32 graph (default `float32`). */
   readonly precision?: AlbertGraphPrecision;
   /** With `precision: 'int8'`: the quantized MatMul form (default `dynamic-quantize-matmul`). */
@@ -154,6 +161,9 @@ export function buildAlbertModelProto(
   if (flavour !== 'plain' && flavour !== 'fused') {
     throw new GraphError('GRAPH_UNSUPPORTED_OPTION', `graph flavour ${String(flavour)} is not available (plain or fused)`, { field: 'flavour', value: flavour });
   }
+  if (options.logitsPositions === true && options.head !== 'AlbertForMaskedLM') {
+    throw new GraphError('GRAPH_UNSUPPORTED_OPTION', `logitsPositions is an option of the AlbertForMaskedLM graph, not of ${options.head}`, { field: 'logitsPositions', value: options.head });
+  }
   const g = new GraphBuilder(`albert-${options.head}`);
   const E = config.embeddingSize;
   const H = config.hiddenSize;
@@ -182,6 +192,7 @@ export function buildAlbertModelProto(
   const rawMask = g.input('attention_mask', 'int64', leading);
   const rawTypes = g.input('token_type_ids', 'int64', leading);
   const rawPositions = relative ? undefined : g.input('position_ids', 'int64', leading);
+  const logitsPositions = options.logitsPositions === true ? g.input('logits_positions', 'int64', ['batch', 'positions']) : undefined;
   const headMask = options.headMask === true ? g.input('head_mask', 'float32', [L, heads]) : undefined;
 
   // Multiple choice folds [batch, choices, sequence] into [batch·choices, sequence].
@@ -282,9 +293,16 @@ export function buildAlbertModelProto(
   // ---- heads --------------------------------------------------------------------------------
   const pooled = (): GraphValue => g.within('pooler', () => g.unary('Tanh', linear(g.gather(sequenceOutput, g.int(0), 1), 'albert.pooler'))); // [B, H]
   const batchAndSequence = (): GraphValue[] => (multipleChoice ? ['batch_choices', 'sequence'] : ['batch', 'sequence']);
+  /** The rows of `x` `[B, S, H]` at `logits_positions` `[B, P]`: one Gather on the flattened `[B·S, H]`. */
+  const atLogitsPositions = (x: GraphValue, positions: GraphValue): GraphValue => {
+    const scalar = (value: GraphValue): GraphValue => g.op('Squeeze', [value, g.ints([0])]);
+    const rowStarts = g.unsqueeze(g.op('Mul', [g.range(scalar(g.shape(x, 0, 1))), scalar(g.shape(x, 1, 2))]), [1]); // [B, 1]: b · S
+    return g.gather(g.reshape(x, [-1, H]), g.add(positions, rowStarts), 0); // [B, P, H]
+  };
   const mlmLogits = (): GraphValue =>
     g.within('predictions', () => {
-      const transformed = layerNorm(applyActivation(g, linear(sequenceOutput, 'predictions.dense'), act), 'predictions.LayerNorm'); // [B, S, E]
+      const rows = logitsPositions === undefined ? sequenceOutput : atLogitsPositions(sequenceOutput, logitsPositions); // [B, S or P, H]
+      const transformed = layerNorm(applyActivation(g, linear(rows, 'predictions.dense'), act), 'predictions.LayerNorm'); // [B, S or P, E]
       if (!tableDecoder) return linear(transformed, 'predictions.decoder'); // [B, S, V], quantized below
       // x · Wᵀ + b as [x, 1] · [Wᵀ; b] (see decoderTable)
       const ones = g.op('Expand', [g.floats([1], [1, 1, 1]), g.concat([g.shape(transformed, 0, 2), g.ints([1])], 0)]); // [B, S, 1]
@@ -301,7 +319,7 @@ export function buildAlbertModelProto(
       g.output(g.within('sop', () => linear(pooled(), 'sop_classifier.classifier')), 'sop_logits', 'float32', ['batch', 2]); // [B, 2]
       break;
     case 'AlbertForMaskedLM':
-      g.output(mlmLogits(), 'logits', 'float32', [...batchAndSequence(), config.vocabSize]);
+      g.output(mlmLogits(), 'logits', 'float32', logitsPositions === undefined ? [...batchAndSequence(), config.vocabSize] : ['batch', 'positions', config.vocabSize]);
       break;
     case 'AlbertForSequenceClassification':
       g.output(g.within('classifier', () => linear(pooled(), 'classifier')), 'logits', 'float32', ['batch', config.numLabels]); // [B, labels]

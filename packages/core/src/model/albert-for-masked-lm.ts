@@ -13,11 +13,24 @@ import type { AlbertInputs, ArrayInput } from './model-inputs.js';
 export interface AlbertForMaskedLMForwardOptions extends ForwardOptions {
   /** Labels `[batch, sequence]`: token ids, -100 where ignored. */
   readonly labels?: ArrayInput;
+  /**
+   * Compute the logits at these positions of each row only, `[batch, positions]` (the same count per
+   * row): `logits` is then `[batch, positions, vocab]`, each row equal to that position's row of the
+   * full logits. Fill-mask uses it for the `[MASK]` positions: the MLM transform and the decoder run
+   * on those rows alone, and `[batch, sequence, vocab]` is never built. Not with `labels`.
+   */
+  readonly logitsPositions?: readonly (readonly number[])[];
+}
+
+/** Options of {@link AlbertForMaskedLM.forwardMany}. */
+export interface AlbertForMaskedLMForwardManyOptions extends Omit<ForwardOptions, 'outputAttentions'>, LengthBucketOptions {
+  /** One row of positions per encoding (any count, at least one): each result's `logits` is `[1, positions, vocab]`. */
+  readonly logitsPositions?: readonly (readonly number[])[];
 }
 
 /** Outputs of {@link AlbertForMaskedLM.forward}. */
 export interface AlbertForMaskedLMOutput extends AlbertOptionalOutputs {
-  /** `[batch, sequence, vocab]`. */
+  /** `[batch, sequence, vocab]`, or `[batch, positions, vocab]` with `logitsPositions`. */
   readonly logits: Tensor<'float32'>;
   /** Cross-entropy over the labels that are not -100, when `labels` are given. */
   readonly loss?: number;
@@ -32,7 +45,10 @@ export class AlbertForMaskedLM extends AlbertPreTrainedModel {
 
   /** Runs the model; computes the MLM loss when `labels` are given. */
   async forward(inputs: AlbertInputs, options: AlbertForMaskedLMForwardOptions = {}): Promise<AlbertForMaskedLMOutput> {
-    const result = await this.runGraph(inputs, options, 2);
+    if (options.labels !== undefined && options.logitsPositions !== undefined) {
+      throw new InputError('INPUT_CONFLICT', 'labels need the logits of every position: pass labels or logitsPositions, not both', { field: 'logitsPositions' });
+    }
+    const result = await this.runGraph(inputs, options, 2, options.logitsPositions);
     const logits = requiredOutput(result, 'logits');
     let loss: number | undefined;
     if (options.labels !== undefined) {
@@ -47,10 +63,11 @@ export class AlbertForMaskedLM extends AlbertPreTrainedModel {
    * Runs many encodings of different lengths in length buckets (sorted, batched under
    * `tokenBudget` tokens incl. padding, default 256) and returns one output per encoding, in input
    * order, with `logits` `[1, length, vocab]` (and `hiddenStates` `[1, length, hidden]`): the same
-   * values as running each one alone, without computing most of the padding.
+   * values as running each one alone, without computing most of the padding. With
+   * `logitsPositions`, each result's `logits` is `[1, positions, vocab]` at that encoding's positions.
    */
-  async forwardMany(encodings: readonly SequenceEncoding[], options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {}): Promise<AlbertForMaskedLMOutput[]> {
-    const results = await this.runGraphMany(encodings, options, ['logits']);
+  async forwardMany(encodings: readonly SequenceEncoding[], options: AlbertForMaskedLMForwardManyOptions = {}): Promise<AlbertForMaskedLMOutput[]> {
+    const results = await this.runGraphMany(encodings, options, ['logits'], options.logitsPositions);
     return results.map((result) => ({ logits: requiredOutput(result, 'logits'), ...optionalOutputs(result) }));
   }
 

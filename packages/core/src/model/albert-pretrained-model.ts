@@ -12,9 +12,10 @@ import {
   type AlbertHeadName,
 } from '../graph/albert-graph.js';
 import { chooseFusedAttention } from '../graph/fused/choose-fused-attention.js';
-import type { Tensor } from '../tensor.js';
+import { createTensor, type Tensor } from '../tensor.js';
 import { padEncodings, runInLengthBuckets, sliceBatchRow, type LengthBucketOptions, type SequenceEncoding } from './length-buckets.js';
 import { resolveModelDtype, type AlbertModelDtype, type ResolvedModelDtype } from './model-dtype.js';
+import { InputError } from './input-error.js';
 import { ModelStateError } from './model-state-error.js';
 import { prepareAlbertInputs, prepareHeadMask, type AlbertInputs, type ArrayInput, type PreparedInputs } from './model-inputs.js';
 
@@ -250,7 +251,7 @@ export abstract class AlbertPreTrainedModel {
 
   private session(requested: Omit<AlbertGraphOptions, 'flavour'> & { readonly flavour?: AlbertModelFlavour }): Promise<BackendSession> {
     const options = this.resolveFlavour(requested);
-    const key = JSON.stringify([options.outputHiddenStates === true, options.outputAttentions === true, options.headMask === true, options.inputsEmbeds === true]);
+    const key = JSON.stringify([options.outputHiddenStates === true, options.outputAttentions === true, options.headMask === true, options.inputsEmbeds === true, options.logitsPositions === true]);
     let session = this.sessions.get(key);
     if (session === undefined) {
       session = (async () => {
@@ -265,11 +266,15 @@ export abstract class AlbertPreTrainedModel {
     return session;
   }
 
-  /** Validates inputs, runs the graph variant for `options` and collects the outputs. */
-  protected async runGraph(inputs: AlbertInputs, options: ForwardOptions, rank: 2 | 3): Promise<AlbertRunResult> {
+  /**
+   * Validates inputs, runs the graph variant for `options` and collects the outputs. With
+   * `logitsPositions` (MLM heads), the graph computes logits at those positions of each row only.
+   */
+  protected async runGraph(inputs: AlbertInputs, options: ForwardOptions, rank: 2 | 3, logitsPositions?: readonly (readonly number[])[]): Promise<AlbertRunResult> {
     const prepared = prepareAlbertInputs(this.config, inputs, { rank });
     const feeds = { ...prepared.feeds };
     if (options.headMask !== undefined && options.headMask !== null) feeds['head_mask'] = prepareHeadMask(this.config, options.headMask);
+    if (logitsPositions !== undefined) feeds['logits_positions'] = prepareLogitsPositions(logitsPositions, prepared.shape as readonly number[]);
     const graphOptions = {
       ...this.precision,
       head: this.head,
@@ -278,6 +283,7 @@ export abstract class AlbertPreTrainedModel {
       outputAttentions: options.outputAttentions === true,
       headMask: 'head_mask' in feeds,
       inputsEmbeds: 'inputs_embeds' in feeds,
+      logitsPositions: 'logits_positions' in feeds,
     };
     const session = await this.session(graphOptions);
     const used: typeof feeds = {};
@@ -316,7 +322,11 @@ export abstract class AlbertPreTrainedModel {
     encodings: readonly SequenceEncoding[],
     options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions,
     sequenceOutputs: readonly string[],
+    logitsPositions?: readonly (readonly number[])[],
   ): Promise<AlbertRunResult[]> {
+    if (logitsPositions !== undefined && logitsPositions.length !== encodings.length) {
+      throw new InputError('INPUT_SHAPE_MISMATCH', `logitsPositions has ${logitsPositions.length} rows for ${encodings.length} sequences`, { field: 'logitsPositions', expected: [encodings.length], actual: [logitsPositions.length] });
+    }
     const padTokenId = this.config.padTokenId ?? 0;
     const forward: ForwardOptions = {
       ...(options.outputHiddenStates === undefined ? {} : { outputHiddenStates: options.outputHiddenStates }),
@@ -327,16 +337,21 @@ export abstract class AlbertPreTrainedModel {
       ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
     };
     return runInLengthBuckets(
-      encodings,
-      (encoding) => encoding.inputIds.length,
-      async (batch) => {
-        const padded = padEncodings(batch, padTokenId);
-        const result = await this.runGraph({ inputIds: padded.inputIds, attentionMask: padded.attentionMask, tokenTypeIds: padded.tokenTypeIds }, forward, 2);
+      encodings.map((encoding, index) => ({ encoding, positions: logitsPositions?.[index] })),
+      (item) => item.encoding.inputIds.length,
+      async (items) => {
+        const padded = padEncodings(items.map((item) => item.encoding), padTokenId);
+        // each row's positions, padded with position 0 to the batch's largest count (those rows are dropped below)
+        const positionCounts = items.map((item) => item.positions?.length ?? 0);
+        const widest = Math.max(...positionCounts);
+        const positions = logitsPositions === undefined ? undefined : items.map((item) => [...(item.positions ?? []), ...new Array<number>(widest - (item.positions?.length ?? 0)).fill(0)]);
+        const result = await this.runGraph({ inputIds: padded.inputIds, attentionMask: padded.attentionMask, tokenTypeIds: padded.tokenTypeIds }, forward, 2, positions);
         return padded.lengths.map((length, row): AlbertRunResult => {
           const outputs: Record<string, Tensor<'float32'>> = {};
           for (const [name, tensor] of Object.entries(result.outputs)) {
             if (name.startsWith('hidden_states.')) continue;
-            outputs[name] = sliceBatchRow(tensor, row, length, sequenceOutputs.includes(name) ? [1] : []);
+            const perPosition = positions !== undefined && name === 'logits';
+            outputs[name] = sliceBatchRow(tensor, row, perPosition ? (positionCounts[row] as number) : length, perPosition || sequenceOutputs.includes(name) ? [1] : []);
           }
           const prepared: PreparedInputs = { shape: [1, length], feeds: {}, attentionMask: (padded.attentionMask[row] as number[]).slice(0, length), inputIds: (padded.inputIds[row] as number[]).slice(0, length) };
           return {
@@ -377,4 +392,27 @@ export function requiredOutput(result: AlbertRunResult, name: string): Tensor<'f
   const tensor = result.outputs[name];
   if (tensor === undefined) throw new Error(`internal: graph output ${name} is missing`);
   return tensor;
+}
+
+/**
+ * The `logits_positions` feed: one row of positions per batch row, the same count in each, every one an
+ * integer in `[0, sequence)`.
+ * @throws {@link InputError} naming `logitsPositions` and the offending row / value.
+ */
+function prepareLogitsPositions(positions: readonly (readonly number[])[], inputShape: readonly number[]): Tensor<'int64'> {
+  const [batch, sequence] = inputShape as [number, number];
+  const field = 'logitsPositions';
+  if (positions.length !== batch) throw new InputError('INPUT_SHAPE_MISMATCH', `${field} has ${positions.length} rows for a batch of ${batch}`, { field, expected: [batch], actual: [positions.length] });
+  const count = positions[0]?.length ?? 0;
+  if (count === 0) throw new InputError('INPUT_EMPTY', `${field} must name at least one position per row`, { field });
+  const data = new BigInt64Array(batch * count);
+  positions.forEach((row, rowIndex) => {
+    if (row.length !== count) throw new InputError('INPUT_RAGGED', `${field} row ${rowIndex} has ${row.length} positions, row 0 has ${count}`, { field, index: rowIndex, expected: count, actual: row.length });
+    row.forEach((position, column) => {
+      if (!Number.isInteger(position)) throw new InputError('INPUT_NOT_INTEGER', `${field}[${rowIndex}][${column}] is ${position}, not an integer`, { field, index: [rowIndex, column], value: position });
+      if (position < 0 || position >= sequence) throw new InputError('INPUT_OUT_OF_RANGE', `${field}[${rowIndex}][${column}] is ${position}, outside [0, ${sequence})`, { field, index: [rowIndex, column], value: position, expected: [0, sequence] });
+      data[rowIndex * count + column] = BigInt(position);
+    });
+  });
+  return createTensor('int64', [batch, count], data);
 }

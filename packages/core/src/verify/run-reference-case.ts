@@ -119,6 +119,15 @@ export async function runReferenceCase(model: AnyAlbertModel, key: string, testC
   } else if (model instanceof AlbertForMaskedLM) {
     const out = await model.forward(inputs, { ...common, ...(wants('loss') ? { labels: label(testCase, 'mlm_labels') } : {}) });
     Object.assign(computed, { logits: out.logits, loss: out.loss, hidden_states: out.hiddenStates, attentions: out.attentions });
+    const logits = expected['logits'];
+    if (logits !== undefined && typeof logits !== 'number' && !isTensorList(logits)) {
+      // the logits computed at chosen positions only (fill-mask's path) against the same rows of the reference
+      const [batch, sequence, vocab] = logits.shape as [number, number, number];
+      const positions = Array.from({ length: batch }, (_, row) => [sequence - 1, 0, (row + 1) % sequence]);
+      const rows = positions.flatMap((row, batchIndex) => row.flatMap((position) => logits.data.slice((batchIndex * sequence + position) * vocab, (batchIndex * sequence + position + 1) * vocab)));
+      const selected = await model.forward(inputs, { logitsPositions: positions });
+      return [...compareAll(expected, computed), compareOutput('logits at logitsPositions', { shape: [batch, 3, vocab], data: rows }, selected.logits)];
+    }
   } else if (model instanceof AlbertForSequenceClassification) {
     if (model.config.numLabels === 1) {
       const out = await model.forward(inputs, { ...common, ...(wants('loss') ? { labels: label(testCase, 'seq_labels_regression') } : {}) });
@@ -142,5 +151,9 @@ export async function runReferenceCase(model: AnyAlbertModel, key: string, testC
     const out = await model.forward(inputs, { ...common, ...positions });
     Object.assign(computed, { start_logits: out.startLogits, end_logits: out.endLogits, loss: out.loss, hidden_states: out.hiddenStates, attentions: out.attentions });
   }
+  return compareAll(expected, computed);
+}
+
+function compareAll(expected: Readonly<Record<string, ReferenceValue>>, computed: Readonly<Record<string, ComputedOutput>>): OutputComparison[] {
   return Object.entries(expected).map(([output, value]) => compareOutput(output, value, computed[output]));
 }
