@@ -4,7 +4,7 @@
 import { ensureModelDirectory } from '../lib/model.mjs';
 import * as core from '@albert-ts/core';
 import { nodeBackend } from '@albert-ts/backend-node';
-const dir = await ensureModelDirectory(new URL('../.cache/', import.meta.url).pathname);
+const dir = (await ensureModelDirectory(new URL('../.cache/', import.meta.url).pathname)) + '/';
 const model = await core.AlbertForMaskedLM.fromPretrained(dir, { backend: nodeBackend({ device: 'cpu', intraOpNumThreads: 2, allowSpinning: false }) });
 const ids = [2, ...Array.from({ length: 126 }, (_, i) => 10 + ((i * 37) % 20000)), 3]; ids[64] = 4;
 const full = async () => { const { logits } = await model.forward({ inputIds: [ids] }); return core.topKAtPositions(logits, [64], 5); };

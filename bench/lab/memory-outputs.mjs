@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const ort = require('onnxruntime-node');
-const dir = await ensureModelDirectory(new URL('../.cache/', import.meta.url).pathname);
+const dir = (await ensureModelDirectory(new URL('../.cache/', import.meta.url).pathname)) + '/';
 const v = process.argv[2] ?? 'A';
 const arena = !(v === 'B' || v === 'D');
 const prealloc = v === 'C' || v === 'D';

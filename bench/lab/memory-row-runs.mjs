@@ -7,7 +7,7 @@ import { AlbertConfig } from '@albert-ts/config';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 const ort = createRequire(import.meta.url)('onnxruntime-node');
-const dir = await ensureModelDirectory(new URL('../.cache/', import.meta.url).pathname);
+const dir = (await ensureModelDirectory(new URL('../.cache/', import.meta.url).pathname)) + '/';
 const rows = Number(process.argv[2] ?? 0); // 0 = one run
 const config = AlbertConfig.parse(await readFile(dir + 'config.json', 'utf8'));
 let st = core.readSafetensors(new Uint8Array(await readFile(dir + 'model.safetensors')), 'model.safetensors');

@@ -10,7 +10,7 @@ const mb = (l) => { const m = process.memoryUsage(); console.log(l.padEnd(14), `
 mb('start');
 const ort = require('onnxruntime-node');
 mb('ort');
-const dir = await ensureModelDirectory(new URL('../.cache/', import.meta.url).pathname);
+const dir = (await ensureModelDirectory(new URL('../.cache/', import.meta.url).pathname)) + '/';
 const config = AlbertConfig.parse(await readFile(dir + 'config.json', 'utf8'));
 let st = core.readSafetensors(new Uint8Array(await readFile(dir + 'model.safetensors')), 'model.safetensors');
 let weights = core.resolveAlbertWeights(config, st, 'AlbertForMaskedLM', { file: 'model.safetensors' });
