@@ -117,6 +117,11 @@ describe('demo model fill-mask (node-cpu)', () => {
       const ragged = await model.forward({ inputIds: [[2, 10, 4, 3], [2, 4, 11, 3]] }, { logitsPositions: [[1, 2], [2]] }).then(() => undefined, (caught: unknown) => caught);
       expect(ragged).toMatchObject({ code: 'INPUT_RAGGED', details: { field: 'logitsPositions', index: 1 } });
       await expect(model.forwardMany(encodings, { logitsPositions: [[1]] })).rejects.toMatchObject({ code: 'INPUT_SHAPE_MISMATCH' });
+      // forwardMany checks each row against its own length: a position past it (but inside a longer neighbour) is refused
+      const short = tokenizer.encode('a [MASK].');
+      const long = tokenizer.encode(expected.cases[0]!.text);
+      await expect(model.forwardMany([short, long], { logitsPositions: [[short.inputIds.length], [1]] })).rejects.toMatchObject({ code: 'INPUT_OUT_OF_RANGE', details: { field: 'logitsPositions' } });
+      await expect(model.forwardMany([short, long], { logitsPositions: [[], [1]] })).rejects.toMatchObject({ code: 'INPUT_EMPTY' });
     } finally {
       await model.dispose();
     }

@@ -324,8 +324,12 @@ export abstract class AlbertPreTrainedModel {
     sequenceOutputs: readonly string[],
     logitsPositions?: readonly (readonly number[])[],
   ): Promise<AlbertRunResult[]> {
-    if (logitsPositions !== undefined && logitsPositions.length !== encodings.length) {
-      throw new InputError('INPUT_SHAPE_MISMATCH', `logitsPositions has ${logitsPositions.length} rows for ${encodings.length} sequences`, { field: 'logitsPositions', expected: [encodings.length], actual: [logitsPositions.length] });
+    if (logitsPositions !== undefined) {
+      if (logitsPositions.length !== encodings.length) {
+        throw new InputError('INPUT_SHAPE_MISMATCH', `logitsPositions has ${logitsPositions.length} rows for ${encodings.length} sequences`, { field: 'logitsPositions', expected: [encodings.length], actual: [logitsPositions.length] });
+      }
+      // each row against its own sequence (a batch pads rows to its longest, whose padding must not be picked)
+      encodings.forEach((encoding, index) => prepareLogitsPositions([logitsPositions[index] as readonly number[]], [1, encoding.inputIds.length], index));
     }
     const padTokenId = this.config.padTokenId ?? 0;
     const forward: ForwardOptions = {
@@ -399,19 +403,20 @@ export function requiredOutput(result: AlbertRunResult, name: string): Tensor<'f
  * integer in `[0, sequence)`.
  * @throws {@link InputError} naming `logitsPositions` and the offending row / value.
  */
-function prepareLogitsPositions(positions: readonly (readonly number[])[], inputShape: readonly number[]): Tensor<'int64'> {
+function prepareLogitsPositions(positions: readonly (readonly number[])[], inputShape: readonly number[], firstRow = 0): Tensor<'int64'> {
   const [batch, sequence] = inputShape as [number, number];
   const field = 'logitsPositions';
   if (positions.length !== batch) throw new InputError('INPUT_SHAPE_MISMATCH', `${field} has ${positions.length} rows for a batch of ${batch}`, { field, expected: [batch], actual: [positions.length] });
   const count = positions[0]?.length ?? 0;
-  if (count === 0) throw new InputError('INPUT_EMPTY', `${field} must name at least one position per row`, { field });
+  if (count === 0) throw new InputError('INPUT_EMPTY', `${field} must name at least one position per row (row ${firstRow} has none)`, { field, index: firstRow });
   const data = new BigInt64Array(batch * count);
-  positions.forEach((row, rowIndex) => {
-    if (row.length !== count) throw new InputError('INPUT_RAGGED', `${field} row ${rowIndex} has ${row.length} positions, row 0 has ${count}`, { field, index: rowIndex, expected: count, actual: row.length });
+  positions.forEach((row, localRow) => {
+    const rowIndex = firstRow + localRow;
+    if (row.length !== count) throw new InputError('INPUT_RAGGED', `${field} row ${rowIndex} has ${row.length} positions, row ${firstRow} has ${count}`, { field, index: rowIndex, expected: count, actual: row.length });
     row.forEach((position, column) => {
       if (!Number.isInteger(position)) throw new InputError('INPUT_NOT_INTEGER', `${field}[${rowIndex}][${column}] is ${position}, not an integer`, { field, index: [rowIndex, column], value: position });
       if (position < 0 || position >= sequence) throw new InputError('INPUT_OUT_OF_RANGE', `${field}[${rowIndex}][${column}] is ${position}, outside [0, ${sequence})`, { field, index: [rowIndex, column], value: position, expected: [0, sequence] });
-      data[rowIndex * count + column] = BigInt(position);
+      data[localRow * count + column] = BigInt(position);
     });
   });
   return createTensor('int64', [batch, count], data);
