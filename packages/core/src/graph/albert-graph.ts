@@ -303,10 +303,10 @@ export function buildAlbertModelProto(
     g.within('predictions', () => {
       const rows = logitsPositions === undefined ? sequenceOutput : atLogitsPositions(sequenceOutput, logitsPositions); // [B, S or P, H]
       const transformed = layerNorm(applyActivation(g, linear(rows, 'predictions.dense'), act), 'predictions.LayerNorm'); // [B, S or P, E]
-      if (!tableDecoder) return linear(transformed, 'predictions.decoder'); // [B, S, V], quantized below
+      if (!tableDecoder) return linear(transformed, 'predictions.decoder'); // [B, S or P, V], quantized below
       // x · Wᵀ + b as [x, 1] · [Wᵀ; b] (see decoderTable)
-      const ones = g.op('Expand', [g.floats([1], [1, 1, 1]), g.concat([g.shape(transformed, 0, 2), g.ints([1])], 0)]); // [B, S, 1]
-      return g.matMul(g.concat([transformed, ones], 2), decoder()); // [B, S, V]
+      const ones = g.op('Expand', [g.floats([1], [1, 1, 1]), g.concat([g.shape(transformed, 0, 2), g.ints([1])], 0)]); // [B, S or P, 1]
+      return g.matMul(g.concat([transformed, ones], 2), decoder()); // [B, S or P, V]
     });
 
   switch (options.head) {

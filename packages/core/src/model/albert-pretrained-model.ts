@@ -329,7 +329,7 @@ export abstract class AlbertPreTrainedModel {
         throw new InputError('INPUT_SHAPE_MISMATCH', `logitsPositions has ${logitsPositions.length} rows for ${encodings.length} sequences`, { field: 'logitsPositions', expected: [encodings.length], actual: [logitsPositions.length] });
       }
       // each row against its own sequence (a batch pads rows to its longest, whose padding must not be picked)
-      encodings.forEach((encoding, index) => prepareLogitsPositions([logitsPositions[index] as readonly number[]], [1, encoding.inputIds.length], index));
+      encodings.forEach((encoding, index) => checkLogitsPositionsRow(logitsPositions[index] as readonly number[], index, encoding.inputIds.length));
     }
     const padTokenId = this.config.padTokenId ?? 0;
     const forward: ForwardOptions = {
@@ -348,7 +348,7 @@ export abstract class AlbertPreTrainedModel {
         // each row's positions, padded with position 0 to the batch's largest count (those rows are dropped below)
         const positionCounts = items.map((item) => item.positions?.length ?? 0);
         const widest = Math.max(...positionCounts);
-        const positions = logitsPositions === undefined ? undefined : items.map((item) => [...(item.positions ?? []), ...new Array<number>(widest - (item.positions?.length ?? 0)).fill(0)]);
+        const positions = logitsPositions === undefined ? undefined : items.map((item, row) => [...(item.positions ?? []), ...new Array<number>(widest - (positionCounts[row] as number)).fill(0)]);
         const result = await this.runGraph({ inputIds: padded.inputIds, attentionMask: padded.attentionMask, tokenTypeIds: padded.tokenTypeIds }, forward, 2, positions);
         return padded.lengths.map((length, row): AlbertRunResult => {
           const outputs: Record<string, Tensor<'float32'>> = {};
@@ -399,25 +399,33 @@ export function requiredOutput(result: AlbertRunResult, name: string): Tensor<'f
 }
 
 /**
- * The `logits_positions` feed: one row of positions per batch row, the same count in each, every one an
- * integer in `[0, sequence)`.
+ * Checks row `rowIndex` of `logitsPositions`: at least one position, each an integer in `[0, sequence)`.
  * @throws {@link InputError} naming `logitsPositions` and the offending row / value.
  */
-function prepareLogitsPositions(positions: readonly (readonly number[])[], inputShape: readonly number[], firstRow = 0): Tensor<'int64'> {
+function checkLogitsPositionsRow(row: readonly number[], rowIndex: number, sequence: number): void {
+  const field = 'logitsPositions';
+  if (row.length === 0) throw new InputError('INPUT_EMPTY', `${field} must name at least one position per row (row ${rowIndex} has none)`, { field, index: rowIndex });
+  row.forEach((position, column) => {
+    if (!Number.isInteger(position)) throw new InputError('INPUT_NOT_INTEGER', `${field}[${rowIndex}][${column}] is ${position}, not an integer`, { field, index: [rowIndex, column], value: position });
+    if (position < 0 || position >= sequence) throw new InputError('INPUT_OUT_OF_RANGE', `${field}[${rowIndex}][${column}] is ${position}, outside [0, ${sequence})`, { field, index: [rowIndex, column], value: position, expected: [0, sequence] });
+  });
+}
+
+/**
+ * The `logits_positions` feed `[batch, positions]`: one row per batch row, the same count in each (see
+ * {@link checkLogitsPositionsRow}).
+ * @throws {@link InputError} naming `logitsPositions` and the offending row / value.
+ */
+function prepareLogitsPositions(positions: readonly (readonly number[])[], inputShape: readonly number[]): Tensor<'int64'> {
   const [batch, sequence] = inputShape as [number, number];
   const field = 'logitsPositions';
   if (positions.length !== batch) throw new InputError('INPUT_SHAPE_MISMATCH', `${field} has ${positions.length} rows for a batch of ${batch}`, { field, expected: [batch], actual: [positions.length] });
   const count = positions[0]?.length ?? 0;
-  if (count === 0) throw new InputError('INPUT_EMPTY', `${field} must name at least one position per row (row ${firstRow} has none)`, { field, index: firstRow });
   const data = new BigInt64Array(batch * count);
-  positions.forEach((row, localRow) => {
-    const rowIndex = firstRow + localRow;
-    if (row.length !== count) throw new InputError('INPUT_RAGGED', `${field} row ${rowIndex} has ${row.length} positions, row ${firstRow} has ${count}`, { field, index: rowIndex, expected: count, actual: row.length });
-    row.forEach((position, column) => {
-      if (!Number.isInteger(position)) throw new InputError('INPUT_NOT_INTEGER', `${field}[${rowIndex}][${column}] is ${position}, not an integer`, { field, index: [rowIndex, column], value: position });
-      if (position < 0 || position >= sequence) throw new InputError('INPUT_OUT_OF_RANGE', `${field}[${rowIndex}][${column}] is ${position}, outside [0, ${sequence})`, { field, index: [rowIndex, column], value: position, expected: [0, sequence] });
-      data[localRow * count + column] = BigInt(position);
-    });
+  positions.forEach((row, rowIndex) => {
+    if (row.length !== count) throw new InputError('INPUT_RAGGED', `${field} row ${rowIndex} has ${row.length} positions, row 0 has ${count}`, { field, index: rowIndex, expected: count, actual: row.length });
+    checkLogitsPositionsRow(row, rowIndex, sequence);
+    row.forEach((position, column) => (data[rowIndex * count + column] = BigInt(position)));
   });
   return createTensor('int64', [batch, count], data);
 }

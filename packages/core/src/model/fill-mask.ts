@@ -104,14 +104,18 @@ export interface FillMaskManyOptions extends FillMaskOptions, LengthBucketOption
 
 /** Top-k tokens (softmax over the full vocabulary, float64) at each position of `maskIndices` of `[1, sequence, vocab]` logits. */
 export function topKAtPositions(logits: Tensor<'float32'>, maskIndices: readonly number[], topK: number, idToToken?: (id: number) => string | undefined): FillMaskPosition[] {
-  const vocab = logits.shape[logits.shape.length - 1] as number;
-  return maskIndices.map((maskIndex) => topKOfRow(logits.data.subarray(maskIndex * vocab, (maskIndex + 1) * vocab), maskIndex, topK, idToToken));
+  return maskIndices.map((maskIndex) => topKOfRow(vocabularyRow(logits, maskIndex), maskIndex, topK, idToToken));
 }
 
 /** The same for `[1, positions, vocab]` logits computed at `maskIndices` only: row `i` is position `maskIndices[i]`. */
 export function topKAtRows(logits: Tensor<'float32'>, maskIndices: readonly number[], topK: number, idToToken?: (id: number) => string | undefined): FillMaskPosition[] {
+  return maskIndices.map((maskIndex, row) => topKOfRow(vocabularyRow(logits, row), maskIndex, topK, idToToken));
+}
+
+/** Row `row` (over the vocabulary, the last axis) of `[1, rows, vocab]` logits, as a view. */
+function vocabularyRow(logits: Tensor<'float32'>, row: number): Float32Array {
   const vocab = logits.shape[logits.shape.length - 1] as number;
-  return maskIndices.map((maskIndex, row) => topKOfRow(logits.data.subarray(row * vocab, (row + 1) * vocab), maskIndex, topK, idToToken));
+  return logits.data.subarray(row * vocab, (row + 1) * vocab);
 }
 
 /**

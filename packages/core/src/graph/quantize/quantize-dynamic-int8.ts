@@ -95,7 +95,13 @@ export function quantizeDynamicInt8(model: OnnxModelProto, options: DynamicInt8O
   const foldBias = operator === 'dynamic-quantize-matmul' && options.foldBias !== false;
   const graphOutputs = new Set(graph.outputs.map((output) => output.name));
   const consumers = new Map<string, OnnxNodeProto[]>();
-  for (const node of graph.nodes) for (const input of node.inputs) consumers.set(input, [...(consumers.get(input) ?? []), node]);
+  for (const node of graph.nodes) {
+    for (const input of node.inputs) {
+      const readers = consumers.get(input);
+      if (readers === undefined) consumers.set(input, [node]);
+      else readers.push(node);
+    }
+  }
   const folded = new Set<OnnxNodeProto>();
   /** The bias `Add` that alone consumes `output`, with its 1-D `[columns]` float32 initializer. */
   const biasAddAfter = (output: string, columns: number): { add: OnnxNodeProto; bias: string } | undefined => {
@@ -143,7 +149,7 @@ export function quantizeDynamicInt8(model: OnnxModelProto, options: DynamicInt8O
     if (operator === 'dynamic-quantize-matmul') {
       const biasAdd = biasAddAfter(output, tensor.dims[1] as number);
       if (biasAdd !== undefined) folded.add(biasAdd.add); // y = x·W + b in the one operator
-      const inputs = biasAdd === undefined ? [input, names.weight, names.scale, names.zero] : [input, names.weight, names.scale, names.zero, biasAdd.bias];
+      const inputs = [input, names.weight, names.scale, names.zero, ...(biasAdd === undefined ? [] : [biasAdd.bias])];
       nodes.push({ name: `${node.name}/int8`, opType: 'DynamicQuantizeMatMul', domain: 'com.microsoft', inputs, outputs: biasAdd === undefined ? [output] : [...biasAdd.add.outputs], attributes: {} });
       continue;
     }
