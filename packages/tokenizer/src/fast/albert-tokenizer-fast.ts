@@ -945,9 +945,20 @@ export class AlbertTokenizerFast {
   /** A text, or each word of a pre-tokenized input (word ids = positions in the list, offsets per word), merged. */
   private encodeInput(input: FastSequenceInput, typeId: number, limit?: { maxTokens: number; direction: 'right' | 'left' }): FastEncoding {
     if (typeof input === 'string') return this.encodeSequence(input, typeId, limit);
-    let result = emptyEncoding();
+    // Words have no overflowing windows yet, so merging them is plain concatenation.
+    const result = emptyEncoding();
     input.forEach((word, index) => {
-      result = mergeEncodings(result, this.encodeSequence(word, typeId, undefined, index));
+      const encoding = this.encodeSequence(word, typeId, undefined, index);
+      for (let position = 0; position < encoding.ids.length; position++) {
+        result.ids.push(encoding.ids[position]!);
+        result.tokens.push(encoding.tokens[position]!);
+        result.offsets.push(encoding.offsets[position]!);
+        result.typeIds.push(encoding.typeIds[position]!);
+        result.specialTokensMask.push(encoding.specialTokensMask[position]!);
+        result.attentionMask.push(encoding.attentionMask[position]!);
+        result.wordIds.push(encoding.wordIds[position]!);
+        result.sequenceIds.push(encoding.sequenceIds[position]!);
+      }
     });
     return result;
   }
