@@ -93,8 +93,17 @@ export interface TokenizerFileSource {
 
 /** One encoded sequence or pair with the extra information the Python tokenizer can return. */
 export interface AlbertEncoding extends Encoding {
+  /** 1 for `[CLS]`, `[SEP]` and padding. */
   specialTokensMask: number[];
+  /**
+   * `[start, end)` of each token in the original text (code points by default). A word-initial `▁`
+   * token covers the whole run of whitespace before its word (`"is  the"` → `▁the` spans `"  the"`):
+   * the slow tokenizer aligns through SentencePiece, whose `▁` stands for the collapsed whitespace.
+   * `AlbertTokenizerFast` differs (one space with the converter's layout, none with the older hub
+   * layout); Python's pipelines use the fast offsets.
+   */
   offsets: Array<[number, number]>;
+  /** Token strings (SentencePiece pieces and added tokens). */
   tokens: string[];
   /** Ids removed by truncation (`overflowing_tokens`). */
   overflowingTokens: number[];

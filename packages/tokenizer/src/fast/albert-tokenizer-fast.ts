@@ -146,9 +146,14 @@ export interface FastTokenizerEncoding extends Encoding {
   specialTokensMask: number[];
   /**
    * `[start, end)` into the original text of the sequence the token comes from (code points, or UTF-16
-   * units with `offsetUnit: 'utf16'`); `[0, 0]` for `[CLS]`, `[SEP]` and padding. Unlike the slow
-   * tokenizer's, a token's span does not include the space before the word: `▁paris` in `"is paris"`
-   * spans `paris` only.
+   * units with `offsetUnit: 'utf16'`; per word with `isSplitIntoWords`); `[0, 0]` for `[CLS]`, `[SEP]`
+   * and padding. What a word-initial `▁` token covers depends on the `tokenizer.json` layout, exactly
+   * as in the Rust library: with the converter's layout (`Metaspace` pre-tokenizer, what
+   * {@link AlbertTokenizerFast.fromSentencePiece} and transformers write) it includes ONE space
+   * before the word (`"is  the"` → `▁the` spans `" the"`, the last space of the run); with the older
+   * hub layout (`WhitespaceSplit` first) it covers the word only. The slow `AlbertTokenizer`
+   * includes the whole run of whitespace before the word (`"  the"`). Python's pipelines use these
+   * fast offsets (`answer` = `context[start:end]`, leading space included).
    */
   offsets: Array<[number, number]>;
   /** Token strings as the fast tokenizer reports them (an added token keeps the spaces it stripped; unknown pieces their text). */
