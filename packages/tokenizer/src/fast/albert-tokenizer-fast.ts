@@ -628,6 +628,7 @@ export class AlbertTokenizerFast {
 
   /** Tokens of ids (optionally without special tokens). */
   convertIdsToTokens(ids: readonly number[], options: { skipSpecialTokens?: boolean } = {}): string[] {
+    checkOptionKeys(options, ['skipSpecialTokens'], 'convertIdsToTokens options');
     const result: string[] = [];
     for (const id of ids) {
       const token = this.idToToken(id);
@@ -755,6 +756,7 @@ export class AlbertTokenizerFast {
    * default, transformers' `clean_up_tokenization`.
    */
   decode(ids: readonly number[], options: DecodeOptions = {}): string {
+    checkOptionKeys(options, ['skipSpecialTokens', 'cleanUpTokenizationSpaces', 'spacesBetweenSpecialTokens'], 'decode options');
     if (!Array.isArray(ids) || ids.some((id) => !Number.isInteger(id))) {
       throw new TokenizerError('TOKENIZER_INVALID_INPUT', `decode expects an array of integer ids, got ${describe(ids)}`, { field: 'ids', value: describe(ids) });
     }
