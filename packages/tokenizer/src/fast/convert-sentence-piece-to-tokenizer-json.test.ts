@@ -132,6 +132,26 @@ describe('convertSentencePieceToTokenizerJson on albert-base-v2 (30k, third-part
 describe('convertSentencePieceToTokenizerJson options', () => {
   const spiece = new Uint8Array(readFileSync(`${demoDirectory}spiece.model`));
 
+  it("matches transformers' converter under every option of converter-variants-demo.json", () => {
+    interface Variant {
+      readonly name: string;
+      readonly options: Record<string, unknown>;
+      readonly expected: Record<string, unknown>;
+    }
+    const variants = JSON.parse(readFileSync(`${fixtures}tokenizers/converter-variants-demo.json`, 'utf8')) as { cases: Variant[] };
+    const camel = (name: string): string => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    for (const variant of variants.cases) {
+      const options = Object.fromEntries(Object.entries(variant.options).map(([key, value]) => [camel(key), value]));
+      const json = convertSentencePieceToTokenizerJson(spiece, options) as unknown as Record<string, unknown>;
+      const model = { ...(json['model'] as Record<string, unknown>) };
+      delete model['vocab'];
+      const normalizer = json['normalizer'] as { normalizers: Array<Record<string, unknown>> };
+      const steps = normalizer.normalizers.map((step) => (step['type'] === 'Precompiled' ? { ...step, precompiled_charsmap: '(omitted)' } : step));
+      expect({ ...json, model, normalizer: { ...normalizer, normalizers: steps } }, variant.name).toEqual(variant.expected);
+    }
+    expect(variants.cases.length).toBe(5);
+  });
+
   it('follows doLowerCase and keepAccents as the converter does', () => {
     const json = convertSentencePieceToTokenizerJson(spiece, { doLowerCase: false, keepAccents: true });
     const types = (json.normalizer?.['normalizers'] as Array<{ type: string }>).map((step) => step.type);
