@@ -201,8 +201,19 @@ const LARGE_INTEGER = 1e20;
  * ALBERT's fast tokenizer: the `tokenizer.json` pipeline of the Hugging Face `tokenizers` library
  * (added tokens → normalizer → pre-tokenizer → Unigram → template → truncation/padding), token for
  * token and offset for offset, in pure TypeScript (browser-safe; build it from the JSON text or
- * object). Where the slow tokenizer logs and returns an untruncated result, this one throws the
- * library's truncation error, as `AlbertTokenizerFast` does.
+ * object, or from a `spiece.model` through transformers' converter). Where the slow tokenizer logs
+ * and returns an untruncated result, this one throws the library's truncation error, as
+ * `AlbertTokenizerFast` does. Adds what question answering and token classification need:
+ * overflowing windows with `stride`, word and sequence ids, pre-tokenized input.
+ *
+ * ```ts
+ * const tokenizer = await loadTokenizer('./my-albert');          // tokenizer.json, or spiece.model converted
+ * const batch = tokenizer.encodeBatch([[question, context]], {
+ *   truncation: 'only_second', maxLength: 384, stride: 128, returnOverflowingTokens: true, padding: 'longest',
+ * });
+ * batch.overflowToSampleMapping; // [0, 0, 0]: three windows of the one input
+ * batch.sequenceIds[1];          // [null, 0, ..., 0, null, 1, ..., 1, null, null]
+ * ```
  */
 export class AlbertTokenizerFast {
   /** Name of the `tokenizer.json` (for messages). */
@@ -685,8 +696,9 @@ export class AlbertTokenizerFast {
    * Encodes a batch of texts or `[text, textPair]` pairs (or texts with `textPairs`; word lists with
    * `isSplitIntoWords`); padding `longest` pads to the longest of the batch. With
    * `returnOverflowingTokens` the rows are every window of every input, in order, and
-   * `overflowToSampleMapping` tells which input each row comes from. One failing item fails the
-   * batch, as in the library.
+   * `overflowToSampleMapping` tells which input each row comes from. With `isSplitIntoWords` each
+   * item is a list of words (give pairs with `textPairs`). One failing item fails the batch, as in
+   * the library.
    * @throws TokenizerError for an empty batch, a malformed item, an unknown or invalid option.
    */
   encodeBatch(inputs: readonly FastBatchInput[], options: FastEncodeBatchOptions = {}): FastTokenizerBatchEncoding {
