@@ -8,20 +8,28 @@ lose the end of long texts):
 
     python -m venv /tmp/venv && /tmp/venv/bin/pip install tokenizers==0.22.2
     /tmp/venv/bin/python scripts/reference/make-fast-window-cases.py
+    /tmp/venv/bin/python scripts/reference/make-fast-window-cases.py \
+        ../shared/third-party/tokenizers/albert-base-v2/tokenizer.json cases-fast-windows-albert-base-v2.json
+
+The second form makes the same cases for another tokenizer.json (the albert-base-v2 one has the older hub layout,
+WhitespaceSplit before Metaspace).
 """
 import json
 import pathlib
+import sys
 
 import tokenizers
 from tokenizers import Tokenizer
 
 root = pathlib.Path(__file__).resolve().parents[2]
 directory = root / "fixtures" / "pipelines" / "tokenizer"
+tokenizer_file = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else directory / "tokenizer.json"
+output_name = sys.argv[2] if len(sys.argv) > 2 else "cases-fast-windows-demo.json"
 pipeline_cases = json.loads((root / "fixtures" / "pipelines" / "cases.json").read_text())["cases"]
 
 
 def encode(call):
-    tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+    tokenizer = Tokenizer.from_file(str(tokenizer_file))
     if "truncation" in call:
         tokenizer.enable_truncation(
             call["max_length"], stride=call.get("stride", 0), strategy=call["truncation"],
@@ -62,7 +70,7 @@ for case in pipeline_cases:
     if isinstance(inputs, dict) and "context" in inputs and (inputs["question"], inputs["context"]) not in contexts:
         contexts.append((inputs["question"], inputs["context"]))
 texts = [c["inputs"] for c in pipeline_cases if c["task"] == "token-classification" and isinstance(c["inputs"], str)]
-texts = list(dict.fromkeys(texts))
+texts = list(dict.fromkeys(texts)) + ["  Zoë  [MASK] lives in(formerly) Paris\u2581city, 1,000 ``x''. ", "tabs\tand\nnew\u2581\u2581lines  here \U0001F600"]
 
 calls = []
 for question, context in contexts:
@@ -88,11 +96,11 @@ calls.append({"batch": [t.split() for t in texts[:2]], "batch_pairs": None, "is_
 cases = [{"id": f"window-{index + 1:03d}", "call": call, "expected": encode(call)} for index, call in enumerate(calls)]
 
 out = {
-    "description": "Fast tokenizer outputs (rows = windows) for overflowing windows with stride, word ids, sequence ids and pre-tokenized input, demo vocabulary (fixtures/pipelines/tokenizer/tokenizer.json). Made by scripts/reference/make-fast-window-cases.py.",
+    "description": f"Fast tokenizer outputs (rows = windows) for overflowing windows with stride, word ids, sequence ids and pre-tokenized input, for {tokenizer_file.name} of {tokenizer_file.parent.name}. Made by scripts/reference/make-fast-window-cases.py.",
     "reference": {"tokenizers_version": tokenizers.__version__},
     "tokenizer": {"model_max_length": 512},
     "cases": cases,
 }
-path = root / "fixtures" / "tokenizers" / "cases-fast-windows-demo.json"
+path = root / "fixtures" / "tokenizers" / output_name
 path.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
 print(f"{len(cases)} cases -> {path}")
