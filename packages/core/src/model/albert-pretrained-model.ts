@@ -1,7 +1,7 @@
 import type { AlbertConfig } from '@albert-ts/config';
 import type { Backend, BackendLoadOptions, BackendSession } from '../backend/backend.js';
 import { selectBackend } from '../backend/select-backend.js';
-import { loadPretrainedWeights, type ModelFileSource } from '../checkpoint/index.js';
+import { loadPretrainedWeights, type CheckpointLimits, type ModelFileSource } from '../checkpoint/index.js';
 import { resolvePretrained, type ResolvePretrainedOptions } from '../hub/resolve-pretrained.js';
 import {
   buildAlbertGraph,
@@ -90,6 +90,12 @@ export interface FromPretrainedOptions extends ResolvePretrainedOptions {
    * or disappear, or to read `model.weights` at any time.
    */
   readonly keepWeights?: boolean;
+  /**
+   * Raises (or lowers) the bounds the checkpoint readers enforce before allocating (header, index
+   * and pickle sizes, storage overhead; see `CheckpointLimits` and docs/testing.md). Only for files
+   * you trust.
+   */
+  readonly checkpointLimits?: Partial<CheckpointLimits>;
 }
 
 /** Options of every `forward`. */
@@ -133,14 +139,15 @@ export async function loadAlbertParts(head: AlbertHeadName, dirOrSource: string 
   const backend = Array.isArray(options.backend) ? await selectBackend(options.backend) : (options.backend as Backend);
   // fail before reading the checkpoint when the backend cannot run the dtype
   if (options.dtype !== undefined) resolveModelDtype(options.dtype, backend);
-  const weightOptions = options.config === undefined ? {} : { config: options.config };
+  const limits = options.checkpointLimits === undefined ? {} : { checkpointLimits: options.checkpointLimits };
+  const weightOptions = { ...limits, ...(options.config === undefined ? {} : { config: options.config }) };
   const { config, weights } = await loadPretrainedWeights(source, head, weightOptions);
   return {
     config,
     weights,
     backend,
     source,
-    reloadWeights: async () => (await loadPretrainedWeights(source, head, { config })).weights,
+    reloadWeights: async () => (await loadPretrainedWeights(source, head, { config, ...limits })).weights,
     ...(options.keepWeights === undefined ? {} : { keepWeights: options.keepWeights }),
     ...(options.loadOptions === undefined ? {} : { loadOptions: options.loadOptions }),
     ...(options.flavour === undefined ? {} : { flavour: options.flavour }),
