@@ -178,6 +178,9 @@ export abstract class AlbertPreTrainedModel {
   private readonly reloadWeights: (() => Promise<AlbertGraphWeights>) | undefined;
   private readonly releaseWeights: boolean;
   private reloading: Promise<AlbertGraphWeights> | undefined;
+  /** Calls in flight (forward, forwardMany, fillMask...); `dispose` lets them finish first. */
+  private readonly pending = new Set<Promise<unknown>>();
+  private disposing: Promise<void> | undefined;
 
   /** @param parts - config, weights, backend (see {@link loadAlbertParts}). */
   constructor(parts: AlbertModelParts) {
@@ -207,6 +210,7 @@ export abstract class AlbertPreTrainedModel {
    * Re-reads the weights first if the model released them.
    */
   async exportGraph(options: Omit<AlbertGraphOptions, 'head'> = {}): Promise<AlbertGraph> {
+    this.checkAlive('exportGraph');
     return this.buildGraph(await this.loadWeights(), options);
   }
 
@@ -228,6 +232,7 @@ export abstract class AlbertPreTrainedModel {
   /** The weights, re-read from the model's source if they were released (then held until the next session is built). */
   async loadWeights(): Promise<AlbertGraphWeights> {
     if (this.heldWeights !== undefined) return this.heldWeights;
+    this.checkAlive('loadWeights');
     if (this.reloadWeights === undefined) throw new Error('internal: weights released without a way to reload them');
     this.reloading ??= this.reloadWeights().finally(() => (this.reloading = undefined));
     this.heldWeights = await this.reloading;
@@ -277,7 +282,46 @@ export abstract class AlbertPreTrainedModel {
    * Validates inputs, runs the graph variant for `options` and collects the outputs. With
    * `logitsPositions` (MLM heads), the graph computes logits at those positions of each row only.
    */
-  protected async runGraph(inputs: AlbertInputs, options: ForwardOptions, rank: 2 | 3, logitsPositions?: readonly (readonly number[])[]): Promise<AlbertRunResult> {
+  protected runGraph(inputs: AlbertInputs, options: ForwardOptions, rank: 2 | 3, logitsPositions?: readonly (readonly number[])[]): Promise<AlbertRunResult> {
+    return this.track('forward', () => this.runGraphNow(inputs, options, rank, logitsPositions));
+  }
+
+  /** Whether {@link AlbertPreTrainedModel.dispose} was called. */
+  get disposed(): boolean {
+    return this.disposing !== undefined;
+  }
+
+  /** Throws `MODEL_DISPOSED` once `dispose()` was called. */
+  private checkAlive(operation: string): void {
+    if (this.disposing !== undefined) {
+      throw new ModelStateError('MODEL_DISPOSED', `model.${operation}: the model was disposed; load it again to use it`, {
+        field: operation,
+        hint: 'load the model again (fromPretrained) after dispose()',
+      });
+    }
+  }
+
+  /**
+   * Runs `work` as a call in flight: refused with `MODEL_DISPOSED` once `dispose()` was called, and
+   * waited for by `dispose()` when it started before.
+   */
+  private track<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    try {
+      this.checkAlive(operation);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const running = work();
+    const settled = running.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pending.add(settled);
+    void settled.then(() => this.pending.delete(settled));
+    return running;
+  }
+
+  private async runGraphNow(inputs: AlbertInputs, options: ForwardOptions, rank: 2 | 3, logitsPositions?: readonly (readonly number[])[]): Promise<AlbertRunResult> {
     const prepared = prepareAlbertInputs(this.config, inputs, { rank });
     const feeds = { ...prepared.feeds };
     if (options.headMask !== undefined && options.headMask !== null) feeds['head_mask'] = prepareHeadMask(this.config, options.headMask);
@@ -325,7 +369,16 @@ export abstract class AlbertPreTrainedModel {
    * outputs with a sequence axis 1 (cut to the row's length); hidden states are cut too.
    * Attention probabilities are not supported here (use `forward`).
    */
-  protected async runGraphMany(
+  protected runGraphMany(
+    encodings: readonly SequenceEncoding[],
+    options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions,
+    sequenceOutputs: readonly string[],
+    logitsPositions?: readonly (readonly number[])[],
+  ): Promise<AlbertRunResult[]> {
+    return this.track('forwardMany', () => this.runGraphManyNow(encodings, options, sequenceOutputs, logitsPositions));
+  }
+
+  private async runGraphManyNow(
     encodings: readonly SequenceEncoding[],
     options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions,
     sequenceOutputs: readonly string[],
@@ -356,7 +409,7 @@ export abstract class AlbertPreTrainedModel {
         const positionCounts = items.map((item) => item.positions?.length ?? 0);
         const widest = Math.max(...positionCounts);
         const positions = logitsPositions === undefined ? undefined : items.map((item, row) => [...(item.positions ?? []), ...new Array<number>(widest - (positionCounts[row] as number)).fill(0)]);
-        const result = await this.runGraph({ inputIds: padded.inputIds, attentionMask: padded.attentionMask, tokenTypeIds: padded.tokenTypeIds }, forward, 2, positions);
+        const result = await this.runGraphNow({ inputIds: padded.inputIds, attentionMask: padded.attentionMask, tokenTypeIds: padded.tokenTypeIds }, forward, 2, positions);
         return padded.lengths.map((length, row): AlbertRunResult => {
           const outputs: Record<string, Tensor<'float32'>> = {};
           for (const [name, tensor] of Object.entries(result.outputs)) {
@@ -376,17 +429,26 @@ export abstract class AlbertPreTrainedModel {
     );
   }
 
-  /** Frees every backend session of this model. */
-  async dispose(): Promise<void> {
-    const sessions = [...this.sessions.values()];
-    this.sessions.clear();
-    for (const session of sessions) {
-      try {
-        await (await session).dispose();
-      } catch {
-        // a session that failed to load has nothing to free
+  /**
+   * Frees every backend session of this model. The lifecycle: calls already in flight (`forward`,
+   * `forwardMany`, `fillMask`, ...) finish first, with their results; every call made after
+   * `dispose()` — including while it waits — rejects with {@link ModelStateError} `MODEL_DISPOSED`.
+   * Calling `dispose()` again returns the same promise.
+   */
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      while (this.pending.size > 0) await Promise.all([...this.pending]);
+      const sessions = [...this.sessions.values()];
+      this.sessions.clear();
+      for (const session of sessions) {
+        try {
+          await (await session).dispose();
+        } catch {
+          // a session that failed to load has nothing to free
+        }
       }
-    }
+    })();
+    return this.disposing;
   }
 }
 
