@@ -20,7 +20,7 @@ export interface CheckpointLimits {
   readonly maximumPickleBytes: number;
   /**
    * Largest total of storage bytes a torch zip checkpoint may inflate when no config is known
-   * (`readCheckpoint` called without a tensor filter). Default 4 GiB.
+   * (`readCheckpoint` called without a tensor filter). Default 2 GiB (twice the largest ALBERT, xxlarge in float32).
    */
   readonly maximumInflatedBytes: number;
   /**
@@ -40,7 +40,7 @@ export const DEFAULT_CHECKPOINT_LIMITS: CheckpointLimits = Object.freeze({
   maximumHeaderBytes: 16 * 1024 * 1024,
   maximumIndexBytes: 16 * 1024 * 1024,
   maximumPickleBytes: 64 * 1024 * 1024,
-  maximumInflatedBytes: 4 * 1024 * 1024 * 1024,
+  maximumInflatedBytes: 2 * 1024 * 1024 * 1024,
   storageOverhead: 2,
   maximumExpandedElements: 65_536,
 });
