@@ -137,7 +137,10 @@ function materializeTensor(tensor: PickledTensor, storageBytes: Uint8Array, litt
   }
 }
 
-/** Which tensors are decoded: views checked, integer tensors and those the filter refuses set aside. */
+/**
+ * Which tensors are decoded (their views checked against their storages), and which are set aside:
+ * integer tensors and those the filter leaves out, never read.
+ */
 interface TensorSelection {
   readonly decoded: [string, PickledTensor][];
   readonly skipped: SkippedTensor[];
@@ -147,11 +150,14 @@ function selectTensors(entries: readonly [string, PickledTensor][], file: string
   const decoded: [string, PickledTensor][] = [];
   const skipped: SkippedTensor[] = [];
   for (const [key, tensor] of entries) {
-    checkView(tensor, file, key, limits);
     const dtype = `torch.${tensor.storage.type.className}`;
+    // the shape against the config first (the clearest error), then the view against its storage
     if (!FLOAT_KINDS.has(tensor.storage.type.kind)) skipped.push({ key, dtype });
     else if (options.filter !== undefined && !options.filter.admit(key, tensor.size, file)) skipped.push({ key, dtype, unused: true });
-    else decoded.push([key, tensor]);
+    else {
+      checkView(tensor, file, key, limits);
+      decoded.push([key, tensor]);
+    }
   }
   return { decoded, skipped };
 }
