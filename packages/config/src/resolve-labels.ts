@@ -33,7 +33,8 @@ export interface LabelInput {
 
 /** Sets `label2id[name]` as a data property (a label named `__proto__` stays a label). */
 function defineLabel(label2id: Record<string, number>, name: string, index: number): void {
-  Object.defineProperty(label2id, name, { value: index, enumerable: true, writable: true, configurable: true });
+  if (name === '__proto__') Object.defineProperty(label2id, name, { value: index, enumerable: true, writable: true, configurable: true });
+  else label2id[name] = index;
 }
 
 /** `LABEL_0 … LABEL_{n-1}`, HF's generated names. */
