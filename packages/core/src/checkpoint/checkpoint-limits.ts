@@ -76,7 +76,7 @@ export function resolveCheckpointLimits(overrides: Partial<CheckpointLimits> | u
   return Object.freeze({ ...DEFAULT_CHECKPOINT_LIMITS, ...overrides });
 }
 
-/** Throws `CHECKPOINT_LIMIT_EXCEEDED` naming the file, the limit and how to raise it. */
+/** Throws `CHECKPOINT_LIMIT_EXCEEDED` naming the file, the limit and how to raise it (internal to the readers). */
 export function limitExceeded(file: string, limit: keyof CheckpointLimits, what: string, actual: number, maximum: number, key?: string): never {
   throw new CheckpointError(
     'CHECKPOINT_LIMIT_EXCEEDED',

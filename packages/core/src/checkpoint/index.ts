@@ -1,5 +1,5 @@
 export * from './checkpoint-error.js';
-export * from './checkpoint-limits.js';
+export { DEFAULT_CHECKPOINT_LIMITS, resolveCheckpointLimits, type CheckpointLimits } from './checkpoint-limits.js';
 export * from './decode-utf8-text.js';
 export * from './tensor-filter.js';
 export * from './model-file-source.js';
