@@ -68,9 +68,11 @@ describe('fuzzing the model files (typed error or correct result; bounded time a
 
   it('reference cases file', async () => {
     const text = new TextDecoder().decode(fixture('models/tiny/cases.json'));
-    const json = JSON.parse(text) as { cases: unknown[] };
-    // one case keeps each mutant small (the structure is the same for every case)
-    const seeds = [JSON.stringify({ ...json, cases: json.cases.slice(0, 1) })];
+    const json = JSON.parse(text) as { cases: { outputs: Record<string, unknown> }[] };
+    // one case, without the large per-layer outputs, keeps each mutant small (the structure is the same)
+    const [first] = json.cases;
+    const small = Object.fromEntries(Object.entries(first!.outputs).filter(([checkpoint]) => !['AlbertModel', 'AlbertForPreTraining', 'AlbertForMaskedLM'].includes(checkpoint)));
+    const seeds = [JSON.stringify({ ...json, cases: [{ ...first, outputs: small }] })];
     const mutateText = (random: Parameters<typeof mutateJson>[0], input: string): string =>
       random.next() < 0.5 ? new TextDecoder().decode(mutateBytes(random, new TextEncoder().encode(input))) : JSON.stringify(mutateJson(random, JSON.parse(input)));
     const report = await runFuzz('cases.json', seeds, (random, input) => {
