@@ -473,11 +473,14 @@ export function requiredOutput(result: AlbertRunResult, name: string): Tensor<'f
  */
 function checkLogitsPositionsRow(row: readonly number[], rowIndex: number, sequence: number): void {
   const field = 'logitsPositions';
+  if (!Array.isArray(row as unknown)) throw new InputError('INPUT_RANK', `${field}[${rowIndex}] must be an array of positions, got ${typeof row}`, { field, index: rowIndex });
   if (row.length === 0) throw new InputError('INPUT_EMPTY', `${field} must name at least one position per row (row ${rowIndex} has none)`, { field, index: rowIndex });
-  row.forEach((position, column) => {
+  // an index loop: forEach would skip the holes of a sparse row
+  for (let column = 0; column < row.length; column += 1) {
+    const position = row[column] as number;
     if (!Number.isInteger(position)) throw new InputError('INPUT_NOT_INTEGER', `${field}[${rowIndex}][${column}] is ${position}, not an integer`, { field, index: [rowIndex, column], value: position });
     if (position < 0 || position >= sequence) throw new InputError('INPUT_OUT_OF_RANGE', `${field}[${rowIndex}][${column}] is ${position}, outside [0, ${sequence})`, { field, index: [rowIndex, column], value: position, expected: [0, sequence] });
-  });
+  }
 }
 
 /**
@@ -488,13 +491,15 @@ function checkLogitsPositionsRow(row: readonly number[], rowIndex: number, seque
 function prepareLogitsPositions(positions: readonly (readonly number[])[], inputShape: readonly number[]): Tensor<'int64'> {
   const [batch, sequence] = inputShape as [number, number];
   const field = 'logitsPositions';
+  if (!Array.isArray(positions as unknown)) throw new InputError('INPUT_RANK', `${field} must be an array of rows, got ${typeof positions}`, { field });
   if (positions.length !== batch) throw new InputError('INPUT_SHAPE_MISMATCH', `${field} has ${positions.length} rows for a batch of ${batch}`, { field, expected: [batch], actual: [positions.length] });
   const count = positions[0]?.length ?? 0;
   const data = new BigInt64Array(batch * count);
-  positions.forEach((row, rowIndex) => {
-    if (row.length !== count) throw new InputError('INPUT_RAGGED', `${field} row ${rowIndex} has ${row.length} positions, row 0 has ${count}`, { field, index: rowIndex, expected: count, actual: row.length });
+  for (let rowIndex = 0; rowIndex < batch; rowIndex += 1) {
+    const row = positions[rowIndex] as readonly number[];
     checkLogitsPositionsRow(row, rowIndex, sequence);
-    row.forEach((position, column) => (data[rowIndex * count + column] = BigInt(position)));
-  });
+    if (row.length !== count) throw new InputError('INPUT_RAGGED', `${field} row ${rowIndex} has ${row.length} positions, row 0 has ${count}`, { field, index: rowIndex, expected: count, actual: row.length });
+    for (let column = 0; column < count; column += 1) data[rowIndex * count + column] = BigInt(row[column] as number);
+  }
   return createTensor('int64', [batch, count], data);
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AlbertConfig } from '@albert-ts/config';
 import type { Backend } from '../backend/backend.js';
 import { createTensor } from '../tensor.js';
+import { AlbertForMaskedLM } from './albert-for-masked-lm.js';
 import { AlbertModel } from './albert-model.js';
 import { InputError } from './input-error.js';
 import { prepareAlbertInputs, prepareHeadMask } from './model-inputs.js';
@@ -136,6 +137,11 @@ describe('model input validation', () => {
     const model = new AlbertModel({ config, weights: { get: () => createTensor('float32', [1], Float32Array.of(0)), has: () => true }, backend });
     await expect(model.forward({ inputIds: [[1, 200]] })).rejects.toBeInstanceOf(InputError);
     await expect(model.forward({ inputIds: [[1, 2]] }, { headMask: [1, 1] })).rejects.toMatchObject({ code: 'INPUT_HEAD_MASK_SHAPE' });
+    const masked = new AlbertForMaskedLM({ config, weights: { get: () => createTensor('float32', [1], Float32Array.of(0)), has: () => true }, backend });
+    // eslint-disable-next-line no-sparse-arrays
+    await expect(masked.forward({ inputIds: [[1, 2, 3]] }, { logitsPositions: [[0, , 2] as number[]] })).rejects.toMatchObject({ code: 'INPUT_NOT_INTEGER' });
+    await expect(masked.forward({ inputIds: [[1, 2, 3]] }, { logitsPositions: ['0' as never] })).rejects.toMatchObject({ code: 'INPUT_RANK' });
+    await expect(masked.forward({ inputIds: [[1, 2, 3]] }, { logitsPositions: 7 as never })).rejects.toBeInstanceOf(InputError);
     expect(loads).toBe(0);
   });
 });
