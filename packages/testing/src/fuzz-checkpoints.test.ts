@@ -13,6 +13,8 @@ import { AlbertConfig } from '@albert-ts/config';
 import {
   albertTensorFilter,
   headOfConfig,
+  loadPretrainedWeights,
+  memorySource,
   parseSafetensors,
   readFlaxMsgpack,
   readPytorchCheckpoint,
@@ -85,6 +87,24 @@ describe('fuzzing the checkpoint readers (typed error or result; bounded time an
     const report = await runFuzz('pytorch', seeds, mutateBytes, async (bytes) => {
       const contents = await readPytorchCheckpoint(bytes, 'pytorch_model.bin', { filter });
       checkContents(config, contents.stateDict, contents.skipped);
+    });
+    console.log(formatFuzzReport(report));
+    expect(report.results).toBeGreaterThan(0);
+  });
+
+  it('sharded index (model.safetensors.index.json) through loadPretrainedWeights', async () => {
+    const directory = 'checkpoints/sharded-safetensors';
+    const shards = ['model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors'];
+    const files = Object.fromEntries(shards.map((name) => [name, fixture(`${directory}/${name}`)]));
+    const config = fixture(`${directory}/config.json`);
+    const seeds = [fixture(`${directory}/model.safetensors.index.json`)];
+    const report = await runFuzz('safetensors index', seeds, mutateBytes, async (index) => {
+      const source = memorySource({ ...files, 'config.json': config, 'model.safetensors.index.json': index });
+      const loaded = await loadPretrainedWeights(source);
+      for (const key of loaded.weights.keys) {
+        const tensor = loaded.weights.get(key);
+        if (tensor.data.length !== tensor.shape.reduce((product, dimension) => product * dimension, 1)) throw new Error(`${key} does not fill its shape`);
+      }
     });
     console.log(formatFuzzReport(report));
     expect(report.results).toBeGreaterThan(0);

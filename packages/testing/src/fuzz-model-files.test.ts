@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AlbertConfig } from '@albert-ts/config';
-import { decodeUtf8Text, parseReferenceCases } from '@albert-ts/core';
+import { AlbertConfig, AlbertError } from '@albert-ts/config';
+import { decodeUtf8Text, parseReferenceCases, prepareAlbertInputs } from '@albert-ts/core';
 import { SentencePieceProcessor } from '@albert-ts/tokenizer';
 import { TestPieceType, writeTestModel } from '../../tokenizer/src/sentencepiece/test-model-writer.js';
 import { formatFuzzReport, mutateBytes, mutateJson, runFuzz } from './fuzz-inputs.js';
@@ -61,6 +61,32 @@ describe('fuzzing the model files (typed error or correct result; bounded time a
       const ids = processor.encodeAsIds('hello the abc é  lo');
       for (const id of ids) if (!Number.isInteger(id) || id < 0) throw new Error(`bad id ${id}`);
       processor.decode(ids);
+    });
+    console.log(formatFuzzReport(report));
+    expect(report.results).toBeGreaterThan(0);
+  });
+
+  it('model inputs', async () => {
+    const config = AlbertConfig.parse(new TextDecoder().decode(fixture('models/tiny/config.json')));
+    const seeds: unknown[] = [
+      { inputIds: [[2, 5, 3], [2, 6, 0]], attentionMask: [[1, 1, 1], [1, 1, 0]], tokenTypeIds: [[0, 0, 0], [0, 0, 1]] },
+      { inputIds: [2, 5, 9, 3], positionIds: [0, 1, 2, 3] },
+      { inputIds: { data: [2, 5, 3, 2, 6, 3], shape: [2, 3] } },
+      { inputsEmbeds: [[new Array<number>(16).fill(0.5)]] },
+    ];
+    const report = await runFuzz('model inputs', seeds, mutateJson, (inputs) => {
+      for (const rank of [2, 3] as const) {
+        try {
+          const prepared = prepareAlbertInputs(config, inputs as never, { rank });
+          const size = prepared.shape.reduce((product, dimension) => product * dimension, 1);
+          for (const [name, feed] of Object.entries(prepared.feeds)) {
+            if (name !== 'inputs_embeds' && feed.data.length !== size) throw new Error(`${name}: ${feed.data.length} values for shape [${prepared.shape.join(', ')}]`);
+          }
+        } catch (error) {
+          // a typed refusal at rank 2 still lets rank 3 run; anything else fails the run
+          if (rank === 3 || !(error instanceof AlbertError)) throw error;
+        }
+      }
     });
     console.log(formatFuzzReport(report));
     expect(report.results).toBeGreaterThan(0);
