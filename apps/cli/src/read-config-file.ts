@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { AlbertConfig, ConfigError } from '@albert-ts/config';
+import { AlbertConfig, ConfigError, DEFAULT_ALBERT_CONFIG_LIMITS } from '@albert-ts/config';
 import { decodeUtf8Text } from '@albert-ts/core';
 
 /**
@@ -20,8 +20,18 @@ export async function readConfigFile(path: string, cwd: string): Promise<AlbertC
   }
   let bytes: Uint8Array;
   try {
+    // a config.json far larger than any real one is refused before it is read
+    const { size } = await stat(file);
+    if (size > DEFAULT_ALBERT_CONFIG_LIMITS.maximumLength) {
+      throw new ConfigError('CONFIG_LIMIT_EXCEEDED', `${file} has ${size} bytes, more than the limit maximumLength = ${DEFAULT_ALBERT_CONFIG_LIMITS.maximumLength}`, {
+        file,
+        value: size,
+        limit: 'maximumLength',
+      });
+    }
     bytes = await readFile(file);
-  } catch {
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError('CONFIG_NOT_FOUND', `no config.json in ${path} (looked for ${file})`, { file, value: path });
   }
   // the library's decoding: a byte order mark is dropped, invalid UTF-8 is CHECKPOINT_INVALID_TEXT

@@ -14,6 +14,8 @@ export interface AlbertConfigLimits {
   readonly maximumLayers: number;
   /** Deepest nesting of arrays and objects in a field albert-ts keeps verbatim. Default 100. */
   readonly maximumDepth: number;
+  /** Longest config.json text `AlbertConfig.parse` parses, in characters (the CLI: in bytes, before reading). Default 16 MiB. */
+  readonly maximumLength: number;
 }
 
 /** The default {@link AlbertConfigLimits}. */
@@ -21,6 +23,7 @@ export const DEFAULT_ALBERT_CONFIG_LIMITS: AlbertConfigLimits = Object.freeze({
   maximumLabels: 100_000,
   maximumLayers: 1_024,
   maximumDepth: 100,
+  maximumLength: 16 * 1024 * 1024,
 });
 
 const LIMIT_NAMES = Object.keys(DEFAULT_ALBERT_CONFIG_LIMITS) as (keyof AlbertConfigLimits)[];

@@ -284,6 +284,15 @@ export class AlbertConfig implements AlbertConfigInit {
    * @throws {@link ConfigError} `CONFIG_INVALID_JSON` when the text is not JSON, or any error of {@link AlbertConfig.fromJSON}.
    */
   static parse(text: string, options: AlbertConfigSourceOptions = {}): AlbertConfig {
+    const limits = resolveConfigLimits(options.limits, options.file);
+    if (typeof text === 'string' && text.length > limits.maximumLength) {
+      fail(
+        'CONFIG_LIMIT_EXCEEDED',
+        `config.json has ${text.length} characters, more than the limit maximumLength = ${limits.maximumLength}; if the config is trusted, raise it with the limits option`,
+        { file: options.file },
+        { value: text.length, limit: 'maximumLength' },
+      );
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -51,7 +51,13 @@ describe('class 4: counts that would exhaust the machine are refused before anyt
   it('limits are strict', () => {
     expect(codeOf(() => AlbertConfig.fromJSON({}, { limits: { maximumLabel: 5 } as never }))).toBe('CONFIG_INVALID_LIMITS');
     expect(codeOf(() => AlbertConfig.fromJSON({}, { limits: { maximumLabels: 0 } }))).toBe('CONFIG_INVALID_LIMITS');
-    expect(DEFAULT_ALBERT_CONFIG_LIMITS).toEqual({ maximumLabels: 100_000, maximumLayers: 1024, maximumDepth: 100 });
+    expect(DEFAULT_ALBERT_CONFIG_LIMITS).toEqual({ maximumLabels: 100_000, maximumLayers: 1024, maximumDepth: 100, maximumLength: 16 * 1024 * 1024 });
+  });
+
+  it('a config.json text longer than maximumLength is refused before JSON.parse', () => {
+    const text = `{"padding": "${'x'.repeat(2000)}"}`;
+    expect(codeOf(() => AlbertConfig.parse(text, { limits: { maximumLength: 1000 } }))).toBe('CONFIG_LIMIT_EXCEEDED');
+    expect(AlbertConfig.parse(text).extraFields['padding']).toHaveLength(2000);
   });
 
   it('every published preset is within the limits', () => {

@@ -188,6 +188,17 @@ describe('class 3: decompression bombs inflate against the size the tensors need
     expect(cost.rssGrowth).toBeLessThan(64 * 2 ** 20);
   });
 
+  it('a 1 GiB deflated storage the model does not use is never inflated', async () => {
+    const unused = tensorSpec({ key: 'optimizer.exp_avg', numel: 2 ** 28, size: [2 ** 28], stride: [1] });
+    const zip = bombZip([unused], zeroBomb(1024), 2 ** 30);
+    const cost = await measured(async () => {
+      const contents = await readPytorchCheckpoint(zip, 'pytorch_model.bin', { filter });
+      expect(contents.skipped).toEqual([{ key: 'optimizer.exp_avg', dtype: 'torch.FloatStorage', unused: true }]);
+    });
+    expect(cost.ms).toBeLessThan(1000);
+    expect(cost.rssGrowth).toBeLessThan(64 * 2 ** 20);
+  });
+
   it('without a config, more than maximumInflatedBytes of storages are refused before inflating', async () => {
     const stream = zeroBomb(64);
     const big = tensorSpec({ numel: (64 * 2 ** 20) / 4, size: [16], stride: [1] });
