@@ -11,6 +11,7 @@ import {
   type ModelFileSource,
   type VerifyReport,
 } from '@albert-ts/core';
+import { isAlbertError } from '@albert-ts/config';
 import { backendByName } from '../backend-by-name.js';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import type { CliCommand } from '../cli-command.js';
@@ -130,6 +131,7 @@ export const verifyCommand: CliCommand = {
       try {
         casesText = await root.readText('cases.json');
       } catch (error) {
+        if (isAlbertError(error, 'CHECKPOINT_INVALID_TEXT')) throw error;
         throw new VerifyError('VERIFY_CASES_NOT_FOUND', `cannot read the reference cases ${casesFile} (${(error as Error).message}); pass --cases FILE`, { file: casesFile });
       }
     }
