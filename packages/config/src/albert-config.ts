@@ -38,6 +38,20 @@ export interface AlbertConfigSourceOptions {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+const SOURCE_OPTION_NAMES = ['file', 'limits'];
+
+/** Options objects are strict: an unknown key is a typed error naming the accepted ones. */
+function checkSourceOptions(options: AlbertConfigSourceOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    fail('CONFIG_UNKNOWN_OPTION', `options must be an object such as { file }, got ${formatValue(options)}`, { file: undefined }, { value: options });
+  }
+  for (const key of Object.keys(options)) {
+    if (!SOURCE_OPTION_NAMES.includes(key)) {
+      fail('CONFIG_UNKNOWN_OPTION', `unknown option ${formatValue(key)}; options: ${SOURCE_OPTION_NAMES.join(', ')}`, { file: options.file }, { field: key, supported: SOURCE_OPTION_NAMES });
+    }
+  }
+}
+
 /** The fields that are not label settings, each with the check that turns unknown input into its type. */
 const FIELD_CHECKS: {
   readonly [K in Exclude<AlbertConfigFieldName, 'numLabels' | 'id2label' | 'label2id'>]: (field: string, value: unknown, context: CheckContext) => AlbertConfigInit[K];
@@ -245,6 +259,7 @@ export class AlbertConfig implements AlbertConfigInit {
    * @throws {@link ConfigError} when a field is invalid (the error names `options.file`, the field and value).
    */
   static fromJSON(json: unknown, options: AlbertConfigSourceOptions = {}): AlbertConfig {
+    checkSourceOptions(options);
     const limits = resolveConfigLimits(options.limits, options.file);
     const context: CheckContext = { file: options.file, limits };
     if (!isPlainObject(json)) {
@@ -284,6 +299,7 @@ export class AlbertConfig implements AlbertConfigInit {
    * @throws {@link ConfigError} `CONFIG_INVALID_JSON` when the text is not JSON, or any error of {@link AlbertConfig.fromJSON}.
    */
   static parse(text: string, options: AlbertConfigSourceOptions = {}): AlbertConfig {
+    checkSourceOptions(options);
     const limits = resolveConfigLimits(options.limits, options.file);
     if (typeof text === 'string' && text.length > limits.maximumLength) {
       fail(

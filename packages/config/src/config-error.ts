@@ -22,6 +22,7 @@ import { AlbertError } from './albert-error.js';
  * - `CONFIG_LIMIT_EXCEEDED`: a count exceeds an `AlbertConfigLimits` bound (`num_labels`, layers).
  * - `CONFIG_TOO_DEEP`: a field nests arrays/objects deeper than `AlbertConfigLimits.maximumDepth`.
  * - `CONFIG_INVALID_LIMITS`: the `limits` option has an unknown key or a bad value.
+ * - `CONFIG_UNKNOWN_OPTION`: an options object of `AlbertConfig.parse` / `fromJSON` has an unknown key.
  */
 export type ConfigErrorCode =
   | 'CONFIG_INVALID_JSON'
@@ -43,7 +44,8 @@ export type ConfigErrorCode =
   | 'CONFIG_NOT_FOUND'
   | 'CONFIG_LIMIT_EXCEEDED'
   | 'CONFIG_TOO_DEEP'
-  | 'CONFIG_INVALID_LIMITS';
+  | 'CONFIG_INVALID_LIMITS'
+  | 'CONFIG_UNKNOWN_OPTION';
 
 /** Structured context of a {@link ConfigError}. */
 export interface ConfigErrorDetails {

@@ -51,6 +51,7 @@ describe('class 4: counts that would exhaust the machine are refused before anyt
   it('limits are strict', () => {
     expect(codeOf(() => AlbertConfig.fromJSON({}, { limits: { maximumLabel: 5 } as never }))).toBe('CONFIG_INVALID_LIMITS');
     expect(codeOf(() => AlbertConfig.fromJSON({}, { limits: { maximumLabels: 0 } }))).toBe('CONFIG_INVALID_LIMITS');
+    expect(codeOf(() => AlbertConfig.parse('{}', { limit: { maximumLabels: 5 } } as never))).toBe('CONFIG_UNKNOWN_OPTION');
     expect(DEFAULT_ALBERT_CONFIG_LIMITS).toEqual({ maximumLabels: 100_000, maximumLayers: 1024, maximumDepth: 100, maximumLength: 16 * 1024 * 1024 });
   });
 

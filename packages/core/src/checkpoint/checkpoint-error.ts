@@ -30,7 +30,8 @@ import { AlbertError } from '@albert-ts/config';
  * - `CHECKPOINT_INVALID_MSGPACK`: a Flax msgpack file is malformed or not the expected tree.
  * - `CHECKPOINT_LIMIT_EXCEEDED`: a size the file declares exceeds a `CheckpointLimits` bound (refused
  *   before allocating; the message names the limit and how to raise it).
- * - `CHECKPOINT_INVALID_LIMITS`: the `checkpointLimits` option has an unknown key or a bad value.
+ * - `CHECKPOINT_INVALID_LIMITS`: the `checkpointLimits` option (or an options object of the readers)
+ *   has an unknown key or a bad value.
  * - `CHECKPOINT_EXPANDING_VIEW`: a pickled tensor's zero or overlapping strides expand its storage
  *   into a large tensor.
  * - `CHECKPOINT_OUTSIDE_SOURCE`: a file of the model is a symbolic link to a file outside the model
