@@ -233,6 +233,26 @@ describe('class 4: the config is checked against the checkpoint before building 
   });
 });
 
+describe('sharded checkpoints: a shard holding no tensor the model uses is never read', () => {
+  it('an extra shard of unused keys is skipped (its bytes, here not even safetensors, are not read)', async () => {
+    const directory = 'checkpoints/sharded-safetensors';
+    const shards = ['model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors'];
+    const index = JSON.parse(new TextDecoder().decode(readFixture(`${directory}/model.safetensors.index.json`))) as { weight_map: Record<string, string> };
+    index.weight_map['optimizer.state.exp_avg'] = 'optimizer.safetensors';
+    let reads = 0;
+    const base = memorySource({
+      ...Object.fromEntries(shards.map((name) => [name, readFixture(`${directory}/${name}`)])),
+      'config.json': readFixture(`${directory}/config.json`),
+      'model.safetensors.index.json': JSON.stringify(index),
+      'optimizer.safetensors': new TextEncoder().encode('not a safetensors file'),
+    });
+    const source = { ...base, read: async (name: string) => ((reads += name === 'optimizer.safetensors' ? 1 : 0), base.read(name)) };
+    const loaded = await loadPretrainedWeights(source);
+    expect(reads).toBe(0);
+    expect(loaded.weights.unexpectedKeys).toContain('optimizer.state.exp_avg');
+  });
+});
+
 describe('class 6: malformed pickles are refused in linear time', () => {
   const run = (bytes: number[] | Uint8Array) => unpickle(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes), { file: 'data.pkl', allowedGlobals: new Map() });
 

@@ -68,6 +68,7 @@ async function readShardedCheckpoint(
   indexFile: string,
   readShard: (bytes: Uint8Array, file: string) => FileContents | Promise<FileContents>,
   maximumIndexBytes: number,
+  wants: ((key: string) => boolean) | undefined,
 ): Promise<{ stateDict: StateDict; skipped: SkippedTensor[]; files: string[]; fileOfKey: ReadonlyMap<string, string> }> {
   const invalid = (message: string, details: Record<string, unknown> = {}): never => {
     throw new CheckpointError('CHECKPOINT_INVALID_INDEX', `${indexFile}: ${message}`, { file: indexFile, ...details });
@@ -109,6 +110,12 @@ async function readShardedCheckpoint(
     }
   }
   for (const [shard, keys] of keysByShard) {
+    if (wants !== undefined && !keys.some(wants)) {
+      // no tensor the model uses: the shard is never read (its keys are listed as unused)
+      for (const key of keys) shardOfKey.set(key, shard);
+      skipped.push(...keys.map((key) => ({ key, dtype: 'unread', unused: true })));
+      continue;
+    }
     const contents = await readShard(await readWeightsFile(source, shard), shard);
     files.push(shard);
     const present = new Set([...contents.stateDict.keys(), ...contents.skipped.map((tensor) => tensor.key)]);
@@ -192,7 +199,7 @@ export async function readCheckpoint(source: ModelFileSource, options: ReadCheck
       }
       case 'model.safetensors.index.json': {
         const readShard = (bytes: Uint8Array, file: string) => typed('safetensors-sharded', file, () => parseSafetensors(bytes, file, options));
-        const sharded = await readShardedCheckpoint(source, name, readShard, limits.maximumIndexBytes);
+        const sharded = await readShardedCheckpoint(source, name, readShard, limits.maximumIndexBytes, options.filter?.wants?.bind(options.filter));
         return { ...sharded, format: 'safetensors-sharded' };
       }
       case 'pytorch_model.bin': {
@@ -202,7 +209,7 @@ export async function readCheckpoint(source: ModelFileSource, options: ReadCheck
       }
       case 'pytorch_model.bin.index.json': {
         const readShard = (bytes: Uint8Array, file: string) => typed('pytorch-sharded', file, () => readPytorchCheckpoint(bytes, file, options));
-        const sharded = await readShardedCheckpoint(source, name, readShard, limits.maximumIndexBytes);
+        const sharded = await readShardedCheckpoint(source, name, readShard, limits.maximumIndexBytes, options.filter?.wants?.bind(options.filter));
         return { ...sharded, format: 'pytorch-sharded' };
       }
       case 'flax_model.msgpack': {

@@ -17,6 +17,11 @@ export interface TensorFilter {
    * @throws {@link CheckpointError} to refuse the file (e.g. a shape the config does not allow).
    */
   admit(key: string, shape: readonly number[], file: string): boolean;
+  /**
+   * Whether a tensor of this key could be admitted, from its key alone. Sharded checkpoints do not
+   * read a shard none of whose listed keys is wanted. Absent: every key is wanted.
+   */
+  wants?(key: string): boolean;
 }
 
 interface ExpectedTensor {
@@ -53,6 +58,7 @@ export function albertTensorFilter(config: AlbertConfig, head: AlbertHead): Tens
     expected.set('predictions.decoder.bias', { shape: [config.vocabSize], source: '[vocab_size]' });
   }
   return {
+    wants: (key) => expected.has(key),
     admit(key, shape, file) {
       const tensor = expected.get(key);
       if (tensor === undefined) return false;
