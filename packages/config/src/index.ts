@@ -8,3 +8,5 @@ export * from './albert-config-field-names.js';
 export * from './albert-config-defaults.js';
 export * from './albert-presets.js';
 export * from './albert-config.js';
+export * from './options-error.js';
+export * from './check-option-keys.js';
