@@ -181,7 +181,7 @@ export async function pipeline<Name extends PipelineTaskName>(
   }
   if (givenTokenizer !== undefined && !owned) tokenizer = isPipelineTokenizer(givenTokenizer) ? givenTokenizer : asPipelineTokenizer(givenTokenizer);
 
-  const run = (inputs: unknown, callOptions: Record<string, unknown> = {}): Promise<unknown> => {
+  const run = async (inputs: unknown, callOptions: Record<string, unknown> = {}): Promise<unknown> => {
     checkOptionKeys(callOptions, taskKeys, `pipeline('${task}')`);
     return runPipelineTask(task, loaded, tokenizer, inputs as never, { ...callDefaults, ...callOptions } as never, warn);
   };
