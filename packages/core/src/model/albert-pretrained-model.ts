@@ -103,6 +103,10 @@ export interface FromPretrainedOptions extends ResolvePretrainedOptions {
   readonly ignoreMismatchedSizes?: boolean;
   /** Receives loading warnings (newly initialized weights); default `console.warn`. */
   readonly onWarning?: (message: string) => void;
+  /** Sets the config's `output_attentions` (the default of every `forward`), as HF's `from_pretrained(..., output_attentions=True)`. */
+  readonly outputAttentions?: boolean;
+  /** Sets the config's `output_hidden_states` (the default of every `forward`). */
+  readonly outputHiddenStates?: boolean;
 }
 
 /** Every key of {@link FromPretrainedOptions} (they are checked: an unknown key is an `OptionsError`). */
@@ -119,6 +123,8 @@ export const FROM_PRETRAINED_OPTION_KEYS = [
   'seed',
   'ignoreMismatchedSizes',
   'onWarning',
+  'outputAttentions',
+  'outputHiddenStates',
   'revision',
   'cacheDir',
   'endpoint',
@@ -191,7 +197,13 @@ export async function loadAlbertParts(head: AlbertHeadName, dirOrSource: string 
     ...(options.ignoreMismatchedSizes === undefined ? {} : { ignoreMismatchedSizes: options.ignoreMismatchedSizes }),
   };
   const weightOptions = options.config === undefined ? initialization : { ...initialization, config: options.config };
-  const { config, weights, warnings } = await loadPretrainedWeights(source, head, weightOptions);
+  const loaded = await loadPretrainedWeights(source, head, weightOptions);
+  const { weights, warnings } = loaded;
+  const overrides = {
+    ...(options.outputAttentions === undefined ? {} : { outputAttentions: options.outputAttentions }),
+    ...(options.outputHiddenStates === undefined ? {} : { outputHiddenStates: options.outputHiddenStates }),
+  };
+  const config = Object.keys(overrides).length === 0 ? loaded.config : loaded.config.with(overrides);
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   for (const warning of warnings) warn(warning);
   return {
