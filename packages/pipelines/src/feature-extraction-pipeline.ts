@@ -31,7 +31,10 @@ export type FeatureExtractionOutput = number[][][] | number[][];
 /** An encoder as the pipeline uses it (`AlbertModel`). */
 export interface FeatureExtractionPipelineModel {
   /** Runs encodings in length buckets; `lastHiddenState` `[1, length, hidden]` each. */
-  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{ lastHiddenState: Tensor<'float32'> }[]>;
+  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{
+    /** `[1, length, hidden]`. */
+    lastHiddenState: Tensor<'float32'>;
+  }[]>;
 }
 
 /** Preprocess: encodes the text. */

@@ -41,7 +41,10 @@ export type FillMaskOutput = FillMaskPrediction[] | FillMaskPrediction[][];
 /** A masked-LM model as the fill-mask pipeline uses it (`AlbertForMaskedLM`). */
 export interface FillMaskPipelineModel {
   /** Runs encodings in length buckets, computing the logits at `logitsPositions` of each only (`[1, positions, vocab]`). */
-  forwardMany(encodings: readonly SequenceEncoding[], options: LengthBucketOptions & { logitsPositions: number[][] }): Promise<{ logits: Tensor<'float32'> }[]>;
+  forwardMany(encodings: readonly SequenceEncoding[], options: LengthBucketOptions & { logitsPositions: number[][] }): Promise<{
+    /** `[1, positions, vocab]`. */
+    logits: Tensor<'float32'>;
+  }[]>;
 }
 
 /** The preprocessed text: its encoding and the `[MASK]` positions. */

@@ -37,17 +37,42 @@ export interface MultipleChoiceAnswer {
 /** The result for one input: the choices, best first. */
 export type MultipleChoiceOutput = MultipleChoiceAnswer[];
 
+/** The `[1, choices, sequence]` inputs of one example. */
+export interface MultipleChoiceModelInputs {
+  /** Token ids. */
+  inputIds: number[][][];
+  /** 1 for tokens, 0 for padding. */
+  attentionMask: number[][][];
+  /** Segment ids. */
+  tokenTypeIds: number[][][];
+}
+
+/** One example preprocessed: its choices and their padded `[choices, sequence]` encodings. */
+export interface PreparedMultipleChoice {
+  /** The choices. */
+  readonly choices: string[];
+  /** Token ids `[choices, sequence]`. */
+  readonly inputIds: number[][];
+  /** Attention mask `[choices, sequence]`. */
+  readonly attentionMask: number[][];
+  /** Segment ids `[choices, sequence]`. */
+  readonly tokenTypeIds: number[][];
+}
+
 /** A multiple-choice model as the pipeline uses it (`AlbertForMultipleChoice`). */
 export interface MultipleChoicePipelineModel {
   /** Runs `[1, choices, sequence]` inputs; `logits` `[1, choices]`. */
-  forward(inputs: { inputIds: number[][][]; attentionMask: number[][][]; tokenTypeIds: number[][][] }): Promise<{ logits: Tensor<'float32'> }>;
+  forward(inputs: MultipleChoiceModelInputs): Promise<{
+    /** `[1, choices]`. */
+    logits: Tensor<'float32'>;
+  }>;
 }
 
 /**
  * Preprocess: one `[CLS] text [SEP] choice [SEP]` pair per choice, right-padded to the longest.
  * @throws {@link PipelineError} for an input that is not `{text, choices}`, an empty text or choice, or no choices.
  */
-export function preprocessMultipleChoice(tokenizer: PipelineTokenizer, input: unknown, index?: number): { readonly choices: string[]; readonly inputIds: number[][]; readonly attentionMask: number[][]; readonly tokenTypeIds: number[][] } {
+export function preprocessMultipleChoice(tokenizer: PipelineTokenizer, input: unknown, index?: number): PreparedMultipleChoice {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new PipelineError('PIPELINE_INVALID_INPUT', `${TASK}: an input is {text, choices}, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`, { task: TASK, field: 'inputs', value: typeof input });
   }

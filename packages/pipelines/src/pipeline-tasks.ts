@@ -11,21 +11,77 @@ import type { ZeroShotClassificationInput, ZeroShotClassificationOutput, ZeroSho
 /** Each task's input, options and output (for one input). */
 export interface PipelineTaskTypes {
   /** Predict `[MASK]` tokens. */
-  'fill-mask': { input: string; options: FillMaskPipelineOptions; output: FillMaskOutput };
+  'fill-mask': {
+    /** One input. */
+    input: string;
+    /** Call options. */
+    options: FillMaskPipelineOptions;
+    /** The result for one input. */
+    output: FillMaskOutput;
+  };
   /** Label a text or a text pair. */
-  'text-classification': { input: TextClassificationInput; options: TextClassificationPipelineOptions; output: TextClassificationOutput };
+  'text-classification': {
+    /** One input. */
+    input: TextClassificationInput;
+    /** Call options. */
+    options: TextClassificationPipelineOptions;
+    /** The result for one input. */
+    output: TextClassificationOutput;
+  };
   /** Label every token, or group them into entities. */
-  'token-classification': { input: string; options: TokenClassificationPipelineOptions; output: TokenClassificationOutput };
+  'token-classification': {
+    /** One input. */
+    input: string;
+    /** Call options. */
+    options: TokenClassificationPipelineOptions;
+    /** The result for one input. */
+    output: TokenClassificationOutput;
+  };
   /** Extract the answer to a question from a context. */
-  'question-answering': { input: QuestionAnsweringInput; options: QuestionAnsweringPipelineOptions; output: QuestionAnsweringOutput };
+  'question-answering': {
+    /** One input. */
+    input: QuestionAnsweringInput;
+    /** Call options. */
+    options: QuestionAnsweringPipelineOptions;
+    /** The result for one input. */
+    output: QuestionAnsweringOutput;
+  };
   /** The encoder's hidden states (embeddings). */
-  'feature-extraction': { input: string; options: FeatureExtractionPipelineOptions; output: FeatureExtractionOutput };
+  'feature-extraction': {
+    /** One input. */
+    input: string;
+    /** Call options. */
+    options: FeatureExtractionPipelineOptions;
+    /** The result for one input. */
+    output: FeatureExtractionOutput;
+  };
   /** Classify into labels chosen at call time, with an NLI model. */
-  'zero-shot-classification': { input: ZeroShotClassificationInput; options: ZeroShotClassificationPipelineOptions; output: ZeroShotClassificationOutput };
+  'zero-shot-classification': {
+    /** One input. */
+    input: ZeroShotClassificationInput;
+    /** Call options. */
+    options: ZeroShotClassificationPipelineOptions;
+    /** The result for one input. */
+    output: ZeroShotClassificationOutput;
+  };
   /** Rank the choices that may follow a prompt (`AlbertForMultipleChoice`). */
-  'multiple-choice': { input: MultipleChoiceInput; options: MultipleChoicePipelineOptions; output: MultipleChoiceOutput };
+  'multiple-choice': {
+    /** One input. */
+    input: MultipleChoiceInput;
+    /** Call options. */
+    options: MultipleChoicePipelineOptions;
+    /** The result for one input. */
+    output: MultipleChoiceOutput;
+  };
   /** Whether two segments are in order or swapped (`AlbertForPreTraining`'s SOP head). */
-  'sentence-order': { input: SentenceOrderInput; options: SentenceOrderPipelineOptions; output: SentenceOrderOutput };
+  'sentence-order': {
+    /** One input. */
+    input: SentenceOrderInput;
+    /** Call options. */
+    options: SentenceOrderPipelineOptions;
+    /** The result for one input. */
+    output: SentenceOrderOutput;
+  };
 }
 
 /** A task name (Hugging Face's). */

@@ -67,7 +67,12 @@ export type QuestionAnsweringOutput = QuestionAnsweringAnswer | QuestionAnswerin
 /** A span-extraction model as the pipeline uses it (`AlbertForQuestionAnswering`). */
 export interface QuestionAnsweringPipelineModel {
   /** Runs encodings in length buckets; `startLogits` / `endLogits` `[1, length]` each. */
-  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{ startLogits: Tensor<'float32'>; endLogits: Tensor<'float32'> }[]>;
+  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{
+    /** `[1, length]`. */
+    startLogits: Tensor<'float32'>;
+    /** `[1, length]`. */
+    endLogits: Tensor<'float32'>;
+  }[]>;
 }
 
 /** The preprocessed input: its windows. */
@@ -78,8 +83,16 @@ export interface QuestionAnsweringModelInputs {
   readonly windows: QuestionAnsweringWindow[];
 }
 
+/** Window sizes of question answering. */
+export interface QuestionAnsweringWindowSettings {
+  /** Tokens per window. */
+  maxSeqLen: number;
+  /** Tokens shared by neighbouring windows. */
+  docStride: number;
+}
+
 /** The resolved window settings (Python's defaults). */
-export function questionAnsweringWindowSettings(tokenizer: Pick<PipelineTokenizer, 'modelMaxLength'>, options: QuestionAnsweringPipelineOptions): { maxSeqLen: number; docStride: number } {
+export function questionAnsweringWindowSettings(tokenizer: Pick<PipelineTokenizer, 'modelMaxLength'>, options: QuestionAnsweringPipelineOptions): QuestionAnsweringWindowSettings {
   const maxSeqLen = options.maxSeqLen === undefined ? Math.min(tokenizer.modelMaxLength, 384) : checkIntegerOption(TASK, 'maxSeqLen', options.maxSeqLen, 1);
   const docStride = options.docStride === undefined ? Math.min(Math.floor(maxSeqLen / 2), 128) : checkIntegerOption(TASK, 'docStride', options.docStride, 0);
   if (docStride > maxSeqLen) {
@@ -93,7 +106,7 @@ export function questionAnsweringWindowSettings(tokenizer: Pick<PipelineTokenize
  * @throws {@link PipelineError} `PIPELINE_QUESTION_TOO_LONG` when the question leaves no room for the
  *   context in `maxSeqLen`; `PIPELINE_INVALID_OPTION` when `docStride` does not fit beside the question.
  */
-export function preprocessQuestionAnswering(tokenizer: PipelineTokenizer, input: unknown, settings: { maxSeqLen: number; docStride: number }, index?: number): QuestionAnsweringModelInputs {
+export function preprocessQuestionAnswering(tokenizer: PipelineTokenizer, input: unknown, settings: QuestionAnsweringWindowSettings, index?: number): QuestionAnsweringModelInputs {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new PipelineError('PIPELINE_INVALID_INPUT', `${TASK}: an input is {question, context}, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`, { task: TASK, field: 'inputs', value: typeof input });
   }
@@ -133,10 +146,13 @@ function maskedSoftmax(logits: Float32Array, allowed: readonly boolean[]): numbe
   return exps.map((value) => value / sum);
 }
 
-/** A candidate span of one window. */
-interface Span {
+/** A candidate answer span of one window. */
+export interface QuestionAnsweringSpan {
+  /** First token. */
   readonly start: number;
+  /** Last token (inclusive). */
   readonly end: number;
+  /** `p_start · p_end`. */
   readonly score: number;
 }
 
@@ -145,7 +161,12 @@ interface Span {
  * the null score `p_start[0] · p_end[0]`, then the `count` best spans with `start <= end < start +
  * maxAnswerLen` over allowed tokens (`[CLS]` excluded), best first.
  */
-export function selectSpans(startLogits: Float32Array, endLogits: Float32Array, window: QuestionAnsweringWindow, count: number, maxAnswerLen: number): { spans: Span[]; nullScore: number } {
+export function selectSpans(startLogits: Float32Array, endLogits: Float32Array, window: QuestionAnsweringWindow, count: number, maxAnswerLen: number): {
+  /** The best spans, best first. */
+  spans: QuestionAnsweringSpan[];
+  /** `p_start[0] · p_end[0]` (the `[CLS]` span). */
+  nullScore: number;
+} {
   // p_mask: every token but the context's (question, specials) is excluded; [CLS] stays allowed
   const allowed = window.sequenceIds.map((sequence, index) => sequence === 1 || index === 0);
   const start = maskedSoftmax(startLogits, allowed);
@@ -153,7 +174,7 @@ export function selectSpans(startLogits: Float32Array, endLogits: Float32Array, 
   const nullScore = (start[0] as number) * (end[0] as number);
   start[0] = 0;
   end[0] = 0;
-  const spans: Span[] = [];
+  const spans: QuestionAnsweringSpan[] = [];
   for (let s = 0; s < start.length; s += 1) {
     if (!allowed[s]) continue;
     for (let e = s; e < Math.min(end.length, s + maxAnswerLen); e += 1) {

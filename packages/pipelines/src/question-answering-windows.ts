@@ -54,6 +54,20 @@ export function windowRanges(length: number, room: number, stride: number): Arra
   return ranges;
 }
 
+/** The windows of a question/context pair. */
+export interface QuestionAnsweringWindows {
+  /** The windows, in context order. */
+  readonly windows: QuestionAnsweringWindow[];
+}
+
+/** Why a pair cannot be cut into windows. */
+export interface QuestionAnsweringWindowsRefused {
+  /** Context tokens a window could hold beside the question. */
+  readonly room: number;
+  /** `question`: no room at all; `stride`: `docStride` does not fit in the room. */
+  readonly reason: 'question' | 'stride';
+}
+
 /**
  * Builds the windows of a question/context pair from the untruncated pair encoding
  * (`[CLS] question [SEP] context [SEP]`): every window repeats the question, and holds up to
@@ -67,7 +81,7 @@ export function windowRanges(length: number, room: number, stride: number): Arra
 export function buildQuestionAnsweringWindows(
   pair: PipelineEncoding,
   options: { readonly maxSeqLen: number; readonly docStride: number; readonly isAddedToken?: (id: number) => boolean },
-): { readonly windows: QuestionAnsweringWindow[] } | { readonly room: number; readonly reason: 'question' | 'stride' } {
+): QuestionAnsweringWindows | QuestionAnsweringWindowsRefused {
   const question: number[] = [];
   const context: number[] = [];
   pair.sequenceIds.forEach((sequence, index) => {

@@ -41,7 +41,10 @@ export type SentenceOrderOutput = SentenceOrderScore[];
 /** A pre-training model as the pipeline uses it (`AlbertForPreTraining`: its SOP head). */
 export interface SentenceOrderPipelineModel {
   /** Runs encodings in length buckets; `sopLogits` `[1, 2]` each. */
-  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{ sopLogits: Tensor<'float32'> }[]>;
+  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{
+    /** `[1, 2]`. */
+    sopLogits: Tensor<'float32'>;
+  }[]>;
 }
 
 /** Preprocess: `[CLS] text [SEP] text_pair [SEP]`. */

@@ -24,7 +24,12 @@ export function checkText(task: string, field: string, text: unknown, index?: nu
  * One input or a batch: returns the items and whether a batch was given.
  * @throws {@link PipelineError} `PIPELINE_EMPTY_INPUT` for an empty batch.
  */
-export function batchOf<T>(task: string, inputs: T | readonly T[], isItem: (value: unknown) => boolean = (value) => !Array.isArray(value)): { items: T[]; batched: boolean } {
+export function batchOf<T>(task: string, inputs: T | readonly T[], isItem: (value: unknown) => boolean = (value) => !Array.isArray(value)): {
+  /** The inputs. */
+  items: T[];
+  /** Whether an array was given. */
+  batched: boolean;
+} {
   if (Array.isArray(inputs) && !isItem(inputs)) {
     if (inputs.length === 0) throw new PipelineError('PIPELINE_EMPTY_INPUT', `${task}: the batch is empty; give at least one input`, { task, field: 'inputs' });
     return { items: [...(inputs as readonly T[])], batched: true };

@@ -31,7 +31,14 @@ export interface TextClassificationPipelineOptions extends LengthBucketOptions {
 export const TEXT_CLASSIFICATION_OPTION_KEYS = ['topK', 'functionToApply', 'tokenBudget', 'maxBatchSize'] as const;
 
 /** An input: a text, or a pair as Python's `{text, text_pair}`. */
-export type TextClassificationInput = string | { readonly text: string; readonly text_pair?: string };
+export type TextClassificationInput =
+  | string
+  | {
+      /** The text (the first of a pair). */
+      readonly text: string;
+      /** The second text of a pair. */
+      readonly text_pair?: string;
+    };
 
 /** One label with its score: Python's `{label, score}`. */
 export interface TextClassificationLabel {
@@ -49,7 +56,10 @@ export interface TextClassificationPipelineModel {
   /** The model's config (labels, problem type). */
   readonly config: AlbertConfig;
   /** Runs encodings in length buckets; `logits` `[1, num_labels]` each. */
-  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{ logits: Tensor<'float32'> }[]>;
+  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{
+    /** `[1, num_labels]`. */
+    logits: Tensor<'float32'>;
+  }[]>;
 }
 
 /**

@@ -63,7 +63,10 @@ export interface TokenClassificationPipelineModel {
   /** The model's config (`id2label`). */
   readonly config: AlbertConfig;
   /** Runs encodings in length buckets; `logits` `[1, length, num_labels]` each. */
-  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{ logits: Tensor<'float32'> }[]>;
+  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{
+    /** `[1, length, num_labels]`. */
+    logits: Tensor<'float32'>;
+  }[]>;
 }
 
 /** A token before aggregation (Python's pre-entity). */
@@ -90,11 +93,19 @@ interface WordEntity {
   readonly end: number | null;
 }
 
+/** A preprocessed text. */
+export interface TokenClassificationModelInputs {
+  /** The text. */
+  readonly text: string;
+  /** Its encoding. */
+  readonly encoding: PipelineEncoding;
+}
+
 /**
  * Preprocess: encodes the text (truncated to the tokenizer's `modelMaxLength`, as Python does).
  * @throws {@link PipelineError} for an empty or non-string text.
  */
-export function preprocessTokenClassification(tokenizer: PipelineTokenizer, text: unknown, index?: number): { readonly text: string; readonly encoding: PipelineEncoding } {
+export function preprocessTokenClassification(tokenizer: PipelineTokenizer, text: unknown, index?: number): TokenClassificationModelInputs {
   const checked = checkText(TASK, 'text', text, index);
   return { text: checked, encoding: tokenizer.encode(checked, { truncation: 'longest_first', maxLength: tokenizer.modelMaxLength }) };
 }
@@ -245,7 +256,7 @@ export function aggregatePreEntities(
 export function postprocessTokenClassification(
   tokenizer: PipelineTokenizer,
   config: Pick<AlbertConfig, 'id2label' | 'numLabels'>,
-  inputs: { readonly text: string; readonly encoding: PipelineEncoding },
+  inputs: TokenClassificationModelInputs,
   logits: Float32Array,
   options: { readonly aggregationStrategy?: AggregationStrategy; readonly ignoreLabels?: readonly string[] } = {},
 ): TokenClassificationOutput {

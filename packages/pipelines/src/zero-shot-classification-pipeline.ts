@@ -21,7 +21,14 @@ export interface ZeroShotClassificationPipelineOptions extends LengthBucketOptio
 export const ZERO_SHOT_CLASSIFICATION_OPTION_KEYS = ['candidateLabels', 'multiLabel', 'hypothesisTemplate', 'tokenBudget', 'maxBatchSize'] as const;
 
 /** An input: a text (labels in the options), or Python's `{sequences, candidate_labels}`. */
-export type ZeroShotClassificationInput = string | { readonly sequences: string | readonly string[]; readonly candidate_labels: string | readonly string[] };
+export type ZeroShotClassificationInput =
+  | string
+  | {
+      /** The text, or several. */
+      readonly sequences: string | readonly string[];
+      /** The labels (a list or a comma-separated string). */
+      readonly candidate_labels: string | readonly string[];
+    };
 
 /** The result for one text: Python's `{sequence, labels, scores}`, labels best first. */
 export interface ZeroShotClassificationOutput {
@@ -38,7 +45,10 @@ export interface ZeroShotClassificationPipelineModel {
   /** The model's config (`label2id`, for the entailment label). */
   readonly config: AlbertConfig;
   /** Runs encodings in length buckets; `logits` `[1, num_labels]` each. */
-  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{ logits: Tensor<'float32'> }[]>;
+  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{
+    /** `[1, num_labels]`. */
+    logits: Tensor<'float32'>;
+  }[]>;
 }
 
 /** Python's `_parse_labels`: a comma-separated string becomes its trimmed non-empty parts. */
