@@ -106,6 +106,26 @@ describe('albert task commands', () => {
     expect((await run(['classify', ...model('sequence-classification'), '--input', file, 'and a text'])).code).toBe(2);
   });
 
+  it('draws a progress bar for a file on a terminal\'s stderr, none with --json', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'albert-cli-'));
+    const file = join(directory, 'texts.jsonl');
+    writeFileSync(file, Array.from({ length: 3 }, (_, index) => JSON.stringify(`Text number ${index}.`)).join('\n'));
+    const tty = async (argv: string[]) => {
+      const base = createTestContext({ cwd: repoRoot });
+      let stderr = '';
+      const context = { ...base, stderr: { write: (text: string) => (stderr += text), isTTY: true, columns: 100 } };
+      const code = await runCli(argv, context, commands);
+      return { code, stdout: base.output(), stderr };
+    };
+    const shown = await tty(['embed', '--pooling', 'cls', '--input', file]);
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toMatch(/texts\.jsonl/);
+    expect(shown.stderr).toMatch(/\r3 inputs\x1b\[K\n$/);
+    const quiet = await tty(['embed', '--pooling', 'cls', '--json', '--input', file]);
+    expect(quiet.stderr).toBe('');
+    expect(jsonLines(quiet.stdout)).toHaveLength(3);
+  });
+
   it('needs --model for the heads the demo model does not have', async () => {
     const { code, stderr } = await run(['classify', 'a text']);
     expect(code).toBe(2);
