@@ -1,6 +1,17 @@
 #!/usr/bin/env node
 // The `albert` executable: wires the process to runCli. Everything testable lives in run-cli.ts.
-import { runCli } from './run-cli.js';
+// The argument sizes are checked before run-cli (and through it onnxruntime) is even imported: an
+// onnxruntime session created in a process whose argv holds a very long argument crashes.
+import { checkArgumentSizes } from './argument-size.js';
+
+try {
+  checkArgumentSizes(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`error [${(error as { code: string }).code}]: ${(error as Error).message}\n`);
+  process.exit(1);
+}
+
+const { runCli } = await import('./run-cli.js');
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -4,6 +4,7 @@ import type { CliContext } from './cli-context.js';
 import { commands as registeredCommands } from './commands/index.js';
 import { packageVersion } from './package-version.js';
 import { UsageError } from './usage-error.js';
+import { checkArgumentSizes } from './argument-size.js';
 
 /** Exit codes of the `albert` command. */
 export const EXIT_CODES = {
@@ -66,6 +67,7 @@ function wantsHelp(argv: readonly string[]): boolean {
 export async function runCli(argv: readonly string[], context: CliContext, commands: readonly CliCommand[] = registeredCommands): Promise<number> {
   let command: CliCommand | undefined;
   try {
+    checkArgumentSizes(argv);
     const [first, ...rest] = argv;
     if (first === undefined) {
       context.stderr.write(generalHelp(commands));

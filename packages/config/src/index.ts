@@ -9,3 +9,5 @@ export * from './albert-config-defaults.js';
 export * from './albert-presets.js';
 export * from './albert-config-limits.js';
 export * from './albert-config.js';
+export * from './options-error.js';
+export * from './check-option-keys.js';

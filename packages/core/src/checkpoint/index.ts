@@ -15,3 +15,4 @@ export * from './read-checkpoint.js';
 export * from './albert-weight-specs.js';
 export * from './resolve-albert-weights.js';
 export * from './load-pretrained-weights.js';
+export * from './initialize-albert-weights.js';

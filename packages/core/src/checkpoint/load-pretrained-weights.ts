@@ -9,6 +9,7 @@ import type { CheckpointFormat } from './read-checkpoint.js';
 import { resolveAlbertWeights } from './resolve-albert-weights.js';
 import { albertTensorFilter } from './tensor-filter.js';
 import type { AlbertWeights } from './resolve-albert-weights.js';
+import { newlyInitializedWarnings, seededNormalSampler } from './initialize-albert-weights.js';
 
 /** Options of {@link loadPretrainedWeights}. */
 export interface LoadPretrainedWeightsOptions {
@@ -16,6 +17,16 @@ export interface LoadPretrainedWeightsOptions {
   readonly config?: AlbertConfig;
   /** Overrides of the {@link CheckpointLimits} the readers enforce. */
   readonly checkpointLimits?: Partial<CheckpointLimits>;
+  /**
+   * Initialize the head weights the checkpoint lacks (pooler, classifier, ...) as HF does, with a
+   * warning in {@link PretrainedWeights.warnings}, instead of failing with `CHECKPOINT_MISSING_TENSOR`
+   * (default false here; `fromPretrained` turns it on). Encoder tensors are never initialized.
+   */
+  readonly initializeMissingHead?: boolean;
+  /** Seed of the initialization (default 0 here; the same seed gives the same weights). */
+  readonly seed?: number;
+  /** Initialize tensors whose checkpoint shape differs from the config's (HF `ignore_mismatched_sizes`). */
+  readonly ignoreMismatchedSizes?: boolean;
 }
 
 /** Result of {@link loadPretrainedWeights}. */
@@ -30,6 +41,8 @@ export interface PretrainedWeights {
   readonly format: CheckpointFormat;
   /** The files that were read (config.json first when it was read). */
   readonly files: readonly string[];
+  /** HF's "Some weights of ... were not initialized" warnings, when weights were initialized. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -69,6 +82,16 @@ export async function loadPretrainedWeights(source: ModelFileSource, head?: Albe
     file: checkpoint.files[0]!,
     fileOfKey: checkpoint.fileOfKey,
     skipped: checkpoint.skipped,
+    ...(options.initializeMissingHead === true || options.ignoreMismatchedSizes === true
+      ? {
+          initialization: {
+            normal: seededNormalSampler(options.seed ?? 0),
+            ignoreMismatchedSizes: options.ignoreMismatchedSizes === true,
+            initializeMissingHead: options.initializeMissingHead === true,
+          },
+        }
+      : {}),
   });
-  return { config, head: resolvedHead, weights, format: checkpoint.format, files };
+  const warnings = newlyInitializedWarnings(resolvedHead, source.description, weights.newlyInitializedKeys ?? [], weights.mismatchedKeys ?? []);
+  return { config, head: resolvedHead, weights, format: checkpoint.format, files, warnings };
 }

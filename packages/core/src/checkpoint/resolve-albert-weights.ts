@@ -5,6 +5,7 @@ import type { AlbertHead, AlbertWeightSpec } from './albert-weight-specs.js';
 import { CheckpointError } from './checkpoint-error.js';
 import type { SkippedTensor } from './read-safetensors.js';
 import type { StateDict } from './state-dict.js';
+import { initializeAlbertWeight, isHeadWeightKey, modelKeyOf, type MismatchedWeight, type NormalSampler } from './initialize-albert-weights.js';
 
 /**
  * The weights of one ALBERT head, checked against its config and keyed canonically: encoder keys
@@ -28,6 +29,20 @@ export interface AlbertWeights {
    * weights), as stored. Tied duplicates that match are not listed.
    */
   readonly unexpectedKeys: readonly string[];
+  /** Model keys of head weights the checkpoint lacked, initialized (sorted; see {@link ResolveAlbertWeightsOptions.initialization}). */
+  readonly newlyInitializedKeys?: readonly string[];
+  /** Weights whose checkpoint shape did not match, initialized instead (`ignoreMismatchedSizes`). */
+  readonly mismatchedKeys?: readonly MismatchedWeight[];
+}
+
+/** How {@link resolveAlbertWeights} fills in what the checkpoint lacks, as HF's `from_pretrained` does. */
+export interface WeightInitializationOptions {
+  /** Standard-normal numbers for the new weights (see `seededNormalSampler`). */
+  readonly normal: NormalSampler;
+  /** Initialize tensors whose checkpoint shape differs from the config's instead of failing (HF `ignore_mismatched_sizes`). */
+  readonly ignoreMismatchedSizes?: boolean;
+  /** Initialize the head weights the checkpoint lacks (default true). */
+  readonly initializeMissingHead?: boolean;
 }
 
 /** Options of {@link resolveAlbertWeights}. */
@@ -38,6 +53,11 @@ export interface ResolveAlbertWeightsOptions {
   readonly fileOfKey?: ReadonlyMap<string, string>;
   /** Non-float tensors the reader left out (see `CheckpointContents.skipped`). */
   readonly skipped?: readonly SkippedTensor[];
+  /**
+   * Initialize the head weights (pooler and head modules, never embeddings or encoder layers) that the
+   * checkpoint lacks, with HF's rules (`initializeAlbertWeight`), instead of failing. Default: fail.
+   */
+  readonly initialization?: WeightInitializationOptions;
 }
 
 const TIED_ALIASES: Readonly<Record<string, string>> = {
@@ -87,8 +107,16 @@ export function resolveAlbertWeights(config: AlbertConfig, stateDict: StateDict,
   const resolved = new Map<string, Tensor<'float32'>>();
   const used = new Set<string>();
   const missing: AlbertWeightSpec[] = [];
-  const checkShape = (spec: AlbertWeightSpec, storedKey: string, tensor: Tensor<'float32'>): void => {
+  const initialization = options.initialization;
+  const newlyInitialized: string[] = [];
+  const mismatched: MismatchedWeight[] = [];
+  const initialize = (spec: AlbertWeightSpec): Tensor<'float32'> => initializeAlbertWeight(spec.key, spec.shape, config, (initialization as WeightInitializationOptions).normal);
+  const checkShape = (spec: AlbertWeightSpec, storedKey: string, tensor: Tensor<'float32'>): boolean => {
     if (!sameShape(tensor.shape, spec.shape)) {
+      if (initialization?.ignoreMismatchedSizes === true) {
+        mismatched.push({ key: modelKeyOf(head, spec.key), checkpointShape: [...tensor.shape], modelShape: [...spec.shape] });
+        return false;
+      }
       const file = fileOf(storedKey);
       throw new CheckpointError(
         'CHECKPOINT_SHAPE_MISMATCH',
@@ -96,6 +124,7 @@ export function resolveAlbertWeights(config: AlbertConfig, stateDict: StateDict,
         { file, key: storedKey, expected: [...spec.shape], actual: [...tensor.shape], head },
       );
     }
+    return true;
   };
 
   const specs = albertWeightSpecs(config, head);
@@ -116,16 +145,19 @@ export function resolveAlbertWeights(config: AlbertConfig, stateDict: StateDict,
       }
       // Old files may store the MLM bias only under its tied name.
       if (spec.key === 'predictions.bias' && tiedBias !== undefined && config.tieWordEmbeddings) {
-        checkShape(spec, 'predictions.decoder.bias', tiedBias);
-        resolved.set(spec.key, tiedBias);
+        resolved.set(spec.key, checkShape(spec, 'predictions.decoder.bias', tiedBias) ? tiedBias : initialize(spec));
         used.add('predictions.decoder.bias');
         continue;
       }
-      if (!spec.optional) missing.push(spec);
+      if (!spec.optional) {
+        if (initialization !== undefined && initialization.initializeMissingHead !== false && isHeadWeightKey(spec.key)) {
+          resolved.set(spec.key, initialize(spec));
+          newlyInitialized.push(modelKeyOf(head, spec.key));
+        } else missing.push(spec);
+      }
       continue;
     }
-    checkShape(spec, storedKey, tensor);
-    resolved.set(spec.key, tensor);
+    resolved.set(spec.key, checkShape(spec, storedKey, tensor) ? tensor : initialize(spec));
     used.add(storedKey);
   }
   if (missing.length > 0) {
@@ -165,6 +197,8 @@ export function resolveAlbertWeights(config: AlbertConfig, stateDict: StateDict,
   return {
     keys,
     unexpectedKeys,
+    newlyInitializedKeys: newlyInitialized.sort(),
+    mismatchedKeys: mismatched,
     has: (key) => lookup(key) !== undefined,
     get(key) {
       const tensor = lookup(key);

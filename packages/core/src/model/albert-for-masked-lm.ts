@@ -45,6 +45,7 @@ export class AlbertForMaskedLM extends AlbertPreTrainedModel {
 
   /** Runs the model; computes the MLM loss when `labels` are given. */
   async forward(inputs: AlbertInputs, options: AlbertForMaskedLMForwardOptions = {}): Promise<AlbertForMaskedLMOutput> {
+    this.checkOptions(options, 'forward', ['labels', 'logitsPositions']);
     if (options.labels !== undefined && options.logitsPositions !== undefined) {
       throw new InputError('INPUT_CONFLICT', 'labels need the logits of every position: pass labels or logitsPositions, not both', { field: 'logitsPositions' });
     }
@@ -67,6 +68,7 @@ export class AlbertForMaskedLM extends AlbertPreTrainedModel {
    * `logitsPositions`, each result's `logits` is `[1, positions, vocab]` at that encoding's positions.
    */
   async forwardMany(encodings: readonly SequenceEncoding[], options: AlbertForMaskedLMForwardManyOptions = {}): Promise<AlbertForMaskedLMOutput[]> {
+    this.checkOptions(options, 'forwardMany', ['logitsPositions']);
     const results = await this.runGraphMany(encodings, options, ['logits'], options.logitsPositions);
     return results.map((result) => ({ logits: requiredOutput(result, 'logits'), ...optionalOutputs(result) }));
   }

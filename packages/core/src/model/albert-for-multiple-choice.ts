@@ -32,6 +32,7 @@ export class AlbertForMultipleChoice extends AlbertPreTrainedModel {
 
   /** Runs the model on `[batch, choices, sequence]` inputs. */
   async forward(inputs: AlbertInputs, options: AlbertForMultipleChoiceForwardOptions = {}): Promise<AlbertForMultipleChoiceOutput> {
+    this.checkOptions(options, 'forward', ['labels']);
     const result = await this.runGraph(inputs, options, 3);
     const logits = requiredOutput(result, 'logits');
     let loss: number | undefined;

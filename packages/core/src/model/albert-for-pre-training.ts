@@ -4,6 +4,7 @@ import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOpti
 import { prepareIntegerLabels } from './labels.js';
 import { crossEntropyLoss, IGNORE_INDEX } from './losses.js';
 import type { AlbertInputs, ArrayInput } from './model-inputs.js';
+import type { LengthBucketOptions, SequenceEncoding } from './length-buckets.js';
 
 /** Options of {@link AlbertForPreTraining.forward}. */
 export interface AlbertForPreTrainingForwardOptions extends ForwardOptions {
@@ -36,6 +37,7 @@ export class AlbertForPreTraining extends AlbertPreTrainedModel {
 
   /** Runs the model; computes the losses of the labels given. */
   async forward(inputs: AlbertInputs, options: AlbertForPreTrainingForwardOptions = {}): Promise<AlbertForPreTrainingOutput> {
+    this.checkOptions(options, 'forward', ['labels', 'sentenceOrderLabel']);
     const result = await this.runGraph(inputs, options, 2);
     const predictionLogits = requiredOutput(result, 'prediction_logits');
     const sopLogits = requiredOutput(result, 'sop_logits');
@@ -58,5 +60,15 @@ export class AlbertForPreTraining extends AlbertPreTrainedModel {
       ...(sopLoss === undefined ? {} : { sopLoss }),
       ...optionalOutputs(result),
     };
+  }
+
+  /**
+   * Runs many encodings in length buckets and returns one output per encoding in input order:
+   * `predictionLogits` `[1, length, vocab]`, `sopLogits` `[1, 2]`.
+   */
+  async forwardMany(encodings: readonly SequenceEncoding[], options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {}): Promise<AlbertForPreTrainingOutput[]> {
+    this.checkOptions(options, 'forwardMany');
+    const results = await this.runGraphMany(encodings, options, ['prediction_logits']);
+    return results.map((result) => ({ predictionLogits: requiredOutput(result, 'prediction_logits'), sopLogits: requiredOutput(result, 'sop_logits'), ...optionalOutputs(result) }));
   }
 }

@@ -4,6 +4,7 @@ import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOpti
 import { prepareIntegerLabels } from './labels.js';
 import { questionAnsweringLoss } from './losses.js';
 import type { AlbertInputs, ArrayInput } from './model-inputs.js';
+import type { LengthBucketOptions, SequenceEncoding } from './length-buckets.js';
 
 /** Options of {@link AlbertForQuestionAnswering.forward}. */
 export interface AlbertForQuestionAnsweringForwardOptions extends ForwardOptions {
@@ -32,6 +33,7 @@ export class AlbertForQuestionAnswering extends AlbertPreTrainedModel {
 
   /** Runs the model; computes the span loss when both positions are given. */
   async forward(inputs: AlbertInputs, options: AlbertForQuestionAnsweringForwardOptions = {}): Promise<AlbertForQuestionAnsweringOutput> {
+    this.checkOptions(options, 'forward', ['startPositions', 'endPositions']);
     const result = await this.runGraph(inputs, options, 2);
     const startLogits = requiredOutput(result, 'start_logits');
     const endLogits = requiredOutput(result, 'end_logits');
@@ -44,5 +46,15 @@ export class AlbertForQuestionAnswering extends AlbertPreTrainedModel {
       loss = questionAnsweringLoss(startLogits.data, endLogits.data, sequence, starts.values, ends.values);
     }
     return { startLogits, endLogits, ...(loss === undefined ? {} : { loss }), ...optionalOutputs(result) };
+  }
+
+  /**
+   * Runs many encodings (e.g. the overlapping windows of a long context) in length buckets and returns
+   * one output per encoding in input order, `startLogits` / `endLogits` `[1, length]`.
+   */
+  async forwardMany(encodings: readonly SequenceEncoding[], options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {}): Promise<AlbertForQuestionAnsweringOutput[]> {
+    this.checkOptions(options, 'forwardMany');
+    const results = await this.runGraphMany(encodings, options, ['start_logits', 'end_logits']);
+    return results.map((result) => ({ startLogits: requiredOutput(result, 'start_logits'), endLogits: requiredOutput(result, 'end_logits'), ...optionalOutputs(result) }));
   }
 }

@@ -5,6 +5,7 @@ import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOpti
 import { prepareFloatLabels, prepareIntegerLabels } from './labels.js';
 import { binaryCrossEntropyWithLogitsLoss, crossEntropyLoss, IGNORE_INDEX, meanSquaredErrorLoss } from './losses.js';
 import { flattenArrayInput, type AlbertInputs, type ArrayInput } from './model-inputs.js';
+import type { LengthBucketOptions, SequenceEncoding } from './length-buckets.js';
 
 /** Options of {@link AlbertForSequenceClassification.forward}. */
 export interface AlbertForSequenceClassificationForwardOptions extends ForwardOptions {
@@ -40,6 +41,7 @@ export class AlbertForSequenceClassification extends AlbertPreTrainedModel {
 
   /** Runs the model; computes the loss when `labels` are given. */
   async forward(inputs: AlbertInputs, options: AlbertForSequenceClassificationForwardOptions = {}): Promise<AlbertForSequenceClassificationOutput> {
+    this.checkOptions(options, 'forward', ['labels', 'problemType']);
     const result = await this.runGraph(inputs, options, 2);
     const logits = requiredOutput(result, 'logits');
     if (options.labels === undefined) return { logits, ...optionalOutputs(result) };
@@ -60,6 +62,17 @@ export class AlbertForSequenceClassification extends AlbertPreTrainedModel {
       loss = binaryCrossEntropyWithLogitsLoss(logits.data, labels.values);
     }
     return { logits, loss, problemType, ...optionalOutputs(result) };
+  }
+
+  /**
+   * Runs many encodings of different lengths in length buckets (sorted, batched under `tokenBudget`
+   * tokens incl. padding) and returns one output per encoding in input order, `logits` `[1, num_labels]`:
+   * the same values as running each one alone.
+   */
+  async forwardMany(encodings: readonly SequenceEncoding[], options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {}): Promise<AlbertForSequenceClassificationOutput[]> {
+    this.checkOptions(options, 'forwardMany');
+    const results = await this.runGraphMany(encodings, options, []);
+    return results.map((result) => ({ logits: requiredOutput(result, 'logits'), ...optionalOutputs(result) }));
   }
 }
 

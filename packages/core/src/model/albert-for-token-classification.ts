@@ -4,6 +4,7 @@ import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOpti
 import { prepareIntegerLabels } from './labels.js';
 import { crossEntropyLoss, IGNORE_INDEX } from './losses.js';
 import type { AlbertInputs, ArrayInput } from './model-inputs.js';
+import type { LengthBucketOptions, SequenceEncoding } from './length-buckets.js';
 
 /** Options of {@link AlbertForTokenClassification.forward}. */
 export interface AlbertForTokenClassificationForwardOptions extends ForwardOptions {
@@ -28,6 +29,7 @@ export class AlbertForTokenClassification extends AlbertPreTrainedModel {
 
   /** Runs the model; computes the loss when `labels` are given. */
   async forward(inputs: AlbertInputs, options: AlbertForTokenClassificationForwardOptions = {}): Promise<AlbertForTokenClassificationOutput> {
+    this.checkOptions(options, 'forward', ['labels']);
     const result = await this.runGraph(inputs, options, 2);
     const logits = requiredOutput(result, 'logits');
     let loss: number | undefined;
@@ -37,5 +39,15 @@ export class AlbertForTokenClassification extends AlbertPreTrainedModel {
       loss = crossEntropyLoss(logits.data, this.config.numLabels, labels.values);
     }
     return { logits, ...(loss === undefined ? {} : { loss }), ...optionalOutputs(result) };
+  }
+
+  /**
+   * Runs many encodings of different lengths in length buckets and returns one output per encoding in
+   * input order, `logits` `[1, length, num_labels]` cut to the encoding's own length.
+   */
+  async forwardMany(encodings: readonly SequenceEncoding[], options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {}): Promise<AlbertForTokenClassificationOutput[]> {
+    this.checkOptions(options, 'forwardMany');
+    const results = await this.runGraphMany(encodings, options, ['logits']);
+    return results.map((result) => ({ logits: requiredOutput(result, 'logits'), ...optionalOutputs(result) }));
   }
 }

@@ -2,6 +2,7 @@ import type { AlbertHeadName } from '../graph/albert-graph.js';
 import type { Tensor } from '../tensor.js';
 import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOptionalOutputs, type ForwardOptions } from './albert-pretrained-model.js';
 import type { AlbertInputs } from './model-inputs.js';
+import type { LengthBucketOptions, SequenceEncoding } from './length-buckets.js';
 
 /** Outputs of {@link AlbertModel.forward}. */
 export interface AlbertModelOutput extends AlbertOptionalOutputs {
@@ -20,8 +21,22 @@ export class AlbertModel extends AlbertPreTrainedModel {
 
   /** Runs the encoder on token ids (or a tokenizer `Encoding` / `BatchEncoding`). */
   async forward(inputs: AlbertInputs, options: ForwardOptions = {}): Promise<AlbertModelOutput> {
+    this.checkOptions(options, 'forward');
     const result = await this.runGraph(inputs, options, 2);
     const pooler = result.outputs['pooler_output'];
     return { lastHiddenState: requiredOutput(result, 'last_hidden_state'), ...(pooler === undefined ? {} : { poolerOutput: pooler }), ...optionalOutputs(result) };
+  }
+
+  /**
+   * Runs many encodings in length buckets and returns one output per encoding in input order:
+   * `lastHiddenState` `[1, length, hidden]` cut to the encoding's own length, `poolerOutput` `[1, hidden]`.
+   */
+  async forwardMany(encodings: readonly SequenceEncoding[], options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {}): Promise<AlbertModelOutput[]> {
+    this.checkOptions(options, 'forwardMany');
+    const results = await this.runGraphMany(encodings, options, ['last_hidden_state']);
+    return results.map((result) => {
+      const pooler = result.outputs['pooler_output'];
+      return { lastHiddenState: requiredOutput(result, 'last_hidden_state'), ...(pooler === undefined ? {} : { poolerOutput: pooler }), ...optionalOutputs(result) };
+    });
   }
 }

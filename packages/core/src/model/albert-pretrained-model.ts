@@ -1,4 +1,4 @@
-import type { AlbertConfig } from '@albert-ts/config';
+import { checkOptionKeys, type AlbertConfig } from '@albert-ts/config';
 import type { Backend, BackendLoadOptions, BackendSession } from '../backend/backend.js';
 import { selectBackend } from '../backend/select-backend.js';
 import { loadPretrainedWeights, type CheckpointLimits, type ModelFileSource } from '../checkpoint/index.js';
@@ -96,7 +96,64 @@ export interface FromPretrainedOptions extends ResolvePretrainedOptions {
    * you trust.
    */
   readonly checkpointLimits?: Partial<CheckpointLimits>;
+  /**
+   * Initialize the head weights a checkpoint lacks (the pooler, a new classifier, ...) as HF does —
+   * normal(0, `initializer_range`) weights, zero biases, LayerNorm 1/0 — and warn with HF's "Some weights
+   * of ... were not initialized" message (default true). `false` fails with `CHECKPOINT_MISSING_TENSOR`.
+   * A missing embedding or encoder tensor is always an error.
+   */
+  readonly initializeMissingHead?: boolean;
+  /** Seed of that initialization (default: a random one, kept for re-reads of the same model). */
+  readonly seed?: number;
+  /** Initialize weights whose checkpoint shape differs from the config's instead of failing (HF `ignore_mismatched_sizes`). */
+  readonly ignoreMismatchedSizes?: boolean;
+  /** Receives loading warnings (newly initialized weights); default `console.warn`. */
+  readonly onWarning?: (message: string) => void;
+  /** Sets the config's `output_attentions` (the default of every `forward`), as HF's `from_pretrained(..., output_attentions=True)`. */
+  readonly outputAttentions?: boolean;
+  /** Sets the config's `output_hidden_states` (the default of every `forward`). */
+  readonly outputHiddenStates?: boolean;
 }
+
+/** Every key of {@link FromPretrainedOptions} (they are checked: an unknown key is an `OptionsError`). */
+export const FROM_PRETRAINED_OPTION_KEYS = [
+  'backend',
+  'resolveSource',
+  'hub',
+  'config',
+  'loadOptions',
+  'flavour',
+  'dtype',
+  'keepWeights',
+  'checkpointLimits',
+  'initializeMissingHead',
+  'seed',
+  'ignoreMismatchedSizes',
+  'onWarning',
+  'outputAttentions',
+  'outputHiddenStates',
+  'revision',
+  'cacheDir',
+  'endpoint',
+  'token',
+  'localFilesOnly',
+  'onProgress',
+  'fetch',
+  'maxRetries',
+  'retryDelayMs',
+  'requestTimeoutMs',
+  'stallTimeoutMs',
+  'signal',
+  'environment',
+  'cacheStorage',
+  'cacheName',
+  'discovery',
+  'include',
+  'cwd',
+] as const;
+
+/** Every key of {@link ForwardOptions}. */
+export const FORWARD_OPTION_KEYS = ['outputHiddenStates', 'outputAttentions', 'headMask'] as const;
 
 /** Options of every `forward`. */
 export interface ForwardOptions {
@@ -134,20 +191,36 @@ export interface AlbertModelClass<T> {
 
 /** Reads config + checkpoint from a source and resolves the weights a head needs. */
 export async function loadAlbertParts(head: AlbertHeadName, dirOrSource: string | ModelFileSource, options: FromPretrainedOptions): Promise<AlbertModelParts> {
+  checkOptionKeys(options, FROM_PRETRAINED_OPTION_KEYS, `${head}.fromPretrained`);
   const resolveSource = options.resolveSource ?? ((nameOrPath: string) => resolvePretrained(nameOrPath, { ...options, ...options.hub }));
   const source = typeof dirOrSource === 'string' ? await resolveSource(dirOrSource) : dirOrSource;
   const backend = Array.isArray(options.backend) ? await selectBackend(options.backend) : (options.backend as Backend);
   // fail before reading the checkpoint when the backend cannot run the dtype
   if (options.dtype !== undefined) resolveModelDtype(options.dtype, backend);
   const limits = options.checkpointLimits === undefined ? {} : { checkpointLimits: options.checkpointLimits };
-  const weightOptions = { ...limits, ...(options.config === undefined ? {} : { config: options.config }) };
-  const { config, weights } = await loadPretrainedWeights(source, head, weightOptions);
+  // one seed for the model's life: a re-read of the checkpoint initializes the same weights again
+  const initialization = {
+    ...limits,
+    initializeMissingHead: options.initializeMissingHead !== false,
+    seed: options.seed ?? Math.floor(Math.random() * 2 ** 32),
+    ...(options.ignoreMismatchedSizes === undefined ? {} : { ignoreMismatchedSizes: options.ignoreMismatchedSizes }),
+  };
+  const weightOptions = options.config === undefined ? initialization : { ...initialization, config: options.config };
+  const loaded = await loadPretrainedWeights(source, head, weightOptions);
+  const { weights, warnings } = loaded;
+  const overrides = {
+    ...(options.outputAttentions === undefined ? {} : { outputAttentions: options.outputAttentions }),
+    ...(options.outputHiddenStates === undefined ? {} : { outputHiddenStates: options.outputHiddenStates }),
+  };
+  const config = Object.keys(overrides).length === 0 ? loaded.config : loaded.config.with(overrides);
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  for (const warning of warnings) warn(warning);
   return {
     config,
     weights,
     backend,
     source,
-    reloadWeights: async () => (await loadPretrainedWeights(source, head, { config, ...limits })).weights,
+    reloadWeights: async () => (await loadPretrainedWeights(source, head, { ...initialization, config })).weights,
     ...(options.keepWeights === undefined ? {} : { keepWeights: options.keepWeights }),
     ...(options.loadOptions === undefined ? {} : { loadOptions: options.loadOptions }),
     ...(options.flavour === undefined ? {} : { flavour: options.flavour }),
@@ -330,8 +403,8 @@ export abstract class AlbertPreTrainedModel {
       ...this.precision,
       head: this.head,
       flavour: this.flavour,
-      outputHiddenStates: options.outputHiddenStates === true,
-      outputAttentions: options.outputAttentions === true,
+      outputHiddenStates: (options.outputHiddenStates ?? this.config.outputHiddenStates) === true,
+      outputAttentions: (options.outputAttentions ?? this.config.outputAttentions) === true,
       headMask: 'head_mask' in feeds,
       inputsEmbeds: 'inputs_embeds' in feeds,
       logitsPositions: 'logits_positions' in feeds,
@@ -392,7 +465,9 @@ export abstract class AlbertPreTrainedModel {
       encodings.forEach((encoding, index) => checkLogitsPositionsRow(logitsPositions[index] as readonly number[], index, encoding.inputIds.length));
     }
     const padTokenId = this.config.padTokenId ?? 0;
+    // forwardMany cannot return attentions (rows are cut to their own lengths): the config's default is not applied
     const forward: ForwardOptions = {
+      outputAttentions: false,
       ...(options.outputHiddenStates === undefined ? {} : { outputHiddenStates: options.outputHiddenStates }),
       ...(options.headMask === undefined ? {} : { headMask: options.headMask }),
     };
@@ -427,6 +502,17 @@ export abstract class AlbertPreTrainedModel {
       },
       buckets,
     );
+  }
+
+  /**
+   * Makes a `forward` / `forwardMany` options object strict.
+   * @param method - the method, for the message (`forward`).
+   * @param extraKeys - the head's own keys (`labels`, ...).
+   * @throws `OptionsError` `OPTIONS_UNKNOWN_KEY` naming the key and its right spelling (`output_attentions is spelled outputAttentions`).
+   */
+  protected checkOptions(options: unknown, method: 'forward' | 'forwardMany', extraKeys: readonly string[] = []): void {
+    const base: readonly string[] = method === 'forward' ? FORWARD_OPTION_KEYS : ['outputHiddenStates', 'headMask', 'tokenBudget', 'maxBatchSize'];
+    checkOptionKeys(options, [...base, ...extraKeys], `${this.head}.${method}`);
   }
 
   /**

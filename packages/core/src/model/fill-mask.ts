@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '@albert-ts/config';
 import type { Tensor } from '../tensor.js';
 import { InputError } from './input-error.js';
 import type { LengthBucketOptions, SequenceEncoding } from './length-buckets.js';
@@ -99,6 +100,9 @@ export interface FillMaskModel {
   loadTokenizer?(): Promise<FillMaskTokenizer>;
 }
 
+/** Every key of {@link FillMaskManyOptions} (checked: an unknown key is an `OptionsError`). */
+export const FILL_MASK_OPTION_KEYS = ['tokenizer', 'topK', 'tokenBudget', 'maxBatchSize'] as const;
+
 /** Options of {@link fillMaskMany}: those of {@link fillMask} plus the length buckets'. */
 export interface FillMaskManyOptions extends FillMaskOptions, LengthBucketOptions {}
 
@@ -169,6 +173,7 @@ export async function fillMaskIds(model: FillMaskModel, inputIds: readonly numbe
 
 /** Encodes `text`, runs the masked-LM head and returns the top-k tokens for every `[MASK]`. */
 export async function fillMask(model: FillMaskModel, text: string, options: FillMaskOptions = {}): Promise<FillMaskResult> {
+  checkOptionKeys(options, FILL_MASK_OPTION_KEYS, 'fillMask');
   const tokenizer = options.tokenizer ?? (await model.loadTokenizer?.());
   if (tokenizer === undefined) {
     throw new InputError('INPUT_MISSING', 'fill-mask needs a tokenizer: pass { tokenizer } or load the model from a directory with spiece.model', { field: 'tokenizer' });
@@ -184,6 +189,7 @@ export async function fillMask(model: FillMaskModel, text: string, options: Fill
  * `forwardMany`, and returns the results in input order.
  */
 export async function fillMaskMany(model: FillMaskModel, texts: readonly string[], options: FillMaskManyOptions = {}): Promise<FillMaskResult[]> {
+  checkOptionKeys(options, FILL_MASK_OPTION_KEYS, 'fillMask');
   const tokenizer = options.tokenizer ?? (await model.loadTokenizer?.());
   if (tokenizer === undefined) {
     throw new InputError('INPUT_MISSING', 'fill-mask needs a tokenizer: pass { tokenizer } or load the model from a directory with spiece.model', { field: 'tokenizer' });

@@ -1,0 +1,167 @@
+import { AlbertTokenizer, AlbertTokenizerFast, type TokenizerFileSource } from '@albert-ts/tokenizer';
+import { PipelineError } from './pipeline-error.js';
+
+/** Either ALBERT tokenizer of `@albert-ts/tokenizer`. */
+export type AnyAlbertTokenizer = AlbertTokenizer | AlbertTokenizerFast;
+
+/** One encoded text or pair as the task pipelines read it (every field present). */
+export interface PipelineEncoding {
+  /** Token ids, `[CLS]`/`[SEP]` included. */
+  readonly inputIds: number[];
+  /** Segment ids (0 first text, 1 second). */
+  readonly tokenTypeIds: number[];
+  /** Ones (the pipelines never pad a single encoding). */
+  readonly attentionMask: number[];
+  /** 1 for the special tokens the tokenizer added. */
+  readonly specialTokensMask: number[];
+  /** `[start, end)` in code points into the text each token comes from (`[0, 0]` for special tokens). */
+  readonly offsets: Array<[number, number]>;
+  /** Token strings (`▁paris`). */
+  readonly tokens: string[];
+  /** HF `sequence_ids()`: 0 or 1 for the text a token comes from, `null` for the added special tokens. */
+  readonly sequenceIds: Array<number | null>;
+}
+
+/** Options of {@link PipelineTokenizer.encode}. */
+export interface PipelineEncodeOptions {
+  /** The second text of a pair. */
+  readonly textPair?: string;
+  /** Truncation strategy (transformers' names); default none. */
+  readonly truncation?: 'longest_first' | 'only_first' | 'only_second';
+  /** Maximum length with special tokens, when truncating (default the tokenizer's `modelMaxLength`). */
+  readonly maxLength?: number;
+  /** Add `[CLS]`/`[SEP]` (default true). */
+  readonly addSpecialTokens?: boolean;
+}
+
+/**
+ * What the task pipelines need from a tokenizer, the same for the slow (`spiece.model`) and the fast
+ * (`tokenizer.json`) ALBERT tokenizer. {@link asPipelineTokenizer} builds it.
+ */
+export interface PipelineTokenizer {
+  /** The wrapped tokenizer. */
+  readonly tokenizer: AnyAlbertTokenizer;
+  /** Whether it is the fast tokenizer (Python gives offsets to the pipelines only then). */
+  readonly isFast: boolean;
+  /** `model_max_length`. */
+  readonly modelMaxLength: number;
+  /** `padding_side` (question answering puts the question first when `right`). */
+  readonly paddingSide: 'left' | 'right';
+  /** Id of `[MASK]`. */
+  readonly maskTokenId: number;
+  /** Id of `<pad>`. */
+  readonly padTokenId: number;
+  /** Id of `[CLS]`. */
+  readonly clsTokenId: number;
+  /** Id of `<unk>`. */
+  readonly unkTokenId: number;
+  /** Encodes a text or pair. */
+  encode(text: string, options?: PipelineEncodeOptions): PipelineEncoding;
+  /** Tokens of ids (`convert_ids_to_tokens`). */
+  convertIdsToTokens(ids: readonly number[]): string[];
+  /** Joins tokens into text (`convert_tokens_to_string`). */
+  convertTokensToString(tokens: readonly string[]): string;
+  /** Decodes ids (`decode`, with the tokenizer's `clean_up_tokenization_spaces`). */
+  decode(ids: readonly number[], options?: { readonly skipSpecialTokens?: boolean }): string;
+  /** The id of a token in the vocabulary (added tokens included), `undefined` when absent (`get_vocab().get`). */
+  vocabularyId(token: string): number | undefined;
+}
+
+const SPIECE_UNDERLINE = '\u2581';
+
+/**
+ * The fast tokenizer's `convert_tokens_to_string` for ALBERT's `tokenizer.json` (a `Metaspace` decoder
+ * with `prepend_scheme: always`): `▁` becomes a space, and every `▁` of the first token is dropped.
+ */
+export function metaspaceTokensToString(tokens: readonly string[]): string {
+  return tokens.map((token, index) => token.split(SPIECE_UNDERLINE).join(index === 0 ? '' : ' ')).join('');
+}
+
+function sequenceIdsOf(tokenTypeIds: readonly number[], specialTokensMask: readonly number[]): Array<number | null> {
+  return tokenTypeIds.map((typeId, index) => (specialTokensMask[index] === 1 ? null : typeId));
+}
+
+/** Wraps a slow or fast ALBERT tokenizer in the interface the pipelines use. */
+export function asPipelineTokenizer(tokenizer: AnyAlbertTokenizer): PipelineTokenizer {
+  if (tokenizer instanceof AlbertTokenizerFast) {
+    const fast = tokenizer;
+    // the decoder's convert_tokens_to_string where the tokenizer has it, else ALBERT's Metaspace decoder
+    const ownTokensToString = (fast as unknown as { convertTokensToString?: (tokens: readonly string[]) => string }).convertTokensToString;
+    return {
+      tokenizer: fast,
+      isFast: true,
+      modelMaxLength: fast.modelMaxLength,
+      paddingSide: fast.paddingSide,
+      maskTokenId: fast.maskTokenId,
+      padTokenId: fast.padTokenId,
+      clsTokenId: fast.clsTokenId,
+      unkTokenId: fast.unkTokenId,
+      encode(text, options = {}) {
+        const encoding = fast.encode(text, {
+          ...(options.textPair === undefined ? {} : { textPair: options.textPair }),
+          truncation: options.truncation ?? false,
+          ...(options.maxLength === undefined ? {} : { maxLength: options.maxLength }),
+          ...(options.addSpecialTokens === undefined ? {} : { addSpecialTokens: options.addSpecialTokens }),
+        });
+        return { ...encoding, sequenceIds: sequenceIdsOf(encoding.tokenTypeIds, encoding.specialTokensMask) };
+      },
+      convertIdsToTokens: (ids) => fast.convertIdsToTokens(ids),
+      convertTokensToString: (tokens) => (ownTokensToString === undefined ? metaspaceTokensToString(tokens) : ownTokensToString.call(fast, tokens)),
+      decode: (ids, options = {}) => fast.decode(ids, { skipSpecialTokens: options.skipSpecialTokens ?? false }),
+      vocabularyId: (token) => fast.tokenToId(token),
+    };
+  }
+  const slow = tokenizer;
+  let vocabulary: Map<string, number> | undefined;
+  return {
+    tokenizer: slow,
+    isFast: false,
+    modelMaxLength: slow.modelMaxLength,
+    paddingSide: slow.paddingSide,
+    maskTokenId: slow.maskTokenId,
+    padTokenId: slow.padTokenId,
+    clsTokenId: slow.clsTokenId,
+    unkTokenId: slow.unkTokenId,
+    encode(text, options = {}) {
+      const encoding = slow.encode(text, {
+        ...(options.textPair === undefined ? {} : { textPair: options.textPair }),
+        truncation: options.truncation ?? false,
+        ...(options.maxLength === undefined ? {} : { maxLength: options.maxLength }),
+        ...(options.addSpecialTokens === undefined ? {} : { addSpecialTokens: options.addSpecialTokens }),
+      });
+      return {
+        inputIds: encoding.inputIds,
+        tokenTypeIds: encoding.tokenTypeIds,
+        attentionMask: encoding.attentionMask,
+        specialTokensMask: encoding.specialTokensMask,
+        offsets: encoding.offsets,
+        tokens: encoding.tokens,
+        sequenceIds: sequenceIdsOf(encoding.tokenTypeIds, encoding.specialTokensMask),
+      };
+    },
+    convertIdsToTokens: (ids) => slow.convertIdsToTokens(ids),
+    convertTokensToString: (tokens) => slow.convertTokensToString(tokens),
+    decode: (ids, options = {}) => slow.decode(ids, { skipSpecialTokens: options.skipSpecialTokens ?? false }),
+    vocabularyId(token) {
+      vocabulary ??= slow.getVocab();
+      return vocabulary.get(token);
+    },
+  };
+}
+
+/**
+ * Loads the tokenizer of a model's files as `AutoTokenizer` picks it: `tokenizer.json` (the fast
+ * tokenizer) when present, else `spiece.model` (the slow one), with `tokenizer_config.json` /
+ * `special_tokens_map.json`. `prefer: 'slow'` takes `spiece.model` even when both exist.
+ * @throws {@link PipelineError} `PIPELINE_NO_TOKENIZER` when the source has neither file.
+ */
+export async function loadPipelineTokenizer(source: TokenizerFileSource, options: { readonly prefer?: 'fast' | 'slow' } = {}): Promise<PipelineTokenizer> {
+  const hasFast = await source.has('tokenizer.json');
+  const hasSlow = await source.has('spiece.model');
+  if (hasFast && (options.prefer !== 'slow' || !hasSlow)) return asPipelineTokenizer(await AlbertTokenizerFast.fromFiles(source));
+  if (hasSlow) return asPipelineTokenizer(await AlbertTokenizer.fromFiles(source));
+  throw new PipelineError('PIPELINE_NO_TOKENIZER', `${source.description}: no tokenizer.json or spiece.model to build a tokenizer from; pass { tokenizer } with the model`, {
+    field: 'tokenizer',
+    value: source.description,
+  });
+}
