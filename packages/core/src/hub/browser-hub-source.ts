@@ -1,6 +1,6 @@
 import { CheckpointError } from '../checkpoint/index.js';
 import { HubError } from './hub-error.js';
-import { delay, describeNetworkError, hubRequest, isRetryableError, retryDelay, throwForStatus } from './hub-http.js';
+import { delay, hubRequest, isRetryableError, readResponseBody, retryDelay, throwForStatus } from './hub-http.js';
 import type { HubModelSource } from './hub-model-source.js';
 import { hubFileUrl, hubRevisionApiUrl, isCommitHash, validateRepoFile, validateRepoId, validateRevision } from './hub-names.js';
 import { fetchHubRevisionInfo, parseRevisionInfo, type HubRevisionInfo } from './hub-revision-info.js';
@@ -160,34 +160,35 @@ async function downloadWithRetries(
   }
 }
 
+/** Most bytes one file may have in a browser when the server gives no `Content-Length` (an `ArrayBuffer`'s limit). */
+const MAX_BROWSER_FILE_BYTES = 4 * 1024 * 1024 * 1024;
+
 async function downloadOnce(settings: ResolvedHubSettings, url: string, context: { repoId: string; revision: string; file: string }): Promise<Uint8Array> {
-  const { response, url: finalUrl, sentToken } = await hubRequest(settings, url, context, { redirect: redirectMode() });
+  const controller = new AbortController();
+  const { response, url: finalUrl, sentToken } = await hubRequest(settings, url, context, { redirect: redirectMode(), controller });
   if (response.status >= 400) await response.body?.cancel().catch(() => undefined);
   throwForStatus(response, finalUrl, context, sentToken);
   const lengthHeader = response.headers.get('content-length');
-  const total = lengthHeader !== null && Number.isSafeInteger(Number(lengthHeader)) ? Number(lengthHeader) : null;
+  const total = lengthHeader !== null && /^\d+$/.test(lengthHeader.trim()) && Number.isSafeInteger(Number(lengthHeader)) ? Number(lengthHeader) : null;
   const progress = (phase: 'start' | 'progress' | 'done', loadedBytes: number): void =>
     settings.onProgress?.({ repoId: context.repoId, file: context.file, phase, loadedBytes, totalBytes: total, resumedBytes: 0, fromCache: false });
   progress('start', 0);
+  if (response.body === null) {
+    throw new HubError('HUB_BAD_RESPONSE', `${finalUrl} sent no body for '${context.file}' of repository '${context.repoId}'`, { ...context, url: finalUrl });
+  }
   const chunks: Uint8Array[] = [];
   let loaded = 0;
-  try {
-    if (response.body === null) throw new Error('no body');
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      loaded += value.byteLength;
+  // Bounded by the announced length (stops at the first byte too many), with the stall deadline between chunks.
+  await readResponseBody(settings, response, finalUrl, context, {
+    maxBytes: total ?? MAX_BROWSER_FILE_BYTES,
+    controller,
+    what: `'${context.file}'`,
+    onChunk: (chunk) => {
+      chunks.push(chunk);
+      loaded += chunk.byteLength;
       progress('progress', loaded);
-    }
-  } catch (error) {
-    if (settings.signal?.aborted) throw settings.signal.reason;
-    throw new HubError('HUB_NETWORK', `Connection dropped after ${loaded} bytes of '${context.file}' of repository '${context.repoId}' (${finalUrl}): ${describeNetworkError(error)}`, {
-      ...context,
-      url: finalUrl,
-    }, { cause: error });
-  }
+    },
+  });
   if (total !== null && loaded !== total) {
     throw new HubError('HUB_NETWORK', `Received ${loaded} of ${total} bytes of '${context.file}' of repository '${context.repoId}' (${finalUrl})`, { ...context, url: finalUrl });
   }

@@ -1,6 +1,6 @@
 import { HubError } from './hub-error.js';
 import { hubRequest, throwForStatus } from './hub-http.js';
-import { hubFileUrl } from './hub-names.js';
+import { hubFileUrl, isCommitHash } from './hub-names.js';
 import type { ResolvedHubSettings } from './hub-settings.js';
 
 /** What the Hub says about one file at one revision, from a `HEAD` on its `resolve` URL. */
@@ -40,7 +40,8 @@ export async function fetchHubFileMetadata(
   await response.body?.cancel().catch(() => undefined);
   if (response.status >= 400) {
     const missingCommit = response.headers.get('x-repo-commit');
-    if (response.status === 404 && response.headers.get('x-error-code') === 'EntryNotFound' && missingCommit !== null && onMissing !== undefined) {
+    const recordable = missingCommit !== null && isCommitHash(missingCommit);
+    if (response.status === 404 && response.headers.get('x-error-code') === 'EntryNotFound' && recordable && onMissing !== undefined) {
       await onMissing(missingCommit);
     }
     throwForStatus(response, finalUrl, context, sentToken);
@@ -59,6 +60,15 @@ export async function fetchHubFileMetadata(
       'HUB_BAD_RESPONSE',
       `${finalUrl} answered without ${missing.join(', ')} for '${file}' of repository '${repoId}' at revision '${revision}': ` +
         'this does not look like the Hugging Face Hub (check the endpoint, HF_ENDPOINT, proxy and firewall settings)',
+      { ...context, url: finalUrl, status: response.status },
+    );
+  }
+  if (!isCommitHash(commit)) {
+    // The commit names the folder snapshots/<commit>: '..' or a long name would write outside the cache.
+    throw new HubError(
+      'HUB_BAD_RESPONSE',
+      `${finalUrl} answered the commit ${JSON.stringify(commit.slice(0, 80))} for '${file}' of repository '${repoId}' at revision ` +
+        `'${revision}', which is not 40 hexadecimal digits (refused, as huggingface_hub does)`,
       { ...context, url: finalUrl, status: response.status },
     );
   }
