@@ -24,31 +24,56 @@ export interface AddedToken {
 const WORD_CHARACTER = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]/u;
 const WHITESPACE = /\p{White_Space}/u;
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+interface TrieNode {
+  readonly children: Map<number, TrieNode>;
+  token: AddedToken | undefined;
 }
 
-/** A leftmost-longest matcher over a set of added tokens. */
+/**
+ * A leftmost-longest matcher over a set of added tokens: a trie walked from each candidate start. No regular
+ * expression is built from the tokens (a 1 MB token would not fit one), and memory is linear in their total
+ * length; time is at most the text length × the longest token, whatever the tokens contain.
+ */
 class TokenMatcher {
-  private readonly regex: RegExp;
-  private readonly byContent: Map<string, AddedToken>;
+  private readonly root: TrieNode = { children: new Map(), token: undefined };
 
   constructor(tokens: readonly AddedToken[], patternOf: (token: AddedToken) => string) {
-    this.byContent = new Map();
-    for (const token of tokens) this.byContent.set(patternOf(token), token);
-    const patterns = [...this.byContent.keys()].sort((left, right) => right.length - left.length);
-    this.regex = new RegExp(patterns.map(escapeRegExp).join('|'), 'gu');
+    for (const token of tokens) {
+      const pattern = patternOf(token);
+      if (pattern.length === 0) continue;
+      let node = this.root;
+      for (let index = 0; index < pattern.length; index++) {
+        const unit = pattern.charCodeAt(index);
+        let child = node.children.get(unit);
+        if (child === undefined) {
+          child = { children: new Map(), token: undefined };
+          node.children.set(unit, child);
+        }
+        node = child;
+      }
+      node.token = token; // A later token with the same pattern wins, as a Map keyed by pattern would.
+    }
   }
 
-  /** Leftmost-longest, non-overlapping matches as `[start, end, token]` (code units). */
+  /** Leftmost-longest, non-overlapping matches as `[start, end, token]` (code units, starting on code points). */
   *matches(text: string): Generator<[number, number, AddedToken]> {
-    const regex = this.regex;
-    regex.lastIndex = 0;
-    for (;;) {
-      const match = regex.exec(text);
-      if (match === null) return;
-      const end = match.index + match[0].length;
-      yield [match.index, end, this.byContent.get(match[0]) as AddedToken];
+    const length = text.length;
+    const rootChildren = this.root.children;
+    let start = 0;
+    while (start < length) {
+      let node = rootChildren.get(text.charCodeAt(start));
+      let best: [number, AddedToken] | undefined;
+      for (let index = start + 1; node !== undefined; index++) {
+        if (node.token !== undefined) best = [index, node.token];
+        if (index >= length) break;
+        node = node.children.get(text.charCodeAt(index));
+      }
+      if (best !== undefined) {
+        yield [start, best[0], best[1]];
+        start = best[0];
+      } else {
+        start += (text.codePointAt(start) as number) > 0xffff ? 2 : 1;
+      }
     }
   }
 }

@@ -1,6 +1,8 @@
 import type { FastNormalizer } from './normalizer.js';
 import { NormalizedString } from './normalized-string.js';
 import { MAY_JOIN } from './precompiled-normalizer.js';
+import { DEFAULT_MAX_NORMALIZED_GROWTH, normalizedLengthLimit } from './replace-normalizer.js';
+import { TokenizerError } from '../tokenizer-error.js';
 
 /** What a run of character-local steps makes of one code point. */
 interface CharacterResult {
@@ -199,9 +201,15 @@ export class SequenceNormalizer implements FastNormalizer {
   readonly normalizers: readonly FastNormalizer[];
   private readonly plan: readonly FastNormalizer[];
 
-  /** @param normalizers - the steps, applied in order. */
-  constructor(normalizers: readonly FastNormalizer[]) {
+  private readonly maxGrowth: number;
+
+  /**
+   * @param normalizers - the steps, applied in order.
+   * @param maxGrowth - after each step the text may be at most this many times its original length (+ 1024).
+   */
+  constructor(normalizers: readonly FastNormalizer[], maxGrowth: number = DEFAULT_MAX_NORMALIZED_GROWTH) {
     this.normalizers = normalizers;
+    this.maxGrowth = maxGrowth;
     const plan: FastNormalizer[] = [];
     let run: FastNormalizer[] = [];
     const flush = (): void => {
@@ -220,8 +228,20 @@ export class SequenceNormalizer implements FastNormalizer {
     this.plan = plan;
   }
 
-  /** Apply every step in order. */
+  /** Apply every step in order; a text grown past the bound after a step throws `TOKENIZER_LIMIT_EXCEEDED`. */
   normalize(text: NormalizedString): void {
-    for (const normalizer of this.plan) normalizer.normalize(text);
+    const originalLength = text.originalEnd - text.originalStart;
+    const limit = normalizedLengthLimit(originalLength, this.maxGrowth);
+    for (const normalizer of this.plan) {
+      normalizer.normalize(text);
+      if (text.normalized.length > limit) {
+        throw new TokenizerError(
+          'TOKENIZER_LIMIT_EXCEEDED',
+          `a ${normalizer.type} normalizer made a text of ${originalLength} characters ${text.normalized.length} code units long, ` +
+            `more than ${this.maxGrowth} times its length (+1024); refused (the maxNormalizedGrowth limit of parseTokenizerJson)`,
+          { component: normalizer.type, value: text.normalized.length, limit },
+        );
+      }
+    }
   }
 }
