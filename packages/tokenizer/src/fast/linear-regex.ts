@@ -32,6 +32,8 @@ interface SplitInstruction {
 interface JumpInstruction {
   readonly op: 'jump';
   to: number;
+  /** The back edge of a `*`/`+` loop (whose exit is the next instruction). */
+  readonly loop?: boolean;
 }
 /** A zero-width assertion. */
 interface AssertInstruction {
@@ -150,7 +152,7 @@ export class LinearRegex {
     for (;;) {
       // `current` was built for this position in the previous step; a new start joins last (lowest priority).
       if (matched === null) this.addThread(current, 0, position, position, text, currentGeneration, budget);
-      if (current.length === 0) break;
+      if (current.length === 0 && (matched !== null || position >= length)) break;
       const codePoint = position < length ? (text.codePointAt(position) as number) : -1;
       const nextPosition = position < length ? position + (codePoint > 0xffff ? 2 : 1) : position;
       const nextGeneration = ++this.generation;
@@ -184,7 +186,9 @@ export class LinearRegex {
       const instruction = this.program[at] as Instruction;
       switch (instruction.op) {
         case 'jump':
-          stack.push(instruction.to);
+          // An iteration that consumed nothing comes back to its loop while the loop is still being explored at
+          // this position: as Oniguruma's empty-loop check, it leaves the loop (at this path's priority).
+          stack.push(instruction.loop === true && this.seen[instruction.to] === generation ? at + 1 : instruction.to);
           break;
         case 'split':
           stack.push(instruction.y, instruction.x); // x is taken first.
@@ -329,7 +333,7 @@ function compile(tree: Node, source: string, where: { file: string; field: strin
           const loop = emit(split);
           const body = program.length;
           visit(item);
-          emit({ op: 'jump', to: loop });
+          emit({ op: 'jump', to: loop, loop: true });
           const out = program.length;
           split.x = lazy ? out : body;
           split.y = lazy ? body : out;
@@ -447,7 +451,6 @@ class PatternParser {
       } else if (this.peek() === 0x2b) {
         this.unsupported('a possessive quantifier');
       }
-      if (node.kind === 'assert') this.unsupported('a quantified anchor');
       node = { kind: 'repeat', item: node, min, max, lazy };
     }
   }
