@@ -21,6 +21,16 @@ export function normalizedLengthLimit(originalLength: number, growth: number): n
   return growth * originalLength + 1024;
 }
 
+/** The `TOKENIZER_LIMIT_EXCEEDED` error of a normalizer that would grow a text past the bound. */
+export function normalizedGrowthError(component: string, originalLength: number, length: number, growth: number): TokenizerError {
+  return new TokenizerError(
+    'TOKENIZER_LIMIT_EXCEEDED',
+    `a ${component} normalizer would make a text of ${originalLength} characters more than ${length} code units long, ` +
+      `more than ${growth} times its length (+1024); refused (the maxNormalizedGrowth limit of parseTokenizerJson)`,
+    { component, value: length, limit: normalizedLengthLimit(originalLength, growth) },
+  );
+}
+
 /**
  * The `Replace` normalizer: replaces every (leftmost, non-overlapping) match of a literal or a
  * regular expression by `content`; replacement characters are aligned to the last matched character.
@@ -50,14 +60,7 @@ export class ReplaceNormalizer implements FastNormalizer {
     let length = text.normalized.length;
     for (const [start, end] of matches) length += this.content.length - (end - start);
     const limit = normalizedLengthLimit(text.originalEnd - text.originalStart, this.maxGrowth);
-    if (length > limit) {
-      throw new TokenizerError(
-        'TOKENIZER_LIMIT_EXCEEDED',
-        `a Replace normalizer would make a text of ${text.originalEnd - text.originalStart} characters ${length} code units long, ` +
-          `more than ${this.maxGrowth} times its length (+1024); refused (the maxNormalizedGrowth limit of parseTokenizerJson)`,
-        { component: 'Replace', value: length, limit },
-      );
-    }
+    if (length > limit) throw normalizedGrowthError('Replace', text.originalEnd - text.originalStart, length, this.maxGrowth);
     text.replaceRanges(matches, this.content);
   }
 

@@ -1,8 +1,7 @@
 import type { FastNormalizer } from './normalizer.js';
 import { NormalizedString } from './normalized-string.js';
 import { MAY_JOIN } from './precompiled-normalizer.js';
-import { DEFAULT_MAX_NORMALIZED_GROWTH, normalizedLengthLimit } from './replace-normalizer.js';
-import { TokenizerError } from '../tokenizer-error.js';
+import { DEFAULT_MAX_NORMALIZED_GROWTH, normalizedGrowthError, normalizedLengthLimit } from './replace-normalizer.js';
 
 /** What a run of character-local steps makes of one code point. */
 interface CharacterResult {
@@ -29,7 +28,10 @@ class FusedCharacterSteps implements FastNormalizer {
   private readonly bmp: Array<CharacterResult | undefined> = new Array(0x10000);
   private readonly cache = new Map<number, CharacterResult>();
 
-  constructor(steps: readonly FastNormalizer[]) {
+  constructor(
+    steps: readonly FastNormalizer[],
+    private readonly maxGrowth: number,
+  ) {
     this.steps = steps;
   }
 
@@ -41,6 +43,7 @@ class FusedCharacterSteps implements FastNormalizer {
     let outputLength = 0;
     const results: CharacterResult[] = [];
     const positions: number[] = [];
+    const limit = normalizedLengthLimit(text.originalEnd - text.originalStart, this.maxGrowth);
     for (let index = 0; index < length; index++) {
       const unit = value.charCodeAt(index);
       positions.push(index);
@@ -60,6 +63,7 @@ class FusedCharacterSteps implements FastNormalizer {
       if (result.risky) risky = true;
       results.push(result);
       outputLength += result.output.length;
+      if (outputLength > limit) throw normalizedGrowthError(this.type, text.originalEnd - text.originalStart, outputLength, this.maxGrowth);
     }
     if (!changed) return;
     if (risky) {
@@ -214,7 +218,7 @@ export class SequenceNormalizer implements FastNormalizer {
     let run: FastNormalizer[] = [];
     const flush = (): void => {
       if (run.length === 1) plan.push(run[0] as FastNormalizer);
-      else if (run.length > 1) plan.push(new FusedCharacterSteps(run));
+      else if (run.length > 1) plan.push(new FusedCharacterSteps(run, maxGrowth));
       run = [];
     };
     for (const normalizer of normalizers) {
@@ -234,14 +238,7 @@ export class SequenceNormalizer implements FastNormalizer {
     const limit = normalizedLengthLimit(originalLength, this.maxGrowth);
     for (const normalizer of this.plan) {
       normalizer.normalize(text);
-      if (text.normalized.length > limit) {
-        throw new TokenizerError(
-          'TOKENIZER_LIMIT_EXCEEDED',
-          `a ${normalizer.type} normalizer made a text of ${originalLength} characters ${text.normalized.length} code units long, ` +
-            `more than ${this.maxGrowth} times its length (+1024); refused (the maxNormalizedGrowth limit of parseTokenizerJson)`,
-          { component: normalizer.type, value: text.normalized.length, limit },
-        );
-      }
+      if (text.normalized.length > limit) throw normalizedGrowthError(normalizer.type, originalLength, text.normalized.length, this.maxGrowth);
     }
   }
 }

@@ -6,6 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { TokenizerError } from '../tokenizer-error.js';
 import { AlbertTokenizerFast } from './albert-tokenizer-fast.js';
+import { LowercaseNormalizer } from './lowercase-normalizer.js';
+import { NormalizedString } from './normalized-string.js';
+import { PrecompiledNormalizer, type CharsmapRules } from './precompiled-normalizer.js';
+import { SequenceNormalizer } from './sequence-normalizer.js';
 import { DEFAULT_MAX_COMPONENT_DEPTH, parseTokenizerJson } from './tokenizer-json.js';
 import {
   addedTokenJson,
@@ -146,5 +150,24 @@ describe('Replace patterns run on the linear-time matcher', () => {
     expect(pipeline.normalizer).toBeDefined();
     const strict = AlbertTokenizerFast.fromJSON(withNormalizers(doubling));
     expect(strict.encode('a'.repeat(2_000), { addSpecialTokens: false }).inputIds.length).toBeGreaterThan(0);
+  });
+});
+
+describe('a charsmap that maps one character to a long string', () => {
+  const rules: CharsmapRules = {
+    shortestPrefixReplacement: (chunk) => (chunk.startsWith('a') ? 'x'.repeat(100_000) : chunk.startsWith('b') ? 'bb' : undefined),
+  };
+
+  it('a Precompiled step stops at the growth bound (alone, and fused in a Sequence) before building the text', () => {
+    const rssBefore = rssMiB();
+    for (const normalizer of [new PrecompiledNormalizer(rules), new SequenceNormalizer([new LowercaseNormalizer(), new PrecompiledNormalizer(rules)])]) {
+      const error = errorOf(() => normalizer.normalize(NormalizedString.fromOriginal('a'.repeat(10_000))));
+      expect(error.code).toBe('TOKENIZER_LIMIT_EXCEEDED');
+    }
+    expect(rssMiB() - rssBefore).toBeLessThan(300);
+    // Below the bound it normalizes.
+    const text = NormalizedString.fromOriginal('bcb');
+    new PrecompiledNormalizer(rules).normalize(text);
+    expect(text.normalized).toBe('bbcbb');
   });
 });

@@ -233,7 +233,7 @@ function readNormalizer(reader: JsonReader, value: unknown, path: string, depth:
         return reader.corrupt(`${path}.precompiled_charsmap`, 'not valid base64');
       }
       const charsmap = PrecompiledCharsmap.fromBytes(bytes, { file: `${reader.file} (${path}.precompiled_charsmap)` });
-      return new PrecompiledNormalizer(charsmapRules(charsmap));
+      return new PrecompiledNormalizer(charsmapRules(charsmap), growth);
     }
     default:
       return reader.unsupported('normalizer', path, type);
