@@ -74,10 +74,17 @@ export async function fetchHubFileMetadata(
   }
   const location = response.headers.get('location');
   const isRedirect = response.status >= 300 && response.status < 400 && location !== null;
-  return {
-    commit,
-    etag: normalizeEtag(etagHeader),
-    size,
-    downloadUrl: isRedirect ? new URL(location, finalUrl).toString() : finalUrl,
-  };
+  let downloadUrl = finalUrl;
+  if (isRedirect) {
+    const target = URL.canParse(location, finalUrl) ? new URL(location, finalUrl) : null;
+    if (target === null || (target.protocol !== 'https:' && target.protocol !== 'http:')) {
+      throw new HubError(
+        'HUB_BAD_RESPONSE',
+        `${finalUrl} redirected '${file}' of repository '${repoId}' to ${JSON.stringify(location.slice(0, 120))}, which is not an http(s) URL`,
+        { ...context, url: finalUrl, status: response.status },
+      );
+    }
+    downloadUrl = target.toString();
+  }
+  return { commit, etag: normalizeEtag(etagHeader), size, downloadUrl };
 }

@@ -53,6 +53,11 @@ const HOSTILE_HEADER_VALUES = [
   'main',
   '\u00ff\u00fe',
   'x y',
+  'http://[::1',
+  'http://%zz/',
+  'file:///etc/passwd',
+  'javascript:alert(1)',
+  '//other.example/x',
 ];
 const STATUSES = [200, 200, 206, 301, 302, 307, 308, 400, 401, 403, 404, 408, 416, 429, 500, 503];
 const HEADER_NAMES = ['x-repo-commit', 'etag', 'x-linked-etag', 'x-linked-size', 'content-length', 'location', 'x-error-code', 'content-range'];

@@ -323,6 +323,41 @@ describe('a hostile Hub: names that become paths are checked', () => {
   });
 });
 
+describe('a hostile Hub: redirects', () => {
+  it('refuses redirects to file:, javascript: or unparsable URLs (HEAD metadata and GET), never following them', async () => {
+    for (const location of ['file:///etc/passwd', 'javascript:alert(1)', 'http://[::1', 'data:text/plain,x']) {
+      const hostile = await startMockHub(
+        { 'hostile/redirect': { refs: { main: COMMIT_MAIN }, commits: { [COMMIT_MAIN]: files } } },
+        {
+          intercept: (_listener, request, response) => {
+            if (!(request.url ?? '').includes('/resolve/')) return false;
+            response.statusCode = 302;
+            response.setHeader('X-Repo-Commit', COMMIT_MAIN);
+            response.setHeader('X-Linked-Etag', '"' + 'a'.repeat(64) + '"');
+            response.setHeader('X-Linked-Size', '10');
+            response.setHeader('Location', location);
+            response.end();
+            return true;
+          },
+        },
+      );
+      try {
+        const error = await caught(hubDownload('hostile/redirect', 'model.safetensors', options({ endpoint: hostile.endpoint })));
+        expect(error.code, location).toBe('HUB_BAD_RESPONSE');
+        expect(error.message).toContain('not an http(s) URL');
+        const viaGet = await caught(
+          browserHubSource('hostile/redirect', options({ endpoint: hostile.endpoint, cacheStorage: null } as HubOptions)).then((source) =>
+            source.read('config.json'),
+          ),
+        );
+        expect(['HUB_BAD_RESPONSE', 'HUB_NETWORK'], location).toContain(viaGet.code);
+      } finally {
+        await hostile.close();
+      }
+    }
+  });
+});
+
 describe('a failed weights download keeps its network cause', () => {
   for (const [label, fault] of [
     ['a dropped connection', { dropAfterBytes: 100 }],

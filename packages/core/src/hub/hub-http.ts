@@ -110,7 +110,16 @@ export async function hubRequest(
       if (!isRedirect || (options.redirect ?? 'manual') === 'follow') {
         return { response, url: response.url !== '' ? response.url : currentUrl, sentToken: sendToken };
       }
-      const nextUrl = new URL(location, currentUrl).toString();
+      const target = URL.canParse(location, currentUrl) ? new URL(location, currentUrl) : null;
+      if (target === null || (target.protocol !== 'https:' && target.protocol !== 'http:')) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new HubError('HUB_BAD_RESPONSE', `${currentUrl} redirected to ${JSON.stringify(location.slice(0, 120))}, which is not an http(s) URL${fileClause(context)}`, {
+          ...context,
+          url: currentUrl,
+          status: response.status,
+        });
+      }
+      const nextUrl = target.toString();
       if (options.stopAtCrossOrigin === true && new URL(nextUrl).origin !== new URL(currentUrl).origin) {
         return { response, url: currentUrl, sentToken: sendToken };
       }
