@@ -3,6 +3,7 @@ import { HubError } from './hub-error.js';
 import { delay, hubRequest, isRetryableError, readResponseBody, retryDelay, throwForStatus } from './hub-http.js';
 import type { HubModelSource } from './hub-model-source.js';
 import { hubFileUrl, hubRevisionApiUrl, isCommitHash, validateRepoFile, validateRepoId, validateRevision } from './hub-names.js';
+import { normalizeEtag } from './hub-file-metadata.js';
 import { fetchHubRevisionInfo, parseRevisionInfo, type HubRevisionInfo } from './hub-revision-info.js';
 import { isNodeRuntime, resolveHubSettings, type HubOptions, type ResolvedHubSettings } from './hub-settings.js';
 
@@ -165,11 +166,13 @@ const MAX_BROWSER_FILE_BYTES = 4 * 1024 * 1024 * 1024;
 
 async function downloadOnce(settings: ResolvedHubSettings, url: string, context: { repoId: string; revision: string; file: string }): Promise<Uint8Array> {
   const controller = new AbortController();
-  const { response, url: finalUrl, sentToken } = await hubRequest(settings, url, context, { redirect: redirectMode(), controller });
+  const { response, url: finalUrl, sentToken, redirectHeaders } = await hubRequest(settings, url, context, { redirect: redirectMode(), controller });
   if (response.status >= 400) await response.body?.cancel().catch(() => undefined);
   throwForStatus(response, finalUrl, context, sentToken);
+  const integrity = expectedIntegrity(response.headers, redirectHeaders, response.redirected);
   const lengthHeader = response.headers.get('content-length');
-  const total = lengthHeader !== null && /^\d+$/.test(lengthHeader.trim()) && Number.isSafeInteger(Number(lengthHeader)) ? Number(lengthHeader) : null;
+  const announced = lengthHeader !== null && /^\d+$/.test(lengthHeader.trim()) && Number.isSafeInteger(Number(lengthHeader)) ? Number(lengthHeader) : null;
+  const total = integrity.size ?? announced;
   const progress = (phase: 'start' | 'progress' | 'done', loadedBytes: number): void =>
     settings.onProgress?.({ repoId: context.repoId, file: context.file, phase, loadedBytes, totalBytes: total, resumedBytes: 0, fromCache: false });
   progress('start', 0);
@@ -198,6 +201,53 @@ async function downloadOnce(settings: ResolvedHubSettings, url: string, context:
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  const actual = integrity.algorithm === null ? null : await digestHex(integrity.algorithm, bytes);
+  if (actual !== null && actual !== integrity.hash) {
+    throw new HubError(
+      'HUB_INTEGRITY',
+      `Downloaded '${context.file}' of repository '${context.repoId}' at revision '${context.revision}' does not match what the Hub announced: ` +
+        `${integrity.algorithm === 'SHA-256' ? 'sha256' : 'git blob sha1'} expected ${integrity.hash}, got ${actual} (${finalUrl})`,
+      { ...context, url: finalUrl, expected: integrity.hash ?? '', actual },
+    );
+  }
   progress('done', loaded);
   return bytes;
+}
+
+/**
+ * What the Hub's headers say the bytes must be: an LFS file's `X-Linked-Etag` (sha256) and `X-Linked-Size`
+ * (on the redirect, which Node's manual redirects see; browsers hide it), else a small file's `ETag` (git blob
+ * sha1, or sha256) when no redirect was followed. A header that is not a hash gives nothing to check.
+ */
+function expectedIntegrity(
+  headers: Headers,
+  redirectHeaders: Headers | undefined,
+  followedByRuntime: boolean,
+): { algorithm: 'SHA-256' | 'SHA-1' | null; hash: string | null; size: number | null } {
+  const linked = redirectHeaders ?? headers;
+  // A CDN's own ETag (after a redirect the runtime followed) is no content hash of ours: only the Hub's count.
+  const ownEtag = redirectHeaders === undefined && !followedByRuntime ? (headers.get('etag') ?? '') : '';
+  const sizeHeader = linked.get('x-linked-size');
+  const size = sizeHeader !== null && /^\d{1,15}$/.test(sizeHeader.trim()) ? Number(sizeHeader) : null;
+  const linkedEtag = linked.get('x-linked-etag');
+  const etag = normalizeEtag(linkedEtag ?? ownEtag);
+  if (/^[0-9a-f]{64}$/.test(etag)) return { algorithm: 'SHA-256', hash: etag, size };
+  if (linkedEtag === null && /^[0-9a-f]{40}$/.test(etag)) return { algorithm: 'SHA-1', hash: etag, size };
+  return { algorithm: null, hash: null, size };
+}
+
+/** Hex digest with WebCrypto (browsers, Node ≥ 19); `null` where it is unavailable. */
+async function digestHex(algorithm: 'SHA-256' | 'SHA-1', bytes: Uint8Array): Promise<string | null> {
+  const subtle = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
+  if (subtle === undefined) return null;
+  // A small file's ETag is the git blob id: sha1 of "blob <size>\0" + contents.
+  let input: Uint8Array = bytes;
+  if (algorithm === 'SHA-1') {
+    const prefix = new TextEncoder().encode(`blob ${bytes.byteLength}\0`);
+    input = new Uint8Array(prefix.byteLength + bytes.byteLength);
+    input.set(prefix, 0);
+    input.set(bytes, prefix.byteLength);
+  }
+  const digest = new Uint8Array(await subtle.digest(algorithm, input as Uint8Array<ArrayBuffer>));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

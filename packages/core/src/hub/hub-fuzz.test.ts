@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AlbertError } from '@albert-ts/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserHubSource } from './browser-hub-source.js';
 import { hubDownload } from './hub-download.js';
 import type { HubOptions } from './hub-settings.js';
 import { resolveHubModel } from './resolve-pretrained.js';
@@ -224,16 +225,22 @@ describe('Hub client fuzz (seeded, time-bounded)', () => {
         maxMetadataBytes: 4 * MiB,
       };
       const inputStarted = performance.now();
-      const operation = Math.floor(next() * 3);
+      const operation = Math.floor(next() * 5);
       try {
-        if (operation === 0) {
-          const source = await resolveHubModel('fuzz/tiny', options);
+        if (operation === 0 || operation === 3 || operation === 4) {
+          const source =
+            operation === 0
+              ? await resolveHubModel('fuzz/tiny', options)
+              : operation === 3
+                ? await resolveHubModel('fuzz/tiny', { ...options, discovery: 'head' })
+                : await browserHubSource('fuzz/tiny', { ...options, cacheStorage: null });
           for (const name of ['config.json', 'model.safetensors']) {
             const bytes = await source.read(name);
             if (Buffer.compare(Buffer.from(bytes), Buffer.from(files[name]?.content as Uint8Array)) !== 0) failures.push(`input ${inputs}: wrong bytes for ${name} (${log.join('; ')})`);
           }
         } else {
           const name = operation === 1 ? 'config.json' : 'model.safetensors';
+          // operation 1 or 2: one file through hubDownload.
           const result = await hubDownload('fuzz/tiny', name, options);
           const bytes = await readFile(result.path);
           const nonHashEtag = log.some((entry) => /etag=(?![0-9a-f]{40}|[0-9a-f]{64})/.test(entry));

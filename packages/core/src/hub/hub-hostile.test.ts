@@ -189,6 +189,33 @@ describe('a hostile Hub: bodies are bounded', () => {
   }
 });
 
+describe('a hostile Hub: the browser source checks what the Hub announced', () => {
+  const browserOptions = (): HubOptions => options({ cacheStorage: null } as HubOptions);
+  const readError = async (name: string): Promise<HubError> => {
+    const source = await browserHubSource('hostile/tiny', browserOptions());
+    return caught(source.read(name));
+  };
+
+  it('a corrupted small file fails its git blob sha1 (HUB_INTEGRITY), a corrupted LFS file its sha256', async () => {
+    hub.fault('config.json', { corrupt: true, times: 1 });
+    expect((await readError('config.json')).code).toBe('HUB_INTEGRITY');
+    hub.fault('model.safetensors', { corrupt: true, times: 1 });
+    expect((await readError('model.safetensors')).code).toBe('HUB_INTEGRITY');
+  });
+
+  it('an LFS file longer than its X-Linked-Size stops at the first byte too many, even without Content-Length', async () => {
+    hub.fault('model.safetensors', { extraBytes: 50 * MiB, noContentLength: true, times: 1 });
+    const error = await readError('model.safetensors');
+    expect(error.code).toBe('HUB_RESPONSE_TOO_LARGE');
+    expect(Number(error.details.actual)).toBeLessThan(2 * MiB);
+  });
+
+  it('an honest answer still reads', async () => {
+    const source = await browserHubSource('hostile/tiny', browserOptions());
+    expect(await source.read('model.safetensors')).toEqual(files['model.safetensors']?.content);
+  });
+});
+
 describe('a hostile Hub: stalled bodies time out', () => {
   for (const repo of ['hostile/stalled-info', 'hostile/stalled-info-midway']) {
     it(`gives up on a model-info body that stops after its headers (${repo})`, async () => {

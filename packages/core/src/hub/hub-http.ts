@@ -31,6 +31,8 @@ export interface HubResponse {
   readonly url: string;
   /** Whether the `Authorization` header was sent to `url`. */
   readonly sentToken: boolean;
+  /** Headers of the last redirect that was followed (the Hub's answer carrying `X-Linked-Etag` / `X-Linked-Size`), if any. */
+  readonly redirectHeaders?: Headers;
 }
 
 const MAX_REDIRECTS = 10;
@@ -89,6 +91,7 @@ export async function hubRequest(
   if (settings.signal?.aborted) controller.abort(settings.signal.reason);
   const endpointOrigin = new URL(settings.endpoint).origin;
   let currentUrl = url;
+  let redirectHeaders: Headers | undefined;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -108,7 +111,8 @@ export async function hubRequest(
       const location = response.headers.get('location');
       const isRedirect = response.status >= 300 && response.status < 400 && response.status !== 304 && location !== null;
       if (!isRedirect || (options.redirect ?? 'manual') === 'follow') {
-        return { response, url: response.url !== '' ? response.url : currentUrl, sentToken: sendToken };
+        const finalUrl = response.url !== '' ? response.url : currentUrl;
+        return { response, url: finalUrl, sentToken: sendToken, ...(redirectHeaders !== undefined ? { redirectHeaders } : {}) };
       }
       const target = URL.canParse(location, currentUrl) ? new URL(location, currentUrl) : null;
       if (target === null || (target.protocol !== 'https:' && target.protocol !== 'http:')) {
@@ -131,6 +135,7 @@ export async function hubRequest(
           status: response.status,
         });
       }
+      redirectHeaders = response.headers;
       currentUrl = nextUrl;
     }
   } catch (error) {
