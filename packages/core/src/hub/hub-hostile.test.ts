@@ -85,14 +85,26 @@ afterAll(async () => {
   await restoreEnvironment();
 });
 
+// The worst memory and time of the crafted inputs, printed once (docs/testing.md quotes them).
+let worstRss = 0;
+let worstTest = { name: '', ms: 0 };
+let testStarted = 0;
+afterAll(() => {
+  console.log(`[hostile] ${JSON.stringify({ suite: 'hub', worstRssMiB: Math.round(worstRss / MiB), slowest: worstTest })}`);
+});
+
 beforeEach(async () => {
+  testStarted = performance.now();
   sandbox = await mkdtemp(join(tmpdir(), 'albert-ts-hostile-'));
   cacheDir = join(sandbox, 'cache');
   await mkdir(cacheDir);
   hub.requests.length = 0;
 });
 
-afterEach(async () => {
+afterEach(async (context) => {
+  worstRss = Math.max(worstRss, process.memoryUsage().rss);
+  const elapsed = performance.now() - testStarted;
+  if (elapsed > worstTest.ms) worstTest = { name: context.task.name.slice(0, 80), ms: Math.round(elapsed) };
   // Nothing was ever written beside the cache.
   expect((await readdir(sandbox)).sort()).toEqual(['cache']);
   await rm(sandbox, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * without unk_id, catastrophic and expanding Replace patterns. Each must give a typed error or the right
  * result, in bounded time and memory.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenizerError } from '../tokenizer-error.js';
 import { AlbertTokenizerFast } from './albert-tokenizer-fast.js';
 import { LowercaseNormalizer } from './lowercase-normalizer.js';
@@ -31,6 +31,22 @@ function errorOf(action: () => unknown): TokenizerError {
 
 const MiB = 1024 * 1024;
 const rssMiB = (): number => process.memoryUsage().rss / MiB;
+
+// The worst memory and time of the crafted inputs, printed once (docs/testing.md quotes them).
+let worstRss = 0;
+let worstTest = { name: '', ms: 0 };
+let testStarted = 0;
+beforeEach(() => {
+  testStarted = performance.now();
+});
+afterEach((context) => {
+  worstRss = Math.max(worstRss, process.memoryUsage().rss);
+  const elapsed = performance.now() - testStarted;
+  if (elapsed > worstTest.ms) worstTest = { name: context.task.name.slice(0, 80), ms: Math.round(elapsed) };
+});
+afterAll(() => {
+  console.log(`[hostile] ${JSON.stringify({ suite: 'tokenizer.json', worstRssMiB: Math.round(worstRss / MiB), slowest: worstTest })}`);
+});
 
 describe('nesting depth is bounded', () => {
   it('refuses 100k nested Sequence normalizers (object and text) with TOKENIZER_LIMIT_EXCEEDED', () => {
