@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TokenizerError } from '../tokenizer-error.js';
+import { AlbertTokenizerFast } from './albert-tokenizer-fast.js';
 import { LinearRegex, MAX_REGEX_NESTING } from './linear-regex.js';
 
 const where = { file: 'test.json', field: 'normalizer.pattern.Regex' };
@@ -251,4 +252,20 @@ describe('LinearRegex: 400 random patterns recorded from Oniguruma (fixtures/reg
     expect(failures.slice(0, 10)).toEqual([]);
     expect(agreed).toBe(recorded.cases.length - KNOWN_DEVIATIONS.size);
   });
+});
+
+describe('Replace with patterns that match the empty string: tokens and offsets as the tokenizers library', () => {
+  const file = fileURLToPath(new URL('../../../../fixtures/regex/empty-match-tokenizers.json', import.meta.url));
+  const recorded = JSON.parse(readFileSync(file, 'utf8')) as {
+    cases: Record<string, { json: object; results: Record<string, { tokens: string[]; offsets: Array<[number, number]> }> }>;
+  };
+  for (const [pattern, entry] of Object.entries(recorded.cases)) {
+    it(JSON.stringify(pattern), () => {
+      const tokenizer = AlbertTokenizerFast.fromJSON(entry.json);
+      for (const [text, expected] of Object.entries(entry.results)) {
+        const encoding = tokenizer.encode(text, { addSpecialTokens: false });
+        expect({ tokens: encoding.tokens, offsets: encoding.offsets }, text).toEqual(expected);
+      }
+    });
+  }
 });
