@@ -211,7 +211,8 @@ describe('LinearRegex: catastrophic patterns run in linear time', () => {
       const small = time(10_000);
       const large = time(100_000);
       expect(large).toBeLessThan(3_000);
-      expect(large / Math.max(small, 2)).toBeLessThan(40); // 10 for linear; quadratic would be 100
+      // 10 for linear time, 100 for quadratic; the floor and the margin absorb the noise of a shared machine.
+      expect(large / Math.max(small, 5)).toBeLessThan(50);
     });
   }
 
