@@ -103,6 +103,26 @@ export class LinearRegex {
     const tree = new PatternParser(source, where).parse();
     this.program = compile(tree, source, where);
     this.seen = new Uint32Array(this.program.length);
+    this.startTests = startCharacterTests(this.program);
+  }
+
+  /**
+   * The character tests a match must begin with, when every match consumes a character first (no assertion
+   * or empty match at the start): positions whose character passes none are skipped without running threads.
+   */
+  private readonly startTests: ReadonlyArray<(codePoint: number) => boolean> | null;
+
+  /** The first position at or after `position` where a match can start (`length` when none). */
+  private skipToCandidate(text: string, position: number): number {
+    const tests = this.startTests;
+    if (tests === null) return position;
+    const length = text.length;
+    while (position < length) {
+      const codePoint = text.codePointAt(position) as number;
+      for (const test of tests) if (test(codePoint)) return position;
+      position += codePoint > 0xffff ? 2 : 1;
+    }
+    return position;
   }
 
   /** Number of instructions (for tests and limits). */
@@ -150,6 +170,14 @@ export class LinearRegex {
     let position = from;
     let currentGeneration = ++this.generation;
     for (;;) {
+      if (matched === null && current.length === 0) {
+        const candidate = this.skipToCandidate(text, position);
+        if (candidate >= length && this.startTests !== null) break;
+        if (candidate !== position) {
+          position = candidate;
+          currentGeneration = ++this.generation;
+        }
+      }
       // `current` was built for this position in the previous step; a new start joins last (lowest priority).
       if (matched === null) this.addThread(current, 0, position, position, text, currentGeneration, budget);
       if (current.length === 0 && (matched !== null || position >= length)) break;
@@ -206,6 +234,24 @@ export class LinearRegex {
 interface Thread {
   readonly pc: number;
   readonly start: number;
+}
+
+/** The `char` tests reachable from the start without consuming, or `null` when an assertion or the match is too. */
+function startCharacterTests(program: readonly Instruction[]): Array<(codePoint: number) => boolean> | null {
+  const tests: Array<(codePoint: number) => boolean> = [];
+  const seen = new Set<number>();
+  const stack = [0];
+  while (stack.length > 0) {
+    const at = stack.pop() as number;
+    if (seen.has(at)) continue;
+    seen.add(at);
+    const instruction = program[at] as Instruction;
+    if (instruction.op === 'jump') stack.push(instruction.to);
+    else if (instruction.op === 'split') stack.push(instruction.x, instruction.y);
+    else if (instruction.op === 'char') tests.push(instruction.test);
+    else return null;
+  }
+  return tests.length > 16 ? null : tests;
 }
 
 /**
