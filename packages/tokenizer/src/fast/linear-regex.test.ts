@@ -270,3 +270,30 @@ describe('Replace with patterns that match the empty string: tokens and offsets 
     });
   }
 });
+
+describe('LinearRegex: random pattern strings (seeded fuzz)', () => {
+  it('every string of regex syntax compiles and runs, or is refused with a typed error, in bounded time', () => {
+    const next = random(1414);
+    const alphabet = '()[]{}|*+?^$\\.-,:<=!#0123456789abcdxuhpPwWsSbBAzZ\n é😀';
+    let compiled = 0;
+    let refused = 0;
+    let worstMs = 0;
+    const untyped: string[] = [];
+    for (let index = 0; index < 3000; index++) {
+      const pattern = Array.from({ length: 1 + Math.floor(next() * 24) }, () => alphabet[Math.floor(next() * alphabet.length)] as string).join('');
+      const text = Array.from({ length: Math.floor(next() * 2000) }, () => 'ab1 é\n{}'[Math.floor(next() * 8)] as string).join('');
+      const started = performance.now();
+      try {
+        new LinearRegex(pattern, where).findAll(text);
+        compiled++;
+      } catch (error) {
+        if (error instanceof TokenizerError) refused++;
+        else untyped.push(`${JSON.stringify(pattern)}: ${String(error)}`);
+      }
+      worstMs = Math.max(worstMs, performance.now() - started);
+    }
+    console.log(`[fuzz] ${JSON.stringify({ format: 'regex patterns', inputs: 3000, compiled, refused, worstInputMs: Math.round(worstMs) })}`);
+    expect(untyped.slice(0, 5)).toEqual([]);
+    expect(worstMs).toBeLessThan(1_000);
+  });
+});

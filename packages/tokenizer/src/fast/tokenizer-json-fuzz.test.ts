@@ -132,6 +132,13 @@ function mutateText(json: unknown, next: () => number): string {
   }
 }
 
+/** Characters that exercise normalizers and pre-tokenizers: combining marks, lone surrogates, controls, CJK, emoji. */
+const TEXT_ALPHABET = ['a', 'b', 'x', ' ', '  ', '\n', '\t', '\u00a0', 'é', 'e\u0301', '\u0300', 'ﬁ', 'Ⅻ', '日本', '😀', '👩\u200d💻', '\ud800', '\udc00', '\u0000', '\u200b', '[MASK]', '<extra>', '``', "''", '.', 'Ａ'];
+
+function randomText(next: () => number): string {
+  return Array.from({ length: Math.floor(next() * 200) }, () => TEXT_ALPHABET[Math.floor(next() * TEXT_ALPHABET.length)] as string).join('');
+}
+
 const TEXTS = ['hello world', 'Héllo  wörld. 😀 [MASK] <extra>', 'a'.repeat(5_000), 'aaaa b\nc\u00a0d\ud800', ''];
 
 describe('tokenizer.json fuzz (seeded, time-bounded)', () => {
@@ -153,7 +160,7 @@ describe('tokenizer.json fuzz (seeded, time-bounded)', () => {
       const inputStarted = performance.now();
       try {
         const tokenizer = AlbertTokenizerFast.fromJSON(input as object);
-        for (const text of TEXTS) {
+        for (const text of [...TEXTS, randomText(next), randomText(next)]) {
           try {
             const encoding = tokenizer.encode(text);
             tokenizer.decode(encoding.inputIds);
