@@ -1,4 +1,3 @@
-export * from './argument-length-guard.js';
 export * from './arguments.js';
 export * from './cli-command.js';
 export * from './cli-context.js';

@@ -1,5 +1,4 @@
 import { isAlbertError } from '@albert-ts/config';
-import { checkArgumentLengths } from './argument-length-guard.js';
 import type { CliCommand } from './cli-command.js';
 import type { CliContext } from './cli-context.js';
 import { commands as registeredCommands } from './commands/index.js';
@@ -67,7 +66,6 @@ function wantsHelp(argv: readonly string[]): boolean {
 export async function runCli(argv: readonly string[], context: CliContext, commands: readonly CliCommand[] = registeredCommands): Promise<number> {
   let command: CliCommand | undefined;
   try {
-    checkArgumentLengths(argv, context.env);
     const [first, ...rest] = argv;
     if (first === undefined) {
       context.stderr.write(generalHelp(commands));
