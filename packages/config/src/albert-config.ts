@@ -25,14 +25,32 @@ import type { HiddenAct } from './hidden-activation.js';
 import type { PositionEmbeddingType } from './position-embedding-type.js';
 import type { ProblemType } from './problem-type.js';
 import { isDefaultLabels, resolveLabels } from './resolve-labels.js';
+import { cloneFrozenJson, cloneJsonValue } from './clone-frozen-json.js';
+import { resolveConfigLimits, type AlbertConfigLimits } from './albert-config-limits.js';
 
 /** Options of {@link AlbertConfig.fromJSON} and {@link AlbertConfig.parse}. */
 export interface AlbertConfigSourceOptions {
   /** The file the config came from; error messages and `details.file` name it. */
   readonly file?: string | undefined;
+  /** Overrides of {@link AlbertConfigLimits} (for configs you trust that exceed the defaults). */
+  readonly limits?: Partial<AlbertConfigLimits> | undefined;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const SOURCE_OPTION_NAMES = ['file', 'limits'];
+
+/** Options objects are strict: an unknown key is a typed error naming the accepted ones. */
+function checkSourceOptions(options: AlbertConfigSourceOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    fail('CONFIG_UNKNOWN_OPTION', `options must be an object such as { file }, got ${formatValue(options)}`, { file: undefined }, { value: options });
+  }
+  for (const key of Object.keys(options)) {
+    if (!SOURCE_OPTION_NAMES.includes(key)) {
+      fail('CONFIG_UNKNOWN_OPTION', `unknown option ${formatValue(key)}; options: ${SOURCE_OPTION_NAMES.join(', ')}`, { file: options.file }, { field: key, supported: SOURCE_OPTION_NAMES });
+    }
+  }
+}
 
 /** The fields that are not label settings, each with the check that turns unknown input into its type. */
 const FIELD_CHECKS: {
@@ -104,18 +122,7 @@ interface SourceInfo {
   /** The key `dtype` was read from: `dtype` or the older `torch_dtype`. */
   readonly dtypeKey: 'dtype' | 'torch_dtype';
   readonly file: string | undefined;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const entry of Object.values(value)) deepFreeze(entry);
-  }
-  return value;
-}
-
-function cloneJson(value: unknown): unknown {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+  readonly limits: AlbertConfigLimits;
 }
 
 /**
@@ -240,7 +247,7 @@ export class AlbertConfig implements AlbertConfigInit {
     this.outputAttentions = init.outputAttentions;
     this.outputHiddenStates = init.outputHiddenStates;
     this.dtype = init.dtype;
-    this.extraFields = deepFreeze(init.extraFields);
+    this.extraFields = init.extraFields;
     this.file = source.file;
     this.#source = source;
     Object.freeze(this);
@@ -252,20 +259,26 @@ export class AlbertConfig implements AlbertConfigInit {
    * @throws {@link ConfigError} when a field is invalid (the error names `options.file`, the field and value).
    */
   static fromJSON(json: unknown, options: AlbertConfigSourceOptions = {}): AlbertConfig {
-    const context: CheckContext = { file: options.file };
+    checkSourceOptions(options);
+    const limits = resolveConfigLimits(options.limits, options.file);
+    const context: CheckContext = { file: options.file, limits };
     if (!isPlainObject(json)) {
       fail('CONFIG_NOT_AN_OBJECT', `an ALBERT config must be a JSON object, got ${formatValue(json)}`, context, { value: json });
     }
     const known: Partial<Record<AlbertConfigFieldName, unknown>> = {};
     const extraFields: Record<string, unknown> = {};
     let dtypeKey: 'dtype' | 'torch_dtype' = 'dtype';
+    const keepExtra = (key: string, value: unknown): void => {
+      // defineProperty: a field named `__proto__` stays a field (assignment would set the prototype)
+      Object.defineProperty(extraFields, key, { value: cloneFrozenJson(value, key, context), enumerable: true, writable: false, configurable: false });
+    };
     for (const [key, value] of Object.entries(json)) {
       const field = fromHfFieldName(key);
       if (field !== undefined) known[field] = value;
-      else if (key !== 'torch_dtype') extraFields[key] = cloneJson(value);
+      else if (key !== 'torch_dtype') keepExtra(key, value);
     }
-    if ('torch_dtype' in json) {
-      if ('dtype' in json) extraFields['torch_dtype'] = cloneJson(json['torch_dtype']);   // both present: HF uses `dtype`
+    if (Object.hasOwn(json, 'torch_dtype')) {
+      if (Object.hasOwn(json, 'dtype')) keepExtra('torch_dtype', json['torch_dtype']);   // both present: HF uses `dtype`
       else {
         known.dtype = json['torch_dtype'];
         dtypeKey = 'torch_dtype';
@@ -277,7 +290,8 @@ export class AlbertConfig implements AlbertConfigInit {
     };
     for (const field of CHECKED_FIELDS) assign(field);
     Object.assign(init, resolveLabels({ numLabels: known.numLabels, id2label: known.id2label, label2id: known.label2id }, context));
-    return AlbertConfig.#create(init, { keys: new Set(Object.keys(json)), dtypeKey, file: options.file });
+    Object.freeze(extraFields);
+    return AlbertConfig.#create(init, { keys: new Set(Object.keys(json)), dtypeKey, file: options.file, limits });
   }
 
   /**
@@ -285,6 +299,16 @@ export class AlbertConfig implements AlbertConfigInit {
    * @throws {@link ConfigError} `CONFIG_INVALID_JSON` when the text is not JSON, or any error of {@link AlbertConfig.fromJSON}.
    */
   static parse(text: string, options: AlbertConfigSourceOptions = {}): AlbertConfig {
+    checkSourceOptions(options);
+    const limits = resolveConfigLimits(options.limits, options.file);
+    if (typeof text === 'string' && text.length > limits.maximumLength) {
+      fail(
+        'CONFIG_LIMIT_EXCEEDED',
+        `config.json has ${text.length} characters, more than the limit maximumLength = ${limits.maximumLength}; if the config is trusted, raise it with the limits option`,
+        { file: options.file },
+        { value: text.length, limit: 'maximumLength' },
+      );
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -322,7 +346,7 @@ export class AlbertConfig implements AlbertConfigInit {
    * @throws {@link ConfigError} when the result is invalid, or `CONFIG_UNKNOWN_FIELD` for a key that is not a field.
    */
   with(overrides: Partial<AlbertConfigInit>): AlbertConfig {
-    const context: CheckContext = { file: this.file };
+    const context: CheckContext = { file: this.file, limits: this.#source.limits };
     const init: Mutable<AlbertConfigInit> = { ...this.#init() };
     for (const key of Object.keys(overrides)) {
       if (key !== 'extraFields' && !(ALL_FIELDS as readonly string[]).includes(key)) {
@@ -344,7 +368,7 @@ export class AlbertConfig implements AlbertConfigInit {
           fail('CONFIG_INVALID_TYPE', `extraFields must not hold the AlbertConfig field ${key}; set ${fromHfFieldName(key)} instead`, context, { field: key });
         }
       }
-      init.extraFields = cloneJson(overrides.extraFields) as Record<string, unknown>;
+      init.extraFields = cloneFrozenJson(overrides.extraFields, 'extraFields', context) as Record<string, unknown>;
     }
     if (overrides.id2label !== undefined) {
       Object.assign(init, resolveLabels({ numLabels: overrides.numLabels, id2label: overrides.id2label, label2id: overrides.label2id }, context));
@@ -387,7 +411,8 @@ export class AlbertConfig implements AlbertConfigInit {
    */
   toJSON(): Record<string, unknown> {
     const sourceKeys = this.#source.keys;
-    const out: Record<string, unknown> = { ...(cloneJson(this.extraFields) as Record<string, unknown>) };
+    // a mutable copy whose keys are defined as data (a `__proto__` field stays a field)
+    const out = cloneJsonValue(this.extraFields, 'extraFields', { file: this.file, limits: this.#source.limits }, false) as Record<string, unknown>;
     const write = (field: AlbertConfigFieldName, value: unknown, condition: boolean): void => {
       const key = field === 'dtype' ? this.#source.dtypeKey : ALBERT_CONFIG_FIELD_NAMES[field];
       if (condition || ALWAYS_WRITTEN.has(field) || sourceKeys.has(key)) out[key] = value;
@@ -405,7 +430,7 @@ export class AlbertConfig implements AlbertConfigInit {
     write('id2label', Object.fromEntries(Object.entries(this.id2label)), customLabels);
     write('label2id', { ...this.label2id }, customLabels || sourceKeys.has('id2label'));
     write('numLabels', this.numLabels, false);
-    return Object.fromEntries(Object.keys(out).sort().map((key) => [key, out[key]]));
+    return Object.fromEntries(Object.keys(out).sort().map((key) => [key, Object.getOwnPropertyDescriptor(out, key)?.value]));
   }
 
   /** {@link AlbertConfig.toJSON} as config.json text (2-space indent, trailing newline). */
@@ -421,7 +446,16 @@ export class AlbertConfig implements AlbertConfigInit {
   }
 
   static #create(init: AlbertConfigInit, source: SourceInfo): AlbertConfig {
-    const context: CheckContext = { file: source.file };
+    const context: CheckContext = { file: source.file, limits: source.limits };
+    const layers = init.numHiddenLayers * init.innerGroupNum;
+    if (layers > source.limits.maximumLayers) {
+      fail(
+        'CONFIG_LIMIT_EXCEEDED',
+        `num_hidden_layers × inner_group_num (${init.numHiddenLayers} × ${init.innerGroupNum} = ${layers}) exceeds the limit maximumLayers = ${source.limits.maximumLayers}; if the config is trusted, raise it with the limits option`,
+        context,
+        { field: init.innerGroupNum > 1 ? 'inner_group_num' : 'num_hidden_layers', value: layers, limit: 'maximumLayers' },
+      );
+    }
     if (init.hiddenSize % init.numAttentionHeads !== 0) {
       fail(
         'CONFIG_HEADS_NOT_DIVIDING',

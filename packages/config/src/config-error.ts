@@ -19,6 +19,10 @@ import { AlbertError } from './albert-error.js';
  * - `CONFIG_UNKNOWN_PRESET`: `AlbertConfig.preset` got a name that is not a preset.
  * - `CONFIG_LAYER_OUT_OF_RANGE`: a layer index outside [0, `num_hidden_layers`).
  * - `CONFIG_NOT_FOUND`: no config.json where one was expected.
+ * - `CONFIG_LIMIT_EXCEEDED`: a count exceeds an `AlbertConfigLimits` bound (`num_labels`, layers).
+ * - `CONFIG_TOO_DEEP`: a field nests arrays/objects deeper than `AlbertConfigLimits.maximumDepth`.
+ * - `CONFIG_INVALID_LIMITS`: the `limits` option has an unknown key or a bad value.
+ * - `CONFIG_UNKNOWN_OPTION`: an options object of `AlbertConfig.parse` / `fromJSON` has an unknown key.
  */
 export type ConfigErrorCode =
   | 'CONFIG_INVALID_JSON'
@@ -37,7 +41,11 @@ export type ConfigErrorCode =
   | 'CONFIG_UNKNOWN_FIELD'
   | 'CONFIG_UNKNOWN_PRESET'
   | 'CONFIG_LAYER_OUT_OF_RANGE'
-  | 'CONFIG_NOT_FOUND';
+  | 'CONFIG_NOT_FOUND'
+  | 'CONFIG_LIMIT_EXCEEDED'
+  | 'CONFIG_TOO_DEEP'
+  | 'CONFIG_INVALID_LIMITS'
+  | 'CONFIG_UNKNOWN_OPTION';
 
 /** Structured context of a {@link ConfigError}. */
 export interface ConfigErrorDetails {

@@ -1,3 +1,4 @@
+import type { AlbertConfigLimits } from './albert-config-limits.js';
 import { ConfigError, type ConfigErrorCode } from './config-error.js';
 import { HIDDEN_ACTIVATIONS, isHiddenAct, type HiddenAct } from './hidden-activation.js';
 import { POSITION_EMBEDDING_TYPES, type PositionEmbeddingType } from './position-embedding-type.js';
@@ -9,6 +10,8 @@ import { PROBLEM_TYPES, type ProblemType } from './problem-type.js';
 /** Where a value came from, for error messages. */
 export interface CheckContext {
   readonly file: string | undefined;
+  /** The limits in force (defaults when absent). */
+  readonly limits?: AlbertConfigLimits | undefined;
 }
 
 /** `value` as it appears in a message: strings quoted, everything else as JSON. */

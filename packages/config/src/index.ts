@@ -7,4 +7,5 @@ export * from './albert-config-init.js';
 export * from './albert-config-field-names.js';
 export * from './albert-config-defaults.js';
 export * from './albert-presets.js';
+export * from './albert-config-limits.js';
 export * from './albert-config.js';

@@ -1,4 +1,18 @@
+import { DEFAULT_ALBERT_CONFIG_LIMITS } from './albert-config-limits.js';
 import { checkPositiveInteger, fail, formatValue, isPlainObject, type CheckContext } from './config-field-checks.js';
+
+/** Refuses a label count above the limit before any label map of that size is built. */
+function checkLabelCount(count: number, field: string, context: CheckContext): void {
+  const maximum = context.limits?.maximumLabels ?? DEFAULT_ALBERT_CONFIG_LIMITS.maximumLabels;
+  if (count > maximum) {
+    fail(
+      'CONFIG_LIMIT_EXCEEDED',
+      `${field} (${count} labels) exceeds the limit maximumLabels = ${maximum}; if the config is trusted, raise it with the limits option`,
+      context,
+      { field, value: count, limit: 'maximumLabels', expected: `<= ${maximum}` },
+    );
+  }
+}
 
 // Internal: HF's rules for num_labels / id2label / label2id (transformers' PretrainedConfig), with
 // inconsistencies turned into errors instead of HF's warning-and-overwrite.
@@ -17,6 +31,12 @@ export interface LabelInput {
   readonly label2id?: unknown;
 }
 
+/** Sets `label2id[name]` as a data property (a label named `__proto__` stays a label). */
+function defineLabel(label2id: Record<string, number>, name: string, index: number): void {
+  if (name === '__proto__') Object.defineProperty(label2id, name, { value: index, enumerable: true, writable: true, configurable: true });
+  else label2id[name] = index;
+}
+
 /** `LABEL_0 … LABEL_{n-1}`, HF's generated names. */
 export function defaultId2label(numLabels: number): Readonly<Record<number, string>> {
   const labels: Record<number, string> = {};
@@ -26,7 +46,7 @@ export function defaultId2label(numLabels: number): Readonly<Record<number, stri
 
 function inverse(id2label: Readonly<Record<number, string>>): Readonly<Record<string, number>> {
   const label2id: Record<string, number> = {};
-  for (const [key, name] of Object.entries(id2label)) label2id[name] = Number(key);
+  for (const [key, name] of Object.entries(id2label)) defineLabel(label2id, name, Number(key));
   return Object.freeze(label2id);
 }
 
@@ -35,6 +55,7 @@ function parseId2label(value: unknown, context: CheckContext): Readonly<Record<n
     fail('CONFIG_INVALID_TYPE', `id2label must be an object mapping class indices to label names, got ${formatValue(value)}`, context, { field: 'id2label', value });
   }
   const entries = Object.entries(value);
+  checkLabelCount(entries.length, 'id2label', context);
   const id2label: Record<number, string> = {};
   for (const [key, name] of entries) {
     const index = Number(key);
@@ -68,7 +89,7 @@ function parseLabel2id(value: unknown, id2label: Readonly<Record<number, string>
         { field: 'label2id', value, key: name },
       );
     }
-    label2id[name] = index;
+    defineLabel(label2id, name, index);
   }
   const distinctNames = new Set(Object.values(id2label)).size;
   const size = Object.keys(label2id).length;
@@ -107,6 +128,7 @@ export function resolveLabels(input: LabelInput, context: CheckContext): Resolve
     if (numLabels === 0) fail('CONFIG_NOT_POSITIVE', 'id2label must have at least one entry, got {}', context, { field: 'id2label', value: input.id2label });
   } else {
     numLabels = input.numLabels === undefined || input.numLabels === null ? 2 : checkPositiveInteger('num_labels', input.numLabels, context);
+    checkLabelCount(numLabels, 'num_labels', context);
     id2label = defaultId2label(numLabels);
   }
   const label2id =

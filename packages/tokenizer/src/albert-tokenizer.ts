@@ -16,6 +16,7 @@ import type { BatchEncoding, EncodeOptions, Encoding, PaddingStrategy, Truncatio
 import { isPythonDigit, isPythonWhitespace } from './python-text.js';
 import { SentencePieceProcessor } from './sentencepiece/sentencepiece-processor.js';
 import { TokenizerError } from './tokenizer-error.js';
+import { checkOptionKeys } from './check-option-keys.js';
 import { cleanUpTokenization } from './clean-up-tokenization.js';
 
 /** The SentencePiece word-boundary marker `▁` (U+2581). */
@@ -93,8 +94,17 @@ export interface TokenizerFileSource {
 
 /** One encoded sequence or pair with the extra information the Python tokenizer can return. */
 export interface AlbertEncoding extends Encoding {
+  /** 1 for `[CLS]`, `[SEP]` and padding. */
   specialTokensMask: number[];
+  /**
+   * `[start, end)` of each token in the original text (code points by default). A word-initial `▁`
+   * token covers the whole run of whitespace before its word (`"is  the"` → `▁the` spans `"  the"`):
+   * the slow tokenizer aligns through SentencePiece, whose `▁` stands for the collapsed whitespace.
+   * `AlbertTokenizerFast` differs (one space with the converter's layout, none with the older hub
+   * layout); Python's pipelines use the fast offsets.
+   */
   offsets: Array<[number, number]>;
+  /** Token strings (SentencePiece pieces and added tokens). */
   tokens: string[];
   /** Ids removed by truncation (`overflowing_tokens`). */
   overflowingTokens: number[];
@@ -152,6 +162,32 @@ interface Strategies {
 }
 
 const veryLargeInteger = 1e30;
+/** The keys of {@link EncodeOptions} (options objects are strict). */
+const ENCODE_OPTION_KEYS = ['addSpecialTokens', 'truncation', 'maxLength', 'stride', 'padding', 'padToMultipleOf', 'paddingSide', 'offsetUnit'];
+/** The keys of {@link AlbertTokenizerOptions}. */
+const CONSTRUCTOR_OPTION_KEYS = [
+  'doLowerCase',
+  'removeSpace',
+  'keepAccents',
+  'bosToken',
+  'eosToken',
+  'unkToken',
+  'sepToken',
+  'padToken',
+  'clsToken',
+  'maskToken',
+  'additionalSpecialTokens',
+  'addedTokens',
+  'modelMaxLength',
+  'paddingSide',
+  'truncationSide',
+  'cleanUpTokenizationSpaces',
+  'splitSpecialTokens',
+  'logger',
+  'file',
+];
+/** The keys of {@link DecodeOptions}. */
+const DECODE_OPTION_KEYS = ['skipSpecialTokens', 'cleanUpTokenizationSpaces', 'spacesBetweenSpecialTokens'];
 const defaultLogger: TokenizerLogger = {
   error: (message) => console.error(message),
   warn: (message) => console.warn(message),
@@ -219,6 +255,7 @@ export class AlbertTokenizer {
    * @param options - constructor options; `modelBytes` lets {@link saveVocabulary} return the original file.
    */
   constructor(sentencePiece: SentencePieceProcessor, options: AlbertTokenizerOptions & { modelBytes?: Uint8Array } = {}) {
+    checkOptionKeys(options, [...CONSTRUCTOR_OPTION_KEYS, 'modelBytes'], 'AlbertTokenizer options');
     this.sentencePiece = sentencePiece;
     this.file = options.file ?? sentencePiece.file;
     this.doLowerCase = options.doLowerCase ?? true;
@@ -289,6 +326,7 @@ export class AlbertTokenizer {
    * @throws TokenizerError for a corrupt model or invalid JSON.
    */
   static fromBytes(modelBytes: Uint8Array | ArrayBuffer, options: AlbertTokenizerLoadOptions = {}): AlbertTokenizer {
+    checkOptionKeys(options, [...CONSTRUCTOR_OPTION_KEYS, 'tokenizerConfig', 'specialTokensMap'], 'AlbertTokenizer.fromBytes options');
     const bytes = modelBytes instanceof ArrayBuffer ? new Uint8Array(modelBytes) : modelBytes;
     const file = options.file ?? 'spiece.model';
     const processor = SentencePieceProcessor.fromBytes(bytes, { file });
@@ -302,6 +340,7 @@ export class AlbertTokenizer {
    * a file source (a directory, memory, URLs: core's `ModelFileSource`).
    */
   static async fromFiles(source: TokenizerFileSource, options: AlbertTokenizerOptions = {}): Promise<AlbertTokenizer> {
+    checkOptionKeys(options, CONSTRUCTOR_OPTION_KEYS, 'AlbertTokenizer.fromFiles options');
     if (!(await source.has('spiece.model'))) {
       throw new TokenizerError('TOKENIZER_FILE_NOT_FOUND', `${source.description}: no spiece.model`, { file: `${source.description}/spiece.model` });
     }
@@ -497,6 +536,7 @@ export class AlbertTokenizer {
    * @throws TokenizerError for an id outside the vocabulary.
    */
   convertIdsToTokens(ids: readonly number[], options: { skipSpecialTokens?: boolean } = {}): string[] {
+    checkOptionKeys(options, ['skipSpecialTokens'], 'convertIdsToTokens options');
     const special = this.specialIdSet();
     const tokens: string[] = [];
     for (const id of ids) {
@@ -921,6 +961,7 @@ export class AlbertTokenizer {
    * @throws TokenizerError when an input is not a string or an option is invalid.
    */
   encode(text: string, options: EncodeOptions & { textPair?: string } = {}): AlbertEncoding {
+    checkOptionKeys(options, [...ENCODE_OPTION_KEYS, 'textPair'], 'encode options');
     const strategies = this.resolveStrategies(options);
     const first = this.encodePart(text, 'text', options);
     const second = options.textPair === undefined ? null : this.encodePart(options.textPair, 'textPair', options);
@@ -952,6 +993,7 @@ export class AlbertTokenizer {
     if (!Array.isArray(inputs)) {
       throw new TokenizerError('TOKENIZER_INVALID_INPUT', 'encodeBatch expects an array of texts or [text, textPair] pairs', { file: this.file, value: typeof inputs });
     }
+    checkOptionKeys(options, [...ENCODE_OPTION_KEYS, 'textPairs'], 'encodeBatch options');
     if (options.textPairs !== undefined && options.textPairs.length !== inputs.length) {
       this.invalidOption('textPairs', options.textPairs.length, `an array of ${inputs.length} texts (one per input)`);
     }
@@ -1007,6 +1049,7 @@ export class AlbertTokenizer {
    * @throws TokenizerError for ids outside the vocabulary.
    */
   decode(ids: readonly number[], options: DecodeOptions = {}): string {
+    checkOptionKeys(options, DECODE_OPTION_KEYS, 'decode options');
     if (!Array.isArray(ids)) {
       throw new TokenizerError('TOKENIZER_INVALID_INPUT', 'decode expects an array of token ids', { file: this.file, value: typeof ids });
     }

@@ -48,7 +48,10 @@ export interface EncodeOptions {
   truncation?: boolean | TruncationStrategy;
   /** Maximum length (special tokens included); default the tokenizer's `modelMaxLength` when truncating/padding to max length. */
   maxLength?: number;
-  /** Overlap of overflowing tokens (kept for API parity; overflowing tokens are reported in `overflowingTokens`). */
+  /**
+   * Tokens shared by consecutive overflowing windows: `AlbertTokenizerFast` returns the windows with
+   * `returnOverflowingTokens`; the slow tokenizer reports the cut-off ids in `overflowingTokens`.
+   */
   stride?: number;
   /** `true` = `longest`; a strategy name; `false` = none (default). */
   padding?: boolean | PaddingStrategy;

@@ -1,4 +1,6 @@
 export * from './tokenizer-error.js';
+export * from './check-option-keys.js';
+export * from './load-tokenizer.js';
 export * from './encoding.js';
 export * from './added-token.js';
 export * from './albert-tokenizer.js';

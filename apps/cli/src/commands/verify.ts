@@ -1,6 +1,7 @@
 import { resolve, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import {
+  decodeUtf8Text,
   directorySource,
   parseReferenceCases,
   REFERENCE_TOLERANCE,
@@ -10,6 +11,7 @@ import {
   type ModelFileSource,
   type VerifyReport,
 } from '@albert-ts/core';
+import { isAlbertError } from '@albert-ts/config';
 import { backendByName } from '../backend-by-name.js';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import type { CliCommand } from '../cli-command.js';
@@ -48,6 +50,8 @@ interface OutputSummary {
   maxAbsDiff: number | null;
   pass: boolean;
   problem?: string;
+  /** Why it failed: `VERIFY_OUTPUT_MISMATCH` (shape/kind) or `VERIFY_TOLERANCE_EXCEEDED`. */
+  code?: string;
   cases: Record<string, number | null>;
 }
 
@@ -63,9 +67,15 @@ function summarize(report: VerifyReport): Record<string, unknown> {
         entry.maxAbsDiff = diff === null || entry.maxAbsDiff === null ? null : Math.max(entry.maxAbsDiff, diff);
         entry.pass &&= output.pass;
         if (output.problem !== undefined) entry.problem = `${testCase.name}: ${output.problem}`;
+        if (!entry.pass) entry.code = entry.problem === undefined ? 'VERIFY_TOLERANCE_EXCEEDED' : 'VERIFY_OUTPUT_MISMATCH';
       }
     }
-    heads[checkpoint.checkpoint] = { status: checkpoint.status, source: checkpoint.source, ...(checkpoint.reason === undefined ? {} : { reason: checkpoint.reason }), outputs };
+    heads[checkpoint.checkpoint] = {
+      status: checkpoint.status,
+      source: checkpoint.source,
+      ...(checkpoint.reason === undefined ? {} : { reason: checkpoint.reason, code: checkpoint.code }),
+      outputs,
+    };
   }
   return { backend: report.backend, available: true, flavour: report.flavour, passed: report.passed, heads };
 }
@@ -109,16 +119,19 @@ export const verifyCommand: CliCommand = {
     let casesText: string;
     if (flags.cases !== undefined || directory !== null) {
       casesFile = flags.cases === undefined ? join(directory as string, 'cases.json') : resolve(context.cwd, flags.cases);
+      let casesBytes: Uint8Array;
       try {
-        casesText = await readFile(casesFile, 'utf8');
+        casesBytes = await readFile(casesFile);
       } catch (error) {
         throw new VerifyError('VERIFY_CASES_NOT_FOUND', `cannot read the reference cases ${casesFile} (${(error as Error).message}); pass --cases FILE`, { file: casesFile });
       }
+      casesText = decodeUtf8Text(casesBytes, casesFile);
     } else {
       casesFile = `${root.description}/cases.json`;
       try {
         casesText = await root.readText('cases.json');
       } catch (error) {
+        if (isAlbertError(error, 'CHECKPOINT_INVALID_TEXT')) throw error;
         throw new VerifyError('VERIFY_CASES_NOT_FOUND', `cannot read the reference cases ${casesFile} (${(error as Error).message}); pass --cases FILE`, { file: casesFile });
       }
     }
@@ -148,7 +161,15 @@ export const verifyCommand: CliCommand = {
       passed &&= report.passed;
       for (const checkpoint of report.checkpoints) {
         const worst = Math.max(0, ...checkpoint.cases.flatMap((testCase) => testCase.outputs.map((output) => (Number.isNaN(output.maxAbsDiff) ? Infinity : output.maxAbsDiff))));
-        const detail = checkpoint.reason === undefined ? `max abs diff ${worst.toExponential(2)}` : checkpoint.reason;
+        const failing = checkpoint.cases.flatMap((testCase) => testCase.outputs.filter((output) => !output.pass));
+        const outputCode = failing.some((output) => output.problem !== undefined) ? 'VERIFY_OUTPUT_MISMATCH' : 'VERIFY_TOLERANCE_EXCEEDED';
+        // every failure line carries a code, like the "error [CODE]: ..." lines of other commands
+        const detail =
+          checkpoint.reason !== undefined
+            ? checkpoint.reason
+            : failing.length > 0
+              ? `[${outputCode}] max abs diff ${worst.toExponential(2)} over tolerance ${REFERENCE_TOLERANCE}`
+              : `max abs diff ${worst.toExponential(2)}`;
         context.stderr.write(`${backend.name} ${checkpoint.checkpoint}: ${checkpoint.status} (${detail})\n`);
       }
       results.push(summarize(report));

@@ -28,6 +28,15 @@ import { AlbertError } from '@albert-ts/config';
  * - `CHECKPOINT_UNSUPPORTED_COMPRESSION`: a zip entry uses a compression this runtime cannot inflate.
  * - `CHECKPOINT_INVALID_TORCH_FILE`: a torch file is neither a valid zip nor a valid legacy stream.
  * - `CHECKPOINT_INVALID_MSGPACK`: a Flax msgpack file is malformed or not the expected tree.
+ * - `CHECKPOINT_LIMIT_EXCEEDED`: a size the file declares exceeds a `CheckpointLimits` bound (refused
+ *   before allocating; the message names the limit and how to raise it).
+ * - `CHECKPOINT_INVALID_LIMITS`: the `checkpointLimits` option (or an options object of the readers)
+ *   has an unknown key or a bad value.
+ * - `CHECKPOINT_EXPANDING_VIEW`: a pickled tensor's zero or overlapping strides expand its storage
+ *   into a large tensor.
+ * - `CHECKPOINT_OUTSIDE_SOURCE`: a file of the model is a symbolic link to a file outside the model
+ *   directory.
+ * - `CHECKPOINT_INVALID_TEXT`: a text file (JSON) of the model is not valid UTF-8.
  */
 export type CheckpointErrorCode =
   | 'CHECKPOINT_FILE_NOT_FOUND'
@@ -54,7 +63,12 @@ export type CheckpointErrorCode =
   | 'CHECKPOINT_INVALID_ZIP'
   | 'CHECKPOINT_UNSUPPORTED_COMPRESSION'
   | 'CHECKPOINT_INVALID_TORCH_FILE'
-  | 'CHECKPOINT_INVALID_MSGPACK';
+  | 'CHECKPOINT_INVALID_MSGPACK'
+  | 'CHECKPOINT_LIMIT_EXCEEDED'
+  | 'CHECKPOINT_INVALID_LIMITS'
+  | 'CHECKPOINT_EXPANDING_VIEW'
+  | 'CHECKPOINT_OUTSIDE_SOURCE'
+  | 'CHECKPOINT_INVALID_TEXT';
 
 /** Structured context of a {@link CheckpointError}. */
 export interface CheckpointErrorDetails {

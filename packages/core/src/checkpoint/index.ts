@@ -1,4 +1,7 @@
 export * from './checkpoint-error.js';
+export { DEFAULT_CHECKPOINT_LIMITS, resolveCheckpointLimits, type CheckpointLimits } from './checkpoint-limits.js';
+export * from './decode-utf8-text.js';
+export * from './tensor-filter.js';
 export * from './model-file-source.js';
 export * from './sources/directory-source.js';
 export * from './sources/memory-source.js';

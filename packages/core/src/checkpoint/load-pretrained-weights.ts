@@ -1,16 +1,21 @@
 import { AlbertConfig } from '@albert-ts/config';
 import { ALBERT_HEADS } from './albert-weight-specs.js';
 import type { AlbertHead } from './albert-weight-specs.js';
+import { checkOptionNames } from './checkpoint-limits.js';
+import type { CheckpointLimits } from './checkpoint-limits.js';
 import type { ModelFileSource } from './model-file-source.js';
 import { readCheckpoint } from './read-checkpoint.js';
 import type { CheckpointFormat } from './read-checkpoint.js';
 import { resolveAlbertWeights } from './resolve-albert-weights.js';
+import { albertTensorFilter } from './tensor-filter.js';
 import type { AlbertWeights } from './resolve-albert-weights.js';
 
 /** Options of {@link loadPretrainedWeights}. */
 export interface LoadPretrainedWeightsOptions {
   /** Use this config instead of reading `config.json` from the source. */
   readonly config?: AlbertConfig;
+  /** Overrides of the {@link CheckpointLimits} the readers enforce. */
+  readonly checkpointLimits?: Partial<CheckpointLimits>;
 }
 
 /** Result of {@link loadPretrainedWeights}. */
@@ -39,11 +44,14 @@ export function headOfConfig(config: AlbertConfig): AlbertHead {
 /**
  * Reads `config.json` (through `AlbertConfig.parse`, so config errors name the file), the weights
  * (see `readCheckpoint`) and resolves the weights of `head` (default: the config's first
- * `architectures` entry) with `resolveAlbertWeights`.
+ * `architectures` entry) with `resolveAlbertWeights`. The readers get `albertTensorFilter(config, head)`:
+ * a tensor is checked against the shape the config implies before it is allocated, and tensors the
+ * head does not use are never decoded.
  *
  * @throws `ConfigError` for a bad config.json, {@link CheckpointError} for bad or unsafe weights.
  */
 export async function loadPretrainedWeights(source: ModelFileSource, head?: AlbertHead, options: LoadPretrainedWeightsOptions = {}): Promise<PretrainedWeights> {
+  checkOptionNames(options, ['config', 'checkpointLimits'], 'loadPretrainedWeights');
   const files: string[] = [];
   let config = options.config;
   if (config === undefined) {
@@ -51,7 +59,11 @@ export async function loadPretrainedWeights(source: ModelFileSource, head?: Albe
     files.push('config.json');
   }
   const resolvedHead = head ?? headOfConfig(config);
-  const checkpoint = await readCheckpoint(source);
+  // Every tensor's shape is checked against the config before it is allocated; unused ones are not decoded.
+  const checkpoint = await readCheckpoint(source, {
+    filter: albertTensorFilter(config, resolvedHead),
+    ...(options.checkpointLimits === undefined ? {} : { limits: options.checkpointLimits }),
+  });
   files.push(...checkpoint.files);
   const weights = resolveAlbertWeights(config, checkpoint.stateDict, resolvedHead, {
     file: checkpoint.files[0]!,

@@ -1,10 +1,14 @@
 import type { Tensor } from '../tensor.js';
+import { AlbertError } from '@albert-ts/config';
 import { CheckpointError } from './checkpoint-error.js';
+import type { CheckpointErrorCode } from './checkpoint-error.js';
+import { checkOptionNames, limitExceeded, resolveCheckpointLimits } from './checkpoint-limits.js';
+import { decodeUtf8Text } from './decode-utf8-text.js';
 import type { ModelFileSource } from './model-file-source.js';
 import { readFlaxMsgpack } from './read-flax-msgpack.js';
 import { readPytorchCheckpoint } from './read-pytorch-checkpoint.js';
 import { parseSafetensors } from './read-safetensors.js';
-import type { SkippedTensor } from './read-safetensors.js';
+import type { CheckpointReadOptions, SkippedTensor } from './read-safetensors.js';
 import type { StateDict } from './state-dict.js';
 
 /** The weights file layouts {@link readCheckpoint} understands. */
@@ -63,15 +67,19 @@ async function readShardedCheckpoint(
   source: ModelFileSource,
   indexFile: string,
   readShard: (bytes: Uint8Array, file: string) => FileContents | Promise<FileContents>,
+  maximumIndexBytes: number,
+  wants: ((key: string) => boolean) | undefined,
 ): Promise<{ stateDict: StateDict; skipped: SkippedTensor[]; files: string[]; fileOfKey: ReadonlyMap<string, string> }> {
   const invalid = (message: string, details: Record<string, unknown> = {}): never => {
     throw new CheckpointError('CHECKPOINT_INVALID_INDEX', `${indexFile}: ${message}`, { file: indexFile, ...details });
   };
   let index: unknown;
   try {
-    index = JSON.parse(await source.readText(indexFile));
+    const bytes = await source.read(indexFile);
+    if (bytes.length > maximumIndexBytes) limitExceeded(indexFile, 'maximumIndexBytes', 'the index file size', bytes.length, maximumIndexBytes);
+    index = JSON.parse(decodeUtf8Text(bytes, indexFile));
   } catch (error) {
-    if (error instanceof CheckpointError) throw error;
+    if (error instanceof AlbertError) throw error;
     return invalid(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   const weightMap = (index as { weight_map?: unknown } | null)?.weight_map;
@@ -102,6 +110,12 @@ async function readShardedCheckpoint(
     }
   }
   for (const [shard, keys] of keysByShard) {
+    if (wants !== undefined && !keys.some(wants)) {
+      // no tensor the model uses: the shard is never read (its keys are listed as unused)
+      for (const key of keys) shardOfKey.set(key, shard);
+      skipped.push(...keys.map((key) => ({ key, dtype: 'unread', unused: true })));
+      continue;
+    }
     const contents = await readShard(await readWeightsFile(source, shard), shard);
     files.push(shard);
     const present = new Set([...contents.stateDict.keys(), ...contents.skipped.map((tensor) => tensor.key)]);
@@ -132,36 +146,75 @@ async function readShardedCheckpoint(
   return { stateDict, skipped, files, fileOfKey: shardOfKey };
 }
 
+/** The error code a reader's unexpected failure becomes, per format. */
+const INVALID_CODES: Readonly<Record<CheckpointFormat, CheckpointErrorCode>> = {
+  safetensors: 'CHECKPOINT_INVALID_HEADER',
+  'safetensors-sharded': 'CHECKPOINT_INVALID_HEADER',
+  'pytorch-zip': 'CHECKPOINT_INVALID_TORCH_FILE',
+  'pytorch-legacy': 'CHECKPOINT_INVALID_TORCH_FILE',
+  'pytorch-sharded': 'CHECKPOINT_INVALID_TORCH_FILE',
+  'flax-msgpack': 'CHECKPOINT_INVALID_MSGPACK',
+};
+
+/**
+ * Runs a reader; an error that is not an `AlbertError` (a bug the crafted input reached, or the
+ * runtime running out of room) becomes a `CheckpointError` of the format's code naming the file, so
+ * that no input file reaches the user as an untyped error.
+ */
+async function typed<T>(format: CheckpointFormat, file: string, read: () => T | Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof AlbertError) throw error;
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new CheckpointError(INVALID_CODES[format], `${file}: cannot be read (${reason})`, { file }, { cause: error });
+  }
+}
+
+/** Options of {@link readCheckpoint}. */
+export type ReadCheckpointOptions = CheckpointReadOptions;
+
 /**
  * Finds and reads the weights of a model from a source. Looks for, in this order,
  * `model.safetensors`, `model.safetensors.index.json` (sharded), `pytorch_model.bin` (torch zip or
  * legacy format, through a restricted unpickler), `pytorch_model.bin.index.json` and
  * `flax_model.msgpack` (kernels transposed to PyTorch layout, keys renamed to PyTorch names).
  *
+ * With `options.filter` (`loadPretrainedWeights` passes `albertTensorFilter(config, head)`), every
+ * float tensor is checked before it is allocated and only the tensors the model uses are decoded;
+ * `options.limits` raises or lowers the {@link CheckpointLimits}.
+ *
  * @throws {@link CheckpointError} when no weights file exists or a file is malformed or unsafe.
  */
-export async function readCheckpoint(source: ModelFileSource): Promise<CheckpointContents> {
+export async function readCheckpoint(source: ModelFileSource, options: ReadCheckpointOptions = {}): Promise<CheckpointContents> {
+  checkOptionNames(options, ['filter', 'limits'], 'readCheckpoint');
+  const limits = resolveCheckpointLimits(options.limits);
   for (const name of WEIGHTS_FILE_NAMES) {
     if (!(await source.has(name))) continue;
     switch (name) {
       case 'model.safetensors': {
-        const parsed = parseSafetensors(await readWeightsFile(source, name), name);
+        const bytes = await readWeightsFile(source, name);
+        const parsed = await typed('safetensors', name, () => parseSafetensors(bytes, name, options));
         return { stateDict: parsed.stateDict, skipped: parsed.skipped, files: [name], format: 'safetensors', fileOfKey: new Map() };
       }
       case 'model.safetensors.index.json': {
-        const sharded = await readShardedCheckpoint(source, name, parseSafetensors);
+        const readShard = (bytes: Uint8Array, file: string) => typed('safetensors-sharded', file, () => parseSafetensors(bytes, file, options));
+        const sharded = await readShardedCheckpoint(source, name, readShard, limits.maximumIndexBytes, options.filter?.wants?.bind(options.filter));
         return { ...sharded, format: 'safetensors-sharded' };
       }
       case 'pytorch_model.bin': {
-        const contents = await readPytorchCheckpoint(await readWeightsFile(source, name), name);
+        const bytes = await readWeightsFile(source, name);
+        const contents = await typed('pytorch-zip', name, () => readPytorchCheckpoint(bytes, name, options));
         return { stateDict: contents.stateDict, skipped: contents.skipped, files: [name], format: contents.format, fileOfKey: new Map() };
       }
       case 'pytorch_model.bin.index.json': {
-        const sharded = await readShardedCheckpoint(source, name, readPytorchCheckpoint);
+        const readShard = (bytes: Uint8Array, file: string) => typed('pytorch-sharded', file, () => readPytorchCheckpoint(bytes, file, options));
+        const sharded = await readShardedCheckpoint(source, name, readShard, limits.maximumIndexBytes, options.filter?.wants?.bind(options.filter));
         return { ...sharded, format: 'pytorch-sharded' };
       }
       case 'flax_model.msgpack': {
-        const contents = readFlaxMsgpack(await readWeightsFile(source, name), name);
+        const bytes = await readWeightsFile(source, name);
+        const contents = await typed('flax-msgpack', name, () => readFlaxMsgpack(bytes, name, options));
         return { stateDict: contents.stateDict, skipped: contents.skipped, files: [name], format: 'flax-msgpack', fileOfKey: new Map() };
       }
     }

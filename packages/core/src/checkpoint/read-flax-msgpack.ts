@@ -4,7 +4,7 @@ import { CheckpointError } from './checkpoint-error.js';
 import { bfloat16ToFloat32, float16ToFloat32, float32FromBytes } from './half-precision.js';
 import { decodeMsgpack, MsgpackExtension } from './msgpack/decode-msgpack.js';
 import type { MsgpackValue } from './msgpack/decode-msgpack.js';
-import type { SkippedTensor } from './read-safetensors.js';
+import type { CheckpointReadOptions, SkippedTensor } from './read-safetensors.js';
 import type { StateDict } from './state-dict.js';
 
 /** Result of {@link readFlaxMsgpack}. */
@@ -105,11 +105,11 @@ function transpose2d(data: Float32Array, rows: number, columns: number): Float32
 }
 
 /**
- * Maps a Flax parameter path (`/`-joined) and its leaf to the PyTorch key and layout:
+ * Maps a Flax parameter path (`/`-joined) and its leaf shape to the PyTorch key and shape:
  * `kernel` → `weight` transposed to [out, in], `scale` → `weight`, `embedding` → `weight`, other
- * names kept; path separators become dots.
+ * names kept; path separators become dots. Nothing is allocated.
  */
-function toPytorch(path: string, leaf: FlaxLeaf, data: Float32Array, file: string): [string, Tensor<'float32'>] {
+function pytorchKeyOf(path: string, leaf: FlaxLeaf, file: string): { key: string; shape: readonly number[]; transpose: boolean } {
   const segments = path.split('/');
   const last = segments[segments.length - 1];
   const prefix = segments.slice(0, -1).join('.');
@@ -117,10 +117,10 @@ function toPytorch(path: string, leaf: FlaxLeaf, data: Float32Array, file: strin
   if (last === 'kernel') {
     if (leaf.shape.length !== 2) fail(file, path, `a Dense kernel has 2 dimensions, not [${leaf.shape.join(', ')}]`);
     const [inputs, outputs] = leaf.shape as [number, number];
-    return [key('weight'), createTensor('float32', [outputs, inputs], transpose2d(data, inputs, outputs))];
+    return { key: key('weight'), shape: [outputs, inputs], transpose: true };
   }
-  if (last === 'scale' || last === 'embedding') return [key('weight'), createTensor('float32', leaf.shape, data)];
-  return [key(last ?? ''), createTensor('float32', leaf.shape, data)];
+  if (last === 'scale' || last === 'embedding') return { key: key('weight'), shape: leaf.shape, transpose: false };
+  return { key: key(last ?? ''), shape: leaf.shape, transpose: false };
 }
 
 /**
@@ -130,11 +130,14 @@ function toPytorch(path: string, leaf: FlaxLeaf, data: Float32Array, file: strin
  * PyTorch's [out, in] and renamed `weight`; `scale` and `embedding` become `weight`). Float leaves
  * become float32 (float32 leaves are zero-copy views when aligned and not transposed).
  *
+ * With `options.filter`, each float leaf's PyTorch key and shape are checked before it is converted.
+ *
  * @param bytes - the whole file.
  * @param file - the file's name, used in errors.
+ * @param options - a tensor filter (see `CheckpointReadOptions`).
  * @throws {@link CheckpointError} naming the file and the leaf path.
  */
-export function readFlaxMsgpack(bytes: Uint8Array, file: string): FlaxCheckpointContents {
+export function readFlaxMsgpack(bytes: Uint8Array, file: string, options: CheckpointReadOptions = {}): FlaxCheckpointContents {
   let root = decodeMsgpack(bytes, { file });
   if (!(root instanceof Map)) fail(file, '', 'the file does not hold a map of parameters');
   const rootMap = root as Map<MsgpackValue, MsgpackValue>;
@@ -163,19 +166,26 @@ export function readFlaxMsgpack(bytes: Uint8Array, file: string): FlaxCheckpoint
 
   const stateDict = new Map<string, Tensor<'float32'>>();
   const skipped: SkippedTensor[] = [];
+  const seen = new Set<string>();
   for (const [path, leaf] of leaves) {
     if (!['float32', 'float16', 'bfloat16', 'float64'].includes(leaf.dtype)) {
       skipped.push({ key: path.split('/').join('.'), dtype: leaf.dtype });
       continue;
     }
-    const [key, tensor] = toPytorch(path, leaf, leafToFloat32(leaf), file);
-    if (stateDict.has(key)) {
+    const { key, shape, transpose } = pytorchKeyOf(path, leaf, file);
+    if (seen.has(key)) {
       throw new CheckpointError('CHECKPOINT_DUPLICATE_TENSOR', `${file}: leaf ${path} maps to ${key}, which another leaf also maps to`, {
         file,
         key,
       });
     }
-    stateDict.set(key, tensor);
+    seen.add(key);
+    if (options.filter !== undefined && !options.filter.admit(key, shape, file)) {
+      skipped.push({ key, dtype: leaf.dtype, unused: true });
+      continue;
+    }
+    const data = leafToFloat32(leaf);
+    stateDict.set(key, createTensor('float32', shape, transpose ? transpose2d(data, shape[1]!, shape[0]!) : data));
   }
   return { stateDict, skipped };
 }

@@ -1,14 +1,17 @@
 import { createTensor, shapeSize } from '../tensor.js';
 import type { Tensor } from '../tensor.js';
 import { CheckpointError } from './checkpoint-error.js';
+import { limitExceeded, resolveCheckpointLimits } from './checkpoint-limits.js';
+import type { CheckpointLimits } from './checkpoint-limits.js';
 import { bfloat16ToFloat32, float16ToFloat32, float32FromBytes } from './half-precision.js';
 import { isPickledTensor, torchAllowedGlobals, torchStorageFromPersistentId } from './pickle/torch-globals.js';
 import type { PickledTensor, TorchStorageReference } from './pickle/torch-globals.js';
 import type { PickleValue } from './pickle/pickle-value.js';
 import { unpickle } from './pickle/unpickler.js';
-import type { SkippedTensor } from './read-safetensors.js';
+import type { CheckpointReadOptions, SkippedTensor } from './read-safetensors.js';
 import type { StateDict } from './state-dict.js';
 import { looksLikeZip, openZipArchive } from './zip/zip-archive.js';
+import type { ZipArchive } from './zip/zip-archive.js';
 
 /** Result of {@link readPytorchCheckpoint}. */
 export interface PytorchCheckpointContents {
@@ -67,34 +70,52 @@ function swapBytes(bytes: Uint8Array, elementSize: number): Uint8Array {
   return output;
 }
 
+const FLOAT_KINDS: ReadonlySet<string> = new Set(['float32', 'float16', 'bfloat16', 'float64']);
+
 /**
- * Turns a pickled tensor into a float32 {@link Tensor} (or `undefined` for integer tensors), after
- * checking that the view stays inside its storage. Row-major float32 views of aligned little-endian
- * data are zero-copy; anything else is materialised row-major once.
+ * Checks, without allocating, that a pickled tensor's view stays inside its storage and does not
+ * expand a small storage into a large tensor (zero or overlapping strides).
  */
-function materializeTensor(
-  tensor: PickledTensor,
-  storageBytes: Uint8Array,
-  littleEndian: boolean,
-  file: string,
-  key: string,
-): Tensor<'float32'> | undefined {
+function checkView(tensor: PickledTensor, file: string, key: string, limits: CheckpointLimits): void {
+  const { storage, size, stride } = tensor;
+  const count = shapeSize(size);
+  const offset = storage.viewOffset + tensor.storageOffset;
+  if (!Number.isSafeInteger(count)) {
+    throw new CheckpointError('CHECKPOINT_SIZE_MISMATCH', `${file}: tensor ${key} has size [${size.join(', ')}], too many elements`, {
+      file,
+      key,
+      actual: [...size],
+    });
+  }
+  if (count === 0) return;
+  let last = offset;
+  for (let dimension = 0; dimension < size.length; dimension += 1) last += (size[dimension]! - 1) * stride[dimension]!;
+  if (!Number.isSafeInteger(last) || last >= storage.elementCount) {
+    throw new CheckpointError(
+      'CHECKPOINT_OFFSETS_OUT_OF_BOUNDS',
+      `${file}: tensor ${key} (size [${size.join(', ')}], stride [${stride.join(', ')}], offset ${offset}) reaches element ${last} of storage ${storage.key}, which has ${storage.elementCount}`,
+      { file, key, expected: storage.elementCount, actual: last + 1 },
+    );
+  }
+  // A view can only select more elements than its storage holds through zero or overlapping strides.
+  if (count > storage.elementCount - offset && count > limits.maximumExpandedElements) {
+    throw new CheckpointError(
+      'CHECKPOINT_EXPANDING_VIEW',
+      `${file}: tensor ${key} (size [${size.join(', ')}], stride [${stride.join(', ')}]) expands ${storage.elementCount} stored elements into ${count} (zero or overlapping strides); refusing views larger than ${limits.maximumExpandedElements} elements that expand their storage`,
+      { file, key, expected: `<= ${limits.maximumExpandedElements}`, actual: count, limit: 'maximumExpandedElements' },
+    );
+  }
+}
+
+/**
+ * Turns a checked float tensor into a float32 {@link Tensor}. Row-major float32 views of aligned
+ * little-endian data are zero-copy; anything else is materialised row-major once.
+ */
+function materializeTensor(tensor: PickledTensor, storageBytes: Uint8Array, littleEndian: boolean): Tensor<'float32'> {
   const { storage, size, stride } = tensor;
   const { elementSize, kind } = storage.type;
   const count = shapeSize(size);
   const offset = storage.viewOffset + tensor.storageOffset;
-  if (count > 0) {
-    let last = offset;
-    for (let dimension = 0; dimension < size.length; dimension += 1) last += (size[dimension]! - 1) * stride[dimension]!;
-    if (!Number.isSafeInteger(last) || last >= storage.elementCount) {
-      throw new CheckpointError(
-        'CHECKPOINT_OFFSETS_OUT_OF_BOUNDS',
-        `${file}: tensor ${key} (size [${size.join(', ')}], stride [${stride.join(', ')}], offset ${offset}) reaches element ${last} of storage ${storage.key}, which has ${storage.elementCount}`,
-        { file, key, expected: storage.elementCount, actual: last + 1 },
-      );
-    }
-  }
-  if (!['float32', 'float16', 'bfloat16', 'float64'].includes(kind)) return undefined;
   let bytes: Uint8Array;
   if (isRowMajor(size, stride)) bytes = storageBytes.subarray(offset * elementSize, (offset + count) * elementSize);
   else bytes = gatherStrided(storageBytes, elementSize, offset, size, stride);
@@ -116,6 +137,31 @@ function materializeTensor(
   }
 }
 
+/**
+ * Which tensors are decoded (their views checked against their storages), and which are set aside:
+ * integer tensors and those the filter leaves out, never read.
+ */
+interface TensorSelection {
+  readonly decoded: [string, PickledTensor][];
+  readonly skipped: SkippedTensor[];
+}
+
+function selectTensors(entries: readonly [string, PickledTensor][], file: string, options: CheckpointReadOptions, limits: CheckpointLimits): TensorSelection {
+  const decoded: [string, PickledTensor][] = [];
+  const skipped: SkippedTensor[] = [];
+  for (const [key, tensor] of entries) {
+    const dtype = `torch.${tensor.storage.type.className}`;
+    // the shape against the config first (the clearest error), then the view against its storage
+    if (!FLOAT_KINDS.has(tensor.storage.type.kind)) skipped.push({ key, dtype });
+    else if (options.filter !== undefined && !options.filter.admit(key, tensor.size, file)) skipped.push({ key, dtype, unused: true });
+    else {
+      checkView(tensor, file, key, limits);
+      decoded.push([key, tensor]);
+    }
+  }
+  return { decoded, skipped };
+}
+
 /** Unpickles a state dict with the torch allow-list, collecting the storages it references. */
 function unpickleStateDict(
   bytes: Uint8Array,
@@ -134,6 +180,9 @@ function unpickleStateDict(
         if (known.type.className !== storage.type.className) {
           invalidFile(file, `storage ${storage.key} is used as ${known.type.className} and as ${storage.type.className}`, { key: storage.key });
         }
+        if (known.elementCount !== storage.elementCount) {
+          invalidFile(file, `storage ${storage.key} is declared with ${known.elementCount} and with ${storage.elementCount} elements`, { key: storage.key });
+        }
         return storage.viewOffset === 0 ? known : storage;
       }
       storages.set(storage.key, storage);
@@ -151,22 +200,24 @@ function unpickleStateDict(
 }
 
 function buildStateDict(
-  entries: readonly [string, PickledTensor][],
+  selection: TensorSelection,
   storageBytes: (storage: TorchStorageReference) => Uint8Array,
   littleEndian: boolean,
-  file: string,
 ): { stateDict: StateDict; skipped: SkippedTensor[] } {
   const stateDict = new Map<string, Tensor<'float32'>>();
-  const skipped: SkippedTensor[] = [];
-  for (const [key, tensor] of entries) {
-    const result = materializeTensor(tensor, storageBytes(tensor.storage), littleEndian, file, key);
-    if (result === undefined) skipped.push({ key, dtype: `torch.${tensor.storage.type.className}` });
-    else stateDict.set(key, result);
-  }
-  return { stateDict, skipped };
+  for (const [key, tensor] of selection.decoded) stateDict.set(key, materializeTensor(tensor, storageBytes(tensor.storage), littleEndian));
+  return { stateDict, skipped: selection.skipped };
 }
 
-async function readZipCheckpoint(bytes: Uint8Array, file: string): Promise<PytorchCheckpointContents> {
+/** Reads a small record (e.g. `byteorder`) after checking its declared size. */
+async function readSmallRecord(archive: ZipArchive, name: string, file: string, maximum: number): Promise<Uint8Array> {
+  const entry = archive.entries.get(name)!;
+  if (entry.uncompressedSize > maximum) invalidFile(file, `record ${name} declares ${entry.uncompressedSize} bytes, more than the ${maximum} it can hold`, { key: name });
+  return archive.read(name);
+}
+
+async function readZipCheckpoint(bytes: Uint8Array, file: string, options: CheckpointReadOptions): Promise<PytorchCheckpointContents> {
+  const limits = resolveCheckpointLimits(options.limits);
   const archive = openZipArchive(bytes, file);
   const pickles = [...archive.entries.keys()].filter((name) => /^[^/]+\/data\.pkl$/.test(name));
   if (pickles.length !== 1) {
@@ -175,30 +226,55 @@ async function readZipCheckpoint(bytes: Uint8Array, file: string): Promise<Pytor
   const prefix = pickles[0]!.slice(0, -'data.pkl'.length);
   let littleEndian = true;
   if (archive.entries.has(`${prefix}byteorder`)) {
-    const order = new TextDecoder().decode(await archive.read(`${prefix}byteorder`)).trim();
+    const order = new TextDecoder().decode(await readSmallRecord(archive, `${prefix}byteorder`, file, 16)).trim();
     if (order !== 'little' && order !== 'big') invalidFile(file, `record ${prefix}byteorder says ${JSON.stringify(order)}`, { key: `${prefix}byteorder` });
     littleEndian = order === 'little';
   }
+  const pickleEntry = archive.entries.get(pickles[0]!)!;
+  if (pickleEntry.uncompressedSize > limits.maximumPickleBytes) {
+    limitExceeded(file, 'maximumPickleBytes', `record ${pickles[0]!} size`, pickleEntry.uncompressedSize, limits.maximumPickleBytes, pickles[0]!);
+  }
   const { entries, storages } = unpickleStateDict(await archive.read(pickles[0]!), file, 0);
-  const data = new Map<string, Uint8Array>();
+  // Every storage record must exist with the size its storage declares (checked on the central
+  // directory, nothing inflated); only the storages of decoded tensors are read.
+  const recordOf = (storage: TorchStorageReference): string => `${prefix}data/${storage.key}`;
   for (const storage of storages.values()) {
-    const record = `${prefix}data/${storage.key}`;
-    if (!archive.entries.has(record)) invalidFile(file, `storage ${storage.key} has no record ${record}`, { key: record });
-    const recordBytes = await archive.read(record);
+    const record = recordOf(storage);
+    const entry = archive.entries.get(record);
+    if (entry === undefined) invalidFile(file, `storage ${storage.key} has no record ${record}`, { key: record });
     const expected = storage.elementCount * storage.type.elementSize;
-    if (recordBytes.length !== expected) {
+    if (entry!.uncompressedSize !== expected) {
       throw new CheckpointError(
         'CHECKPOINT_SIZE_MISMATCH',
-        `${file}: record ${record} has ${recordBytes.length} bytes but its ${storage.type.className} of ${storage.elementCount} elements needs ${expected}`,
-        { file, key: record, expected, actual: recordBytes.length },
+        `${file}: record ${record} has ${entry!.uncompressedSize} bytes but its ${storage.type.className} of ${storage.elementCount} elements needs ${expected}`,
+        { file, key: record, expected, actual: entry!.uncompressedSize },
       );
     }
-    data.set(storage.key, recordBytes);
   }
-  return { ...buildStateDict(entries, (storage) => data.get(storage.key)!, littleEndian, file), format: 'pytorch-zip' };
+  const selection = selectTensors(entries, file, options, limits);
+  const needed = new Map<string, TorchStorageReference>();
+  let tensorBytes = 0;
+  for (const [, tensor] of selection.decoded) {
+    needed.set(tensor.storage.key, storages.get(tensor.storage.key) ?? tensor.storage);
+    tensorBytes += shapeSize(tensor.size) * tensor.storage.type.elementSize;
+  }
+  let storageBytes = 0;
+  for (const storage of needed.values()) storageBytes += storage.elementCount * storage.type.elementSize;
+  if (options.filter !== undefined) {
+    const maximum = Math.ceil(limits.storageOverhead * tensorBytes) + 65_536;
+    if (storageBytes > maximum) {
+      limitExceeded(file, 'storageOverhead', `the storages of the model's tensors hold ${storageBytes} bytes for ${tensorBytes} bytes of tensors, which`, storageBytes, maximum);
+    }
+  } else if (storageBytes > limits.maximumInflatedBytes) {
+    limitExceeded(file, 'maximumInflatedBytes', 'the storages hold more bytes than allowed without a config', storageBytes, limits.maximumInflatedBytes);
+  }
+  const data = new Map<string, Uint8Array>();
+  for (const storage of needed.values()) data.set(storage.key, await archive.read(recordOf(storage)));
+  return { ...buildStateDict(selection, (storage) => data.get(storage.key)!, littleEndian), format: 'pytorch-zip' };
 }
 
-function readLegacyCheckpoint(bytes: Uint8Array, file: string): PytorchCheckpointContents {
+function readLegacyCheckpoint(bytes: Uint8Array, file: string, options: CheckpointReadOptions): PytorchCheckpointContents {
+  const limits = resolveCheckpointLimits(options.limits);
   // The preamble pickles may use no global and no persistent id at all.
   const plain = (offset: number) => unpickle(bytes, { file, offset, allowedGlobals: new Map() });
   const magic = plain(0);
@@ -218,6 +294,7 @@ function readLegacyCheckpoint(bytes: Uint8Array, file: string): PytorchCheckpoin
   for (const key of keyList.value as string[]) {
     const storage = storages.get(key);
     if (storage === undefined) invalidFile(file, `storage ${key} is listed but no tensor uses it`, { key });
+    if (data.has(key)) invalidFile(file, `storage ${key} is listed twice`, { key });
     if (position + 8 > bytes.length) {
       throw new CheckpointError('CHECKPOINT_TRUNCATED', `${file}: file is truncated before storage ${key}`, { file, key });
     }
@@ -240,7 +317,8 @@ function readLegacyCheckpoint(bytes: Uint8Array, file: string): PytorchCheckpoin
   }
   for (const key of storages.keys()) if (!data.has(key)) invalidFile(file, `storage ${key} is used by a tensor but has no data`, { key });
   if (position !== bytes.length) invalidFile(file, `${bytes.length - position} unexpected bytes after the last storage`);
-  return { ...buildStateDict(entries, (storage) => data.get(storage.key)!, littleEndian, file), format: 'pytorch-legacy' };
+  const selection = selectTensors(entries, file, options, limits);
+  return { ...buildStateDict(selection, (storage) => data.get(storage.key)!, littleEndian), format: 'pytorch-legacy' };
 }
 
 /**
@@ -250,12 +328,17 @@ function readLegacyCheckpoint(bytes: Uint8Array, file: string): PytorchCheckpoin
  * nothing. Strided views are materialised row-major; F16/BF16 are upcast exactly; integer tensors
  * (e.g. `position_ids`) are listed in `skipped`.
  *
+ * Every view is checked against its storage, and (with `options.filter`) every float tensor's shape
+ * against the config, before anything is inflated or allocated; only the storages of decoded tensors
+ * are inflated, each against the size its storage declares.
+ *
  * @param bytes - the whole file.
  * @param file - the file's name, used in errors.
+ * @param options - a tensor filter and limits (see `CheckpointReadOptions`).
  * @throws {@link CheckpointError} naming the file and the global, tensor or record.
  */
-export async function readPytorchCheckpoint(bytes: Uint8Array, file: string): Promise<PytorchCheckpointContents> {
-  if (looksLikeZip(bytes)) return readZipCheckpoint(bytes, file);
-  if (bytes.length > 2 && bytes[0] === 0x80) return readLegacyCheckpoint(bytes, file);
+export async function readPytorchCheckpoint(bytes: Uint8Array, file: string, options: CheckpointReadOptions = {}): Promise<PytorchCheckpointContents> {
+  if (looksLikeZip(bytes)) return readZipCheckpoint(bytes, file, options);
+  if (bytes.length > 2 && bytes[0] === 0x80) return readLegacyCheckpoint(bytes, file, options);
   return invalidFile(file, 'not a torch file: neither a zip archive nor a legacy pickle stream');
 }

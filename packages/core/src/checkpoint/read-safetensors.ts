@@ -1,8 +1,22 @@
 import { createTensor, shapeSize } from '../tensor.js';
 import type { Tensor } from '../tensor.js';
 import { CheckpointError } from './checkpoint-error.js';
+import { limitExceeded, resolveCheckpointLimits } from './checkpoint-limits.js';
+import type { CheckpointLimits } from './checkpoint-limits.js';
 import { bfloat16ToFloat32, float16ToFloat32, float32FromBytes } from './half-precision.js';
 import type { StateDict } from './state-dict.js';
+import type { TensorFilter } from './tensor-filter.js';
+
+/** Options of the checkpoint readers (`parseSafetensors`, `readPytorchCheckpoint`, `readFlaxMsgpack`, `readCheckpoint`). */
+export interface CheckpointReadOptions {
+  /**
+   * Decides, before allocation, which float tensors are decoded (see `albertTensorFilter`). Absent:
+   * every float tensor is decoded.
+   */
+  readonly filter?: TensorFilter;
+  /** Overrides of {@link CheckpointLimits} (defaults: `DEFAULT_CHECKPOINT_LIMITS`). */
+  readonly limits?: Partial<CheckpointLimits>;
+}
 
 /** Byte size of each safetensors dtype albert-ts understands. */
 const DTYPE_SIZES: Readonly<Record<string, number>> = {
@@ -20,9 +34,6 @@ const DTYPE_SIZES: Readonly<Record<string, number>> = {
 /** Integer dtypes: validated, then left out of the float32 state dict (buffers, not weights). */
 const INTEGER_DTYPES = new Set(['I64', 'I32', 'I16', 'I8', 'U8', 'BOOL']);
 
-/** The largest header safetensors itself accepts (100 MB). */
-const MAXIMUM_HEADER_LENGTH = 100_000_000;
-
 interface TensorEntry {
   readonly key: string;
   readonly dtype: string;
@@ -37,6 +48,8 @@ export interface SkippedTensor {
   readonly key: string;
   /** The stored dtype, as the file names it (e.g. `I64`, `torch.LongStorage`). */
   readonly dtype: string;
+  /** A float tensor the reader's filter left undecoded because the model does not use it. */
+  readonly unused?: boolean;
 }
 
 /** Result of {@link parseSafetensors}: the float tensors plus the integer ones that were left out. */
@@ -189,9 +202,11 @@ function decodeEntry(entry: TensorEntry, data: Uint8Array): Tensor<'float32'> {
  *
  * @param bytes - the whole file.
  * @param file - the file's name, used in errors.
+ * @param options - a tensor filter (checked before any tensor is decoded) and limits.
  * @throws {@link CheckpointError} naming the file and the tensor.
  */
-export function parseSafetensors(bytes: Uint8Array, file: string): ParsedSafetensors {
+export function parseSafetensors(bytes: Uint8Array, file: string, options: CheckpointReadOptions = {}): ParsedSafetensors {
+  const limits = resolveCheckpointLimits(options.limits);
   if (bytes.byteLength < 8) {
     fail('CHECKPOINT_TRUNCATED', file, `file is truncated: ${bytes.byteLength} bytes, shorter than the 8-byte header length`, {
       actual: bytes.byteLength,
@@ -207,11 +222,8 @@ export function parseSafetensors(bytes: Uint8Array, file: string): ParsedSafeten
       { expected: `<= ${bytes.byteLength - 8}`, actual: headerLength.toString() },
     );
   }
-  if (headerLength > BigInt(MAXIMUM_HEADER_LENGTH)) {
-    fail('CHECKPOINT_HEADER_TOO_LARGE', file, `header length ${headerLength} exceeds the ${MAXIMUM_HEADER_LENGTH}-byte limit`, {
-      expected: `<= ${MAXIMUM_HEADER_LENGTH}`,
-      actual: headerLength.toString(),
-    });
+  if (headerLength > BigInt(limits.maximumHeaderBytes)) {
+    limitExceeded(file, 'maximumHeaderBytes', 'the safetensors header length', Number(headerLength), limits.maximumHeaderBytes);
   }
   const dataStart = 8 + Number(headerLength);
   let header: unknown;
@@ -243,6 +255,7 @@ export function parseSafetensors(bytes: Uint8Array, file: string): ParsedSafeten
   const skipped: SkippedTensor[] = [];
   for (const entry of entries) {
     if (INTEGER_DTYPES.has(entry.dtype)) skipped.push({ key: entry.key, dtype: entry.dtype });
+    else if (options.filter !== undefined && !options.filter.admit(entry.key, entry.shape, file)) skipped.push({ key: entry.key, dtype: entry.dtype, unused: true });
     else stateDict.set(entry.key, decodeEntry(entry, data));
   }
   return { stateDict, skipped, metadata };
@@ -255,8 +268,9 @@ export function parseSafetensors(bytes: Uint8Array, file: string): ParsedSafeten
  *
  * @param bytes - the whole file.
  * @param file - the file's name, used in errors.
+ * @param options - see {@link parseSafetensors}.
  * @throws {@link CheckpointError} naming the file and the tensor.
  */
-export function readSafetensors(bytes: Uint8Array, file: string): StateDict {
-  return parseSafetensors(bytes, file).stateDict;
+export function readSafetensors(bytes: Uint8Array, file: string, options: CheckpointReadOptions = {}): StateDict {
+  return parseSafetensors(bytes, file, options).stateDict;
 }

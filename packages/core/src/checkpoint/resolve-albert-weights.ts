@@ -76,8 +76,9 @@ function formatShape(shape: readonly number[]): string {
  *   expected and actual shapes.
  */
 export function resolveAlbertWeights(config: AlbertConfig, stateDict: StateDict, head: AlbertHead, options: ResolveAlbertWeightsOptions): AlbertWeights {
-  const skippedByKey = new Map((options.skipped ?? []).map((tensor) => [tensor.key, tensor.dtype]));
-  const allKeys = [...stateDict.keys(), ...skippedByKey.keys()];
+  const skippedByKey = new Map((options.skipped ?? []).filter((tensor) => tensor.unused !== true).map((tensor) => [tensor.key, tensor.dtype]));
+  const unusedKeys = (options.skipped ?? []).filter((tensor) => tensor.unused === true).map((tensor) => tensor.key);
+  const allKeys = [...stateDict.keys(), ...skippedByKey.keys(), ...unusedKeys];
   // One prefix mode for the whole file, as HF decides it: prefixed if any key has the prefix.
   const prefixed = allKeys.some((key) => key.startsWith('albert.'));
   const storedKeyOf = (canonical: string): string => (!prefixed && canonical.startsWith('albert.') ? canonical.slice('albert.'.length) : canonical);

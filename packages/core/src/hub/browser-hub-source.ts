@@ -1,3 +1,4 @@
+import { decodeUtf8Text } from '../checkpoint/decode-utf8-text.js';
 import { CheckpointError } from '../checkpoint/index.js';
 import { HubError } from './hub-error.js';
 import { delay, hubRequest, isRetryableError, readResponseBody, retryDelay, throwForStatus } from './hub-http.js';
@@ -131,7 +132,7 @@ export async function browserHubSource(repoId: string, options: BrowserHubSource
     },
     read,
     async readText(name) {
-      return new TextDecoder().decode(await read(name));
+      return decodeUtf8Text(await read(name), name);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { decodeUtf8Text } from '../checkpoint/decode-utf8-text.js';
 import { CheckpointError } from '../checkpoint/index.js';
 import { lookupCachedFile, nodeModules, repoCachePaths, snapshotPath, writeNoExistMarker } from './hub-cache.js';
 import { downloadHubFile } from './hub-download.js';
@@ -105,7 +106,7 @@ export async function hubCacheSource(state: HubCacheSourceState): Promise<HubMod
     },
     read,
     async readText(name) {
-      return new TextDecoder().decode(await read(name));
+      return decodeUtf8Text(await read(name), name);
     },
   };
 }

@@ -3,7 +3,8 @@
  * metadata, file bodies, CDN redirects) are mutated on their way to the client through the `fetch` option
  * (statuses, headers, bodies cut, corrupted, stretched, stalled, huge), and the client must either deliver
  * the right bytes or fail with a typed AlbertError, within a time and memory bound, writing nothing outside
- * its cache. `ALBERT_FUZZ_MS` (default 3000) sets the budget, `ALBERT_FUZZ_SEED` the seed.
+ * its cache. `ALBERT_FUZZ_TIME_MS` (default 3000) sets the budget, `ALBERT_FUZZ_ITERATIONS` caps the inputs,
+ * `ALBERT_FUZZ_SEED` sets the seed.
  */
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -18,7 +19,9 @@ import { resolveHubModel } from './resolve-pretrained.js';
 import { COMMIT_MAIN, isolateHubEnvironment, readTinyModel } from './test-hub-fixtures.js';
 import { startMockHub, type MockFile, type MockHub } from './test-hub-server.js';
 
-const BUDGET_MS = Number(process.env['ALBERT_FUZZ_MS'] ?? 3000);
+const BUDGET_MS = Number(process.env['ALBERT_FUZZ_TIME_MS'] ?? 3000);
+/** At most this many inputs (`ALBERT_FUZZ_ITERATIONS`), when set. */
+const MAX_INPUTS = Number(process.env['ALBERT_FUZZ_ITERATIONS'] ?? Number.POSITIVE_INFINITY);
 const SEED = Number(process.env['ALBERT_FUZZ_SEED'] ?? 14);
 const PER_INPUT_MS = 3_000;
 const RSS_GROWTH_MIB = 512;
@@ -198,7 +201,7 @@ describe('Hub client fuzz (seeded, time-bounded)', () => {
     let worstRss = rssStart;
     const codes = new Map<string, number>();
     const failures: string[] = [];
-    while (performance.now() - started < BUDGET_MS || inputs < 20) {
+    while ((performance.now() - started < BUDGET_MS || inputs < 20) && inputs < MAX_INPUTS) {
       const input = join(sandbox, `input-${inputs}`);
       const cacheDir = join(input, 'cache');
       await mkdir(cacheDir, { recursive: true });

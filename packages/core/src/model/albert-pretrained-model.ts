@@ -1,7 +1,7 @@
 import type { AlbertConfig } from '@albert-ts/config';
 import type { Backend, BackendLoadOptions, BackendSession } from '../backend/backend.js';
 import { selectBackend } from '../backend/select-backend.js';
-import { loadPretrainedWeights, type ModelFileSource } from '../checkpoint/index.js';
+import { loadPretrainedWeights, type CheckpointLimits, type ModelFileSource } from '../checkpoint/index.js';
 import { resolvePretrained, type ResolvePretrainedOptions } from '../hub/resolve-pretrained.js';
 import {
   buildAlbertGraph,
@@ -90,6 +90,12 @@ export interface FromPretrainedOptions extends ResolvePretrainedOptions {
    * or disappear, or to read `model.weights` at any time.
    */
   readonly keepWeights?: boolean;
+  /**
+   * Raises (or lowers) the bounds the checkpoint readers enforce before allocating (header, index
+   * and pickle sizes, storage overhead; see `CheckpointLimits` and docs/testing.md). Only for files
+   * you trust.
+   */
+  readonly checkpointLimits?: Partial<CheckpointLimits>;
 }
 
 /** Options of every `forward`. */
@@ -133,14 +139,15 @@ export async function loadAlbertParts(head: AlbertHeadName, dirOrSource: string 
   const backend = Array.isArray(options.backend) ? await selectBackend(options.backend) : (options.backend as Backend);
   // fail before reading the checkpoint when the backend cannot run the dtype
   if (options.dtype !== undefined) resolveModelDtype(options.dtype, backend);
-  const weightOptions = options.config === undefined ? {} : { config: options.config };
+  const limits = options.checkpointLimits === undefined ? {} : { checkpointLimits: options.checkpointLimits };
+  const weightOptions = { ...limits, ...(options.config === undefined ? {} : { config: options.config }) };
   const { config, weights } = await loadPretrainedWeights(source, head, weightOptions);
   return {
     config,
     weights,
     backend,
     source,
-    reloadWeights: async () => (await loadPretrainedWeights(source, head, { config })).weights,
+    reloadWeights: async () => (await loadPretrainedWeights(source, head, { config, ...limits })).weights,
     ...(options.keepWeights === undefined ? {} : { keepWeights: options.keepWeights }),
     ...(options.loadOptions === undefined ? {} : { loadOptions: options.loadOptions }),
     ...(options.flavour === undefined ? {} : { flavour: options.flavour }),
@@ -171,6 +178,9 @@ export abstract class AlbertPreTrainedModel {
   private readonly reloadWeights: (() => Promise<AlbertGraphWeights>) | undefined;
   private readonly releaseWeights: boolean;
   private reloading: Promise<AlbertGraphWeights> | undefined;
+  /** Calls in flight (forward, forwardMany, fillMask...); `dispose` lets them finish first. */
+  private readonly pending = new Set<Promise<unknown>>();
+  private disposing: Promise<void> | undefined;
 
   /** @param parts - config, weights, backend (see {@link loadAlbertParts}). */
   constructor(parts: AlbertModelParts) {
@@ -200,6 +210,7 @@ export abstract class AlbertPreTrainedModel {
    * Re-reads the weights first if the model released them.
    */
   async exportGraph(options: Omit<AlbertGraphOptions, 'head'> = {}): Promise<AlbertGraph> {
+    this.checkAlive('exportGraph');
     return this.buildGraph(await this.loadWeights(), options);
   }
 
@@ -221,6 +232,7 @@ export abstract class AlbertPreTrainedModel {
   /** The weights, re-read from the model's source if they were released (then held until the next session is built). */
   async loadWeights(): Promise<AlbertGraphWeights> {
     if (this.heldWeights !== undefined) return this.heldWeights;
+    this.checkAlive('loadWeights');
     if (this.reloadWeights === undefined) throw new Error('internal: weights released without a way to reload them');
     this.reloading ??= this.reloadWeights().finally(() => (this.reloading = undefined));
     this.heldWeights = await this.reloading;
@@ -270,7 +282,46 @@ export abstract class AlbertPreTrainedModel {
    * Validates inputs, runs the graph variant for `options` and collects the outputs. With
    * `logitsPositions` (MLM heads), the graph computes logits at those positions of each row only.
    */
-  protected async runGraph(inputs: AlbertInputs, options: ForwardOptions, rank: 2 | 3, logitsPositions?: readonly (readonly number[])[]): Promise<AlbertRunResult> {
+  protected runGraph(inputs: AlbertInputs, options: ForwardOptions, rank: 2 | 3, logitsPositions?: readonly (readonly number[])[]): Promise<AlbertRunResult> {
+    return this.track('forward', () => this.runGraphNow(inputs, options, rank, logitsPositions));
+  }
+
+  /** Whether {@link AlbertPreTrainedModel.dispose} was called. */
+  get disposed(): boolean {
+    return this.disposing !== undefined;
+  }
+
+  /** Throws `MODEL_DISPOSED` once `dispose()` was called. */
+  private checkAlive(operation: string): void {
+    if (this.disposing !== undefined) {
+      throw new ModelStateError('MODEL_DISPOSED', `model.${operation}: the model was disposed; load it again to use it`, {
+        field: operation,
+        hint: 'load the model again (fromPretrained) after dispose()',
+      });
+    }
+  }
+
+  /**
+   * Runs `work` as a call in flight: refused with `MODEL_DISPOSED` once `dispose()` was called, and
+   * waited for by `dispose()` when it started before.
+   */
+  private track<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    try {
+      this.checkAlive(operation);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const running = work();
+    const settled = running.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pending.add(settled);
+    void settled.then(() => this.pending.delete(settled));
+    return running;
+  }
+
+  private async runGraphNow(inputs: AlbertInputs, options: ForwardOptions, rank: 2 | 3, logitsPositions?: readonly (readonly number[])[]): Promise<AlbertRunResult> {
     const prepared = prepareAlbertInputs(this.config, inputs, { rank });
     const feeds = { ...prepared.feeds };
     if (options.headMask !== undefined && options.headMask !== null) feeds['head_mask'] = prepareHeadMask(this.config, options.headMask);
@@ -318,7 +369,16 @@ export abstract class AlbertPreTrainedModel {
    * outputs with a sequence axis 1 (cut to the row's length); hidden states are cut too.
    * Attention probabilities are not supported here (use `forward`).
    */
-  protected async runGraphMany(
+  protected runGraphMany(
+    encodings: readonly SequenceEncoding[],
+    options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions,
+    sequenceOutputs: readonly string[],
+    logitsPositions?: readonly (readonly number[])[],
+  ): Promise<AlbertRunResult[]> {
+    return this.track('forwardMany', () => this.runGraphManyNow(encodings, options, sequenceOutputs, logitsPositions));
+  }
+
+  private async runGraphManyNow(
     encodings: readonly SequenceEncoding[],
     options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions,
     sequenceOutputs: readonly string[],
@@ -349,7 +409,7 @@ export abstract class AlbertPreTrainedModel {
         const positionCounts = items.map((item) => item.positions?.length ?? 0);
         const widest = Math.max(...positionCounts);
         const positions = logitsPositions === undefined ? undefined : items.map((item, row) => [...(item.positions ?? []), ...new Array<number>(widest - (positionCounts[row] as number)).fill(0)]);
-        const result = await this.runGraph({ inputIds: padded.inputIds, attentionMask: padded.attentionMask, tokenTypeIds: padded.tokenTypeIds }, forward, 2, positions);
+        const result = await this.runGraphNow({ inputIds: padded.inputIds, attentionMask: padded.attentionMask, tokenTypeIds: padded.tokenTypeIds }, forward, 2, positions);
         return padded.lengths.map((length, row): AlbertRunResult => {
           const outputs: Record<string, Tensor<'float32'>> = {};
           for (const [name, tensor] of Object.entries(result.outputs)) {
@@ -369,17 +429,26 @@ export abstract class AlbertPreTrainedModel {
     );
   }
 
-  /** Frees every backend session of this model. */
-  async dispose(): Promise<void> {
-    const sessions = [...this.sessions.values()];
-    this.sessions.clear();
-    for (const session of sessions) {
-      try {
-        await (await session).dispose();
-      } catch {
-        // a session that failed to load has nothing to free
+  /**
+   * Frees every backend session of this model. The lifecycle: calls already in flight (`forward`,
+   * `forwardMany`, `fillMask`, ...) finish first, with their results; every call made after
+   * `dispose()` — including while it waits — rejects with {@link ModelStateError} `MODEL_DISPOSED`.
+   * Calling `dispose()` again returns the same promise.
+   */
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      while (this.pending.size > 0) await Promise.all([...this.pending]);
+      const sessions = [...this.sessions.values()];
+      this.sessions.clear();
+      for (const session of sessions) {
+        try {
+          await (await session).dispose();
+        } catch {
+          // a session that failed to load has nothing to free
+        }
       }
-    }
+    })();
+    return this.disposing;
   }
 }
 
@@ -404,11 +473,14 @@ export function requiredOutput(result: AlbertRunResult, name: string): Tensor<'f
  */
 function checkLogitsPositionsRow(row: readonly number[], rowIndex: number, sequence: number): void {
   const field = 'logitsPositions';
+  if (!Array.isArray(row as unknown)) throw new InputError('INPUT_RANK', `${field}[${rowIndex}] must be an array of positions, got ${typeof row}`, { field, index: rowIndex });
   if (row.length === 0) throw new InputError('INPUT_EMPTY', `${field} must name at least one position per row (row ${rowIndex} has none)`, { field, index: rowIndex });
-  row.forEach((position, column) => {
+  // an index loop: forEach would skip the holes of a sparse row
+  for (let column = 0; column < row.length; column += 1) {
+    const position = row[column] as number;
     if (!Number.isInteger(position)) throw new InputError('INPUT_NOT_INTEGER', `${field}[${rowIndex}][${column}] is ${position}, not an integer`, { field, index: [rowIndex, column], value: position });
     if (position < 0 || position >= sequence) throw new InputError('INPUT_OUT_OF_RANGE', `${field}[${rowIndex}][${column}] is ${position}, outside [0, ${sequence})`, { field, index: [rowIndex, column], value: position, expected: [0, sequence] });
-  });
+  }
 }
 
 /**
@@ -419,13 +491,15 @@ function checkLogitsPositionsRow(row: readonly number[], rowIndex: number, seque
 function prepareLogitsPositions(positions: readonly (readonly number[])[], inputShape: readonly number[]): Tensor<'int64'> {
   const [batch, sequence] = inputShape as [number, number];
   const field = 'logitsPositions';
+  if (!Array.isArray(positions as unknown)) throw new InputError('INPUT_RANK', `${field} must be an array of rows, got ${typeof positions}`, { field });
   if (positions.length !== batch) throw new InputError('INPUT_SHAPE_MISMATCH', `${field} has ${positions.length} rows for a batch of ${batch}`, { field, expected: [batch], actual: [positions.length] });
   const count = positions[0]?.length ?? 0;
   const data = new BigInt64Array(batch * count);
-  positions.forEach((row, rowIndex) => {
-    if (row.length !== count) throw new InputError('INPUT_RAGGED', `${field} row ${rowIndex} has ${row.length} positions, row 0 has ${count}`, { field, index: rowIndex, expected: count, actual: row.length });
+  for (let rowIndex = 0; rowIndex < batch; rowIndex += 1) {
+    const row = positions[rowIndex] as readonly number[];
     checkLogitsPositionsRow(row, rowIndex, sequence);
-    row.forEach((position, column) => (data[rowIndex * count + column] = BigInt(position)));
-  });
+    if (row.length !== count) throw new InputError('INPUT_RAGGED', `${field} row ${rowIndex} has ${row.length} positions, row 0 has ${count}`, { field, index: rowIndex, expected: count, actual: row.length });
+    for (let column = 0; column < count; column += 1) data[rowIndex * count + column] = BigInt(row[column] as number);
+  }
   return createTensor('int64', [batch, count], data);
 }

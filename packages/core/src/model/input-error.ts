@@ -7,6 +7,8 @@ export type InputErrorCode =
   | 'INPUT_RAGGED'
   | 'INPUT_RANK'
   | 'INPUT_SHAPE_MISMATCH'
+  | 'INPUT_SHAPE_INVALID'
+  | 'INPUT_NOT_NUMBER'
   | 'INPUT_EMPTY'
   | 'INPUT_NOT_INTEGER'
   | 'INPUT_NOT_FINITE'

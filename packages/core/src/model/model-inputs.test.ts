@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AlbertConfig } from '@albert-ts/config';
 import type { Backend } from '../backend/backend.js';
 import { createTensor } from '../tensor.js';
+import { AlbertForMaskedLM } from './albert-for-masked-lm.js';
 import { AlbertModel } from './albert-model.js';
 import { InputError } from './input-error.js';
 import { prepareAlbertInputs, prepareHeadMask } from './model-inputs.js';
@@ -61,6 +62,54 @@ describe('prepareAlbertInputs', () => {
   });
 });
 
+describe('hostile inputs (class 9): structure and shape validated before anything is read or allocated', () => {
+  it('{ data, shape } with negative, fractional, string or too many dimensions', () => {
+    const data = Int32Array.of(1, 2, 3, 4);
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: { data, shape: [-2, -2] } }, { rank: 2 }))).toBe('INPUT_SHAPE_INVALID');
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: { data, shape: [1.5, 8 / 3] } }, { rank: 2 }))).toBe('INPUT_SHAPE_INVALID');
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: { data, shape: ['2', '2'] as never } }, { rank: 2 }))).toBe('INPUT_SHAPE_INVALID');
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: { data, shape: [1, 1, 1, 1, 2, 2] } }, { rank: 2 }))).toBe('INPUT_RANK');
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: { data, shape: '2,2' as never } }, { rank: 2 }))).toBe('INPUT_RANK');
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: { data: 'abcd' as never, shape: [2, 2] } }, { rank: 2 }))).toBe('INPUT_RANK');
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: { data: [1, '2', 3, 4] as never, shape: [2, 2] } }, { rank: 2 }))).toBe('INPUT_NOT_NUMBER');
+  });
+
+  it('string and missing elements in nested arrays', () => {
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: [[1, '2' as never]] }, { rank: 2 }))).toBe('INPUT_RAGGED');
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: [[1, null as never]] }, { rank: 2 }))).toBe('INPUT_RAGGED');
+  });
+
+  it('sparse arrays: holes are refused (forEach would skip them)', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = [1, , 3] as number[];
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: [sparse] }, { rank: 2 }))).toBe('INPUT_RAGGED');
+    const longHole = new Array<number>(4);
+    longHole[0] = 1;
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: { data: longHole, shape: [1, 4] } }, { rank: 2 }))).toBe('INPUT_NOT_NUMBER');
+    const sparseRows = new Array<number[]>(2);
+    sparseRows[0] = [1, 2];
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: sparseRows }, { rank: 2 }))).toBe('INPUT_RAGGED');
+  });
+
+  it('a self-referencing nested array is refused at once (no loop, no allocation)', () => {
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic);
+    const started = performance.now();
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: cyclic as never }, { rank: 2 }))).toBe('INPUT_RANK');
+    const wide: unknown[] = [1, 2];
+    wide.push(wide);
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: [wide] as never }, { rank: 2 }))).toBe('INPUT_RAGGED');
+    expect(codeOf(() => prepareHeadMask(config, cyclic as never))).toBe('INPUT_RANK');
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it('inputs that are not objects', () => {
+    expect(codeOf(() => prepareAlbertInputs(config, null as never, { rank: 2 }))).toBe('INPUT_MISSING');
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: 'hello' as never }, { rank: 2 }))).toBe('INPUT_RANK');
+    expect(codeOf(() => prepareAlbertInputs(config, { inputIds: 42 as never }, { rank: 2 }))).toBe('INPUT_RANK');
+  });
+});
+
 describe('prepareHeadMask', () => {
   it('repeats a [heads] mask for every layer and keeps [L, heads]', () => {
     expect(prepareHeadMask(config, [1, 0, 1, 0, 1, 0]).shape).toEqual([2, 6]);
@@ -88,6 +137,11 @@ describe('model input validation', () => {
     const model = new AlbertModel({ config, weights: { get: () => createTensor('float32', [1], Float32Array.of(0)), has: () => true }, backend });
     await expect(model.forward({ inputIds: [[1, 200]] })).rejects.toBeInstanceOf(InputError);
     await expect(model.forward({ inputIds: [[1, 2]] }, { headMask: [1, 1] })).rejects.toMatchObject({ code: 'INPUT_HEAD_MASK_SHAPE' });
+    const masked = new AlbertForMaskedLM({ config, weights: { get: () => createTensor('float32', [1], Float32Array.of(0)), has: () => true }, backend });
+    // eslint-disable-next-line no-sparse-arrays
+    await expect(masked.forward({ inputIds: [[1, 2, 3]] }, { logitsPositions: [[0, , 2] as number[]] })).rejects.toMatchObject({ code: 'INPUT_NOT_INTEGER' });
+    await expect(masked.forward({ inputIds: [[1, 2, 3]] }, { logitsPositions: ['0' as never] })).rejects.toMatchObject({ code: 'INPUT_RANK' });
+    await expect(masked.forward({ inputIds: [[1, 2, 3]] }, { logitsPositions: 7 as never })).rejects.toBeInstanceOf(InputError);
     expect(loads).toBe(0);
   });
 });

@@ -39,23 +39,78 @@ export interface FlatArray {
   readonly values: ArrayLike<number>;
 }
 
-/** Flattens nested arrays or a shaped typed array, checking that nested arrays are rectangular. */
+/** Deepest input albert-ts takes: `inputs_embeds` of multiple choice, `[batch, choices, sequence, embedding]`. */
+const MAXIMUM_RANK = 4;
+
+function isTypedNumberArray(value: unknown): boolean {
+  return (
+    value instanceof Int32Array ||
+    value instanceof BigInt64Array ||
+    value instanceof Float32Array ||
+    value instanceof Float64Array ||
+    value instanceof Uint8Array ||
+    value instanceof Int8Array
+  );
+}
+
+/** Checks a `{ data, shape }` input's shape: an array of at most 4 non-negative integers. */
+function checkShape(shape: unknown, field: string): number[] {
+  if (!Array.isArray(shape)) throw new InputError('INPUT_RANK', `${field}.shape must be an array of dimensions, got ${typeof shape}`, { field, value: typeof shape });
+  if (shape.length > MAXIMUM_RANK) throw new InputError('INPUT_RANK', `${field}.shape has ${shape.length} dimensions; inputs have at most ${MAXIMUM_RANK}`, { field, expected: MAXIMUM_RANK, actual: shape.length });
+  const dimensions: number[] = [];
+  for (let index = 0; index < shape.length; index += 1) {
+    const dimension: unknown = shape[index];
+    if (typeof dimension !== 'number' || !Number.isSafeInteger(dimension) || dimension < 0) {
+      throw new InputError('INPUT_SHAPE_INVALID', `${field}.shape[${index}] is ${typeof dimension === 'number' ? dimension : typeof dimension}, expected a non-negative integer`, {
+        field,
+        index,
+        value: typeof dimension === 'number' ? dimension : typeof dimension,
+      });
+    }
+    dimensions.push(dimension);
+  }
+  return dimensions;
+}
+
+/**
+ * Flattens nested arrays or a shaped typed array, checking the structure before reading values:
+ * at most 4 dimensions (a self-referencing array is caught here), rectangular, no holes, and for
+ * `{ data, shape }` a shape of non-negative integers whose size matches `data`.
+ */
 export function flattenArrayInput(value: ArrayInput, field: string): FlatArray {
   if (!Array.isArray(value)) {
     const shaped = value as ShapedArrayInput;
     if (shaped === null || typeof shaped !== 'object' || !('data' in shaped) || !('shape' in shaped)) {
       throw new InputError('INPUT_RANK', `${field} must be a (nested) array of numbers or { data, shape }, got ${typeof value}`, { field, value: typeof value });
     }
-    const size = shapeSize(shaped.shape);
-    if (shaped.data.length !== size) {
-      throw new InputError('INPUT_SHAPE_MISMATCH', `${field}: data has ${shaped.data.length} elements but shape [${shaped.shape.join(', ')}] needs ${size}`, { field, expected: size, actual: shaped.data.length });
+    const shape = checkShape(shaped.shape, field);
+    const data: unknown = shaped.data;
+    if (!isTypedNumberArray(data) && !Array.isArray(data)) {
+      throw new InputError('INPUT_RANK', `${field}.data must be a typed array or an array of numbers, got ${typeof data}`, { field, value: typeof data });
     }
-    const values = shaped.data instanceof BigInt64Array ? Array.from(shaped.data, (element) => Number(element)) : (shaped.data as ArrayLike<number>);
-    return { shape: [...shaped.shape], values };
+    const size = shapeSize(shape);
+    const length = (data as ArrayLike<unknown>).length;
+    if (length !== size) {
+      throw new InputError('INPUT_SHAPE_MISMATCH', `${field}: data has ${length} elements but shape [${shape.join(', ')}] needs ${size}`, { field, expected: size, actual: length });
+    }
+    if (Array.isArray(data)) {
+      // a plain array: every element (holes included) must be a number
+      for (let index = 0; index < data.length; index += 1) {
+        const element: unknown = data[index];
+        if (typeof element !== 'number' && typeof element !== 'bigint') {
+          throw new InputError('INPUT_NOT_NUMBER', `${field}.data[${index}] is ${element === undefined ? 'missing (a hole or undefined)' : typeof element}, expected a number`, { field, index, value: typeof element });
+        }
+      }
+    }
+    const values = data instanceof BigInt64Array || Array.isArray(data) ? Array.from(data as ArrayLike<number | bigint>, (element) => Number(element)) : (data as ArrayLike<number>);
+    return { shape, values };
   }
   const shape: number[] = [];
   let level: unknown = value;
   while (Array.isArray(level)) {
+    if (shape.length === MAXIMUM_RANK) {
+      throw new InputError('INPUT_RANK', `${field} nests arrays more than ${MAXIMUM_RANK} levels deep (or contains itself); inputs have at most ${MAXIMUM_RANK} dimensions`, { field, expected: MAXIMUM_RANK });
+    }
     shape.push(level.length);
     if (level.length === 0) break;
     level = level[0];
@@ -64,7 +119,8 @@ export function flattenArrayInput(value: ArrayInput, field: string): FlatArray {
   const walk = (node: unknown, depth: number, path: number[]): void => {
     if (depth === shape.length) {
       if (typeof node !== 'number' && typeof node !== 'bigint') {
-        throw new InputError('INPUT_RAGGED', `${field}[${path.join('][')}] is ${Array.isArray(node) ? 'an array' : typeof node}, expected a number (ragged or mixed nesting)`, { field, index: path, value: node });
+        const what = node === undefined ? 'missing (a hole or undefined)' : Array.isArray(node) ? 'an array' : typeof node;
+        throw new InputError('INPUT_RAGGED', `${field}[${path.join('][')}] is ${what}, expected a number (ragged or mixed nesting)`, { field, index: path, value: what });
       }
       values.push(Number(node));
       return;
@@ -78,7 +134,8 @@ export function flattenArrayInput(value: ArrayInput, field: string): FlatArray {
         actual,
       });
     }
-    node.forEach((child, index) => walk(child, depth + 1, [...path, index]));
+    // an index loop (forEach would skip the holes of a sparse array)
+    for (let index = 0; index < node.length; index += 1) walk(node[index], depth + 1, [...path, index]);
   };
   walk(value, 0, []);
   return { shape, values };

@@ -22,6 +22,11 @@ export interface VerifiedCheckpoint {
   readonly status: 'passed' | 'failed' | 'skipped';
   /** Why it failed to load or was skipped. */
   readonly reason?: string;
+  /**
+   * The error code of {@link VerifiedCheckpoint.reason}: the `AlbertError`'s code, or
+   * `VERIFY_RUN_FAILED` for an error without one (never absent when `reason` is set).
+   */
+  readonly code?: string;
   /** Per case, per output. */
   readonly cases: {
     /** Case name from `cases.json` (e.g. `padded_batch`). */
@@ -63,7 +68,11 @@ export interface VerifyReferenceModelOptions {
 
 function messageOf(error: unknown): string {
   if (isAlbertError(error)) return `[${error.code}] ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
+  return `[VERIFY_RUN_FAILED] ${error instanceof Error ? error.message : String(error)}`;
+}
+
+function codeOf(error: unknown): string {
+  return isAlbertError(error) ? error.code : 'VERIFY_RUN_FAILED';
 }
 
 /**
@@ -107,12 +116,14 @@ export async function verifyReferenceModel(options: VerifyReferenceModelOptions)
         source: source.description,
         status: skipped ? 'skipped' : 'failed',
         reason: skipped ? `no ${subDirectory}/ sub-directory and the root weights do not hold ${head}: ${messageOf(error)}` : messageOf(error),
+        code: codeOf(error),
         cases: [],
       });
       continue;
     }
     const caseResults: VerifiedCheckpoint['cases'] = [];
     let failure: string | undefined;
+    let failureCode: string | undefined;
     try {
       for (const testCase of cases.cases) {
         if (testCase.outputs[checkpoint] === undefined) continue;
@@ -124,6 +135,7 @@ export async function verifyReferenceModel(options: VerifyReferenceModelOptions)
       }
     } catch (error) {
       failure = messageOf(error);
+      failureCode = codeOf(error);
     } finally {
       await model.dispose();
     }
@@ -132,7 +144,7 @@ export async function verifyReferenceModel(options: VerifyReferenceModelOptions)
       checkpoint,
       source: source.description,
       status: failure === undefined && allPass ? 'passed' : 'failed',
-      ...(failure === undefined ? {} : { reason: failure }),
+      ...(failure === undefined ? {} : { reason: failure, code: failureCode }),
       cases: caseResults,
     });
   }

@@ -1,5 +1,21 @@
 export { AlbertTokenizerFast } from './albert-tokenizer-fast.js';
-export type { AlbertTokenizerFastOptions, FastTokenizerBatchEncoding, FastTokenizerEncoding } from './albert-tokenizer-fast.js';
+export type {
+  AlbertTokenizerFastFromSentencePieceOptions,
+  AlbertTokenizerFastOptions,
+  FastBatchInput,
+  FastEncodeBatchOptions,
+  FastEncodeOptions,
+  FastSequenceInput,
+  FastTokenizerBatchEncoding,
+  FastTokenizerEncoding,
+} from './albert-tokenizer-fast.js';
+export { convertSentencePieceToTokenizerJson } from './convert-sentence-piece-to-tokenizer-json.js';
+export type {
+  SentencePieceConversionOptions,
+  TokenizerJsonAddedTokenEntry,
+  TokenizerJsonDocument,
+} from './convert-sentence-piece-to-tokenizer-json.js';
+export { fastTokenizerOptionsFromConfig } from './fast-tokenizer-config.js';
 export { runFastTokenizerCase } from './fast-case-runner.js';
 export type { FastCaseResult, FastExpectedOutputs, FastTokenizerCase } from './fast-case-runner.js';
 export { parseTokenizerJson } from './tokenizer-json.js';

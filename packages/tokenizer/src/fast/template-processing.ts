@@ -1,4 +1,4 @@
-import type { FastEncoding } from './fast-encoding.js';
+import { emptyEncoding, mergeEncodings, type FastEncoding } from './fast-encoding.js';
 
 /**
  * One item of a `TemplateProcessing` template: a sequence (`$A`, `$B:1`; `{"Sequence": {"id": "A", "type_id": 0}}`
@@ -67,32 +67,38 @@ export class TemplateProcessing {
     return count;
   }
 
-  /** Lay out `first` (and `second`) following the template. */
+  /**
+   * Lay out `first` (and `second`) following the template, as the library does: each input keeps
+   * its sequence index (0 or 1) in `sequenceIds` (overflowing windows too), special tokens get
+   * `null` word and sequence ids, and the parts are merged with their overflowing windows combined.
+   */
   process(first: FastEncoding, second: FastEncoding | undefined, addSpecialTokens: boolean): FastEncoding {
+    const inputs = second === undefined ? [first] : [first, second];
+    inputs.forEach((encoding, index) => {
+      encoding.sequenceIds = new Array<number | null>(encoding.ids.length).fill(index);
+      for (const window of encoding.overflowing) window.sequenceIds = new Array<number | null>(window.ids.length).fill(index);
+    });
     const template = second === undefined ? this.single : this.pair;
-    const result: FastEncoding = { ids: [], tokens: [], offsets: [], typeIds: [], specialTokensMask: [], attentionMask: [] };
+    let result = emptyEncoding();
     for (const piece of template) {
       if (piece.kind === 'sequence') {
         const encoding = piece.sequence === 'A' ? first : second;
         if (encoding === undefined) continue;
-        for (let index = 0; index < encoding.ids.length; index++) {
-          result.ids.push(encoding.ids[index] as number);
-          result.tokens.push(encoding.tokens[index] as string);
-          result.offsets.push(encoding.offsets[index] as [number, number]);
-          result.typeIds.push(piece.typeId);
-          result.specialTokensMask.push(encoding.specialTokensMask[index] as number);
-          result.attentionMask.push(encoding.attentionMask[index] as number);
-        }
+        result = mergeEncodings(result, { ...encoding, typeIds: new Array<number>(encoding.ids.length).fill(piece.typeId) });
       } else if (addSpecialTokens) {
         const special = this.specialTokens.get(piece.name);
         if (special === undefined) continue;
-        special.ids.forEach((id, index) => {
-          result.ids.push(id);
-          result.tokens.push(special.tokens[index] ?? '');
-          result.offsets.push([0, 0]);
-          result.typeIds.push(piece.typeId);
-          result.specialTokensMask.push(1);
-          result.attentionMask.push(1);
+        const count = special.ids.length;
+        result = mergeEncodings(result, {
+          ids: [...special.ids],
+          tokens: special.ids.map((_, index) => special.tokens[index] ?? ''),
+          offsets: special.ids.map((): [number, number] => [0, 0]),
+          typeIds: new Array<number>(count).fill(piece.typeId),
+          specialTokensMask: new Array<number>(count).fill(1),
+          attentionMask: new Array<number>(count).fill(1),
+          wordIds: new Array<number | null>(count).fill(null),
+          sequenceIds: new Array<number | null>(count).fill(null),
+          overflowing: [],
         });
       }
     }

@@ -12,6 +12,8 @@ export interface FastTruncationParams {
   readonly strategy: FastTruncationStrategy;
   /** Side the tokens are removed from. */
   readonly direction: 'right' | 'left';
+  /** Tokens shared by consecutive overflowing windows (default 0). */
+  readonly stride?: number;
 }
 
 /** The library's message when a sequence cannot be truncated enough. */
@@ -20,7 +22,8 @@ export const SEQUENCE_TOO_SHORT_MESSAGE = 'Truncation error: Sequence to truncat
 export const SECOND_SEQUENCE_NOT_PROVIDED_MESSAGE = 'Truncation error: Second sequence not provided';
 
 /**
- * The library's `truncate_encodings`: shortens one sequence or a pair to `maxLength` tokens in all.
+ * The library's `truncate_encodings`: shortens one sequence or a pair to `maxLength` tokens in all;
+ * what is cut off goes into each encoding's `overflowing` windows (overlapping by `stride`).
  * Throws a {@link TokenizerError} (`TOKENIZER_TRUNCATION_ERROR`, with the library's message) when
  * `only_first`/`only_second` cannot remove enough tokens or the second sequence is missing.
  */
@@ -29,15 +32,16 @@ export function truncateEncodings(
   second: FastEncoding | undefined,
   params: FastTruncationParams,
 ): [FastEncoding, FastEncoding | undefined] {
-  const fromLeft = params.direction === 'left';
+  const direction = params.direction;
+  const stride = params.stride ?? 0;
   if (params.maxLength === 0) {
-    return [truncateEncoding(first, 0, fromLeft), second === undefined ? undefined : truncateEncoding(second, 0, fromLeft)];
+    return [truncateEncoding(first, 0, direction, stride), second === undefined ? undefined : truncateEncoding(second, 0, direction, stride)];
   }
   const totalLength = first.ids.length + (second?.ids.length ?? 0);
   if (totalLength <= params.maxLength) return [first, second];
   const toRemove = totalLength - params.maxLength;
   if (params.strategy === 'longest_first') {
-    if (second === undefined) return [truncateEncoding(first, totalLength - toRemove, fromLeft), undefined];
+    if (second === undefined) return [truncateEncoding(first, totalLength - toRemove, direction, stride), undefined];
     let n1 = first.ids.length;
     let n2 = second.ids.length;
     let swap = false;
@@ -52,7 +56,7 @@ export function truncateEncodings(
       n2 = n1 + (params.maxLength % 2);
     }
     if (swap) [n1, n2] = [n2, n1];
-    return [truncateEncoding(first, n1, fromLeft), truncateEncoding(second, n2, fromLeft)];
+    return [truncateEncoding(first, n1, direction, stride), truncateEncoding(second, n2, direction, stride)];
   }
   if (params.strategy === 'only_second' && second === undefined) {
     throw new TokenizerError('TOKENIZER_TRUNCATION_ERROR', SECOND_SEQUENCE_NOT_PROVIDED_MESSAGE, {
@@ -69,6 +73,6 @@ export function truncateEncodings(
       toRemove,
     });
   }
-  const truncated = truncateEncoding(target, target.ids.length - toRemove, fromLeft);
+  const truncated = truncateEncoding(target, target.ids.length - toRemove, direction, stride);
   return params.strategy === 'only_first' ? [truncated, second] : [first, truncated];
 }

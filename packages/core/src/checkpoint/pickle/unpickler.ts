@@ -32,6 +32,12 @@ export interface UnpickleResult {
 }
 
 const MARK = Symbol('mark');
+/** Hexadecimal digits of every byte value. */
+const HEX_BYTES = Array.from({ length: 256 }, (_, value) => value.toString(16).padStart(2, '0'));
+/** Longest binary integer (LONG1/LONG4) accepted: a state dict holds nothing near this. */
+const MAXIMUM_LONG_BYTES = 1 << 20;
+/** Longest decimal integer (INT/LONG text opcodes): Python's `sys.int_info.default_max_str_digits`. */
+const MAXIMUM_DECIMAL_DIGITS = 4300;
 type StackItem = PickleValue | typeof MARK;
 
 /**
@@ -131,12 +137,21 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
   };
   const integerOf = (value: bigint): number | bigint =>
     value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  // Two's complement little-endian bytes → integer, in time linear in the length: one hexadecimal
+  // string parsed once (shifting a BigInt per byte would be quadratic).
   const decodeLong = (data: Uint8Array): number | bigint => {
     if (data.length === 0) return 0;
-    let value = 0n;
-    for (let index = data.length - 1; index >= 0; index -= 1) value = (value << 8n) | BigInt(data[index]!);
+    if (data.length > MAXIMUM_LONG_BYTES) invalid(`a ${data.length}-byte integer is longer than the ${MAXIMUM_LONG_BYTES} bytes a state dict can use`);
+    const digits = new Array<string>(data.length);
+    for (let index = 0; index < data.length; index += 1) digits[data.length - 1 - index] = HEX_BYTES[data[index]!]!;
+    let value = BigInt(`0x${digits.join('')}`);
     if (data[data.length - 1]! & 0x80) value -= 1n << BigInt(8 * data.length);
     return integerOf(value);
+  };
+  const decimal = (text: string, what: string): number | bigint => {
+    if (!/^[+-]?\d+$/.test(text)) return invalid(`bad ${what} ${JSON.stringify(text.slice(0, 40))}`);
+    if (text.length > MAXIMUM_DECIMAL_DIGITS) invalid(`${what} with ${text.length} digits exceeds ${MAXIMUM_DECIMAL_DIGITS} (Python's own limit for int())`);
+    return integerOf(BigInt(text));
   };
   const setItems = (target: PickleValue, items: PickleValue[]): void => {
     if (!(target instanceof Map)) invalid('SETITEM(S) on a value that is not a dict');
@@ -149,7 +164,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
       return;
     }
     if (!Array.isArray(target)) invalid('APPEND(S) on a value that is not a list');
-    (target as PickleValue[]).push(...items);
+    // one at a time: spreading a long MARK group into push() would overflow the call stack
+    for (const item of items) (target as PickleValue[]).push(item);
   };
   const unsupported = (name: string): never => invalid(`opcode ${name} is not supported by the restricted unpickler (it would construct arbitrary objects)`);
 
@@ -218,15 +234,12 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
         const text = line();
         if (text === '00') stack.push(false);
         else if (text === '01') stack.push(true);
-        else if (/^[+-]?\d+$/.test(text)) stack.push(integerOf(BigInt(text)));
-        else invalid(`bad INT ${JSON.stringify(text)}`);
+        else stack.push(decimal(text, 'INT'));
         break;
       }
       case 0x4c: {
         // LONG (text, trailing L)
-        const text = line().replace(/L$/, '');
-        if (!/^[+-]?\d+$/.test(text)) invalid(`bad LONG ${JSON.stringify(text)}`);
-        stack.push(integerOf(BigInt(text)));
+        stack.push(decimal(line().replace(/L$/, ''), 'LONG'));
         break;
       }
       case 0x47: // BINFLOAT (big-endian double)
@@ -250,9 +263,13 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
         stack.push(utf8(u64()));
         break;
       case 0x56: // UNICODE (raw-unicode-escape, text)
-        stack.push(line().replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_match, short: string | undefined, long: string | undefined) =>
-          String.fromCodePoint(parseInt(short ?? long ?? '0', 16)),
-        ));
+        stack.push(
+          line().replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_match, short: string | undefined, long: string | undefined) => {
+            const codePoint = parseInt(short ?? long ?? '0', 16);
+            if (codePoint > 0x10ffff) invalid(`UNICODE escape \\U${long ?? ''} is not a Unicode code point`);
+            return String.fromCodePoint(codePoint);
+          }),
+        );
         break;
       case 0x54: {
         // BINSTRING (Python 2 str, decoded as latin-1 like pickle's encoding='latin1')

@@ -1,3 +1,4 @@
+import { decodeUtf8Text } from '../decode-utf8-text.js';
 import type { ModelFileSource } from '../model-file-source.js';
 import { checkModelFileName, fileNotFound } from './file-name.js';
 
@@ -29,7 +30,7 @@ export function memorySource(files: Record<string, Uint8Array | ArrayBuffer | st
     },
     async readText(name) {
       const content = lookup(name);
-      return typeof content === 'string' ? content : new TextDecoder().decode(content);
+      return typeof content === 'string' ? content : decodeUtf8Text(content instanceof Uint8Array ? content : new Uint8Array(content), name);
     },
   };
 }

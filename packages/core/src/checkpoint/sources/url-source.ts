@@ -1,3 +1,4 @@
+import { decodeUtf8Text } from '../decode-utf8-text.js';
 import { CheckpointError } from '../checkpoint-error.js';
 import type { ModelFileSource } from '../model-file-source.js';
 import { checkModelFileName, fileNotFound } from './file-name.js';
@@ -56,7 +57,7 @@ export function urlSource(baseUrl: string, options: UrlSourceOptions = {}): Mode
     },
     read,
     async readText(name) {
-      return new TextDecoder().decode(await read(name));
+      return decodeUtf8Text(await read(name), name);
     },
   };
 }

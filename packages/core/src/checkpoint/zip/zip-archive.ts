@@ -30,6 +30,8 @@ const ZIP64_END_OF_CENTRAL_DIRECTORY = 0x06064b50;
 const ZIP64_LOCATOR = 0x07064b50;
 const CENTRAL_DIRECTORY_HEADER = 0x02014b50;
 const LOCAL_FILE_HEADER = 0x04034b50;
+/** Compressed bytes handed to the inflater at a time (at most ~16 MiB of output each). */
+const INFLATE_CHUNK_BYTES = 16 * 1024;
 
 /** Whether the bytes start like a ZIP archive (`PK\x03\x04`, or an empty archive's `PK\x05\x06`). */
 export function looksLikeZip(bytes: Uint8Array): boolean {
@@ -57,13 +59,22 @@ async function inflateRaw(data: Uint8Array, expectedSize: number, file: string, 
   let length = 0;
   try {
     const writer = stream.writable.getWriter();
-    const writing = writer.write(data as Uint8Array<ArrayBuffer>).then(() => writer.close());
+    // Fed in small chunks (each awaited) so that a lying entry cannot inflate far past its declared
+    // size before the reader below sees the excess and stops.
+    let cancelled = false;
+    const writing = (async () => {
+      for (let start = 0; start < data.length && !cancelled; start += INFLATE_CHUNK_BYTES) {
+        await writer.write(data.subarray(start, start + INFLATE_CHUNK_BYTES) as Uint8Array<ArrayBuffer>);
+      }
+      if (!cancelled) await writer.close();
+    })();
     writing.catch(() => undefined);
     const reader = stream.readable.getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       if (length + value.length > expectedSize) {
+        cancelled = true;
         await reader.cancel();
         throw new Error(`inflates to more than the declared ${expectedSize} bytes`);
       }
@@ -124,7 +135,7 @@ export function openZipArchive(bytes: Uint8Array, file: string): ZipArchive {
   let directoryOffset = u32(end + 16);
   if ((entryCount === 0xffff || directorySize === 0xffffffff || directoryOffset === 0xffffffff) && end >= 20 && u32(end - 20) === ZIP64_LOCATOR) {
     const zip64End = u64(end - 20 + 8);
-    if (zip64End + 56 > bytes.length || u32(zip64End) !== ZIP64_END_OF_CENTRAL_DIRECTORY) invalid('bad ZIP64 end-of-central-directory record');
+    if (zip64End + 56 > end - 20 || u32(zip64End) !== ZIP64_END_OF_CENTRAL_DIRECTORY) invalid('bad ZIP64 end-of-central-directory record');
     entryCount = u64(zip64End + 32);
     directorySize = u64(zip64End + 40);
     directoryOffset = u64(zip64End + 48);
@@ -152,11 +163,19 @@ export function openZipArchive(bytes: Uint8Array, file: string): ZipArchive {
     while (extra + 4 <= extraEnd) {
       const id = u16(extra);
       const size = u16(extra + 2);
+      if (extra + 4 + size > extraEnd) invalid(`central directory entry ${index} has an extra field that runs past its end`);
       if (id === 0x0001) {
         let field = extra + 4;
-        if (uncompressedSize === 0xffffffff) (uncompressedSize = u64(field)), (field += 8);
-        if (compressedSize === 0xffffffff) (compressedSize = u64(field)), (field += 8);
-        if (localOffset === 0xffffffff) localOffset = u64(field);
+        const fieldEnd = field + size;
+        const next = (): number => {
+          if (field + 8 > fieldEnd) invalid(`central directory entry ${index} has a ZIP64 extra field too short for its 64-bit values`);
+          const value = u64(field);
+          field += 8;
+          return value;
+        };
+        if (uncompressedSize === 0xffffffff) uncompressedSize = next();
+        if (compressedSize === 0xffffffff) compressedSize = next();
+        if (localOffset === 0xffffffff) localOffset = next();
       }
       extra += 4 + size;
     }
