@@ -8,11 +8,13 @@ export type TokenizerErrorCode =
   | 'TOKENIZER_INVALID_OPTION'
   | 'TOKENIZER_INVALID_CONFIG'
   | 'TOKENIZER_FILE_NOT_FOUND'
-  | 'TOKENIZER_TRUNCATION_ERROR';
+  | 'TOKENIZER_TRUNCATION_ERROR'
+  | 'TOKENIZER_LIMIT_EXCEEDED';
 
 /**
  * Error thrown by `@albert-ts/tokenizer`: a corrupt or unsupported vocabulary file, an input that is
- * not a string, an invalid option. `details` names the file and what is wrong (`file`, `field`,
+ * not a string, an invalid option, a file or text past a documented limit (`TOKENIZER_LIMIT_EXCEEDED`:
+ * nesting depth, pattern size, normalized-text growth; see docs/testing.md). `details` names the file and what is wrong (`file`, `field`,
  * `offset`, `value`, ...).
  */
 export class TokenizerError extends AlbertError {

@@ -1,9 +1,10 @@
 import { decodeUtf8Text } from '../checkpoint/decode-utf8-text.js';
 import { CheckpointError } from '../checkpoint/index.js';
 import { HubError } from './hub-error.js';
-import { delay, describeNetworkError, hubRequest, isRetryableError, retryDelay, throwForStatus } from './hub-http.js';
+import { delay, hubRequest, isRetryableError, readResponseBody, retryDelay, throwForStatus } from './hub-http.js';
 import type { HubModelSource } from './hub-model-source.js';
 import { hubFileUrl, hubRevisionApiUrl, isCommitHash, validateRepoFile, validateRepoId, validateRevision } from './hub-names.js';
+import { normalizeEtag } from './hub-file-metadata.js';
 import { fetchHubRevisionInfo, parseRevisionInfo, type HubRevisionInfo } from './hub-revision-info.js';
 import { isNodeRuntime, resolveHubSettings, type HubOptions, type ResolvedHubSettings } from './hub-settings.js';
 
@@ -161,34 +162,37 @@ async function downloadWithRetries(
   }
 }
 
+/** Most bytes one file may have in a browser when the server gives no `Content-Length` (an `ArrayBuffer`'s limit). */
+const MAX_BROWSER_FILE_BYTES = 4 * 1024 * 1024 * 1024;
+
 async function downloadOnce(settings: ResolvedHubSettings, url: string, context: { repoId: string; revision: string; file: string }): Promise<Uint8Array> {
-  const { response, url: finalUrl, sentToken } = await hubRequest(settings, url, context, { redirect: redirectMode() });
+  const controller = new AbortController();
+  const { response, url: finalUrl, sentToken, redirectHeaders } = await hubRequest(settings, url, context, { redirect: redirectMode(), controller });
   if (response.status >= 400) await response.body?.cancel().catch(() => undefined);
   throwForStatus(response, finalUrl, context, sentToken);
+  const integrity = expectedIntegrity(response.headers, redirectHeaders, response.redirected);
   const lengthHeader = response.headers.get('content-length');
-  const total = lengthHeader !== null && Number.isSafeInteger(Number(lengthHeader)) ? Number(lengthHeader) : null;
+  const announced = lengthHeader !== null && /^\d+$/.test(lengthHeader.trim()) && Number.isSafeInteger(Number(lengthHeader)) ? Number(lengthHeader) : null;
+  const total = integrity.size ?? announced;
   const progress = (phase: 'start' | 'progress' | 'done', loadedBytes: number): void =>
     settings.onProgress?.({ repoId: context.repoId, file: context.file, phase, loadedBytes, totalBytes: total, resumedBytes: 0, fromCache: false });
   progress('start', 0);
+  if (response.body === null) {
+    throw new HubError('HUB_BAD_RESPONSE', `${finalUrl} sent no body for '${context.file}' of repository '${context.repoId}'`, { ...context, url: finalUrl });
+  }
   const chunks: Uint8Array[] = [];
   let loaded = 0;
-  try {
-    if (response.body === null) throw new Error('no body');
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      loaded += value.byteLength;
+  // Bounded by the announced length (stops at the first byte too many), with the stall deadline between chunks.
+  await readResponseBody(settings, response, finalUrl, context, {
+    maxBytes: total ?? MAX_BROWSER_FILE_BYTES,
+    controller,
+    what: `'${context.file}'`,
+    onChunk: (chunk) => {
+      chunks.push(chunk);
+      loaded += chunk.byteLength;
       progress('progress', loaded);
-    }
-  } catch (error) {
-    if (settings.signal?.aborted) throw settings.signal.reason;
-    throw new HubError('HUB_NETWORK', `Connection dropped after ${loaded} bytes of '${context.file}' of repository '${context.repoId}' (${finalUrl}): ${describeNetworkError(error)}`, {
-      ...context,
-      url: finalUrl,
-    }, { cause: error });
-  }
+    },
+  });
   if (total !== null && loaded !== total) {
     throw new HubError('HUB_NETWORK', `Received ${loaded} of ${total} bytes of '${context.file}' of repository '${context.repoId}' (${finalUrl})`, { ...context, url: finalUrl });
   }
@@ -198,6 +202,53 @@ async function downloadOnce(settings: ResolvedHubSettings, url: string, context:
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  const actual = integrity.algorithm === null ? null : await digestHex(integrity.algorithm, bytes);
+  if (actual !== null && actual !== integrity.hash) {
+    throw new HubError(
+      'HUB_INTEGRITY',
+      `Downloaded '${context.file}' of repository '${context.repoId}' at revision '${context.revision}' does not match what the Hub announced: ` +
+        `${integrity.algorithm === 'SHA-256' ? 'sha256' : 'git blob sha1'} expected ${integrity.hash}, got ${actual} (${finalUrl})`,
+      { ...context, url: finalUrl, expected: integrity.hash ?? '', actual },
+    );
+  }
   progress('done', loaded);
   return bytes;
+}
+
+/**
+ * What the Hub's headers say the bytes must be: an LFS file's `X-Linked-Etag` (sha256) and `X-Linked-Size`
+ * (on the redirect, which Node's manual redirects see; browsers hide it), else a small file's `ETag` (git blob
+ * sha1, or sha256) when no redirect was followed. A header that is not a hash gives nothing to check.
+ */
+function expectedIntegrity(
+  headers: Headers,
+  redirectHeaders: Headers | undefined,
+  followedByRuntime: boolean,
+): { algorithm: 'SHA-256' | 'SHA-1' | null; hash: string | null; size: number | null } {
+  const linked = redirectHeaders ?? headers;
+  // A CDN's own ETag (after a redirect the runtime followed) is no content hash of ours: only the Hub's count.
+  const ownEtag = redirectHeaders === undefined && !followedByRuntime ? (headers.get('etag') ?? '') : '';
+  const sizeHeader = linked.get('x-linked-size');
+  const size = sizeHeader !== null && /^\d{1,15}$/.test(sizeHeader.trim()) ? Number(sizeHeader) : null;
+  const linkedEtag = linked.get('x-linked-etag');
+  const etag = normalizeEtag(linkedEtag ?? ownEtag);
+  if (/^[0-9a-f]{64}$/.test(etag)) return { algorithm: 'SHA-256', hash: etag, size };
+  if (linkedEtag === null && /^[0-9a-f]{40}$/.test(etag)) return { algorithm: 'SHA-1', hash: etag, size };
+  return { algorithm: null, hash: null, size };
+}
+
+/** Hex digest with WebCrypto (browsers, Node ≥ 19); `null` where it is unavailable. */
+async function digestHex(algorithm: 'SHA-256' | 'SHA-1', bytes: Uint8Array): Promise<string | null> {
+  const subtle = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
+  if (subtle === undefined) return null;
+  // A small file's ETag is the git blob id: sha1 of "blob <size>\0" + contents.
+  let input: Uint8Array = bytes;
+  if (algorithm === 'SHA-1') {
+    const prefix = new TextEncoder().encode(`blob ${bytes.byteLength}\0`);
+    input = new Uint8Array(prefix.byteLength + bytes.byteLength);
+    input.set(prefix, 0);
+    input.set(bytes, prefix.byteLength);
+  }
+  const digest = new Uint8Array(await subtle.digest(algorithm, input as Uint8Array<ArrayBuffer>));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -29,7 +29,12 @@ export interface HubCacheSourceState {
  */
 export async function hubCacheSource(state: HubCacheSourceState): Promise<HubModelSource> {
   const { settings, repoId, commit, listing, offline } = state;
-  if (settings.cacheDir === null) throw new Error('hubCacheSource needs a cache directory');
+  if (settings.cacheDir === null) {
+    throw new HubError('HUB_CACHE_ERROR', `No cache directory to read repository '${repoId}' from (set cacheDir or HF_HUB_CACHE)`, {
+      repoId,
+      revision: state.revision,
+    });
+  }
   const { fs, path } = await nodeModules();
   const paths = await repoCachePaths(settings.cacheDir, repoId);
   const snapshotDir = path.join(paths.snapshots, commit);

@@ -13,6 +13,7 @@
  *
  * Node only: every function imports `node:` modules dynamically.
  */
+import { HubError } from './hub-error.js';
 import { isCommitHash, repoFolderName } from './hub-names.js';
 
 /** Paths of one repository inside the cache. */
@@ -73,13 +74,24 @@ async function isFile(target: string): Promise<boolean> {
   }
 }
 
-/** The commit a revision resolves to from the cache: the revision itself for a commit hash, else `refs/<revision>`. */
+/**
+ * The commit a revision resolves to from the cache: the revision itself for a commit hash, else `refs/<revision>`
+ * when it holds a 40-hex commit (anything else is ignored: the commit becomes a folder name).
+ */
 export async function readCachedRef(paths: RepoCachePaths, revision: string): Promise<string | null> {
   if (isCommitHash(revision)) return revision;
   const { fs, path } = await nodeModules();
   try {
-    const text = (await fs.readFile(path.join(paths.refs, ...revision.split('/')), 'utf8')).trim();
-    return text === '' ? null : text;
+    const handle = await fs.open(path.join(paths.refs, ...revision.split('/')), 'r');
+    try {
+      // A ref holds 40 hex digits; anything else (a folder, a huge or foreign file) is no ref.
+      const buffer = new Uint8Array(64);
+      const { bytesRead } = await handle.read(buffer, 0, 64, 0);
+      const text = new TextDecoder().decode(buffer.subarray(0, bytesRead)).trim();
+      return isCommitHash(text) ? text : null;
+    } finally {
+      await handle.close();
+    }
   } catch {
     return null;
   }
@@ -204,4 +216,36 @@ export async function listSnapshotFiles(paths: RepoCachePaths, commit: string): 
   };
   await walk(root, '');
   return found;
+}
+
+/** Node's system errors (`ENAMETOOLONG`, `EISDIR`, `ENOSPC` ...) carry a string `code` and a `syscall`. */
+function isSystemError(error: unknown): error is Error & { code: string; syscall?: string; path?: string } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && typeof (error as { syscall?: unknown }).syscall === 'string';
+}
+
+/**
+ * Runs `work` and turns a file-system failure inside the cache into `HUB_CACHE_ERROR` naming the path and the
+ * system error (a name too long, a folder where a file is expected: `refs/main` after `refs/main/sub`, no space).
+ */
+export async function withCacheErrors<T>(context: { repoId: string; revision: string; file?: string; cacheDir: string }, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isSystemError(error)) throw error;
+    const where = error.path !== undefined ? ` at ${error.path}` : '';
+    const what = context.file !== undefined ? `'${context.file}' of ` : '';
+    const hint =
+      error.code === 'EISDIR' || error.code === 'ENOTDIR' || error.code === 'EEXIST'
+        ? ' (a file and a folder of the same name: e.g. revision \'main\' and \'main/sub\' cannot both be cached)'
+        : error.code === 'ENAMETOOLONG'
+          ? ' (a name too long for this file system)'
+          : '';
+    throw new HubError(
+      'HUB_CACHE_ERROR',
+      `The cache ${context.cacheDir} cannot hold ${what}repository '${context.repoId}' at revision '${context.revision}': ` +
+        `${error.code}${where}${hint}`,
+      { repoId: context.repoId, revision: context.revision, file: context.file, cacheDir: context.cacheDir, path: error.path, systemCode: error.code },
+      { cause: error },
+    );
+  }
 }

@@ -7,11 +7,12 @@ import {
   snapshotPath,
   writeCachedRef,
   writeNoExistMarker,
+  withCacheErrors,
   type RepoCachePaths,
 } from './hub-cache.js';
 import { HubError } from './hub-error.js';
 import { fetchHubFileMetadata, type HubFileMetadata } from './hub-file-metadata.js';
-import { delay, describeNetworkError, hubRequest, isRetryableError, retryDelay, throwForStatus, type HubRequestContext } from './hub-http.js';
+import { delay, hubRequest, isRetryableError, readResponseBody, retryDelay, throwForStatus, type HubRequestContext } from './hub-http.js';
 import { isCommitHash, validateRepoFile, validateRepoId, validateRevision } from './hub-names.js';
 import { isNodeRuntime, resolveHubSettings, type HubOptions, type ResolvedHubSettings } from './hub-settings.js';
 
@@ -27,7 +28,7 @@ export interface HubDownloadResult {
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const GIT_SHA1 = /^[0-9a-f]{40}$/;
-const SAFE_BLOB_NAME = /^[\w.-]+$/;
+const SAFE_BLOB_NAME = /^[\w.-]{1,128}$/;
 
 /** Downloads of one blob in progress in this process, keyed by blob path. */
 const blobsInFlight = new Map<string, Promise<boolean>>();
@@ -70,6 +71,16 @@ export async function downloadHubFile(
     });
   }
   const cacheDir = settings.cacheDir;
+  return withCacheErrors({ repoId, revision, file, cacheDir }, () => downloadIntoCache(settings, cacheDir, repoId, file, revision));
+}
+
+async function downloadIntoCache(
+  settings: ResolvedHubSettings,
+  cacheDir: string,
+  repoId: string,
+  file: string,
+  revision: string,
+): Promise<HubDownloadResult> {
   const paths = await repoCachePaths(cacheDir, repoId);
   const context: HubRequestContext = { repoId, file, revision };
 
@@ -165,10 +176,11 @@ function throwNotCached(
 }
 
 function validateBlobName(metadata: HubFileMetadata, context: HubRequestContext): void {
-  if (!SAFE_BLOB_NAME.test(metadata.etag) || metadata.etag.includes('..') || !SAFE_BLOB_NAME.test(metadata.commit)) {
+  if (!SAFE_BLOB_NAME.test(metadata.etag) || metadata.etag.includes('..') || !isCommitHash(metadata.commit)) {
     throw new HubError(
       'HUB_BAD_RESPONSE',
-      `The Hub answered an unusable ETag '${metadata.etag}' or commit '${metadata.commit}' for '${context.file}' of repository '${context.repoId}'`,
+      `The Hub answered an unusable ETag ${JSON.stringify(metadata.etag.slice(0, 80))} (expected 1 to 128 letters, digits, '_', '-', '.') ` +
+        `or commit ${JSON.stringify(metadata.commit.slice(0, 80))} (expected 40 hex digits) for '${context.file}' of repository '${context.repoId}'`,
       { ...context },
     );
   }
@@ -343,6 +355,7 @@ async function fetchIntoIncomplete(
       status: 416,
     });
   }
+  if (response.status >= 400) await response.body?.cancel().catch(() => undefined);
   throwForStatus(response, url, context, sentToken);
   if (have > 0 && response.status === 206) {
     const range = /^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '');
@@ -362,43 +375,35 @@ async function fetchIntoIncomplete(
     throw new HubError('HUB_BAD_RESPONSE', `${url} sent no body for '${context.file}'`, { ...context, url, status: response.status });
   }
   const handle = await fs.open(incomplete, start > 0 ? 'a' : 'w');
-  const reader = response.body.getReader();
   let loaded = start;
-  let stalled = false;
-  let stallTimer: ReturnType<typeof setTimeout> | undefined;
-  const armStallTimer = (): void => {
-    clearTimeout(stallTimer);
-    stallTimer = setTimeout(() => {
-      stalled = true;
-      controller.abort(new Error('download stalled'));
-    }, settings.stallTimeoutMs);
-  };
-  const onOuterAbort = (): void => controller.abort(settings.signal?.reason);
-  settings.signal?.addEventListener('abort', onOuterAbort, { once: true });
   try {
-    armStallTimer();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      armStallTimer();
-      await handle.write(value);
-      loaded += value.byteLength;
-      onBytes(loaded);
-    }
+    // Never more than the announced size: the read stops at the first chunk that would pass it.
+    await readResponseBody(settings, response, url, context, {
+      maxBytes: metadata.size - start,
+      loadedBefore: start,
+      controller,
+      what: `'${context.file}' (announced as ${metadata.size} bytes)`,
+      onChunk: async (chunk) => {
+        await handle.write(chunk);
+        loaded += chunk.byteLength;
+        onBytes(loaded);
+      },
+    });
   } catch (error) {
-    if (settings.signal?.aborted) throw settings.signal.reason;
-    const reason = stalled ? `no data for ${settings.stallTimeoutMs} ms` : describeNetworkError(error);
-    throw new HubError(
-      'HUB_NETWORK',
-      `Connection dropped after ${loaded} of ${metadata.size} bytes of '${context.file}' of repository '${context.repoId}' (${url}): ${reason}`,
-      { ...context, url },
-      { cause: error },
-    );
+    if (error instanceof HubError && error.code === 'HUB_RESPONSE_TOO_LARGE') {
+      await handle.close().catch(() => undefined);
+      await fs.rm(incomplete, { force: true });
+      throw new HubError(
+        'HUB_RESPONSE_TOO_LARGE',
+        `${error.message}; the partial file was deleted`,
+        { ...error.details, expected: metadata.size, path: incomplete },
+        { cause: error },
+      );
+    }
+    throw error;
   } finally {
-    clearTimeout(stallTimer);
-    settings.signal?.removeEventListener('abort', onOuterAbort);
     await handle.sync().catch(() => undefined);
-    await handle.close();
+    await handle.close().catch(() => undefined);
   }
   if (loaded < metadata.size) {
     throw new HubError(

@@ -15,7 +15,12 @@ import { AlbertError } from '@albert-ts/config';
  * - `HUB_NETWORK`: the connection failed, timed out or dropped too many times, and the file is not cached.
  * - `HUB_OFFLINE_NOT_CACHED`: offline mode (`localFilesOnly` / `HF_HUB_OFFLINE=1`) and the file is not cached.
  * - `HUB_INTEGRITY`: the downloaded bytes do not match the size or hash the Hub announced.
- * - `HUB_BAD_RESPONSE`: the server answered without the headers the Hub always sends (`X-Repo-Commit`, `ETag`, size).
+ * - `HUB_BAD_RESPONSE`: the server answered without the headers the Hub always sends (`X-Repo-Commit`, `ETag`, size),
+ *   or with values that cannot be used (a commit that is not 40 hex digits, an ETag that cannot name a file, invalid JSON).
+ * - `HUB_RESPONSE_TOO_LARGE`: a body longer than allowed: an API answer over `maxMetadataBytes`, or a file
+ *   longer than the size the Hub announced (the download stops at the first byte too many).
+ * - `HUB_CACHE_ERROR`: the cache directory cannot hold the file (a name too long for the file system, a
+ *   folder where a file is expected, no space, no permission); the message names the path and the system error.
  */
 export type HubErrorCode =
   | 'HUB_INVALID_ID'
@@ -30,7 +35,9 @@ export type HubErrorCode =
   | 'HUB_NETWORK'
   | 'HUB_OFFLINE_NOT_CACHED'
   | 'HUB_INTEGRITY'
-  | 'HUB_BAD_RESPONSE';
+  | 'HUB_BAD_RESPONSE'
+  | 'HUB_RESPONSE_TOO_LARGE'
+  | 'HUB_CACHE_ERROR';
 
 /**
  * Structured context of a {@link HubError}: which repository, file and revision, which URL and what the
@@ -59,6 +66,10 @@ export interface HubErrorDetails {
   readonly expected?: string | number;
   /** Actual value (size, hash) for `HUB_INTEGRITY`. */
   readonly actual?: string | number;
+  /** The limit that was exceeded (bytes), for `HUB_RESPONSE_TOO_LARGE`. */
+  readonly limit?: number;
+  /** The system error code (`ENAMETOOLONG`, `EISDIR`, `ENOSPC` ...), for `HUB_CACHE_ERROR`. */
+  readonly systemCode?: string;
 }
 
 /**

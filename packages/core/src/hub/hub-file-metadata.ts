@@ -1,6 +1,6 @@
 import { HubError } from './hub-error.js';
 import { hubRequest, throwForStatus } from './hub-http.js';
-import { hubFileUrl } from './hub-names.js';
+import { hubFileUrl, isCommitHash } from './hub-names.js';
 import type { ResolvedHubSettings } from './hub-settings.js';
 
 /** What the Hub says about one file at one revision, from a `HEAD` on its `resolve` URL. */
@@ -40,7 +40,8 @@ export async function fetchHubFileMetadata(
   await response.body?.cancel().catch(() => undefined);
   if (response.status >= 400) {
     const missingCommit = response.headers.get('x-repo-commit');
-    if (response.status === 404 && response.headers.get('x-error-code') === 'EntryNotFound' && missingCommit !== null && onMissing !== undefined) {
+    const recordable = missingCommit !== null && isCommitHash(missingCommit);
+    if (response.status === 404 && response.headers.get('x-error-code') === 'EntryNotFound' && recordable && onMissing !== undefined) {
       await onMissing(missingCommit);
     }
     throwForStatus(response, finalUrl, context, sentToken);
@@ -62,12 +63,28 @@ export async function fetchHubFileMetadata(
       { ...context, url: finalUrl, status: response.status },
     );
   }
+  if (!isCommitHash(commit)) {
+    // The commit names the folder snapshots/<commit>: '..' or a long name would write outside the cache.
+    throw new HubError(
+      'HUB_BAD_RESPONSE',
+      `${finalUrl} answered the commit ${JSON.stringify(commit.slice(0, 80))} for '${file}' of repository '${repoId}' at revision ` +
+        `'${revision}', which is not 40 hexadecimal digits (refused, as huggingface_hub does)`,
+      { ...context, url: finalUrl, status: response.status },
+    );
+  }
   const location = response.headers.get('location');
   const isRedirect = response.status >= 300 && response.status < 400 && location !== null;
-  return {
-    commit,
-    etag: normalizeEtag(etagHeader),
-    size,
-    downloadUrl: isRedirect ? new URL(location, finalUrl).toString() : finalUrl,
-  };
+  let downloadUrl = finalUrl;
+  if (isRedirect) {
+    const target = URL.canParse(location, finalUrl) ? new URL(location, finalUrl) : null;
+    if (target === null || (target.protocol !== 'https:' && target.protocol !== 'http:')) {
+      throw new HubError(
+        'HUB_BAD_RESPONSE',
+        `${finalUrl} redirected '${file}' of repository '${repoId}' to ${JSON.stringify(location.slice(0, 120))}, which is not an http(s) URL`,
+        { ...context, url: finalUrl, status: response.status },
+      );
+    }
+    downloadUrl = target.toString();
+  }
+  return { commit, etag: normalizeEtag(etagHeader), size, downloadUrl };
 }

@@ -31,6 +31,8 @@ export interface HubResponse {
   readonly url: string;
   /** Whether the `Authorization` header was sent to `url`. */
   readonly sentToken: boolean;
+  /** Headers of the last redirect that was followed (the Hub's answer carrying `X-Linked-Etag` / `X-Linked-Size`), if any. */
+  readonly redirectHeaders?: Headers;
 }
 
 const MAX_REDIRECTS = 10;
@@ -89,6 +91,7 @@ export async function hubRequest(
   if (settings.signal?.aborted) controller.abort(settings.signal.reason);
   const endpointOrigin = new URL(settings.endpoint).origin;
   let currentUrl = url;
+  let redirectHeaders: Headers | undefined;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -108,9 +111,19 @@ export async function hubRequest(
       const location = response.headers.get('location');
       const isRedirect = response.status >= 300 && response.status < 400 && response.status !== 304 && location !== null;
       if (!isRedirect || (options.redirect ?? 'manual') === 'follow') {
-        return { response, url: response.url !== '' ? response.url : currentUrl, sentToken: sendToken };
+        const finalUrl = response.url !== '' ? response.url : currentUrl;
+        return { response, url: finalUrl, sentToken: sendToken, ...(redirectHeaders !== undefined ? { redirectHeaders } : {}) };
       }
-      const nextUrl = new URL(location, currentUrl).toString();
+      const target = URL.canParse(location, currentUrl) ? new URL(location, currentUrl) : null;
+      if (target === null || (target.protocol !== 'https:' && target.protocol !== 'http:')) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new HubError('HUB_BAD_RESPONSE', `${currentUrl} redirected to ${JSON.stringify(location.slice(0, 120))}, which is not an http(s) URL${fileClause(context)}`, {
+          ...context,
+          url: currentUrl,
+          status: response.status,
+        });
+      }
+      const nextUrl = target.toString();
       if (options.stopAtCrossOrigin === true && new URL(nextUrl).origin !== new URL(currentUrl).origin) {
         return { response, url: currentUrl, sentToken: sendToken };
       }
@@ -122,6 +135,7 @@ export async function hubRequest(
           status: response.status,
         });
       }
+      redirectHeaders = response.headers;
       currentUrl = nextUrl;
     }
   } catch (error) {
@@ -214,4 +228,136 @@ export function throwForStatus(response: Response, url: string, context: HubRequ
     `HTTP ${response.status} ${response.statusText} from ${url}${fileClause(context)}.${said}`,
     details,
   );
+}
+
+/** Options of {@link readResponseBody}. */
+export interface ReadResponseBodyOptions {
+  /** Most bytes accepted; the read stops (and the request is aborted) at the first chunk that passes it. */
+  readonly maxBytes: number;
+  /** Bytes already present before this body (a resumed download), for messages. */
+  readonly loadedBefore?: number;
+  /** Aborts the request when the body stalls or is too long (the one given to {@link hubRequest}). */
+  readonly controller: AbortController;
+  /** Deadline for the whole body (ms), on top of the stall deadline between chunks. */
+  readonly totalTimeoutMs?: number;
+  /** What the body is, for messages: `'model info'`, `` `'config.json'` ``. */
+  readonly what: string;
+  /** Receives each chunk in order (writes it to disk, collects it). */
+  readonly onChunk: (chunk: Uint8Array) => void | Promise<void>;
+}
+
+/**
+ * Reads a response body chunk by chunk under three bounds: at most `maxBytes` (`HUB_RESPONSE_TOO_LARGE` the
+ * moment a chunk passes it, before that chunk is handed on), at most `stallTimeoutMs` between two chunks and
+ * `totalTimeoutMs` for the whole body (`HUB_NETWORK`, retryable). A `Content-Length` above the bound is
+ * refused before the first byte. Resolves to the number of bytes read.
+ */
+export async function readResponseBody(
+  settings: ResolvedHubSettings,
+  response: Response,
+  url: string,
+  context: HubRequestContext,
+  options: ReadResponseBodyOptions,
+): Promise<number> {
+  const { maxBytes, controller, what } = options;
+  const before = options.loadedBefore ?? 0;
+  const tooLarge = (received: number): HubError =>
+    new HubError(
+      'HUB_RESPONSE_TOO_LARGE',
+      `${url} sent ${received === -1 ? 'a Content-Length of more' : `more`} than ${maxBytes} bytes for ${what}${fileClause(context)}` +
+        `${received === -1 ? '' : ' (stopped at the first byte too many)'}`,
+      { ...context, url, limit: maxBytes, ...(received === -1 ? {} : { actual: received }) },
+    );
+  const lengthHeader = response.headers.get('content-length');
+  if (lengthHeader !== null && /^\d+$/.test(lengthHeader.trim()) && Number(lengthHeader) > maxBytes) {
+    controller.abort(new Error('response too large'));
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(-1);
+  }
+  if (response.body === null) return 0;
+  const reader = response.body.getReader();
+  let loaded = 0;
+  let timeout: 'stall' | 'total' | null = null;
+  let stallTimer: ReturnType<typeof setTimeout> | undefined;
+  const expire = (kind: 'stall' | 'total'): void => {
+    timeout = kind;
+    controller.abort(new Error(kind === 'stall' ? 'body stalled' : 'body too slow'));
+    reader.cancel().catch(() => undefined);
+  };
+  const armStallTimer = (): void => {
+    clearTimeout(stallTimer);
+    stallTimer = setTimeout(() => expire('stall'), settings.stallTimeoutMs);
+  };
+  const totalTimer = options.totalTimeoutMs === undefined ? undefined : setTimeout(() => expire('total'), options.totalTimeoutMs);
+  const onOuterAbort = (): void => controller.abort(settings.signal?.reason);
+  settings.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  try {
+    armStallTimer();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (timeout !== null) throw new Error('timed out');
+      if (done) break;
+      armStallTimer();
+      if (loaded + value.byteLength > maxBytes) {
+        controller.abort(new Error('response too large'));
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge(before + loaded + value.byteLength);
+      }
+      loaded += value.byteLength;
+      await options.onChunk(value);
+    }
+    return loaded;
+  } catch (error) {
+    if (error instanceof HubError) throw error;
+    if (settings.signal?.aborted) throw settings.signal.reason;
+    const reason =
+      timeout === 'stall'
+        ? `no data for ${settings.stallTimeoutMs} ms`
+        : timeout === 'total'
+          ? `the body took longer than ${options.totalTimeoutMs ?? 0} ms`
+          : describeNetworkError(error);
+    throw new HubError(
+      'HUB_NETWORK',
+      `Connection dropped after ${before + loaded} bytes of ${what}${fileClause(context)} (${url}): ${reason}`,
+      { ...context, url },
+      { cause: error },
+    );
+  } finally {
+    clearTimeout(stallTimer);
+    clearTimeout(totalTimer);
+    settings.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+/**
+ * Reads a JSON body of at most `settings.maxMetadataBytes` bytes within `requestTimeoutMs` (and
+ * `stallTimeoutMs` between chunks) and parses it; invalid UTF-8 or JSON is `HUB_BAD_RESPONSE`.
+ */
+export async function readJsonBody(
+  settings: ResolvedHubSettings,
+  response: Response,
+  url: string,
+  context: HubRequestContext,
+  controller: AbortController,
+  what: string,
+): Promise<unknown> {
+  const chunks: Uint8Array[] = [];
+  const total = await readResponseBody(settings, response, url, context, {
+    maxBytes: settings.maxMetadataBytes,
+    controller,
+    totalTimeoutMs: settings.requestTimeoutMs,
+    what,
+    onChunk: (chunk) => void chunks.push(chunk),
+  });
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+  } catch (error) {
+    throw new HubError('HUB_BAD_RESPONSE', `${url} answered invalid JSON for ${what}${fileClause(context)}`, { ...context, url }, { cause: error });
+  }
 }

@@ -1,5 +1,5 @@
 import { HubError } from './hub-error.js';
-import { hubRequest, throwForStatus } from './hub-http.js';
+import { hubRequest, readJsonBody, throwForStatus } from './hub-http.js';
 import { hubRevisionApiUrl, isCommitHash } from './hub-names.js';
 import type { ResolvedHubSettings } from './hub-settings.js';
 
@@ -17,6 +17,7 @@ export function parseRevisionInfo(json: unknown, url: string, repoId: string, re
   const siblings = Array.isArray(body?.siblings) ? (body.siblings as unknown[]) : null;
   const files = siblings?.map((sibling) => (sibling as { rfilename?: unknown } | null)?.rfilename);
   if (typeof body?.sha !== 'string' || !isCommitHash(body.sha) || files === undefined || !files.every((file) => typeof file === 'string')) {
+    // The commit names a cache folder: only 40 hex digits (as huggingface_hub's REGEX_COMMIT_HASH) are accepted.
     throw new HubError('HUB_BAD_RESPONSE', `${url} did not answer a model info with 'sha' and 'siblings' for repository '${repoId}' at revision '${revision}'`, {
       repoId,
       revision,
@@ -38,14 +39,12 @@ export async function fetchHubRevisionInfo(
 ): Promise<HubRevisionInfo & { readonly json: unknown }> {
   const context = { repoId, revision };
   const url = hubRevisionApiUrl(settings.endpoint, repoId, revision);
-  const { response, url: finalUrl, sentToken } = await hubRequest(settings, url, context, { headers: { Accept: 'application/json' }, redirect });
+  const controller = new AbortController();
+  const { response, url: finalUrl, sentToken } = await hubRequest(settings, url, context, { headers: { Accept: 'application/json' }, redirect, controller });
   if (response.status >= 400) await response.body?.cancel().catch(() => undefined);
   throwForStatus(response, finalUrl, context, sentToken);
-  let json: unknown;
-  try {
-    json = await response.json();
-  } catch (error) {
-    throw new HubError('HUB_BAD_RESPONSE', `${finalUrl} answered invalid JSON for repository '${repoId}' at revision '${revision}'`, { ...context, url: finalUrl }, { cause: error });
-  }
-  return { ...parseRevisionInfo(json, finalUrl, repoId, revision), json };
+  const json = await readJsonBody(settings, response, finalUrl, context, controller, 'the model info');
+  const info = parseRevisionInfo(json, finalUrl, repoId, revision);
+  // What is kept (the browser caches it) is rebuilt from the checked fields only, never the server's text.
+  return { ...info, json: { sha: info.commit, siblings: info.files.map((rfilename) => ({ rfilename })) } };
 }

@@ -4,6 +4,9 @@ export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 /** Revision used when none is given (the default branch). */
 export const DEFAULT_REVISION = 'main';
 
+/** Default {@link HubOptions.maxMetadataBytes}: 16 MiB (the model info of a repository with ~100k files). */
+export const DEFAULT_MAX_METADATA_BYTES = 16 * 1024 * 1024;
+
 /**
  * Options shared by every Hub function: where to download from, where to cache, how to authenticate,
  * whether to go online at all. Every option falls back to the environment variable the Python
@@ -32,6 +35,12 @@ export interface HubOptions {
   readonly requestTimeoutMs?: number;
   /** Abort (and retry with resume) a download that received no byte for this many milliseconds. Default 30 000. */
   readonly stallTimeoutMs?: number;
+  /**
+   * Largest answer of the Hub's JSON API (model info) and largest sharded-checkpoint index, in bytes; a longer
+   * body is refused with `HUB_RESPONSE_TOO_LARGE` as soon as it passes the limit. Default 16 MiB
+   * ({@link DEFAULT_MAX_METADATA_BYTES}). Files are bounded by the size the Hub announces for them.
+   */
+  readonly maxMetadataBytes?: number;
   /** Cancels every request. */
   readonly signal?: AbortSignal;
   /** Environment variables to read the defaults from (`HF_HOME`, `HF_TOKEN`, ...). Default `process.env` in Node. */
@@ -78,6 +87,8 @@ export interface ResolvedHubSettings {
   readonly requestTimeoutMs: number;
   /** Deadline between two body chunks (ms). */
   readonly stallTimeoutMs: number;
+  /** Largest JSON answer or checkpoint index (bytes). */
+  readonly maxMetadataBytes: number;
   /** Progress callback, or `null`. */
   readonly onProgress: ((event: HubDownloadProgress) => void) | null;
   /** Cancellation, or `null`. */
@@ -166,6 +177,7 @@ export async function resolveHubSettings(options: HubOptions = {}): Promise<Reso
     retryDelayMs: options.retryDelayMs ?? 500,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
+    maxMetadataBytes: options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES,
     onProgress: options.onProgress ?? null,
     signal: options.signal ?? null,
   };

@@ -1,6 +1,7 @@
 export { HubError, type HubErrorCode, type HubErrorDetails } from './hub-error.js';
 export {
   DEFAULT_HUB_ENDPOINT,
+  DEFAULT_MAX_METADATA_BYTES,
   DEFAULT_REVISION,
   resolveHubSettings,
   type HubDownloadProgress,

@@ -1,6 +1,6 @@
 import { directorySource, type ModelFileSource } from '../checkpoint/index.js';
 import { browserHubSource, type BrowserHubSourceOptions } from './browser-hub-source.js';
-import { listSnapshotFiles, nodeModules, readCachedRef, repoCachePaths, writeCachedRef } from './hub-cache.js';
+import { listSnapshotFiles, nodeModules, readCachedRef, repoCachePaths, withCacheErrors, writeCachedRef } from './hub-cache.js';
 import { hubCacheSource } from './hub-cache-source.js';
 import { downloadHubFile } from './hub-download.js';
 import { HubError } from './hub-error.js';
@@ -82,16 +82,20 @@ export async function resolveHubModel(repoId: string, options: ResolvePretrained
   const settings = await resolveHubSettings(options);
   validateRevision(repoId, settings.revision);
   const include = new Set<PretrainedFileGroup>(options.include ?? ['config', 'tokenizer', 'weights']);
-  if (settings.localFilesOnly) return resolveFromCache(settings, repoId, include, null);
-  try {
-    return options.discovery === 'head'
-      ? await resolveWithHead(settings, repoId, include)
-      : await resolveWithListing(settings, repoId, include);
-  } catch (error) {
-    // The Hub is unreachable (network, 5xx): the cache may have everything, as in the Python library.
-    if (error instanceof HubError && isRetryableError(error)) return resolveFromCache(settings, repoId, include, error);
-    throw error;
-  }
+  const work = async (): Promise<HubModelSource> => {
+    if (settings.localFilesOnly) return resolveFromCache(settings, repoId, include, null);
+    try {
+      return options.discovery === 'head'
+        ? await resolveWithHead(settings, repoId, include)
+        : await resolveWithListing(settings, repoId, include);
+    } catch (error) {
+      // The Hub is unreachable (network, 5xx): the cache may have everything, as in the Python library.
+      if (error instanceof HubError && isRetryableError(error)) return resolveFromCache(settings, repoId, include, error);
+      throw error;
+    }
+  };
+  if (settings.cacheDir === null) return work();
+  return withCacheErrors({ repoId, revision: settings.revision, cacheDir: settings.cacheDir }, work);
 }
 
 async function resolveWithListing(settings: ResolvedHubSettings, repoId: string, include: ReadonlySet<PretrainedFileGroup>): Promise<HubModelSource> {
@@ -156,6 +160,15 @@ async function downloadWeights(settings: ResolvedHubSettings, repoId: string, co
   const result = await downloadHubFile(settings, repoId, weights, commit);
   if (!weights.endsWith('.index.json')) return [weights];
   const { fs } = await nodeModules();
+  const size = (await fs.stat(result.path)).size;
+  if (size > settings.maxMetadataBytes) {
+    throw new HubError(
+      'HUB_RESPONSE_TOO_LARGE',
+      `'${weights}' of repository '${repoId}' at commit ${commit} is ${size} bytes, more than the ${settings.maxMetadataBytes} bytes ` +
+        'a checkpoint index may have (the maxMetadataBytes option raises the limit)',
+      { repoId, revision: commit, file: weights, path: result.path, limit: settings.maxMetadataBytes, actual: size },
+    );
+  }
   const shards = shardFilesOfIndex(await fs.readFile(result.path, 'utf8'));
   for (const shard of shards) await downloadHubFile(settings, repoId, shard, commit);
   return [weights, ...shards];
@@ -184,6 +197,19 @@ async function resolveFromCache(
   if (commit === null) return missing(isCommitHash(revision) ? 'This commit' : `No snapshot (refs/${revision})`);
   const present = new Set(cachedFiles);
   if (include.has('config') && !present.has(CONFIG_FILE_NAME)) missing(`'${CONFIG_FILE_NAME}'`);
+  if (include.has('weights') && networkError !== null) {
+    // A download that failed on the network must not surface later as "no weights file": keep its cause.
+    const weights = PRETRAINED_WEIGHTS_FILE_NAMES.find((name) => present.has(name));
+    if (weights === undefined) missing('The weights file');
+    else if (weights.endsWith('.index.json')) {
+      const { fs, path } = await nodeModules();
+      const indexPath = path.join(paths.snapshots, commit, weights);
+      const size = (await fs.stat(indexPath)).size;
+      const shards = size <= settings.maxMetadataBytes ? shardFilesOfIndex(await fs.readFile(indexPath, 'utf8')) : [];
+      const absent = shards.filter((shard) => !present.has(shard));
+      if (absent.length > 0) missing(`Shard '${absent[0] ?? ''}'${absent.length > 1 ? ` (and ${absent.length - 1} more)` : ''}`);
+    }
+  }
   const files = cachedFiles.filter(
     (file) =>
       file === CONFIG_FILE_NAME ||

@@ -24,6 +24,26 @@ export interface MockRepo {
   readonly gatedToken?: string;
   /** Another id that redirects (307, relative) to this one, like a renamed repository. */
   readonly renamedFrom?: string;
+  /** Hostile: the `X-Repo-Commit` header of every `resolve` answer (e.g. `..`, 300 characters). */
+  readonly commitHeader?: string;
+  /** Hostile: the `ETag` / `X-Linked-Etag` header of every `resolve` answer. */
+  readonly etagHeader?: string;
+  /** Hostile: how the model-info API (`api/models/.../revision/...`) misbehaves. */
+  readonly apiFault?: MockApiFault;
+}
+
+/** Misbehaviour of the model-info API of one repository (every request). */
+export interface MockApiFault {
+  /** Stream a valid-looking JSON answer of this many bytes (siblings after siblings), generated as it is sent. */
+  readonly hugeBodyBytes?: number;
+  /** With `hugeBodyBytes`: announce the length in `Content-Length` (default: chunked, no length). */
+  readonly announceLength?: boolean;
+  /** Send this many bytes of the answer, then keep the connection open without sending anything. */
+  readonly stallAfterBytes?: number;
+  /** Answer this body (status 200, JSON content type) instead of the real one. */
+  readonly body?: string | Uint8Array;
+  /** The `sha` field of the answer (e.g. `..`). */
+  readonly sha?: string;
 }
 
 /** Misbehaviour injected into the next `times` GETs of a file's bytes. */
@@ -40,6 +60,10 @@ export interface MockFault {
   readonly corrupt?: boolean;
   /** Answer with this HTTP status (e.g. 503) instead. */
   readonly status?: number;
+  /** Hostile: send this many bytes more than the file has (garbage after the real bytes). */
+  readonly extraBytes?: number;
+  /** Hostile: send no `Content-Length` (chunked transfer). */
+  readonly noContentLength?: boolean;
   /** How many requests are affected. Default 1. */
   readonly times?: number;
 }
@@ -83,6 +107,11 @@ export function gitBlobSha1(content: Uint8Array): string {
 export interface MockHubOptions {
   /** Answer CORS preflights and expose the Hub's headers, as huggingface.co does (for browser tests). */
   readonly cors?: boolean;
+  /**
+   * Hostile answers: called for every request to either listener before the mock handles it; returning true
+   * means the request has been answered (fuzz tests send mutated answers this way).
+   */
+  readonly intercept?: (listener: 'hub' | 'cdn', request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
 const EXPOSED_HEADERS = 'X-Repo-Commit, X-Linked-Etag, X-Linked-Size, ETag, X-Error-Code, X-Error-Message, Content-Range, Content-Length, Accept-Ranges, Location';
@@ -151,6 +180,7 @@ export async function startMockHub(repos: Record<string, MockRepo>, options: Moc
       request.socket.destroy();
       return;
     }
+    if (options.intercept?.('hub', request, response) === true) return;
     handleHub(request, response).catch((error: unknown) => {
       response.statusCode = 500;
       response.end(String(error));
@@ -163,6 +193,7 @@ export async function startMockHub(repos: Record<string, MockRepo>, options: Moc
       request.socket.destroy();
       return;
     }
+    if (options.intercept?.('cdn', request, response) === true) return;
     const url = new URL(request.url ?? '/', 'http://cdn');
     const match = /^\/cdn\/([0-9a-f]{64})$/.exec(url.pathname);
     const blob = match?.[1] !== undefined ? blobsBySha.get(match[1]) : undefined;
@@ -220,13 +251,27 @@ export async function startMockHub(repos: Record<string, MockRepo>, options: Moc
         return;
       }
       const files = repo.commits[commit] ?? {};
+      const fault = repo.apiFault;
       const body = JSON.stringify({
         id: repoId,
         modelId: repoId,
-        sha: commit,
+        sha: fault?.sha ?? commit,
         siblings: Object.keys(files).map((rfilename) => ({ rfilename })),
       });
       response.setHeader('Content-Type', 'application/json');
+      if (fault?.hugeBodyBytes !== undefined) {
+        sendHugeJson(response, fault.sha ?? commit, fault.hugeBodyBytes, fault.announceLength === true);
+        return;
+      }
+      if (fault?.body !== undefined) {
+        response.end(fault.body);
+        return;
+      }
+      if (fault?.stallAfterBytes !== undefined) {
+        response.setHeader('Content-Length', Buffer.byteLength(body));
+        response.write(body.slice(0, fault.stallAfterBytes));
+        return; // Never ends.
+      }
       response.setHeader('Content-Length', Buffer.byteLength(body));
       response.end(body);
       return;
@@ -258,7 +303,7 @@ export async function startMockHub(repos: Record<string, MockRepo>, options: Moc
       return;
     }
     const entry = repo.commits[commit]?.[file];
-    response.setHeader('X-Repo-Commit', commit);
+    response.setHeader('X-Repo-Commit', repo.commitHeader ?? commit);
     if (entry === undefined) {
       errorResponse(response, 404, 'EntryNotFound', `${file} does not exist on "${revision}"`);
       return;
@@ -268,7 +313,7 @@ export async function startMockHub(repos: Record<string, MockRepo>, options: Moc
       const pointer = new TextEncoder().encode(`version https://git-lfs.github.com/spec/v1\noid sha256:${sha}\nsize ${entry.content.byteLength}\n`);
       response.statusCode = 302;
       response.setHeader('ETag', `"${gitBlobSha1(pointer)}"`);
-      response.setHeader('X-Linked-Etag', `"${sha}"`);
+      response.setHeader('X-Linked-Etag', `"${repo.etagHeader ?? sha}"`);
       response.setHeader('X-Linked-Size', String(entry.content.byteLength));
       response.setHeader('Location', `${cdnOrigin}/cdn/${sha}?signature=mock&file=${encodeURIComponent(file)}`);
       const body = `Found. Redirecting to ${cdnOrigin}/cdn/${sha}`;
@@ -277,7 +322,7 @@ export async function startMockHub(repos: Record<string, MockRepo>, options: Moc
       return;
     }
     sendBytes(request, response, entry.content, request.method === 'GET' ? takeFault(file) : undefined, {
-      ETag: `"${gitBlobSha1(entry.content)}"`,
+      ETag: `"${repo.etagHeader ?? gitBlobSha1(entry.content)}"`,
     });
   }
 
@@ -346,9 +391,29 @@ function sendBytes(
     response.statusCode = 200;
   }
   response.setHeader('Accept-Ranges', 'bytes');
-  response.setHeader('Content-Length', content.byteLength - start);
+  const extra = request.method === 'GET' ? (fault?.extraBytes ?? 0) : 0;
+  if (fault?.noContentLength !== true || request.method === 'HEAD') response.setHeader('Content-Length', content.byteLength - start + extra);
   if (request.method === 'HEAD') {
     response.end();
+    return;
+  }
+  if (extra > 0) {
+    // The real bytes, then `extra` bytes of garbage generated as they are sent (never held whole).
+    const garbage = Buffer.alloc(Math.min(extra, 64 * 1024), 0x41);
+    let left = extra;
+    const pump = (): void => {
+      while (left > 0 && !response.destroyed) {
+        const piece = garbage.subarray(0, Math.min(left, garbage.length));
+        left -= piece.length;
+        if (!response.write(piece)) {
+          response.once('drain', pump);
+          return;
+        }
+      }
+      if (!response.destroyed) response.end();
+    };
+    response.write(Buffer.from(content.subarray(start)));
+    pump();
     return;
   }
   let body = Buffer.from(content.subarray(start));
@@ -383,4 +448,29 @@ function sendBytes(
     return;
   }
   response.end(body);
+}
+
+/** Streams `{"sha": ..., "siblings": [{"rfilename": "f000000"}, ...]}` of about `size` bytes, generated as it is sent. */
+function sendHugeJson(response: ServerResponse, sha: string, size: number, announceLength: boolean): void {
+  const head = `{"sha":${JSON.stringify(sha)},"siblings":[`;
+  const item = '{"rfilename":"file-000000000"},';
+  const itemCount = Math.max(0, Math.floor((size - head.length - 20) / item.length));
+  const tail = '{"rfilename":"last"}]}';
+  if (announceLength) response.setHeader('Content-Length', head.length + itemCount * item.length + tail.length);
+  const block = item.repeat(Math.max(1, Math.floor((64 * 1024) / item.length)));
+  const perBlock = block.length / item.length;
+  let left = itemCount;
+  response.write(head);
+  const pump = (): void => {
+    while (left > 0 && !response.destroyed) {
+      const count = Math.min(left, perBlock);
+      left -= count;
+      if (!response.write(count === perBlock ? block : item.repeat(count))) {
+        response.once('drain', pump);
+        return;
+      }
+    }
+    if (!response.destroyed) response.end(tail);
+  };
+  pump();
 }

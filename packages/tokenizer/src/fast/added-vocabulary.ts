@@ -24,31 +24,78 @@ export interface AddedToken {
 const WORD_CHARACTER = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]/u;
 const WHITESPACE = /\p{White_Space}/u;
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+interface TrieNode {
+  /** Edges by the first code unit of their label. */
+  readonly edges: Map<number, TrieEdge>;
+  token: AddedToken | undefined;
 }
 
-/** A leftmost-longest matcher over a set of added tokens. */
+interface TrieEdge {
+  /** The code units this edge spells (a whole token's tail when nothing branches: one edge, not one node per unit). */
+  label: string;
+  node: TrieNode;
+}
+
+/**
+ * A leftmost-longest matcher over a set of added tokens: a radix trie walked from each candidate start. No
+ * regular expression is built from the tokens (a 1 MB token would not fit one), memory is linear in the number
+ * of tokens (edge labels are slices of the tokens), and time is at most the text length × the longest token.
+ */
 class TokenMatcher {
-  private readonly regex: RegExp;
-  private readonly byContent: Map<string, AddedToken>;
+  private readonly root: TrieNode = { edges: new Map(), token: undefined };
 
   constructor(tokens: readonly AddedToken[], patternOf: (token: AddedToken) => string) {
-    this.byContent = new Map();
-    for (const token of tokens) this.byContent.set(patternOf(token), token);
-    const patterns = [...this.byContent.keys()].sort((left, right) => right.length - left.length);
-    this.regex = new RegExp(patterns.map(escapeRegExp).join('|'), 'gu');
+    for (const token of tokens) {
+      const pattern = patternOf(token);
+      if (pattern.length > 0) this.insert(pattern, token);
+    }
   }
 
-  /** Leftmost-longest, non-overlapping matches as `[start, end, token]` (code units). */
+  private insert(pattern: string, token: AddedToken): void {
+    let node = this.root;
+    let index = 0;
+    while (index < pattern.length) {
+      const edge = node.edges.get(pattern.charCodeAt(index));
+      if (edge === undefined) {
+        node.edges.set(pattern.charCodeAt(index), { label: pattern.slice(index), node: { edges: new Map(), token } });
+        return;
+      }
+      const label = edge.label;
+      let common = 1;
+      while (common < label.length && index + common < pattern.length && label.charCodeAt(common) === pattern.charCodeAt(index + common)) common++;
+      if (common < label.length) {
+        // Split the edge where the pattern leaves it.
+        const middle: TrieNode = { edges: new Map([[label.charCodeAt(common), { label: label.slice(common), node: edge.node }]]), token: undefined };
+        edge.label = label.slice(0, common);
+        edge.node = middle;
+      }
+      node = edge.node;
+      index += common;
+    }
+    node.token = token; // A later token with the same pattern wins, as a Map keyed by pattern would.
+  }
+
+  /** Leftmost-longest, non-overlapping matches as `[start, end, token]` (code units, starting on code points). */
   *matches(text: string): Generator<[number, number, AddedToken]> {
-    const regex = this.regex;
-    regex.lastIndex = 0;
-    for (;;) {
-      const match = regex.exec(text);
-      if (match === null) return;
-      const end = match.index + match[0].length;
-      yield [match.index, end, this.byContent.get(match[0]) as AddedToken];
+    const length = text.length;
+    const rootEdges = this.root.edges;
+    let start = 0;
+    while (start < length) {
+      let best: [number, AddedToken] | undefined;
+      let edge = rootEdges.get(text.charCodeAt(start));
+      let index = start;
+      while (edge !== undefined && text.startsWith(edge.label, index)) {
+        index += edge.label.length;
+        if (edge.node.token !== undefined) best = [index, edge.node.token];
+        if (index >= length) break;
+        edge = edge.node.edges.get(text.charCodeAt(index));
+      }
+      if (best !== undefined) {
+        yield [start, best[0], best[1]];
+        start = best[0];
+      } else {
+        start += (text.codePointAt(start) as number) > 0xffff ? 2 : 1;
+      }
     }
   }
 }

@@ -18,8 +18,9 @@ export type {
 export { fastTokenizerOptionsFromConfig } from './fast-tokenizer-config.js';
 export { runFastTokenizerCase } from './fast-case-runner.js';
 export type { FastCaseResult, FastExpectedOutputs, FastTokenizerCase } from './fast-case-runner.js';
-export { parseTokenizerJson } from './tokenizer-json.js';
-export type { TokenizerJsonPipeline } from './tokenizer-json.js';
+export { DEFAULT_MAX_COMPONENT_DEPTH, parseTokenizerJson } from './tokenizer-json.js';
+export type { ParseTokenizerJsonOptions, TokenizerJsonLimits, TokenizerJsonPipeline } from './tokenizer-json.js';
+export { DEFAULT_MAX_NORMALIZED_GROWTH } from './replace-normalizer.js';
 // The components of a parsed `tokenizer.json` (the shapes of `TokenizerJsonPipeline`'s fields), exported
 // as types so that a pipeline can be inspected; constructing them stays internal to `parseTokenizerJson`.
 export type { AddedToken as TokenizerJsonAddedToken } from './added-vocabulary.js';

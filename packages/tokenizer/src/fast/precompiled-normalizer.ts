@@ -1,5 +1,6 @@
 import type { FastNormalizer } from './normalizer.js';
 import { unitLength, type NormalizedString } from './normalized-string.js';
+import { DEFAULT_MAX_NORMALIZED_GROWTH, normalizedGrowthError, normalizedLengthLimit } from './replace-normalizer.js';
 
 /**
  * The rewrite rules of a SentencePiece `precompiled_charsmap`, looked up the way the Rust
@@ -104,9 +105,16 @@ export class PrecompiledNormalizer implements FastNormalizer {
   /** Per BMP code unit: 0 not looked up yet, 1 no rule, 2 has a rule. */
   private readonly bmpStates = new Uint8Array(0x10000);
 
-  /** @param rules - the charsmap's rewrite rules. */
-  constructor(rules: CharsmapRules) {
+  private readonly maxGrowth: number;
+
+  /**
+   * @param rules - the charsmap's rewrite rules.
+   * @param maxGrowth - the result may be at most this many times the original length (+ 1024): a charsmap from a
+   *   stranger may map one character to a long string.
+   */
+  constructor(rules: CharsmapRules, maxGrowth: number = DEFAULT_MAX_NORMALIZED_GROWTH) {
     this.rules = rules;
+    this.maxGrowth = maxGrowth;
     for (let code = 0; code < 0x80; code++) {
       this.asciiUnchanged.push(this.lookup(String.fromCharCode(code)) === undefined);
     }
@@ -120,7 +128,10 @@ export class PrecompiledNormalizer implements FastNormalizer {
     const codePoints: number[] = [];
     const changes: number[] = [];
     let modified = false;
+    const originalLength = text.originalEnd - text.originalStart;
+    const limit = normalizedLengthLimit(originalLength, this.maxGrowth);
     const replace = (oldPart: string, newPart: string): void => {
+      if (codePoints.length + newPart.length > limit) throw normalizedGrowthError(this.type, originalLength, codePoints.length + newPart.length, this.maxGrowth);
       let newCount = 0;
       for (const character of newPart) {
         codePoints.push(character.codePointAt(0) as number);

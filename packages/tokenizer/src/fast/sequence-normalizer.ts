@@ -1,6 +1,7 @@
 import type { FastNormalizer } from './normalizer.js';
 import { NormalizedString } from './normalized-string.js';
 import { MAY_JOIN } from './precompiled-normalizer.js';
+import { DEFAULT_MAX_NORMALIZED_GROWTH, normalizedGrowthError, normalizedLengthLimit } from './replace-normalizer.js';
 
 /** What a run of character-local steps makes of one code point. */
 interface CharacterResult {
@@ -27,7 +28,10 @@ class FusedCharacterSteps implements FastNormalizer {
   private readonly bmp: Array<CharacterResult | undefined> = new Array(0x10000);
   private readonly cache = new Map<number, CharacterResult>();
 
-  constructor(steps: readonly FastNormalizer[]) {
+  constructor(
+    steps: readonly FastNormalizer[],
+    private readonly maxGrowth: number,
+  ) {
     this.steps = steps;
   }
 
@@ -39,6 +43,7 @@ class FusedCharacterSteps implements FastNormalizer {
     let outputLength = 0;
     const results: CharacterResult[] = [];
     const positions: number[] = [];
+    const limit = normalizedLengthLimit(text.originalEnd - text.originalStart, this.maxGrowth);
     for (let index = 0; index < length; index++) {
       const unit = value.charCodeAt(index);
       positions.push(index);
@@ -58,6 +63,7 @@ class FusedCharacterSteps implements FastNormalizer {
       if (result.risky) risky = true;
       results.push(result);
       outputLength += result.output.length;
+      if (outputLength > limit) throw normalizedGrowthError(this.type, text.originalEnd - text.originalStart, outputLength, this.maxGrowth);
     }
     if (!changed) return;
     if (risky) {
@@ -199,14 +205,20 @@ export class SequenceNormalizer implements FastNormalizer {
   readonly normalizers: readonly FastNormalizer[];
   private readonly plan: readonly FastNormalizer[];
 
-  /** @param normalizers - the steps, applied in order. */
-  constructor(normalizers: readonly FastNormalizer[]) {
+  private readonly maxGrowth: number;
+
+  /**
+   * @param normalizers - the steps, applied in order.
+   * @param maxGrowth - after each step the text may be at most this many times its original length (+ 1024).
+   */
+  constructor(normalizers: readonly FastNormalizer[], maxGrowth: number = DEFAULT_MAX_NORMALIZED_GROWTH) {
     this.normalizers = normalizers;
+    this.maxGrowth = maxGrowth;
     const plan: FastNormalizer[] = [];
     let run: FastNormalizer[] = [];
     const flush = (): void => {
       if (run.length === 1) plan.push(run[0] as FastNormalizer);
-      else if (run.length > 1) plan.push(new FusedCharacterSteps(run));
+      else if (run.length > 1) plan.push(new FusedCharacterSteps(run, maxGrowth));
       run = [];
     };
     for (const normalizer of normalizers) {
@@ -220,8 +232,13 @@ export class SequenceNormalizer implements FastNormalizer {
     this.plan = plan;
   }
 
-  /** Apply every step in order. */
+  /** Apply every step in order; a text grown past the bound after a step throws `TOKENIZER_LIMIT_EXCEEDED`. */
   normalize(text: NormalizedString): void {
-    for (const normalizer of this.plan) normalizer.normalize(text);
+    const originalLength = text.originalEnd - text.originalStart;
+    const limit = normalizedLengthLimit(originalLength, this.maxGrowth);
+    for (const normalizer of this.plan) {
+      normalizer.normalize(text);
+      if (text.normalized.length > limit) throw normalizedGrowthError(normalizer.type, originalLength, text.normalized.length, this.maxGrowth);
+    }
   }
 }

@@ -10,7 +10,8 @@ import { NfkdNormalizer } from './nfkd-normalizer.js';
 import type { FastNormalizer } from './normalizer.js';
 import { PrecompiledNormalizer } from './precompiled-normalizer.js';
 import type { FastPreTokenizer } from './pre-tokenizer.js';
-import { ReplaceNormalizer } from './replace-normalizer.js';
+import { LinearRegex } from './linear-regex.js';
+import { DEFAULT_MAX_NORMALIZED_GROWTH, ReplaceNormalizer } from './replace-normalizer.js';
 import { SequenceNormalizer } from './sequence-normalizer.js';
 import { SequencePreTokenizer } from './sequence-pre-tokenizer.js';
 import { StripAccentsNormalizer } from './strip-accents-normalizer.js';
@@ -38,8 +39,65 @@ export interface TokenizerJsonPipeline {
 
 type JsonObject = Record<string, unknown>;
 
-/** Reads a `tokenizer.json` (text or parsed object) into its components. */
-export function parseTokenizerJson(input: string | object, options: { file?: string } = {}): TokenizerJsonPipeline {
+/** Default {@link TokenizerJsonLimits.maxDepth}: components nested deeper than 64 `Sequence`s are refused. */
+export const DEFAULT_MAX_COMPONENT_DEPTH = 64;
+
+/**
+ * Bounds on what a `tokenizer.json` may ask for (it comes from strangers). Each has a default that real files
+ * stay far below; a caller that trusts a file more may raise them.
+ */
+export interface TokenizerJsonLimits {
+  /** Deepest nesting of `Sequence` normalizers / pre-tokenizers. Default {@link DEFAULT_MAX_COMPONENT_DEPTH} (64). */
+  readonly maxDepth?: number;
+  /**
+   * A normalized text may be at most this many times its original length (in code points) + 1024 units.
+   * Default {@link DEFAULT_MAX_NORMALIZED_GROWTH} (32).
+   */
+  readonly maxNormalizedGrowth?: number;
+}
+
+/** Options of {@link parseTokenizerJson}. */
+export interface ParseTokenizerJsonOptions {
+  /** Name of the file, for messages. Default `tokenizer.json`. */
+  readonly file?: string;
+  /** Bounds on nesting and growth ({@link TokenizerJsonLimits}). */
+  readonly limits?: TokenizerJsonLimits;
+}
+
+const OPTION_KEYS = ['file', 'limits'];
+const LIMIT_KEYS = ['maxDepth', 'maxNormalizedGrowth'];
+
+function checkOptions(options: ParseTokenizerJsonOptions): Required<TokenizerJsonLimits> {
+  const invalid = (problem: string, value: unknown): never => {
+    throw new TokenizerError('TOKENIZER_INVALID_OPTION', `parseTokenizerJson: ${problem}`, { value });
+  };
+  for (const key of Object.keys(options)) if (!OPTION_KEYS.includes(key)) invalid(`unknown option ${JSON.stringify(key)} (known: ${OPTION_KEYS.join(', ')})`, key);
+  const limits = options.limits ?? {};
+  for (const key of Object.keys(limits)) if (!LIMIT_KEYS.includes(key)) invalid(`unknown limit ${JSON.stringify(key)} (known: ${LIMIT_KEYS.join(', ')})`, key);
+  const positive = (value: number | undefined, fallback: number, name: string): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) invalid(`limits.${name} must be a positive integer`, value);
+    return value;
+  };
+  return {
+    maxDepth: positive(limits.maxDepth, DEFAULT_MAX_COMPONENT_DEPTH, 'maxDepth'),
+    maxNormalizedGrowth: positive(limits.maxNormalizedGrowth, DEFAULT_MAX_NORMALIZED_GROWTH, 'maxNormalizedGrowth'),
+  };
+}
+
+/**
+ * Reads a `tokenizer.json` (text or parsed object) into its components. Bounded: `Sequence`s nest at most
+ * `limits.maxDepth` deep, `Replace` patterns run on a linear-time matcher (patterns it cannot run are
+ * refused), and normalization may grow a text at most `limits.maxNormalizedGrowth` times
+ * (`TOKENIZER_LIMIT_EXCEEDED` past a limit).
+ *
+ * @example
+ * ```ts
+ * const pipeline = parseTokenizerJson(await readFile('tokenizer.json', 'utf8'), { limits: { maxDepth: 128 } });
+ * ```
+ */
+export function parseTokenizerJson(input: string | object, options: ParseTokenizerJsonOptions = {}): TokenizerJsonPipeline {
+  const limits = checkOptions(options);
   const file = options.file ?? 'tokenizer.json';
   let json: unknown = input;
   if (typeof input === 'string') {
@@ -49,11 +107,11 @@ export function parseTokenizerJson(input: string | object, options: { file?: str
       throw new TokenizerError('TOKENIZER_MODEL_CORRUPT', `${file}: not valid JSON (${(cause as Error).message})`, { file, field: '(root)' }, { cause });
     }
   }
-  const reader = new JsonReader(file);
+  const reader = new JsonReader(file, limits);
   const root = reader.object(json, '(root)');
   const model = readModel(reader, root['model'], 'model');
-  const normalizer = root['normalizer'] == null ? undefined : readNormalizer(reader, root['normalizer'], 'normalizer');
-  const preTokenizer = root['pre_tokenizer'] == null ? undefined : readPreTokenizer(reader, root['pre_tokenizer'], 'pre_tokenizer');
+  const normalizer = root['normalizer'] == null ? undefined : readNormalizer(reader, root['normalizer'], 'normalizer', 1);
+  const preTokenizer = root['pre_tokenizer'] == null ? undefined : readPreTokenizer(reader, root['pre_tokenizer'], 'pre_tokenizer', 1);
   const postProcessor = root['post_processor'] == null ? undefined : readPostProcessor(reader, root['post_processor'], 'post_processor');
   const decoder = root['decoder'] == null ? undefined : readDecoder(reader, root['decoder'], 'decoder');
   const addedTokens = root['added_tokens'] == null ? [] : readAddedTokens(reader, root['added_tokens'], 'added_tokens');
@@ -61,7 +119,21 @@ export function parseTokenizerJson(input: string | object, options: { file?: str
 }
 
 class JsonReader {
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    readonly limits: Required<TokenizerJsonLimits>,
+  ) {}
+
+  /** Throws `TOKENIZER_LIMIT_EXCEEDED` when a component at `depth` is nested too deep (before recursing). */
+  depth(depth: number, path: string): void {
+    if (depth <= this.limits.maxDepth) return;
+    throw new TokenizerError(
+      'TOKENIZER_LIMIT_EXCEEDED',
+      `${this.file}: ${path.length > 120 ? `${path.slice(0, 120)}…` : path}: components nested deeper than ${this.limits.maxDepth} ` +
+        '(the limits.maxDepth option of parseTokenizerJson raises the limit)',
+      { file: this.file, field: path.slice(0, 200), limit: this.limits.maxDepth },
+    );
+  }
 
   corrupt(path: string, problem: string, value?: unknown): never {
     throw new TokenizerError('TOKENIZER_MODEL_CORRUPT', `${this.file}: ${path}: ${problem}`, { file: this.file, field: path, value });
@@ -122,26 +194,27 @@ const SUPPORTED: Record<string, string> = {
   decoder: 'Metaspace',
 };
 
-function readNormalizer(reader: JsonReader, value: unknown, path: string): FastNormalizer {
+function readNormalizer(reader: JsonReader, value: unknown, path: string, depth: number): FastNormalizer {
+  reader.depth(depth, path);
   const json = reader.object(value, path);
   const type = json['type'];
+  const growth = reader.limits.maxNormalizedGrowth;
   switch (type) {
     case 'Sequence':
       return new SequenceNormalizer(
-        reader.array(json['normalizers'], `${path}.normalizers`).map((item, index) => readNormalizer(reader, item, `${path}.normalizers[${index}]`)),
+        reader
+          .array(json['normalizers'], `${path}.normalizers`)
+          .map((item, index) => readNormalizer(reader, item, `${path}.normalizers[${index}]`, depth + 1)),
+        growth,
       );
     case 'Replace': {
       const pattern = reader.object(json['pattern'], `${path}.pattern`);
       const content = reader.string(json['content'], `${path}.content`);
-      if (typeof pattern['String'] === 'string') return new ReplaceNormalizer({ string: pattern['String'] }, content);
+      if (typeof pattern['String'] === 'string') return new ReplaceNormalizer({ string: pattern['String'] }, content, growth);
       if (typeof pattern['Regex'] === 'string') {
-        let regex: RegExp;
-        try {
-          regex = new RegExp(pattern['Regex'], 'gu');
-        } catch (cause) {
-          reader.corrupt(`${path}.pattern.Regex`, `invalid regular expression (${(cause as Error).message})`, pattern['Regex']);
-        }
-        return new ReplaceNormalizer({ regex }, content);
+        // A linear-time matcher: a catastrophic pattern such as (a+)+$ cannot hang it; what it cannot run is refused here.
+        const regex = new LinearRegex(pattern['Regex'], { file: reader.file, field: `${path}.pattern.Regex` });
+        return new ReplaceNormalizer({ regex }, content, growth);
       }
       return reader.corrupt(`${path}.pattern`, 'expected { "String": ... } or { "Regex": ... }', pattern);
     }
@@ -160,7 +233,7 @@ function readNormalizer(reader: JsonReader, value: unknown, path: string): FastN
         return reader.corrupt(`${path}.precompiled_charsmap`, 'not valid base64');
       }
       const charsmap = PrecompiledCharsmap.fromBytes(bytes, { file: `${reader.file} (${path}.precompiled_charsmap)` });
-      return new PrecompiledNormalizer(charsmapRules(charsmap));
+      return new PrecompiledNormalizer(charsmapRules(charsmap), growth);
     }
     default:
       return reader.unsupported('normalizer', path, type);
@@ -181,13 +254,16 @@ function readPrependScheme(reader: JsonReader, json: JsonObject, path: string): 
   return scheme;
 }
 
-function readPreTokenizer(reader: JsonReader, value: unknown, path: string): FastPreTokenizer {
+function readPreTokenizer(reader: JsonReader, value: unknown, path: string, depth: number): FastPreTokenizer {
+  reader.depth(depth, path);
   const json = reader.object(value, path);
   const type = json['type'];
   switch (type) {
     case 'Sequence':
       return new SequencePreTokenizer(
-        reader.array(json['pretokenizers'], `${path}.pretokenizers`).map((item, index) => readPreTokenizer(reader, item, `${path}.pretokenizers[${index}]`)),
+        reader
+          .array(json['pretokenizers'], `${path}.pretokenizers`)
+          .map((item, index) => readPreTokenizer(reader, item, `${path}.pretokenizers[${index}]`, depth + 1)),
       );
     case 'WhitespaceSplit':
       return new WhitespaceSplitPreTokenizer();

@@ -1,5 +1,6 @@
 import { DoubleArrayTrie } from '../sentencepiece/double-array-trie.js';
 import { ByteBuffer, encodeUtf8Into, oneCharLength } from '../sentencepiece/utf8.js';
+import { TokenizerError } from '../tokenizer-error.js';
 import type { FastModel } from './fast-model.js';
 import type { FastToken } from './fast-token.js';
 
@@ -110,7 +111,7 @@ export class UnigramFastModel implements FastModel {
           }
         }
         if (!done) {
-          if (this.unkId === undefined) throw new Error('Unigram model has no unk_id for an unknown piece');
+          if (this.unkId === undefined) throw missingUnknownId(piece);
           tokens.push({ id: this.unkId, value: piece, start: offset, end });
         }
       }
@@ -162,7 +163,7 @@ export class UnigramFastModel implements FastModel {
         if (end - start === charLength) hasSingleNode = true;
       }
       if (!hasSingleNode) {
-        if (unkId < 0) throw new Error('Unigram model has no unk_id for an unknown character');
+        if (unkId < 0) throw missingUnknownId(new TextDecoder().decode(bytes.subarray(start, start + charLength)));
         const end = start + charLength;
         const candidate = unknownScore + scoreTillHere;
         if (startsAt[end] === -1 || candidate > (bestScore[end] as number)) {
@@ -201,4 +202,15 @@ export class UnigramFastModel implements FastModel {
     if (fusedEnd >= 0) pieces.push(text.slice(0, unitAt[fusedEnd]));
     return pieces.reverse();
   }
+}
+
+/** The text holds something the vocabulary cannot represent and the model has no `unk_id` (nor byte fallback). */
+function missingUnknownId(piece: string | null): TokenizerError {
+  const what = piece === null ? 'a character' : `${JSON.stringify(piece.length > 40 ? `${piece.slice(0, 40)}…` : piece)}`;
+  return new TokenizerError(
+    'TOKENIZER_INVALID_INPUT',
+    `the text contains ${what} that the Unigram vocabulary cannot represent, and the model has no unk_id (nor byte_fallback) ` +
+      'to stand for it (as the tokenizers library: "Encountered an unknown token but `unk_id` is missing")',
+    { field: 'model.unk_id', ...(piece === null ? {} : { value: piece.slice(0, 40) }) },
+  );
 }
