@@ -1,5 +1,6 @@
 import {
   BACKEND_SPECIFICATION_VERSION,
+  buildProbeModel,
   type Backend,
   type BackendCapabilities,
   type BackendLoadOptions,
@@ -66,6 +67,8 @@ export interface WasmBackendOptions {
   /**
    * Milliseconds the WebAssembly runtime may take to initialize (download and compile the `.wasm`, start
    * the worker threads) before `load()`/`probe()` fail instead of waiting forever. Default 180 000; 0 waits.
+   * The timer is ours and is cleared as soon as the runtime is up (onnxruntime-web's own `initTimeout`
+   * timer is never cleared and would keep a Node process alive), so a process exits when its work is done.
    */
   readonly initTimeout?: number;
 }
@@ -151,6 +154,37 @@ function webAssemblySupport(simd: boolean | 'relaxed'): string | undefined {
 }
 
 /**
+ * Initializes onnxruntime-web's WebAssembly runtime (it starts on the first session) by creating and
+ * releasing a session of core's probe model, failing after `timeoutMs` (0: no limit) with a timer that is
+ * cleared as soon as the race is decided, so that no timer outlives the work.
+ */
+async function initializeRuntime(ort: OrtWebModule, name: string, timeoutMs: number, proxy: boolean): Promise<void> {
+  const model = buildProbeModel();
+  const start = (async () => {
+    try {
+      const session = await ort.InferenceSession.create(proxy ? model.bytes.slice() : model.bytes, { executionProviders: ['wasm'] });
+      await session.release();
+    } catch (error) {
+      const message = `${name}: onnxruntime-web's WebAssembly runtime could not start: ${describeRuntimeError(error)}`;
+      throw new WebBackendError('BACKEND_UNAVAILABLE', message, { backend: name }, { cause: error });
+    }
+  })();
+  if (timeoutMs <= 0) return start;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new WebBackendError('BACKEND_UNAVAILABLE', `${name}: the WebAssembly runtime did not initialize within ${timeoutMs} ms`, { backend: name, timeoutMs }));
+    }, timeoutMs);
+  });
+  start.catch(() => undefined); // a late failure after the timeout must not be an unhandled rejection
+  try {
+    await Promise.race([start, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Creates the `wasm` backend: onnxruntime-web 1.30 on WebAssembly (CPU), in Node and in browsers.
  *
  * - **Threads**: `numThreads > 1` needs `SharedArrayBuffer`, i.e. Node or a cross-origin isolated page
@@ -230,7 +264,8 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       if (wanted.numThreads !== undefined) wasm.numThreads = wanted.numThreads;
       wasm.simd = simd === 'relaxed' ? 'relaxed' : true;
       wasm.proxy = proxy;
-      wasm.initTimeout = options.initTimeout ?? 180_000;
+      // Never onnxruntime-web's own timeout: its timer is not cleared and keeps Node alive (see initializeRuntime).
+      wasm.initTimeout = 0;
       if (options.wasmBinary !== undefined) wasm.wasmBinary = options.wasmBinary;
       const paths = options.wasmPaths;
       if (paths !== undefined) {
@@ -238,6 +273,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       } else if (isNode()) {
         wasm.wasmPaths = await nodeDistributionUrl();
       }
+      await initializeRuntime(ort, name, options.initTimeout ?? 180_000, proxy);
       return ort;
     })();
     return runtimePromise;
