@@ -73,6 +73,16 @@ export interface WasmBackendOptions {
   readonly initTimeout?: number;
 }
 
+/**
+ * Why a cross-origin isolated page runs WebAssembly single-threaded without {@link WasmBackendOptions.wasmPaths},
+ * and the recipe for threads (also {@link WasmEnvironment.threadsNote} in that case).
+ */
+export const WASM_THREADS_RECIPE =
+  'WebAssembly threads in a browser need the standalone onnxruntime-web loader as an asset: pass ' +
+  "wasmPaths: { mjs, wasm } (with Vite: import mjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url' and " +
+  "wasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url'; other bundlers: copy both files from " +
+  'onnxruntime-web/dist next to the page and pass their URL prefix); without it, running single-threaded';
+
 /** What {@link WasmBackend.environment} found out about this JavaScript environment. */
 export interface WasmEnvironment {
   /** `node` or `browser` (any non-Node engine: pages, workers, Deno, Bun in browser mode). */
@@ -133,12 +143,11 @@ function describeWasmPaths(paths: WasmPaths | undefined): string | undefined {
 
 /** The `file:` URL of the installed `onnxruntime-web/dist/` directory (Node only). */
 async function nodeDistributionUrl(): Promise<string> {
-  const moduleSpecifier = 'node:module';
-  const urlSpecifier = 'node:url';
-  const pathSpecifier = 'node:path';
-  const { createRequire } = (await import(/* @vite-ignore */ moduleSpecifier)) as typeof import('node:module');
-  const { pathToFileURL } = (await import(/* @vite-ignore */ urlSpecifier)) as typeof import('node:url');
-  const { dirname } = (await import(/* @vite-ignore */ pathSpecifier)) as typeof import('node:path');
+  // `#node-builtins` (package.json "imports"): Node's modules in Node, a stub elsewhere (bundlers never see `node:`).
+  const builtins = await import('#node-builtins');
+  const { createRequire } = builtins.module;
+  const { pathToFileURL } = builtins.url;
+  const { dirname } = builtins.path;
   const require = createRequire(import.meta.url);
   // The `require` condition of onnxruntime-web's exports is `dist/ort.min.js`: its directory holds the .wasm files.
   return `${pathToFileURL(dirname(require.resolve('onnxruntime-web'))).href}/`;
@@ -220,6 +229,18 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
         numThreads: 1,
         threadsNote:
           'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), so WebAssembly runs single-threaded',
+      };
+    }
+    const paths = options.wasmPaths;
+    const hasLoader = paths !== undefined && (typeof paths === 'string' || paths instanceof URL || paths.mjs !== undefined);
+    if (isolated && !hasLoader && (options.numThreads === undefined || options.numThreads > 1)) {
+      // Without the standalone loader, onnxruntime-web's worker threads re-import the bundle chunk that holds
+      // it, which may import the page's own code and never start: one thread instead of a hang.
+      return {
+        platform: 'browser',
+        crossOriginIsolated: true,
+        numThreads: 1,
+        threadsNote: WASM_THREADS_RECIPE,
       };
     }
     return { platform: 'browser', crossOriginIsolated: isolated, numThreads: options.numThreads };

@@ -21,7 +21,7 @@ export function directorySource(path: string): ModelFileSource {
   const description = path;
   const read = async (name: string): Promise<Uint8Array> => {
     checkModelFileName(name, description);
-    const fs = await import('node:fs/promises');
+    const fs = (await import('#node-builtins')).fsPromises;
     try {
       const buffer = await fs.readFile(joinPath(path, name));
       // A plain Uint8Array view of the same memory (no copy): callers need no Buffer semantics.
@@ -38,7 +38,7 @@ export function directorySource(path: string): ModelFileSource {
     description,
     async has(name) {
       checkModelFileName(name, description);
-      const fs = await import('node:fs/promises');
+      const fs = (await import('#node-builtins')).fsPromises;
       try {
         return (await fs.stat(joinPath(path, name))).isFile();
       } catch {
