@@ -14,7 +14,7 @@ import {
   type WebGpuBackend,
   type WebGpuBackendOptions,
   type WebGpuBuild,
-} from './webgpu-backend.js';
+} from './webgpu-backend-types.js';
 
 /** How an entry point imports each onnxruntime-web build it offers (one static specifier per build). */
 export type WebGpuBuildImports = Readonly<Partial<Record<WebGpuBuild, () => Promise<OrtWebModule>>>>;

@@ -4,10 +4,10 @@
  */
 import type { OrtWebModule } from '@albert-ts/backend-wasm/ort-web';
 import { createWebGpuBackend } from './create-webgpu-backend.js';
-import type { WebGpuBackend, WebGpuBackendOptions } from './webgpu-backend.js';
+import type { WebGpuBackend, WebGpuBackendOptions } from './webgpu-backend-types.js';
 
-export { WEBGPU_CONTRIB_OPERATORS } from './webgpu-backend.js';
-export type { WebGpuAdapterReport, WebGpuBackend, WebGpuBackendOptions, WebGpuBuild } from './webgpu-backend.js';
+export { WEBGPU_CONTRIB_OPERATORS } from './webgpu-backend-types.js';
+export type { WebGpuAdapterReport, WebGpuBackend, WebGpuBackendOptions, WebGpuBuild } from './webgpu-backend-types.js';
 export { WebBackendError, type WebBackendErrorCode } from '@albert-ts/backend-wasm';
 
 /**
