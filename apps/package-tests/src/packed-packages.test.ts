@@ -159,9 +159,12 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
 
   it('publint (strict) and attw (ESM-only profile) pass on every tarball', async () => {
     for (const [name, file] of tarballs) {
-      const publint = await run(process.execPath, [join(project, 'node_modules/publint/src/cli.js'), 'run', file, '--strict'], project);
+      // Both tools at once (two cores); one tarball after the other.
+      const [publint, attw] = await Promise.all([
+        run(process.execPath, [join(project, 'node_modules/publint/src/cli.js'), 'run', file, '--strict'], project),
+        run(process.execPath, [join(project, 'node_modules/@arethetypeswrong/cli/dist/index.js'), file, '--profile', 'esm-only', '--format', 'ascii'], project),
+      ]);
       expect(publint.code, `publint ${name}:\n${publint.stdout}${publint.stderr}`).toBe(0);
-      const attw = await run(process.execPath, [join(project, 'node_modules/@arethetypeswrong/cli/dist/index.js'), file, '--profile', 'esm-only', '--format', 'ascii'], project);
       expect(attw.code, `attw ${name}:\n${attw.stdout}${attw.stderr}`).toBe(0);
     }
   });
@@ -241,7 +244,9 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
             const tab = await browser.newPage();
             const consoleErrors: string[] = [];
             tab.on('console', (message) => {
-              if (message.type() === 'error') consoleErrors.push(message.text());
+              // A 404 for a model file the loader looks for (tokenizer.json, other checkpoint formats) is expected.
+              const expected404 = /status of 404/.test(message.text()) && /\/demo-model\/|favicon\.ico$/.test(message.location().url);
+              if (message.type() === 'error' && !expected404) consoleErrors.push(`${message.text()} (${message.location().url})`);
             });
             tab.on('pageerror', (error) => consoleErrors.push(error.message));
             await tab.goto(`${served.url}${page}.html`);
