@@ -5,7 +5,7 @@ import type { WebGpuBackend, WebGpuBackendOptions } from './webgpu-backend-types
 /**
  * Creates the `webgpu` backend: onnxruntime-web 1.30 on the browser's WebGPU.
  *
- * {@link Backend.probe} says why it cannot run: no `navigator.gpu` (a browser without WebGPU, a page that
+ * `probe()` says why it cannot run: no `navigator.gpu` (a browser without WebGPU, a page that
  * is not a secure context, Chromium on Linux without `--enable-unsafe-webgpu`), no adapter
  * (`requestAdapter()` returned `null`: blocklisted or absent GPU), or an onnxruntime failure; it also reads the
  * adapter's features, so that `capabilities.float16` reflects `shader-f16` (and {@link WebGpuBackendOptions.preferFloat16}).
