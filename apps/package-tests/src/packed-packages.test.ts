@@ -157,6 +157,13 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
     report.tarballBytes = sizes;
   });
 
+  it('pnpm publish -r --dry-run publishes exactly the public packages', async () => {
+    const result = await run('pnpm', ['publish', '-r', '--dry-run', '--no-git-checks'], repositoryRoot, 240_000);
+    expect(result.code, result.stderr).toBe(0);
+    const published = [...`${result.stdout}${result.stderr}`.matchAll(/^\+ (\S+)@/gm)].map((match) => match[1]).sort();
+    expect(published).toEqual([...tarballs.keys()].sort());
+  });
+
   it('publint (strict) and attw (ESM-only profile) pass on every tarball', async () => {
     for (const [name, file] of tarballs) {
       // Both tools at once (two cores); one tarball after the other.
