@@ -58,6 +58,8 @@ export interface WasmBackendOptions {
    * `import mjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url'`,
    * `import wasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url'`,
    * `wasmBackend({ numThreads: 4, wasmPaths: { mjs, wasm } })` (what `apps/playground` does).
+   * Without `wasmPaths`, a cross-origin isolated page runs single-threaded rather than risk that hang, and
+   * {@link WasmEnvironment.threadsNote} gives this recipe ({@link WASM_THREADS_RECIPE}).
    */
   readonly wasmPaths?: WasmPaths;
   /** The `.wasm` bytes themselves (e.g. from your own cache); overrides {@link WasmBackendOptions.wasmPaths} for the binary. */
