@@ -100,11 +100,11 @@ const consistencyGlobalSetup = fileURLToPath(new URL('./src/test-support/consist
 /**
  * The two test projects of a backend package: `node` (the `*.test.ts` files under `src`) and `browser`
  * (Chromium, the `*.browser.test.ts` files). Without Chromium (see {@link browserProjectEnabled}) the browser
- * project runs only `src/browser-unavailable.skip-test.ts`, one skipped test that says why.
+ * project runs only `test/browser-unavailable.skip-test.ts`, one skipped test that says why.
  */
 export function nodeAndBrowserProjects(backendName: string): TestProjectInlineConfiguration[] {
   const node: TestProjectInlineConfiguration = { extends: true, test: { name: 'node', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'] } };
-  if (!browserProjectEnabled([backendName])) return [node, { extends: true, test: { name: 'browser', include: ['src/browser-unavailable.skip-test.ts'] } }];
+  if (!browserProjectEnabled([backendName])) return [node, { extends: true, test: { name: 'browser', include: ['test/browser-unavailable.skip-test.ts'] } }];
   const browser: TestProjectInlineConfiguration = mergeConfig(browserViteSettings(), {
     extends: true,
     test: { name: 'browser', include: ['src/**/*.browser.test.ts'], globalSetup: [consistencyGlobalSetup], browser: chromiumBrowser() },

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumArguments, chromiumPath } from '../../../packages/backend-wasm/vitest.browser.ts';
+import { browserProjectEnabled, chromiumArguments, chromiumPath } from '../../../packages/backend-wasm/vitest.browser.ts';
 
 // End to end: `vite build` of the playground, served from 127.0.0.1 with cross-origin isolation
 // headers, driven in the system Chromium: pick a backend, type a sentence, read the top tokens. Every
@@ -16,8 +16,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const expected = JSON.parse(await readFile(new URL('../../cli/demo-model/expected.json', import.meta.url), 'utf8')) as {
   cases: { text: string; masks: { top_tokens: string[]; top_scores: number[] }[] }[];
 };
-const chromiumMissing = !existsSync(chromiumPath);
-if (chromiumMissing) console.warn(`skipped: no Chromium at ${chromiumPath} (install Debian's chromium or set ALBERT_CHROMIUM_PATH)`);
+// Skipped with its reason without Chromium, unless ALBERT_REQUIRE_BACKENDS requires a browser backend.
+const chromiumMissing = !browserProjectEnabled(['browser-wasm', 'browser-webgpu']);
 
 const MIME_TYPES: Record<string, string> = {
   '.html': 'text/html',

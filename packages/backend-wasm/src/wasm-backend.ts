@@ -1,5 +1,6 @@
 import {
   BACKEND_SPECIFICATION_VERSION,
+  buildProbeModel,
   type Backend,
   type BackendCapabilities,
   type BackendLoadOptions,
@@ -57,6 +58,8 @@ export interface WasmBackendOptions {
    * `import mjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url'`,
    * `import wasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url'`,
    * `wasmBackend({ numThreads: 4, wasmPaths: { mjs, wasm } })` (what `apps/playground` does).
+   * Without `wasmPaths`, a cross-origin isolated page runs single-threaded rather than risk that hang, and
+   * {@link WasmEnvironment.threadsNote} gives this recipe ({@link WASM_THREADS_RECIPE}).
    */
   readonly wasmPaths?: WasmPaths;
   /** The `.wasm` bytes themselves (e.g. from your own cache); overrides {@link WasmBackendOptions.wasmPaths} for the binary. */
@@ -66,9 +69,21 @@ export interface WasmBackendOptions {
   /**
    * Milliseconds the WebAssembly runtime may take to initialize (download and compile the `.wasm`, start
    * the worker threads) before `load()`/`probe()` fail instead of waiting forever. Default 180 000; 0 waits.
+   * The timer is ours and is cleared as soon as the runtime is up (onnxruntime-web's own `initTimeout`
+   * timer is never cleared and would keep a Node process alive), so a process exits when its work is done.
    */
   readonly initTimeout?: number;
 }
+
+/**
+ * Why a cross-origin isolated page runs WebAssembly single-threaded without {@link WasmBackendOptions.wasmPaths},
+ * and the recipe for threads (also {@link WasmEnvironment.threadsNote} in that case).
+ */
+export const WASM_THREADS_RECIPE =
+  'WebAssembly threads in a browser need the standalone onnxruntime-web loader as an asset: pass ' +
+  "wasmPaths: { mjs, wasm } (with Vite: import mjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url' and " +
+  "wasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url'; other bundlers: copy both files from " +
+  'onnxruntime-web/dist next to the page and pass their URL prefix); without it, running single-threaded';
 
 /** What {@link WasmBackend.environment} found out about this JavaScript environment. */
 export interface WasmEnvironment {
@@ -130,12 +145,11 @@ function describeWasmPaths(paths: WasmPaths | undefined): string | undefined {
 
 /** The `file:` URL of the installed `onnxruntime-web/dist/` directory (Node only). */
 async function nodeDistributionUrl(): Promise<string> {
-  const moduleSpecifier = 'node:module';
-  const urlSpecifier = 'node:url';
-  const pathSpecifier = 'node:path';
-  const { createRequire } = (await import(/* @vite-ignore */ moduleSpecifier)) as typeof import('node:module');
-  const { pathToFileURL } = (await import(/* @vite-ignore */ urlSpecifier)) as typeof import('node:url');
-  const { dirname } = (await import(/* @vite-ignore */ pathSpecifier)) as typeof import('node:path');
+  // `#node-builtins` (package.json "imports"): Node's modules in Node, a stub elsewhere (bundlers never see `node:`).
+  const builtins = await import('#node-builtins');
+  const { createRequire } = builtins.module;
+  const { pathToFileURL } = builtins.url;
+  const { dirname } = builtins.path;
   const require = createRequire(import.meta.url);
   // The `require` condition of onnxruntime-web's exports is `dist/ort.min.js`: its directory holds the .wasm files.
   return `${pathToFileURL(dirname(require.resolve('onnxruntime-web'))).href}/`;
@@ -148,6 +162,37 @@ function webAssemblySupport(simd: boolean | 'relaxed'): string | undefined {
   const simdModule = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11]);
   if (!WebAssembly.validate(simdModule)) return 'this JavaScript engine has no WebAssembly SIMD, which onnxruntime-web 1.30 requires';
   return undefined;
+}
+
+/**
+ * Initializes onnxruntime-web's WebAssembly runtime (it starts on the first session) by creating and
+ * releasing a session of core's probe model, failing after `timeoutMs` (0: no limit) with a timer that is
+ * cleared as soon as the race is decided, so that no timer outlives the work.
+ */
+async function initializeRuntime(ort: OrtWebModule, name: string, timeoutMs: number, proxy: boolean): Promise<void> {
+  const model = buildProbeModel();
+  const start = (async () => {
+    try {
+      const session = await ort.InferenceSession.create(proxy ? model.bytes.slice() : model.bytes, { executionProviders: ['wasm'] });
+      await session.release();
+    } catch (error) {
+      const message = `${name}: onnxruntime-web's WebAssembly runtime could not start: ${describeRuntimeError(error)}`;
+      throw new WebBackendError('BACKEND_UNAVAILABLE', message, { backend: name }, { cause: error });
+    }
+  })();
+  if (timeoutMs <= 0) return start;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new WebBackendError('BACKEND_UNAVAILABLE', `${name}: the WebAssembly runtime did not initialize within ${timeoutMs} ms`, { backend: name, timeoutMs }));
+    }, timeoutMs);
+  });
+  start.catch(() => undefined); // a late failure after the timeout must not be an unhandled rejection
+  try {
+    await Promise.race([start, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -186,6 +231,18 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
         numThreads: 1,
         threadsNote:
           'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), so WebAssembly runs single-threaded',
+      };
+    }
+    const paths = options.wasmPaths;
+    const hasLoader = paths !== undefined && (typeof paths === 'string' || paths instanceof URL || paths.mjs !== undefined);
+    if (isolated && !hasLoader && (options.numThreads === undefined || options.numThreads > 1)) {
+      // Without the standalone loader, onnxruntime-web's worker threads re-import the bundle chunk that holds
+      // it, which may import the page's own code and never start: one thread instead of a hang.
+      return {
+        platform: 'browser',
+        crossOriginIsolated: true,
+        numThreads: 1,
+        threadsNote: WASM_THREADS_RECIPE,
       };
     }
     return { platform: 'browser', crossOriginIsolated: isolated, numThreads: options.numThreads };
@@ -230,7 +287,8 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       if (wanted.numThreads !== undefined) wasm.numThreads = wanted.numThreads;
       wasm.simd = simd === 'relaxed' ? 'relaxed' : true;
       wasm.proxy = proxy;
-      wasm.initTimeout = options.initTimeout ?? 180_000;
+      // Never onnxruntime-web's own timeout: its timer is not cleared and keeps Node alive (see initializeRuntime).
+      wasm.initTimeout = 0;
       if (options.wasmBinary !== undefined) wasm.wasmBinary = options.wasmBinary;
       const paths = options.wasmPaths;
       if (paths !== undefined) {
@@ -238,6 +296,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       } else if (isNode()) {
         wasm.wasmPaths = await nodeDistributionUrl();
       }
+      await initializeRuntime(ort, name, options.initTimeout ?? 180_000, proxy);
       return ort;
     })();
     return runtimePromise;

@@ -2,7 +2,7 @@ import { createTensor, type Tensor } from '@albert-ts/core';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../backend-wasm/src/test-support/consistency-model.js';
 import { encodeOnnxModel, ONNX_DATA_TYPE } from '../../backend-wasm/src/test-support/tiny-onnx-model.js';
-import { webgpuBackend, type WebGpuBuild } from './webgpu-backend.js';
+import { webgpuBackend, type WebGpuBuild } from './index.js';
 
 // What each onnxruntime-web 1.30 WebGPU build does with com.microsoft MultiHeadAttention and an additive
 // attention_bias (how the fused graph flavour masks padding), checked against attention computed here.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildConsistencyGraph, consistencyCases, seededRandom } from '../../backend-wasm/src/test-support/consistency-model.js';
 import { createTensor, type Tensor } from '@albert-ts/core';
-import { webgpuBackend, type WebGpuBuild } from './webgpu-backend.js';
+import { webgpuBackend, type WebGpuBuild } from './index.js';
 
 // Measurements behind the choice of DEFAULT_WEBGPU_BUILD (opt-in: ALBERT_WEBGPU_BENCH=1): session creation,
 // first run (pipeline compilation) and the median of steady runs of the randomized albert-base-like model,

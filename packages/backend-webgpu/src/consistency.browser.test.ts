@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import { requiredBackends } from '../../backend-wasm/src/test-support/browser-files.js';
 import { defineBrowserConsistencyTests } from '../../backend-wasm/src/test-support/browser-consistency.js';
-import { DEFAULT_WEBGPU_BUILD, webgpuBackend, type WebGpuBuild } from './webgpu-backend.js';
+import { DEFAULT_WEBGPU_BUILD, webgpuBackend, type WebGpuBuild } from './index.js';
 
 const builds: readonly WebGpuBuild[] = (import.meta as unknown as { env: { ALBERT_WEBGPU_BUILDS?: string } }).env.ALBERT_WEBGPU_BUILDS
   ? ((import.meta as unknown as { env: { ALBERT_WEBGPU_BUILDS: string } }).env.ALBERT_WEBGPU_BUILDS.split(',') as WebGpuBuild[])

@@ -1,6 +1,6 @@
 import { defineParitySuite } from '@albert-ts/testing';
 import { readFixture, requiredBackends, writeParityReport } from '../../backend-wasm/src/test-support/browser-files.js';
-import { DEFAULT_WEBGPU_BUILD, webgpuBackend, type WebGpuBuild } from './webgpu-backend.js';
+import { DEFAULT_WEBGPU_BUILD, webgpuBackend, type WebGpuBuild } from './index.js';
 
 // The parity suite of @albert-ts/testing, unchanged, on onnxruntime-web's WebGPU in Chromium
 // ("browser-webgpu": the default build; SwiftShader where there is no GPU). ALBERT_WEBGPU_BUILDS=jsep,webgpu

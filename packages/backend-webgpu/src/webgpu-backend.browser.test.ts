@@ -1,7 +1,7 @@
 import { createTensor } from '@albert-ts/core';
 import { describe, expect, it } from 'vitest';
 import { tinyLookupModel } from '../../backend-wasm/src/test-support/tiny-onnx-model.js';
-import { webgpuBackend, type WebGpuBuild } from './webgpu-backend.js';
+import { webgpuBackend, type WebGpuBuild } from './index.js';
 
 describe.each<WebGpuBuild>(['jsep', 'webgpu'])('webgpuBackend (browser, %s build)', (build) => {
   const backend = webgpuBackend({ build, preferFloat16: true });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tinyMatMulModel } from '../../backend-wasm/src/test-support/tiny-onnx-model.js';
-import { DEFAULT_WEBGPU_BUILD, webgpuBackend } from './webgpu-backend.js';
+import { DEFAULT_WEBGPU_BUILD, webgpuBackend } from './index.js';
 import { WebBackendError } from './index.js';
 
 describe('webgpuBackend without WebGPU (Node)', () => {

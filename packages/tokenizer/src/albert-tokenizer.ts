@@ -357,8 +357,7 @@ export class AlbertTokenizer {
 
   /** Node only: loads a model directory (`spiece.model` + optional JSON files). */
   static async fromDirectory(directory: string, options: AlbertTokenizerOptions = {}): Promise<AlbertTokenizer> {
-    const fs = await import('node:fs/promises');
-    const path = await import('node:path');
+    const { fsPromises: fs, path } = await import('#node-builtins');
     const source: TokenizerFileSource = {
       description: directory,
       has: async (name) => {
@@ -1101,8 +1100,7 @@ export class AlbertTokenizer {
 
   /** Node only: writes `[prefix-]spiece.model` into `directory`; returns the paths written. */
   async saveVocabularyToDirectory(directory: string, filenamePrefix?: string): Promise<string[]> {
-    const fs = await import('node:fs/promises');
-    const path = await import('node:path');
+    const { fsPromises: fs, path } = await import('#node-builtins');
     const { fileName, bytes } = this.saveVocabulary();
     const target = path.join(directory, (filenamePrefix !== undefined && filenamePrefix !== '' ? `${filenamePrefix}-` : '') + fileName);
     await fs.writeFile(target, bytes);

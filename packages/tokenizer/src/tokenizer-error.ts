@@ -9,7 +9,8 @@ export type TokenizerErrorCode =
   | 'TOKENIZER_INVALID_CONFIG'
   | 'TOKENIZER_FILE_NOT_FOUND'
   | 'TOKENIZER_TRUNCATION_ERROR'
-  | 'TOKENIZER_LIMIT_EXCEEDED';
+  | 'TOKENIZER_LIMIT_EXCEEDED'
+  | 'TOKENIZER_NODE_ONLY';
 
 /**
  * Error thrown by `@albert-ts/tokenizer`: a corrupt or unsupported vocabulary file, an input that is

@@ -2,3 +2,4 @@ export * from './backend.js';
 export * from './backend-error.js';
 export * from './probe-model.js';
 export * from './select-backend.js';
+export * from './require-backend.js';

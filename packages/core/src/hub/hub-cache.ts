@@ -35,13 +35,8 @@ export async function nodeModules(): Promise<{
   crypto: typeof import('node:crypto');
   os: typeof import('node:os');
 }> {
-  const [fs, path, crypto, os] = await Promise.all([
-    import('node:fs/promises'),
-    import('node:path'),
-    import('node:crypto'),
-    import('node:os'),
-  ]);
-  return { fs, path, crypto, os };
+  const builtins = await import('#node-builtins');
+  return { fs: builtins.fsPromises, path: builtins.path, crypto: builtins.crypto, os: builtins.os };
 }
 
 /** Paths of `repoId` inside `cacheDir`. */

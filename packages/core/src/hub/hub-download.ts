@@ -424,7 +424,7 @@ async function verifyBlob(
   const algorithm = SHA256.test(metadata.etag) ? 'sha256' : GIT_SHA1.test(metadata.etag) ? 'sha1' : null;
   if (algorithm === null) return null; // An ETag that is not a content hash cannot be checked.
   const { crypto } = await nodeModules();
-  const { createReadStream } = await import('node:fs');
+  const { createReadStream } = (await import('#node-builtins')).fs;
   const hash = crypto.createHash(algorithm);
   // Small (non-LFS) files: the ETag is the git blob id, sha1 of "blob <size>\0" + contents.
   if (algorithm === 'sha1') hash.update(`blob ${size}\0`);

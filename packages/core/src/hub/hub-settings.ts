@@ -120,7 +120,7 @@ export function isTruthyEnvironmentValue(value: string | undefined): boolean {
 export async function defaultHubPaths(
   environment?: Readonly<Record<string, string | undefined>>,
 ): Promise<{ home: string; hubCache: string; tokenPath: string }> {
-  const [os, path] = await Promise.all([import('node:os'), import('node:path')]);
+  const { os, path } = await import('#node-builtins');
   const variable = (name: string): string | undefined => environmentVariable(name, environment);
   const expandHome = (value: string): string =>
     value === '~' || value.startsWith('~/') ? path.join(os.homedir(), value.slice(1)) : value;
@@ -134,7 +134,7 @@ export async function defaultHubPaths(
 
 async function readTokenFile(tokenPath: string): Promise<string | null> {
   try {
-    const fs = await import('node:fs/promises');
+    const fs = (await import('#node-builtins')).fsPromises;
     const text = (await fs.readFile(tokenPath, 'utf8')).trim();
     return text === '' ? null : text;
   } catch {
@@ -153,7 +153,7 @@ export async function resolveHubSettings(options: HubOptions = {}): Promise<Reso
   const paths = node ? await defaultHubPaths(environment) : null;
   let cacheDir: string | null = null;
   if (options.cacheDir !== undefined) {
-    cacheDir = node ? (await import('node:path')).resolve(options.cacheDir) : options.cacheDir;
+    cacheDir = node ? (await import('#node-builtins')).path.resolve(options.cacheDir) : options.cacheDir;
   } else if (paths !== null) {
     cacheDir = paths.hubCache;
   }

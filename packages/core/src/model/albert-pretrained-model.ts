@@ -1,6 +1,7 @@
 import { checkOptionKeys, type AlbertConfig } from '@albert-ts/config';
 import type { Backend, BackendLoadOptions, BackendSession } from '../backend/backend.js';
 import { selectBackend } from '../backend/select-backend.js';
+import { requireBackend } from '../backend/require-backend.js';
 import { loadPretrainedWeights, type CheckpointLimits, type ModelFileSource } from '../checkpoint/index.js';
 import { resolvePretrained, type ResolvePretrainedOptions } from '../hub/resolve-pretrained.js';
 import {
@@ -191,6 +192,7 @@ export interface AlbertModelClass<T> {
 
 /** Reads config + checkpoint from a source and resolves the weights a head needs. */
 export async function loadAlbertParts(head: AlbertHeadName, dirOrSource: string | ModelFileSource, options: FromPretrainedOptions): Promise<AlbertModelParts> {
+  requireBackend(options, 'fromPretrained'); // a typed error naming the package to install, before any file is read
   checkOptionKeys(options, FROM_PRETRAINED_OPTION_KEYS, `${head}.fromPretrained`);
   const resolveSource = options.resolveSource ?? ((nameOrPath: string) => resolvePretrained(nameOrPath, { ...options, ...options.hub }));
   const source = typeof dirOrSource === 'string' ? await resolveSource(dirOrSource) : dirOrSource;

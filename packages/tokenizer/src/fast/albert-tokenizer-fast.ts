@@ -410,7 +410,7 @@ export class AlbertTokenizerFast {
 
   /** Reads a `tokenizer.json` from disk (Node only). */
   static async fromFile(path: string, options: AlbertTokenizerFastOptions = {}): Promise<AlbertTokenizerFast> {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = (await import('#node-builtins')).fsPromises;
     let text: string;
     try {
       text = await readFile(path, 'utf8');

@@ -57,7 +57,7 @@ export function directorySource(path: string): ModelFileSource {
   };
   const read = async (name: string): Promise<Uint8Array> => {
     checkModelFileName(name, description);
-    const fs = await import('node:fs/promises');
+    const fs = (await import('#node-builtins')).fsPromises;
     try {
       await checkInside(name, joinPath(path, name));
       const buffer = await fs.readFile(joinPath(path, name));
@@ -76,7 +76,7 @@ export function directorySource(path: string): ModelFileSource {
     description,
     async has(name) {
       checkModelFileName(name, description);
-      const fs = await import('node:fs/promises');
+      const fs = (await import('#node-builtins')).fsPromises;
       try {
         return (await fs.stat(joinPath(path, name))).isFile();
       } catch {

@@ -1,0 +1,10 @@
+/**
+ * Node's built-in modules that the tokenizer uses (reading and writing vocabulary files), reached only
+ * through the package-internal import `#node-builtins` (package.json "imports"): this file under the
+ * `node` condition, `no-node-builtins.ts` everywhere else, so that a browser build never sees a `node:`
+ * specifier. Internal: not exported.
+ */
+import * as fsPromises from 'node:fs/promises';
+import * as path from 'node:path';
+
+export { fsPromises, path };
