@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '@albert-ts/config';
 import {
   BACKEND_SPECIFICATION_VERSION,
   type Backend,
@@ -150,6 +151,9 @@ function webAssemblySupport(simd: boolean | 'relaxed'): string | undefined {
   return undefined;
 }
 
+/** The keys of the options object (it is strict). */
+const WASM_BACKEND_OPTION_KEYS = ['numThreads', 'simd', 'wasmPaths', 'wasmBinary', 'proxy', 'initTimeout'] as const;
+
 /**
  * Creates the `wasm` backend: onnxruntime-web 1.30 on WebAssembly (CPU), in Node and in browsers.
  *
@@ -170,6 +174,7 @@ function webAssemblySupport(simd: boolean | 'relaxed'): string | undefined {
  * ```
  */
 export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
+  checkOptionKeys(options, WASM_BACKEND_OPTION_KEYS, 'wasmBackend');
   const name = 'wasm';
   const simd = options.simd ?? true;
   const proxy = options.proxy ?? false;

@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '@albert-ts/config';
 import {
   BACKEND_SPECIFICATION_VERSION,
   type Backend,
@@ -99,6 +100,9 @@ function importBuild(build: WebGpuBuild): Promise<OrtWebModule> {
   return build === 'jsep' ? (import('onnxruntime-web') as Promise<OrtWebModule>) : (import('onnxruntime-web/webgpu') as Promise<OrtWebModule>);
 }
 
+/** The keys of the options object (it is strict). */
+const WEBGPU_BACKEND_OPTION_KEYS = ['powerPreference', 'preferFloat16', 'build'] as const;
+
 /**
  * Creates the `webgpu` backend: onnxruntime-web 1.30 on the browser's WebGPU.
  *
@@ -112,6 +116,7 @@ function importBuild(build: WebGpuBuild): Promise<OrtWebModule> {
  * `.wasm` next to its own module; production bundles emit the `.wasm` as an asset. Nothing comes from a CDN.
  */
 export function webgpuBackend(options: WebGpuBackendOptions = {}): WebGpuBackend {
+  checkOptionKeys(options, WEBGPU_BACKEND_OPTION_KEYS, 'webgpuBackend');
   const name = 'webgpu';
   const build = options.build ?? DEFAULT_WEBGPU_BUILD;
   const capabilities = { contribOperators: WEBGPU_CONTRIB_OPERATORS[build], float16: false };

@@ -1,7 +1,7 @@
 import { cleanUpTokenization } from '../clean-up-tokenization.js';
 import type { BatchInput, DecodeOptions, TokenizerFileSource } from '../albert-tokenizer.js';
 import type { AddedTokenInit } from '../added-token.js';
-import { checkOptionKeys } from '../check-option-keys.js';
+import { checkOptionKeys } from '@albert-ts/config';
 import type { BatchEncoding, EncodeOptions, Encoding } from '../encoding.js';
 import { TokenizerError } from '../tokenizer-error.js';
 import { AddedVocabulary } from './added-vocabulary.js';
@@ -99,7 +99,7 @@ export type FastSequenceInput = string | readonly string[];
 
 /**
  * Options of {@link AlbertTokenizerFast.encode} (transformers' `__call__` keyword arguments,
- * camelCased). Strict: an unknown key is a `TOKENIZER_INVALID_OPTION` error naming the right spelling.
+ * camelCased). Strict: an unknown key is an `OptionsError` (`OPTIONS_UNKNOWN_KEY`) naming the right spelling.
  */
 export interface FastEncodeOptions extends EncodeOptions {
   /** The second sequence of a pair (words with `isSplitIntoWords`). */
