@@ -22,7 +22,7 @@ export interface PipelineEncoding {
   readonly sequenceIds: Array<number | null>;
 }
 
-/** One overflowing window of a pair (fast tokenizer only): a {@link PipelineEncoding} with its word ids. */
+/** One overflowing window of a text or pair (fast tokenizer only): a {@link PipelineEncoding} with its word ids. */
 export interface PipelineWindow extends PipelineEncoding {
   /** HF `word_ids()`: the word of each token in its own text, `null` for the added special tokens. */
   readonly wordIds: Array<number | null>;
@@ -30,11 +30,13 @@ export interface PipelineWindow extends PipelineEncoding {
 
 /** Options of {@link PipelineTokenizer.encodeWindows}. */
 export interface PipelineWindowOptions {
-  /** The second text of the pair (the one cut into windows). */
-  readonly textPair: string;
+  /** The second text of a pair. */
+  readonly textPair?: string;
+  /** What is cut: `only_second` (question answering: the context) or `longest_first` (one text). */
+  readonly truncation: 'only_second' | 'longest_first';
   /** Maximum window length, special tokens included. */
   readonly maxLength: number;
-  /** Tokens of the second text shared by neighbouring windows. */
+  /** Tokens shared by neighbouring windows. */
   readonly stride: number;
 }
 
@@ -74,8 +76,8 @@ export interface PipelineTokenizer {
   /** Encodes a text or pair. */
   encode(text: string, options?: PipelineEncodeOptions): PipelineEncoding;
   /**
-   * The windows of a pair with the second text cut (`truncation: 'only_second'`,
-   * `return_overflowing_tokens`, `stride`): the tokenizer's own overflow, fast tokenizer only.
+   * The windows of a text or pair (`return_overflowing_tokens` with `stride`): the tokenizer's own
+   * overflow, fast tokenizer only. Offsets stay relative to the whole text.
    * @throws {@link PipelineError} `PIPELINE_INVALID_OPTION` for the slow tokenizer; the tokenizer's
    *   `TokenizerError` when the first text leaves no room or the stride does not fit.
    */
@@ -129,8 +131,8 @@ export function asPipelineTokenizer(tokenizer: AnyAlbertTokenizer): PipelineToke
         return { ...encoding, sequenceIds: sequenceIdsOf(encoding.tokenTypeIds, encoding.specialTokensMask) };
       },
       encodeWindows(text, options) {
-        const batch = fast.encodeBatch([[text, options.textPair]], {
-          truncation: 'only_second',
+        const batch = fast.encodeBatch([options.textPair === undefined ? text : [text, options.textPair]], {
+          truncation: options.truncation,
           maxLength: options.maxLength,
           stride: options.stride,
           returnOverflowingTokens: true,
@@ -181,7 +183,7 @@ export function asPipelineTokenizer(tokenizer: AnyAlbertTokenizer): PipelineToke
       };
     },
     encodeWindows() {
-      throw new PipelineError('PIPELINE_INVALID_OPTION', 'overflowing windows (question answering) need the fast tokenizer: load it with loadTokenizer (tokenizer.json, or spiece.model converted)', {
+      throw new PipelineError('PIPELINE_INVALID_OPTION', 'overflowing windows (question answering, stride) need the fast tokenizer: load it with loadTokenizer (tokenizer.json, or spiece.model converted)', {
         field: 'tokenizer',
         value: 'AlbertTokenizer',
         expected: 'AlbertTokenizerFast',

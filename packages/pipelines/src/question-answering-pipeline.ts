@@ -116,7 +116,7 @@ export function preprocessQuestionAnswering(tokenizer: PipelineTokenizer, input:
   const context = checkText(TASK, 'context', record['context'], index);
   let windows: PipelineWindow[];
   try {
-    windows = tokenizer.encodeWindows(question, { textPair: context, maxLength: settings.maxSeqLen, stride: settings.docStride });
+    windows = tokenizer.encodeWindows(question, { textPair: context, truncation: 'only_second', maxLength: settings.maxSeqLen, stride: settings.docStride });
   } catch (error) {
     if (!(error instanceof TokenizerError) || (error.code !== 'TOKENIZER_TRUNCATION_ERROR' && error.code !== 'TOKENIZER_INVALID_OPTION')) throw error;
     // the context cannot be cut: the question leaves no room, or the stride does not fit in the room
