@@ -92,16 +92,6 @@ export interface PipelineTokenizer {
   vocabularyId(token: string): number | undefined;
 }
 
-const SPIECE_UNDERLINE = '\u2581';
-
-/**
- * The fast tokenizer's `convert_tokens_to_string` for ALBERT's `tokenizer.json` (a `Metaspace` decoder
- * with `prepend_scheme: always`): `▁` becomes a space, and every `▁` of the first token is dropped.
- */
-export function metaspaceTokensToString(tokens: readonly string[]): string {
-  return tokens.map((token, index) => token.split(SPIECE_UNDERLINE).join(index === 0 ? '' : ' ')).join('');
-}
-
 function sequenceIdsOf(tokenTypeIds: readonly number[], specialTokensMask: readonly number[]): Array<number | null> {
   return tokenTypeIds.map((typeId, index) => (specialTokensMask[index] === 1 ? null : typeId));
 }
@@ -110,8 +100,6 @@ function sequenceIdsOf(tokenTypeIds: readonly number[], specialTokensMask: reado
 export function asPipelineTokenizer(tokenizer: AnyAlbertTokenizer): PipelineTokenizer {
   if (tokenizer instanceof AlbertTokenizerFast) {
     const fast = tokenizer;
-    // the decoder's convert_tokens_to_string where the tokenizer has it, else ALBERT's Metaspace decoder
-    const ownTokensToString = (fast as unknown as { convertTokensToString?: (tokens: readonly string[]) => string }).convertTokensToString;
     return {
       tokenizer: fast,
       isFast: true,
@@ -149,7 +137,7 @@ export function asPipelineTokenizer(tokenizer: AnyAlbertTokenizer): PipelineToke
         }));
       },
       convertIdsToTokens: (ids) => fast.convertIdsToTokens(ids),
-      convertTokensToString: (tokens) => (ownTokensToString === undefined ? metaspaceTokensToString(tokens) : ownTokensToString.call(fast, tokens)),
+      convertTokensToString: (tokens) => fast.convertTokensToString(tokens),
       decode: (ids, options = {}) => fast.decode(ids, { skipSpecialTokens: options.skipSpecialTokens ?? false }),
       vocabularyId: (token) => fast.tokenToId(token),
     };

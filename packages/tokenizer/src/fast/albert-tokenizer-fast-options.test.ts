@@ -147,3 +147,13 @@ describe('AlbertTokenizerFast special tokens and saving', () => {
     }
   });
 });
+
+describe('AlbertTokenizerFast convertTokensToString', () => {
+  it('joins tokens with the Metaspace decoder (first leading space dropped, no clean-up)', () => {
+    expect(converted.convertTokensToString(['▁alice', '▁smith', '.'])).toBe('alice smith.');
+    expect(converted.convertTokensToString(['lice', '▁smith'])).toBe('lice smith');
+    expect(converted.convertTokensToString(['▁▁a'])).toBe('a'); // the library drops every ▁ of the first token
+    expect(converted.convertTokensToString([])).toBe('');
+    expect(errorOf(() => converted.convertTokensToString([1] as never)).code).toBe('TOKENIZER_INVALID_INPUT');
+  });
+});

@@ -789,6 +789,22 @@ export class AlbertTokenizerFast {
     return sequences.map((ids) => this.decode(ids, options));
   }
 
+  /**
+   * Joins tokens into text with the `tokenizer.json` decoder (transformers' fast
+   * `convert_tokens_to_string`: ALBERT's `Metaspace` decoder turns `▁` into spaces and drops the first
+   * token's leading one), without clean-up.
+   *
+   * ```ts
+   * tokenizer.convertTokensToString(['▁alice', '▁smith']); // 'alice smith'
+   * ```
+   */
+  convertTokensToString(tokens: readonly string[]): string {
+    if (!Array.isArray(tokens) || tokens.some((token) => typeof token !== 'string')) {
+      throw new TokenizerError('TOKENIZER_INVALID_INPUT', `convertTokensToString expects an array of strings, got ${describe(tokens)}`, { field: 'tokens', value: describe(tokens) });
+    }
+    return this.decoder === undefined ? tokens.join(' ') : this.decoder.decode(tokens);
+  }
+
   /** Number of special tokens the post-processor adds to one sequence or a pair. */
   numSpecialTokensToAdd(pair = false): number {
     return this.postProcessor?.addedTokens(pair) ?? 0;
