@@ -53,3 +53,10 @@ describe('nodeBackend', () => {
     if (!result.available) expect(result.reason).toMatch(/WebGPU/);
   });
 });
+
+describe('nodeBackend options', () => {
+  it('are strict: an unknown key is an OptionsError naming the right spelling', () => {
+    expect(() => nodeBackend({ intra_op_num_threads: 2 } as never)).toThrow(expect.objectContaining({ code: 'OPTIONS_UNKNOWN_KEY', message: expect.stringMatching(/intra_op_num_threads is spelled intraOpNumThreads/) }));
+    expect(() => nodeBackendByName('node-cpu', { threads: 2 } as never)).toThrow(expect.objectContaining({ code: 'OPTIONS_UNKNOWN_KEY' }));
+  });
+});

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { checkOptionKeys } from '@albert-ts/config';
 import {
   BACKEND_SPECIFICATION_VERSION,
   buildProbeModel,
@@ -182,12 +183,16 @@ class NodeSession implements BackendSession {
   }
 }
 
+/** The keys of the options object (it is strict). */
+const NODE_BACKEND_OPTION_KEYS = ['device', 'intraOpNumThreads', 'graphOptimizationLevel', 'enableCpuMemArena', 'allowSpinning'] as const;
+
 /**
  * A {@link Backend} over onnxruntime-node: `node-cpu`, `node-webgpu` or `node-cuda`. onnxruntime-node is
  * loaded lazily (importing this package has no side effects); a device that cannot run here is
  * reported by {@link Backend.probe} with the reason, never by a crash.
  */
 export function nodeBackend(options: NodeBackendOptions = {}): Backend {
+  checkOptionKeys(options, NODE_BACKEND_OPTION_KEYS, 'nodeBackend');
   const device = options.device ?? 'cpu';
   const capabilities: BackendCapabilities = { contribOperators: CONTRIB_OPERATORS[device], float16: device !== 'cpu' };
   let probed: Promise<BackendProbeResult> | undefined;

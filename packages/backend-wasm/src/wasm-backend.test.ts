@@ -110,3 +110,9 @@ describe('wasmBackend (Node)', () => {
     await expect(wasmBackend({ proxy: true }).probe()).resolves.toMatchObject({ available: false, reason: expect.stringMatching(/Web Workers/) });
   });
 });
+
+describe('wasmBackend options', () => {
+  it('are strict: an unknown key is an OptionsError naming the right spelling', () => {
+    expect(() => wasmBackend({ num_threads: 1 } as never)).toThrow(expect.objectContaining({ code: 'OPTIONS_UNKNOWN_KEY', message: expect.stringMatching(/num_threads is spelled numThreads/) }));
+  });
+});

@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '@albert-ts/config';
 import {
   BACKEND_SPECIFICATION_VERSION,
   buildProbeModel,
@@ -164,6 +165,9 @@ function webAssemblySupport(simd: boolean | 'relaxed'): string | undefined {
   return undefined;
 }
 
+/** The keys of the options object (it is strict). */
+const WASM_BACKEND_OPTION_KEYS = ['numThreads', 'simd', 'wasmPaths', 'wasmBinary', 'proxy', 'initTimeout'] as const;
+
 /**
  * Initializes onnxruntime-web's WebAssembly runtime (it starts on the first session) by creating and
  * releasing a session of core's probe model, failing after `timeoutMs` (0: no limit) with a timer that is
@@ -215,6 +219,7 @@ async function initializeRuntime(ort: OrtWebModule, name: string, timeoutMs: num
  * ```
  */
 export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
+  checkOptionKeys(options, WASM_BACKEND_OPTION_KEYS, 'wasmBackend');
   const name = 'wasm';
   const simd = options.simd ?? true;
   const proxy = options.proxy ?? false;

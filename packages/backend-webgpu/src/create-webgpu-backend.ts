@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '@albert-ts/config';
 import {
   BACKEND_SPECIFICATION_VERSION,
   type BackendCapabilities,
@@ -38,12 +39,15 @@ function navigatorGpu(): GpuLike | undefined {
 const appliedPowerPreference = new Map<WebGpuBuild, string>();
 const runtimes = new Map<WebGpuBuild, Promise<OrtWebModule>>();
 
+/** The keys of the options object (it is strict). */
+const WEBGPU_BACKEND_OPTION_KEYS = ['powerPreference', 'preferFloat16', 'build'] as const;
 
 /**
  * The `webgpu` backend over the onnxruntime-web builds that `imports` offers (each entry point of this
  * package offers its own, so that a bundle holds only the `.wasm` of the builds it can use). Internal.
  */
 export function createWebGpuBackend(options: WebGpuBackendOptions, imports: WebGpuBuildImports, entryPoint: string): WebGpuBackend {
+  checkOptionKeys(options, WEBGPU_BACKEND_OPTION_KEYS, 'webgpuBackend');
   const name = 'webgpu';
   const build = options.build ?? DEFAULT_WEBGPU_BUILD;
   const capabilities = { contribOperators: WEBGPU_CONTRIB_OPERATORS[build], float16: false };

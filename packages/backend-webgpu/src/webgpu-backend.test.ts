@@ -68,3 +68,9 @@ describe('webgpuBackend probe reasons (Node, with a stand-in navigator.gpu)', ()
     });
   });
 });
+
+describe('webgpuBackend options', () => {
+  it('are strict: an unknown key is an OptionsError naming the right spelling', () => {
+    expect(() => webgpuBackend({ power_preference: 'low-power' } as never)).toThrow(expect.objectContaining({ code: 'OPTIONS_UNKNOWN_KEY', message: expect.stringMatching(/power_preference is spelled powerPreference/) }));
+  });
+});

@@ -6,7 +6,6 @@ export * from './pipeline.js';
 export * from './fill-mask-pipeline.js';
 export * from './text-classification-pipeline.js';
 export * from './token-classification-pipeline.js';
-export * from './question-answering-windows.js';
 export * from './question-answering-pipeline.js';
 export * from './feature-extraction-pipeline.js';
 export * from './zero-shot-classification-pipeline.js';

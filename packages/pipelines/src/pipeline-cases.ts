@@ -3,7 +3,8 @@ import { loadAlbertModel, type AlbertGraphFlavour, type AlbertModelDtype, type A
 import { PipelineError } from './pipeline-error.js';
 import { runPipelineTask } from './pipeline.js';
 import { PIPELINE_TASK_HEADS, resolvePipelineTask, type PipelineTask } from './pipeline-tasks.js';
-import { loadPipelineTokenizer, type PipelineTokenizer } from './pipeline-tokenizer.js';
+import { AlbertTokenizer, loadTokenizer } from '@albert-ts/tokenizer';
+import { asPipelineTokenizer, type PipelineTokenizer } from './pipeline-tokenizer.js';
 
 /** One case of a pipeline case file (the format of `fixtures/pipelines/cases.json`). */
 export interface PipelineCase {
@@ -196,7 +197,7 @@ export async function runPipelineCases(cases: PipelineCases | readonly PipelineC
         const tokenizerKey = `${tokenizerDirectory}/${item.tokenizer}`;
         let tokenizer = tokenizers.get(tokenizerKey);
         if (tokenizer === undefined) {
-          tokenizer = Promise.resolve(environment.source(tokenizerDirectory)).then((source) => loadPipelineTokenizer(source, { prefer: item.tokenizer }));
+          tokenizer = Promise.resolve(environment.source(tokenizerDirectory)).then(async (source) => asPipelineTokenizer(item.tokenizer === 'slow' ? await AlbertTokenizer.fromFiles(source) : await loadTokenizer(source)));
           tokenizers.set(tokenizerKey, tokenizer);
         }
         const actual = await runPipelineTask(task, await model, await tokenizer, item.inputs as never, pipelineOptionsFromPython(item.options) as never, () => {});

@@ -11,7 +11,6 @@ import { AlbertError } from '@albert-ts/config';
  * - `PIPELINE_UNKNOWN_LABEL`: a label (`ignoreLabels`, ...) that is not in the model's `id2label`.
  * - `PIPELINE_QUESTION_TOO_LONG`: a question that leaves no room for the context within `maxSeqLen`.
  * - `PIPELINE_INVALID_OPTION`: an option value outside its range (`topK: 0`, `docStride > maxSeqLen`, ...).
- * - `PIPELINE_NO_TOKENIZER`: the model source holds neither `tokenizer.json` nor `spiece.model`.
  */
 export type PipelineErrorCode =
   | 'PIPELINE_UNKNOWN_TASK'
@@ -22,8 +21,7 @@ export type PipelineErrorCode =
   | 'PIPELINE_UNKNOWN_TARGET'
   | 'PIPELINE_UNKNOWN_LABEL'
   | 'PIPELINE_QUESTION_TOO_LONG'
-  | 'PIPELINE_INVALID_OPTION'
-  | 'PIPELINE_NO_TOKENIZER';
+  | 'PIPELINE_INVALID_OPTION';
 
 /**
  * A task pipeline cannot run what it was given. `details` names the `task`, the `field` (input or

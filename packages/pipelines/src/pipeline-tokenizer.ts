@@ -1,4 +1,4 @@
-import { AlbertTokenizer, AlbertTokenizerFast, type TokenizerFileSource } from '@albert-ts/tokenizer';
+import { AlbertTokenizerFast, type AlbertTokenizer } from '@albert-ts/tokenizer';
 import { PipelineError } from './pipeline-error.js';
 
 /** Either ALBERT tokenizer of `@albert-ts/tokenizer`. */
@@ -20,6 +20,24 @@ export interface PipelineEncoding {
   readonly tokens: string[];
   /** HF `sequence_ids()`: 0 or 1 for the text a token comes from, `null` for the added special tokens. */
   readonly sequenceIds: Array<number | null>;
+}
+
+/** One overflowing window of a text or pair (fast tokenizer only): a {@link PipelineEncoding} with its word ids. */
+export interface PipelineWindow extends PipelineEncoding {
+  /** HF `word_ids()`: the word of each token in its own text, `null` for the added special tokens. */
+  readonly wordIds: Array<number | null>;
+}
+
+/** Options of {@link PipelineTokenizer.encodeWindows}. */
+export interface PipelineWindowOptions {
+  /** The second text of a pair. */
+  readonly textPair?: string;
+  /** What is cut: `only_second` (question answering: the context) or `longest_first` (one text). */
+  readonly truncation: 'only_second' | 'longest_first';
+  /** Maximum window length, special tokens included. */
+  readonly maxLength: number;
+  /** Tokens shared by neighbouring windows. */
+  readonly stride: number;
 }
 
 /** Options of {@link PipelineTokenizer.encode}. */
@@ -57,6 +75,13 @@ export interface PipelineTokenizer {
   readonly unkTokenId: number;
   /** Encodes a text or pair. */
   encode(text: string, options?: PipelineEncodeOptions): PipelineEncoding;
+  /**
+   * The windows of a text or pair (`return_overflowing_tokens` with `stride`): the tokenizer's own
+   * overflow, fast tokenizer only. Offsets stay relative to the whole text.
+   * @throws {@link PipelineError} `PIPELINE_INVALID_OPTION` for the slow tokenizer; the tokenizer's
+   *   `TokenizerError` when the first text leaves no room or the stride does not fit.
+   */
+  encodeWindows(text: string, options: PipelineWindowOptions): PipelineWindow[];
   /** Tokens of ids (`convert_ids_to_tokens`). */
   convertIdsToTokens(ids: readonly number[]): string[];
   /** Joins tokens into text (`convert_tokens_to_string`). */
@@ -67,16 +92,6 @@ export interface PipelineTokenizer {
   vocabularyId(token: string): number | undefined;
 }
 
-const SPIECE_UNDERLINE = '\u2581';
-
-/**
- * The fast tokenizer's `convert_tokens_to_string` for ALBERT's `tokenizer.json` (a `Metaspace` decoder
- * with `prepend_scheme: always`): `▁` becomes a space, and every `▁` of the first token is dropped.
- */
-export function metaspaceTokensToString(tokens: readonly string[]): string {
-  return tokens.map((token, index) => token.split(SPIECE_UNDERLINE).join(index === 0 ? '' : ' ')).join('');
-}
-
 function sequenceIdsOf(tokenTypeIds: readonly number[], specialTokensMask: readonly number[]): Array<number | null> {
   return tokenTypeIds.map((typeId, index) => (specialTokensMask[index] === 1 ? null : typeId));
 }
@@ -85,8 +100,6 @@ function sequenceIdsOf(tokenTypeIds: readonly number[], specialTokensMask: reado
 export function asPipelineTokenizer(tokenizer: AnyAlbertTokenizer): PipelineTokenizer {
   if (tokenizer instanceof AlbertTokenizerFast) {
     const fast = tokenizer;
-    // the decoder's convert_tokens_to_string where the tokenizer has it, else ALBERT's Metaspace decoder
-    const ownTokensToString = (fast as unknown as { convertTokensToString?: (tokens: readonly string[]) => string }).convertTokensToString;
     return {
       tokenizer: fast,
       isFast: true,
@@ -105,8 +118,26 @@ export function asPipelineTokenizer(tokenizer: AnyAlbertTokenizer): PipelineToke
         });
         return { ...encoding, sequenceIds: sequenceIdsOf(encoding.tokenTypeIds, encoding.specialTokensMask) };
       },
+      encodeWindows(text, options) {
+        const batch = fast.encodeBatch([options.textPair === undefined ? text : [text, options.textPair]], {
+          truncation: options.truncation,
+          maxLength: options.maxLength,
+          stride: options.stride,
+          returnOverflowingTokens: true,
+        });
+        return batch.inputIds.map((inputIds, row) => ({
+          inputIds,
+          tokenTypeIds: batch.tokenTypeIds[row] as number[],
+          attentionMask: batch.attentionMask[row] as number[],
+          specialTokensMask: batch.specialTokensMask[row] as number[],
+          offsets: batch.offsets[row] as Array<[number, number]>,
+          tokens: batch.tokens[row] as string[],
+          sequenceIds: batch.sequenceIds[row] as Array<number | null>,
+          wordIds: batch.wordIds[row] as Array<number | null>,
+        }));
+      },
       convertIdsToTokens: (ids) => fast.convertIdsToTokens(ids),
-      convertTokensToString: (tokens) => (ownTokensToString === undefined ? metaspaceTokensToString(tokens) : ownTokensToString.call(fast, tokens)),
+      convertTokensToString: (tokens) => fast.convertTokensToString(tokens),
       decode: (ids, options = {}) => fast.decode(ids, { skipSpecialTokens: options.skipSpecialTokens ?? false }),
       vocabularyId: (token) => fast.tokenToId(token),
     };
@@ -139,6 +170,13 @@ export function asPipelineTokenizer(tokenizer: AnyAlbertTokenizer): PipelineToke
         sequenceIds: sequenceIdsOf(encoding.tokenTypeIds, encoding.specialTokensMask),
       };
     },
+    encodeWindows() {
+      throw new PipelineError('PIPELINE_INVALID_OPTION', 'overflowing windows (question answering, stride) need the fast tokenizer: load it with loadTokenizer (tokenizer.json, or spiece.model converted)', {
+        field: 'tokenizer',
+        value: 'AlbertTokenizer',
+        expected: 'AlbertTokenizerFast',
+      });
+    },
     convertIdsToTokens: (ids) => slow.convertIdsToTokens(ids),
     convertTokensToString: (tokens) => slow.convertTokensToString(tokens),
     decode: (ids, options = {}) => slow.decode(ids, { skipSpecialTokens: options.skipSpecialTokens ?? false }),
@@ -147,21 +185,4 @@ export function asPipelineTokenizer(tokenizer: AnyAlbertTokenizer): PipelineToke
       return vocabulary.get(token);
     },
   };
-}
-
-/**
- * Loads the tokenizer of a model's files as `AutoTokenizer` picks it: `tokenizer.json` (the fast
- * tokenizer) when present, else `spiece.model` (the slow one), with `tokenizer_config.json` /
- * `special_tokens_map.json`. `prefer: 'slow'` takes `spiece.model` even when both exist.
- * @throws {@link PipelineError} `PIPELINE_NO_TOKENIZER` when the source has neither file.
- */
-export async function loadPipelineTokenizer(source: TokenizerFileSource, options: { readonly prefer?: 'fast' | 'slow' } = {}): Promise<PipelineTokenizer> {
-  const hasFast = await source.has('tokenizer.json');
-  const hasSlow = await source.has('spiece.model');
-  if (hasFast && (options.prefer !== 'slow' || !hasSlow)) return asPipelineTokenizer(await AlbertTokenizerFast.fromFiles(source));
-  if (hasSlow) return asPipelineTokenizer(await AlbertTokenizer.fromFiles(source));
-  throw new PipelineError('PIPELINE_NO_TOKENIZER', `${source.description}: no tokenizer.json or spiece.model to build a tokenizer from; pass { tokenizer } with the model`, {
-    field: 'tokenizer',
-    value: source.description,
-  });
 }

@@ -19,7 +19,8 @@ import { FILL_MASK_OPTION_KEYS, runFillMask } from './fill-mask-pipeline.js';
 import { MULTIPLE_CHOICE_OPTION_KEYS, runMultipleChoice } from './multiple-choice-pipeline.js';
 import { PipelineError } from './pipeline-error.js';
 import { PIPELINE_TASK_ALIASES, PIPELINE_TASK_HEADS, PIPELINE_TASKS, resolvePipelineTask, type PipelineTask, type PipelineTaskName, type PipelineTaskTypes } from './pipeline-tasks.js';
-import { asPipelineTokenizer, loadPipelineTokenizer, type AnyAlbertTokenizer, type PipelineTokenizer } from './pipeline-tokenizer.js';
+import { loadTokenizer } from '@albert-ts/tokenizer';
+import { asPipelineTokenizer, type AnyAlbertTokenizer, type PipelineTokenizer } from './pipeline-tokenizer.js';
 import { consoleWarn, type PipelineWarn } from './pipeline-warn.js';
 import { QUESTION_ANSWERING_OPTION_KEYS, runQuestionAnswering } from './question-answering-pipeline.js';
 import { SENTENCE_ORDER_OPTION_KEYS, runSentenceOrder } from './sentence-order-pipeline.js';
@@ -175,7 +176,7 @@ export async function pipeline<Name extends PipelineTaskName>(
     }
     const fromPretrained = loadOptions as unknown as FromPretrainedOptions;
     const source = typeof model === 'string' ? await (fromPretrained.resolveSource?.(model) ?? resolvePretrained(model, { ...fromPretrained, ...fromPretrained.hub })) : model;
-    tokenizer = givenTokenizer === undefined ? await loadPipelineTokenizer(source) : isPipelineTokenizer(givenTokenizer) ? givenTokenizer : asPipelineTokenizer(givenTokenizer);
+    tokenizer = givenTokenizer === undefined ? asPipelineTokenizer(await loadTokenizer(source)) : isPipelineTokenizer(givenTokenizer) ? givenTokenizer : asPipelineTokenizer(givenTokenizer);
     loaded = await loadAlbertModel(PIPELINE_TASK_HEADS[task], source, fromPretrained);
     owned = true;
   }

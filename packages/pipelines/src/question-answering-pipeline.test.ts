@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { createTensor } from '@albert-ts/core';
 import { postprocessQuestionAnswering, preprocessQuestionAnswering, runQuestionAnswering, selectSpans } from './question-answering-pipeline.js';
-import { metaspaceWordIds, windowRanges } from './question-answering-windows.js';
 import { fastTokenizer } from './test-tokenizers.js';
 
 describe('question-answering windows and spans (no model)', () => {
   const tokenizer = fastTokenizer();
 
-  it('cuts the context like the tokenizers library\'s overflow with stride', () => {
-    expect(windowRanges(10, 20, 4)).toEqual([[0, 10]]);
-    expect(windowRanges(10, 4, 1)).toEqual([[0, 4], [3, 7], [6, 10]]);
-    expect(metaspaceWordIds(['▁a', 'lice', '▁smith', '.'])).toEqual([0, 0, 1, 1]);
+  it('takes the windows and word ids from the tokenizer\'s overflow with stride', () => {
+    const inputs = preprocessQuestionAnswering(tokenizer, { question: 'Who?', context: 'alice smith. bob jones and carol white went home.' }, { maxSeqLen: 10, docStride: 2 });
+    expect(inputs.windows.length).toBeGreaterThan(1);
+    const first = inputs.windows[0]!;
+    const second = inputs.windows[1]!;
+    const context = (window: typeof first): number[] => window.inputIds.filter((_, index) => window.sequenceIds[index] === 1);
+    expect(context(second).slice(0, 2)).toEqual(context(first).slice(-2)); // stride 2
+    expect(first.wordIds[0]).toBeNull();
+    expect(first.wordIds.filter((_, index) => first.sequenceIds[index] === 1).slice(0, 3)).toEqual([0, 0, 1]); // ▁alice? ... ▁smith
   });
 
   it('repeats the question in every window and refuses a question that leaves no room', () => {

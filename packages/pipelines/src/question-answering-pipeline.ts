@@ -1,8 +1,8 @@
 import { checkOptionKeys } from '@albert-ts/config';
 import type { LengthBucketOptions, SequenceEncoding, Tensor } from '@albert-ts/core';
 import { PipelineError } from './pipeline-error.js';
-import type { PipelineTokenizer } from './pipeline-tokenizer.js';
-import { buildQuestionAnsweringWindows, type QuestionAnsweringWindow } from './question-answering-windows.js';
+import { TokenizerError } from '@albert-ts/tokenizer';
+import type { PipelineTokenizer, PipelineWindow } from './pipeline-tokenizer.js';
 import { batchOf, checkIntegerOption, checkText } from './task-inputs.js';
 
 const TASK = 'question-answering';
@@ -80,7 +80,7 @@ export interface QuestionAnsweringModelInputs {
   /** The input. */
   readonly example: QuestionAnsweringInput;
   /** The windows over the context (one when it fits). */
-  readonly windows: QuestionAnsweringWindow[];
+  readonly windows: PipelineWindow[];
 }
 
 /** Window sizes of question answering. */
@@ -114,11 +114,17 @@ export function preprocessQuestionAnswering(tokenizer: PipelineTokenizer, input:
   checkOptionKeys(record, ['question', 'context'], `${TASK} input`);
   const question = checkText(TASK, 'question', record['question'], index);
   const context = checkText(TASK, 'context', record['context'], index);
-  const pair = tokenizer.encode(question, { textPair: context });
-  const built = buildQuestionAnsweringWindows(pair, { ...settings, isAddedToken: (id) => id === tokenizer.maskTokenId });
-  if ('room' in built) {
-    if (built.reason === 'question') {
-      throw new PipelineError('PIPELINE_QUESTION_TOO_LONG', `${TASK}: the question${index === undefined ? '' : ` of input ${index}`} is too long for maxSeqLen ${settings.maxSeqLen}: it leaves ${built.room} tokens for the context; shorten the question or raise maxSeqLen`, {
+  let windows: PipelineWindow[];
+  try {
+    windows = tokenizer.encodeWindows(question, { textPair: context, truncation: 'only_second', maxLength: settings.maxSeqLen, stride: settings.docStride });
+  } catch (error) {
+    if (!(error instanceof TokenizerError) || (error.code !== 'TOKENIZER_TRUNCATION_ERROR' && error.code !== 'TOKENIZER_INVALID_OPTION')) throw error;
+    // the context cannot be cut: the question leaves no room, or the stride does not fit in the room
+    const questionLength = tokenizer.encode(question, { addSpecialTokens: false }).inputIds.length;
+    const specials = tokenizer.encode('', { textPair: '' }).inputIds.length;
+    const room = settings.maxSeqLen - questionLength - specials;
+    if (room <= 0) {
+      throw new PipelineError('PIPELINE_QUESTION_TOO_LONG', `${TASK}: the question${index === undefined ? '' : ` of input ${index}`} is too long for maxSeqLen ${settings.maxSeqLen}: it leaves ${room} tokens for the context; shorten the question or raise maxSeqLen`, {
         task: TASK,
         field: 'question',
         ...(index === undefined ? {} : { index }),
@@ -126,14 +132,14 @@ export function preprocessQuestionAnswering(tokenizer: PipelineTokenizer, input:
         expected: settings.maxSeqLen,
       });
     }
-    throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: docStride ${settings.docStride} must be smaller than the ${built.room} context tokens a window of maxSeqLen ${settings.maxSeqLen} holds beside the question`, {
+    throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: docStride ${settings.docStride} must be smaller than the ${room} context tokens a window of maxSeqLen ${settings.maxSeqLen} holds beside the question`, {
       task: TASK,
       field: 'docStride',
       value: settings.docStride,
-      expected: `< ${built.room}`,
+      expected: `< ${room}`,
     });
   }
-  return { example: { question, context }, windows: built.windows };
+  return { example: { question, context }, windows };
 }
 
 /** Probabilities of one window's logits over the allowed tokens (context and `[CLS]`), others masked to -10000. */
@@ -161,7 +167,7 @@ export interface QuestionAnsweringSpan {
  * the null score `p_start[0] · p_end[0]`, then the `count` best spans with `start <= end < start +
  * maxAnswerLen` over allowed tokens (`[CLS]` excluded), best first.
  */
-export function selectSpans(startLogits: Float32Array, endLogits: Float32Array, window: QuestionAnsweringWindow, count: number, maxAnswerLen: number): {
+export function selectSpans(startLogits: Float32Array, endLogits: Float32Array, window: PipelineWindow, count: number, maxAnswerLen: number): {
   /** The best spans, best first. */
   spans: QuestionAnsweringSpan[];
   /** `p_start[0] · p_end[0]` (the `[CLS]` span). */
@@ -197,7 +203,7 @@ function codePointSlice(codePoints: readonly string[], start: number, end: numbe
  * start of the first token's word to the end of the last token's word (within the window); else the
  * tokens' own offsets.
  */
-export function spanCharacters(window: QuestionAnsweringWindow, s: number, e: number, alignToWords: boolean): [number, number] {
+export function spanCharacters(window: PipelineWindow, s: number, e: number, alignToWords: boolean): [number, number] {
   const startWord = window.wordIds[s];
   const endWord = window.wordIds[e];
   if (alignToWords && startWord !== null && startWord !== undefined && endWord !== null && endWord !== undefined) {

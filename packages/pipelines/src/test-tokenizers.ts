@@ -11,7 +11,7 @@ export function slowTokenizer(): PipelineTokenizer {
   return asPipelineTokenizer(AlbertTokenizer.fromBytes(readFileSync(new URL('spiece.model', directory)), { tokenizerConfig: read('tokenizer_config.json'), specialTokensMap: read('special_tokens_map.json') }));
 }
 
-/** The fast tokenizer (tokenizer.json). */
-export function fastTokenizer(): PipelineTokenizer {
-  return asPipelineTokenizer(AlbertTokenizerFast.fromJSON(read('tokenizer.json'), { cleanUpTokenizationSpaces: false }));
+/** The fast tokenizer (tokenizer.json), optionally with a small `modelMaxLength` (windows). */
+export function fastTokenizer(options: { readonly modelMaxLength?: number } = {}): PipelineTokenizer {
+  return asPipelineTokenizer(AlbertTokenizerFast.fromJSON(read('tokenizer.json'), { cleanUpTokenizationSpaces: false, ...options }));
 }

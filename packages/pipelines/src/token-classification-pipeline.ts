@@ -1,9 +1,10 @@
 import { checkOptionKeys, type AlbertConfig } from '@albert-ts/config';
+import { TokenizerError } from '@albert-ts/tokenizer';
 import type { LengthBucketOptions, SequenceEncoding, Tensor } from '@albert-ts/core';
 import { PipelineError } from './pipeline-error.js';
 import type { PipelineEncoding, PipelineTokenizer } from './pipeline-tokenizer.js';
 import { argmax, rowOf, softmax } from './scores.js';
-import { batchOf, checkChoiceOption, checkText } from './task-inputs.js';
+import { batchOf, checkChoiceOption, checkIntegerOption, checkText } from './task-inputs.js';
 import type { PipelineWarn } from './pipeline-warn.js';
 
 const TASK = 'token-classification';
@@ -20,10 +21,17 @@ export interface TokenClassificationPipelineOptions extends LengthBucketOptions 
   readonly aggregationStrategy?: AggregationStrategy;
   /** Labels (or entity groups) left out of the results (default `['O']`). */
   readonly ignoreLabels?: readonly string[];
+  /**
+   * Run on the whole of a text longer than `modelMaxLength`: windows of `modelMaxLength` tokens that
+   * overlap by `stride` tokens (Python's `stride`), each classified, their entities merged where they
+   * overlap (the longer one, else the higher score, wins). Needs the fast tokenizer and an
+   * `aggregationStrategy` other than `none`.
+   */
+  readonly stride?: number;
 }
 
 /** The keys of {@link TokenClassificationPipelineOptions}. */
-export const TOKEN_CLASSIFICATION_OPTION_KEYS = ['aggregationStrategy', 'ignoreLabels', 'tokenBudget', 'maxBatchSize'] as const;
+export const TOKEN_CLASSIFICATION_OPTION_KEYS = ['aggregationStrategy', 'ignoreLabels', 'stride', 'tokenBudget', 'maxBatchSize'] as const;
 
 /** One token (`aggregationStrategy: 'none'`): Python's `{entity, score, index, word, start, end}`. */
 export interface TokenClassificationToken {
@@ -97,17 +105,53 @@ interface WordEntity {
 export interface TokenClassificationModelInputs {
   /** The text. */
   readonly text: string;
-  /** Its encoding. */
-  readonly encoding: PipelineEncoding;
+  /** Its encoding: one, or with `stride` every window (offsets into the whole text). */
+  readonly encodings: readonly PipelineEncoding[];
 }
 
 /**
- * Preprocess: encodes the text (truncated to the tokenizer's `modelMaxLength`, as Python does).
- * @throws {@link PipelineError} for an empty or non-string text.
+ * Preprocess: encodes the text, truncated to the tokenizer's `modelMaxLength` as Python does, or with
+ * `stride` cut into overlapping windows of that length (the tokenizer's overflowing tokens).
+ * @throws {@link PipelineError} for an empty or non-string text; `PIPELINE_INVALID_OPTION` when
+ *   `stride` does not fit in a window beside the special tokens.
  */
-export function preprocessTokenClassification(tokenizer: PipelineTokenizer, text: unknown, index?: number): TokenClassificationModelInputs {
+export function preprocessTokenClassification(tokenizer: PipelineTokenizer, text: unknown, index?: number, stride?: number): TokenClassificationModelInputs {
   const checked = checkText(TASK, 'text', text, index);
-  return { text: checked, encoding: tokenizer.encode(checked, { truncation: 'longest_first', maxLength: tokenizer.modelMaxLength }) };
+  if (stride === undefined) return { text: checked, encodings: [tokenizer.encode(checked, { truncation: 'longest_first', maxLength: tokenizer.modelMaxLength })] };
+  try {
+    return { text: checked, encodings: tokenizer.encodeWindows(checked, { truncation: 'longest_first', maxLength: tokenizer.modelMaxLength, stride }) };
+  } catch (error) {
+    if (!(error instanceof TokenizerError) || error.code !== 'TOKENIZER_INVALID_OPTION') throw error;
+    throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: stride ${stride} must be smaller than the tokens a window of modelMaxLength ${tokenizer.modelMaxLength} holds beside the special tokens`, {
+      task: TASK,
+      field: 'stride',
+      value: stride,
+    });
+  }
+}
+
+/**
+ * Python's `aggregate_overlapping_entities`: the entities of all windows sorted by `start`, and of
+ * entities that overlap (one starts inside the previous) the longer one kept, the higher score on a tie.
+ */
+export function aggregateOverlappingEntities<Entity extends { readonly start: number | null; readonly end: number | null; readonly score: number }>(entities: readonly Entity[]): Entity[] {
+  if (entities.length === 0) return [];
+  const sorted = [...entities].sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
+  const aggregated: Entity[] = [];
+  let previous = sorted[0] as Entity;
+  for (const entity of sorted) {
+    const start = entity.start ?? 0;
+    if ((previous.start ?? 0) <= start && start < (previous.end ?? 0)) {
+      const length = (entity.end ?? 0) - start;
+      const previousLength = (previous.end ?? 0) - (previous.start ?? 0);
+      if (length > previousLength || (length === previousLength && entity.score > previous.score)) previous = entity;
+    } else {
+      aggregated.push(previous);
+      previous = entity;
+    }
+  }
+  aggregated.push(previous);
+  return aggregated;
 }
 
 /** `text[start:end]` in code points, as Python slices. */
@@ -250,20 +294,26 @@ export function aggregatePreEntities(
 }
 
 /**
- * Postprocess: per-token softmax over the labels, pre-entities, aggregation.
- * @param logits - `[length, num_labels]` row-major.
+ * Postprocess: per-token softmax over the labels, pre-entities, aggregation; with several windows,
+ * their entities merged by {@link aggregateOverlappingEntities}.
+ * @param logits - per window, `[length, num_labels]` row-major.
  */
 export function postprocessTokenClassification(
   tokenizer: PipelineTokenizer,
   config: Pick<AlbertConfig, 'id2label' | 'numLabels'>,
   inputs: TokenClassificationModelInputs,
-  logits: Float32Array,
+  logits: readonly Float32Array[],
   options: { readonly aggregationStrategy?: AggregationStrategy; readonly ignoreLabels?: readonly string[] } = {},
 ): TokenClassificationOutput {
   const numLabels = config.numLabels;
-  const probabilities = inputs.encoding.inputIds.map((_, position) => softmax(rowOf(logits, position, numLabels)));
-  const preEntities = gatherPreEntities(tokenizer, inputs.text, inputs.encoding, probabilities);
-  return aggregatePreEntities(tokenizer, config, preEntities, options.aggregationStrategy ?? 'none', options.ignoreLabels ?? ['O']);
+  const perWindow = inputs.encodings.map((encoding, window) => {
+    const windowLogits = logits[window] as Float32Array;
+    const probabilities = encoding.inputIds.map((_, position) => softmax(rowOf(windowLogits, position, numLabels)));
+    const preEntities = gatherPreEntities(tokenizer, inputs.text, encoding, probabilities);
+    return aggregatePreEntities(tokenizer, config, preEntities, options.aggregationStrategy ?? 'none', options.ignoreLabels ?? ['O']);
+  });
+  if (perWindow.length === 1) return perWindow[0] as TokenClassificationOutput;
+  return aggregateOverlappingEntities((perWindow as Array<Array<TokenClassificationToken | TokenClassificationEntity>>).flat()) as TokenClassificationOutput;
 }
 
 /** The labels and entity groups `ignoreLabels` may name for this config. */
@@ -293,6 +343,18 @@ export async function runTokenClassification(
       value: strategy,
     });
   }
+  const stride = options.stride === undefined ? undefined : checkIntegerOption(TASK, 'stride', options.stride, 0);
+  if (stride !== undefined) {
+    if (stride >= tokenizer.modelMaxLength) {
+      throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: stride must be less than the tokenizer's modelMaxLength (${tokenizer.modelMaxLength}), or even lower as it adds special tokens`, { task: TASK, field: 'stride', value: stride, expected: `< ${tokenizer.modelMaxLength}` });
+    }
+    if (strategy === 'none') {
+      throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: stride was given to process all the text but aggregationStrategy is "none"; choose another one`, { task: TASK, field: 'aggregationStrategy', value: strategy });
+    }
+    if (!tokenizer.isFast) {
+      throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: stride is only available with the fast tokenizer (loadTokenizer)`, { task: TASK, field: 'stride', value: stride });
+    }
+  }
   if (strategy === 'first' || strategy === 'average' || strategy === 'max') warn('Tokenizer does not support real words, using fallback heuristic');
   if (options.ignoreLabels !== undefined) {
     if (!Array.isArray(options.ignoreLabels)) throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: ignoreLabels must be an array of labels`, { task: TASK, field: 'ignoreLabels', value: options.ignoreLabels });
@@ -309,16 +371,17 @@ export async function runTokenClassification(
     }
   }
   const { items, batched } = batchOf(TASK, inputs);
-  const prepared = items.map((text, index) => preprocessTokenClassification(tokenizer, text, batched ? index : undefined));
+  const prepared = items.map((text, index) => preprocessTokenClassification(tokenizer, text, batched ? index : undefined, stride));
   const outputs = await model.forwardMany(
-    prepared.map((item) => item.encoding),
+    prepared.flatMap((item) => item.encodings),
     {
       ...(options.tokenBudget === undefined ? {} : { tokenBudget: options.tokenBudget }),
       ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
     },
   );
-  const results = prepared.map((item, index) =>
-    postprocessTokenClassification(tokenizer, model.config, item, (outputs[index] as { logits: Tensor<'float32'> }).logits.data, {
+  let row = 0;
+  const results = prepared.map((item) =>
+    postprocessTokenClassification(tokenizer, model.config, item, item.encodings.map(() => (outputs[row++] as { logits: Tensor<'float32'> }).logits.data), {
       aggregationStrategy: strategy,
       ...(options.ignoreLabels === undefined ? {} : { ignoreLabels: options.ignoreLabels }),
     }),

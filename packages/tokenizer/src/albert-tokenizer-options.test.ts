@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AlbertTokenizer } from './albert-tokenizer.js';
-import { checkOptionKeys } from './check-option-keys.js';
-import { TokenizerError } from './tokenizer-error.js';
+import { checkOptionKeys, OptionsError } from '@albert-ts/config';
 
 const spiece = new Uint8Array(readFileSync(fileURLToPath(new URL('../../../fixtures/pipelines/tokenizer/spiece.model', import.meta.url))));
 
@@ -11,18 +10,18 @@ function messageOf(action: () => unknown): string {
   try {
     action();
   } catch (error) {
-    if (error instanceof TokenizerError && error.code === 'TOKENIZER_INVALID_OPTION') return error.message;
+    if (error instanceof OptionsError) return error.message;
     throw error;
   }
-  throw new Error('expected a TOKENIZER_INVALID_OPTION error');
+  throw new Error('expected an OptionsError');
 }
 
 describe('strict options', () => {
   it('names the camelCase spelling of a Python keyword, or lists the options', () => {
-    expect(messageOf(() => checkOptionKeys({ max_length: 3 }, ['maxLength'], 'encode options'))).toBe('encode options: max_length is spelled maxLength');
-    expect(messageOf(() => checkOptionKeys({ MaxLength: 3 }, ['maxLength'], 'encode options'))).toBe('encode options: MaxLength is spelled maxLength');
-    expect(messageOf(() => checkOptionKeys({ nope: 1 }, ['maxLength', 'stride'], 'x'))).toBe('x: unknown option nope (options: maxLength, stride)');
-    expect(messageOf(() => checkOptionKeys([1], ['a'], 'x'))).toMatch(/x must be an object, got an array/);
+    expect(messageOf(() => checkOptionKeys({ max_length: 3 }, ['maxLength'], 'encode options'))).toBe('encode options: unknown option max_length (max_length is spelled maxLength)');
+    expect(messageOf(() => checkOptionKeys({ MaxLength: 3 }, ['maxLength'], 'encode options'))).toBe('encode options: unknown option MaxLength (MaxLength is spelled maxLength)');
+    expect(messageOf(() => checkOptionKeys({ nope: 1 }, ['maxLength', 'stride'], 'x'))).toBe('x: unknown option nope; options: maxLength, stride');
+    expect(messageOf(() => checkOptionKeys([1], ['a'], 'x'))).toMatch(/x: options must be an object, got an array/);
     expect(() => checkOptionKeys(undefined, ['a'], 'x')).not.toThrow();
   });
 

@@ -16,7 +16,7 @@ import type { BatchEncoding, EncodeOptions, Encoding, PaddingStrategy, Truncatio
 import { isPythonDigit, isPythonWhitespace } from './python-text.js';
 import { SentencePieceProcessor } from './sentencepiece/sentencepiece-processor.js';
 import { TokenizerError } from './tokenizer-error.js';
-import { checkOptionKeys } from './check-option-keys.js';
+import { checkOptionKeys } from '@albert-ts/config';
 import { cleanUpTokenization } from './clean-up-tokenization.js';
 
 /** The SentencePiece word-boundary marker `▁` (U+2581). */

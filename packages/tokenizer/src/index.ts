@@ -1,5 +1,4 @@
 export * from './tokenizer-error.js';
-export * from './check-option-keys.js';
 export * from './load-tokenizer.js';
 export * from './encoding.js';
 export * from './added-token.js';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AlbertTokenizerFast } from './fast/albert-tokenizer-fast.js';
 import { loadTokenizer, type TokenizerFileReader } from './load-tokenizer.js';
-import { TokenizerError } from './tokenizer-error.js';
+import { AlbertError } from '@albert-ts/config';
 
 const directory = fileURLToPath(new URL('../../../fixtures/pipelines/tokenizer', import.meta.url));
 const file = (name: string): Uint8Array => new Uint8Array(readFileSync(join(directory, name)));
@@ -22,14 +22,14 @@ function memory(files: Record<string, Uint8Array | string>): TokenizerFileReader
   };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<TokenizerError> {
+async function rejection(promise: Promise<unknown>): Promise<AlbertError> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof TokenizerError) return error;
+    if (error instanceof AlbertError) return error;
     throw error;
   }
-  throw new Error('expected a TokenizerError');
+  throw new Error('expected an AlbertError');
 }
 
 const encodings = (tokenizer: AlbertTokenizerFast): unknown => texts.map((text) => tokenizer.encode(text, { textPair: text }));

@@ -1,5 +1,5 @@
 import type { TokenizerFileSource } from './albert-tokenizer.js';
-import { checkOptionKeys } from './check-option-keys.js';
+import { checkOptionKeys } from '@albert-ts/config';
 import { AlbertTokenizerFast, type AlbertTokenizerFastOptions } from './fast/albert-tokenizer-fast.js';
 import { fastJsonOptionsFromConfig, fastTokenizerOptionsFromConfig } from './fast/fast-tokenizer-config.js';
 import { TokenizerError } from './tokenizer-error.js';
@@ -92,7 +92,7 @@ function toReader(source: unknown): TokenizerFileReader {
  * @param source - a directory path (Node only) or a {@link TokenizerFileReader} (core's file sources fit too).
  * @param options - settings that win over `tokenizer_config.json`.
  * @throws TokenizerError `TOKENIZER_FILE_NOT_FOUND` when neither `tokenizer.json` nor `spiece.model`
- *   exists; `TOKENIZER_INVALID_CONFIG` / `TOKENIZER_MODEL_CORRUPT` for bad files; `TOKENIZER_INVALID_OPTION`
+ *   exists; `TOKENIZER_INVALID_CONFIG` / `TOKENIZER_MODEL_CORRUPT` for bad files; `OptionsError`
  *   for an unknown option.
  */
 export async function loadTokenizer(source: string | TokenizerFileReader | TokenizerFileSource, options: LoadTokenizerOptions = {}): Promise<AlbertTokenizerFast> {

@@ -17,7 +17,7 @@ export const nerCommand: CliCommand = taskCommand({
   name: 'ner',
   task: 'token-classification',
   summary: 'find named entities, or label every token (token-classification)',
-  usage: 'ner [--aggregation none|simple|first|average|max] [--ignore-labels L,...] "<text>"...',
+  usage: 'ner [--aggregation none|simple|first|average|max] [--ignore-labels L,...] [--stride N] "<text>"...',
   description: [
     'Runs the token-classification pipeline (AlbertForTokenClassification) as Python\'s pipeline("ner"):',
     'one result per token (--aggregation none, the default), or tokens grouped into entities.',
@@ -27,9 +27,11 @@ export const nerCommand: CliCommand = taskCommand({
   flags: {
     aggregation: { type: 'string', description: 'how tokens are grouped (default none)', valueName: 'NAME', choices: ['none', 'simple', 'first', 'average', 'max'] },
     ignoreLabels: { type: 'string', description: 'comma-separated labels left out (default O); "" keeps all', valueName: 'LABELS' },
+    stride: { type: 'number', description: 'whole long texts: windows of the model max length sharing N tokens (needs --aggregation)', valueName: 'N' },
   },
   options: (flags) => ({
     ...(flags.aggregation === undefined ? {} : { aggregationStrategy: flags.aggregation as 'none' | 'simple' | 'first' | 'average' | 'max' }),
+    ...(flags.stride === undefined ? {} : { stride: flags.stride }),
     ...(flags.ignoreLabels === undefined ? {} : { ignoreLabels: flags.ignoreLabels.split(',').map((label) => label.trim()).filter((label) => label !== '') }),
   }),
   inputsFromArguments: (positionals) => [...positionals],

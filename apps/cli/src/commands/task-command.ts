@@ -3,8 +3,9 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AlbertError } from '@albert-ts/config';
-import { directorySource, selectBackend, type AlbertModelDtype } from '@albert-ts/core';
-import { loadPipelineTokenizer, pipeline, type PipelineTask, type PipelineTaskTypes } from '@albert-ts/pipelines';
+import { selectBackend, type AlbertModelDtype } from '@albert-ts/core';
+import { loadTokenizer } from '@albert-ts/tokenizer';
+import { pipeline, type PipelineTask, type PipelineTaskTypes } from '@albert-ts/pipelines';
 import { backendByName } from '../backend-by-name.js';
 import { formatFlagHelp, parseArguments, type FlagSpec, type ParsedArguments } from '../arguments.js';
 import type { CliCommand } from '../cli-command.js';
@@ -147,7 +148,7 @@ export function taskCommand<Task extends PipelineTask, const Flags extends Reado
       const options = spec.options(flags);
       const names = (values.backend ?? context.env['ALBERT_BACKEND'] ?? 'node-cpu').split(',').map((name) => name.trim()).filter((name) => name !== '');
       const backend = await selectBackend(names.map((name) => backendByName(name)));
-      const tokenizer = values.tokenizer === undefined ? {} : { tokenizer: (await loadPipelineTokenizer(directorySource(resolve(context.cwd, values.tokenizer)))).tokenizer };
+      const tokenizer = values.tokenizer === undefined ? {} : { tokenizer: await loadTokenizer(resolve(context.cwd, values.tokenizer)) };
       const warn = (message: string): void => void context.stderr.write(`warning: ${message}\n`);
       const run = await pipeline(spec.task, values.model ?? defaultModelDirectory(), {
         backend,

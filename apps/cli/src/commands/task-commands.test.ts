@@ -42,6 +42,13 @@ describe('albert task commands', () => {
     expect(entities[0]).toMatchObject({ entity_group: 'LOC', word: 'alice', start: 0, end: 5 });
     const text = await run(['ner', ...model('token-classification'), '--aggregation', 'simple', 'Alice Smith moved from Paris to Berlin in 2019.']);
     expect(text.stdout).toMatch(/^a +LOC +0\.69\d\d {2}\[0, 1\)$/m);
+    // --stride: the whole text in overlapping windows (the text fits in one here: the same entities)
+    const strided = await run(['ner', ...model('token-classification'), '--aggregation', 'first', '--stride', '16', '--json', 'Alice Smith moved from Paris to Berlin in 2019.']);
+    expect(strided.code).toBe(0);
+    expect(JSON.parse(strided.stdout)).toEqual(entities);
+    const noAggregation = await run(['ner', ...model('token-classification'), '--stride', '16', 'Alice Smith moved.']);
+    expect(noAggregation.code).toBe(1);
+    expect(noAggregation.stderr).toMatch(/PIPELINE_INVALID_OPTION/);
   });
 
   it('qa: question and context arguments, --top-k, --impossible; a question too long for --max-seq-len is a typed error', async () => {

@@ -84,22 +84,3 @@ export function limitExceeded(file: string, limit: keyof CheckpointLimits, what:
     { file, ...(key === undefined ? {} : { key }), limit, expected: `<= ${maximum}`, actual },
   );
 }
-
-/**
- * Options objects are strict: throws `CHECKPOINT_INVALID_LIMITS` naming an unknown key of `options`
- * (e.g. a misspelt `checkpointLimits`), with the accepted names.
- */
-export function checkOptionNames(options: object, accepted: readonly string[], where: string): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new CheckpointError('CHECKPOINT_INVALID_LIMITS', `${where}: options must be an object, got ${String(options)}`, { file: '' });
-  }
-  for (const key of Object.keys(options)) {
-    if (!accepted.includes(key)) {
-      throw new CheckpointError('CHECKPOINT_INVALID_LIMITS', `${where}: unknown option ${JSON.stringify(key)}; options: ${accepted.join(', ')}`, {
-        file: '',
-        key,
-        expected: [...accepted],
-      });
-    }
-  }
-}

@@ -1,7 +1,6 @@
-import { AlbertConfig } from '@albert-ts/config';
+import { AlbertConfig, checkOptionKeys } from '@albert-ts/config';
 import { ALBERT_HEADS } from './albert-weight-specs.js';
 import type { AlbertHead } from './albert-weight-specs.js';
-import { checkOptionNames } from './checkpoint-limits.js';
 import type { CheckpointLimits } from './checkpoint-limits.js';
 import type { ModelFileSource } from './model-file-source.js';
 import { readCheckpoint } from './read-checkpoint.js';
@@ -64,7 +63,7 @@ export function headOfConfig(config: AlbertConfig): AlbertHead {
  * @throws `ConfigError` for a bad config.json, {@link CheckpointError} for bad or unsafe weights.
  */
 export async function loadPretrainedWeights(source: ModelFileSource, head?: AlbertHead, options: LoadPretrainedWeightsOptions = {}): Promise<PretrainedWeights> {
-  checkOptionNames(options, ['config', 'checkpointLimits'], 'loadPretrainedWeights');
+  checkOptionKeys(options, ['config', 'checkpointLimits', 'initializeMissingHead', 'seed', 'ignoreMismatchedSizes'], 'loadPretrainedWeights');
   const files: string[] = [];
   let config = options.config;
   if (config === undefined) {

@@ -1,8 +1,8 @@
 import type { Tensor } from '../tensor.js';
-import { AlbertError } from '@albert-ts/config';
+import { AlbertError, checkOptionKeys } from '@albert-ts/config';
 import { CheckpointError } from './checkpoint-error.js';
 import type { CheckpointErrorCode } from './checkpoint-error.js';
-import { checkOptionNames, limitExceeded, resolveCheckpointLimits } from './checkpoint-limits.js';
+import { limitExceeded, resolveCheckpointLimits } from './checkpoint-limits.js';
 import { decodeUtf8Text } from './decode-utf8-text.js';
 import type { ModelFileSource } from './model-file-source.js';
 import { readFlaxMsgpack } from './read-flax-msgpack.js';
@@ -187,7 +187,7 @@ export type ReadCheckpointOptions = CheckpointReadOptions;
  * @throws {@link CheckpointError} when no weights file exists or a file is malformed or unsafe.
  */
 export async function readCheckpoint(source: ModelFileSource, options: ReadCheckpointOptions = {}): Promise<CheckpointContents> {
-  checkOptionNames(options, ['filter', 'limits'], 'readCheckpoint');
+  checkOptionKeys(options, ['filter', 'limits'], 'readCheckpoint');
   const limits = resolveCheckpointLimits(options.limits);
   for (const name of WEIGHTS_FILE_NAMES) {
     if (!(await source.has(name))) continue;

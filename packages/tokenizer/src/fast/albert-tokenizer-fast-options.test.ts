@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { TokenizerError } from '../tokenizer-error.js';
+import { AlbertError } from '@albert-ts/config';
 import { AlbertTokenizerFast } from './albert-tokenizer-fast.js';
 
 const fixtures = fileURLToPath(new URL('../../../../fixtures/pipelines/tokenizer/', import.meta.url));
@@ -13,24 +13,24 @@ const json = readFileSync(`${fixtures}tokenizer.json`, 'utf8');
 const converted = AlbertTokenizerFast.fromSentencePiece(spiece);
 const fromJson = AlbertTokenizerFast.fromJSON(json);
 
-function errorOf(action: () => unknown): TokenizerError {
+function errorOf(action: () => unknown): AlbertError {
   try {
     action();
   } catch (error) {
-    if (error instanceof TokenizerError) return error;
+    if (error instanceof AlbertError) return error;
     throw error;
   }
-  throw new Error('expected a TokenizerError');
+  throw new Error('expected an AlbertError');
 }
 
 describe('AlbertTokenizerFast strict options', () => {
   it('names the right spelling of a Python keyword', () => {
     const error = errorOf(() => converted.encode('a', { return_overflowing_tokens: true } as never));
-    expect(error.code).toBe('TOKENIZER_INVALID_OPTION');
+    expect(error.code).toBe('OPTIONS_UNKNOWN_KEY');
     expect(error.message).toMatch(/return_overflowing_tokens is spelled returnOverflowingTokens/);
     expect(errorOf(() => converted.encodeBatch(['a'], { is_split_into_words: true } as never)).message).toMatch(/is spelled isSplitIntoWords/);
     expect(errorOf(() => converted.encode('a', { textpair: 'b' } as never)).message).toMatch(/textpair is spelled textPair/);
-    expect(errorOf(() => converted.encode('a', { returnOffsetsMapping: true } as never)).message).toMatch(/unknown option returnOffsetsMapping \(options: /);
+    expect(errorOf(() => converted.encode('a', { returnOffsetsMapping: true } as never)).message).toMatch(/unknown option returnOffsetsMapping; options: /);
     expect(errorOf(() => AlbertTokenizerFast.fromJSON(json, { model_max_length: 8 } as never)).message).toMatch(/model_max_length is spelled modelMaxLength/);
   });
 
@@ -145,5 +145,15 @@ describe('AlbertTokenizerFast special tokens and saving', () => {
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
+  });
+});
+
+describe('AlbertTokenizerFast convertTokensToString', () => {
+  it('joins tokens with the Metaspace decoder (first leading space dropped, no clean-up)', () => {
+    expect(converted.convertTokensToString(['▁alice', '▁smith', '.'])).toBe('alice smith.');
+    expect(converted.convertTokensToString(['lice', '▁smith'])).toBe('lice smith');
+    expect(converted.convertTokensToString(['▁▁a'])).toBe('a'); // the library drops every ▁ of the first token
+    expect(converted.convertTokensToString([])).toBe('');
+    expect(errorOf(() => converted.convertTokensToString([1] as never)).code).toBe('TOKENIZER_INVALID_INPUT');
   });
 });

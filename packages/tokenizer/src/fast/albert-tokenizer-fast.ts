@@ -1,7 +1,7 @@
 import { cleanUpTokenization } from '../clean-up-tokenization.js';
 import type { BatchInput, DecodeOptions, TokenizerFileSource } from '../albert-tokenizer.js';
 import type { AddedTokenInit } from '../added-token.js';
-import { checkOptionKeys } from '../check-option-keys.js';
+import { checkOptionKeys } from '@albert-ts/config';
 import type { BatchEncoding, EncodeOptions, Encoding } from '../encoding.js';
 import { TokenizerError } from '../tokenizer-error.js';
 import { AddedVocabulary } from './added-vocabulary.js';
@@ -99,7 +99,7 @@ export type FastSequenceInput = string | readonly string[];
 
 /**
  * Options of {@link AlbertTokenizerFast.encode} (transformers' `__call__` keyword arguments,
- * camelCased). Strict: an unknown key is a `TOKENIZER_INVALID_OPTION` error naming the right spelling.
+ * camelCased). Strict: an unknown key is an `OptionsError` (`OPTIONS_UNKNOWN_KEY`) naming the right spelling.
  */
 export interface FastEncodeOptions extends EncodeOptions {
   /** The second sequence of a pair (words with `isSplitIntoWords`). */
@@ -787,6 +787,22 @@ export class AlbertTokenizerFast {
   /** Decodes every sequence of a batch. */
   batchDecode(sequences: ReadonlyArray<readonly number[]>, options: DecodeOptions = {}): string[] {
     return sequences.map((ids) => this.decode(ids, options));
+  }
+
+  /**
+   * Joins tokens into text with the `tokenizer.json` decoder (transformers' fast
+   * `convert_tokens_to_string`: ALBERT's `Metaspace` decoder turns `▁` into spaces and drops the first
+   * token's leading one), without clean-up.
+   *
+   * ```ts
+   * tokenizer.convertTokensToString(['▁alice', '▁smith']); // 'alice smith'
+   * ```
+   */
+  convertTokensToString(tokens: readonly string[]): string {
+    if (!Array.isArray(tokens) || tokens.some((token) => typeof token !== 'string')) {
+      throw new TokenizerError('TOKENIZER_INVALID_INPUT', `convertTokensToString expects an array of strings, got ${describe(tokens)}`, { field: 'tokens', value: describe(tokens) });
+    }
+    return this.decoder === undefined ? tokens.join(' ') : this.decoder.decode(tokens);
   }
 
   /** Number of special tokens the post-processor adds to one sequence or a pair. */

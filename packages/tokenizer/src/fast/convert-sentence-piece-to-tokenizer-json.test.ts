@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { TokenizerError } from '../tokenizer-error.js';
+import { AlbertError } from '@albert-ts/config';
 import { AlbertTokenizerFast, type FastTokenizerEncoding } from './albert-tokenizer-fast.js';
 import { convertSentencePieceToTokenizerJson } from './convert-sentence-piece-to-tokenizer-json.js';
 import { runFastTokenizerCase, type FastTokenizerCase } from './fast-case-runner.js';
@@ -168,17 +168,17 @@ describe('convertSentencePieceToTokenizerJson options', () => {
   });
 
   it('refuses unknown options naming the right spelling, and corrupt models with typed errors', () => {
-    const error = (action: () => unknown): TokenizerError => {
+    const error = (action: () => unknown): AlbertError => {
       try {
         action();
       } catch (caught) {
-        if (caught instanceof TokenizerError) return caught;
+        if (caught instanceof AlbertError) return caught;
         throw caught;
       }
       throw new Error('expected a TokenizerError');
     };
     expect(error(() => convertSentencePieceToTokenizerJson(spiece, { do_lower_case: false } as never)).message).toMatch(/do_lower_case is spelled doLowerCase/);
-    expect(error(() => AlbertTokenizerFast.fromSentencePiece(spiece, { keep_accents: true } as never)).code).toBe('TOKENIZER_INVALID_OPTION');
+    expect(error(() => AlbertTokenizerFast.fromSentencePiece(spiece, { keep_accents: true } as never)).code).toBe('OPTIONS_UNKNOWN_KEY');
     expect(error(() => convertSentencePieceToTokenizerJson(new Uint8Array([1, 2, 3]))).code).toBe('TOKENIZER_MODEL_CORRUPT');
   });
 });

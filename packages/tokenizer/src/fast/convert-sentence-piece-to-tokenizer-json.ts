@@ -1,5 +1,5 @@
 import { AddedToken, type AddedTokenInit } from '../added-token.js';
-import { checkOptionKeys } from '../check-option-keys.js';
+import { checkOptionKeys } from '@albert-ts/config';
 import { isPythonDigit } from '../python-text.js';
 import { parseModelProto, type SentencePieceModelProto } from '../sentencepiece/model-proto.js';
 import { TokenizerError } from '../tokenizer-error.js';
@@ -125,7 +125,7 @@ function encodeBase64(bytes: Uint8Array): string {
  * const tokenizer = AlbertTokenizerFast.fromJSON(json);
  * ```
  * @throws TokenizerError `TOKENIZER_MODEL_CORRUPT` for a corrupt model, `TOKENIZER_UNSUPPORTED_MODEL`
- *   for a model that is not unigram, `TOKENIZER_INVALID_OPTION` for an unknown option.
+ *   for a model that is not unigram, `OptionsError` for an unknown option.
  */
 export function convertSentencePieceToTokenizerJson(
   model: Uint8Array | ArrayBuffer | SentencePieceModelProto,
