@@ -64,7 +64,7 @@ export function headOfConfig(config: AlbertConfig): AlbertHead {
  * @throws `ConfigError` for a bad config.json, {@link CheckpointError} for bad or unsafe weights.
  */
 export async function loadPretrainedWeights(source: ModelFileSource, head?: AlbertHead, options: LoadPretrainedWeightsOptions = {}): Promise<PretrainedWeights> {
-  checkOptionNames(options, ['config', 'checkpointLimits'], 'loadPretrainedWeights');
+  checkOptionNames(options, ['config', 'checkpointLimits', 'initializeMissingHead', 'seed', 'ignoreMismatchedSizes'], 'loadPretrainedWeights');
   const files: string[] = [];
   let config = options.config;
   if (config === undefined) {
@@ -74,7 +74,7 @@ export async function loadPretrainedWeights(source: ModelFileSource, head?: Albe
   const resolvedHead = head ?? headOfConfig(config);
   // Every tensor's shape is checked against the config before it is allocated; unused ones are not decoded.
   const checkpoint = await readCheckpoint(source, {
-    filter: albertTensorFilter(config, resolvedHead),
+    filter: albertTensorFilter(config, resolvedHead, { initializeMissingHead: options.initializeMissingHead === true }),
     ...(options.checkpointLimits === undefined ? {} : { limits: options.checkpointLimits }),
   });
   files.push(...checkpoint.files);
