@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants, deflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AlbertConfig } from '@albert-ts/config';
+import { AlbertConfig, InvalidTextError } from '@albert-ts/config';
 import { CheckpointError } from './checkpoint-error.js';
 import { loadPretrainedWeights } from './load-pretrained-weights.js';
 import { readCheckpoint } from './read-checkpoint.js';
@@ -475,6 +475,9 @@ describe('class 11: a shard linking outside the model directory is refused witho
     const withBom = memorySource({ 'config.json': concatBytes([0xef, 0xbb, 0xbf], new TextEncoder().encode(text)) });
     expect(JSON.parse(await withBom.readText('config.json'))).toEqual(JSON.parse(text));
     const invalid = memorySource({ 'config.json': Uint8Array.from([0x7b, 0xff, 0x7d]) });
-    expect((await rejection(() => invalid.readText('config.json'))).code).toBe('CHECKPOINT_INVALID_TEXT');
+    // the one rule lives in @albert-ts/config (shared with the tokenizer and the CLI): an InvalidTextError naming the file
+    const error = await invalid.readText('config.json').then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidTextError);
+    expect(error).toMatchObject({ code: 'CHECKPOINT_INVALID_TEXT', details: { file: 'config.json' } });
   });
 });
