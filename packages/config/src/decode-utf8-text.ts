@@ -11,7 +11,7 @@ import { InvalidTextError } from './invalid-text-error.js';
  * ```
  * @param bytes - the file's bytes.
  * @param file - the file's name, for the error.
- * @throws {@link InvalidTextError} `CHECKPOINT_INVALID_TEXT` naming the file.
+ * @throws `InvalidTextError` (of `@albert-ts/config`) with the code `CHECKPOINT_INVALID_TEXT`, naming the file.
  */
 export function decodeUtf8Text(bytes: Uint8Array | ArrayBuffer, file: string): string {
   try {
