@@ -1,5 +1,7 @@
 export * from './albert-error.js';
 export * from './config-error.js';
+export * from './invalid-text-error.js';
+export * from './decode-utf8-text.js';
 export * from './hidden-activation.js';
 export * from './position-embedding-type.js';
 export * from './problem-type.js';

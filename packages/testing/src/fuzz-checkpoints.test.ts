@@ -24,7 +24,7 @@ import {
 } from '@albert-ts/core';
 import { writeZip } from '../../core/src/checkpoint/test-builders.js';
 import { openZipArchive } from '../../core/src/checkpoint/zip/zip-archive.js';
-import { formatFuzzReport, mutateBytes, runFuzz } from './fuzz-inputs.js';
+import { formatFuzzReport, mutateBytes, runFuzz } from './test-fuzz-inputs.js';
 
 function fixture(relative: string): Uint8Array {
   return new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../fixtures/${relative}`, import.meta.url))));

@@ -11,7 +11,7 @@ import { AlbertConfig, AlbertError } from '@albert-ts/config';
 import { decodeUtf8Text, parseReferenceCases, prepareAlbertInputs } from '@albert-ts/core';
 import { SentencePieceProcessor } from '@albert-ts/tokenizer';
 import { TestPieceType, writeTestModel } from '../../tokenizer/src/sentencepiece/test-model-writer.js';
-import { formatFuzzReport, mutateBytes, mutateJson, runFuzz } from './fuzz-inputs.js';
+import { formatFuzzReport, mutateBytes, mutateJson, runFuzz } from './test-fuzz-inputs.js';
 
 function fixture(relative: string): Uint8Array {
   return new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../fixtures/${relative}`, import.meta.url))));

@@ -2,5 +2,4 @@ export * from './fixture-source.js';
 export * from './parity-suite.js';
 export * from './reference-albert.js';
 export * from './synthetic-albert-weights.js';
-export * from './fuzz-inputs.js';
 export * from './pipeline-parity-suite.js';

@@ -1,3 +1,4 @@
+import { decodeUtf8Text } from '@albert-ts/config';
 import { AddedToken, type AddedTokenInit } from './added-token.js';
 import { AddedTokensTrie } from './added-tokens-trie.js';
 import {
@@ -369,7 +370,8 @@ export class AlbertTokenizer {
         }
       },
       read: async (name) => new Uint8Array(await fs.readFile(path.join(directory, name))),
-      readText: async (name) => fs.readFile(path.join(directory, name), 'utf8'),
+      // the one decoding rule of model text files (BOM dropped, invalid UTF-8 a typed error naming the file)
+      readText: async (name) => decodeUtf8Text(await fs.readFile(path.join(directory, name)), path.join(directory, name)),
     };
     return AlbertTokenizer.fromFiles(source, options);
   }

@@ -1,3 +1,4 @@
+import { decodeUtf8Text } from '@albert-ts/config';
 import type { TokenizerFileSource } from './albert-tokenizer.js';
 import { checkOptionKeys } from '@albert-ts/config';
 import { AlbertTokenizerFast, type AlbertTokenizerFastOptions } from './fast/albert-tokenizer-fast.js';
@@ -25,10 +26,10 @@ export interface TokenizerFileReader {
 /** Options of {@link loadTokenizer}: settings that win over the model's `tokenizer_config.json`. */
 export type LoadTokenizerOptions = Pick<
   AlbertTokenizerFastOptions,
-  'modelMaxLength' | 'cleanUpTokenizationSpaces' | 'paddingSide' | 'truncationSide'
+  'modelMaxLength' | 'cleanUpTokenizationSpaces' | 'paddingSide' | 'truncationSide' | 'limits'
 >;
 
-const LOAD_OPTION_KEYS = ['modelMaxLength', 'cleanUpTokenizationSpaces', 'paddingSide', 'truncationSide'] as const;
+const LOAD_OPTION_KEYS = ['modelMaxLength', 'cleanUpTokenizationSpaces', 'paddingSide', 'truncationSide', 'limits'] as const;
 
 /** transformers' `VERY_LARGE_INTEGER`: the `model_max_length` of a tokenizer whose config gives none. */
 const VERY_LARGE_INTEGER = 1e30;
@@ -93,16 +94,16 @@ function toReader(source: unknown): TokenizerFileReader {
  * @param options - settings that win over `tokenizer_config.json`.
  * @throws TokenizerError `TOKENIZER_FILE_NOT_FOUND` when neither `tokenizer.json` nor `spiece.model`
  *   exists; `TOKENIZER_INVALID_CONFIG` / `TOKENIZER_MODEL_CORRUPT` for bad files; `OptionsError`
- *   for an unknown option.
+ *   for an unknown option. `InvalidTextError` (`CHECKPOINT_INVALID_TEXT`, from `@albert-ts/config`) for a
+ *   JSON file that is not UTF-8 (a byte order mark is dropped), as everywhere in albert-ts.
  */
 export async function loadTokenizer(source: string | TokenizerFileReader | TokenizerFileSource, options: LoadTokenizerOptions = {}): Promise<AlbertTokenizerFast> {
   checkOptionKeys(options, LOAD_OPTION_KEYS, 'loadTokenizer options');
   const reader = toReader(source);
   const description = reader.description ?? 'tokenizer files';
-  const decoder = new TextDecoder();
   const readText = async (name: string): Promise<string | undefined> => {
     const bytes = await reader.read(name);
-    return bytes === undefined ? undefined : decoder.decode(bytes);
+    return bytes === undefined ? undefined : decodeUtf8Text(bytes, `${description}/${name}`);
   };
   const tokenizerConfig = await readText('tokenizer_config.json');
   const specialTokensMap = await readText('special_tokens_map.json');

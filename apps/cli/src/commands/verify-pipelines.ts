@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { directorySource, selectBackend } from '@albert-ts/core';
+import { decodeUtf8Text, directorySource, selectBackend } from '@albert-ts/core';
 import { parsePipelineCases, runPipelineCases } from '@albert-ts/pipelines';
 import { backendByName } from '../backend-by-name.js';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
@@ -45,7 +45,7 @@ export const verifyPipelinesCommand: CliCommand = {
   async run(argv, context) {
     const { flags, positionals } = parseArguments(argv, { flags: FLAGS, minPositionals: 1, maxPositionals: 1, positionalNames: ['<CASES.json>'] });
     const file = resolve(context.cwd, positionals[0] as string);
-    const cases = parsePipelineCases(await readFile(file, 'utf8'), positionals[0] as string);
+    const cases = parsePipelineCases(decodeUtf8Text(await readFile(file), positionals[0] as string), positionals[0] as string);
     const directory = dirname(file);
     const names = (flags.backend ?? context.env['ALBERT_BACKEND'] ?? 'node-cpu').split(',').map((name) => name.trim()).filter((name) => name !== '');
     let failed = 0;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { access } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { decodeUtf8Text } from '@albert-ts/config';
 import {
   AlbertTokenizer,
   AlbertTokenizerFast,
@@ -71,7 +72,7 @@ export const verifyTokenizerCommand: CliCommand = {
     const casesPath = resolve(context.cwd, casesName);
     let caseFile: TokenizerCaseFile;
     try {
-      caseFile = JSON.parse(new TextDecoder().decode(await readBytes(casesPath, casesName))) as TokenizerCaseFile;
+      caseFile = JSON.parse(decodeUtf8Text(await readBytes(casesPath, casesName), casesName)) as TokenizerCaseFile;
     } catch (cause) {
       if (cause instanceof TokenizerError) throw cause;
       throw new TokenizerError('TOKENIZER_INVALID_CONFIG', `${casesName}: not a valid case file (${(cause as Error).message})`, { file: casesName }, { cause });

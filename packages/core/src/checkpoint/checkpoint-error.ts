@@ -36,7 +36,9 @@ import { AlbertError } from '@albert-ts/config';
  *   into a large tensor.
  * - `CHECKPOINT_OUTSIDE_SOURCE`: a file of the model is a symbolic link to a file outside the model
  *   directory.
- * - `CHECKPOINT_INVALID_TEXT`: a text file (JSON) of the model is not valid UTF-8.
+ *
+ * (`CHECKPOINT_INVALID_TEXT`, a text file of the model that is not valid UTF-8, is an `InvalidTextError`
+ * of `@albert-ts/config`, thrown by `decodeUtf8Text`.)
  */
 export type CheckpointErrorCode =
   | 'CHECKPOINT_FILE_NOT_FOUND'
@@ -67,8 +69,7 @@ export type CheckpointErrorCode =
   | 'CHECKPOINT_LIMIT_EXCEEDED'
   | 'CHECKPOINT_INVALID_LIMITS'
   | 'CHECKPOINT_EXPANDING_VIEW'
-  | 'CHECKPOINT_OUTSIDE_SOURCE'
-  | 'CHECKPOINT_INVALID_TEXT';
+  | 'CHECKPOINT_OUTSIDE_SOURCE';
 
 /** Structured context of a {@link CheckpointError}. */
 export interface CheckpointErrorDetails {

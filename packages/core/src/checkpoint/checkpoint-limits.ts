@@ -16,6 +16,11 @@ export interface CheckpointLimits {
   readonly maximumHeaderBytes: number;
   /** Largest sharded-checkpoint index file (`*.index.json`) in bytes. Default 16 MiB. */
   readonly maximumIndexBytes: number;
+  /**
+   * Most entries (tensor keys) in the `weight_map` of a sharded-checkpoint index, counted before any
+   * shard is looked up. Default 65 536 (an ALBERT has fewer than 40 tensors; the largest models a few thousand).
+   */
+  readonly maximumIndexEntries: number;
   /** Largest `data.pkl` of a torch zip checkpoint, once inflated, in bytes. Default 64 MiB. */
   readonly maximumPickleBytes: number;
   /**
@@ -39,6 +44,7 @@ export interface CheckpointLimits {
 export const DEFAULT_CHECKPOINT_LIMITS: CheckpointLimits = Object.freeze({
   maximumHeaderBytes: 16 * 1024 * 1024,
   maximumIndexBytes: 16 * 1024 * 1024,
+  maximumIndexEntries: 65_536,
   maximumPickleBytes: 64 * 1024 * 1024,
   maximumInflatedBytes: 2 * 1024 * 1024 * 1024,
   storageOverhead: 2,

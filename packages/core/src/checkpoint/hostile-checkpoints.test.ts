@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants, deflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AlbertConfig } from '@albert-ts/config';
+import { AlbertConfig, InvalidTextError } from '@albert-ts/config';
 import { CheckpointError } from './checkpoint-error.js';
 import { loadPretrainedWeights } from './load-pretrained-weights.js';
 import { readCheckpoint } from './read-checkpoint.js';
@@ -253,6 +253,64 @@ describe('sharded checkpoints: a shard holding no tensor the model uses is never
   });
 });
 
+describe('sharded checkpoints: the index is checked against the config before any shard is touched', () => {
+  const directory = 'checkpoints/sharded-safetensors';
+  const shards = ['model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors'];
+  const fixtureIndex = (): { weight_map: Record<string, string> } =>
+    JSON.parse(new TextDecoder().decode(readFixture(`${directory}/model.safetensors.index.json`))) as { weight_map: Record<string, string> };
+  /** A source whose shards are counted when looked up or read. */
+  const countingSource = (index: unknown) => {
+    const touched: string[] = [];
+    const base = memorySource({
+      ...Object.fromEntries(shards.map((name) => [name, readFixture(`${directory}/${name}`)])),
+      'config.json': readFixture(`${directory}/config.json`),
+      'model.safetensors.index.json': JSON.stringify(index),
+    });
+    const source = {
+      ...base,
+      has: async (name: string) => (name !== 'model.safetensors' && name.endsWith('.safetensors') && touched.push(name), base.has(name)),
+      read: async (name: string) => (name !== 'model.safetensors' && name.endsWith('.safetensors') && touched.push(name), base.read(name)),
+    };
+    return { source, touched };
+  };
+
+  it('a tensor the config needs that no shard lists is CHECKPOINT_MISSING_TENSOR, before any shard is looked up', async () => {
+    const index = fixtureIndex();
+    const [needed] = Object.keys(index.weight_map).filter((key) => key.includes('word_embeddings'));
+    delete index.weight_map[needed!];
+    const { source, touched } = countingSource(index);
+    const error = await rejection(() => loadPretrainedWeights(source));
+    expect(error.code).toBe('CHECKPOINT_MISSING_TENSOR');
+    expect(error.details.key).toBe(needed);
+    expect(error.details.file).toBe('model.safetensors.index.json');
+    expect(touched).toEqual([]);
+  });
+
+  it('head weights that initializeMissingHead will create are not required by the index check', async () => {
+    const { source, touched } = countingSource(fixtureIndex());
+    const loaded = await loadPretrainedWeights(source, 'AlbertForTokenClassification', { initializeMissingHead: true });
+    expect(loaded.weights.newlyInitializedKeys).toEqual(expect.arrayContaining(['classifier.weight', 'classifier.bias']));
+    // without it, the classifier is reported from the index alone
+    touched.length = 0;
+    const error = await rejection(() => loadPretrainedWeights(source, 'AlbertForTokenClassification'));
+    expect(error).toMatchObject({ code: 'CHECKPOINT_MISSING_TENSOR', details: { file: 'model.safetensors.index.json', key: 'classifier.weight' } });
+    expect(touched).toEqual([]);
+  });
+
+  it('a weight_map of 100 000 entries is CHECKPOINT_LIMIT_EXCEEDED before any shard is looked up', async () => {
+    const index = fixtureIndex();
+    for (let entry = 0; entry < 100_000; entry += 1) index.weight_map[`unused.${entry}`] = `shard-${entry}.safetensors`;
+    const { source, touched } = countingSource(index);
+    const error = await rejection(() => loadPretrainedWeights(source));
+    expect(error.code).toBe('CHECKPOINT_LIMIT_EXCEEDED');
+    expect(error.details).toMatchObject({ limit: 'maximumIndexEntries', file: 'model.safetensors.index.json' });
+    expect(touched).toEqual([]);
+    // the limit is raised like the others (then the 100 000 missing shards are reported, not read)
+    const raised = await rejection(() => loadPretrainedWeights(source, undefined, { checkpointLimits: { maximumIndexEntries: 200_000 } }));
+    expect(raised.code).toBe('CHECKPOINT_FILE_NOT_FOUND');
+  });
+});
+
 describe('class 6: malformed pickles are refused in linear time', () => {
   const run = (bytes: number[] | Uint8Array) => unpickle(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes), { file: 'data.pkl', allowedGlobals: new Map() });
 
@@ -417,6 +475,9 @@ describe('class 11: a shard linking outside the model directory is refused witho
     const withBom = memorySource({ 'config.json': concatBytes([0xef, 0xbb, 0xbf], new TextEncoder().encode(text)) });
     expect(JSON.parse(await withBom.readText('config.json'))).toEqual(JSON.parse(text));
     const invalid = memorySource({ 'config.json': Uint8Array.from([0x7b, 0xff, 0x7d]) });
-    expect((await rejection(() => invalid.readText('config.json'))).code).toBe('CHECKPOINT_INVALID_TEXT');
+    // the one rule lives in @albert-ts/config (shared with the tokenizer and the CLI): an InvalidTextError naming the file
+    const error = await invalid.readText('config.json').then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidTextError);
+    expect(error).toMatchObject({ code: 'CHECKPOINT_INVALID_TEXT', details: { file: 'config.json' } });
   });
 });

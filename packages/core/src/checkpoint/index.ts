@@ -1,6 +1,6 @@
 export * from './checkpoint-error.js';
 export { DEFAULT_CHECKPOINT_LIMITS, resolveCheckpointLimits, type CheckpointLimits } from './checkpoint-limits.js';
-export * from './decode-utf8-text.js';
+export { decodeUtf8Text } from '@albert-ts/config';
 export * from './tensor-filter.js';
 export * from './model-file-source.js';
 export * from './sources/directory-source.js';

@@ -73,7 +73,7 @@ export async function loadPretrainedWeights(source: ModelFileSource, head?: Albe
   const resolvedHead = head ?? headOfConfig(config);
   // Every tensor's shape is checked against the config before it is allocated; unused ones are not decoded.
   const checkpoint = await readCheckpoint(source, {
-    filter: albertTensorFilter(config, resolvedHead),
+    filter: albertTensorFilter(config, resolvedHead, { initializeMissingHead: options.initializeMissingHead === true }),
     ...(options.checkpointLimits === undefined ? {} : { limits: options.checkpointLimits }),
   });
   files.push(...checkpoint.files);

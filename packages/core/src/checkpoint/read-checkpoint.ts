@@ -1,15 +1,15 @@
 import type { Tensor } from '../tensor.js';
-import { AlbertError, checkOptionKeys } from '@albert-ts/config';
+import { AlbertError, checkOptionKeys, decodeUtf8Text } from '@albert-ts/config';
 import { CheckpointError } from './checkpoint-error.js';
 import type { CheckpointErrorCode } from './checkpoint-error.js';
-import { limitExceeded, resolveCheckpointLimits } from './checkpoint-limits.js';
-import { decodeUtf8Text } from './decode-utf8-text.js';
+import { limitExceeded, resolveCheckpointLimits, type CheckpointLimits } from './checkpoint-limits.js';
 import type { ModelFileSource } from './model-file-source.js';
 import { readFlaxMsgpack } from './read-flax-msgpack.js';
 import { readPytorchCheckpoint } from './read-pytorch-checkpoint.js';
 import { parseSafetensors } from './read-safetensors.js';
 import type { CheckpointReadOptions, SkippedTensor } from './read-safetensors.js';
 import type { StateDict } from './state-dict.js';
+import type { TensorFilter } from './tensor-filter.js';
 
 /** The weights file layouts {@link readCheckpoint} understands. */
 export type CheckpointFormat =
@@ -67,8 +67,8 @@ async function readShardedCheckpoint(
   source: ModelFileSource,
   indexFile: string,
   readShard: (bytes: Uint8Array, file: string) => FileContents | Promise<FileContents>,
-  maximumIndexBytes: number,
-  wants: ((key: string) => boolean) | undefined,
+  limits: Pick<CheckpointLimits, 'maximumIndexBytes' | 'maximumIndexEntries'>,
+  filter: TensorFilter | undefined,
 ): Promise<{ stateDict: StateDict; skipped: SkippedTensor[]; files: string[]; fileOfKey: ReadonlyMap<string, string> }> {
   const invalid = (message: string, details: Record<string, unknown> = {}): never => {
     throw new CheckpointError('CHECKPOINT_INVALID_INDEX', `${indexFile}: ${message}`, { file: indexFile, ...details });
@@ -76,7 +76,7 @@ async function readShardedCheckpoint(
   let index: unknown;
   try {
     const bytes = await source.read(indexFile);
-    if (bytes.length > maximumIndexBytes) limitExceeded(indexFile, 'maximumIndexBytes', 'the index file size', bytes.length, maximumIndexBytes);
+    if (bytes.length > limits.maximumIndexBytes) limitExceeded(indexFile, 'maximumIndexBytes', 'the index file size', bytes.length, limits.maximumIndexBytes);
     index = JSON.parse(decodeUtf8Text(bytes, indexFile));
   } catch (error) {
     if (error instanceof AlbertError) throw error;
@@ -86,6 +86,15 @@ async function readShardedCheckpoint(
   if (typeof weightMap !== 'object' || weightMap === null || Array.isArray(weightMap)) {
     return invalid('has no "weight_map" object');
   }
+  // Bounded before anything is built from it: a weight_map of a million keys is refused, not walked.
+  let entries = 0;
+  for (const key in weightMap) {
+    if (!Object.hasOwn(weightMap, key)) continue;
+    entries += 1;
+    if (entries > limits.maximumIndexEntries) {
+      limitExceeded(indexFile, 'maximumIndexEntries', 'the number of weight_map entries', entries, limits.maximumIndexEntries);
+    }
+  }
   const keysByShard = new Map<string, string[]>();
   for (const [key, shard] of Object.entries(weightMap as Record<string, unknown>)) {
     if (typeof shard !== 'string') return invalid(`weight_map entry of ${key} is not a file name`, { key });
@@ -94,6 +103,9 @@ async function readShardedCheckpoint(
     keysByShard.set(shard, keys);
   }
   if (keysByShard.size === 0) return invalid('weight_map is empty');
+  // A tensor the config needs that no shard lists is reported now, before any shard is looked up or read.
+  filter?.checkKeys?.(new Set(Object.keys(weightMap)), indexFile);
+  const wants = filter?.wants?.bind(filter);
 
   const stateDict = new Map<string, Tensor<'float32'>>();
   const skipped: SkippedTensor[] = [];
@@ -199,7 +211,7 @@ export async function readCheckpoint(source: ModelFileSource, options: ReadCheck
       }
       case 'model.safetensors.index.json': {
         const readShard = (bytes: Uint8Array, file: string) => typed('safetensors-sharded', file, () => parseSafetensors(bytes, file, options));
-        const sharded = await readShardedCheckpoint(source, name, readShard, limits.maximumIndexBytes, options.filter?.wants?.bind(options.filter));
+        const sharded = await readShardedCheckpoint(source, name, readShard, limits, options.filter);
         return { ...sharded, format: 'safetensors-sharded' };
       }
       case 'pytorch_model.bin': {
@@ -209,7 +221,7 @@ export async function readCheckpoint(source: ModelFileSource, options: ReadCheck
       }
       case 'pytorch_model.bin.index.json': {
         const readShard = (bytes: Uint8Array, file: string) => typed('pytorch-sharded', file, () => readPytorchCheckpoint(bytes, file, options));
-        const sharded = await readShardedCheckpoint(source, name, readShard, limits.maximumIndexBytes, options.filter?.wants?.bind(options.filter));
+        const sharded = await readShardedCheckpoint(source, name, readShard, limits, options.filter);
         return { ...sharded, format: 'pytorch-sharded' };
       }
       case 'flax_model.msgpack': {

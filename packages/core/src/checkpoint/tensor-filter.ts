@@ -2,6 +2,7 @@ import type { AlbertConfig } from '@albert-ts/config';
 import { albertWeightSpecs } from './albert-weight-specs.js';
 import type { AlbertHead } from './albert-weight-specs.js';
 import { CheckpointError } from './checkpoint-error.js';
+import { isHeadWeightKey } from './initialize-albert-weights.js';
 
 /**
  * Decides, before a checkpoint reader allocates a float tensor, whether it is decoded. Readers call
@@ -22,6 +23,23 @@ export interface TensorFilter {
    * read a shard none of whose listed keys is wanted. Absent: every key is wanted.
    */
   wants?(key: string): boolean;
+  /**
+   * Called by the sharded readers with every key an index lists, before any shard is looked up or
+   * read: throws `CHECKPOINT_MISSING_TENSOR` for a tensor the model needs that no shard holds. Absent:
+   * missing tensors are found once the shards are read.
+   * @param keys - the keys of the index's `weight_map`.
+   * @param file - the index file, for errors.
+   */
+  checkKeys?(keys: ReadonlySet<string>, file: string): void;
+}
+
+/** Options of {@link albertTensorFilter}. */
+export interface AlbertTensorFilterOptions {
+  /**
+   * Head weights absent from the file will be initialized (`loadPretrainedWeights`'s
+   * `initializeMissingHead`), so {@link TensorFilter.checkKeys} does not require them. Default false.
+   */
+  readonly initializeMissingHead?: boolean;
 }
 
 interface ExpectedTensor {
@@ -45,9 +63,10 @@ function formatShape(shape: readonly number[]): string {
  * const checkpoint = await readCheckpoint(source, { filter: albertTensorFilter(config, 'AlbertForMaskedLM') });
  * ```
  */
-export function albertTensorFilter(config: AlbertConfig, head: AlbertHead): TensorFilter {
+export function albertTensorFilter(config: AlbertConfig, head: AlbertHead, options: AlbertTensorFilterOptions = {}): TensorFilter {
   const expected = new Map<string, ExpectedTensor>();
-  for (const spec of albertWeightSpecs(config, head)) {
+  const specs = albertWeightSpecs(config, head);
+  for (const spec of specs) {
     const entry = { shape: spec.shape, source: spec.shapeSource };
     expected.set(spec.key, entry);
     if (spec.key.startsWith('albert.')) expected.set(spec.key.slice('albert.'.length), entry);
@@ -59,6 +78,29 @@ export function albertTensorFilter(config: AlbertConfig, head: AlbertHead): Tens
   }
   return {
     wants: (key) => expected.has(key),
+    checkKeys(keys, file) {
+      // the same rules as resolveAlbertWeights: one prefix mode for the file, optional specs, the MLM bias
+      // under its tied name, head weights that will be initialized
+      let prefixed = false;
+      for (const key of keys) if (key.startsWith('albert.')) prefixed = true;
+      const storedKeyOf = (key: string): string => (!prefixed && key.startsWith('albert.') ? key.slice('albert.'.length) : key);
+      const missing = specs.filter(
+        (spec) =>
+          !spec.optional &&
+          !keys.has(storedKeyOf(spec.key)) &&
+          !(spec.key === 'predictions.bias' && config.tieWordEmbeddings && keys.has('predictions.decoder.bias')) &&
+          !(options.initializeMissingHead === true && isHeadWeightKey(spec.key)),
+      );
+      const [first] = missing;
+      if (first === undefined) return;
+      const names = missing.map((spec) => storedKeyOf(spec.key));
+      const others = names.length > 1 ? ` (and ${names.length - 1} more: ${names.slice(1, 6).join(', ')}${names.length > 6 ? ', ...' : ''})` : '';
+      throw new CheckpointError(
+        'CHECKPOINT_MISSING_TENSOR',
+        `${file}: missing tensor ${storedKeyOf(first.key)} ${formatShape(first.shape)}, which ${head} needs${others}; no shard of the index lists it`,
+        { file, key: storedKeyOf(first.key), expected: [...first.shape], actual: null, missing: names, head },
+      );
+    },
     admit(key, shape, file) {
       const tensor = expected.get(key);
       if (tensor === undefined) return false;

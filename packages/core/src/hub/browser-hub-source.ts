@@ -1,4 +1,4 @@
-import { decodeUtf8Text } from '../checkpoint/decode-utf8-text.js';
+import { decodeUtf8Text } from '@albert-ts/config';
 import { CheckpointError } from '../checkpoint/index.js';
 import { HubError } from './hub-error.js';
 import { delay, hubRequest, isRetryableError, readResponseBody, retryDelay, throwForStatus } from './hub-http.js';

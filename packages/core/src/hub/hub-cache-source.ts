@@ -1,4 +1,4 @@
-import { decodeUtf8Text } from '../checkpoint/decode-utf8-text.js';
+import { decodeUtf8Text } from '@albert-ts/config';
 import { CheckpointError } from '../checkpoint/index.js';
 import { lookupCachedFile, nodeModules, repoCachePaths, snapshotPath, writeNoExistMarker } from './hub-cache.js';
 import { downloadHubFile } from './hub-download.js';

@@ -1,17 +1,19 @@
 /**
- * Seeded, time-bounded fuzzing of the Hub client (#14): the answers of the local mock Hub (model info, HEAD
- * metadata, file bodies, CDN redirects) are mutated on their way to the client through the `fetch` option
- * (statuses, headers, bodies cut, corrupted, stretched, stalled, huge), and the client must either deliver
- * the right bytes or fail with a typed AlbertError, within a time and memory bound, writing nothing outside
- * its cache. `ALBERT_FUZZ_TIME_MS` (default 3000) sets the budget, `ALBERT_FUZZ_ITERATIONS` caps the inputs,
- * `ALBERT_FUZZ_SEED` sets the seed.
+ * Seeded, time-bounded fuzzing of the Hub client (#14) on the one fuzz harness (`runFuzz` of
+ * `packages/config/src/test-fuzz-inputs.ts`, the same seed, budget and bounds as every other format): the
+ * answers of the local mock Hub (model info, HEAD metadata, file bodies, CDN redirects) are mutated on their
+ * way to the client through the `fetch` option (statuses, headers, bodies cut, corrupted, stretched, stalled,
+ * huge), and the client must either deliver the right bytes or fail with a typed AlbertError, within the
+ * harness's time (2 s per input) and memory (512 MiB) bounds, writing nothing outside its cache.
+ * `ALBERT_FUZZ_TIME_MS` sets the budget, `ALBERT_FUZZ_ITERATIONS` the number of mutants, `ALBERT_FUZZ_SEED`
+ * the seed.
  */
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AlbertError } from '@albert-ts/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatFuzzReport, fuzzRandom, fuzzSettings, runFuzz, type FuzzRandom } from '../../../config/src/test-fuzz-inputs.js';
 import { browserHubSource } from './browser-hub-source.js';
 import { hubDownload } from './hub-download.js';
 import type { HubOptions } from './hub-settings.js';
@@ -19,24 +21,7 @@ import { resolveHubModel } from './resolve-pretrained.js';
 import { COMMIT_MAIN, isolateHubEnvironment, readTinyModel } from './test-hub-fixtures.js';
 import { startMockHub, type MockFile, type MockHub } from './test-hub-server.js';
 
-const BUDGET_MS = Number(process.env['ALBERT_FUZZ_TIME_MS'] ?? 3000);
-/** At most this many inputs (`ALBERT_FUZZ_ITERATIONS`), when set. */
-const MAX_INPUTS = Number(process.env['ALBERT_FUZZ_ITERATIONS'] ?? Number.POSITIVE_INFINITY);
-const SEED = Number(process.env['ALBERT_FUZZ_SEED'] ?? 14);
-const PER_INPUT_MS = 3_000;
-const RSS_GROWTH_MIB = 512;
 const MiB = 1024 * 1024;
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOSTILE_HEADER_VALUES = [
   '',
@@ -95,8 +80,9 @@ function bodyStream(parts: Uint8Array, options: { stall?: boolean; extraBytes?: 
 }
 
 /** Applies one or two random mutations to a real answer of the mock Hub. */
-async function mutate(response: Response, next: () => number, log: string[]): Promise<Response> {
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+async function mutate(response: Response, random: FuzzRandom, log: string[]): Promise<Response> {
+  const next = random.next;
+  const pick = random.pick;
   let status = response.status;
   const headers = new Headers(response.headers);
   let body = new Uint8Array(await response.arrayBuffer());
@@ -190,99 +176,96 @@ async function walk(root: string): Promise<string[]> {
   return found;
 }
 
-describe('Hub client fuzz (seeded, time-bounded)', () => {
-  it(`every mutated answer gives the right bytes or a typed error (seed ${SEED}, ${BUDGET_MS} ms)`, async () => {
-    const next = random(SEED);
-    const rssStart = process.memoryUsage().rss;
-    const started = performance.now();
-    let inputs = 0;
-    let delivered = 0;
-    let worstMs = 0;
-    let worstRss = rssStart;
-    const codes = new Map<string, number>();
-    const failures: string[] = [];
-    while ((performance.now() - started < BUDGET_MS || inputs < 20) && inputs < MAX_INPUTS) {
-      const input = join(sandbox, `input-${inputs}`);
-      const cacheDir = join(input, 'cache');
-      await mkdir(cacheDir, { recursive: true });
-      const log: string[] = [];
-      // Which request of the sequence is mutated (0: the first one ...), the others pass unchanged.
-      const target = Math.floor(next() * 4);
-      let seen = 0;
-      const mutateNext = random(Math.floor(next() * 2 ** 32));
-      const fetchMutating: typeof fetch = async (url, init) => {
-        const response = await globalThis.fetch(url, init);
-        const index = seen++;
-        if (index !== target) return response;
-        log.push(`request ${index} ${init?.method ?? 'GET'} ${String(url).replace(hub.endpoint, '').replace(hub.cdnOrigin, 'cdn').slice(0, 60)}`);
-        return mutate(response, mutateNext, log);
-      };
-      const options: HubOptions = {
-        endpoint: hub.endpoint,
-        cacheDir,
-        fetch: fetchMutating,
-        maxRetries: next() < 0.5 ? 0 : 1,
-        retryDelayMs: 1,
-        requestTimeoutMs: 500,
-        stallTimeoutMs: 150,
-        maxMetadataBytes: 4 * MiB,
-      };
-      const inputStarted = performance.now();
-      const operation = Math.floor(next() * 5);
-      try {
-        if (operation === 0 || operation === 3 || operation === 4) {
-          const source =
-            operation === 0
-              ? await resolveHubModel('fuzz/tiny', options)
-              : operation === 3
-                ? await resolveHubModel('fuzz/tiny', { ...options, discovery: 'head' })
-                : await browserHubSource('fuzz/tiny', { ...options, cacheStorage: null });
-          for (const name of ['config.json', 'model.safetensors']) {
-            const bytes = await source.read(name);
-            if (Buffer.compare(Buffer.from(bytes), Buffer.from(files[name]?.content as Uint8Array)) !== 0) failures.push(`input ${inputs}: wrong bytes for ${name} (${log.join('; ')})`);
-          }
-        } else {
-          const name = operation === 1 ? 'config.json' : 'model.safetensors';
-          // operation 1 or 2: one file through hubDownload.
-          const result = await hubDownload('fuzz/tiny', name, options);
-          const bytes = await readFile(result.path);
-          const nonHashEtag = log.some((entry) => /etag=(?![0-9a-f]{40}|[0-9a-f]{64})/.test(entry));
-          if (!nonHashEtag && Buffer.compare(bytes, Buffer.from(files[name]?.content as Uint8Array)) !== 0) {
-            failures.push(`input ${inputs}: wrong bytes for ${name} (${log.join('; ')})`);
-          }
-        }
-        delivered++;
-      } catch (error) {
-        if (error instanceof AlbertError) codes.set(error.code, (codes.get(error.code) ?? 0) + 1);
-        else failures.push(`input ${inputs}: untyped ${(error as Error)?.constructor?.name}: ${String((error as Error)?.message).slice(0, 160)} (${log.join('; ')})`);
+/**
+ * One input: what the client is asked to do, which request of its sequence is mutated (-1: none, the
+ * unmutated seeds, which must deliver) and the seed of the mutations applied to that answer.
+ */
+interface HubFuzzInput {
+  /** 0: resolveHubModel, 1: hubDownload config.json, 2: hubDownload model.safetensors, 3: resolveHubModel with HEAD discovery, 4: browserHubSource. */
+  readonly operation: number;
+  readonly target: number;
+  readonly mutationSeed: number;
+  readonly maxRetries: number;
+}
+
+function mutatePlan(random: FuzzRandom): HubFuzzInput {
+  return { operation: random.below(5), target: random.below(4), mutationSeed: random.below(2 ** 32), maxRetries: random.below(2) };
+}
+
+let inputCount = 0;
+
+/** Runs one input in a fresh folder: the right bytes or a typed error, nothing beside the cache, no cached file over 2 MiB. */
+async function runInput(plan: HubFuzzInput): Promise<void> {
+  const input = join(sandbox, `input-${inputCount++}`);
+  const cacheDir = join(input, 'cache');
+  await mkdir(cacheDir, { recursive: true });
+  const log: string[] = [];
+  const mutations = fuzzRandom(plan.mutationSeed);
+  let seen = 0;
+  const fetchMutating: typeof fetch = async (url, init) => {
+    const response = await globalThis.fetch(url, init);
+    const index = seen++;
+    if (index !== plan.target) return response;
+    log.push(`request ${index} ${init?.method ?? 'GET'} ${String(url).replace(hub.endpoint, '').replace(hub.cdnOrigin, 'cdn').slice(0, 60)}`);
+    return mutate(response, mutations, log);
+  };
+  const options: HubOptions = {
+    endpoint: hub.endpoint,
+    cacheDir,
+    fetch: fetchMutating,
+    maxRetries: plan.maxRetries,
+    retryDelayMs: 1,
+    requestTimeoutMs: 500,
+    stallTimeoutMs: 150,
+    maxMetadataBytes: 4 * MiB,
+  };
+  const failures: string[] = [];
+  try {
+    const { operation } = plan;
+    if (operation === 0 || operation === 3 || operation === 4) {
+      const source =
+        operation === 0
+          ? await resolveHubModel('fuzz/tiny', options)
+          : operation === 3
+            ? await resolveHubModel('fuzz/tiny', { ...options, discovery: 'head' })
+            : await browserHubSource('fuzz/tiny', { ...options, cacheStorage: null });
+      for (const name of ['config.json', 'model.safetensors']) {
+        const bytes = await source.read(name);
+        if (Buffer.compare(Buffer.from(bytes), Buffer.from(files[name]?.content as Uint8Array)) !== 0) failures.push(`wrong bytes for ${name}`);
       }
-      const elapsed = performance.now() - inputStarted;
-      worstMs = Math.max(worstMs, elapsed);
-      if (elapsed > PER_INPUT_MS) failures.push(`input ${inputs}: took ${elapsed.toFixed(0)} ms (${log.join('; ')})`);
-      worstRss = Math.max(worstRss, process.memoryUsage().rss);
-      // Nothing was written beside the cache.
-      const outside = (await readdir(input)).filter((name) => name !== 'cache');
-      if (outside.length > 0) failures.push(`input ${inputs}: wrote ${outside.join(', ')} outside the cache (${log.join('; ')})`);
-      for (const file of await walk(cacheDir)) {
-        if (file.endsWith('.incomplete')) continue;
-        const size = (await lstat(file)).size;
-        if (size > 2 * MiB) failures.push(`input ${inputs}: ${file} is ${size} bytes (${log.join('; ')})`);
-      }
-      await rm(input, { recursive: true, force: true });
-      inputs++;
+    } else {
+      // operation 1 or 2: one file through hubDownload.
+      const name = operation === 1 ? 'config.json' : 'model.safetensors';
+      const result = await hubDownload('fuzz/tiny', name, options);
+      const bytes = await readFile(result.path);
+      const nonHashEtag = log.some((entry) => /etag=(?![0-9a-f]{40}|[0-9a-f]{64})/.test(entry));
+      if (!nonHashEtag && Buffer.compare(bytes, Buffer.from(files[name]?.content as Uint8Array)) !== 0) failures.push(`wrong bytes for ${name}`);
     }
-    const summary = {
-      format: 'hub responses',
-      seed: SEED,
-      inputs,
-      delivered,
-      worstInputMs: Math.round(worstMs),
-      worstRssMiB: Math.round(worstRss / MiB),
-      rssGrowthMiB: Math.round((worstRss - rssStart) / MiB),
-      codes: Object.fromEntries(codes),
-    };
-    console.log(`[fuzz] ${JSON.stringify(summary)}`);
-    expect(failures.slice(0, 5)).toEqual([]);
-    expect(worstRss - rssStart).toBeLessThan(RSS_GROWTH_MIB * MiB);
+  } catch (error) {
+    // An unmutated answer must deliver; a typed error is the harness's to count; anything else fails the run.
+    if (plan.target < 0) failures.push(`the unmutated Hub failed: ${String(error)}`);
+    else throw error;
+  } finally {
+    // Nothing was written beside the cache, and no cached file grew past what the Hub announced.
+    const outside = (await readdir(input)).filter((name) => name !== 'cache');
+    if (outside.length > 0) failures.push(`wrote ${outside.join(', ')} outside the cache`);
+    for (const file of await walk(cacheDir)) {
+      if (file.endsWith('.incomplete')) continue;
+      const size = (await lstat(file)).size;
+      if (size > 2 * MiB) failures.push(`${file} is ${size} bytes`);
+    }
+    await rm(input, { recursive: true, force: true });
+    if (failures.length > 0) throw new Error(`${failures.join('; ')} (${log.join('; ')})`);
+  }
+}
+
+describe('Hub client fuzz (seeded, time-bounded)', () => {
+  it(`every mutated answer gives the right bytes or a typed error (${JSON.stringify(fuzzSettings())})`, async () => {
+    // The seeds: every operation on the unmutated Hub, with and without retries.
+    const seeds = [0, 1, 2, 3, 4].map((operation): HubFuzzInput => ({ operation, target: -1, mutationSeed: 0, maxRetries: operation % 2 }));
+    // A mutant is a fresh plan (one request of the sequence mutated), not a change of the seed plan.
+    const report = await runFuzz('hub responses', seeds, (random) => mutatePlan(random), runInput, { maximumMutations: 1 });
+    console.log(formatFuzzReport(report));
+    expect(report.results).toBeGreaterThanOrEqual(seeds.length);
   }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { decodeUtf8Text } from '@albert-ts/config';
 import { directorySource, type ModelFileSource } from '../checkpoint/index.js';
 import { browserHubSource, type BrowserHubSourceOptions } from './browser-hub-source.js';
 import { listSnapshotFiles, nodeModules, readCachedRef, repoCachePaths, withCacheErrors, writeCachedRef } from './hub-cache.js';
@@ -169,7 +170,7 @@ async function downloadWeights(settings: ResolvedHubSettings, repoId: string, co
       { repoId, revision: commit, file: weights, path: result.path, limit: settings.maxMetadataBytes, actual: size },
     );
   }
-  const shards = shardFilesOfIndex(await fs.readFile(result.path, 'utf8'));
+  const shards = shardFilesOfIndex(decodeUtf8Text(await fs.readFile(result.path), weights));
   for (const shard of shards) await downloadHubFile(settings, repoId, shard, commit);
   return [weights, ...shards];
 }

@@ -1,3 +1,4 @@
+import { decodeUtf8Text } from '@albert-ts/config';
 import { cleanUpTokenization } from '../clean-up-tokenization.js';
 import type { BatchInput, DecodeOptions, TokenizerFileSource } from '../albert-tokenizer.js';
 import type { AddedTokenInit } from '../added-token.js';
@@ -17,7 +18,7 @@ import { MetaspacePreTokenizer } from './metaspace-pre-tokenizer.js';
 import type { NormalizedString } from './normalized-string.js';
 import { PreTokenizedString } from './pre-tokenized-string.js';
 import { SequencePreTokenizer } from './sequence-pre-tokenizer.js';
-import { parseTokenizerJson } from './tokenizer-json.js';
+import { parseTokenizerJson, type TokenizerJsonLimits } from './tokenizer-json.js';
 import { isUnicodeWhitespace } from '../python-text.js';
 import { WhitespaceSplitPreTokenizer } from './whitespace-split-pre-tokenizer.js';
 import { truncateEncodings, type FastTruncationStrategy } from './truncate-encodings.js';
@@ -61,6 +62,8 @@ export interface AlbertTokenizerFastOptions {
   readonly removeSpace?: boolean;
   /** The bytes of the `spiece.model` this tokenizer comes from, if known: what `saveVocabulary` writes. */
   readonly sentencePieceModel?: Uint8Array;
+  /** Bounds on the `tokenizer.json`'s nesting and normalization growth, passed to `parseTokenizerJson`. */
+  readonly limits?: TokenizerJsonLimits;
 }
 
 const FAST_OPTION_KEYS = [
@@ -81,6 +84,7 @@ const FAST_OPTION_KEYS = [
   'keepAccents',
   'removeSpace',
   'sentencePieceModel',
+  'limits',
 ] as const;
 
 type SpecialTokenOption = 'padToken' | 'unkToken' | 'clsToken' | 'sepToken' | 'maskToken' | 'bosToken' | 'eosToken' | 'additionalSpecialTokens';
@@ -263,7 +267,7 @@ export class AlbertTokenizerFast {
 
   private constructor(json: string | object, options: AlbertTokenizerFastOptions) {
     checkOptionKeys(options, FAST_OPTION_KEYS, 'AlbertTokenizerFast options');
-    const pipeline = parseTokenizerJson(json, { file: options.file ?? 'tokenizer.json' });
+    const pipeline = parseTokenizerJson(json, { file: options.file ?? 'tokenizer.json', ...(options.limits === undefined ? {} : { limits: options.limits }) });
     this.document = json;
     this.file = pipeline.file;
     this.normalizer = pipeline.normalizer;
@@ -408,16 +412,19 @@ export class AlbertTokenizerFast {
     });
   }
 
-  /** Reads a `tokenizer.json` from disk (Node only). */
+  /**
+   * Reads a `tokenizer.json` from disk (Node only), decoded by `decodeUtf8Text` (a byte order mark is
+   * dropped; invalid UTF-8 is `CHECKPOINT_INVALID_TEXT` naming the file).
+   */
   static async fromFile(path: string, options: AlbertTokenizerFastOptions = {}): Promise<AlbertTokenizerFast> {
     const { readFile } = (await import('#node-builtins')).fsPromises;
-    let text: string;
+    let bytes: Uint8Array;
     try {
-      text = await readFile(path, 'utf8');
+      bytes = await readFile(path);
     } catch (cause) {
       throw new TokenizerError('TOKENIZER_FILE_NOT_FOUND', `${path}: cannot read the tokenizer file (${(cause as Error).message})`, { file: path }, { cause });
     }
-    return new AlbertTokenizerFast(text, { ...options, file: options.file ?? path });
+    return new AlbertTokenizerFast(decodeUtf8Text(bytes, path), { ...options, file: options.file ?? path });
   }
 
   /** Size of the model's vocabulary (added tokens that are not in it excluded). */

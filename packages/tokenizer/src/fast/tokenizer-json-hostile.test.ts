@@ -3,7 +3,14 @@
  * without unk_id, catastrophic and expanding Replace patterns. Each must give a typed error or the right
  * result, in bounded time and memory.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidTextError } from '@albert-ts/config';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AlbertTokenizer } from '../albert-tokenizer.js';
+import { loadTokenizer } from '../load-tokenizer.js';
+import { TestPieceType, writeTestModel } from '../sentencepiece/test-model-writer.js';
 import { TokenizerError } from '../tokenizer-error.js';
 import { AlbertTokenizerFast } from './albert-tokenizer-fast.js';
 import { LowercaseNormalizer } from './lowercase-normalizer.js';
@@ -80,6 +87,109 @@ describe('nesting depth is bounded', () => {
     expect(errorOf(() => parseTokenizerJson(tinyTokenizerJson(), { limit: {} } as never)).code).toBe('TOKENIZER_INVALID_OPTION');
     expect(errorOf(() => parseTokenizerJson(tinyTokenizerJson(), { limits: { depth: 3 } } as never)).code).toBe('TOKENIZER_INVALID_OPTION');
     expect(errorOf(() => parseTokenizerJson(tinyTokenizerJson(), { limits: { maxDepth: 0 } })).code).toBe('TOKENIZER_INVALID_OPTION');
+  });
+});
+
+describe('the limits option reaches parseTokenizerJson from every loader', () => {
+  const deep = (): Record<string, unknown> => ({ ...tinyTokenizerJson(), normalizer: nestedNormalizers(200) });
+  const raised = { limits: { maxDepth: 300 } };
+  let directory = '';
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'albert-ts-tokenizer-limits-'));
+    writeFileSync(join(directory, 'tokenizer.json'), JSON.stringify(deep()));
+  });
+  afterEach(() => rmSync(directory, { recursive: true, force: true }));
+  const rejected = async (work: () => Promise<unknown>): Promise<unknown> => work().then(() => undefined, (error: unknown) => error);
+
+  it('fromJSON', () => {
+    expect(errorOf(() => AlbertTokenizerFast.fromJSON(deep())).code).toBe('TOKENIZER_LIMIT_EXCEEDED');
+    expect(AlbertTokenizerFast.fromJSON(deep(), raised).encode('Hello').tokens).toEqual(['[CLS]', '▁hello', '[SEP]']);
+    // a lower limit refuses what the default accepts, and bad limits are typed errors
+    const shallow = { ...tinyTokenizerJson(), normalizer: nestedNormalizers(3) };
+    expect(errorOf(() => AlbertTokenizerFast.fromJSON(shallow, { limits: { maxDepth: 2 } })).code).toBe('TOKENIZER_LIMIT_EXCEEDED');
+    expect(errorOf(() => AlbertTokenizerFast.fromJSON(shallow, { limits: { maxDepth: 0 } })).code).toBe('TOKENIZER_INVALID_OPTION');
+    expect(errorOf(() => AlbertTokenizerFast.fromJSON(shallow, { limits: { depth: 9 } } as never)).code).toBe('TOKENIZER_INVALID_OPTION');
+  });
+
+  it('fromFile, fromFiles and loadTokenizer', async () => {
+    const file = join(directory, 'tokenizer.json');
+    expect(await rejected(() => AlbertTokenizerFast.fromFile(file))).toMatchObject({ code: 'TOKENIZER_LIMIT_EXCEEDED' });
+    expect((await AlbertTokenizerFast.fromFile(file, raised)).encode('Hello').tokens).toEqual(['[CLS]', '▁hello', '[SEP]']);
+    expect(await rejected(() => loadTokenizer(directory))).toMatchObject({ code: 'TOKENIZER_LIMIT_EXCEEDED' });
+    expect((await loadTokenizer(directory, raised)).encode('Hello').tokens).toEqual(['[CLS]', '▁hello', '[SEP]']);
+    const text = JSON.stringify(deep());
+    const source = {
+      description: 'memory',
+      has: async (name: string) => name === 'tokenizer.json',
+      read: async () => new TextEncoder().encode(text),
+      readText: async () => text,
+    };
+    expect(await rejected(() => AlbertTokenizerFast.fromFiles(source))).toMatchObject({ code: 'TOKENIZER_LIMIT_EXCEEDED' });
+    expect((await AlbertTokenizerFast.fromFiles(source, raised)).encode('Hello').tokens).toEqual(['[CLS]', '▁hello', '[SEP]']);
+    expect(await rejected(() => loadTokenizer({ read: async (name) => (name === 'tokenizer.json' ? new TextEncoder().encode(text) : undefined) }, raised))).toBeUndefined();
+  });
+
+  it('fromSentencePiece', () => {
+    const bytes = writeTestModel({
+      pieces: ['<pad>', '<unk>', '[CLS]', '[SEP]', '[MASK]', '▁hello'].map((piece, index) => ({
+        piece,
+        score: -index,
+        type: index === 1 ? TestPieceType.unknown : index < 5 ? TestPieceType.control : TestPieceType.normal,
+      })),
+      unkId: 1,
+    });
+    // the converter's tokenizer.json nests its normalizers in a Sequence (depth 2): maxDepth 1 refuses it
+    expect(AlbertTokenizerFast.fromSentencePiece(bytes, raised).encode('hello').tokens).toEqual(['[CLS]', '▁hello', '[SEP]']);
+    expect(errorOf(() => AlbertTokenizerFast.fromSentencePiece(bytes, { limits: { maxDepth: 1 } })).code).toBe('TOKENIZER_LIMIT_EXCEEDED');
+  });
+});
+
+describe('text files are decoded by the one rule of albert-ts (decodeUtf8Text)', () => {
+  let directory = '';
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'albert-ts-tokenizer-utf8-'));
+  });
+  afterEach(() => rmSync(directory, { recursive: true, force: true }));
+  const rejected = async (work: () => Promise<unknown>): Promise<unknown> => work().then(() => undefined, (error: unknown) => error);
+  const bom = new Uint8Array([0xef, 0xbb, 0xbf]);
+  const withBom = (text: string): Uint8Array => new Uint8Array([...bom, ...new TextEncoder().encode(text)]);
+  /** The text with one byte that is not UTF-8 in a token: `fs.readFile(…, 'utf8')` would have made it U+FFFD. */
+  const invalid = (text: string): Uint8Array => {
+    const bytes = new TextEncoder().encode(text.replace('▁hello', '▁hel#o'));
+    bytes[bytes.indexOf(0x23)] = 0xff;
+    return bytes;
+  };
+
+  it('a byte order mark is dropped (tokenizer.json and tokenizer_config.json)', async () => {
+    writeFileSync(join(directory, 'tokenizer.json'), withBom(JSON.stringify(tinyTokenizerJson())));
+    writeFileSync(join(directory, 'tokenizer_config.json'), withBom(JSON.stringify({ model_max_length: 7 })));
+    expect((await AlbertTokenizerFast.fromFile(join(directory, 'tokenizer.json'))).encode('hello').tokens).toEqual(['[CLS]', '▁hello', '[SEP]']);
+    const loaded = await loadTokenizer(directory);
+    expect(loaded.modelMaxLength).toBe(7);
+    expect(loaded.encode('hello').tokens).toEqual(['[CLS]', '▁hello', '[SEP]']);
+  });
+
+  it('invalid UTF-8 is CHECKPOINT_INVALID_TEXT naming the file, from fromFile, loadTokenizer and fromDirectory', async () => {
+    const file = join(directory, 'tokenizer.json');
+    writeFileSync(file, invalid(JSON.stringify(tinyTokenizerJson())));
+    const fromFile = await rejected(() => AlbertTokenizerFast.fromFile(file));
+    expect(fromFile).toBeInstanceOf(InvalidTextError);
+    expect(fromFile).toMatchObject({ code: 'CHECKPOINT_INVALID_TEXT', details: { file } });
+    expect(await rejected(() => loadTokenizer(directory))).toMatchObject({ code: 'CHECKPOINT_INVALID_TEXT', details: { file: `${directory}/tokenizer.json` } });
+    rmSync(file);
+    writeFileSync(join(directory, 'tokenizer_config.json'), new Uint8Array([0x7b, 0xff, 0x7d]));
+    writeFileSync(
+      join(directory, 'spiece.model'),
+      writeTestModel({
+        pieces: ['<pad>', '<unk>', '[CLS]', '[SEP]', '[MASK]', '▁hello'].map((piece, index) => ({ piece, score: -index, type: index === 1 ? TestPieceType.unknown : TestPieceType.normal })),
+        unkId: 1,
+      }),
+    );
+    expect(await rejected(() => loadTokenizer(directory))).toMatchObject({ code: 'CHECKPOINT_INVALID_TEXT' });
+    expect(await rejected(() => AlbertTokenizer.fromDirectory(directory))).toMatchObject({
+      code: 'CHECKPOINT_INVALID_TEXT',
+      details: { file: join(directory, 'tokenizer_config.json') },
+    });
   });
 });
 

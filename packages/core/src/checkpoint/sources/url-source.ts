@@ -1,4 +1,4 @@
-import { decodeUtf8Text } from '../decode-utf8-text.js';
+import { decodeUtf8Text } from '@albert-ts/config';
 import { CheckpointError } from '../checkpoint-error.js';
 import type { ModelFileSource } from '../model-file-source.js';
 import { checkModelFileName, fileNotFound } from './file-name.js';

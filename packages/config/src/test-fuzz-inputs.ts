@@ -1,9 +1,13 @@
-import { AlbertError } from '@albert-ts/config';
+import { AlbertError } from './albert-error.js';
 
 /**
- * A small seeded fuzzer for file formats: mutates valid inputs (bytes or JSON), runs a parser on
- * each mutant and checks the rule every parser of albert-ts keeps — a typed error ({@link AlbertError}
- * with a code) or a result, never anything else, within a time and memory bound.
+ * Test helper (not exported, not published): the one seeded fuzzer of albert-ts (#14). It mutates valid
+ * inputs (bytes, JSON, tokenizer.json documents, Hub answers ...), runs a check on each and keeps the rule
+ * every parser and client keeps — a typed error ({@link AlbertError} with a code) or a correct result,
+ * never anything else, within a time and memory bound. It lives in the lowest package so that the fuzz
+ * suites of config, tokenizer, core and testing all import the same one (`packages/testing` re-exports it
+ * from `test-fuzz-inputs.ts`). Every suite reads the same environment: `ALBERT_FUZZ_SEED`,
+ * `ALBERT_FUZZ_ITERATIONS`, `ALBERT_FUZZ_TIME_MS`.
  */
 
 /** A deterministic pseudo-random generator (mulberry32): `next()` in [0, 1). */
@@ -171,13 +175,41 @@ export function mutateJson(random: FuzzRandom, value: unknown): unknown {
   return copy;
 }
 
+/** Default number of mutants per format (`ALBERT_FUZZ_ITERATIONS`). */
+export const DEFAULT_FUZZ_ITERATIONS = 500;
+/** Default time budget per format in milliseconds (`ALBERT_FUZZ_TIME_MS`). */
+export const DEFAULT_FUZZ_TIME_MS = 4000;
+/** Default seed (`ALBERT_FUZZ_SEED`). */
+export const DEFAULT_FUZZ_SEED = 1;
+/** Mutants tried even when the time budget has run out (a slow machine still fuzzes). */
+export const MINIMUM_FUZZ_MUTANTS = 20;
+
+/** The run's settings, from the environment or the defaults (the same for every suite). */
+export interface FuzzSettings {
+  /** `ALBERT_FUZZ_SEED`, default {@link DEFAULT_FUZZ_SEED}. */
+  readonly seed: number;
+  /** `ALBERT_FUZZ_ITERATIONS`: mutants per format, default {@link DEFAULT_FUZZ_ITERATIONS}. */
+  readonly iterations: number;
+  /** `ALBERT_FUZZ_TIME_MS`: budget per format, default {@link DEFAULT_FUZZ_TIME_MS}. */
+  readonly timeBudgetMs: number;
+}
+
+/** The settings of this run (see {@link FuzzSettings}). */
+export function fuzzSettings(): FuzzSettings {
+  return {
+    seed: numberFromEnvironment('ALBERT_FUZZ_SEED') ?? DEFAULT_FUZZ_SEED,
+    iterations: numberFromEnvironment('ALBERT_FUZZ_ITERATIONS') ?? DEFAULT_FUZZ_ITERATIONS,
+    timeBudgetMs: numberFromEnvironment('ALBERT_FUZZ_TIME_MS') ?? DEFAULT_FUZZ_TIME_MS,
+  };
+}
+
 /** Options of {@link runFuzz}. */
 export interface FuzzOptions {
   /** Seed of the generator (default `ALBERT_FUZZ_SEED` or 1). */
   readonly seed?: number;
-  /** Mutants to try (default `ALBERT_FUZZ_ITERATIONS` or 400). */
+  /** Mutants to try (default `ALBERT_FUZZ_ITERATIONS` or 500). */
   readonly iterations?: number;
-  /** Stop early after this many milliseconds (default `ALBERT_FUZZ_TIME_MS` or 4000). */
+  /** Stop early after this many milliseconds, once {@link MINIMUM_FUZZ_MUTANTS} were tried (default `ALBERT_FUZZ_TIME_MS` or 4000). */
   readonly timeBudgetMs?: number;
   /** Mutations applied to a seed input per mutant: 1 to this (default 3). */
   readonly maximumMutations?: number;
@@ -235,9 +267,10 @@ export async function runFuzz<T>(
   check: (input: T) => unknown,
   options: FuzzOptions = {},
 ): Promise<FuzzReport> {
-  const seed = options.seed ?? numberFromEnvironment('ALBERT_FUZZ_SEED') ?? 1;
-  const iterations = options.iterations ?? numberFromEnvironment('ALBERT_FUZZ_ITERATIONS') ?? 400;
-  const timeBudgetMs = options.timeBudgetMs ?? numberFromEnvironment('ALBERT_FUZZ_TIME_MS') ?? 4000;
+  const settings = fuzzSettings();
+  const seed = options.seed ?? settings.seed;
+  const iterations = options.iterations ?? settings.iterations;
+  const timeBudgetMs = options.timeBudgetMs ?? settings.timeBudgetMs;
   const maximumMutations = options.maximumMutations ?? 3;
   const maximumCaseMs = options.maximumCaseMs ?? 2000;
   const maximumRssGrowthBytes = options.maximumRssGrowthBytes ?? 512 * 1024 * 1024;
@@ -254,7 +287,8 @@ export async function runFuzz<T>(
     return `${name}: seed ${seed}, input ${iteration} (${preview}); rerun with ALBERT_FUZZ_SEED=${seed}`;
   };
   for (let iteration = 0; iteration < seeds.length + iterations; iteration += 1) {
-    if (iteration >= seeds.length && performance.now() - started > timeBudgetMs) break;
+    const mutants = iteration - seeds.length;
+    if (mutants >= MINIMUM_FUZZ_MUTANTS && performance.now() - started > timeBudgetMs) break;
     let input = seeds[iteration % seeds.length] as T;
     if (iteration >= seeds.length) {
       const count = 1 + random.below(maximumMutations);
