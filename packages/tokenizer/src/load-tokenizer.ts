@@ -44,8 +44,7 @@ function directoryReader(directory: string): TokenizerFileReader {
       if (!TOKENIZER_FILES.has(name)) {
         throw new TokenizerError('TOKENIZER_INVALID_INPUT', `${directory}: ${JSON.stringify(name)} is not a tokenizer file`, { file: name });
       }
-      const fs = await import('node:fs/promises');
-      const path = await import('node:path');
+      const { fsPromises: fs, path } = await import('#node-builtins');
       const file = path.join(directory, name);
       try {
         return new Uint8Array(await fs.readFile(file));

@@ -8,8 +8,7 @@ import { TokenizerError } from '../tokenizer-error.js';
  * @throws TokenizerError `TOKENIZER_INVALID_INPUT` naming the path that could not be written.
  */
 export async function writeFiles(directory: string, files: ReadonlyArray<readonly [string, Uint8Array]>): Promise<string[]> {
-  const fs = await import('node:fs/promises');
-  const path = await import('node:path');
+  const { fsPromises: fs, path } = await import('#node-builtins');
   const written: string[] = [];
   try {
     await fs.mkdir(directory, { recursive: true });

@@ -29,8 +29,7 @@ export function directorySource(path: string): ModelFileSource {
    */
   const allowedRoots = (): Promise<string[]> =>
     (roots ??= (async () => {
-      const fs = await import('node:fs/promises');
-      const nodePath = await import('node:path');
+      const { fsPromises: fs, path: nodePath } = await import('#node-builtins');
       const real = await fs.realpath(path);
       const allowed = [real];
       if (nodePath.basename(nodePath.dirname(real)) === 'snapshots') allowed.push(nodePath.join(nodePath.dirname(nodePath.dirname(real)), 'blobs'));
@@ -38,8 +37,7 @@ export function directorySource(path: string): ModelFileSource {
     })());
   /** Refuses a file that is a link to somewhere outside the model directory (before reading a byte of it). */
   const checkInside = async (name: string, file: string): Promise<void> => {
-    const fs = await import('node:fs/promises');
-    const nodePath = await import('node:path');
+    const { fsPromises: fs, path: nodePath } = await import('#node-builtins');
     let real: string;
     try {
       real = await fs.realpath(file);
