@@ -12,6 +12,8 @@ export interface DifferentiateOptions {
   readonly parameters: readonly GraphValue[];
   /** Graph output name of each parameter's gradient (default `grad.<parameter>`). */
   readonly gradientName?: (parameter: GraphValue) => string;
+  /** Values treated as constants (PyTorch's `detach()`): no gradient flows through them. */
+  readonly stopGradient?: ReadonlySet<GraphValue>;
 }
 
 /** What {@link differentiate} added. */
@@ -47,7 +49,7 @@ export function differentiate(editor: GraphEditor, options: DifferentiateOptions
   // values that depend on a parameter
   const requiresGrad = new Set<GraphValue>(options.parameters);
   for (const node of forward) {
-    if (!isDifferentiable(node)) continue;
+    if (!isDifferentiable(node) || node.outputs.some((output) => options.stopGradient?.has(output) === true)) continue;
     if (node.inputs.some((input) => requiresGrad.has(input))) for (const output of node.outputs) requiresGrad.add(output);
   }
   // values the loss depends on
