@@ -85,7 +85,7 @@ export function sequenceClassificationProblemType(config: AlbertConfig, override
 /**
  * HF's word embeddings are `nn.Embedding(padding_idx=pad_token_id)`: the lookup adds nothing to the
  * gradient of the padding row (the tied MLM decoder still does). The embedding sum's first operand
- * (core's `words + token types`) becomes `Where(ids = pad, detached words, words)`, which has the same
+ * (core's `words + token types`) becomes `words·keep + detached(words)·(1 − keep)` (keep = 0 at padding ids), which has the same
  * value and passes no gradient at padding positions. Returns the detached value.
  */
 function detachPaddingLookups(e: GraphEditor, padTokenId: number): GraphValue {
@@ -102,8 +102,10 @@ function detachPaddingLookups(e: GraphEditor, padTokenId: number): GraphValue {
   const count = e.nodes.length;
   const detached = e.within('embeddings/padding_idx', () => {
     const value = e.op('Identity', [words]);
-    const padding = e.unsqueeze(e.op('Equal', [ids, e.int(padTokenId)]), [-1]); // [B, S, 1]
-    const lookup = e.where(padding, value, words); // [B, S, E]
+    // words·keep + detached·(1 − keep), keep = 0 at padding ids: exactly `words` (a multiply by 1 or 0;
+    // a Where with a broadcast condition gives wrong values on onnxruntime-web's WebGPU)
+    const keep = e.unsqueeze(e.cast(e.op('Not', [e.op('Equal', [ids, e.int(padTokenId)])]), 'float32'), [-1]); // [B, S, 1]
+    const lookup = e.add(e.mul(words, keep), e.mul(value, e.sub(e.float(1), keep))); // [B, S, E]
     e.nodes[sumIndex] = { ...sum, inputs: [lookup, ...sum.inputs.slice(1)] };
     return value;
   });

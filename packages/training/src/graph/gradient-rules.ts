@@ -65,6 +65,9 @@ const reshapeLike = (context: GradientContext, grad: GraphValue, like: GraphValu
 const swapLast = (context: GradientContext, value: GraphValue, rank: number): GraphValue =>
   context.e.transpose(value, [...Array.from({ length: rank - 2 }, (_, index) => index), rank - 1, rank - 2]);
 
+// Masks are multiplies by 0/1 rather than Where with a broadcast condition, which onnxruntime-web's
+// WebGPU evaluates wrongly (see docs/architecture.md, training).
+
 /** A rule for an element-wise unary operator: `dx = local(x, y, dy)`. */
 const unary =
   (local: (context: GradientContext) => GraphValue): GradientRule =>
@@ -180,7 +183,10 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
     // Scatter-add dY into zeros of data's shape along axis 0 (duplicate indices accumulate, as
     // PyTorch's embedding backward); other axes are moved to the front and back.
     const indexTuples = indexRank === 0 ? e.reshape(indices, [1]) : e.unsqueeze(indices, [-1]); // [..., 1]
-    if (axis === 0) return [e.op('ScatterND', [e.zeros(e.shape(data)), indexTuples, dy], { reduction: attribute.string('add') }), undefined];
+    const dataDims = c.shape(data).dims;
+    // a weight's shape is known: a constant (no Shape node reading the weight)
+    const dataShape = dataDims.every((dimension) => dimension !== null) ? e.ints(dataDims as number[]) : e.shape(data);
+    if (axis === 0) return [e.op('ScatterND', [e.zeros(dataShape), indexTuples, dy], { reduction: attribute.string('add') }), undefined];
     const front = [axis, ...Array.from({ length: rank }, (_, index) => index).filter((index) => index !== axis)];
     // dY is data[:axis] + indices + data[axis+1:]; the scatter wants indices + data[:axis] + data[axis+1:]
     const dyPerm = [
@@ -188,7 +194,7 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
       ...Array.from({ length: axis }, (_, index) => index),
       ...Array.from({ length: rank - axis - 1 }, (_, index) => axis + indexRank + index),
     ];
-    const movedShape = e.op('Gather', [e.shape(data), e.ints(front)]);
+    const movedShape = e.op('Gather', [dataShape, e.ints(front)]);
     const scattered = e.op('ScatterND', [e.zeros(movedShape), indexTuples, e.transpose(dy, dyPerm)], { reduction: attribute.string('add') });
     return [e.transpose(scattered, inversePermutation(front)), undefined];
   },
@@ -227,10 +233,11 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
   Abs: unary(({ e, dy, node }) => e.mul(dy, e.op('Sign', [node.inputs[0] as string]))),
   Softplus: unary(({ e, dy, node }) => e.mul(dy, e.op('Sigmoid', [node.inputs[0] as string]))),
   // PyTorch: threshold_backward(dy, result, 0)
-  Relu: unary(({ e, dy, node }) => e.where(e.op('Greater', [node.outputs[0] as string, e.float(0)]), dy, e.float(0))),
+  Relu: unary(({ e, dy, node }) => e.mul(dy, e.cast(e.op('Greater', [node.outputs[0] as string, e.float(0)]), 'float32'))),
   LeakyRelu: unary(({ e, dy, node }) => {
     const alpha = floatAttribute(node, 'alpha', 0.01);
-    return e.where(e.op('Greater', [node.inputs[0] as string, e.float(0)]), dy, e.mul(dy, e.float(alpha)));
+    const positive = e.cast(e.op('Greater', [node.inputs[0] as string, e.float(0)]), 'float32');
+    return e.mul(dy, e.add(positive, e.mul(e.sub(e.float(1), positive), e.float(alpha))));
   }),
   // PyTorch clamp: the gradient passes where min ≤ x ≤ max
   Clip: (c) => {
@@ -242,7 +249,7 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
       const upper = e.op('LessOrEqual', [input, node.inputs[2]]);
       keep = keep === undefined ? upper : e.op('And', [keep, upper]);
     }
-    return [keep === undefined ? dy : e.where(keep, dy, e.float(0))];
+    return [keep === undefined ? dy : e.mul(dy, e.cast(keep, 'float32'))];
   },
   // dx = y ⊙ (dy − Σ dy ⊙ y)
   Softmax: (c) => {
