@@ -40,6 +40,15 @@ export class GradientSession {
    * @throws {@link TrainingError} `TRAINING_BAD_BATCH` when a model input or label is missing.
    */
   async run(parameters: ReadonlyParameterSet, feeds: Readonly<Record<string, Tensor>>): Promise<GradientResult> {
+    return this.execute(parameters, feeds, true);
+  }
+
+  /** Runs forward only (loss and logits; no gradient outputs are requested, so none are computed). */
+  async evaluate(parameters: ReadonlyParameterSet, feeds: Readonly<Record<string, Tensor>>): Promise<GradientResult> {
+    return this.execute(parameters, feeds, false);
+  }
+
+  private async execute(parameters: ReadonlyParameterSet, feeds: Readonly<Record<string, Tensor>>, withGradients: boolean): Promise<GradientResult> {
     const all: Record<string, Tensor> = {};
     for (const name of this.graph.parameterInputs) {
       const data = parameters.get(name);
@@ -52,9 +61,9 @@ export class GradientSession {
       if (tensor === undefined) throw new TrainingError('TRAINING_BAD_BATCH', `the batch has no ${name} (the ${this.graph.head} training graph needs ${[...this.graph.modelInputs, ...this.graph.labelInputs.map((label) => label.name)].join(', ')})`, { field: name });
       all[name] = tensor;
     }
-    const outputs = await this.session.run(all);
+    const outputs = await this.session.run(all, withGradients ? {} : { outputNames: ['loss', ...this.graph.logitOutputs] });
     const gradients: ParameterSet = new Map();
-    for (const [parameter, output] of this.graph.gradients) gradients.set(parameter, Float32Array.from(outputs[output]?.data as Float32Array));
+    if (withGradients) for (const [parameter, output] of this.graph.gradients) gradients.set(parameter, Float32Array.from(outputs[output]?.data as Float32Array));
     const head: Record<string, Tensor> = {};
     for (const name of this.graph.logitOutputs) {
       const tensor = outputs[name];
