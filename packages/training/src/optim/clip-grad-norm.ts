@@ -32,7 +32,10 @@ export function clipGradNorm(gradients: ParameterSet, options: ClipGradNormOptio
   for (const gradient of gradients.values()) {
     let norm = 0;
     if (normType === Infinity) for (const value of gradient) norm = Math.max(norm, Math.abs(value));
-    else {
+    else if (normType === 2) {
+      for (let index = 0; index < gradient.length; index += 1) norm += (gradient[index] as number) * (gradient[index] as number);
+      norm = Math.sqrt(norm);
+    } else {
       for (const value of gradient) norm += Math.abs(value) ** normType;
       norm **= 1 / normType;
     }

@@ -7,7 +7,7 @@ import { TrainingError } from '../training-error.js';
 export interface GradientResult {
   /** The mean loss of the batch. */
   readonly loss: number;
-  /** The gradient of every parameter the loss reaches (fresh arrays the caller owns). */
+  /** The gradient of every parameter the loss reaches (the backend's output arrays, owned by the caller). */
   readonly gradients: ParameterSet;
   /** The head's outputs (logits), by name. */
   readonly outputs: Readonly<Record<string, Tensor>>;
@@ -63,7 +63,7 @@ export class GradientSession {
     }
     const outputs = await this.session.run(all, withGradients ? {} : { outputNames: ['loss', ...this.graph.logitOutputs] });
     const gradients: ParameterSet = new Map();
-    if (withGradients) for (const [parameter, output] of this.graph.gradients) gradients.set(parameter, Float32Array.from(outputs[output]?.data as Float32Array));
+    if (withGradients) for (const [parameter, output] of this.graph.gradients) gradients.set(parameter, outputs[output]?.data as Float32Array);
     const head: Record<string, Tensor> = {};
     for (const name of this.graph.logitOutputs) {
       const tensor = outputs[name];
