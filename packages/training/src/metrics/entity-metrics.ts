@@ -36,8 +36,18 @@ export function entitySpans(tags: readonly string[]): EntitySpan[] {
   return spans;
 }
 
+/** Entity-level scores. */
+export interface EntityScores {
+  /** Correct predicted entities / predicted entities. */
+  readonly precision: number;
+  /** Correct predicted entities / reference entities. */
+  readonly recall: number;
+  /** Harmonic mean of precision and recall. */
+  readonly f1: number;
+}
+
 /** seqeval-style micro F1 over entities: an entity counts when its type and exact span match. */
-export function entityF1(predictions: readonly (readonly string[])[], references: readonly (readonly string[])[]): { precision: number; recall: number; f1: number } {
+export function entityF1(predictions: readonly (readonly string[])[], references: readonly (readonly string[])[]): EntityScores {
   let correct = 0;
   let predicted = 0;
   let actual = 0;

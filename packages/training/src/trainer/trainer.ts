@@ -110,7 +110,20 @@ const TRAINER_OPTION_KEYS = new Set(['backend', 'config', 'weights', 'head', 'pr
 const FIT_OPTION_KEYS = new Set(['epochs', 'batchSize', 'evalData', 'metrics', 'onProgress', 'signal', 'shuffle', 'totalSteps']);
 
 /** The files of a saved optimizer state (beside the model files). */
-export const OPTIMIZER_STATE_FILES = { tensors: 'optimizer.safetensors', scalars: 'trainer_state.json' } as const;
+export const OPTIMIZER_STATE_FILES: {
+  /** The state tensors (`<parameter>.exp_avg`, ...). */
+  readonly tensors: 'optimizer.safetensors';
+  /** The optimizer type, hyper-parameters, step counts and the trainer's step. */
+  readonly scalars: 'trainer_state.json';
+} = { tensors: 'optimizer.safetensors', scalars: 'trainer_state.json' };
+
+/** What {@link Trainer.fit} returns. */
+export interface FitResult {
+  /** Optimizer steps done in total. */
+  readonly steps: number;
+  /** The evaluation after each epoch (when `evalData` was given). */
+  readonly evaluations: readonly EvaluationResult[];
+}
 
 /**
  * Fine-tunes (or pretrains) one ALBERT head: the training graph runs forward + backward on the backend,
@@ -226,7 +239,7 @@ export class Trainer {
   }
 
   /** Trains for `epochs` over `trainData` (shuffled each epoch when it is an array), evaluating after each epoch. */
-  async fit(trainData: TrainingData, options: FitOptions = {}): Promise<{ readonly steps: number; readonly evaluations: readonly EvaluationResult[] }> {
+  async fit(trainData: TrainingData, options: FitOptions = {}): Promise<FitResult> {
     checkOptionKeys('Trainer.fit', options, FIT_OPTION_KEYS);
     const epochs = options.epochs ?? 1;
     const batchSize = options.batchSize ?? 8;
