@@ -21,3 +21,4 @@ export * from './metrics/question-answering-metrics.js';
 export * from './checkpoint/encode-safetensors.js';
 export * from './checkpoint/initialize-head-weights.js';
 export * from './trainer/trainer.js';
+export * from './verify/verify-training-head.js';
