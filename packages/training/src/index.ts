@@ -22,3 +22,4 @@ export * from './checkpoint/encode-safetensors.js';
 export * from './checkpoint/initialize-head-weights.js';
 export * from './trainer/trainer.js';
 export * from './verify/verify-training-head.js';
+export * from './data/text-classification-lines.js';
