@@ -23,3 +23,4 @@ export * from './checkpoint/initialize-head-weights.js';
 export * from './trainer/trainer.js';
 export * from './verify/verify-training-head.js';
 export * from './data/text-classification-lines.js';
+export * from './data/pretraining-examples.js';
