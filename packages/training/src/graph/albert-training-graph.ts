@@ -82,6 +82,19 @@ export function sequenceClassificationProblemType(config: AlbertConfig, override
   return config.numLabels === 1 ? 'regression' : 'single_label_classification';
 }
 
+/** Makes every consumer of the int64 inputs `names` read `Reshape(input, Shape(input))` instead (same values). */
+function routeInputsThroughReshape(e: GraphEditor, names: readonly string[]): void {
+  const count = e.nodes.length;
+  const routed = new Map<string, GraphValue>();
+  for (const name of names) routed.set(name, e.within('inputs', () => e.reshape(name, e.shape(name))));
+  const added = e.nodes.splice(count);
+  for (let index = 0; index < e.nodes.length; index += 1) {
+    const node = e.nodes[index] as (typeof e.nodes)[number];
+    if (node.inputs.some((input) => routed.has(input))) e.nodes[index] = { ...node, inputs: node.inputs.map((input) => routed.get(input) ?? input) };
+  }
+  e.nodes.unshift(...added);
+}
+
 /**
  * HF's word embeddings are `nn.Embedding(padding_idx=pad_token_id)`: the lookup adds nothing to the
  * gradient of the padding row (the tied MLM decoder still does). The embedding sum's first operand
@@ -178,6 +191,10 @@ export function buildAlbertTrainingGraph(config: AlbertConfig, weights: Training
   // the nodes that rebuild derived weights run first
   e.nodes.unshift(...e.nodes.splice(nodeCount));
 
+  // ---- int64 model inputs are read through a Reshape to their own shape: onnxruntime-web's WebGPU computes
+  // wrong embedding lookups when an int64 graph input feeds a Gather and other nodes at once
+  routeInputsThroughReshape(e, inputNames);
+
   // ---- nn.Embedding(padding_idx): the padding row of the word embeddings gets no gradient from the lookup
   const stopGradient = new Set<GraphValue>();
   if (config.padTokenId !== null) stopGradient.add(detachPaddingLookups(e, config.padTokenId));
@@ -193,12 +210,12 @@ export function buildAlbertTrainingGraph(config: AlbertConfig, weights: Training
   const loss = e.within('loss', (): GraphValue => {
     switch (head) {
       case 'AlbertForPreTraining': {
-        const mlm = crossEntropyLoss(e, e.reshape('prediction_logits', [-1, config.vocabSize]), e.reshape(label('labels', 'int64', ['batch', 'sequence']), [-1]), ignoreIndex);
-        const order = crossEntropyLoss(e, e.reshape('sop_logits', [-1, 2]), e.reshape(label('sentence_order_label', 'int64', ['batch']), [-1]), ignoreIndex);
+        const mlm = crossEntropyLoss(e, e.reshape('prediction_logits', [-1, config.vocabSize]), e.reshape(label('labels', 'int64', ['batch', 'sequence']), [-1]), ignoreIndex, config.vocabSize);
+        const order = crossEntropyLoss(e, e.reshape('sop_logits', [-1, 2]), e.reshape(label('sentence_order_label', 'int64', ['batch']), [-1]), ignoreIndex, 2);
         return e.add(mlm, order);
       }
       case 'AlbertForMaskedLM':
-        return crossEntropyLoss(e, e.reshape('logits', [-1, config.vocabSize]), e.reshape(label('labels', 'int64', ['batch', 'sequence']), [-1]), ignoreIndex);
+        return crossEntropyLoss(e, e.reshape('logits', [-1, config.vocabSize]), e.reshape(label('labels', 'int64', ['batch', 'sequence']), [-1]), ignoreIndex, config.vocabSize);
       case 'AlbertForSequenceClassification': {
         problemType = sequenceClassificationProblemType(config, options.problemType);
         if (problemType === 'regression') {
@@ -206,12 +223,12 @@ export function buildAlbertTrainingGraph(config: AlbertConfig, weights: Training
           return config.numLabels === 1 ? meanSquaredErrorLoss(e, e.reshape('logits', [-1]), e.reshape(targets, [-1])) : meanSquaredErrorLoss(e, 'logits', targets);
         }
         if (problemType === 'multi_label_classification') return binaryCrossEntropyWithLogitsLoss(e, 'logits', label('labels', 'float32', ['batch', config.numLabels]));
-        return crossEntropyLoss(e, e.reshape('logits', [-1, config.numLabels]), e.reshape(label('labels', 'int64', ['batch']), [-1]), ignoreIndex);
+        return crossEntropyLoss(e, e.reshape('logits', [-1, config.numLabels]), e.reshape(label('labels', 'int64', ['batch']), [-1]), ignoreIndex, config.numLabels);
       }
       case 'AlbertForMultipleChoice':
         return crossEntropyLoss(e, 'logits', label('labels', 'int64', ['batch']), ignoreIndex);
       case 'AlbertForTokenClassification':
-        return crossEntropyLoss(e, e.reshape('logits', [-1, config.numLabels]), e.reshape(label('labels', 'int64', ['batch', 'sequence']), [-1]), ignoreIndex);
+        return crossEntropyLoss(e, e.reshape('logits', [-1, config.numLabels]), e.reshape(label('labels', 'int64', ['batch', 'sequence']), [-1]), ignoreIndex, config.numLabels);
       case 'AlbertForQuestionAnswering':
         return questionAnsweringLoss(e, 'start_logits', 'end_logits', label('start_positions', 'int64', ['batch']), label('end_positions', 'int64', ['batch']));
     }

@@ -13,12 +13,13 @@ function axisSize(e: GraphEditor, x: GraphValue, axis: number): GraphValue {
 /**
  * `CrossEntropyLoss(ignore_index)`: mean over the rows whose label is not `ignoreIndex` of
  * `-log_softmax(logits)[label]`; `logits` `[rows, classes]`, `labels` int64 `[rows]`. No counted row
- * gives NaN (0/0), as PyTorch.
+ * gives NaN (0/0), as PyTorch. `classCount`, when known, makes the class indices a constant.
  */
-export function crossEntropyLoss(e: GraphEditor, logits: GraphValue, labels: GraphValue, ignoreIndex: GraphValue): GraphValue {
+export function crossEntropyLoss(e: GraphEditor, logits: GraphValue, labels: GraphValue, ignoreIndex: GraphValue, classCount?: number): GraphValue {
   const valid = e.op('Not', [e.op('Equal', [labels, ignoreIndex])]); // [rows]
   const safeLabels = e.where(valid, labels, e.int(0)); // [rows]
-  const classes = e.op('Range', [e.int(0), axisSize(e, logits, 1), e.int(1)]); // [classes]
+  // a constant when the class count is known (onnxruntime-web's WebGPU mis-sizes some int64 shape arithmetic)
+  const classes = classCount === undefined ? e.op('Range', [e.int(0), axisSize(e, logits, 1), e.int(1)]) : e.ints(Array.from({ length: classCount }, (_, index) => index)); // [classes]
   const oneHot = e.cast(e.op('Equal', [e.unsqueeze(safeLabels, [1]), classes]), 'float32'); // [rows, classes]
   const logProbabilities = e.op('LogSoftmax', [logits], { axis: { kind: 'int', value: 1 } }); // [rows, classes]
   const picked = e.reduceSum(e.mul(logProbabilities, oneHot), [1], false); // [rows]
