@@ -13,6 +13,8 @@ import { zeroShotCommand } from './zero-shot.js';
 import { chooseCommand } from './choose.js';
 import { sentenceOrderCommand } from './sentence-order.js';
 import { verifyPipelinesCommand } from './verify-pipelines.js';
+import { verifyTrainingCommand } from './verify-training.js';
+import { trainCommand } from './train.js';
 
 /**
  * Every `albert` command, in the order `albert --help` lists them. To add one: write
@@ -33,4 +35,6 @@ export const commands: readonly CliCommand[] = [
   exportCommand,
   tokenizeCommand,
   verifyTokenizerCommand,
+  verifyTrainingCommand,
+  trainCommand,
 ];

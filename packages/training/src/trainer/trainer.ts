@@ -1,0 +1,342 @@
+import type { AlbertConfig, ProblemType } from '@albert-ts/config';
+import { createTensor, readSafetensors, type Backend, type BackendLoadOptions, type ModelFileSource, type Tensor } from '@albert-ts/core';
+import { encodeSafetensors } from '../checkpoint/encode-safetensors.js';
+import { collateBatch } from '../data/collate-batch.js';
+import { batchesOf, seededRandom, shuffled, type TrainingData, type TrainingExample } from '../data/training-example.js';
+import { buildAlbertTrainingGraph, type AlbertTrainingGraph, type TrainableHeadName, type TrainingWeights } from '../graph/albert-training-graph.js';
+import { accuracy, argmaxRows, f1Score } from '../metrics/classification-metrics.js';
+import { AdamW, checkOptionKeys, type AdamWOptions } from '../optim/adamw.js';
+import { clipGradNorm } from '../optim/clip-grad-norm.js';
+import { learningRateSchedule } from '../optim/learning-rate-schedule.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { ParameterSet } from '../optim/parameter-set.js';
+import { GradientSession } from '../session/gradient-session.js';
+import { TrainingError } from '../training-error.js';
+
+/** Built-in metrics of {@link Trainer.evaluate}. */
+export type TrainingMetricName = 'accuracy' | 'f1-macro' | 'f1-micro';
+
+/** Options of {@link Trainer.create}. */
+export interface TrainerOptions {
+  /** The backend the training graph runs on. */
+  readonly backend: Backend;
+  /** The model's config. */
+  readonly config: AlbertConfig;
+  /** The starting weights (every parameter of the head; see `withInitializedHead` for a new head). */
+  readonly weights: TrainingWeights;
+  /** The head to train. */
+  readonly head: TrainableHeadName;
+  /** Sequence classification: the loss (HF's `problem_type`). */
+  readonly problemType?: ProblemType;
+  /** AdamW hyper-parameters (default lr 5e-5, weight decay 0.01 without biases and LayerNorm weights). */
+  readonly optimizer?: AdamWOptions;
+  /** Any optimizer instead of AdamW (e.g. `new SGD({ momentum: 0.9 })`). */
+  readonly customOptimizer?: Optimizer;
+  /** Clip the total gradient norm to this before each step (default 1, as HF's Trainer; `Infinity` to skip). */
+  readonly maxGradNorm?: number;
+  /** Micro-batches summed into one optimizer step (default 1); the loss of each is divided by it. */
+  readonly gradientAccumulationSteps?: number;
+  /** Learning-rate warmup steps (default 0). */
+  readonly warmupSteps?: number;
+  /** Decay after warmup (default `linear`; needs the total step count, which `fit` knows for arrays). */
+  readonly decay?: 'linear' | 'cosine' | 'constant';
+  /** Seed of the shuffling (default 0). */
+  readonly seed?: number;
+  /** Backend session options. */
+  readonly loadOptions?: BackendLoadOptions;
+}
+
+/** Options of {@link Trainer.fit}. */
+export interface FitOptions {
+  /** Passes over the data (default 1). */
+  readonly epochs?: number;
+  /** Examples per micro-batch (default 8). */
+  readonly batchSize?: number;
+  /** Evaluated after each epoch. */
+  readonly evalData?: TrainingData;
+  /** Metrics of the evaluation (default `['accuracy']` for classification heads). */
+  readonly metrics?: readonly TrainingMetricName[];
+  /** Called after each optimizer step and each evaluation. */
+  readonly onProgress?: (progress: TrainingProgress) => void;
+  /** Stops the run between steps (a `TRAINING_ABORTED` error). */
+  readonly signal?: AbortSignal;
+  /** Shuffle array data each epoch (default true). */
+  readonly shuffle?: boolean;
+  /** Total optimizer steps, for the schedule, when the data is an async iterable. */
+  readonly totalSteps?: number;
+}
+
+/** A progress report of {@link Trainer.fit}. */
+export interface TrainingProgress {
+  /** `step` after an optimizer step, `evaluation` after an evaluation. */
+  readonly kind: 'step' | 'evaluation';
+  /** Epoch (0-based). */
+  readonly epoch: number;
+  /** Optimizer steps done. */
+  readonly step: number;
+  /** Total optimizer steps, when known. */
+  readonly totalSteps?: number;
+  /** Mean loss of the step's micro-batches, or of the evaluation. */
+  readonly loss: number;
+  /** Learning rate of the step. */
+  readonly lr?: number;
+  /** Total gradient norm before clipping. */
+  readonly gradNorm?: number;
+  /** Examples per second over the step. */
+  readonly examplesPerSecond?: number;
+  /** Evaluation metrics. */
+  readonly metrics?: Readonly<Record<string, number>>;
+}
+
+/** What {@link Trainer.step} returns. */
+export interface StepResult {
+  /** Mean loss over the micro-batches. */
+  readonly loss: number;
+  /** Total gradient norm before clipping. */
+  readonly gradNorm: number;
+  /** The learning rate used. */
+  readonly lr: number;
+}
+
+/** What {@link Trainer.evaluate} returns. */
+export interface EvaluationResult {
+  /** Mean loss over the batches (weighted by batch size). */
+  readonly loss: number;
+  /** Metric values by name. */
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+const TRAINER_OPTION_KEYS = new Set(['backend', 'config', 'weights', 'head', 'problemType', 'optimizer', 'customOptimizer', 'maxGradNorm', 'gradientAccumulationSteps', 'warmupSteps', 'decay', 'seed', 'loadOptions']);
+const FIT_OPTION_KEYS = new Set(['epochs', 'batchSize', 'evalData', 'metrics', 'onProgress', 'signal', 'shuffle', 'totalSteps']);
+
+/** The files of a saved optimizer state (beside the model files). */
+export const OPTIMIZER_STATE_FILES: {
+  /** The state tensors (`<parameter>.exp_avg`, ...). */
+  readonly tensors: 'optimizer.safetensors';
+  /** The optimizer type, hyper-parameters, step counts and the trainer's step. */
+  readonly scalars: 'trainer_state.json';
+} = { tensors: 'optimizer.safetensors', scalars: 'trainer_state.json' };
+
+/** What {@link Trainer.fit} returns. */
+export interface FitResult {
+  /** Optimizer steps done in total. */
+  readonly steps: number;
+  /** The evaluation after each epoch (when `evalData` was given). */
+  readonly evaluations: readonly EvaluationResult[];
+}
+
+/**
+ * Fine-tunes (or pretrains) one ALBERT head: the training graph runs forward + backward on the backend,
+ * the optimizer updates the fp32 master weights in TypeScript.
+ *
+ * @example
+ * ```ts
+ * const trainer = await Trainer.create({ backend: nodeBackend(), config, weights, head: 'AlbertForSequenceClassification' });
+ * await trainer.fit(examples, { epochs: 3, batchSize: 16, evalData, metrics: ['accuracy'], onProgress: console.log });
+ * await trainer.save('fine-tuned', { tokenizerSource: directorySource('albert-base-v2') });
+ * ```
+ */
+export class Trainer {
+  /** The fp32 master weights, by HF name (updated in place by each step). */
+  readonly parameters: ParameterSet;
+  /** The optimizer. */
+  readonly optimizer: Optimizer;
+  /** Optimizer steps done. */
+  stepCount = 0;
+  private schedule: ((step: number) => number) | undefined;
+  private readonly baseLr: number;
+
+  private constructor(
+    private readonly options: TrainerOptions,
+    /** The training graph. */
+    readonly graph: AlbertTrainingGraph,
+    private readonly session: GradientSession,
+    parameters: ParameterSet,
+  ) {
+    this.parameters = parameters;
+    this.optimizer = options.customOptimizer ?? new AdamW({ lr: 5e-5, ...options.optimizer });
+    this.baseLr = this.optimizer.lr;
+  }
+
+  /**
+   * Builds the training graph and loads it on the backend.
+   *
+   * @throws {@link TrainingError} `TRAINING_BAD_OPTIONS` for an unknown option key.
+   */
+  static async create(options: TrainerOptions): Promise<Trainer> {
+    checkOptionKeys('Trainer', options, TRAINER_OPTION_KEYS);
+    const accumulation = options.gradientAccumulationSteps ?? 1;
+    if (!Number.isInteger(accumulation) || accumulation < 1) throw new TrainingError('TRAINING_BAD_OPTIONS', `Trainer: gradientAccumulationSteps must be an integer ≥ 1, not ${accumulation}`, { field: 'gradientAccumulationSteps', value: accumulation });
+    const graph = buildAlbertTrainingGraph(options.config, options.weights, options.problemType === undefined ? { head: options.head } : { head: options.head, problemType: options.problemType });
+    const shapes = new Map(options.weights.keys.map((key) => [key, options.weights.get(key).shape]));
+    const session = await GradientSession.load(options.backend, graph, shapes, options.loadOptions);
+    const parameters: ParameterSet = new Map(options.weights.keys.map((key) => [key, Float32Array.from(options.weights.get(key).data)]));
+    return new Trainer(options, graph, session, parameters);
+  }
+
+  /** The current weights as tensors by HF name (views of {@link Trainer.parameters}). */
+  weights(): Map<string, Tensor<'float32'>> {
+    const shapes = new Map(this.options.weights.keys.map((key) => [key, this.options.weights.get(key).shape]));
+    return new Map([...this.parameters].map(([key, data]) => [key, createTensor('float32', shapes.get(key) ?? [data.length], data)]));
+  }
+
+  /**
+   * One optimizer step over `batch` (split into `gradientAccumulationSteps` micro-batches): forward,
+   * backward, gradient clipping, optimizer update.
+   */
+  async step(batch: readonly TrainingExample[] | readonly (readonly TrainingExample[])[]): Promise<StepResult> {
+    const microBatches = (Array.isArray(batch[0]) ? batch : [batch]) as readonly (readonly TrainingExample[])[];
+    const scale = 1 / microBatches.length;
+    let gradients: ParameterSet | undefined;
+    let loss = 0;
+    for (const micro of microBatches) {
+      const result = await this.session.run(this.parameters, collateBatch(this.graph, micro, { padTokenId: this.options.config.padTokenId ?? 0 }));
+      loss += result.loss * scale;
+      if (gradients === undefined) {
+        gradients = result.gradients;
+        if (scale !== 1) for (const gradient of gradients.values()) for (let index = 0; index < gradient.length; index += 1) gradient[index] = Math.fround((gradient[index] as number) * scale);
+      } else {
+        for (const [name, gradient] of result.gradients) {
+          const sum = gradients.get(name) as Float32Array;
+          for (let index = 0; index < sum.length; index += 1) sum[index] = Math.fround((sum[index] as number) + Math.fround((gradient[index] as number) * scale));
+        }
+      }
+    }
+    const grads = gradients as ParameterSet;
+    const maxNorm = this.options.maxGradNorm ?? 1;
+    const gradNorm = Number.isFinite(maxNorm) ? clipGradNorm(grads, { maxNorm }) : Number.NaN;
+    const lr = this.schedule === undefined ? this.optimizer.lr : this.schedule(this.stepCount);
+    this.optimizer.lr = lr;
+    this.optimizer.step(this.parameters, grads);
+    this.stepCount += 1;
+    return { loss, gradNorm, lr };
+  }
+
+  /** Loss and metrics over `data` (forward only: the backward outputs are not computed). */
+  async evaluate(data: TrainingData, options: { batchSize?: number; metrics?: readonly TrainingMetricName[] } = {}): Promise<EvaluationResult> {
+    let loss = 0;
+    let count = 0;
+    const predictions: number[] = [];
+    const references: number[] = [];
+    const classification = this.graph.head === 'AlbertForSequenceClassification' || this.graph.head === 'AlbertForMultipleChoice';
+    for await (const batch of batchesOf(data, options.batchSize ?? 16)) {
+      const feeds = collateBatch(this.graph, batch, { padTokenId: this.options.config.padTokenId ?? 0 });
+      const result = await this.session.evaluate(this.parameters, feeds);
+      loss += result.loss * batch.length;
+      count += batch.length;
+      if (classification && this.graph.problemType !== 'regression' && this.graph.problemType !== 'multi_label_classification') {
+        const logits = result.outputs['logits'] as Tensor<'float32'>;
+        predictions.push(...argmaxRows(logits.data, logits.shape[logits.shape.length - 1] as number));
+        references.push(...batch.map((example) => example.label as number));
+      }
+    }
+    const metrics: Record<string, number> = {};
+    for (const name of options.metrics ?? (predictions.length > 0 ? ['accuracy'] : [])) {
+      if (predictions.length === 0) throw new TrainingError('TRAINING_UNSUPPORTED_OPTION', `metric ${name} needs single-label classification predictions (${this.graph.head})`, { field: 'metrics', value: name });
+      metrics[name] = name === 'accuracy' ? accuracy(predictions, references) : f1Score(predictions, references, name === 'f1-macro' ? 'macro' : 'micro');
+    }
+    return { loss: loss / count, metrics };
+  }
+
+  /** Trains for `epochs` over `trainData` (shuffled each epoch when it is an array), evaluating after each epoch. */
+  async fit(trainData: TrainingData, options: FitOptions = {}): Promise<FitResult> {
+    checkOptionKeys('Trainer.fit', options, FIT_OPTION_KEYS);
+    const epochs = options.epochs ?? 1;
+    const batchSize = options.batchSize ?? 8;
+    if (!Number.isInteger(epochs) || epochs < 1) throw new TrainingError('TRAINING_BAD_OPTIONS', `fit: epochs must be an integer ≥ 1, not ${epochs}`, { field: 'epochs', value: epochs });
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new TrainingError('TRAINING_BAD_OPTIONS', `fit: batchSize must be an integer ≥ 1, not ${batchSize}`, { field: 'batchSize', value: batchSize });
+    const accumulation = this.options.gradientAccumulationSteps ?? 1;
+    const array = Array.isArray(trainData) ? (trainData as readonly TrainingExample[]) : undefined;
+    const totalSteps = options.totalSteps ?? (array === undefined ? undefined : this.stepCount + epochs * Math.ceil(Math.ceil(array.length / batchSize) / accumulation));
+    const warmupSteps = this.options.warmupSteps ?? 0;
+    if (totalSteps !== undefined || this.options.decay === 'constant' || warmupSteps > 0) {
+      this.schedule = learningRateSchedule({ lr: this.baseLr, warmupSteps, totalSteps: totalSteps ?? Number.MAX_SAFE_INTEGER, decay: totalSteps === undefined ? 'constant' : (this.options.decay ?? 'linear') });
+    }
+    const random = seededRandom(this.options.seed ?? 0);
+    const evaluations: EvaluationResult[] = [];
+    const checkAbort = (): void => {
+      if (options.signal?.aborted === true) throw new TrainingError('TRAINING_ABORTED', `training aborted after ${this.stepCount} steps`, { step: this.stepCount });
+    };
+    for (let epoch = 0; epoch < epochs; epoch += 1) {
+      const data = array !== undefined && options.shuffle !== false ? shuffled(array, random) : trainData;
+      let pending: TrainingExample[][] = [];
+      const flush = async (): Promise<void> => {
+        checkAbort();
+        const started = performance.now();
+        const result = await this.step(pending);
+        const examples = pending.reduce((sum, micro) => sum + micro.length, 0);
+        pending = [];
+        options.onProgress?.({ kind: 'step', epoch, step: this.stepCount, ...(totalSteps === undefined ? {} : { totalSteps }), loss: result.loss, lr: result.lr, gradNorm: result.gradNorm, examplesPerSecond: (examples * 1000) / Math.max(performance.now() - started, 1e-3) });
+      };
+      for await (const batch of batchesOf(data, batchSize)) {
+        pending.push(batch);
+        if (pending.length === accumulation) await flush();
+      }
+      if (pending.length > 0) await flush();
+      if (options.evalData !== undefined) {
+        checkAbort();
+        const evaluation = await this.evaluate(options.evalData, { batchSize, ...(options.metrics === undefined ? {} : { metrics: options.metrics }) });
+        evaluations.push(evaluation);
+        options.onProgress?.({ kind: 'evaluation', epoch, step: this.stepCount, loss: evaluation.loss, metrics: evaluation.metrics });
+      }
+    }
+    return { steps: this.stepCount, evaluations };
+  }
+
+  /**
+   * The files of an HF-layout checkpoint: `config.json` (architectures = the head, `id2label`, the
+   * problem type), `model.safetensors` (HF names; tied weights stored once, as `save_pretrained` does:
+   * the word embeddings and `predictions.bias`), the tokenizer files copied from `tokenizerSource`, and
+   * with `optimizerState` the optimizer's state (`optimizer.safetensors`, `trainer_state.json`).
+   */
+  async checkpointFiles(options: { tokenizerSource?: ModelFileSource; optimizerState?: boolean } = {}): Promise<Map<string, Uint8Array>> {
+    const files = new Map<string, Uint8Array>();
+    const config = this.options.config.with({ architectures: [this.graph.head], ...(this.graph.problemType === null ? {} : { problemType: this.graph.problemType }) });
+    files.set('config.json', new TextEncoder().encode(`${JSON.stringify(config.toJSON(), null, 2)}\n`));
+    const tensors = new Map([...this.weights()].map(([key, tensor]) => [key, { shape: tensor.shape, data: tensor.data }]));
+    files.set('model.safetensors', encodeSafetensors(tensors));
+    if (options.tokenizerSource !== undefined) {
+      for (const name of ['spiece.model', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json']) {
+        if (await options.tokenizerSource.has(name)) files.set(name, await options.tokenizerSource.read(name));
+      }
+    }
+    if (options.optimizerState !== false) {
+      const state = this.optimizer.stateDict();
+      const shapes = new Map([...state.tensors].map(([key, data]) => [key, { shape: [data.length], data }]));
+      files.set(OPTIMIZER_STATE_FILES.tensors, encodeSafetensors(shapes));
+      files.set(OPTIMIZER_STATE_FILES.scalars, new TextEncoder().encode(`${JSON.stringify({ type: state.type, scalars: state.scalars, step: this.stepCount }, null, 2)}\n`));
+    }
+    return files;
+  }
+
+  /**
+   * Writes {@link Trainer.checkpointFiles} into `directory` (Node; created if needed). Each file is written
+   * to a temporary name first and renamed, so a crash never leaves a half-written file.
+   */
+  async save(directory: string, options: { tokenizerSource?: ModelFileSource; optimizerState?: boolean } = {}): Promise<void> {
+    const { mkdir, rename, writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    await mkdir(directory, { recursive: true });
+    for (const [name, bytes] of await this.checkpointFiles(options)) {
+      const path = join(directory, name);
+      await writeFile(`${path}.partial`, bytes);
+      await rename(`${path}.partial`, path);
+    }
+  }
+
+  /** Restores the optimizer state and step count saved beside a checkpoint. */
+  async loadOptimizerState(source: ModelFileSource): Promise<void> {
+    const scalars = JSON.parse(await source.readText(OPTIMIZER_STATE_FILES.scalars)) as { type?: unknown; scalars?: unknown; step?: unknown };
+    if (typeof scalars.type !== 'string' || typeof scalars.scalars !== 'object' || scalars.scalars === null || typeof scalars.step !== 'number') {
+      throw new TrainingError('TRAINING_BAD_STATE', `${OPTIMIZER_STATE_FILES.scalars} in ${source.description} is not an optimizer state`, { file: OPTIMIZER_STATE_FILES.scalars });
+    }
+    const tensors = readSafetensors(await source.read(OPTIMIZER_STATE_FILES.tensors), OPTIMIZER_STATE_FILES.tensors);
+    this.optimizer.loadStateDict({ type: scalars.type, scalars: scalars.scalars as Record<string, unknown>, tensors: new Map([...tensors].map(([key, tensor]) => [key, tensor.data])) });
+    this.stepCount = scalars.step;
+  }
+
+  /** Frees the backend session. */
+  async dispose(): Promise<void> {
+    await this.session.dispose();
+  }
+}
