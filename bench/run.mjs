@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// albert-ts benchmark: W1 (1×128), W2 (8×128), W3 (64 natural-length texts) against transformers.js and
-// onnxruntime on the same random-weight albert-base-v2-shaped model, in alternating rounds, each peer in
-// its own process. Usage: pnpm bench [--quick] [--json] [--rounds N] [--peers a,b] [--no-rss] [--list] [--sources]
-import { fork } from 'node:child_process';
+// albert-ts benchmark: W1 (1×128), W2 (8×128), W3 (64 natural-length texts) against transformers.js,
+// onnxruntime (Node and Python) and PyTorch eager on the same random-weight albert-base-v2-shaped model, in
+// alternating rounds, each peer in its own process. Usage: pnpm bench [--quick] [--json] [--rounds N]
+// [--peers a,b] [--no-rss] [--list] [--sources] [--setup-python] (Python peers: see bench/lib/python-peer.py)
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile, stat } from 'node:fs/promises';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +25,16 @@ const quick = flag('quick');
 const json = flag('json');
 const rounds = Number(option('rounds', quick ? 3 : 7));
 /** --quick: the peers that answer the issue's goals, warm-up on W1 only, RSS from the run itself. */
-const QUICK_PEERS = ['ort-node-standard', 'tjs-cpu', 'ours-node', 'ours-node-int8', 'tjs-wasm', 'ours-wasm', 'ours-wasm-int8'];
+const QUICK_PEERS = [
+  'ort-node-standard',
+  'py-ort-standard',
+  'tjs-cpu',
+  'ours-node',
+  'ours-node-int8',
+  'tjs-wasm',
+  'ours-wasm',
+  'ours-wasm-int8',
+];
 const tokenBudget = Number(option('token-budget', 256));
 /** W1 (one forward pass) runs this many times back to back in each round; every time counts. */
 const W1_REPEAT = quick ? 3 : 5;
@@ -40,6 +50,9 @@ const FUSED_FLAVOUR = JSON.parse(option('fused', '{"attention":"attention","skip
 
 const DEFAULT_PEERS = [
   'ort-node-standard',
+  'py-ort-standard',
+  'py-ort-ours',
+  'py-torch',
   'tjs-cpu',
   'ours-node',
   'ours-node-plain',
@@ -93,8 +106,43 @@ function builtPackagesAreFresh() {
 }
 const useBuiltPackages = !flag('sources') && builtPackagesAreFresh();
 
-/** A child process speaking the peer protocol. */
-function spawnPeer() {
+/**
+ * The Python interpreter for the Python peers: $ALBERT_BENCH_PYTHON, else bench/.cache/venv (made by
+ * `pnpm bench --setup-python`), else python3. A peer whose modules are missing is skipped with the reason.
+ */
+function pythonInterpreter() {
+  if (process.env.ALBERT_BENCH_PYTHON) return process.env.ALBERT_BENCH_PYTHON;
+  const venv = join(cacheRoot, 'venv', 'bin', 'python');
+  return existsSync(venv) ? venv : 'python3';
+}
+
+/** Why a Python peer cannot run here (null when it can): interpreter and modules checked once. */
+function pythonPeerUnavailable(name) {
+  const modules = PEERS[name].pythonModules ?? [];
+  const probe = spawnSync(pythonInterpreter(), ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
+  if (probe.error) return `no Python interpreter (${pythonInterpreter()}): ${probe.error.message}`;
+  if (probe.status !== 0) {
+    const last = probe.stderr.trim().split('\n').pop();
+    return `${pythonInterpreter()} lacks ${modules.join('/')} (${last}); run \`pnpm bench --setup-python\``;
+  }
+  return null;
+}
+
+/** `pnpm bench --setup-python`: a venv under bench/.cache with the Python peers' packages. */
+function setupPython() {
+  const venv = join(cacheRoot, 'venv');
+  const run = (command, args) => {
+    log(`+ ${command} ${args.join(' ')}`);
+    const result = spawnSync(command, args, { stdio: 'inherit' });
+    if (result.status !== 0) throw new Error(`${command} failed (exit ${result.status})`);
+  };
+  run('python3', ['-m', 'venv', venv]);
+  run(join(venv, 'bin', 'pip'), ['install', '-q', 'onnxruntime==1.30.0', 'numpy', 'torch', 'transformers', 'safetensors']);
+}
+
+/** A child process speaking the peer protocol: a Python process for the `py-*` peers, else Node. */
+function spawnPeer(name = '') {
+  if (PEERS[name]?.runtime === 'python') return spawnPythonPeer();
   const child = fork(join(here, 'lib', 'peer-process.mjs'), [], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     execArgv: ['--max-old-space-size=8192', ...(useBuiltPackages ? [] : ['--import', join(here, 'lib', 'ts-register.mjs')])],
@@ -119,6 +167,60 @@ function spawnPeer() {
   };
 }
 
+/** The Python peer process (bench/lib/python-peer.py): the same requests as JSON lines over stdio. */
+function spawnPythonPeer() {
+  const child = spawn(pythonInterpreter(), [join(here, 'lib', 'python-peer.py')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, OMP_NUM_THREADS: '2', PYTHONUNBUFFERED: '1' },
+  });
+  const pending = [];
+  let buffered = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (text) => {
+    buffered += text;
+    for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, end);
+      buffered = buffered.slice(end + 1);
+      pending.shift()?.(JSON.parse(line));
+    }
+  });
+  child.on('exit', (code) => {
+    for (const resolve of pending.splice(0)) resolve({ type: 'error', message: `python peer exited with ${code}` });
+  });
+  const workloads = Object.fromEntries(
+    Object.entries(makeWorkloads()).map(([key, w]) => [key, { sequences: w.sequences, batchSize: w.batchSize }]),
+  );
+  return {
+    request(message) {
+      return new Promise((resolve, reject) => {
+        pending.push((reply) => (reply.type === 'error' ? reject(new Error(reply.message)) : resolve(reply)));
+        const payload = message.type === 'load' ? { ...message, workloads } : message;
+        child.stdin.write(`${JSON.stringify(payload)}\n`);
+      });
+    },
+    async close() {
+      child.stdin.end(`${JSON.stringify({ type: 'exit' })}\n`);
+      await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve()));
+    },
+  };
+}
+
+/**
+ * albert-ts's own plain graph (standard operators, shared layers stored once) as an ONNX file, for the
+ * Python onnxruntime peer: the same graph on both bindings isolates what the Node path costs.
+ */
+async function ensureOursPlainGraph(modelDirectory) {
+  const file = join(cacheRoot, 'ours-plain.onnx');
+  const source = await stat(join(modelDirectory, 'model.safetensors'));
+  if (existsSync(file) && (await stat(file)).mtimeMs >= source.mtimeMs) return file;
+  log('writing albert-ts plain graph for the Python onnxruntime peer …');
+  const core = await import('@albert-ts/core');
+  const { config, weights } = await core.loadPretrainedWeights(core.directorySource(modelDirectory), 'AlbertForMaskedLM');
+  const graph = core.buildAlbertGraphChunks(config, weights, { head: 'AlbertForMaskedLM', flavour: 'plain' });
+  await writeFile(file, Buffer.concat(graph.chunks.map((chunk) => Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))));
+  return file;
+}
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -127,6 +229,10 @@ const median = (values) => {
 const summary = (values) => (values.length ? { median: median(values), min: Math.min(...values), max: Math.max(...values), samples: values } : null);
 
 async function main() {
+  if (flag('setup-python')) {
+    setupPython();
+    return;
+  }
   if (flag('list')) {
     for (const [name, peer] of Object.entries(PEERS)) console.log(`${name.padEnd(20)} ${peer.label}`);
     return;
@@ -139,6 +245,7 @@ async function main() {
 
   const peerNames = option('peers', null)?.split(',') ?? [...(quick ? QUICK_PEERS : DEFAULT_PEERS)];
   for (const name of peerNames) if (!PEERS[name]) throw new Error(`unknown peer ${name} (see --list)`);
+  if (peerNames.includes('py-ort-ours')) context.oursPlainGraphPath = await ensureOursPlainGraph(modelDirectory);
   const workloads = makeWorkloads();
   const workloadNames = option('workloads', 'W1,W2,W3').split(',');
 
@@ -162,7 +269,13 @@ async function main() {
   const peers = [];
   for (const name of peerNames) {
     log(`loading ${name} …`);
-    const process_ = spawnPeer();
+    const unavailable = PEERS[name].runtime === 'python' ? pythonPeerUnavailable(name) : null;
+    if (unavailable) {
+      log(`  ${name} skipped: ${unavailable}`);
+      peers.push({ name, error: `skipped: ${unavailable}`, times: {} });
+      continue;
+    }
+    const process_ = spawnPeer(name);
     try {
       const loaded = await process_.request({ type: 'load', peer: name, context });
       for (const workload of quick ? workloadNames.slice(0, 1) : workloadNames) await process_.request({ type: 'run', workload, mode: 'padded' });
@@ -214,7 +327,7 @@ async function main() {
   if (!flag('no-rss') && !quick) {
     for (const peer of live) {
       log(`peak RSS of ${peer.name} …`);
-      const process_ = spawnPeer();
+      const process_ = spawnPeer(peer.name);
       const loaded = await process_.request({ type: 'load', peer: peer.name, context });
       for (let i = 0; i < 2; i += 1) await process_.request({ type: 'run', workload: 'W2', mode: 'padded' });
       peer.loadMs = loaded.firstResultMs;
@@ -262,10 +375,13 @@ async function main() {
         const stats = summary(peer.times[key] ?? []);
         if (!stats) continue;
         const referenceMedian = reference?.times[workload] ? median(reference.times[workload]) : null;
+        const python = byName['py-ort-standard'];
+        const pythonMedian = !wasm && python?.times[workload] ? median(python.times[workload]) : null;
         results[key] = {
           ...stats,
           timesFloor: workload === 'W3' ? null : stats.median / floorMs(workload, wasm),
           speedupVsTransformersJs: referenceMedian ? referenceMedian / stats.median : null,
+          speedupVsPythonOnnxruntime: pythonMedian ? pythonMedian / stats.median : null,
         };
       }
       return { name: peer.name, label: PEERS[peer.name].label, error: peer.error, loadMs: peer.loadMs, warmLoadMs: peer.warmLoadMs, peakRssBytes: peer.peakRssBytes, results };
@@ -286,7 +402,7 @@ function printTable(result, keys) {
   for (const [name, w] of Object.entries(result.workloads)) {
     console.log(`${name}: ${w.description}; ${w.gflopReal.toFixed(1)} GFLOP real (${w.gflopPadded.toFixed(1)} padded); floor ${fmt(w.floorNativeMs)} ms native, ${fmt(w.floorWasmMs)} ms wasm`);
   }
-  const header = ['peer', ...keys.map((k) => `${k} ms median (min–max) [×floor | ×tjs]`), 'load → first W1 result ms', result.quick ? 'peak RSS (whole run) MiB' : 'peak RSS W2 MiB'];
+  const header = ['peer', ...keys.map((k) => `${k} ms median (min–max) [×floor, ×tjs, ×py-ort]`), 'load → first W1 result ms', result.quick ? 'peak RSS (whole run) MiB' : 'peak RSS W2 MiB'];
   const rows = result.peers.map((peer) => {
     if (peer.error) return [peer.name, `failed: ${peer.error}`];
     return [
@@ -294,7 +410,13 @@ function printTable(result, keys) {
       ...keys.map((key) => {
         const r = peer.results[key];
         if (!r) return '—';
-        const extra = [r.timesFloor ? `${r.timesFloor.toFixed(2)}×floor` : null, r.speedupVsTransformersJs ? `${r.speedupVsTransformersJs.toFixed(2)}× tjs` : null].filter(Boolean).join(', ');
+        const extra = [
+          r.timesFloor ? `${r.timesFloor.toFixed(2)}×floor` : null,
+          r.speedupVsTransformersJs ? `${r.speedupVsTransformersJs.toFixed(2)}× tjs` : null,
+          r.speedupVsPythonOnnxruntime ? `${r.speedupVsPythonOnnxruntime.toFixed(2)}× py-ort` : null,
+        ]
+          .filter(Boolean)
+          .join(', ');
         return `${fmt(r.median)} (${fmt(r.min)}–${fmt(r.max)})${extra ? ` [${extra}]` : ''}`;
       }),
       peer.loadMs ? fmt(peer.loadMs) : '—',

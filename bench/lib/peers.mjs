@@ -132,8 +132,26 @@ export async function preparePeer(name) {
   else require('onnxruntime-node');
 }
 
-/** Every peer the bench knows: name → { label, load(context) }. */
+/**
+ * Every peer the bench knows: name → { label, load(context) } for Node peers, or { label, runtime:
+ * 'python', pythonModules } for the peers that bench/lib/python-peer.py runs in a Python process.
+ */
 export const PEERS = {
+  'py-ort-standard': {
+    label: 'onnxruntime 1.30 Python binding, standard export (the same file as ort-node-standard)',
+    runtime: 'python',
+    pythonModules: ['onnxruntime', 'numpy'],
+  },
+  'py-ort-ours': {
+    label: "onnxruntime 1.30 Python binding, albert-ts's plain graph (the same graph as ours-node-plain)",
+    runtime: 'python',
+    pythonModules: ['onnxruntime', 'numpy'],
+  },
+  'py-torch': {
+    label: 'PyTorch eager: transformers AlbertForMaskedLM, 2 threads, inference_mode',
+    runtime: 'python',
+    pythonModules: ['torch', 'transformers', 'numpy'],
+  },
   'ort-node-standard': {
     label: 'onnxruntime-node 1.30, standard export (layer-copied, unfused)',
     load: async (context) => ortSessionPeer(require('onnxruntime-node'), context.standardExportPath, nativeOptions()),
