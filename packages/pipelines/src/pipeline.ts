@@ -2,6 +2,7 @@ import { checkOptionKeys } from '@albert-ts/config';
 import {
   FROM_PRETRAINED_OPTION_KEYS,
   loadAlbertModel,
+  pickResolvePretrainedOptions,
   resolvePretrained,
   type AlbertForMaskedLM,
   type AlbertForMultipleChoice,
@@ -175,7 +176,7 @@ export async function pipeline<Name extends PipelineTaskName>(
       throw new PipelineError('PIPELINE_INVALID_OPTION', `pipeline('${task}'): loading a model needs a backend (e.g. { backend: nodeBackend() })`, { task, field: 'backend' });
     }
     const fromPretrained = loadOptions as unknown as FromPretrainedOptions;
-    const source = typeof model === 'string' ? await (fromPretrained.resolveSource?.(model) ?? resolvePretrained(model, { ...fromPretrained, ...fromPretrained.hub })) : model;
+    const source = typeof model === 'string' ? await (fromPretrained.resolveSource?.(model) ?? resolvePretrained(model, pickResolvePretrainedOptions({ ...fromPretrained, ...fromPretrained.hub }))) : model;
     tokenizer = givenTokenizer === undefined ? asPipelineTokenizer(await loadTokenizer(source)) : isPipelineTokenizer(givenTokenizer) ? givenTokenizer : asPipelineTokenizer(givenTokenizer);
     loaded = await loadAlbertModel(PIPELINE_TASK_HEADS[task], source, fromPretrained);
     owned = true;

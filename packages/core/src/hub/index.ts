@@ -17,5 +17,11 @@ export {
   TOKENIZER_FILE_NAMES,
   type PretrainedFileGroup,
 } from './pretrained-files.js';
-export { resolveHubModel, resolvePretrained, type ResolvePretrainedOptions } from './resolve-pretrained.js';
+export {
+  pickResolvePretrainedOptions,
+  RESOLVE_PRETRAINED_OPTION_KEYS,
+  resolveHubModel,
+  resolvePretrained,
+  type ResolvePretrainedOptions,
+} from './resolve-pretrained.js';
 export { BROWSER_HUB_CACHE_NAME, browserHubSource, type BrowserHubSourceOptions } from './browser-hub-source.js';

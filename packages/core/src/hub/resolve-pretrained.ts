@@ -1,4 +1,4 @@
-import { decodeUtf8Text } from '@albert-ts/config';
+import { checkOptionKeys, decodeUtf8Text } from '@albert-ts/config';
 import { directorySource, type ModelFileSource } from '../checkpoint/index.js';
 import { browserHubSource, type BrowserHubSourceOptions } from './browser-hub-source.js';
 import { listSnapshotFiles, nodeModules, readCachedRef, repoCachePaths, withCacheErrors, writeCachedRef } from './hub-cache.js';
@@ -34,6 +34,42 @@ export interface ResolvePretrainedOptions extends BrowserHubSourceOptions {
   readonly cwd?: string;
 }
 
+/** Every key of {@link ResolvePretrainedOptions} (the options object is strict: an unknown key is an `OptionsError`). */
+export const RESOLVE_PRETRAINED_OPTION_KEYS = [
+  'revision',
+  'cacheDir',
+  'endpoint',
+  'token',
+  'localFilesOnly',
+  'onProgress',
+  'fetch',
+  'maxRetries',
+  'retryDelayMs',
+  'requestTimeoutMs',
+  'stallTimeoutMs',
+  'maxMetadataBytes',
+  'signal',
+  'environment',
+  'cacheStorage',
+  'cacheName',
+  'discovery',
+  'include',
+  'cwd',
+] as const satisfies readonly (keyof ResolvePretrainedOptions)[];
+
+/**
+ * The {@link ResolvePretrainedOptions} fields of a larger options object (e.g. `fromPretrained`'s), so
+ * that a caller passes {@link resolvePretrained} only what it takes.
+ */
+export function pickResolvePretrainedOptions(options: object): ResolvePretrainedOptions {
+  const picked: Record<string, unknown> = {};
+  for (const key of RESOLVE_PRETRAINED_OPTION_KEYS) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined) picked[key] = value;
+  }
+  return picked as ResolvePretrainedOptions;
+}
+
 /**
  * Turns what a user typed after `--model` / passed to `fromPretrained` into a {@link ModelFileSource}:
  *
@@ -50,6 +86,7 @@ export interface ResolvePretrainedOptions extends BrowserHubSourceOptions {
  * 401/403/404, offline and not cached, network, integrity).
  */
 export async function resolvePretrained(idOrPath: string, options: ResolvePretrainedOptions = {}): Promise<ModelFileSource> {
+  checkOptionKeys(options, RESOLVE_PRETRAINED_OPTION_KEYS, 'resolvePretrained');
   if (isNodeRuntime()) {
     const local = await localDirectory(idOrPath, options.cwd);
     if (local !== null) return directorySource(local);

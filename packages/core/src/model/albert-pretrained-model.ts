@@ -3,7 +3,12 @@ import type { Backend, BackendLoadOptions, BackendSession } from '../backend/bac
 import { selectBackend } from '../backend/select-backend.js';
 import { requireBackend } from '../backend/require-backend.js';
 import { loadPretrainedWeights, type CheckpointLimits, type ModelFileSource } from '../checkpoint/index.js';
-import { resolvePretrained, type ResolvePretrainedOptions } from '../hub/resolve-pretrained.js';
+import {
+  pickResolvePretrainedOptions,
+  RESOLVE_PRETRAINED_OPTION_KEYS,
+  resolvePretrained,
+  type ResolvePretrainedOptions,
+} from '../hub/resolve-pretrained.js';
 import {
   buildAlbertGraph,
   type AlbertGraph,
@@ -133,24 +138,7 @@ export const FROM_PRETRAINED_OPTION_KEYS = [
   'onWarning',
   'outputAttentions',
   'outputHiddenStates',
-  'revision',
-  'cacheDir',
-  'endpoint',
-  'token',
-  'localFilesOnly',
-  'onProgress',
-  'fetch',
-  'maxRetries',
-  'retryDelayMs',
-  'requestTimeoutMs',
-  'stallTimeoutMs',
-  'signal',
-  'environment',
-  'cacheStorage',
-  'cacheName',
-  'discovery',
-  'include',
-  'cwd',
+  ...RESOLVE_PRETRAINED_OPTION_KEYS,
 ] as const;
 
 /** Every key of {@link ForwardOptions}. */
@@ -194,7 +182,7 @@ export interface AlbertModelClass<T> {
 export async function loadAlbertParts(head: AlbertHeadName, dirOrSource: string | ModelFileSource, options: FromPretrainedOptions): Promise<AlbertModelParts> {
   requireBackend(options, 'fromPretrained'); // a typed error naming the package to install, before any file is read
   checkOptionKeys(options, FROM_PRETRAINED_OPTION_KEYS, `${head}.fromPretrained`);
-  const resolveSource = options.resolveSource ?? ((nameOrPath: string) => resolvePretrained(nameOrPath, { ...options, ...options.hub }));
+  const resolveSource = options.resolveSource ?? ((nameOrPath: string) => resolvePretrained(nameOrPath, pickResolvePretrainedOptions({ ...options, ...options.hub })));
   const source = typeof dirOrSource === 'string' ? await resolveSource(dirOrSource) : dirOrSource;
   const backend = Array.isArray(options.backend) ? await selectBackend(options.backend) : (options.backend as Backend);
   // fail before reading the checkpoint when the backend cannot run the dtype
