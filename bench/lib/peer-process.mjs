@@ -70,6 +70,7 @@ async function handle(message) {
     case 'exit':
       await peer?.release?.();
       process.exit(0);
+      break; // not reached: process.exit does not return
     default:
       throw new Error(`unknown message ${message.type}`);
   }

@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- AlbertConfigInit is named by {@link} in the TSDoc
 import type { AlbertConfigFieldName, AlbertConfigInit } from './albert-config-init.js';
 
 const FIELD_NAMES = {

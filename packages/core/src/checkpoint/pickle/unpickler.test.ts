@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CheckpointError } from '../checkpoint-error.js';
 import { concatBytes, intTuple, pickle } from '../test-builders.js';
-import { PickleGlobal, PickleTuple } from './pickle-value.js';
+import type { PickleTuple } from './pickle-value.js';
+import { PickleGlobal } from './pickle-value.js';
 import { torchAllowedGlobals } from './torch-globals.js';
 import { unpickle } from './unpickler.js';
 import type { AllowedGlobal } from './unpickler.js';
