@@ -10,6 +10,6 @@ import { browserProjectEnabled, browserViteSettings, chromiumBrowser } from '../
 const node: TestProjectInlineConfiguration = { extends: true, test: { name: 'node', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'] } };
 const browser: TestProjectInlineConfiguration = browserProjectEnabled(['browser-wasm', 'browser-webgpu'])
   ? mergeConfig(browserViteSettings(), { extends: true, test: { name: 'browser', include: ['src/**/*.browser.test.ts'], browser: chromiumBrowser() } })
-  : { extends: true, test: { name: 'browser', include: ['src/browser-unavailable.skip-test.ts'] } };
+  : { extends: true, test: { name: 'browser', include: ['test/browser-unavailable.skip-test.ts'] } };
 
 export default mergeConfig(sharedConfig, defineConfig({ test: { projects: [node, browser] } }));

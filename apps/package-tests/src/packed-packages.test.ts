@@ -21,9 +21,11 @@ const PUBLISHED = [
   'packages/config',
   'packages/tokenizer',
   'packages/core',
+  'packages/pipelines',
   'packages/backend-node',
   'packages/backend-wasm',
   'packages/backend-webgpu',
+  'packages/training',
   'packages/albert-ts',
   'apps/cli',
 ] as const;

@@ -1,7 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AlbertError, AlbertForMaskedLM, BackendError, selectDevice, type DeviceFallback } from './index.js';
+import { AlbertError, AlbertForMaskedLM, BackendError, pipeline, selectDevice, type DeviceFallback } from './index.js';
+import * as pipelines from '@albert-ts/pipelines';
 import * as core from '@albert-ts/core';
 import { deviceCandidates as browserCandidates } from './platform/browser-device-candidates.js';
 
@@ -45,6 +46,38 @@ describe('the device-aware model classes', () => {
   it('refuse a device and a backend together', async () => {
     const { wasmBackend } = await import('@albert-ts/backend-wasm');
     await expect(AlbertForMaskedLM.fromPretrained(demoModel, { device: 'cpu', backend: wasmBackend() })).rejects.toMatchObject({ code: 'BACKEND_UNKNOWN_NAME' });
+  });
+});
+
+describe('the device-aware pipeline', () => {
+  it("loads the demo model with device 'auto' and returns what the pipelines package returns", async () => {
+    const unmasker = await pipeline('fill-mask', demoModel, { device: 'auto', topK: 3 });
+    const model = await AlbertForMaskedLM.fromPretrained(demoModel, { device: 'cpu' });
+    try {
+      const text = 'The river flows into the [MASK].';
+      const result = await unmasker(text);
+      expect(result).toHaveLength(3);
+      const { AlbertTokenizer, directorySource } = await import('./index.js');
+      const tokenizer = await AlbertTokenizer.fromFiles(directorySource(demoModel));
+      const reference = await pipelines.pipeline('fill-mask', { model, tokenizer }, { topK: 3 });
+      expect(result).toEqual(await reference(text));
+    } finally {
+      await unmasker.dispose();
+      await model.dispose();
+    }
+  });
+
+  it('refuses a device and a backend together, and a device for an already loaded model', async () => {
+    const { wasmBackend } = await import('@albert-ts/backend-wasm');
+    await expect(pipeline('fill-mask', demoModel, { device: 'cpu', backend: wasmBackend() })).rejects.toMatchObject({ code: 'BACKEND_UNKNOWN_NAME' });
+    const model = await AlbertForMaskedLM.fromPretrained(demoModel, { device: 'cpu' });
+    try {
+      const { AlbertTokenizer, directorySource } = await import('./index.js');
+      const tokenizer = await AlbertTokenizer.fromFiles(directorySource(demoModel));
+      await expect(pipeline('fill-mask', { model, tokenizer }, { device: 'wasm' })).rejects.toBeInstanceOf(AlbertError);
+    } finally {
+      await model.dispose();
+    }
   });
 });
 

@@ -19,7 +19,6 @@ export * from './metrics/classification-metrics.js';
 export * from './metrics/entity-metrics.js';
 export * from './metrics/question-answering-metrics.js';
 export * from './checkpoint/encode-safetensors.js';
-export * from './checkpoint/initialize-head-weights.js';
 export * from './trainer/trainer.js';
 export * from './verify/verify-training-head.js';
 export * from './data/text-classification-lines.js';

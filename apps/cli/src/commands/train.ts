@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { AlbertConfig } from '@albert-ts/config';
 import { directorySource, loadPretrainedWeights } from '@albert-ts/core';
 import { AlbertTokenizer } from '@albert-ts/tokenizer';
-import { parseTextClassificationLines, Trainer, TrainingError, withInitializedHead, type TextClassificationLine, type TrainingExample } from '@albert-ts/training';
+import { parseTextClassificationLines, Trainer, TrainingError, type TextClassificationLine, type TrainingExample } from '@albert-ts/training';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import { backendByName } from '../backend-by-name.js';
 import type { CliCommand } from '../cli-command.js';
@@ -53,13 +54,13 @@ export const trainCommand: CliCommand = {
     const trainLines = await read(flags.train);
     const evalLines = flags.eval === undefined ? undefined : await read(flags.eval);
     const source = directorySource(modelDirectory);
-    const base = await loadPretrainedWeights(source, 'AlbertModel');
+    const baseConfig = AlbertConfig.parse(await source.readText('config.json'), { file: 'config.json' });
     // labels: names from the training file (sorted), or class indices
     const names = [...new Set(trainLines.map((line) => line.label))];
     const named = names.every((name) => typeof name === 'string');
     const labels = named ? (names as string[]).sort() : Array.from({ length: Math.max(...(names as number[])) + 1 }, (_, index) => `LABEL_${index}`);
     const label2id = new Map(labels.map((name, index) => [name, index]));
-    const config = base.config.with({ numLabels: labels.length, id2label: Object.fromEntries(labels.map((name, index) => [index, name])) });
+    const config = baseConfig.with({ numLabels: labels.length, id2label: Object.fromEntries(labels.map((name, index) => [index, name])) });
     const tokenizer = await AlbertTokenizer.fromFiles(source);
     const maxLength = flags.maxLength ?? 128;
     const encode = (line: TextClassificationLine, file: string): TrainingExample => {
@@ -71,7 +72,8 @@ export const trainCommand: CliCommand = {
     const train = trainLines.map((line) => encode(line, flags.train as string));
     const evalData = evalLines?.map((line) => encode(line, flags.eval as string));
     const seed = flags.seed ?? 42;
-    const weights = withInitializedHead(config, 'AlbertForSequenceClassification', base.weights, seed);
+    // core's HF-style initialization of the head the checkpoint lacks (or whose label count differs), seeded
+    const { weights } = await loadPretrainedWeights(source, 'AlbertForSequenceClassification', { config, initializeMissingHead: true, ignoreMismatchedSizes: true, seed });
     const trainer = await Trainer.create({
       backend: backendByName(flags.backend ?? context.env['ALBERT_BACKEND'] ?? 'node-cpu'),
       config,

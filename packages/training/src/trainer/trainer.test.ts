@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { nodeBackend } from '@albert-ts/backend-node';
+import { AlbertConfig } from '@albert-ts/config';
 import { AlbertForSequenceClassification, directorySource, loadPretrainedWeights } from '@albert-ts/core';
 import { AlbertTokenizer } from '@albert-ts/tokenizer';
 import { afterAll, describe, expect, it } from 'vitest';
-import { withInitializedHead } from '../checkpoint/initialize-head-weights.js';
 import { TWO_TOPICS_HELD_OUT, TWO_TOPICS_TRAIN } from '../test-two-topics.js';
 import { TrainingError } from '../training-error.js';
 import { Trainer, type TrainingProgress } from './trainer.js';
@@ -24,9 +24,11 @@ describe('Trainer on the demo model', () => {
   it('fine-tunes a sequence classifier to clearly better than chance, saves, and reloads with identical logits', async () => {
     const backend = nodeBackend({ device: 'cpu' });
     const source = directorySource(demoDirectory);
-    const base = await loadPretrainedWeights(source, 'AlbertModel');
-    const config = base.config.with({ numLabels: 2, id2label: { 0: 'cooking', 1: 'space' } });
-    const weights = withInitializedHead(config, 'AlbertForSequenceClassification', base.weights, 42);
+    const baseConfig = AlbertConfig.parse(await source.readText('config.json'), { file: 'config.json' });
+    const config = baseConfig.with({ numLabels: 2, id2label: { 0: 'cooking', 1: 'space' } });
+    // core's HF-style head initialization: the classifier (and the pooler, if absent) from N(0, initializer_range), seeded
+    const { weights, warnings } = await loadPretrainedWeights(source, 'AlbertForSequenceClassification', { config, initializeMissingHead: true, seed: 42 });
+    expect(warnings.join('\n')).toContain('classifier.weight');
     const tokenizer = await AlbertTokenizer.fromFiles(source);
     const encode = (example: { text: string; label: number }) => {
       const encoding = tokenizer.encode(example.text, { truncation: true, maxLength: 32 });
@@ -106,9 +108,8 @@ describe('Trainer on the demo model', () => {
 
   it('refuses unknown options with a typed error', async () => {
     const source = directorySource(demoDirectory);
-    const base = await loadPretrainedWeights(source, 'AlbertModel');
-    const config = base.config.with({ numLabels: 2 });
-    const weights = withInitializedHead(config, 'AlbertForSequenceClassification', base.weights);
+    const config = AlbertConfig.parse(await source.readText('config.json'), { file: 'config.json' }).with({ numLabels: 2 });
+    const { weights } = await loadPretrainedWeights(source, 'AlbertForSequenceClassification', { config, initializeMissingHead: true });
     await expect(Trainer.create({ backend: nodeBackend(), config, weights, head: 'AlbertForSequenceClassification', learningRate: 1 } as never)).rejects.toBeInstanceOf(TrainingError);
   });
 });

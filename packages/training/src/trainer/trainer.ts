@@ -22,7 +22,7 @@ export interface TrainerOptions {
   readonly backend: Backend;
   /** The model's config. */
   readonly config: AlbertConfig;
-  /** The starting weights (every parameter of the head; see `withInitializedHead` for a new head). */
+  /** The starting weights (every parameter of the head; for a new head, core's `loadPretrainedWeights(source, head, { config, initializeMissingHead: true, seed })`). */
   readonly weights: TrainingWeights;
   /** The head to train. */
   readonly head: TrainableHeadName;
@@ -314,8 +314,10 @@ export class Trainer {
    * to a temporary name first and renamed, so a crash never leaves a half-written file.
    */
   async save(directory: string, options: { tokenizerSource?: ModelFileSource; optimizerState?: boolean } = {}): Promise<void> {
-    const { mkdir, rename, writeFile } = await import('node:fs/promises');
-    const { join } = await import('node:path');
+    // `#node-builtins` (package.json "imports"): Node's modules in Node, a typed error elsewhere (bundlers never see `node:`).
+    const builtins = await import('#node-builtins');
+    const { mkdir, rename, writeFile } = builtins.fsPromises;
+    const { join } = builtins.path;
     await mkdir(directory, { recursive: true });
     for (const [name, bytes] of await this.checkpointFiles(options)) {
       const path = join(directory, name);
