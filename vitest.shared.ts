@@ -23,7 +23,12 @@ function jsonReporter(): [] | [['json', { outputFile: string }]] {
  */
 export const sharedConfig: ViteUserConfig = {
   resolve: { conditions: ['@albert-ts/source', ...defaultClientConditions] },
-  ssr: { resolve: { conditions: ['@albert-ts/source', ...defaultServerConditions], externalConditions: ['@albert-ts/source'] } },
+  ssr: {
+    resolve: {
+      conditions: ['@albert-ts/source', ...defaultServerConditions],
+      externalConditions: ['@albert-ts/source'],
+    },
+  },
   test: {
     testTimeout: 120_000,
     hookTimeout: 120_000,

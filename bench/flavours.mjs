@@ -26,7 +26,7 @@ const workloadNames = option('workloads', 'W1,W2').split(',');
 const FUSED = { attention: 'attention', skipLayerNorm: true, gelu: 'fast' };
 const FLAVOURS = {
   plain: {},
-  'attention': { attention: 'attention' },
+  attention: { attention: 'attention' },
   'mha+bias': { attention: 'mha' },
   'skip-layer-norm': { skipLayerNorm: true },
   'fast-gelu': { gelu: 'fast' },
@@ -56,17 +56,24 @@ async function coreGraphs(directory) {
   const { quantizeDynamicInt8 } = await import('@albert-ts/core');
   const { buildWithFusedKernels } = await import('./lib/fused-assembly.mjs');
   const config = AlbertConfig.parse(await readFile(join(directory, 'config.json'), 'utf8'));
-  const stateDict = core.readSafetensors(new Uint8Array(await readFile(join(directory, 'model.safetensors'))), 'model.safetensors');
+  const stateDict = core.readSafetensors(
+    new Uint8Array(await readFile(join(directory, 'model.safetensors'))),
+    'model.safetensors',
+  );
   const weights = core.resolveAlbertWeights(config, stateDict, 'AlbertForMaskedLM', { file: 'model.safetensors' });
   const head = 'AlbertForMaskedLM';
   const plain = () => core.buildAlbertModelProto(config, weights, { head }).proto;
   const builders = {
     'core plain': plain,
-    'core fused (MHA, bias Add + SkipLN)': () => core.buildAlbertModelProto(config, weights, { head, flavour: 'fused' }).proto,
-    'graph/fused attention (packed Attention, bias in SkipLN)': () => buildWithFusedKernels(config, weights, { head, kind: 'attention' }).proto,
-    'graph/fused multi-head-attention (bias in SkipLN)': () => buildWithFusedKernels(config, weights, { head, kind: 'multi-head-attention' }).proto,
+    'core fused (MHA, bias Add + SkipLN)': () =>
+      core.buildAlbertModelProto(config, weights, { head, flavour: 'fused' }).proto,
+    'graph/fused attention (packed Attention, bias in SkipLN)': () =>
+      buildWithFusedKernels(config, weights, { head, kind: 'attention' }).proto,
+    'graph/fused multi-head-attention (bias in SkipLN)': () =>
+      buildWithFusedKernels(config, weights, { head, kind: 'multi-head-attention' }).proto,
     'int8 core plain': () => quantizeDynamicInt8(plain()).model,
-    'int8 graph/fused multi-head-attention': () => quantizeDynamicInt8(buildWithFusedKernels(config, weights, { head, kind: 'multi-head-attention' }).proto).model,
+    'int8 graph/fused multi-head-attention': () =>
+      quantizeDynamicInt8(buildWithFusedKernels(config, weights, { head, kind: 'multi-head-attention' }).proto).model,
     'int8 core plain (MatMulInteger form)': () => quantizeDynamicInt8(plain(), { operator: 'matmul-integer' }).model,
   };
   return Object.fromEntries(Object.entries(builders).map(([name, build]) => [name, () => core.encodeModel(build())]));
@@ -88,7 +95,9 @@ async function main() {
   const directory = await ensureModelDirectory(join(here, '.cache'));
   const weights = decodeSafetensors(new Uint8Array(await readFile(join(directory, 'model.safetensors'))));
   const workloads = makeWorkloads();
-  const batches = Object.fromEntries(workloadNames.map((name) => [name, padBatches(workloads[name].sequences, workloads[name].batchSize)]));
+  const batches = Object.fromEntries(
+    workloadNames.map((name) => [name, padBatches(workloads[name].sequences, workloads[name].batchSize)]),
+  );
   const variants = [];
   let entries;
   if (set === 'core') entries = Object.entries(await coreGraphs(directory)).map(([name, build]) => [name, build, {}]);
@@ -96,15 +105,20 @@ async function main() {
     const plain = (await coreGraphs(directory))['core plain'];
     const bytes = plain();
     entries = Object.entries(SESSIONS).map(([name, session]) => [name, () => bytes, session]);
-  }
-  else entries = Object.entries(FLAVOURS).map(([name, flavour]) => [name, flavour, {}]);
+  } else entries = Object.entries(FLAVOURS).map(([name, flavour]) => [name, flavour, {}]);
   const only = option('only', null)?.split(',');
   const skip = option('skip', null)?.split(',');
   for (const [name, flavour, session] of entries) {
     if (only && !only.includes(name)) continue;
     if (skip && skip.some((s) => name.includes(s))) continue;
-    const bytes = typeof flavour === 'function' ? flavour() : buildAlbertOnnx(weights, BENCH_CONFIG, { shareLayers: true, ...flavour }).bytes;
-    const options = runtime === 'node' ? { intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'all', ...session } : { executionProviders: ['wasm'], ...session };
+    const bytes =
+      typeof flavour === 'function'
+        ? flavour()
+        : buildAlbertOnnx(weights, BENCH_CONFIG, { shareLayers: true, ...flavour }).bytes;
+    const options =
+      runtime === 'node'
+        ? { intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'all', ...session }
+        : { executionProviders: ['wasm'], ...session };
     const start = performance.now();
     const instance = await ort.InferenceSession.create(bytes, options);
     const loadMs = performance.now() - start;
@@ -118,11 +132,16 @@ async function main() {
     };
     if (set === 'core' || set === 'session') {
       const [rows, columns] = batch.shape;
-      out.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: rows * columns }, (_, i) => BigInt(i % columns)), batch.shape);
+      out.position_ids = new ort.Tensor(
+        'int64',
+        BigInt64Array.from({ length: rows * columns }, (_, i) => BigInt(i % columns)),
+        batch.shape,
+      );
     }
     return out;
   };
-  for (const variant of variants) for (const name of workloadNames) for (const batch of batches[name]) await variant.session.run(feeds(batch));
+  for (const variant of variants)
+    for (const name of workloadNames) for (const batch of batches[name]) await variant.session.run(feeds(batch));
   for (let round = 0; round < rounds; round += 1) {
     for (const name of workloadNames) {
       for (let i = 0; i < variants.length; i += 1) {
@@ -135,11 +154,18 @@ async function main() {
   }
   const base = variants[0];
   console.log(`\n${runtime} — ${set} — ${rounds} alternating rounds — ${new Date().toISOString()}`);
-  console.log(`| variant | ${workloadNames.map((w) => `${w} ms median (min–max)`).join(' | ')} | vs ${base.name} | session create ms |`);
+  console.log(
+    `| variant | ${workloadNames.map((w) => `${w} ms median (min–max)`).join(' | ')} | vs ${base.name} | session create ms |`,
+  );
   console.log(`|---|${workloadNames.map(() => '---').join('|')}|---|---|`);
   for (const variant of variants) {
-    const cells = workloadNames.map((w) => `${median(variant.times[w]).toFixed(1)} (${Math.min(...variant.times[w]).toFixed(1)}–${Math.max(...variant.times[w]).toFixed(1)})`);
-    const ratio = workloadNames.map((w) => (median(base.times[w]) / median(variant.times[w])).toFixed(2) + '×').join(' / ');
+    const cells = workloadNames.map(
+      (w) =>
+        `${median(variant.times[w]).toFixed(1)} (${Math.min(...variant.times[w]).toFixed(1)}–${Math.max(...variant.times[w]).toFixed(1)})`,
+    );
+    const ratio = workloadNames
+      .map((w) => (median(base.times[w]) / median(variant.times[w])).toFixed(2) + '×')
+      .join(' / ');
     console.log(`| ${variant.name} | ${cells.join(' | ')} | ${ratio} | ${variant.loadMs.toFixed(0)} |`);
   }
   process.exit(0);

@@ -27,7 +27,10 @@ async function runVariant(name) {
   const directory = await ensureModelDirectory(join(here, '.cache'));
   const start = performance.now();
   const config = AlbertConfig.parse(await readFile(join(directory, 'config.json'), 'utf8'));
-  const stateDict = core.readSafetensors(new Uint8Array(await readFile(join(directory, 'model.safetensors'))), 'model.safetensors');
+  const stateDict = core.readSafetensors(
+    new Uint8Array(await readFile(join(directory, 'model.safetensors'))),
+    'model.safetensors',
+  );
   const weights = core.resolveAlbertWeights(config, stateDict, 'AlbertForMaskedLM', { file: 'model.safetensors' });
   let { proto } = core.buildAlbertModelProto(config, weights, { head: 'AlbertForMaskedLM', flavour });
   if (int8) proto = (await import('@albert-ts/core')).quantizeDynamicInt8(proto).model;
@@ -40,7 +43,11 @@ async function runVariant(name) {
     input_ids: new ort.Tensor('int64', batch.inputIds, batch.shape),
     attention_mask: new ort.Tensor('int64', batch.attentionMask, batch.shape),
     token_type_ids: new ort.Tensor('int64', batch.tokenTypeIds, batch.shape),
-    position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: 1024 }, (_, i) => BigInt(i % 128)), batch.shape),
+    position_ids: new ort.Tensor(
+      'int64',
+      BigInt64Array.from({ length: 1024 }, (_, i) => BigInt(i % 128)),
+      batch.shape,
+    ),
   };
   const times = [];
   for (let i = 0; i < 3; i += 1) {
@@ -48,7 +55,14 @@ async function runVariant(name) {
     await instance.run(feeds);
     times.push(performance.now() - t);
   }
-  return { name, modelBytes: bytes.byteLength, loadMs, rssAfterLoadMiB: afterLoad / 2 ** 20, peakRssMiB: process.resourceUsage().maxRSS / 1024, w2Ms: Math.min(...times) };
+  return {
+    name,
+    modelBytes: bytes.byteLength,
+    loadMs,
+    rssAfterLoadMiB: afterLoad / 2 ** 20,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    w2Ms: Math.min(...times),
+  };
 }
 
 const variantIndex = process.argv.indexOf('--variant');
@@ -59,10 +73,15 @@ if (variantIndex >= 0) {
 console.log('| variant | graph MiB | load ms | RSS after load MiB | peak RSS (W2 ×3) MiB | W2 best ms |');
 console.log('|---|---|---|---|---|---|');
 for (const name of Object.keys(VARIANTS)) {
-  const child = fork(fileURLToPath(import.meta.url), ['--variant', name], { execArgv: ['--import', join(here, 'lib', 'ts-register.mjs')], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--variant', name], {
+    execArgv: ['--import', join(here, 'lib', 'ts-register.mjs')],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
   await new Promise((resolve) => child.on('exit', resolve));
   const r = JSON.parse(out.trim().split('\n').pop());
-  console.log(`| ${r.name} | ${(r.modelBytes / 2 ** 20).toFixed(1)} | ${r.loadMs.toFixed(0)} | ${r.rssAfterLoadMiB.toFixed(0)} | ${r.peakRssMiB.toFixed(0)} | ${r.w2Ms.toFixed(0)} |`);
+  console.log(
+    `| ${r.name} | ${(r.modelBytes / 2 ** 20).toFixed(1)} | ${r.loadMs.toFixed(0)} | ${r.rssAfterLoadMiB.toFixed(0)} | ${r.peakRssMiB.toFixed(0)} | ${r.w2Ms.toFixed(0)} |`,
+  );
 }

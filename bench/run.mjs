@@ -9,7 +9,14 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { ensureModelDirectory, decodeSafetensors, BENCH_CONFIG, makeWorkloads, padBatches, forwardFlops } from './lib/model.mjs';
+import {
+  ensureModelDirectory,
+  decodeSafetensors,
+  BENCH_CONFIG,
+  makeWorkloads,
+  padBatches,
+  forwardFlops,
+} from './lib/model.mjs';
 import { buildAlbertOnnx } from './lib/albert-onnx.mjs';
 import { PEERS } from './lib/peers.mjs';
 
@@ -46,7 +53,9 @@ const log = (...parts) => {
 };
 
 /** The fused flavour chosen from the measurements in docs/performance.md. */
-const FUSED_FLAVOUR = JSON.parse(option('fused', '{"attention":"attention","skipLayerNorm":true,"gelu":"fast","embedLayerNorm":false}'));
+const FUSED_FLAVOUR = JSON.parse(
+  option('fused', '{"attention":"attention","skipLayerNorm":true,"gelu":"fast","embedLayerNorm":false}'),
+);
 
 const DEFAULT_PEERS = [
   'ort-node-standard',
@@ -81,7 +90,12 @@ async function ensureStandardExport(modelDirectory) {
     await writeFile(join(directory, 'config.json'), await readFile(join(modelDirectory, 'config.json')));
     await writeFile(stamp, expected);
   }
-  return { transformersRoot: root + '/', transformersModelId: id, standardExportPath: file, standardExportBytes: (await stat(file)).size };
+  return {
+    transformersRoot: root + '/',
+    transformersModelId: id,
+    standardExportPath: file,
+    standardExportBytes: (await stat(file)).size,
+  };
 }
 
 /**
@@ -137,7 +151,15 @@ function setupPython() {
     if (result.status !== 0) throw new Error(`${command} failed (exit ${result.status})`);
   };
   run('python3', ['-m', 'venv', venv]);
-  run(join(venv, 'bin', 'pip'), ['install', '-q', 'onnxruntime==1.30.0', 'numpy', 'torch', 'transformers', 'safetensors']);
+  run(join(venv, 'bin', 'pip'), [
+    'install',
+    '-q',
+    'onnxruntime==1.30.0',
+    'numpy',
+    'torch',
+    'transformers',
+    'safetensors',
+  ]);
 }
 
 /** A child process speaking the peer protocol: a Python process for the `py-*` peers, else Node. */
@@ -145,7 +167,10 @@ function spawnPeer(name = '') {
   if (PEERS[name]?.runtime === 'python') return spawnPythonPeer();
   const child = fork(join(here, 'lib', 'peer-process.mjs'), [], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    execArgv: ['--max-old-space-size=8192', ...(useBuiltPackages ? [] : ['--import', join(here, 'lib', 'ts-register.mjs')])],
+    execArgv: [
+      '--max-old-space-size=8192',
+      ...(useBuiltPackages ? [] : ['--import', join(here, 'lib', 'ts-register.mjs')]),
+    ],
     env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' },
   });
   const pending = [];
@@ -215,9 +240,15 @@ async function ensureOursPlainGraph(modelDirectory) {
   if (existsSync(file) && (await stat(file)).mtimeMs >= source.mtimeMs) return file;
   log('writing albert-ts plain graph for the Python onnxruntime peer …');
   const core = await import('@albert-ts/core');
-  const { config, weights } = await core.loadPretrainedWeights(core.directorySource(modelDirectory), 'AlbertForMaskedLM');
+  const { config, weights } = await core.loadPretrainedWeights(
+    core.directorySource(modelDirectory),
+    'AlbertForMaskedLM',
+  );
   const graph = core.buildAlbertGraphChunks(config, weights, { head: 'AlbertForMaskedLM', flavour: 'plain' });
-  await writeFile(file, Buffer.concat(graph.chunks.map((chunk) => Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))));
+  await writeFile(
+    file,
+    Buffer.concat(graph.chunks.map((chunk) => Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))),
+  );
   return file;
 }
 
@@ -226,7 +257,10 @@ const median = (values) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
-const summary = (values) => (values.length ? { median: median(values), min: Math.min(...values), max: Math.max(...values), samples: values } : null);
+const summary = (values) =>
+  values.length
+    ? { median: median(values), min: Math.min(...values), max: Math.max(...values), samples: values }
+    : null;
 
 async function main() {
   if (flag('setup-python')) {
@@ -250,7 +284,11 @@ async function main() {
   const workloadNames = option('workloads', 'W1,W2,W3').split(',');
 
   // 1. The floor: GEMM rate, native and WASM, in its own process.
-  log(useBuiltPackages ? 'albert-ts peers run the built packages (dist/)' : 'albert-ts peers run the TypeScript sources (no fresh `pnpm build`, or --sources)');
+  log(
+    useBuiltPackages
+      ? 'albert-ts peers run the built packages (dist/)'
+      : 'albert-ts peers run the TypeScript sources (no fresh `pnpm build`, or --sources)',
+  );
   log('measuring the GEMM rate …');
   const gemmProcess = spawnPeer();
   const gemm = await gemmProcess.request({ type: 'gemm', quick });
@@ -278,7 +316,8 @@ async function main() {
     const process_ = spawnPeer(name);
     try {
       const loaded = await process_.request({ type: 'load', peer: name, context });
-      for (const workload of quick ? workloadNames.slice(0, 1) : workloadNames) await process_.request({ type: 'run', workload, mode: 'padded' });
+      for (const workload of quick ? workloadNames.slice(0, 1) : workloadNames)
+        await process_.request({ type: 'run', workload, mode: 'padded' });
       peers.push({ name, process: process_, warmLoadMs: loaded.ms, firstResultMs: loaded.firstResultMs, times: {} });
     } catch (error) {
       log(`  ${name} failed: ${String(error.message).split('\n')[0]}`);
@@ -302,7 +341,13 @@ async function main() {
         const peer = subset[(i + round) % subset.length];
         // let the previous peer's onnxruntime threads stop spinning before this one is timed
         await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-        const { ms } = await peer.process.request({ type: 'run', workload, mode, tokenBudget, repeat: workload === 'W1' ? W1_REPEAT : 1 });
+        const { ms } = await peer.process.request({
+          type: 'run',
+          workload,
+          mode,
+          tokenBudget,
+          repeat: workload === 'W1' ? W1_REPEAT : 1,
+        });
         (peer.times[key] ??= []).push(...[ms].flat());
       }
     }
@@ -341,9 +386,18 @@ async function main() {
   if (!flag('no-quality') && peerNames.some((name) => name.includes('int8'))) {
     log('int8 quality …');
     const process_ = spawnPeer();
-    for (const [model, runtime] of quick ? [['demo', 'node']] : [['demo', 'node'], ['demo', 'wasm'], ['bench', 'node']]) {
+    for (const [model, runtime] of quick
+      ? [['demo', 'node']]
+      : [
+          ['demo', 'node'],
+          ['demo', 'wasm'],
+          ['bench', 'node'],
+        ]) {
       const measured = await process_.request({ type: 'quality', model, runtime, modelDirectory });
-      quality.push({ model: model === 'demo' ? 'demo model (apps/cli/demo-model, trained)' : 'bench model (random weights)', ...measured });
+      quality.push({
+        model: model === 'demo' ? 'demo model (apps/cli/demo-model, trained)' : 'bench model (random weights)',
+        ...measured,
+      });
     }
     await process_.close();
   }
@@ -353,19 +407,41 @@ async function main() {
   const byName = Object.fromEntries(peers.map((peer) => [peer.name, peer]));
   const result = {
     date: new Date().toISOString(),
-    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadAverage: os.loadavg(), node: process.version },
+    machine: {
+      cpu: os.cpus()[0]?.model,
+      cores: os.cpus().length,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      loadAverage: os.loadavg(),
+      node: process.version,
+    },
     quick,
     rounds,
     tokenBudget,
     albertTsModules: useBuiltPackages ? 'dist' : 'sources',
-    config: { V: BENCH_CONFIG.vocab_size, E: BENCH_CONFIG.embedding_size, H: BENCH_CONFIG.hidden_size, L: BENCH_CONFIG.num_hidden_layers, heads: BENCH_CONFIG.num_attention_heads, I: BENCH_CONFIG.intermediate_size },
+    config: {
+      V: BENCH_CONFIG.vocab_size,
+      E: BENCH_CONFIG.embedding_size,
+      H: BENCH_CONFIG.hidden_size,
+      L: BENCH_CONFIG.num_hidden_layers,
+      heads: BENCH_CONFIG.num_attention_heads,
+      I: BENCH_CONFIG.intermediate_size,
+    },
     checkpointBytes,
     standardExportBytes: standard.standardExportBytes,
     fusedFlavour: FUSED_FLAVOUR,
     gemm,
     int8Quality: quality,
     workloads: Object.fromEntries(
-      workloadNames.map((name) => [name, { description: workloads[name].description, gflopReal: flops[name].real / 1e9, gflopPadded: flops[name].padded / 1e9, floorNativeMs: floorMs(name, false), floorWasmMs: floorMs(name, true) }]),
+      workloadNames.map((name) => [
+        name,
+        {
+          description: workloads[name].description,
+          gflopReal: flops[name].real / 1e9,
+          gflopPadded: flops[name].padded / 1e9,
+          floorNativeMs: floorMs(name, false),
+          floorWasmMs: floorMs(name, true),
+        },
+      ]),
     ),
     peers: peers.map((peer) => {
       const wasm = peer.name.includes('wasm');
@@ -384,25 +460,50 @@ async function main() {
           speedupVsPythonOnnxruntime: pythonMedian ? pythonMedian / stats.median : null,
         };
       }
-      return { name: peer.name, label: PEERS[peer.name].label, error: peer.error, loadMs: peer.loadMs, warmLoadMs: peer.warmLoadMs, peakRssBytes: peer.peakRssBytes, results };
+      return {
+        name: peer.name,
+        label: PEERS[peer.name].label,
+        error: peer.error,
+        loadMs: peer.loadMs,
+        warmLoadMs: peer.warmLoadMs,
+        peakRssBytes: peer.peakRssBytes,
+        results,
+      };
     }),
     totalSeconds: (performance.now() - started) / 1000,
   };
   if (json) {
     for (const peer of result.peers) for (const r of Object.values(peer.results)) delete r.samples;
     console.log(JSON.stringify(result, null, 2));
-  } else printTable(result, modes.map((m) => m.key));
+  } else
+    printTable(
+      result,
+      modes.map((m) => m.key),
+    );
 }
 
 function printTable(result, keys) {
   const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
-  console.log(`\nalbert-ts bench — ${result.date} — ${result.machine.cpu}, ${result.machine.cores} cores, load avg ${result.machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}, Node ${result.machine.node}`);
-  console.log(`model: albert-base-v2 shape (random weights), checkpoint ${(result.checkpointBytes / 2 ** 20).toFixed(1)} MiB, standard export ${(result.standardExportBytes / 2 ** 20).toFixed(1)} MiB; ${result.rounds} alternating rounds${result.quick ? ' (quick)' : ''}`);
-  console.log(`GEMM (onnxruntime MatMul, best of ${Object.keys(result.gemm.native.gflopsByShape).join(', ')}): native ${result.gemm.native.bestGflops.toFixed(0)} GFLOP/s, wasm ${result.gemm.wasm.bestGflops.toFixed(0)} GFLOP/s`);
+  console.log(
+    `\nalbert-ts bench — ${result.date} — ${result.machine.cpu}, ${result.machine.cores} cores, load avg ${result.machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}, Node ${result.machine.node}`,
+  );
+  console.log(
+    `model: albert-base-v2 shape (random weights), checkpoint ${(result.checkpointBytes / 2 ** 20).toFixed(1)} MiB, standard export ${(result.standardExportBytes / 2 ** 20).toFixed(1)} MiB; ${result.rounds} alternating rounds${result.quick ? ' (quick)' : ''}`,
+  );
+  console.log(
+    `GEMM (onnxruntime MatMul, best of ${Object.keys(result.gemm.native.gflopsByShape).join(', ')}): native ${result.gemm.native.bestGflops.toFixed(0)} GFLOP/s, wasm ${result.gemm.wasm.bestGflops.toFixed(0)} GFLOP/s`,
+  );
   for (const [name, w] of Object.entries(result.workloads)) {
-    console.log(`${name}: ${w.description}; ${w.gflopReal.toFixed(1)} GFLOP real (${w.gflopPadded.toFixed(1)} padded); floor ${fmt(w.floorNativeMs)} ms native, ${fmt(w.floorWasmMs)} ms wasm`);
+    console.log(
+      `${name}: ${w.description}; ${w.gflopReal.toFixed(1)} GFLOP real (${w.gflopPadded.toFixed(1)} padded); floor ${fmt(w.floorNativeMs)} ms native, ${fmt(w.floorWasmMs)} ms wasm`,
+    );
   }
-  const header = ['peer', ...keys.map((k) => `${k} ms median (min–max) [×floor, ×tjs, ×py-ort]`), 'load → first W1 result ms', result.quick ? 'peak RSS (whole run) MiB' : 'peak RSS W2 MiB'];
+  const header = [
+    'peer',
+    ...keys.map((k) => `${k} ms median (min–max) [×floor, ×tjs, ×py-ort]`),
+    'load → first W1 result ms',
+    result.quick ? 'peak RSS (whole run) MiB' : 'peak RSS W2 MiB',
+  ];
   const rows = result.peers.map((peer) => {
     if (peer.error) return [peer.name, `failed: ${peer.error}`];
     return [
@@ -429,7 +530,9 @@ function printTable(result, keys) {
   if (result.int8Quality.length > 0) {
     console.log('\nint8 quality vs float32 (dynamic int8 MatMuls, per-column weight scales), fixed text set:');
     for (const q of result.int8Quality) {
-      console.log(`  ${q.model}, ${q.runtime}: fill-mask top-1 agreement ${(100 * q.top1Agreement).toFixed(1)}% of ${q.maskedPositions} masked positions; hidden-state cosine worst ${q.worstTokenCosine.toFixed(5)}, mean ${q.meanTokenCosine.toFixed(5)}`);
+      console.log(
+        `  ${q.model}, ${q.runtime}: fill-mask top-1 agreement ${(100 * q.top1Agreement).toFixed(1)}% of ${q.maskedPositions} masked positions; hidden-state cosine worst ${q.worstTokenCosine.toFixed(5)}, mean ${q.meanTokenCosine.toFixed(5)}`,
+      );
     }
   }
   console.log('\npeers:');

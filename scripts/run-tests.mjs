@@ -17,12 +17,16 @@ mkdirSync(resultsDirectory, { recursive: true });
 
 const extra = process.argv.slice(2);
 const localTurbo = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'turbo.cmd' : 'turbo');
-const turbo = spawnSync(existsSync(localTurbo) ? localTurbo : 'turbo', ['run', 'test', '--concurrency=1', '--continue', ...extra], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, ALBERT_TEST_RESULTS_DIR: resultsDirectory },
-  shell: process.platform === 'win32',
-});
+const turbo = spawnSync(
+  existsSync(localTurbo) ? localTurbo : 'turbo',
+  ['run', 'test', '--concurrency=1', '--continue', ...extra],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ALBERT_TEST_RESULTS_DIR: resultsDirectory },
+    shell: process.platform === 'win32',
+  },
+);
 const turboCode = turbo.status ?? 1;
 
 /** Workspace package directories (relative, `__`-joined like the report names) that have a test script. */
@@ -36,7 +40,8 @@ function packagesWithTests() {
       const manifest = join(groupPath, name, 'package.json');
       if (!existsSync(manifest)) continue;
       const json = JSON.parse(readFileSync(manifest, 'utf8'));
-      if (json.scripts?.test !== undefined) found.push({ id: name === '' ? group : `${group}__${name}`, name: json.name });
+      if (json.scripts?.test !== undefined)
+        found.push({ id: name === '' ? group : `${group}__${name}`, name: json.name });
     }
   }
   return found;
@@ -54,13 +59,20 @@ for (const file of reports) {
   if (report.success === false && (report.numTotalTests ?? 0) === 0 && (report.testResults ?? []).length === 0) {
     // e.g. "No test files found": vitest exits with code 1 without running anything.
     failed += 1;
-    console.log(`${file.replace(/--\d+\.json$/, '').split('__').join('/')}: vitest failed without running any test (no test files?)`);
+    console.log(
+      `${file
+        .replace(/--\d+\.json$/, '')
+        .split('__')
+        .join('/')}: vitest failed without running any test (no test files?)`,
+    );
   }
   for (const suite of report.testResults ?? []) {
     // A test file that failed before any test ran (import error, syntax error) has no assertions.
     if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) {
       failed += 1;
-      console.log(`test file failed to run: ${suite.name}${suite.message ? `: ${String(suite.message).split('\n')[0]}` : ''}`);
+      console.log(
+        `test file failed to run: ${suite.name}${suite.message ? `: ${String(suite.message).split('\n')[0]}` : ''}`,
+      );
     }
   }
 }
@@ -78,6 +90,6 @@ if (failed === 0 && turboCode !== 0) {
   console.log(`turbo exited with code ${turboCode} although no test failed`);
 }
 const summary = `${passed} passed, ${failed} failed, ${skipped} skipped`;
-writeFileSync(join(resultsDirectory, 'summary.txt'), `${summary}\n`);   // .ci/run re-prints it after pnpm's own failure line
+writeFileSync(join(resultsDirectory, 'summary.txt'), `${summary}\n`); // .ci/run re-prints it after pnpm's own failure line
 console.log(summary);
 process.exit(failed > 0 || turboCode !== 0 ? 1 : 0);

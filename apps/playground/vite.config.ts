@@ -6,10 +6,19 @@ import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** The CLI's embedded demo model, served (dev) and copied (build) at `./demo-model/`. */
 const demoModelDirectory = resolve(here, '../cli/demo-model');
-const demoModelFiles = ['config.json', 'model.safetensors', 'spiece.model', 'tokenizer_config.json', 'special_tokens_map.json'];
+const demoModelFiles = [
+  'config.json',
+  'model.safetensors',
+  'spiece.model',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+];
 
 /** Cross-origin isolation, so that WebAssembly can use threads (SharedArrayBuffer). */
-const isolationHeaders = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
 
 function demoModel(): Plugin {
   return {
@@ -25,7 +34,11 @@ function demoModel(): Plugin {
     generateBundle() {
       if (!existsSync(demoModelDirectory)) return;
       for (const name of readdirSync(demoModelDirectory).filter((file) => demoModelFiles.includes(file))) {
-        this.emitFile({ type: 'asset', fileName: `demo-model/${name}`, source: readFileSync(join(demoModelDirectory, name)) });
+        this.emitFile({
+          type: 'asset',
+          fileName: `demo-model/${name}`,
+          source: readFileSync(join(demoModelDirectory, name)),
+        });
       }
     },
   };

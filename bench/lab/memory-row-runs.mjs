@@ -12,11 +12,33 @@ const rows = Number(process.argv[2] ?? 0); // 0 = one run
 const config = AlbertConfig.parse(await readFile(dir + 'config.json', 'utf8'));
 let st = core.readSafetensors(new Uint8Array(await readFile(dir + 'model.safetensors')), 'model.safetensors');
 let weights = core.resolveAlbertWeights(config, st, 'AlbertForMaskedLM', { file: 'model.safetensors' });
-let bytes = core.encodeModel(core.buildAlbertModelProto(config, weights, { head: 'AlbertForMaskedLM', flavour: 'fused', fusedAttention: 'attention', skipLayerNormalization: false }).proto);
-const s = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 2, extra: { optimization: { disable_specified_optimizers: 'SkipLayerNormFusion' } } });
-bytes = null; st = null; weights = null;
-const V = 30000, S = 128;
-const mk = (B, off = 0) => { const n = B * S; const t = (d) => new ort.Tensor('int64', d, [B, S]); return { input_ids: t(BigInt64Array.from({ length: n }, (_, i) => BigInt(5 + ((i + off * S) % 1000)))), attention_mask: t(new BigInt64Array(n).fill(1n)), token_type_ids: t(new BigInt64Array(n)), position_ids: t(BigInt64Array.from({ length: n }, (_, i) => BigInt(i % S))) }; };
+let bytes = core.encodeModel(
+  core.buildAlbertModelProto(config, weights, {
+    head: 'AlbertForMaskedLM',
+    flavour: 'fused',
+    fusedAttention: 'attention',
+    skipLayerNormalization: false,
+  }).proto,
+);
+const s = await ort.InferenceSession.create(bytes, {
+  intraOpNumThreads: 2,
+  extra: { optimization: { disable_specified_optimizers: 'SkipLayerNormFusion' } },
+});
+bytes = null;
+st = null;
+weights = null;
+const V = 30000,
+  S = 128;
+const mk = (B, off = 0) => {
+  const n = B * S;
+  const t = (d) => new ort.Tensor('int64', d, [B, S]);
+  return {
+    input_ids: t(BigInt64Array.from({ length: n }, (_, i) => BigInt(5 + ((i + off * S) % 1000)))),
+    attention_mask: t(new BigInt64Array(n).fill(1n)),
+    token_type_ids: t(new BigInt64Array(n)),
+    position_ids: t(BigInt64Array.from({ length: n }, (_, i) => BigInt(i % S))),
+  };
+};
 const out = s.outputNames[0];
 async function w2() {
   if (rows === 0) return (await s.run(mk(8)))[out].data;
@@ -30,7 +52,16 @@ async function w2() {
 await s.run(mk(1));
 const ref = rows ? null : null;
 const times = [];
-for (let i = 0; i < 2; i++) { const t0 = performance.now(); const d = await w2(); times.push(performance.now() - t0); if (i === 1) console.log('check', d[12345].toFixed(5), d[8 * S * V - 7].toFixed(5)); }
+for (let i = 0; i < 2; i++) {
+  const t0 = performance.now();
+  const d = await w2();
+  times.push(performance.now() - t0);
+  if (i === 1) console.log('check', d[12345].toFixed(5), d[8 * S * V - 7].toFixed(5));
+}
 const peak = process.resourceUsage().maxRSS / 1024;
-for (let i = 0; i < 4; i++) { const t0 = performance.now(); await w2(); times.push(performance.now() - t0); }
+for (let i = 0; i < 4; i++) {
+  const t0 = performance.now();
+  await w2();
+  times.push(performance.now() - t0);
+}
 console.log('rows', rows, 'peak', peak.toFixed(0), 'W2 ms', times.map((x) => x.toFixed(0)).join(' '));

@@ -62,7 +62,8 @@ export function buildAlbertOnnx(weights, config, flavourOverrides = {}) {
     return cache.get(key);
   };
   // Initializer for a weight; `copy` is the layer tag when layers are copied (a new initializer per layer).
-  const param = (key, copy = '') => once(`p:${key}${copy}`, () => g.initializer(`${key}${copy}`, 'float32', get(key).shape, get(key).data));
+  const param = (key, copy = '') =>
+    once(`p:${key}${copy}`, () => g.initializer(`${key}${copy}`, 'float32', get(key).shape, get(key).data));
   const paramT = (key, copy = '') =>
     once(`t:${key}${copy}`, () => {
       const { shape, data } = get(key);
@@ -87,9 +88,13 @@ export function buildAlbertOnnx(weights, config, flavourOverrides = {}) {
     const [xq, xScale, xZero] = g.node('DynamicQuantizeLinear', [x], {}, { outputCount: 3 });
     return g.node('MatMulIntegerToFloat', [xq, names.weight, xScale, names.scale, xZero, names.zero], {}, MS);
   };
-  const linear = (x, prefix, copy, quantizable = true) => g.node('Add', [matmul(x, `${prefix}.weight`, copy, quantizable), param(`${prefix}.bias`, copy)]);
+  const linear = (x, prefix, copy, quantizable = true) =>
+    g.node('Add', [matmul(x, `${prefix}.weight`, copy, quantizable), param(`${prefix}.bias`, copy)]);
   const layerNorm = (x, prefix, copy) =>
-    g.node('LayerNormalization', [x, param(`${prefix}.weight`, copy), param(`${prefix}.bias`, copy)], { axis: -1, epsilon: float(eps) });
+    g.node('LayerNormalization', [x, param(`${prefix}.weight`, copy), param(`${prefix}.bias`, copy)], {
+      axis: -1,
+      epsilon: float(eps),
+    });
   const geluNew = (x) => {
     // 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³)))
     const cube = g.node('Pow', [x, g.scalar(3)]);
@@ -105,7 +110,13 @@ export function buildAlbertOnnx(weights, config, flavourOverrides = {}) {
     if (flavour.skipLayerNorm) {
       return g.node(
         'SkipLayerNormalization',
-        [matmul(x, `${prefix}.weight`, copy), residual, param(`${lnPrefix}.weight`, copy), param(`${lnPrefix}.bias`, copy), param(`${prefix}.bias`, copy)],
+        [
+          matmul(x, `${prefix}.weight`, copy),
+          residual,
+          param(`${lnPrefix}.weight`, copy),
+          param(`${lnPrefix}.bias`, copy),
+          param(`${prefix}.bias`, copy),
+        ],
         { epsilon: float(eps) },
         MS,
       );
@@ -143,9 +154,17 @@ export function buildAlbertOnnx(weights, config, flavourOverrides = {}) {
   } else {
     const words = g.node('Gather', [param('albert.embeddings.word_embeddings.weight'), 'input_ids'], { axis: 0 });
     const sequenceLength = g.node('Slice', [g.node('Shape', ['input_ids']), g.ints([1]), g.ints([2])]);
-    const positionIds = g.node('Range', [g.constant('int64', [], [0]), g.node('Squeeze', [sequenceLength, g.ints([0])]), g.constant('int64', [], [1])]);
-    const positions = g.node('Gather', [param('albert.embeddings.position_embeddings.weight'), positionIds], { axis: 0 });
-    const types = g.node('Gather', [param('albert.embeddings.token_type_embeddings.weight'), 'token_type_ids'], { axis: 0 });
+    const positionIds = g.node('Range', [
+      g.constant('int64', [], [0]),
+      g.node('Squeeze', [sequenceLength, g.ints([0])]),
+      g.constant('int64', [], [1]),
+    ]);
+    const positions = g.node('Gather', [param('albert.embeddings.position_embeddings.weight'), positionIds], {
+      axis: 0,
+    });
+    const types = g.node('Gather', [param('albert.embeddings.token_type_embeddings.weight'), 'token_type_ids'], {
+      axis: 0,
+    });
     embedded = layerNorm(g.node('Add', [g.node('Add', [words, types]), positions]), 'albert.embeddings.LayerNorm', '');
   }
   let hidden = linear(embedded, 'albert.encoder.embedding_hidden_mapping_in', ''); // [batch, sequence, H]
@@ -180,12 +199,21 @@ export function buildAlbertOnnx(weights, config, flavourOverrides = {}) {
           const bias = new Float32Array(3 * H);
           ['query', 'key', 'value'].forEach((name, part) => {
             const w = get(`${p}.attention.${name}.weight`).data; // [out, in]
-            for (let o = 0; o < H; o += 1) for (let i = 0; i < H; i += 1) weight[i * 3 * H + part * H + o] = w[o * H + i];
+            for (let o = 0; o < H; o += 1)
+              for (let i = 0; i < H; i += 1) weight[i * 3 * H + part * H + o] = w[o * H + i];
             bias.set(get(`${p}.attention.${name}.bias`).data, part * H);
           });
-          return { weight: g.initializer(`${p}.attention.qkv.weight${copy}`, 'float32', [H, 3 * H], weight), bias: g.initializer(`${p}.attention.qkv.bias${copy}`, 'float32', [3 * H], bias) };
+          return {
+            weight: g.initializer(`${p}.attention.qkv.weight${copy}`, 'float32', [H, 3 * H], weight),
+            bias: g.initializer(`${p}.attention.qkv.bias${copy}`, 'float32', [3 * H], bias),
+          };
         });
-        context = g.node('Attention', [hidden, packed.weight, packed.bias, maskInt32], { num_heads: heads, mask_filter_value: float(FLOAT32_MIN) }, MS);
+        context = g.node(
+          'Attention',
+          [hidden, packed.weight, packed.bias, maskInt32],
+          { num_heads: heads, mask_filter_value: float(FLOAT32_MIN) },
+          MS,
+        );
       } else if (flavour.attention === 'mha') {
         const q = linear(hidden, `${p}.attention.query`, copy);
         const k = linear(hidden, `${p}.attention.key`, copy);
@@ -216,7 +244,11 @@ export function buildAlbertOnnx(weights, config, flavourOverrides = {}) {
   }
   if (flavour.outputs.includes('logits')) {
     // MLM head: dense H→E, gelu_new, LayerNorm, decoder tied to the word embeddings (+ bias).
-    const transformed = layerNorm(biasGelu(hidden, 'predictions.dense', '', flavour.quantizeDecoder), 'predictions.LayerNorm', '');
+    const transformed = layerNorm(
+      biasGelu(hidden, 'predictions.dense', '', flavour.quantizeDecoder),
+      'predictions.LayerNorm',
+      '',
+    );
     const decoderWeight = once('decoder', () => {
       const { data } = get('albert.embeddings.word_embeddings.weight');
       return g.initializer('predictions.decoder.weight.T', 'float32', [E, V], transpose2d(data, V, E));

@@ -186,7 +186,8 @@ export class OnnxGraph {
     for (const output of outputs) node.string(2, output);
     node.string(3, this.fresh(`n_${opType}`));
     node.string(4, opType);
-    for (const [name, value] of Object.entries(attributes)) if (value !== undefined) node.message(5, attribute(name, value));
+    for (const [name, value] of Object.entries(attributes))
+      if (value !== undefined) node.message(5, attribute(name, value));
     if (options.domain) {
       node.string(7, options.domain);
       this.domains.add(options.domain);

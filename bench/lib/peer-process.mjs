@@ -15,7 +15,10 @@ let peer;
 
 function bucketed(workload, tokenBudget) {
   const { sequences } = workloads[workload];
-  return planLengthBuckets(sequences.map((s) => s.length), { tokenBudget }).map((indices) => ({
+  return planLengthBuckets(
+    sequences.map((s) => s.length),
+    { tokenBudget },
+  ).map((indices) => ({
     indices,
     batch: padBatch(indices.map((i) => sequences[i])),
   }));

@@ -19,9 +19,10 @@ function ortFeeds(Tensor, batch) {
 
 /** onnxruntime-web 1.30 (our WASM backend's runtime) with 2 threads, in Node. */
 async function loadOrtWeb(version = 'ours') {
-  const path = version === 'transformers.js'
-    ? createRequire(require.resolve('@huggingface/transformers')).resolve('onnxruntime-web')
-    : require.resolve('onnxruntime-web');
+  const path =
+    version === 'transformers.js'
+      ? createRequire(require.resolve('@huggingface/transformers')).resolve('onnxruntime-web')
+      : require.resolve('onnxruntime-web');
   const ort = await import(pathToFileURL(path).href);
   ort.env.wasm.numThreads = THREADS;
   ort.env.wasm.proxy = false;
@@ -108,7 +109,11 @@ async function oursPeer(context, backendName, options = {}) {
   return {
     async run(batch) {
       const shaped = (data) => ({ data, shape: batch.shape });
-      return model.forward({ inputIds: shaped(batch.inputIds), attentionMask: shaped(batch.attentionMask), tokenTypeIds: shaped(batch.tokenTypeIds) });
+      return model.forward({
+        inputIds: shaped(batch.inputIds),
+        attentionMask: shaped(batch.attentionMask),
+        tokenTypeIds: shaped(batch.tokenTypeIds),
+      });
     },
     async release() {
       await model.dispose?.();
@@ -189,7 +194,8 @@ export const PEERS = {
     load: (context) => labPeer(context, 'wasm', { ...context.fusedFlavour, quantize: 'dynamic-quantize-matmul' }),
   },
   'ours-node': {
-    label: 'albert-ts: AlbertForMaskedLM + nodeBackend (cpu, 2 threads), default flavour (auto: fused Attention, Add + LayerNormalization, FastGelu)',
+    label:
+      'albert-ts: AlbertForMaskedLM + nodeBackend (cpu, 2 threads), default flavour (auto: fused Attention, Add + LayerNormalization, FastGelu)',
     load: (context) => oursPeer(context, 'node', context.oursOptions ?? {}),
   },
   'ours-node-plain': {

@@ -92,7 +92,10 @@ export async function measureQuality(modelDirectory, runtimeKind, { vocabularyDi
   const core = await import('@albert-ts/core');
   const tokenizer = await import('@albert-ts/tokenizer');
   // the product path: the same model class and backend, dtype fp32 vs int8 (both built on the fly)
-  const backend = runtimeKind === 'node' ? (await import('@albert-ts/backend-node')).nodeBackend({ device: 'cpu', intraOpNumThreads: 2 }) : (await import('@albert-ts/backend-wasm')).wasmBackend({ numThreads: 2 });
+  const backend =
+    runtimeKind === 'node'
+      ? (await import('@albert-ts/backend-node')).nodeBackend({ device: 'cpu', intraOpNumThreads: 2 })
+      : (await import('@albert-ts/backend-wasm')).wasmBackend({ numThreads: 2 });
   const float32Model = await core.AlbertForMaskedLM.fromPretrained(modelDirectory, { backend, dtype: 'fp32' });
   const int8Model = await core.AlbertForMaskedLM.fromPretrained(modelDirectory, { backend, dtype: 'int8' });
   const config = float32Model.config;
@@ -106,7 +109,10 @@ export async function measureQuality(modelDirectory, runtimeKind, { vocabularyDi
   let tokens = 0;
   for (const { ids, masked } of maskedExamples(processor)) {
     const input = { inputIds: [ids] };
-    const [a, b] = [await float32Model.forward(input, { outputHiddenStates: true }), await int8Model.forward(input, { outputHiddenStates: true })];
+    const [a, b] = [
+      await float32Model.forward(input, { outputHiddenStates: true }),
+      await int8Model.forward(input, { outputHiddenStates: true }),
+    ];
     for (let token = 0; token < ids.length; token += 1) {
       const c = cosine(a.hiddenStates.at(-1).data, b.hiddenStates.at(-1).data, token * H, H);
       worstCosine = Math.min(worstCosine, c);
@@ -120,7 +126,14 @@ export async function measureQuality(modelDirectory, runtimeKind, { vocabularyDi
   }
   await float32Model.dispose();
   await int8Model.dispose();
-  return { runtime: runtimeKind, texts: QUALITY_TEXTS.length, maskedPositions: total, top1Agreement: agree / total, worstTokenCosine: worstCosine, meanTokenCosine: cosineSum / tokens };
+  return {
+    runtime: runtimeKind,
+    texts: QUALITY_TEXTS.length,
+    maskedPositions: total,
+    top1Agreement: agree / total,
+    worstTokenCosine: worstCosine,
+    meanTokenCosine: cosineSum / tokens,
+  };
 }
 
 /** The demo model's directory (a trained small ALBERT shipped with the CLI). */

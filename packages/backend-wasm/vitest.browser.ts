@@ -16,7 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defaultServerConditions } from 'vite';
 import { mergeConfig, type TestProjectInlineConfiguration, type ViteUserConfig } from 'vitest/config';
-import { fixturesDirectory, generatedDirectory, repositoryRoot, thirdPartyDirectory } from './src/test-support/test-directories.ts';
+import {
+  fixturesDirectory,
+  generatedDirectory,
+  repositoryRoot,
+  thirdPartyDirectory,
+} from './src/test-support/test-directories.ts';
 
 export { fixturesDirectory, generatedDirectory, repositoryRoot, thirdPartyDirectory };
 
@@ -65,7 +70,9 @@ export function browserViteSettings(): ViteUserConfig {
     optimizeDeps: { exclude: ['onnxruntime-web'] },
     // The Node side (globalSetup) loads workspace packages from their TypeScript sources, like the Node projects.
     environments: {
-      __vitest__: { resolve: { conditions: ['@albert-ts/source', ...defaultServerConditions], noExternal: [/^@albert-ts\//] } },
+      __vitest__: {
+        resolve: { conditions: ['@albert-ts/source', ...defaultServerConditions], noExternal: [/^@albert-ts\//] },
+      },
     },
     define: {
       'import.meta.env.ALBERT_FIXTURES_DIRECTORY': JSON.stringify(fixturesDirectory),
@@ -87,15 +94,21 @@ export function browserProjectEnabled(requiredNames: readonly string[]): boolean
   const required = (process.env.ALBERT_REQUIRE_BACKENDS ?? '').split(',').map((name) => name.trim());
   const requiredHere = requiredNames.filter((name) => required.includes(name));
   if (requiredHere.length > 0) {
-    console.warn(`browser tests: no Chromium at ${chromiumPath}, but ALBERT_REQUIRE_BACKENDS requires ${requiredHere.join(', ')}: they will fail`);
+    console.warn(
+      `browser tests: no Chromium at ${chromiumPath}, but ALBERT_REQUIRE_BACKENDS requires ${requiredHere.join(', ')}: they will fail`,
+    );
     return true;
   }
-  console.warn(`browser tests skipped: no Chromium at ${chromiumPath} (install Debian's chromium, or set ALBERT_CHROMIUM_PATH)`);
+  console.warn(
+    `browser tests skipped: no Chromium at ${chromiumPath} (install Debian's chromium, or set ALBERT_CHROMIUM_PATH)`,
+  );
   return false;
 }
 
 /** The browser tests' globalSetup (builds the consistency models they read), shared by both packages. */
-const consistencyGlobalSetup = fileURLToPath(new URL('./src/test-support/consistency-global-setup.ts', import.meta.url));
+const consistencyGlobalSetup = fileURLToPath(
+  new URL('./src/test-support/consistency-global-setup.ts', import.meta.url),
+);
 
 /**
  * The two test projects of a backend package: `node` (the `*.test.ts` files under `src`) and `browser`
@@ -103,11 +116,20 @@ const consistencyGlobalSetup = fileURLToPath(new URL('./src/test-support/consist
  * project runs only `test/browser-unavailable.skip-test.ts`, one skipped test that says why.
  */
 export function nodeAndBrowserProjects(backendName: string): TestProjectInlineConfiguration[] {
-  const node: TestProjectInlineConfiguration = { extends: true, test: { name: 'node', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'] } };
-  if (!browserProjectEnabled([backendName])) return [node, { extends: true, test: { name: 'browser', include: ['test/browser-unavailable.skip-test.ts'] } }];
+  const node: TestProjectInlineConfiguration = {
+    extends: true,
+    test: { name: 'node', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'] },
+  };
+  if (!browserProjectEnabled([backendName]))
+    return [node, { extends: true, test: { name: 'browser', include: ['test/browser-unavailable.skip-test.ts'] } }];
   const browser: TestProjectInlineConfiguration = mergeConfig(browserViteSettings(), {
     extends: true,
-    test: { name: 'browser', include: ['src/**/*.browser.test.ts'], globalSetup: [consistencyGlobalSetup], browser: chromiumBrowser() },
+    test: {
+      name: 'browser',
+      include: ['src/**/*.browser.test.ts'],
+      globalSetup: [consistencyGlobalSetup],
+      browser: chromiumBrowser(),
+    },
   });
   return [node, browser];
 }

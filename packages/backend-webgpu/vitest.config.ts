@@ -6,4 +6,7 @@ import { nodeAndBrowserProjects } from '../backend-wasm/vitest.browser.ts';
  * Two projects: `node` (Node tests, `*.test.ts`: what happens without WebGPU) and `browser` (Chromium, `*.browser.test.ts`:
  * browser-webgpu). `pnpm test` runs both.
  */
-export default mergeConfig(sharedConfig, defineConfig({ test: { projects: nodeAndBrowserProjects('browser-webgpu') } }));
+export default mergeConfig(
+  sharedConfig,
+  defineConfig({ test: { projects: nodeAndBrowserProjects('browser-webgpu') } }),
+);

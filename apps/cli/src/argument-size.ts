@@ -46,9 +46,12 @@ export function checkArgumentSizes(argv: readonly string[]): void {
     }
   });
   if (total >= MAX_ARGUMENTS_TOTAL_BYTES) {
-    throw new ArgumentTooLongError(`the arguments take ${total} bytes (the limit is ${MAX_ARGUMENTS_TOTAL_BYTES - 1}): pass the texts with --input FILE (JSON Lines) or on standard input (--input -)`, {
-      bytes: total,
-      limit: MAX_ARGUMENTS_TOTAL_BYTES - 1,
-    });
+    throw new ArgumentTooLongError(
+      `the arguments take ${total} bytes (the limit is ${MAX_ARGUMENTS_TOTAL_BYTES - 1}): pass the texts with --input FILE (JSON Lines) or on standard input (--input -)`,
+      {
+        bytes: total,
+        limit: MAX_ARGUMENTS_TOTAL_BYTES - 1,
+      },
+    );
   }
 }

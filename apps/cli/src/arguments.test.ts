@@ -31,7 +31,10 @@ describe('parseArguments', () => {
   });
 
   it('accepts --name=value, -kVALUE, --no-flag and repeated flags', () => {
-    const parsed = parseArguments(['--top-k=3', '--model=a=b', '--json', '--no-json', '--label', 'x', '--label=y', '-k7'], { flags: FLAGS });
+    const parsed = parseArguments(
+      ['--top-k=3', '--model=a=b', '--json', '--no-json', '--label', 'x', '--label=y', '-k7'],
+      { flags: FLAGS },
+    );
     expect(parsed.flags.topK).toBe(7);
     expect(parsed.flags.model).toBe('a=b');
     expect(parsed.flags.json).toBe(false);
@@ -49,15 +52,29 @@ describe('parseArguments', () => {
   });
 
   it('reports usage errors naming the flag or argument', () => {
-    expect(usageError(() => parseArguments(['--nope'], { flags: FLAGS })).message).toMatch(/unknown option --nope; options: --top-k, --json/);
+    expect(usageError(() => parseArguments(['--nope'], { flags: FLAGS })).message).toMatch(
+      /unknown option --nope; options: --top-k, --json/,
+    );
     expect(usageError(() => parseArguments(['-x'], { flags: FLAGS })).message).toMatch(/unknown option -x/);
-    expect(usageError(() => parseArguments(['--top-k'], { flags: FLAGS })).message).toMatch(/--top-k needs a value \(TOP-K\)/);
-    expect(usageError(() => parseArguments(['--model', '--'], { flags: FLAGS })).message).toMatch(/--model needs a value \(DIR\)/);
-    expect(usageError(() => parseArguments(['--top-k', 'five'], { flags: FLAGS })).message).toMatch(/--top-k expects a number, got "five"/);
+    expect(usageError(() => parseArguments(['--top-k'], { flags: FLAGS })).message).toMatch(
+      /--top-k needs a value \(TOP-K\)/,
+    );
+    expect(usageError(() => parseArguments(['--model', '--'], { flags: FLAGS })).message).toMatch(
+      /--model needs a value \(DIR\)/,
+    );
+    expect(usageError(() => parseArguments(['--top-k', 'five'], { flags: FLAGS })).message).toMatch(
+      /--top-k expects a number, got "five"/,
+    );
     expect(usageError(() => parseArguments(['--json=yes'], { flags: FLAGS })).message).toMatch(/--json takes no value/);
-    expect(usageError(() => parseArguments(['--backend', 'cuda'], { flags: FLAGS })).message).toMatch(/--backend must be one of node-cpu, wasm, got "cuda"/);
-    expect(usageError(() => parseArguments([], { flags: FLAGS, minPositionals: 1, positionalNames: ['<text>'] })).message).toBe('missing <text>');
-    expect(usageError(() => parseArguments(['a', 'b'], { flags: FLAGS, maxPositionals: 1 })).message).toBe('unexpected argument "b"');
+    expect(usageError(() => parseArguments(['--backend', 'cuda'], { flags: FLAGS })).message).toMatch(
+      /--backend must be one of node-cpu, wasm, got "cuda"/,
+    );
+    expect(
+      usageError(() => parseArguments([], { flags: FLAGS, minPositionals: 1, positionalNames: ['<text>'] })).message,
+    ).toBe('missing <text>');
+    expect(usageError(() => parseArguments(['a', 'b'], { flags: FLAGS, maxPositionals: 1 })).message).toBe(
+      'unexpected argument "b"',
+    );
     expect(usageError(() => parseArguments(['--nope'], { flags: FLAGS })).code).toBe('CLI_USAGE');
   });
 

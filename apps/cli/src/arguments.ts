@@ -28,7 +28,11 @@ export interface ArgumentSpec<Flags extends Readonly<Record<string, FlagSpec>>> 
   readonly positionalNames?: readonly string[];
 }
 
-type SingleValue<Spec extends FlagSpec> = Spec['type'] extends 'boolean' ? boolean : Spec['type'] extends 'number' ? number : string;
+type SingleValue<Spec extends FlagSpec> = Spec['type'] extends 'boolean'
+  ? boolean
+  : Spec['type'] extends 'number'
+    ? number
+    : string;
 
 /** The parsed value of one flag: booleans default to false, others to undefined; `multiple` flags are arrays. */
 export type FlagValue<Spec extends FlagSpec> = Spec['multiple'] extends true
@@ -76,11 +80,15 @@ export function parseArguments<const Flags extends Readonly<Record<string, FlagS
   const convert = (name: string, flag: FlagSpec, text: string, shown: string): unknown => {
     if (flag.type === 'number') {
       const number = text.trim() === '' ? Number.NaN : Number(text);
-      if (!Number.isFinite(number)) throw new UsageError(`${shown} expects a number, got ${JSON.stringify(text)}`, { flag: shown, value: text });
+      if (!Number.isFinite(number))
+        throw new UsageError(`${shown} expects a number, got ${JSON.stringify(text)}`, { flag: shown, value: text });
       return number;
     }
     if (flag.choices !== undefined && !flag.choices.includes(text)) {
-      throw new UsageError(`${shown} must be one of ${flag.choices.join(', ')}, got ${JSON.stringify(text)}`, { flag: shown, value: text });
+      throw new UsageError(`${shown} must be one of ${flag.choices.join(', ')}, got ${JSON.stringify(text)}`, {
+        flag: shown,
+        value: text,
+      });
     }
     return text;
   };
@@ -125,12 +133,17 @@ export function parseArguments<const Flags extends Readonly<Record<string, FlagS
     const flag = name === undefined ? undefined : spec.flags[name];
     if (name === undefined || flag === undefined) {
       const known = Object.keys(spec.flags).map((key) => `--${kebabCase(key)}`);
-      throw new UsageError(`unknown option ${shown}${known.length > 0 ? `; options: ${known.join(', ')}` : ''}`, { flag: shown });
+      throw new UsageError(`unknown option ${shown}${known.length > 0 ? `; options: ${known.join(', ')}` : ''}`, {
+        flag: shown,
+      });
     }
     if (flag.type === 'boolean') {
       if (inlineValue !== undefined) {
         if (negated || !['true', 'false'].includes(inlineValue)) {
-          throw new UsageError(`${shown} takes no value, got ${JSON.stringify(inlineValue)}`, { flag: shown, value: inlineValue });
+          throw new UsageError(`${shown} takes no value, got ${JSON.stringify(inlineValue)}`, {
+            flag: shown,
+            value: inlineValue,
+          });
         }
         store(name, flag, inlineValue === 'true');
       } else store(name, flag, !negated);
@@ -140,7 +153,9 @@ export function parseArguments<const Flags extends Readonly<Record<string, FlagS
     if (text === undefined) {
       const next = argv[index + 1];
       if (next === undefined || next === '--') {
-        throw new UsageError(`${shown} needs a value (${flag.valueName ?? kebabCase(name).toUpperCase()})`, { flag: shown });
+        throw new UsageError(`${shown} needs a value (${flag.valueName ?? kebabCase(name).toUpperCase()})`, {
+          flag: shown,
+        });
       }
       text = next;
       index += 1;

@@ -16,11 +16,14 @@ const NUMBER = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/gi;
 function sameOutput(expected: string, actual: string): boolean {
   const expectedNumbers = expected.match(NUMBER) ?? [];
   const actualNumbers = actual.match(NUMBER) ?? [];
-  if (expected.replace(NUMBER, '#') !== actual.replace(NUMBER, '#') || expectedNumbers.length !== actualNumbers.length) return false;
+  if (expected.replace(NUMBER, '#') !== actual.replace(NUMBER, '#') || expectedNumbers.length !== actualNumbers.length)
+    return false;
   return expectedNumbers.every((value, index) => Math.abs(Number(value) - Number(actualNumbers[index])) <= 1e-4);
 }
 
-const guides = readdirSync(resolve(repoRoot, 'docs')).filter((name) => name.startsWith('task-') && name.endsWith('.md'));
+const guides = readdirSync(resolve(repoRoot, 'docs')).filter(
+  (name) => name.startsWith('task-') && name.endsWith('.md'),
+);
 let counter = 0;
 
 describe('docs/task-*.md examples', () => {
@@ -47,15 +50,18 @@ describe('docs/task-*.md examples', () => {
           writeFileSync(file, code);
           const lines: string[] = [];
           const log = console.log;
-          console.log = (...values: unknown[]) => lines.push(values.map((value) => (typeof value === 'string' ? value : JSON.stringify(value))).join(' '));
+          console.log = (...values: unknown[]) =>
+            lines.push(values.map((value) => (typeof value === 'string' ? value : JSON.stringify(value))).join(' '));
           try {
             await import(/* @vite-ignore */ file);
           } finally {
             console.log = log;
           }
           const output = `${lines.join('\n')}\n`;
-          if (update) text = text.replace(whole, whole.replace(`\`\`\`text\n${printed}\`\`\``, `\`\`\`text\n${output}\`\`\``));
-          else expect(sameOutput(printed, output), `${guide} printed:\n${output}\nthe guide says:\n${printed}`).toBe(true);
+          if (update)
+            text = text.replace(whole, whole.replace(`\`\`\`text\n${printed}\`\`\``, `\`\`\`text\n${output}\`\`\``));
+          else
+            expect(sameOutput(printed, output), `${guide} printed:\n${output}\nthe guide says:\n${printed}`).toBe(true);
         }
       } finally {
         process.chdir(previous);

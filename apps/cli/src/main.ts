@@ -15,7 +15,8 @@ const { runCli } = await import('./run-cli.js');
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  for await (const chunk of process.stdin)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -26,7 +27,7 @@ process.on('SIGINT', () => {
   setTimeout(() => process.exit(130), 2000).unref();
 });
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);   // `albert ... | head`
+  if (error.code === 'EPIPE') process.exit(0); // `albert ... | head`
   throw error;
 });
 

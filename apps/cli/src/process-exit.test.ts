@@ -9,11 +9,20 @@ import { describe, expect, it } from 'vitest';
 const packageDirectory = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repositoryRoot = resolve(packageDirectory, '../..');
 
-function runCliProcess(argumentsList: readonly string[], limitMs: number): Promise<{ code: number | null; stdout: string; stderr: string; secondsAfterOutput: number }> {
+function runCliProcess(
+  argumentsList: readonly string[],
+  limitMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string; secondsAfterOutput: number }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(
       process.execPath,
-      ['--conditions=@albert-ts/source', '--import', resolve(repositoryRoot, 'scripts/source-loader.mjs'), resolve(packageDirectory, 'src/main.ts'), ...argumentsList],
+      [
+        '--conditions=@albert-ts/source',
+        '--import',
+        resolve(repositoryRoot, 'scripts/source-loader.mjs'),
+        resolve(packageDirectory, 'src/main.ts'),
+        ...argumentsList,
+      ],
       { cwd: packageDirectory, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -37,7 +46,10 @@ function runCliProcess(argumentsList: readonly string[], limitMs: number): Promi
 
 describe('the albert process', () => {
   it('exits as soon as fill-mask --backend node-wasm has printed its answer', async () => {
-    const result = await runCliProcess(['fill-mask', '--backend', 'node-wasm', '--json', 'The river flows into the [MASK].'], 90_000);
+    const result = await runCliProcess(
+      ['fill-mask', '--backend', 'node-wasm', '--json', 'The river flows into the [MASK].'],
+      90_000,
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toBeTruthy();
     expect(result.secondsAfterOutput, result.stderr).toBeLessThan(5);

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { HubDownloadProgress } from '@albert-ts/core';
 import { formatBytes, formatDuration, hubProgressReporter, ProgressBar } from './progress-bar.js';
 
-function terminal(isTTY: boolean, columns = 100): { writes: string[]; isTTY: boolean; columns: number; write(text: string): void } {
+function terminal(
+  isTTY: boolean,
+  columns = 100,
+): { writes: string[]; isTTY: boolean; columns: number; write(text: string): void } {
   const writes: string[] = [];
   return { writes, isTTY, columns, write: (text: string) => writes.push(text) };
 }
@@ -64,7 +67,11 @@ describe('ProgressBar', () => {
 
   it('fits narrow terminals and unknown sizes', () => {
     const stream = terminal(true, 40);
-    const bar = new ProgressBar({ stream, label: 'a-very-long-file-name-model-00001-of-00003.safetensors', now: () => 0 });
+    const bar = new ProgressBar({
+      stream,
+      label: 'a-very-long-file-name-model-00001-of-00003.safetensors',
+      now: () => 0,
+    });
     bar.update(1_000, 2_000);
     expect(screen(stream.writes).length).toBeLessThanOrEqual(39);
     const unknown = terminal(true);
@@ -88,7 +95,12 @@ describe('ProgressBar', () => {
 });
 
 describe('hubProgressReporter', () => {
-  const event = (file: string, phase: HubDownloadProgress['phase'], loadedBytes: number, fromCache = false): HubDownloadProgress => ({
+  const event = (
+    file: string,
+    phase: HubDownloadProgress['phase'],
+    loadedBytes: number,
+    fromCache = false,
+  ): HubDownloadProgress => ({
     repoId: 'albert/albert-base-v2',
     file,
     phase,

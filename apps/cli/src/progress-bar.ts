@@ -95,7 +95,9 @@ export class ProgressBar {
     const percent = known ? `${String(Math.floor(fraction * 100)).padStart(3)}%` : '';
     const amounts = known ? `${formatBytes(loadedBytes)} / ${formatBytes(totalBytes)}` : formatBytes(loadedBytes);
     const rate = speed === null ? '' : `${formatBytes(speed)}/s`;
-    const tail = [percent, amounts, rate, known ? `ETA ${formatDuration(eta)}` : ''].filter((part) => part !== '').join('  ');
+    const tail = [percent, amounts, rate, known ? `ETA ${formatDuration(eta)}` : '']
+      .filter((part) => part !== '')
+      .join('  ');
     let label = this.label;
     const barWidth = (labelLength: number): number => width - labelLength - tail.length - 6;
     if (barWidth(label.length) < 10) {
@@ -113,7 +115,7 @@ export class ProgressBar {
     if (!this.enabled || this.finished) return;
     this.finished = true;
     const seconds = (this.now() - this.startedAt) / 1000;
-    const downloaded = (this.samples.at(-1)?.bytes ?? 0);
+    const downloaded = this.samples.at(-1)?.bytes ?? 0;
     const size = totalBytes ?? downloaded;
     const summary =
       message ??

@@ -23,11 +23,15 @@ export async function readConfigFile(path: string, cwd: string): Promise<AlbertC
     // a config.json far larger than any real one is refused before it is read
     const { size } = await stat(file);
     if (size > DEFAULT_ALBERT_CONFIG_LIMITS.maximumLength) {
-      throw new ConfigError('CONFIG_LIMIT_EXCEEDED', `${file} has ${size} bytes, more than the limit maximumLength = ${DEFAULT_ALBERT_CONFIG_LIMITS.maximumLength}`, {
-        file,
-        value: size,
-        limit: 'maximumLength',
-      });
+      throw new ConfigError(
+        'CONFIG_LIMIT_EXCEEDED',
+        `${file} has ${size} bytes, more than the limit maximumLength = ${DEFAULT_ALBERT_CONFIG_LIMITS.maximumLength}`,
+        {
+          file,
+          value: size,
+          limit: 'maximumLength',
+        },
+      );
     }
     bytes = await readFile(file);
   } catch (error) {

@@ -92,9 +92,9 @@ describe('albert config', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const json = JSON.parse(stdout) as Record<string, unknown>;
-    expect(json['position_embedding_type']).toBe('absolute');   // absent from the file: HF default
+    expect(json['position_embedding_type']).toBe('absolute'); // absent from the file: HF default
     expect(json['hidden_size']).toBe(36);
-    expect(json['net_structure_type']).toBe(0);                  // unknown field kept
+    expect(json['net_structure_type']).toBe(0); // unknown field kept
   });
 
   it('show <config.json> works with a file and a relative cwd', async () => {
@@ -117,14 +117,22 @@ describe('albert config', () => {
   });
 
   it('invalid configs are typed errors naming field, value and file', async () => {
-    const { code, stdout, stderr } = await run(['config', 'show', 'fixtures/checkpoints/bad/config-groups-exceed-layers']);
+    const { code, stdout, stderr } = await run([
+      'config',
+      'show',
+      'fixtures/checkpoints/bad/config-groups-exceed-layers',
+    ]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toMatch(
       /^error \[CONFIG_GROUPS_OUT_OF_RANGE\]: num_hidden_groups \(3\) must be between 1 and num_hidden_layers \(2\) \(in .*config-groups-exceed-layers[/\\]config.json\)\n$/,
     );
-    expect((await run(['config', 'show', 'fixtures/checkpoints/bad/config-unknown-activation'])).stderr).toMatch(/CONFIG_UNKNOWN_ACTIVATION.*"gelu_fancy"/);
-    expect((await run(['config', 'show', 'fixtures/checkpoints/bad/config-heads-not-dividing'])).stderr).toMatch(/CONFIG_HEADS_NOT_DIVIDING/);
+    expect((await run(['config', 'show', 'fixtures/checkpoints/bad/config-unknown-activation'])).stderr).toMatch(
+      /CONFIG_UNKNOWN_ACTIVATION.*"gelu_fancy"/,
+    );
+    expect((await run(['config', 'show', 'fixtures/checkpoints/bad/config-heads-not-dividing'])).stderr).toMatch(
+      /CONFIG_HEADS_NOT_DIVIDING/,
+    );
   });
 
   it('missing paths are CONFIG_NOT_FOUND; missing arguments are usage errors', async () => {
@@ -145,12 +153,21 @@ if (notBuilt) console.log(`skipping the spawned-CLI test: ${builtMain} does not 
 
 describe('albert (spawned process)', () => {
   it.skipIf(notBuilt)('runs the built executable with exit codes and streams', () => {
-    const ok = spawnSync(process.execPath, [builtMain, 'config', 'show', '--preset', 'albert-base-v2'], { encoding: 'utf8', cwd: repoRoot });
+    const ok = spawnSync(process.execPath, [builtMain, 'config', 'show', '--preset', 'albert-base-v2'], {
+      encoding: 'utf8',
+      cwd: repoRoot,
+    });
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ hidden_act: 'gelu_new' });
-    const bad = spawnSync(process.execPath, [builtMain, 'config', 'show', 'fixtures/checkpoints/bad/config-heads-not-dividing'], { encoding: 'utf8', cwd: repoRoot });
+    const bad = spawnSync(
+      process.execPath,
+      [builtMain, 'config', 'show', 'fixtures/checkpoints/bad/config-heads-not-dividing'],
+      { encoding: 'utf8', cwd: repoRoot },
+    );
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/^error \[CONFIG_HEADS_NOT_DIVIDING\]: hidden_size \(36\) is not a multiple of num_attention_heads \(5\)/);
+    expect(bad.stderr).toMatch(
+      /^error \[CONFIG_HEADS_NOT_DIVIDING\]: hidden_size \(36\) is not a multiple of num_attention_heads \(5\)/,
+    );
     const usage = spawnSync(process.execPath, [builtMain, 'nope'], { encoding: 'utf8', cwd: repoRoot });
     expect(usage.status).toBe(2);
     expect(readFileSync(builtMain, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);

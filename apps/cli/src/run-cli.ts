@@ -28,7 +28,7 @@ function generalHelp(commands: readonly CliCommand[]): string {
     `  ${'help'.padEnd(width)}  show the options of a command: albert help <command>`,
     '',
     'options:',
-    '  -h, --help     show this help, or a command\'s help after its name',
+    "  -h, --help     show this help, or a command's help after its name",
     '  -V, --version  print the version',
     '',
     'Errors are printed as "error [CODE]: message"; exit code 1 for errors, 2 for bad arguments.',
@@ -47,7 +47,9 @@ function commandHelp(command: CliCommand): string {
 function findCommand(name: string, commands: readonly CliCommand[]): CliCommand {
   const command = commands.find((candidate) => candidate.name === name);
   if (command === undefined) {
-    const similar = commands.filter((candidate) => candidate.name.startsWith(name.slice(0, 3))).map((candidate) => candidate.name);
+    const similar = commands
+      .filter((candidate) => candidate.name.startsWith(name.slice(0, 3)))
+      .map((candidate) => candidate.name);
     const hint = similar.length > 0 ? `; did you mean ${similar.join(' or ')}?` : '; run "albert --help" for the list';
     throw new UsageError(`unknown command ${JSON.stringify(name)}${hint}`, { command: name });
   }
@@ -64,7 +66,11 @@ function wantsHelp(argv: readonly string[]): boolean {
  * command, prints typed errors as `error [CODE]: message` on stderr, and resolves to the exit code
  * ({@link EXIT_CODES}). Never throws.
  */
-export async function runCli(argv: readonly string[], context: CliContext, commands: readonly CliCommand[] = registeredCommands): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  context: CliContext,
+  commands: readonly CliCommand[] = registeredCommands,
+): Promise<number> {
   let command: CliCommand | undefined;
   try {
     checkArgumentSizes(argv);
@@ -82,11 +88,15 @@ export async function runCli(argv: readonly string[], context: CliContext, comma
       return EXIT_CODES.success;
     }
     if (first === 'help') {
-      if (rest.length > 1) throw new UsageError(`help takes one command name, got ${rest.length}`, { argument: rest[1] });
+      if (rest.length > 1)
+        throw new UsageError(`help takes one command name, got ${rest.length}`, { argument: rest[1] });
       context.stdout.write(rest[0] === undefined ? generalHelp(commands) : commandHelp(findCommand(rest[0], commands)));
       return EXIT_CODES.success;
     }
-    if (first.startsWith('-')) throw new UsageError(`unknown option ${first}; the command comes first: albert <command> [options]`, { flag: first });
+    if (first.startsWith('-'))
+      throw new UsageError(`unknown option ${first}; the command comes first: albert <command> [options]`, {
+        flag: first,
+      });
     command = findCommand(first, commands);
     if (wantsHelp(rest)) {
       context.stdout.write(commandHelp(command));
@@ -101,13 +111,18 @@ export async function runCli(argv: readonly string[], context: CliContext, comma
     }
     if (isAlbertError(error)) {
       context.stderr.write(`error [${error.code}]: ${error.message}\n`);
-      if (context.env['ALBERT_DEBUG'] !== undefined && error.stack !== undefined) context.stderr.write(`${error.stack}\n`);
+      if (context.env['ALBERT_DEBUG'] !== undefined && error.stack !== undefined)
+        context.stderr.write(`${error.stack}\n`);
       return EXIT_CODES.failure;
     }
     const message = error instanceof Error ? error.message : String(error);
     context.stderr.write(`error: ${message}\n`);
     if (error instanceof Error && error.stack !== undefined) {
-      context.stderr.write(context.env['ALBERT_DEBUG'] !== undefined ? `${error.stack}\n` : 'This is a bug in albert-ts; set ALBERT_DEBUG=1 for the stack trace.\n');
+      context.stderr.write(
+        context.env['ALBERT_DEBUG'] !== undefined
+          ? `${error.stack}\n`
+          : 'This is a bug in albert-ts; set ALBERT_DEBUG=1 for the stack trace.\n',
+      );
     }
     return EXIT_CODES.failure;
   }

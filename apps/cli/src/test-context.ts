@@ -12,7 +12,9 @@ export interface TestContext extends CliContext {
  * Creates a context that captures stdout and stderr.
  * @param options - `cwd` (default `process.cwd()`), `env` (default `{}`), `stdin` text.
  */
-export function createTestContext(options: { cwd?: string; env?: Record<string, string | undefined>; stdin?: string } = {}): TestContext {
+export function createTestContext(
+  options: { cwd?: string; env?: Record<string, string | undefined>; stdin?: string } = {},
+): TestContext {
   let stdout = '';
   let stderr = '';
   return {

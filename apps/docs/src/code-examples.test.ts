@@ -14,7 +14,9 @@ const repositoryRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..
 const docsDirectory = resolve(repositoryRoot, 'apps/docs');
 const sources = [
   'README.md',
-  ...readdirSync(resolve(repositoryRoot, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`),
+  ...readdirSync(resolve(repositoryRoot, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
   ...readdirSync(resolve(repositoryRoot, 'packages')).map((name) => `packages/${name}/README.md`),
   'apps/cli/README.md',
 ].filter((file) => {
@@ -45,7 +47,12 @@ function examplesOf(file: string): Example[] {
     let previous = start - 1;
     while (previous >= 0 && (lines[previous] ?? '').trim() === '') previous -= 1;
     const marker = /^<!-- example: not run \((.+)\) -->$/.exec((lines[previous] ?? '').trim());
-    examples.push({ file, line: start + 1, code: lines.slice(start + 1, end).join('\n'), ...(marker ? { notRun: marker[1] as string } : {}) });
+    examples.push({
+      file,
+      line: start + 1,
+      code: lines.slice(start + 1, end).join('\n'),
+      ...(marker ? { notRun: marker[1] as string } : {}),
+    });
     index = end;
   }
   return examples;
@@ -78,10 +85,14 @@ function runAll(runnable: readonly Example[]): Promise<Map<number, { ok: boolean
       '}\n',
   );
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@albert-ts/source', '--import', resolve(repositoryRoot, 'scripts/source-loader.mjs'), runner], {
-      cwd: workDirectory,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@albert-ts/source', '--import', resolve(repositoryRoot, 'scripts/source-loader.mjs'), runner],
+      {
+        cwd: workDirectory,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -91,10 +102,16 @@ function runAll(runnable: readonly Example[]): Promise<Map<number, { ok: boolean
       clearTimeout(killer);
       const results = new Map<number, { ok: boolean; error?: string }>();
       for (const match of output.matchAll(/^@@example (\d+) (ok|failed)(?: (.*))?$/gm)) {
-        results.set(Number(match[1]), match[2] === 'ok' ? { ok: true } : { ok: false, error: JSON.parse(match[3] ?? '""') as string });
+        results.set(
+          Number(match[1]),
+          match[2] === 'ok' ? { ok: true } : { ok: false, error: JSON.parse(match[3] ?? '""') as string },
+        );
       }
       if (results.size < files.length) {
-        results.set(-1, { ok: false, error: `the runner exited with code ${code} after ${results.size} of ${files.length} examples:\n${output}` });
+        results.set(-1, {
+          ok: false,
+          error: `the runner exited with code ${code} after ${results.size} of ${files.length} examples:\n${output}`,
+        });
       }
       resolvePromise(results);
     });

@@ -5,7 +5,11 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserProjectEnabled, chromiumArguments, chromiumPath } from '../../../packages/backend-wasm/vitest.browser.ts';
+import {
+  browserProjectEnabled,
+  chromiumArguments,
+  chromiumPath,
+} from '../../../packages/backend-wasm/vitest.browser.ts';
 
 // Crawls the built site (`pnpm run docs` writes apps/docs/dist) from index.html: every page reachable
 // through links is read and every internal link and asset must exist; Chromium loads every guide, every
@@ -27,7 +31,10 @@ const MIME_TYPES: Record<string, string> = {
 
 function serve(directory: string): Promise<{ server: Server; origin: string }> {
   const server = createServer((request, response) => {
-    const path = normalize(decodeURIComponent((request.url ?? '/').split(/[?#]/)[0] ?? '/')).replace(/^(\.\.[/\\])+/, '');
+    const path = normalize(decodeURIComponent((request.url ?? '/').split(/[?#]/)[0] ?? '/')).replace(
+      /^(\.\.[/\\])+/,
+      '',
+    );
     const file = join(directory, path.endsWith('/') ? `${path}index.html` : path);
     readFile(file).then(
       (body) => {
@@ -38,7 +45,9 @@ function serve(directory: string): Promise<{ server: Server; origin: string }> {
     );
   });
   return new Promise((resolvePromise) =>
-    server.listen(0, '127.0.0.1', () => resolvePromise({ server, origin: `http://127.0.0.1:${(server.address() as { port: number }).port}` })),
+    server.listen(0, '127.0.0.1', () =>
+      resolvePromise({ server, origin: `http://127.0.0.1:${(server.address() as { port: number }).port}` }),
+    ),
   );
 }
 
@@ -127,10 +136,18 @@ describe.skipIf(chromiumMissing)('the documentation site, crawled in Chromium', 
     });
     await Promise.all(workers);
     await context.close();
-    console.log(`site crawl: ${pages} pages read, ${loaded} loaded in Chromium, ${seen.size} URLs, ${links} links checked`);
+    console.log(
+      `site crawl: ${pages} pages read, ${loaded} loaded in Chromium, ${seen.size} URLs, ${links} links checked`,
+    );
     expect(broken).toEqual([]);
     expect(consoleErrors).toEqual([]);
-    for (const document of ['Getting_started', 'Loading_models', 'Performance_tips', 'Reliability_limits', 'Releasing']) {
+    for (const document of [
+      'Getting_started',
+      'Loading_models',
+      'Performance_tips',
+      'Reliability_limits',
+      'Releasing',
+    ]) {
       expect(seen.has(`${origin}/documents/${document}.html`), document).toBe(true);
     }
     expect(pages).toBeGreaterThan(100);

@@ -63,7 +63,9 @@ if (bundler === 'vite') {
   // esbuild does not emit `new URL('x.wasm', import.meta.url)` assets: copy onnxruntime-web's files next to
   // the bundle (the recipe the docs give for esbuild).
   const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
-  for (const file of readdirSync(ortDist).filter((name) => /^ort-wasm-simd-threaded(\.jsep)?\.(wasm|mjs)$/.test(name))) {
+  for (const file of readdirSync(ortDist).filter((name) =>
+    /^ort-wasm-simd-threaded(\.jsep)?\.(wasm|mjs)$/.test(name),
+  )) {
     copyFileSync(join(ortDist, file), join(outDir, file));
   }
   for (const name of pages) writeFileSync(join(outDir, `${name}.html`), page(name, `${name}.js`));

@@ -2,7 +2,11 @@
 const core = require('@albert-ts/core');
 const { wasmBackend } = require('@albert-ts/backend-wasm');
 const albert = require('albert-ts');
-if (typeof core.AlbertForMaskedLM !== 'function' || typeof wasmBackend !== 'function' || typeof albert.selectDevice !== 'function') {
+if (
+  typeof core.AlbertForMaskedLM !== 'function' ||
+  typeof wasmBackend !== 'function' ||
+  typeof albert.selectDevice !== 'function'
+) {
   throw new Error('require(esm) did not load the packages');
 }
 console.log('done');

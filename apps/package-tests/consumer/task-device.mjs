@@ -5,7 +5,8 @@ const directory = new URL('./node_modules/@albert-ts/cli/demo-model/', import.me
 const results = {};
 for (const device of ['auto', 'wasm']) {
   const model = await AlbertForMaskedLM.fromPretrained(directory, { device });
-  results[device] = `${model.backend.name}: ${(await model.fillMask('The river flows into the [MASK].')).masks[0].predictions[0].token}`;
+  results[device] =
+    `${model.backend.name}: ${(await model.fillMask('The river flows into the [MASK].')).masks[0].predictions[0].token}`;
   await model.dispose();
 }
 console.log(JSON.stringify(results));

@@ -17,6 +17,14 @@ for (const backend of [nodeBackend(), wasmBackend()]) {
 }
 const selection = await selectDevice({ device });
 const error = await AlbertForMaskedLM.fromPretrained(directory, {} as never).catch((caught: unknown) => caught);
-if (!(error instanceof BackendError) || error.code !== 'BACKEND_NONE_GIVEN') throw new Error('expected BACKEND_NONE_GIVEN');
-console.log(JSON.stringify({ results, selected: selection.name, classifier: typeof AlbertForSequenceClassification, cli: typeof runCli }));
+if (!(error instanceof BackendError) || error.code !== 'BACKEND_NONE_GIVEN')
+  throw new Error('expected BACKEND_NONE_GIVEN');
+console.log(
+  JSON.stringify({
+    results,
+    selected: selection.name,
+    classifier: typeof AlbertForSequenceClassification,
+    cli: typeof runCli,
+  }),
+);
 console.log('done');

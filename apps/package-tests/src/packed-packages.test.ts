@@ -7,7 +7,11 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserProjectEnabled, chromiumArguments, chromiumPath } from '../../../packages/backend-wasm/vitest.browser.ts';
+import {
+  browserProjectEnabled,
+  chromiumArguments,
+  chromiumPath,
+} from '../../../packages/backend-wasm/vitest.browser.ts';
 
 // The published packages as a user gets them: `pnpm pack` every package, install the tarballs with plain
 // npm into a fresh project outside the workspace (onnxruntime-node's install script skipped as the READMEs
@@ -42,7 +46,8 @@ const CONSUMER_TOOLS: Record<string, string> = {
 const BUNDLERS = ['vite', 'webpack', 'esbuild'] as const;
 
 const unbuilt = PUBLISHED.filter((directory) => !existsSync(resolve(repositoryRoot, directory, 'dist/index.js')));
-const skipReason = unbuilt.length > 0 ? `the packages are not built (${unbuilt.join(', ')}): run pnpm build first` : undefined;
+const skipReason =
+  unbuilt.length > 0 ? `the packages are not built (${unbuilt.join(', ')}): run pnpm build first` : undefined;
 if (skipReason !== undefined) console.warn(`packed-package tests skipped: ${skipReason}`);
 
 interface ProcessResult {
@@ -53,9 +58,19 @@ interface ProcessResult {
   readonly secondsAfterOutput: number;
 }
 
-function run(command: string, argumentsList: readonly string[], cwd: string, limitMs = 300_000, environment: NodeJS.ProcessEnv = {}): Promise<ProcessResult> {
+function run(
+  command: string,
+  argumentsList: readonly string[],
+  cwd: string,
+  limitMs = 300_000,
+  environment: NodeJS.ProcessEnv = {},
+): Promise<ProcessResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, argumentsList, { cwd, env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, argumentsList, {
+      cwd,
+      env: { ...process.env, ...environment },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let lastOutputAt = performance.now();
@@ -93,7 +108,9 @@ const MIME_TYPES: Record<string, string> = {
 function serve(directory: string, demoModel: string): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
     const path = normalize(decodeURIComponent((request.url ?? '/').split('?')[0] ?? '/')).replace(/^(\.\.[/\\])+/, '');
-    const file = path.startsWith('/demo-model/') ? join(demoModel, path.slice('/demo-model/'.length)) : join(directory, path);
+    const file = path.startsWith('/demo-model/')
+      ? join(demoModel, path.slice('/demo-model/'.length))
+      : join(directory, path);
     readFile(file).then(
       (body) => {
         response.writeHead(200, {
@@ -107,7 +124,9 @@ function serve(directory: string, demoModel: string): Promise<{ server: Server; 
     );
   });
   return new Promise((resolvePromise) =>
-    server.listen(0, '127.0.0.1', () => resolvePromise({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` })),
+    server.listen(0, '127.0.0.1', () =>
+      resolvePromise({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` }),
+    ),
   );
 }
 
@@ -121,7 +140,14 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
     work = mkdtempSync(join(tmpdir(), 'albert-packed-'));
     const tarballDirectory = join(work, 'tarballs');
     const packed = await Promise.all(
-      PUBLISHED.map((directory) => run('pnpm', ['pack', '--json', '--pack-destination', tarballDirectory], resolve(repositoryRoot, directory), 120_000)),
+      PUBLISHED.map((directory) =>
+        run(
+          'pnpm',
+          ['pack', '--json', '--pack-destination', tarballDirectory],
+          resolve(repositoryRoot, directory),
+          120_000,
+        ),
+      ),
     );
     for (const [index, result] of packed.entries()) {
       expect(result.code, `${PUBLISHED[index]}: ${result.stderr}`).toBe(0);
@@ -135,7 +161,12 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
     manifest.devDependencies = CONSUMER_TOOLS;
     writeFileSync(join(project, 'package.json'), JSON.stringify(manifest, null, 2));
     // The documented install: onnxruntime-node's CUDA download skipped (npm 11 also asks before running install scripts).
-    const installed = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--onnxruntime-node-install=skip'], project, 600_000);
+    const installed = await run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--onnxruntime-node-install=skip'],
+      project,
+      600_000,
+    );
     expect(installed.code, `${installed.stdout}\n${installed.stderr}`).toBe(0);
   });
 
@@ -151,9 +182,17 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
       const entries = listing.stdout.split('\n').filter((line) => line !== '');
       expect(entries, name).toContain('package/LICENSE');
       expect(entries, name).toContain('package/README.md');
-      expect(entries.some((entry) => entry.startsWith('package/dist/')), name).toBe(true);
-      expect(entries.filter((entry) => /\.test\.ts$|skip-test|test-support|\/test-[^/]*$/.test(entry)), name).toEqual([]);
-      expect(readFileSync(resolve(project, 'node_modules', name, 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0, January 2004/);
+      expect(
+        entries.some((entry) => entry.startsWith('package/dist/')),
+        name,
+      ).toBe(true);
+      expect(
+        entries.filter((entry) => /\.test\.ts$|skip-test|test-support|\/test-[^/]*$/.test(entry)),
+        name,
+      ).toEqual([]);
+      expect(readFileSync(resolve(project, 'node_modules', name, 'LICENSE'), 'utf8')).toMatch(
+        /Apache License\s+Version 2\.0, January 2004/,
+      );
       sizes[name] = statSync(file).size;
     }
     report.tarballBytes = sizes;
@@ -171,7 +210,18 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
       // Both tools at once (two cores); one tarball after the other.
       const [publint, attw] = await Promise.all([
         run(process.execPath, [join(project, 'node_modules/publint/src/cli.js'), 'run', file, '--strict'], project),
-        run(process.execPath, [join(project, 'node_modules/@arethetypeswrong/cli/dist/index.js'), file, '--profile', 'esm-only', '--format', 'ascii'], project),
+        run(
+          process.execPath,
+          [
+            join(project, 'node_modules/@arethetypeswrong/cli/dist/index.js'),
+            file,
+            '--profile',
+            'esm-only',
+            '--format',
+            'ascii',
+          ],
+          project,
+        ),
       ]);
       expect(publint.code, `publint ${name}:\n${publint.stdout}${publint.stderr}`).toBe(0);
       expect(attw.code, `attw ${name}:\n${attw.stdout}${attw.stderr}`).toBe(0);
@@ -193,11 +243,18 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
   });
 
   it('type-checks against the published .d.ts with TypeScript 5.7 (skipLibCheck off), then runs', async () => {
-    const compiled = await run(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
+    const compiled = await run(
+      process.execPath,
+      [join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      project,
+    );
     expect(compiled.code, compiled.stdout + compiled.stderr).toBe(0);
     const result = await run(process.execPath, ['ts-out/task.js'], project, 120_000);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout.split('\n')[0] ?? '')).toMatchObject({ results: { 'node-cpu': '▁the', wasm: '▁the' }, selected: 'node-cpu' });
+    expect(JSON.parse(result.stdout.split('\n')[0] ?? '')).toMatchObject({
+      results: { 'node-cpu': '▁the', wasm: '▁the' },
+      selected: 'node-cpu',
+    });
     expect(result.secondsAfterOutput).toBeLessThan(5);
   });
 
@@ -208,7 +265,12 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
   });
 
   it('runs the albert CLI on node-wasm and exits promptly', async () => {
-    const result = await run(join(project, 'node_modules/.bin/albert'), ['fill-mask', '--backend', 'node-wasm', '--json', 'The river flows into the [MASK].'], project, 120_000);
+    const result = await run(
+      join(project, 'node_modules/.bin/albert'),
+      ['fill-mask', '--backend', 'node-wasm', '--json', 'The river flows into the [MASK].'],
+      project,
+      120_000,
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toBeTruthy();
     expect(result.secondsAfterOutput).toBeLessThan(5);
@@ -219,7 +281,8 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
     let browser: Browser | undefined;
 
     beforeAll(async () => {
-      if (!chromiumMissing) browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArguments, headless: true });
+      if (!chromiumMissing)
+        browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArguments, headless: true });
     });
     afterAll(async () => {
       await browser?.close();
@@ -234,15 +297,22 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
         const wasmFiles = files.filter((file) => file.endsWith('.wasm'));
         report[`bundle-${bundler}`] = {
           totalBytes: directorySize(outDir),
-          javascriptBytes: files.filter((file) => /\.m?js$/.test(file)).reduce((total, file) => total + statSync(join(outDir, file)).size, 0),
+          javascriptBytes: files
+            .filter((file) => /\.m?js$/.test(file))
+            .reduce((total, file) => total + statSync(join(outDir, file)).size, 0),
           wasmFiles: Object.fromEntries(wasmFiles.map((file) => [file, statSync(join(outDir, file)).size])),
         };
         // One build per page: the plain WebAssembly build and JSEP (WebGPU); never the asyncify/jspi builds.
         expect(wasmFiles.length, wasmFiles.join(', ')).toBeLessThanOrEqual(2);
         // The browser targets of the packages' `#node-builtins` imports were bundled (their typed NODE_ONLY error),
         // not Node's modules (onnxruntime-web's own guarded `node:` requires are its business).
-        const javascript = files.filter((name) => /\.m?js$/.test(name)).map((file) => readFileSync(join(outDir, file), 'utf8'));
-        expect(javascript.some((text) => text.includes('NODE_ONLY')), 'the browser stub of #node-builtins').toBe(true);
+        const javascript = files
+          .filter((name) => /\.m?js$/.test(name))
+          .map((file) => readFileSync(join(outDir, file), 'utf8'));
+        expect(
+          javascript.some((text) => text.includes('NODE_ONLY')),
+          'the browser stub of #node-builtins',
+        ).toBe(true);
         if (chromiumMissing || browser === undefined) {
           context.skip(`no Chromium at ${chromiumPath}: bundled, not run`);
           return;
@@ -254,12 +324,16 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
             const consoleErrors: string[] = [];
             tab.on('console', (message) => {
               // A 404 for a model file the loader looks for (tokenizer.json, other checkpoint formats) is expected.
-              const expected404 = /status of 404/.test(message.text()) && /\/demo-model\/|favicon\.ico$/.test(message.location().url);
-              if (message.type() === 'error' && !expected404) consoleErrors.push(`${message.text()} (${message.location().url})`);
+              const expected404 =
+                /status of 404/.test(message.text()) && /\/demo-model\/|favicon\.ico$/.test(message.location().url);
+              if (message.type() === 'error' && !expected404)
+                consoleErrors.push(`${message.text()} (${message.location().url})`);
             });
             tab.on('pageerror', (error) => consoleErrors.push(error.message));
             await tab.goto(`${served.url}${page}.html`);
-            await tab.waitForFunction(() => '__albertResult' in window || '__albertError' in window, undefined, { timeout: 120_000 });
+            await tab.waitForFunction(() => '__albertResult' in window || '__albertError' in window, undefined, {
+              timeout: 120_000,
+            });
             const outcome = await tab.evaluate(() => ({
               result: (window as { __albertResult?: { backend: string; top: string } }).__albertResult,
               error: (window as { __albertError?: string }).__albertError,

@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserProjectEnabled, chromiumArguments, chromiumPath } from '../../../packages/backend-wasm/vitest.browser.ts';
+import {
+  browserProjectEnabled,
+  chromiumArguments,
+  chromiumPath,
+} from '../../../packages/backend-wasm/vitest.browser.ts';
 
 // End to end: `vite build` of the playground, served from 127.0.0.1 with cross-origin isolation
 // headers, driven in the system Chromium: pick a backend, type a sentence, read the top tokens. Every
@@ -44,7 +48,11 @@ function serve(directory: string): Promise<{ server: Server; url: string }> {
       },
     );
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` }),
+    ),
+  );
 }
 
 describe.skipIf(chromiumMissing)('playground (built with Vite, in Chromium)', () => {
@@ -55,12 +63,24 @@ describe.skipIf(chromiumMissing)('playground (built with Vite, in Chromium)', ()
 
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'albert-playground-'));
-    await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    await build({
+      root,
+      configFile: join(root, 'vite.config.ts'),
+      logLevel: 'error',
+      build: { outDir, emptyOutDir: true },
+    });
     // the pipeline fixtures' small task models, each with the fixtures' tokenizer files, at ./task-models/<name>/
     const fixtures = fileURLToPath(new URL('../../../fixtures/pipelines/', import.meta.url));
-    for (const name of ['sequence-classification', 'token-classification', 'question-answering', 'nli', 'feature-extraction']) {
+    for (const name of [
+      'sequence-classification',
+      'token-classification',
+      'question-answering',
+      'nli',
+      'feature-extraction',
+    ]) {
       await cp(join(fixtures, name), join(outDir, 'task-models', name), { recursive: true });
-      for (const file of await readdir(join(fixtures, 'tokenizer'))) await cp(join(fixtures, 'tokenizer', file), join(outDir, 'task-models', name, file));
+      for (const file of await readdir(join(fixtures, 'tokenizer')))
+        await cp(join(fixtures, 'tokenizer', file), join(outDir, 'task-models', name, file));
     }
     served = await serve(outDir);
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArguments, headless: true });
@@ -79,7 +99,8 @@ describe.skipIf(chromiumMissing)('playground (built with Vite, in Chromium)', ()
     const page = await (browser as Browser).newPage();
     await page.route('**/*', (route) => {
       const url = route.request().url();
-      if (url.startsWith(served?.url ?? '') || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+      if (url.startsWith(served?.url ?? '') || url.startsWith('blob:') || url.startsWith('data:'))
+        return route.continue();
       offsiteRequests.push(url);
       return route.abort();
     });
@@ -92,14 +113,21 @@ describe.skipIf(chromiumMissing)('playground (built with Vite, in Chromium)', ()
     await page.click('#run');
     await page.waitForSelector('#status[data-state="done"], #status[data-state="error"]', { timeout: 280_000 });
     const status = await page.textContent('#status');
-    expect(await page.getAttribute('#status', 'data-state'), `status: ${status}; console: ${messages.join(' | ')}`).toBe('done');
+    expect(
+      await page.getAttribute('#status', 'data-state'),
+      `status: ${status}; console: ${messages.join(' | ')}`,
+    ).toBe('done');
     // the page is cross-origin isolated, so WebAssembly runs with the 4 threads the playground asks for
     expect(status).toMatch(backend === 'wasm' ? /^wasm \(4 threads\)/ : /^webgpu \(jsep build/);
     const tokens = await page.locator('tr.prediction td.token').allTextContents();
     const scores = (await page.locator('tr.prediction td.score').allTextContents()).map(Number);
-    console.log(`playground ${backend}: ${sentence} → ${tokens.map((token, index) => `${token} ${scores[index]}`).join(', ')} (${status})`);
+    console.log(
+      `playground ${backend}: ${sentence} → ${tokens.map((token, index) => `${token} ${scores[index]}`).join(', ')} (${status})`,
+    );
     expect(tokens).toEqual(reference?.top_tokens.map((token) => token.replace(/^\u2581/, '')));
-    reference?.top_scores.forEach((score, index) => expect(Math.abs((scores[index] as number) - score)).toBeLessThanOrEqual(2e-6));
+    reference?.top_scores.forEach((score, index) =>
+      expect(Math.abs((scores[index] as number) - score)).toBeLessThanOrEqual(2e-6),
+    );
     expect(offsiteRequests).toEqual([]);
     await page.close();
   });
@@ -108,20 +136,70 @@ describe.skipIf(chromiumMissing)('playground (built with Vite, in Chromium)', ()
   // fixtures/pipelines/cases.json) and the demo model; multiple choice runs on the bare encoder, whose
   // new head is initialized (the page shows the ranking, whatever it is).
   const TASKS = [
-    { task: 'text-classification', model: './task-models/sequence-classification/', text: 'I loved this library, it works well.', second: '', check: '.ranked li:first-child .label', expected: 'negative' },
-    { task: 'token-classification', model: './task-models/token-classification/', text: 'Alice Smith moved from Paris to Berlin in 2019.', second: '', check: 'mark.entity', expected: 'A' },
-    { task: 'question-answering', model: './task-models/question-answering/', text: 'Where does the river flow?', second: 'The river starts in the mountains and flows into the sea near the old city.', check: 'mark.answer', expected: 'The river starts in the mountains and flows' },
-    { task: 'feature-extraction', model: './task-models/feature-extraction/', text: 'Hello world.', second: '', check: 'p.embedding', expected: /^mean-pooled vector of 32 values/ },
-    { task: 'zero-shot-classification', model: './task-models/nli/', text: 'The server crashed after the update.', second: 'software, cooking, sports', check: '.ranked li:first-child .label', expected: 'cooking' },
-    { task: 'multiple-choice', model: './task-models/feature-extraction/', text: 'The river flows into', second: 'the sea. | a table.', check: '.ranked li .label', expected: /^(the sea\.|a table\.)$/ },
-    { task: 'sentence-order', model: './demo-model/', text: 'The river starts in the mountains.', second: 'Then it flows into the sea.', check: '.ranked li:first-child .label', expected: /^(in_order|swapped)$/ },
+    {
+      task: 'text-classification',
+      model: './task-models/sequence-classification/',
+      text: 'I loved this library, it works well.',
+      second: '',
+      check: '.ranked li:first-child .label',
+      expected: 'negative',
+    },
+    {
+      task: 'token-classification',
+      model: './task-models/token-classification/',
+      text: 'Alice Smith moved from Paris to Berlin in 2019.',
+      second: '',
+      check: 'mark.entity',
+      expected: 'A',
+    },
+    {
+      task: 'question-answering',
+      model: './task-models/question-answering/',
+      text: 'Where does the river flow?',
+      second: 'The river starts in the mountains and flows into the sea near the old city.',
+      check: 'mark.answer',
+      expected: 'The river starts in the mountains and flows',
+    },
+    {
+      task: 'feature-extraction',
+      model: './task-models/feature-extraction/',
+      text: 'Hello world.',
+      second: '',
+      check: 'p.embedding',
+      expected: /^mean-pooled vector of 32 values/,
+    },
+    {
+      task: 'zero-shot-classification',
+      model: './task-models/nli/',
+      text: 'The server crashed after the update.',
+      second: 'software, cooking, sports',
+      check: '.ranked li:first-child .label',
+      expected: 'cooking',
+    },
+    {
+      task: 'multiple-choice',
+      model: './task-models/feature-extraction/',
+      text: 'The river flows into',
+      second: 'the sea. | a table.',
+      check: '.ranked li .label',
+      expected: /^(the sea\.|a table\.)$/,
+    },
+    {
+      task: 'sentence-order',
+      model: './demo-model/',
+      text: 'The river starts in the mountains.',
+      second: 'Then it flows into the sea.',
+      check: '.ranked li:first-child .label',
+      expected: /^(in_order|swapped)$/,
+    },
   ] as const;
 
   it.each(['wasm', 'webgpu'])('runs every task on %s', { timeout: 300_000 }, async (backend) => {
     const page = await (browser as Browser).newPage();
     await page.route('**/*', (route) => {
       const url = route.request().url();
-      if (url.startsWith(served?.url ?? '') || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+      if (url.startsWith(served?.url ?? '') || url.startsWith('blob:') || url.startsWith('data:'))
+        return route.continue();
       offsiteRequests.push(url);
       return route.abort();
     });
@@ -134,7 +212,10 @@ describe.skipIf(chromiumMissing)('playground (built with Vite, in Chromium)', ()
       if (entry.second !== '') await page.fill('#second', entry.second);
       await page.click('#run');
       await page.waitForSelector('#status[data-state="done"], #status[data-state="error"]', { timeout: 120_000 });
-      expect(await page.getAttribute('#status', 'data-state'), `${entry.task}: ${await page.textContent('#status')}`).toBe('done');
+      expect(
+        await page.getAttribute('#status', 'data-state'),
+        `${entry.task}: ${await page.textContent('#status')}`,
+      ).toBe('done');
       expect(await page.textContent('#status')).toMatch(/ms \(model loaded in \d+ ms\)$/);
       const shown = (await page.locator(entry.check).first().textContent()) ?? '';
       if (typeof entry.expected === 'string') expect(shown, entry.task).toBe(entry.expected);

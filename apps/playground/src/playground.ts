@@ -22,7 +22,10 @@ export type PlaygroundBackendName = 'wasm' | 'webgpu';
 /** Creates the backend of a name; WebAssembly uses up to 4 threads where the page is cross-origin isolated. */
 export function createPlaygroundBackend(name: PlaygroundBackendName): Backend {
   if (name === 'webgpu') return webgpuBackend();
-  return wasmBackend({ numThreads: globalThis.crossOriginIsolated ? 4 : 1, wasmPaths: { mjs: ortWasmModuleUrl, wasm: ortWasmBinaryUrl } });
+  return wasmBackend({
+    numThreads: globalThis.crossOriginIsolated ? 4 : 1,
+    wasmPaths: { mjs: ortWasmModuleUrl, wasm: ortWasmBinaryUrl },
+  });
 }
 
 /** The backend's name with what it runs on (threads for WebAssembly, the adapter for WebGPU). */
@@ -70,7 +73,13 @@ export function taskInput(task: PipelineTask, text: string, second: string): unk
     case 'zero-shot-classification':
       return { sequences: text, candidate_labels: second };
     case 'multiple-choice':
-      return { text, choices: second.split('|').map((choice) => choice.trim()).filter((choice) => choice !== '') };
+      return {
+        text,
+        choices: second
+          .split('|')
+          .map((choice) => choice.trim())
+          .filter((choice) => choice !== ''),
+      };
     case 'sentence-order':
       return { text, text_pair: second };
     default:
@@ -98,7 +107,11 @@ export function renderResults(container: HTMLElement, result: FillMaskOutput): v
       const row = body.insertRow();
       row.className = 'prediction';
       row.dataset.tokenId = String(prediction.token);
-      const cells = [['token', prediction.token_str], ['score', prediction.score.toFixed(6)], ['sequence', prediction.sequence]] as const;
+      const cells = [
+        ['token', prediction.token_str],
+        ['score', prediction.score.toFixed(6)],
+        ['sequence', prediction.sequence],
+      ] as const;
       for (const [name, value] of cells) {
         const cell = row.insertCell();
         cell.className = name;
@@ -133,7 +146,11 @@ function renderRanked(container: HTMLElement, rows: readonly { label: string; sc
 }
 
 /** The text with spans marked (`[start, end)` in code points), each `<mark>` titled. */
-function renderMarked(container: HTMLElement, text: string, spans: readonly { start: number; end: number; title: string; className: string }[]): void {
+function renderMarked(
+  container: HTMLElement,
+  text: string,
+  spans: readonly { start: number; end: number; title: string; className: string }[],
+): void {
   const document = container.ownerDocument;
   const characters = Array.from(text);
   const paragraph = document.createElement('p');
@@ -160,27 +177,50 @@ export function renderTaskResult(container: HTMLElement, task: PipelineTask, inp
   container.replaceChildren();
   container.dataset.task = task;
   if (task === 'fill-mask') renderResults(container, result as FillMaskOutput);
-  else if (task === 'text-classification') renderRanked(container, (Array.isArray(result) ? result : [result]) as { label: string; score: number }[]);
+  else if (task === 'text-classification')
+    renderRanked(container, (Array.isArray(result) ? result : [result]) as { label: string; score: number }[]);
   else if (task === 'zero-shot-classification') {
     const output = result as { labels: string[]; scores: number[] };
-    renderRanked(container, output.labels.map((label, index) => ({ label, score: output.scores[index] as number })));
-  } else if (task === 'multiple-choice') renderRanked(container, (result as { choice: string; score: number }[]).map((entry) => ({ label: entry.choice, score: entry.score })));
+    renderRanked(
+      container,
+      output.labels.map((label, index) => ({ label, score: output.scores[index] as number })),
+    );
+  } else if (task === 'multiple-choice')
+    renderRanked(
+      container,
+      (result as { choice: string; score: number }[]).map((entry) => ({ label: entry.choice, score: entry.score })),
+    );
   else if (task === 'sentence-order') renderRanked(container, result as { label: string; score: number }[]);
   else if (task === 'token-classification') {
     const spans = (result as TokenClassificationOutput).flatMap((entity) =>
-      entity.start === null || entity.end === null ? [] : [{ start: entity.start, end: entity.end, title: 'entity_group' in entity ? entity.entity_group : entity.entity, className: 'entity' }],
+      entity.start === null || entity.end === null
+        ? []
+        : [
+            {
+              start: entity.start,
+              end: entity.end,
+              title: 'entity_group' in entity ? entity.entity_group : entity.entity,
+              className: 'entity',
+            },
+          ],
     );
     renderMarked(container, input as string, spans);
   } else if (task === 'question-answering') {
     const answers = (Array.isArray(result) ? result : [result]) as QuestionAnsweringAnswer[];
     const best = answers[0];
     const context = (input as { context: string }).context;
-    if (best !== undefined) renderMarked(container, context, [{ start: best.start, end: best.end, title: `answer (${best.score.toFixed(4)})`, className: 'answer' }]);
+    if (best !== undefined)
+      renderMarked(container, context, [
+        { start: best.start, end: best.end, title: `answer (${best.score.toFixed(4)})`, className: 'answer' },
+      ]);
   } else if (task === 'feature-extraction') {
     const vector = ((result as number[][])[0] ?? []) as number[];
     const summary = document.createElement('p');
     summary.className = 'embedding';
-    summary.textContent = `mean-pooled vector of ${vector.length} values: ${vector.slice(0, 8).map((value) => value.toFixed(4)).join(', ')}, …`;
+    summary.textContent = `mean-pooled vector of ${vector.length} values: ${vector
+      .slice(0, 8)
+      .map((value) => value.toFixed(4))
+      .join(', ')}, …`;
     container.append(summary);
   }
   const raw = document.createElement('pre');
@@ -212,7 +252,20 @@ export function mountPlayground(document: Document): void {
   const taskSelect = document.querySelector<HTMLSelectElement>('#task');
   const runButton = document.querySelector<HTMLButtonElement>('#run');
   const download = document.querySelector<HTMLProgressElement>('#download');
-  if (!form || !status || !results || !urlInput || !idInput || !filesInput || !sentenceInput || !secondInput || !secondLabel || !taskSelect || !runButton || !download) {
+  if (
+    !form ||
+    !status ||
+    !results ||
+    !urlInput ||
+    !idInput ||
+    !filesInput ||
+    !sentenceInput ||
+    !secondInput ||
+    !secondLabel ||
+    !taskSelect ||
+    !runButton ||
+    !download
+  ) {
     throw new Error('playground: the page is missing form elements');
   }
   const pipelines = new Map<string, { backend: Backend; run: Promise<Pipeline<PipelineTask>>; loadMs: number }>();
@@ -239,7 +292,12 @@ export function mountPlayground(document: Document): void {
       const backendName = (new FormData(form).get('backend') ?? 'wasm') as PlaygroundBackendName;
       const files = [...(filesInput.files ?? [])];
       const hubId = idInput.value.trim();
-      const modelKey = files.length > 0 ? files.map((file) => `${file.name}:${file.size}:${file.lastModified}`).join(',') : hubId !== '' ? `hub:${hubId}` : urlInput.value;
+      const modelKey =
+        files.length > 0
+          ? files.map((file) => `${file.name}:${file.size}:${file.lastModified}`).join(',')
+          : hubId !== ''
+            ? `hub:${hubId}`
+            : urlInput.value;
       const key = `${task}|${backendName}|${modelKey}`;
       try {
         let entry = pipelines.get(key);
@@ -259,7 +317,9 @@ export function mountPlayground(document: Document): void {
             loadMs: 0,
             run: (hubId !== '' && files.length === 0
               ? pipeline(task, hubId, { backend, onProgress, warn: () => {} } as never)
-              : playgroundSource(files, urlInput.value, document.location.href).then((source) => pipeline(task, source, { backend, warn: () => {}, onWarning: () => {} } as never))
+              : playgroundSource(files, urlInput.value, document.location.href).then((source) =>
+                  pipeline(task, source, { backend, warn: () => {}, onWarning: () => {} } as never),
+                )
             ).then((run) => {
               created.loadMs = performance.now() - started;
               return run as unknown as Pipeline<PipelineTask>;
@@ -277,7 +337,10 @@ export function mountPlayground(document: Document): void {
         const options = task === 'feature-extraction' ? { pooling: 'mean' } : task === 'fill-mask' ? { topK: 5 } : {};
         const result = await (run as unknown as (input: unknown, options: unknown) => Promise<unknown>)(input, options);
         renderTaskResult(results, task, input, result);
-        setStatus(`${describeBackend(entry.backend)}: ${(performance.now() - started).toFixed(0)} ms (model loaded in ${entry.loadMs.toFixed(0)} ms)`, 'done');
+        setStatus(
+          `${describeBackend(entry.backend)}: ${(performance.now() - started).toFixed(0)} ms (model loaded in ${entry.loadMs.toFixed(0)} ms)`,
+          'done',
+        );
       } catch (error) {
         results.replaceChildren();
         download.hidden = true;

@@ -16,7 +16,10 @@ describe('selectDevice (Node)', () => {
   });
 
   it('rejects unknown devices and options with typed errors', async () => {
-    await expect(selectDevice({ device: 'gpu' as never })).rejects.toMatchObject({ code: 'BACKEND_UNKNOWN_NAME', message: expect.stringMatching(/auto, cpu, cuda, wasm, webgpu/) });
+    await expect(selectDevice({ device: 'gpu' as never })).rejects.toMatchObject({
+      code: 'BACKEND_UNKNOWN_NAME',
+      message: expect.stringMatching(/auto, cpu, cuda, wasm, webgpu/),
+    });
     await expect(selectDevice({ devise: 'cpu' } as never)).rejects.toBeInstanceOf(BackendError);
   });
 
@@ -45,7 +48,9 @@ describe('the device-aware model classes', () => {
 
   it('refuse a device and a backend together', async () => {
     const { wasmBackend } = await import('@albert-ts/backend-wasm');
-    await expect(AlbertForMaskedLM.fromPretrained(demoModel, { device: 'cpu', backend: wasmBackend() })).rejects.toMatchObject({ code: 'BACKEND_UNKNOWN_NAME' });
+    await expect(
+      AlbertForMaskedLM.fromPretrained(demoModel, { device: 'cpu', backend: wasmBackend() }),
+    ).rejects.toMatchObject({ code: 'BACKEND_UNKNOWN_NAME' });
   });
 });
 
@@ -69,7 +74,9 @@ describe('the device-aware pipeline', () => {
 
   it('refuses a device and a backend together, and a device for an already loaded model', async () => {
     const { wasmBackend } = await import('@albert-ts/backend-wasm');
-    await expect(pipeline('fill-mask', demoModel, { device: 'cpu', backend: wasmBackend() })).rejects.toMatchObject({ code: 'BACKEND_UNKNOWN_NAME' });
+    await expect(pipeline('fill-mask', demoModel, { device: 'cpu', backend: wasmBackend() })).rejects.toMatchObject({
+      code: 'BACKEND_UNKNOWN_NAME',
+    });
     const model = await AlbertForMaskedLM.fromPretrained(demoModel, { device: 'cpu' });
     try {
       const { AlbertTokenizer, directorySource } = await import('./index.js');
@@ -88,7 +95,10 @@ describe('browser candidates', () => {
     await expect(browserCandidates('cuda')[0]?.create()).rejects.toThrow(/Node only/);
     // In Node there is no navigator.gpu: the WebGPU candidate is unavailable, which is what a browser without WebGPU sees.
     const webgpu = await browserCandidates('webgpu')[0]?.create();
-    await expect(webgpu?.probe()).resolves.toMatchObject({ available: false, reason: expect.stringMatching(/navigator\.gpu/) });
+    await expect(webgpu?.probe()).resolves.toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/navigator\.gpu/),
+    });
     const fallbacks: DeviceFallback[] = [];
     const candidates = browserCandidates('auto');
     for (const [index, candidate] of candidates.entries()) {

@@ -67,13 +67,24 @@ export interface DeviceSelection {
 export async function selectDevice(options: DeviceOptions = {}): Promise<DeviceSelection> {
   const unknown = Object.keys(options).filter((key) => key !== 'device' && key !== 'onDeviceFallback');
   if (unknown.length > 0) {
-    throw new BackendError('BACKEND_UNKNOWN_NAME', `selectDevice: unknown option ${unknown.join(', ')} (options: device, onDeviceFallback)`, { field: unknown[0] });
+    throw new BackendError(
+      'BACKEND_UNKNOWN_NAME',
+      `selectDevice: unknown option ${unknown.join(', ')} (options: device, onDeviceFallback)`,
+      { field: unknown[0] },
+    );
   }
   const device = options.device ?? 'auto';
   if (!ALBERT_DEVICES.includes(device)) {
-    throw new BackendError('BACKEND_UNKNOWN_NAME', `device must be one of ${ALBERT_DEVICES.join(', ')}, got ${JSON.stringify(device)}`, { field: 'device', value: device });
+    throw new BackendError(
+      'BACKEND_UNKNOWN_NAME',
+      `device must be one of ${ALBERT_DEVICES.join(', ')}, got ${JSON.stringify(device)}`,
+      { field: 'device', value: device },
+    );
   }
-  const report = options.onDeviceFallback ?? ((fallback: DeviceFallback) => console.warn(`albert-ts: ${fallback.from} is unavailable (${fallback.reason}); using ${fallback.to}`));
+  const report =
+    options.onDeviceFallback ??
+    ((fallback: DeviceFallback) =>
+      console.warn(`albert-ts: ${fallback.from} is unavailable (${fallback.reason}); using ${fallback.to}`));
   const candidates = deviceCandidates(device);
   const reasons: Record<string, string> = {};
   const fallbacks: DeviceFallback[] = [];
@@ -95,6 +106,11 @@ export async function selectDevice(options: DeviceOptions = {}): Promise<DeviceS
       report(fallback);
     }
   }
-  const listed = Object.entries(reasons).map(([name, reason]) => `  - ${name}: ${reason}`).join('\n');
-  throw new BackendError('BACKEND_UNAVAILABLE', `device '${device}': no backend can run here:\n${listed}`, { device, reasons });
+  const listed = Object.entries(reasons)
+    .map(([name, reason]) => `  - ${name}: ${reason}`)
+    .join('\n');
+  throw new BackendError('BACKEND_UNAVAILABLE', `device '${device}': no backend can run here:\n${listed}`, {
+    device,
+    reasons,
+  });
 }

@@ -1,5 +1,11 @@
 import * as core from '@albert-ts/core';
-import { BackendError, loadAlbertParts, type AlbertModelClass, type FromPretrainedOptions, type ModelFileSource } from '@albert-ts/core';
+import {
+  BackendError,
+  loadAlbertParts,
+  type AlbertModelClass,
+  type FromPretrainedOptions,
+  type ModelFileSource,
+} from '@albert-ts/core';
 import { selectDevice, type DeviceOptions } from './albert-device.js';
 
 /**
@@ -16,11 +22,18 @@ export async function resolveDeviceOptions(options: DeviceFromPretrainedOptions 
   const { device, onDeviceFallback, backend, ...rest } = options;
   if (backend !== undefined) {
     if (device !== undefined) {
-      throw new BackendError('BACKEND_UNKNOWN_NAME', `give either device (${device}) or backend (${Array.isArray(backend) ? 'candidates' : (backend as core.Backend).name}), not both`, { field: 'device' });
+      throw new BackendError(
+        'BACKEND_UNKNOWN_NAME',
+        `give either device (${device}) or backend (${Array.isArray(backend) ? 'candidates' : (backend as core.Backend).name}), not both`,
+        { field: 'device' },
+      );
     }
     return { ...rest, backend };
   }
-  const selection = await selectDevice({ ...(device === undefined ? {} : { device }), ...(onDeviceFallback === undefined ? {} : { onDeviceFallback }) });
+  const selection = await selectDevice({
+    ...(device === undefined ? {} : { device }),
+    ...(onDeviceFallback === undefined ? {} : { onDeviceFallback }),
+  });
   return { ...rest, backend: selection.backend };
 }
 
@@ -37,7 +50,11 @@ export class AlbertModel extends core.AlbertModel {
    * const model = await AlbertModel.fromPretrained('albert/albert-base-v2', { device: 'auto' });
    * ```
    */
-  static override async fromPretrained<T>(this: AlbertModelClass<T>, dirOrSource: string | ModelFileSource, options: DeviceFromPretrainedOptions = {}): Promise<T> {
+  static override async fromPretrained<T>(
+    this: AlbertModelClass<T>,
+    dirOrSource: string | ModelFileSource,
+    options: DeviceFromPretrainedOptions = {},
+  ): Promise<T> {
     return new this(await loadAlbertParts(this.head, dirOrSource, await resolveDeviceOptions(options)));
   }
 }
@@ -55,7 +72,11 @@ export class AlbertForPreTraining extends core.AlbertForPreTraining {
    * const model = await AlbertForPreTraining.fromPretrained('albert/albert-base-v2', { device: 'auto' });
    * ```
    */
-  static override async fromPretrained<T>(this: AlbertModelClass<T>, dirOrSource: string | ModelFileSource, options: DeviceFromPretrainedOptions = {}): Promise<T> {
+  static override async fromPretrained<T>(
+    this: AlbertModelClass<T>,
+    dirOrSource: string | ModelFileSource,
+    options: DeviceFromPretrainedOptions = {},
+  ): Promise<T> {
     return new this(await loadAlbertParts(this.head, dirOrSource, await resolveDeviceOptions(options)));
   }
 }
@@ -73,7 +94,11 @@ export class AlbertForMaskedLM extends core.AlbertForMaskedLM {
    * const model = await AlbertForMaskedLM.fromPretrained('albert/albert-base-v2', { device: 'auto' });
    * ```
    */
-  static override async fromPretrained<T>(this: AlbertModelClass<T>, dirOrSource: string | ModelFileSource, options: DeviceFromPretrainedOptions = {}): Promise<T> {
+  static override async fromPretrained<T>(
+    this: AlbertModelClass<T>,
+    dirOrSource: string | ModelFileSource,
+    options: DeviceFromPretrainedOptions = {},
+  ): Promise<T> {
     return new this(await loadAlbertParts(this.head, dirOrSource, await resolveDeviceOptions(options)));
   }
 }
@@ -91,7 +116,11 @@ export class AlbertForSequenceClassification extends core.AlbertForSequenceClass
    * const model = await AlbertForSequenceClassification.fromPretrained('albert/albert-base-v2', { device: 'auto' });
    * ```
    */
-  static override async fromPretrained<T>(this: AlbertModelClass<T>, dirOrSource: string | ModelFileSource, options: DeviceFromPretrainedOptions = {}): Promise<T> {
+  static override async fromPretrained<T>(
+    this: AlbertModelClass<T>,
+    dirOrSource: string | ModelFileSource,
+    options: DeviceFromPretrainedOptions = {},
+  ): Promise<T> {
     return new this(await loadAlbertParts(this.head, dirOrSource, await resolveDeviceOptions(options)));
   }
 }
@@ -109,7 +138,11 @@ export class AlbertForMultipleChoice extends core.AlbertForMultipleChoice {
    * const model = await AlbertForMultipleChoice.fromPretrained('albert/albert-base-v2', { device: 'auto' });
    * ```
    */
-  static override async fromPretrained<T>(this: AlbertModelClass<T>, dirOrSource: string | ModelFileSource, options: DeviceFromPretrainedOptions = {}): Promise<T> {
+  static override async fromPretrained<T>(
+    this: AlbertModelClass<T>,
+    dirOrSource: string | ModelFileSource,
+    options: DeviceFromPretrainedOptions = {},
+  ): Promise<T> {
     return new this(await loadAlbertParts(this.head, dirOrSource, await resolveDeviceOptions(options)));
   }
 }
@@ -127,7 +160,11 @@ export class AlbertForTokenClassification extends core.AlbertForTokenClassificat
    * const model = await AlbertForTokenClassification.fromPretrained('albert/albert-base-v2', { device: 'auto' });
    * ```
    */
-  static override async fromPretrained<T>(this: AlbertModelClass<T>, dirOrSource: string | ModelFileSource, options: DeviceFromPretrainedOptions = {}): Promise<T> {
+  static override async fromPretrained<T>(
+    this: AlbertModelClass<T>,
+    dirOrSource: string | ModelFileSource,
+    options: DeviceFromPretrainedOptions = {},
+  ): Promise<T> {
     return new this(await loadAlbertParts(this.head, dirOrSource, await resolveDeviceOptions(options)));
   }
 }
@@ -145,7 +182,11 @@ export class AlbertForQuestionAnswering extends core.AlbertForQuestionAnswering 
    * const model = await AlbertForQuestionAnswering.fromPretrained('albert/albert-base-v2', { device: 'auto' });
    * ```
    */
-  static override async fromPretrained<T>(this: AlbertModelClass<T>, dirOrSource: string | ModelFileSource, options: DeviceFromPretrainedOptions = {}): Promise<T> {
+  static override async fromPretrained<T>(
+    this: AlbertModelClass<T>,
+    dirOrSource: string | ModelFileSource,
+    options: DeviceFromPretrainedOptions = {},
+  ): Promise<T> {
     return new this(await loadAlbertParts(this.head, dirOrSource, await resolveDeviceOptions(options)));
   }
 }

@@ -1,11 +1,20 @@
 import * as pipelines from '@albert-ts/pipelines';
-import type { LoadedPipelineModel, Pipeline, PipelineOptions, PipelineTask, PipelineTaskName, PIPELINE_TASK_ALIASES } from '@albert-ts/pipelines';
+import type {
+  LoadedPipelineModel,
+  Pipeline,
+  PipelineOptions,
+  PipelineTask,
+  PipelineTaskName,
+  PIPELINE_TASK_ALIASES,
+} from '@albert-ts/pipelines';
 import type { ModelFileSource } from '@albert-ts/core';
 import type { DeviceOptions } from './albert-device.js';
 import { resolveDeviceOptions, type DeviceFromPretrainedOptions } from './device-models.js';
 
 /** The canonical task of a task name or alias (`'ner'` → `'token-classification'`). */
-export type DevicePipelineTask<Name extends PipelineTaskName> = Name extends PipelineTask ? Name : (typeof PIPELINE_TASK_ALIASES)[Name & keyof typeof PIPELINE_TASK_ALIASES];
+export type DevicePipelineTask<Name extends PipelineTaskName> = Name extends PipelineTask
+  ? Name
+  : (typeof PIPELINE_TASK_ALIASES)[Name & keyof typeof PIPELINE_TASK_ALIASES];
 
 /**
  * Options of the device-aware {@link pipeline}: every option of `@albert-ts/pipelines`' `pipeline` (the

@@ -9,7 +9,12 @@ export * from '@albert-ts/training';
 // Names two packages export with different meanings: core's and config's here; the pipelines' fill-mask types
 // (Python's dicts: `FillMaskOutput`) and training's graph-building losses stay reachable from their packages.
 export { FILL_MASK_OPTION_KEYS, type FillMaskPrediction } from '@albert-ts/core';
-export { binaryCrossEntropyWithLogitsLoss, crossEntropyLoss, meanSquaredErrorLoss, questionAnsweringLoss } from '@albert-ts/core';
+export {
+  binaryCrossEntropyWithLogitsLoss,
+  crossEntropyLoss,
+  meanSquaredErrorLoss,
+  questionAnsweringLoss,
+} from '@albert-ts/core';
 export { checkOptionKeys } from '@albert-ts/config';
 export * from './albert-device.js';
 export { pipeline, type DevicePipelineOptions, type DevicePipelineTask } from './device-pipeline.js';

@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AlbertConfig, HIDDEN_ACTIVATIONS, type HiddenAct } from '@albert-ts/config';
-import { AlbertForMultipleChoice, AlbertModel, directorySource, readSafetensors, resolveAlbertWeights, type AlbertGraphFlavour, type AlbertGraphWeights, type Tensor } from '@albert-ts/core';
+import {
+  AlbertForMultipleChoice,
+  AlbertModel,
+  directorySource,
+  readSafetensors,
+  resolveAlbertWeights,
+  type AlbertGraphFlavour,
+  type AlbertGraphWeights,
+  type Tensor,
+} from '@albert-ts/core';
 import { referenceAlbertForward, syntheticAlbertWeights, type ReferenceAlbertInputs } from '@albert-ts/testing';
 import { nodeBackend } from './node-backend.js';
 
@@ -19,26 +28,41 @@ function maxDiff(actual: Tensor<'float32'> | undefined, expected: ArrayLike<numb
   if (actual === undefined) return Number.POSITIVE_INFINITY;
   expect(actual.data.length).toBe(expected.length);
   let max = 0;
-  for (let index = 0; index < expected.length; index += 1) max = Math.max(max, Math.abs((actual.data[index] as number) - (expected[index] as number)));
+  for (let index = 0; index < expected.length; index += 1)
+    max = Math.max(max, Math.abs((actual.data[index] as number) - (expected[index] as number)));
   return max;
 }
 
-async function compare(config: AlbertConfig, weights: AlbertGraphWeights, inputs: ReferenceAlbertInputs, flavour: AlbertGraphFlavour = 'plain'): Promise<number> {
+async function compare(
+  config: AlbertConfig,
+  weights: AlbertGraphWeights,
+  inputs: ReferenceAlbertInputs,
+  flavour: AlbertGraphFlavour = 'plain',
+): Promise<number> {
   const model = new AlbertModel({ config, weights, backend, flavour });
   models.push(model);
   // the fused flavour computes attention with MultiHeadAttention only when probabilities are not outputs
   const outputAttentions = flavour === 'plain';
   const out = await model.forward(
-    { inputIds: inputs.inputIds, ...(inputs.attentionMask ? { attentionMask: inputs.attentionMask } : {}), ...(inputs.tokenTypeIds ? { tokenTypeIds: inputs.tokenTypeIds } : {}), ...(inputs.positionIds ? { positionIds: inputs.positionIds } : {}) },
+    {
+      inputIds: inputs.inputIds,
+      ...(inputs.attentionMask ? { attentionMask: inputs.attentionMask } : {}),
+      ...(inputs.tokenTypeIds ? { tokenTypeIds: inputs.tokenTypeIds } : {}),
+      ...(inputs.positionIds ? { positionIds: inputs.positionIds } : {}),
+    },
     { outputHiddenStates: true, outputAttentions, ...(inputs.headMask ? { headMask: inputs.headMask } : {}) },
   );
   const reference = referenceAlbertForward(config, weights, inputs);
   let worst = maxDiff(out.lastHiddenState, reference.lastHiddenState);
   expect(out.hiddenStates?.length).toBe(reference.hiddenStates.length);
-  reference.hiddenStates.forEach((state, index) => (worst = Math.max(worst, maxDiff(out.hiddenStates?.[index], state))));
+  reference.hiddenStates.forEach(
+    (state, index) => (worst = Math.max(worst, maxDiff(out.hiddenStates?.[index], state))),
+  );
   if (outputAttentions) {
     expect(out.attentions?.length).toBe(reference.attentions.length);
-    reference.attentions.forEach((probabilities, index) => (worst = Math.max(worst, maxDiff(out.attentions?.[index], probabilities))));
+    reference.attentions.forEach(
+      (probabilities, index) => (worst = Math.max(worst, maxDiff(out.attentions?.[index], probabilities))),
+    );
   }
   if (reference.poolerOutput) worst = Math.max(worst, maxDiff(out.poolerOutput, reference.poolerOutput));
   return worst;
@@ -59,15 +83,34 @@ const inputs: ReferenceAlbertInputs = {
   ],
 };
 
-const base = { vocab_size: 99, embedding_size: 16, hidden_size: 24, num_attention_heads: 4, intermediate_size: 30, type_vocab_size: 3, max_position_embeddings: 16 };
+const base = {
+  vocab_size: 99,
+  embedding_size: 16,
+  hidden_size: 24,
+  num_attention_heads: 4,
+  intermediate_size: 30,
+  type_vocab_size: 3,
+  max_position_embeddings: 16,
+};
 
 describe('the float64 reference itself', () => {
   for (const name of ['tiny', 'relu-relkey', 'grouped']) {
     it(`matches the PyTorch fixture ${name}`, () => {
       const directory = new URL(`../../../fixtures/models/${name}/`, import.meta.url);
       const config = AlbertConfig.parse(readFileSync(new URL('config.json', directory), 'utf8'));
-      const weights = resolveAlbertWeights(config, readSafetensors(new Uint8Array(readFileSync(new URL('model.safetensors', directory))), 'model.safetensors'), 'AlbertModel', { file: 'model.safetensors' });
-      const cases = JSON.parse(readFileSync(new URL('cases.json', directory), 'utf8')) as { cases: { name: string; inputs: Record<string, number[][] | null>; outputs: { AlbertModel?: { last_hidden_state: { data: number[] } } } }[] };
+      const weights = resolveAlbertWeights(
+        config,
+        readSafetensors(new Uint8Array(readFileSync(new URL('model.safetensors', directory))), 'model.safetensors'),
+        'AlbertModel',
+        { file: 'model.safetensors' },
+      );
+      const cases = JSON.parse(readFileSync(new URL('cases.json', directory), 'utf8')) as {
+        cases: {
+          name: string;
+          inputs: Record<string, number[][] | null>;
+          outputs: { AlbertModel?: { last_hidden_state: { data: number[] } } };
+        }[];
+      };
       for (const testCase of cases.cases) {
         const expected = testCase.outputs.AlbertModel;
         if (expected === undefined) continue;
@@ -80,7 +123,9 @@ describe('the float64 reference itself', () => {
           ...(head_mask ? { headMask: head_mask } : {}),
         });
         let worst = 0;
-        expected.last_hidden_state.data.forEach((value, index) => (worst = Math.max(worst, Math.abs(value - (reference.lastHiddenState[index] as number)))));
+        expected.last_hidden_state.data.forEach(
+          (value, index) => (worst = Math.max(worst, Math.abs(value - (reference.lastHiddenState[index] as number)))),
+        );
         expect(worst, `${name}/${testCase.name}`).toBeLessThanOrEqual(1e-4);
       }
     });
@@ -89,7 +134,15 @@ describe('the float64 reference itself', () => {
 
 describe('graph variants vs the float64 reference (node-cpu)', () => {
   it('relative_key_query, uneven groups (5 layers in 2 groups), 2 inner layers, layer_norm_eps 1e-5, head mask', async () => {
-    const config = AlbertConfig.fromJSON({ ...base, num_hidden_layers: 5, num_hidden_groups: 2, inner_group_num: 2, position_embedding_type: 'relative_key_query', layer_norm_eps: 1e-5, hidden_act: 'gelu' });
+    const config = AlbertConfig.fromJSON({
+      ...base,
+      num_hidden_layers: 5,
+      num_hidden_groups: 2,
+      inner_group_num: 2,
+      position_embedding_type: 'relative_key_query',
+      layer_norm_eps: 1e-5,
+      hidden_act: 'gelu',
+    });
     expect([0, 1, 2, 3, 4].map((layer) => config.groupIndexOfLayer(layer))).toEqual([0, 0, 0, 1, 1]);
     const headMask = Array.from({ length: 5 }, (_, row) => [1, 0.5, row / 5, 1 - row / 10]);
     const worst = await compare(config, syntheticAlbertWeights(config, { seed: 7 }), { ...inputs, headMask });
@@ -98,14 +151,25 @@ describe('graph variants vs the float64 reference (node-cpu)', () => {
   });
 
   it('relative_key with explicit position ids (which relative types ignore)', async () => {
-    const config = AlbertConfig.fromJSON({ ...base, num_hidden_layers: 2, position_embedding_type: 'relative_key', hidden_act: 'gelu_new' });
+    const config = AlbertConfig.fromJSON({
+      ...base,
+      num_hidden_layers: 2,
+      position_embedding_type: 'relative_key',
+      hidden_act: 'gelu_new',
+    });
     const worst = await compare(config, syntheticAlbertWeights(config, { seed: 8 }), inputs);
     expect(worst).toBeLessThanOrEqual(1e-4);
   });
 
   it('absolute positions with explicit position ids', async () => {
     const config = AlbertConfig.fromJSON({ ...base, num_hidden_layers: 3, num_hidden_groups: 3 });
-    const worst = await compare(config, syntheticAlbertWeights(config, { seed: 9 }), { ...inputs, positionIds: [[3, 4, 5, 6, 7, 8, 9], [0, 0, 1, 1, 2, 2, 3]] });
+    const worst = await compare(config, syntheticAlbertWeights(config, { seed: 9 }), {
+      ...inputs,
+      positionIds: [
+        [3, 4, 5, 6, 7, 8, 9],
+        [0, 0, 1, 1, 2, 2, 3],
+      ],
+    });
     expect(worst).toBeLessThanOrEqual(1e-4);
   });
 
@@ -120,7 +184,14 @@ describe('graph variants vs the float64 reference (node-cpu)', () => {
 
   for (const activation of ['gelu', 'gelu_new', 'gelu_fast', 'relu'] as const) {
     it(`fused flavour, hidden_act ${activation}, 4 layers in 2 groups`, async () => {
-      const config = AlbertConfig.fromJSON({ ...base, num_hidden_layers: 4, num_hidden_groups: 2, inner_group_num: 2, hidden_act: activation, layer_norm_eps: 1e-6 });
+      const config = AlbertConfig.fromJSON({
+        ...base,
+        num_hidden_layers: 4,
+        num_hidden_groups: 2,
+        inner_group_num: 2,
+        hidden_act: activation,
+        layer_norm_eps: 1e-6,
+      });
       const worst = await compare(config, syntheticAlbertWeights(config, { seed: 13, scale: 0.5 }), inputs, 'fused');
       expect(worst).toBeLessThanOrEqual(1e-4);
     });
@@ -137,7 +208,11 @@ describe('input forms give the same result', () => {
     const byIds = await model.forward(inputs);
     const table = weights.get('albert.embeddings.word_embeddings.weight').data;
     const embeds = inputs.inputIds.map((row) => row.map((id) => Array.from(table.subarray(id * 16, id * 16 + 16))));
-    const byEmbeds = await model.forward({ inputsEmbeds: embeds, attentionMask: inputs.attentionMask as number[][], tokenTypeIds: inputs.tokenTypeIds as number[][] });
+    const byEmbeds = await model.forward({
+      inputsEmbeds: embeds,
+      attentionMask: inputs.attentionMask as number[][],
+      tokenTypeIds: inputs.tokenTypeIds as number[][],
+    });
     expect(maxDiff(byEmbeds.lastHiddenState, byIds.lastHiddenState.data)).toBeLessThanOrEqual(1e-6);
   });
 
@@ -167,12 +242,24 @@ describe('input forms give the same result', () => {
     const model = await AlbertForMultipleChoice.fromPretrained(directorySource(directory), { backend });
     try {
       const inputIds = [
-        [[2, 10, 11, 3], [2, 12, 13, 3]],
-        [[2, 20, 21, 3], [2, 22, 0, 0]],
+        [
+          [2, 10, 11, 3],
+          [2, 12, 13, 3],
+        ],
+        [
+          [2, 20, 21, 3],
+          [2, 22, 0, 0],
+        ],
       ];
       const attentionMask = [
-        [[1, 1, 1, 1], [1, 1, 1, 1]],
-        [[1, 1, 1, 1], [1, 1, 0, 0]],
+        [
+          [1, 1, 1, 1],
+          [1, 1, 1, 1],
+        ],
+        [
+          [1, 1, 1, 1],
+          [1, 1, 0, 0],
+        ],
       ];
       const byIds = await model.forward({ inputIds, attentionMask }, { labels: [1, 0] });
       expect(byIds.logits.shape).toEqual([2, 2]);
@@ -180,7 +267,9 @@ describe('input forms give the same result', () => {
       expect(() => model.weights).toThrow(expect.objectContaining({ code: 'MODEL_WEIGHTS_RELEASED' }));
       const table = (await model.loadWeights()).get('albert.embeddings.word_embeddings.weight').data;
       const width = model.config.embeddingSize;
-      const inputsEmbeds = inputIds.map((choices) => choices.map((row) => row.map((id) => Array.from(table.subarray(id * width, (id + 1) * width)))));
+      const inputsEmbeds = inputIds.map((choices) =>
+        choices.map((row) => row.map((id) => Array.from(table.subarray(id * width, (id + 1) * width)))),
+      );
       const byEmbeds = await model.forward({ inputsEmbeds, attentionMask }, { labels: [1, 0] });
       expect(maxDiff(byEmbeds.logits, byIds.logits.data)).toBeLessThanOrEqual(1e-6);
       expect(Math.abs((byEmbeds.loss as number) - (byIds.loss as number))).toBeLessThanOrEqual(1e-6);
@@ -198,7 +287,12 @@ describe('input forms give the same result', () => {
       const wordEmbeddings = kept.weights.get('albert.embeddings.word_embeddings.weight').data;
       expect(released.weights.get('albert.embeddings.word_embeddings.weight').data).toEqual(wordEmbeddings); // held until the first session
       const first = await released.forward(inputs);
-      expect(() => released.weights).toThrow(expect.objectContaining({ code: 'MODEL_WEIGHTS_RELEASED', details: expect.objectContaining({ field: 'weights' }) }));
+      expect(() => released.weights).toThrow(
+        expect.objectContaining({
+          code: 'MODEL_WEIGHTS_RELEASED',
+          details: expect.objectContaining({ field: 'weights' }),
+        }),
+      );
       // a new graph variant re-reads the checkpoint and gives the same numbers as a model that kept its weights
       const withStates = await released.forward(inputs, { outputHiddenStates: true });
       const keptStates = await kept.forward(inputs, { outputHiddenStates: true });
@@ -206,7 +300,9 @@ describe('input forms give the same result', () => {
       expect(withStates.hiddenStates?.length).toBe(keptStates.hiddenStates?.length);
       expect(maxDiff(withStates.hiddenStates?.at(-1), keptStates.hiddenStates?.at(-1)?.data ?? [])).toBe(0);
       expect(() => released.weights).toThrow(expect.objectContaining({ code: 'MODEL_WEIGHTS_RELEASED' }));
-      expect((await released.loadWeights()).get('albert.embeddings.word_embeddings.weight').data).toEqual(wordEmbeddings);
+      expect((await released.loadWeights()).get('albert.embeddings.word_embeddings.weight').data).toEqual(
+        wordEmbeddings,
+      );
       expect((await released.exportGraph()).bytes.byteLength).toBe((await kept.exportGraph()).bytes.byteLength);
       expect(kept.weights.has('albert.embeddings.word_embeddings.weight')).toBe(true); // kept after its sessions were built
     } finally {

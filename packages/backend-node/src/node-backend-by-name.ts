@@ -13,7 +13,11 @@ export type NodeBackendName = (typeof NODE_BACKEND_NAMES)[number];
  */
 export function nodeBackendByName(name: string, options: Omit<NodeBackendOptions, 'device'> = {}): Backend {
   if (!(NODE_BACKEND_NAMES as readonly string[]).includes(name)) {
-    throw new BackendError('BACKEND_UNKNOWN_NAME', `unknown backend ${JSON.stringify(name)}; available here: ${NODE_BACKEND_NAMES.join(', ')}`, { value: name, expected: NODE_BACKEND_NAMES });
+    throw new BackendError(
+      'BACKEND_UNKNOWN_NAME',
+      `unknown backend ${JSON.stringify(name)}; available here: ${NODE_BACKEND_NAMES.join(', ')}`,
+      { value: name, expected: NODE_BACKEND_NAMES },
+    );
   }
   return nodeBackend({ ...options, device: name.slice('node-'.length) as NodeDevice });
 }

@@ -18,26 +18,43 @@ describe('nodeBackend', () => {
   it('passes threads and graph optimization level to the session', async () => {
     const backend = nodeBackend({ device: 'cpu', intraOpNumThreads: 1, graphOptimizationLevel: 'disabled' });
     const session = await backend.load(buildProbeModel(), { graphOptimizationLevel: 'basic' });
-    const out = await session.run({ x: createTensor('float32', [2, 2], Float32Array.of(1, 2, 3, 4)) }, { outputNames: ['y'] });
+    const out = await session.run(
+      { x: createTensor('float32', [2, 2], Float32Array.of(1, 2, 3, 4)) },
+      { outputNames: ['y'] },
+    );
     expect(out['y']?.shape).toEqual([2, 2]);
     await session.dispose();
   });
 
   it('keeps Add + LayerNormalization on CPU (no SkipLayerNormFusion) and passes the arena switch', async () => {
-    expect(nodeSessionOptions('cpu', {})).toMatchObject({ executionProviders: ['cpu'], extra: { optimization: { disable_specified_optimizers: 'SkipLayerNormFusion' } } });
+    expect(nodeSessionOptions('cpu', {})).toMatchObject({
+      executionProviders: ['cpu'],
+      extra: { optimization: { disable_specified_optimizers: 'SkipLayerNormFusion' } },
+    });
     expect(nodeSessionOptions('webgpu', {}).extra).toEqual({});
-    expect(nodeSessionOptions('cpu', { allowSpinning: false }).extra).toEqual({ session: { intra_op: { allow_spinning: '0' } }, optimization: { disable_specified_optimizers: 'SkipLayerNormFusion' } });
-    expect(nodeSessionOptions('cpu', { enableCpuMemArena: false, intraOpNumThreads: 2 }, { intraOpNumThreads: 1 })).toMatchObject({ enableCpuMemArena: false, intraOpNumThreads: 1 });
+    expect(nodeSessionOptions('cpu', { allowSpinning: false }).extra).toEqual({
+      session: { intra_op: { allow_spinning: '0' } },
+      optimization: { disable_specified_optimizers: 'SkipLayerNormFusion' },
+    });
+    expect(
+      nodeSessionOptions('cpu', { enableCpuMemArena: false, intraOpNumThreads: 2 }, { intraOpNumThreads: 1 }),
+    ).toMatchObject({ enableCpuMemArena: false, intraOpNumThreads: 1 });
     expect(nodeSessionOptions('cpu', {})).not.toHaveProperty('enableCpuMemArena');
     expect(nodeBackend({ device: 'cpu' }).capabilities.contribOperators).not.toContain('SkipLayerNormalization');
-    const session = await nodeBackend({ device: 'cpu', enableCpuMemArena: false, allowSpinning: false }).load(buildProbeModel());
+    const session = await nodeBackend({ device: 'cpu', enableCpuMemArena: false, allowSpinning: false }).load(
+      buildProbeModel(),
+    );
     const out = await session.run({ x: createTensor('float32', [2, 2], Float32Array.of(1, 2, 3, 4)) });
     expect(Array.from(out['y']?.data as Float32Array)).toEqual([2, 4, 6, 8]);
     await session.dispose();
   });
 
   it('names backends: node-cpu, node-webgpu, node-cuda; rejects others with a typed error', () => {
-    expect(NODE_BACKEND_NAMES.map((name) => nodeBackendByName(name).name)).toEqual(['node-cpu', 'node-webgpu', 'node-cuda']);
+    expect(NODE_BACKEND_NAMES.map((name) => nodeBackendByName(name).name)).toEqual([
+      'node-cpu',
+      'node-webgpu',
+      'node-cuda',
+    ]);
     expect(() => nodeBackendByName('node-tpu')).toThrow(/unknown backend "node-tpu"/);
   });
 
@@ -56,7 +73,14 @@ describe('nodeBackend', () => {
 
 describe('nodeBackend options', () => {
   it('are strict: an unknown key is an OptionsError naming the right spelling', () => {
-    expect(() => nodeBackend({ intra_op_num_threads: 2 } as never)).toThrow(expect.objectContaining({ code: 'OPTIONS_UNKNOWN_KEY', message: expect.stringMatching(/intra_op_num_threads is spelled intraOpNumThreads/) }));
-    expect(() => nodeBackendByName('node-cpu', { threads: 2 } as never)).toThrow(expect.objectContaining({ code: 'OPTIONS_UNKNOWN_KEY' }));
+    expect(() => nodeBackend({ intra_op_num_threads: 2 } as never)).toThrow(
+      expect.objectContaining({
+        code: 'OPTIONS_UNKNOWN_KEY',
+        message: expect.stringMatching(/intra_op_num_threads is spelled intraOpNumThreads/),
+      }),
+    );
+    expect(() => nodeBackendByName('node-cpu', { threads: 2 } as never)).toThrow(
+      expect.objectContaining({ code: 'OPTIONS_UNKNOWN_KEY' }),
+    );
   });
 });

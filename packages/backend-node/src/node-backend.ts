@@ -60,7 +60,14 @@ const CONTRIB_OPERATORS: Record<NodeDevice, readonly string[]> = {
   // results from 32 tokens on with SwiftShader (max abs diff 0.41 at batch 16 × 32), while the same graphs
   // are exact on an NVIDIA H100 (2.4e-6). Correctness first: the fused flavour keeps plain attention here.
   webgpu: ['SkipLayerNormalization', 'FastGelu', 'BiasGelu'],
-  cuda: ['Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu', 'BiasGelu', 'EmbedLayerNormalization'],
+  cuda: [
+    'Attention',
+    'MultiHeadAttention',
+    'SkipLayerNormalization',
+    'FastGelu',
+    'BiasGelu',
+    'EmbedLayerNormalization',
+  ],
 };
 
 /**
@@ -69,7 +76,11 @@ const CONTRIB_OPERATORS: Record<NodeDevice, readonly string[]> = {
  * disabled (see the CPU operator list above).
  * @internal
  */
-export function nodeSessionOptions(device: NodeDevice, options: NodeBackendOptions, loadOptions: BackendLoadOptions = {}) {
+export function nodeSessionOptions(
+  device: NodeDevice,
+  options: NodeBackendOptions,
+  loadOptions: BackendLoadOptions = {},
+) {
   const intraOpNumThreads = loadOptions.intraOpNumThreads ?? options.intraOpNumThreads;
   const graphOptimizationLevel = loadOptions.graphOptimizationLevel ?? options.graphOptimizationLevel;
   return {
@@ -79,7 +90,9 @@ export function nodeSessionOptions(device: NodeDevice, options: NodeBackendOptio
     ...(options.enableCpuMemArena === undefined ? {} : { enableCpuMemArena: options.enableCpuMemArena }),
     logSeverityLevel: 3 as const,
     extra: {
-      ...(options.allowSpinning === undefined ? {} : { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } }),
+      ...(options.allowSpinning === undefined
+        ? {}
+        : { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } }),
       ...(device === 'cpu' ? { optimization: { disable_specified_optimizers: 'SkipLayerNormFusion' } } : {}),
     },
   };
@@ -87,7 +100,9 @@ export function nodeSessionOptions(device: NodeDevice, options: NodeBackendOptio
 
 let ortModule: Promise<OrtModule> | undefined;
 function loadOrt(): Promise<OrtModule> {
-  ortModule ??= import('onnxruntime-node').then((module) => ((module as { default?: OrtModule }).default ?? module) as OrtModule);
+  ortModule ??= import('onnxruntime-node').then(
+    (module) => ((module as { default?: OrtModule }).default ?? module) as OrtModule,
+  );
   return ortModule;
 }
 
@@ -95,8 +110,17 @@ function loadOrt(): Promise<OrtModule> {
 function missingCudaProviderLibraries(): string[] {
   try {
     const require = createRequire(import.meta.url);
-    const directory = join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
-    return ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'].filter((name) => !existsSync(join(directory, name)));
+    const directory = join(
+      dirname(require.resolve('onnxruntime-node')),
+      '..',
+      'bin',
+      'napi-v6',
+      process.platform,
+      process.arch,
+    );
+    return ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'].filter(
+      (name) => !existsSync(join(directory, name)),
+    );
   } catch {
     return [];
   }
@@ -110,9 +134,14 @@ function messageOf(error: unknown): string {
 function explainProbeFailure(device: NodeDevice, error: unknown): string {
   const message = messageOf(error).split('\n')[0] ?? '';
   if (device === 'cuda') {
-    if (/shared library|libcudart|libcublas|libcudnn|cuda.*\.so|onnxruntime_providers|LoadLibrary|dlopen/i.test(message)) {
+    if (
+      /shared library|libcudart|libcublas|libcudnn|cuda.*\.so|onnxruntime_providers|LoadLibrary|dlopen/i.test(message)
+    ) {
       const missing = missingCudaProviderLibraries();
-      const found = missing.length === 0 ? 'the provider libraries are present, so the CUDA 12 / cuDNN 9 runtime libraries or the NVIDIA driver are missing' : `missing ${missing.join(', ')} next to the onnxruntime-node binding (they are downloaded at install time unless skipped, e.g. by .npmrc)`;
+      const found =
+        missing.length === 0
+          ? 'the provider libraries are present, so the CUDA 12 / cuDNN 9 runtime libraries or the NVIDIA driver are missing'
+          : `missing ${missing.join(', ')} next to the onnxruntime-node binding (they are downloaded at install time unless skipped, e.g. by .npmrc)`;
       return `CUDA execution provider unavailable: ${message}; ${found}`;
     }
     return `CUDA execution provider unavailable: ${message}`;
@@ -122,7 +151,8 @@ function explainProbeFailure(device: NodeDevice, error: unknown): string {
       process.env['VK_ICD_FILENAMES'] === undefined
         ? ' No Vulkan ICD was selected: without a GPU, install chromium and libvulkan1 and set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (SwiftShader)'
         : ` (VK_ICD_FILENAMES=${process.env['VK_ICD_FILENAMES']})`;
-    if (/adapter|vulkan|dawn|device/i.test(message)) return `WebGPU unavailable: no WebGPU adapter could be created (${message}).${hint}`;
+    if (/adapter|vulkan|dawn|device/i.test(message))
+      return `WebGPU unavailable: no WebGPU adapter could be created (${message}).${hint}`;
     return `WebGPU unavailable: ${message}.${hint}`;
   }
   return `onnxruntime-node CPU unavailable: ${message}`;
@@ -147,7 +177,8 @@ function toOrtTensor(ort: OrtModule, tensor: Tensor): OrtTensor {
 function fromOrtTensor(name: string, value: OrtTensor): Tensor {
   const dtype = value.type as TensorDataType;
   const supported: readonly string[] = ['float32', 'int64', 'int32', 'int8', 'uint8', 'bool', 'float16'];
-  if (!supported.includes(dtype)) throw new TypeError(`node backend: output ${name} has unsupported type ${value.type}`);
+  if (!supported.includes(dtype))
+    throw new TypeError(`node backend: output ${name} has unsupported type ${value.type}`);
   return createTensor(dtype, value.dims.map(Number), value.data as TensorDataTypeMap[typeof dtype]);
 }
 
@@ -169,7 +200,8 @@ class NodeSession implements BackendSession {
     const ortFeeds: Record<string, OrtTensor> = {};
     for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(this.ort, tensor);
     const fetches = options.outputNames === undefined ? undefined : [...options.outputNames];
-    const results = fetches === undefined ? await this.session.run(ortFeeds) : await this.session.run(ortFeeds, fetches);
+    const results =
+      fetches === undefined ? await this.session.run(ortFeeds) : await this.session.run(ortFeeds, fetches);
     const outputs: Record<string, Tensor> = {};
     for (const [name, value] of Object.entries(results)) {
       outputs[name] = fromOrtTensor(name, value as OrtTensor);
@@ -184,7 +216,13 @@ class NodeSession implements BackendSession {
 }
 
 /** The keys of the options object (it is strict). */
-const NODE_BACKEND_OPTION_KEYS = ['device', 'intraOpNumThreads', 'graphOptimizationLevel', 'enableCpuMemArena', 'allowSpinning'] as const;
+const NODE_BACKEND_OPTION_KEYS = [
+  'device',
+  'intraOpNumThreads',
+  'graphOptimizationLevel',
+  'enableCpuMemArena',
+  'allowSpinning',
+] as const;
 
 /**
  * A {@link Backend} over onnxruntime-node: `node-cpu`, `node-webgpu` or `node-cuda`. onnxruntime-node is
@@ -214,7 +252,8 @@ export function nodeBackend(options: NodeBackendOptions = {}): Backend {
           const input = new ort.Tensor('float32', Float32Array.of(1, 2, 3, 4), [2, 2]);
           const result = await session.run({ [model.inputNames[0] as string]: input });
           const output = result[model.outputNames[0] as string];
-          if (output === undefined || (output.data as Float32Array)[3] !== 8) return { available: false, reason: `${device}: the probe model returned a wrong result` };
+          if (output === undefined || (output.data as Float32Array)[3] !== 8)
+            return { available: false, reason: `${device}: the probe model returned a wrong result` };
         } finally {
           await session.release();
         }

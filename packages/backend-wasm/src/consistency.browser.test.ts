@@ -4,5 +4,7 @@ import { defineBrowserConsistencyTests } from './test-support/browser-consistenc
 import { wasmBackend } from './wasm-backend.js';
 
 describe('browser-wasm consistency with node-cpu (randomized albert-base-like model)', () => {
-  defineBrowserConsistencyTests('browser-wasm', () => wasmBackend(), { required: requiredBackends.split(',').includes('browser-wasm') });
+  defineBrowserConsistencyTests('browser-wasm', () => wasmBackend(), {
+    required: requiredBackends.split(',').includes('browser-wasm'),
+  });
 });

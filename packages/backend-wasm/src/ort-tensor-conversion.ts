@@ -38,7 +38,11 @@ export function ortTypeOf(dtype: TensorDataType): ort.Tensor.Type | undefined {
  * Converts a core {@link Tensor} to an onnxruntime-web tensor without copying (unless `copy`; the proxy
  * worker transfers, i.e. detaches, the buffers it is given, so callers pass `copy: true` there).
  */
-export function toOrtTensor(runtime: OrtWebModule, tensor: Tensor, context: { backend: string; input: string; copy?: boolean }): OrtWebTensor {
+export function toOrtTensor(
+  runtime: OrtWebModule,
+  tensor: Tensor,
+  context: { backend: string; input: string; copy?: boolean },
+): OrtWebTensor {
   const type = CORE_TO_ORT[tensor.dtype];
   if (type === undefined) {
     throw new WebBackendError(
@@ -80,7 +84,11 @@ export function fromOrtTensor(tensor: OrtWebTensor, context: { backend: string; 
       return createTensor('float16', shape, bits);
     }
     case 'bool':
-      return createTensor('bool', shape, data instanceof Uint8Array ? data : Uint8Array.from(data as ArrayLike<number>));
+      return createTensor(
+        'bool',
+        shape,
+        data instanceof Uint8Array ? data : Uint8Array.from(data as ArrayLike<number>),
+      );
     default:
       return createTensor(dtype, shape, data as Tensor['data']);
   }

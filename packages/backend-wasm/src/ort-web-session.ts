@@ -1,6 +1,19 @@
-import { buildProbeModel, createTensor, type BackendRunOptions, type BackendSession, type OnnxModel, type Tensor } from '@albert-ts/core';
+import {
+  buildProbeModel,
+  createTensor,
+  type BackendRunOptions,
+  type BackendSession,
+  type OnnxModel,
+  type Tensor,
+} from '@albert-ts/core';
 import type * as ort from 'onnxruntime-web';
-import { fromOrtTensor, ortTypeOf, toOrtTensor, type OrtWebModule, type OrtWebTensor } from './ort-tensor-conversion.js';
+import {
+  fromOrtTensor,
+  ortTypeOf,
+  toOrtTensor,
+  type OrtWebModule,
+  type OrtWebTensor,
+} from './ort-tensor-conversion.js';
 import { WebBackendError } from './web-backend-error.js';
 
 /** How {@link createOrtWebSession} creates and drives an onnxruntime-web session. */
@@ -25,11 +38,18 @@ export function describeRuntimeError(error: unknown): string {
  * converted at the boundary, and runs on one session are serialized (onnxruntime-web does not run one
  * session concurrently).
  */
-export async function createOrtWebSession(runtime: OrtWebModule, model: OnnxModel, options: OrtWebSessionOptions): Promise<BackendSession> {
+export async function createOrtWebSession(
+  runtime: OrtWebModule,
+  model: OnnxModel,
+  options: OrtWebSessionOptions,
+): Promise<BackendSession> {
   const { backend } = options;
   let session: ort.InferenceSession;
   try {
-    session = await runtime.InferenceSession.create(options.copyBuffers ? model.bytes.slice() : model.bytes, options.sessionOptions);
+    session = await runtime.InferenceSession.create(
+      options.copyBuffers ? model.bytes.slice() : model.bytes,
+      options.sessionOptions,
+    );
   } catch (error) {
     throw new WebBackendError(
       'BACKEND_LOAD_FAILED',
@@ -48,33 +68,46 @@ export async function createOrtWebSession(runtime: OrtWebModule, model: OnnxMode
   const checkFeeds = (feeds: Readonly<Record<string, Tensor>>): void => {
     for (const name of Object.keys(feeds)) {
       if (!inputNames.includes(name)) {
-        throw new WebBackendError('BACKEND_INVALID_FEED', `${backend}: '${name}' is not an input of the graph (inputs: ${inputNames.join(', ')})`, {
-          backend,
-          input: name,
-          expected: inputNames,
-        });
+        throw new WebBackendError(
+          'BACKEND_INVALID_FEED',
+          `${backend}: '${name}' is not an input of the graph (inputs: ${inputNames.join(', ')})`,
+          {
+            backend,
+            input: name,
+            expected: inputNames,
+          },
+        );
       }
     }
     for (const name of inputNames) {
       const tensor = feeds[name];
       if (tensor === undefined) {
-        throw new WebBackendError('BACKEND_INVALID_FEED', `${backend}: input '${name}' is missing from the feeds`, { backend, input: name });
+        throw new WebBackendError('BACKEND_INVALID_FEED', `${backend}: input '${name}' is missing from the feeds`, {
+          backend,
+          input: name,
+        });
       }
       const metadata = inputMetadata.get(name);
       if (metadata === undefined || !metadata.isTensor) continue;
       if (ortTypeOf(tensor.dtype) !== metadata.type) {
-        throw new WebBackendError('BACKEND_INVALID_FEED', `${backend}: input '${name}' must be ${metadata.type}, got ${tensor.dtype}`, {
-          backend,
-          input: name,
-          expected: metadata.type,
-          actual: tensor.dtype,
-        });
+        throw new WebBackendError(
+          'BACKEND_INVALID_FEED',
+          `${backend}: input '${name}' must be ${metadata.type}, got ${tensor.dtype}`,
+          {
+            backend,
+            input: name,
+            expected: metadata.type,
+            actual: tensor.dtype,
+          },
+        );
       }
       const expectedShape = metadata.shape;
       if (expectedShape.length === 0) continue; // unknown (or scalar): nothing to check
       const mismatch =
         expectedShape.length !== tensor.shape.length ||
-        expectedShape.some((dimension, axis) => typeof dimension === 'number' && dimension >= 0 && dimension !== tensor.shape[axis]);
+        expectedShape.some(
+          (dimension, axis) => typeof dimension === 'number' && dimension >= 0 && dimension !== tensor.shape[axis],
+        );
       if (mismatch) {
         throw new WebBackendError(
           'BACKEND_INVALID_FEED',
@@ -85,34 +118,54 @@ export async function createOrtWebSession(runtime: OrtWebModule, model: OnnxMode
     }
   };
 
-  const runOnce = async (feeds: Readonly<Record<string, Tensor>>, runOptions?: BackendRunOptions): Promise<Record<string, Tensor>> => {
+  const runOnce = async (
+    feeds: Readonly<Record<string, Tensor>>,
+    runOptions?: BackendRunOptions,
+  ): Promise<Record<string, Tensor>> => {
     if (disposed) throw new WebBackendError('BACKEND_DISPOSED', `${backend}: the session was disposed`, { backend });
     const requested = runOptions?.outputNames ? [...runOptions.outputNames] : outputNames;
     for (const name of requested) {
       if (!outputNames.includes(name)) {
-        throw new WebBackendError('BACKEND_UNKNOWN_OUTPUT', `${backend}: '${name}' is not an output of the graph (outputs: ${outputNames.join(', ')})`, {
-          backend,
-          output: name,
-          expected: outputNames,
-        });
+        throw new WebBackendError(
+          'BACKEND_UNKNOWN_OUTPUT',
+          `${backend}: '${name}' is not an output of the graph (outputs: ${outputNames.join(', ')})`,
+          {
+            backend,
+            output: name,
+            expected: outputNames,
+          },
+        );
       }
     }
     checkFeeds(feeds);
     const ortFeeds: Record<string, OrtWebTensor> = {};
     for (const name of inputNames) {
-      ortFeeds[name] = toOrtTensor(runtime, feeds[name] as Tensor, { backend, input: name, copy: options.copyBuffers ?? false });
+      ortFeeds[name] = toOrtTensor(runtime, feeds[name] as Tensor, {
+        backend,
+        input: name,
+        copy: options.copyBuffers ?? false,
+      });
     }
     let results: ort.InferenceSession.ReturnType;
     try {
       results = await session.run(ortFeeds, requested);
     } catch (error) {
-      throw new WebBackendError('BACKEND_RUN_FAILED', `${backend}: onnxruntime-web failed to run the graph: ${describeRuntimeError(error)}`, { backend }, { cause: error });
+      throw new WebBackendError(
+        'BACKEND_RUN_FAILED',
+        `${backend}: onnxruntime-web failed to run the graph: ${describeRuntimeError(error)}`,
+        { backend },
+        { cause: error },
+      );
     }
     const outputs: Record<string, Tensor> = {};
     for (const name of requested) {
       const value = results[name];
       if (value === undefined) {
-        throw new WebBackendError('BACKEND_RUN_FAILED', `${backend}: onnxruntime-web returned no value for output '${name}'`, { backend, output: name });
+        throw new WebBackendError(
+          'BACKEND_RUN_FAILED',
+          `${backend}: onnxruntime-web returned no value for output '${name}'`,
+          { backend, output: name },
+        );
       }
       outputs[name] = fromOrtTensor(value, { backend, output: name });
     }

@@ -5,7 +5,8 @@ import { wasmBackend } from './wasm-backend.js';
 
 // The parity suite of @albert-ts/testing on onnxruntime-web's WebAssembly build in Node ("node-wasm").
 const fixtures = new URL('../../../fixtures/', import.meta.url);
-const readFixture = async (relativePath: string): Promise<Uint8Array> => new Uint8Array(await readFile(new URL(relativePath, fixtures)));
+const readFixture = async (relativePath: string): Promise<Uint8Array> =>
+  new Uint8Array(await readFile(new URL(relativePath, fixtures)));
 
 /** Writes the rows as JSON when ALBERT_PARITY_REPORT_DIR is set. */
 const writeReport = async (rows: readonly ParityRow[]): Promise<void> => {
@@ -15,4 +16,10 @@ const writeReport = async (rows: readonly ParityRow[]): Promise<void> => {
   await writeFile(join(directory, 'parity-node-wasm.json'), `${JSON.stringify(rows, null, 1)}\n`);
 };
 
-defineParitySuite({ backendName: 'node-wasm', createBackend: () => wasmBackend(), readFixture, graphFlavours: ['plain', 'fused'], onReport: writeReport });
+defineParitySuite({
+  backendName: 'node-wasm',
+  createBackend: () => wasmBackend(),
+  readFixture,
+  graphFlavours: ['plain', 'fused'],
+  onReport: writeReport,
+});

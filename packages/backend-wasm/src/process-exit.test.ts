@@ -17,7 +17,11 @@ const scriptDirectory = resolve(packageDirectory, 'node_modules/.cache/albert-ts
  * Runs `script` (ESM JavaScript, written to a file: worker threads inherit the process's flags, so no
  * `--input-type`) in a new Node process; resolves with its output and the seconds it lived after printing `done`.
  */
-function runScript(name: string, script: string, limitMs: number): Promise<{ code: number | null; output: string; secondsAfterDone: number }> {
+function runScript(
+  name: string,
+  script: string,
+  limitMs: number,
+): Promise<{ code: number | null; output: string; secondsAfterDone: number }> {
   mkdirSync(scriptDirectory, { recursive: true });
   const file = resolve(scriptDirectory, `${name}.mjs`);
   writeFileSync(file, script);

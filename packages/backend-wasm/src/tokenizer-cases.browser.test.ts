@@ -23,8 +23,12 @@ describe('AlbertTokenizer reproduces the Python tokenizer on every case, in the 
         context.skip(`third-party vocabulary not found at ${vocabularyPath}`);
         return;
       }
-      const caseFile = JSON.parse(new TextDecoder().decode(await readFixture(`tokenizers/${caseFileName}`))) as TokenizerCaseFile;
-      const report = runTokenizerCases(caseFile, (options) => AlbertTokenizer.fromBytes(bytes, { ...options, modelMaxLength: 512, logger: quiet, file: modelPath }));
+      const caseFile = JSON.parse(
+        new TextDecoder().decode(await readFixture(`tokenizers/${caseFileName}`)),
+      ) as TokenizerCaseFile;
+      const report = runTokenizerCases(caseFile, (options) =>
+        AlbertTokenizer.fromBytes(bytes, { ...options, modelMaxLength: 512, logger: quiet, file: modelPath }),
+      );
       console.log(`browser tokenizer ${caseFileName}: ${report.passed}/${report.total} cases`);
       for (const failure of report.failed.slice(0, 10)) console.log(JSON.stringify(failure));
       expect(report.total).toBe(640);

@@ -14,16 +14,27 @@ describe('verifyReferenceModel on node-wasm (albert verify DIR --backend node-wa
   for (const model of ['tiny', 'grouped', 'relu-relkey']) {
     it(`fixtures/models/${model}`, async () => {
       const directory = join(models, model);
-      const cases = parseReferenceCases(await readFile(join(directory, 'cases.json'), 'utf8'), join(directory, 'cases.json'));
+      const cases = parseReferenceCases(
+        await readFile(join(directory, 'cases.json'), 'utf8'),
+        join(directory, 'cases.json'),
+      );
       const report = await verifyReferenceModel({
         cases,
         backend,
         sourceOf: (subDirectory) => directorySource(subDirectory === '.' ? directory : join(directory, subDirectory)),
       });
-      const outputs = report.checkpoints.flatMap((checkpoint) => checkpoint.cases.flatMap((testCase) => testCase.outputs));
+      const outputs = report.checkpoints.flatMap((checkpoint) =>
+        checkpoint.cases.flatMap((testCase) => testCase.outputs),
+      );
       const worst = Math.max(...outputs.map((output) => output.maxAbsDiff));
-      console.log(`verify ${model} on node-wasm: ${report.checkpoints.length} checkpoints, ${outputs.length} outputs, max abs diff ${worst.toExponential(2)}`);
-      expect(report.checkpoints.map((checkpoint) => `${checkpoint.checkpoint}: ${checkpoint.status} ${checkpoint.reason ?? ''}`).filter((line) => !line.includes(': passed'))).toEqual([]);
+      console.log(
+        `verify ${model} on node-wasm: ${report.checkpoints.length} checkpoints, ${outputs.length} outputs, max abs diff ${worst.toExponential(2)}`,
+      );
+      expect(
+        report.checkpoints
+          .map((checkpoint) => `${checkpoint.checkpoint}: ${checkpoint.status} ${checkpoint.reason ?? ''}`)
+          .filter((line) => !line.includes(': passed')),
+      ).toEqual([]);
       expect(report.passed).toBe(true);
     });
   }

@@ -32,7 +32,9 @@ describe('wasmBackend (browser)', () => {
   });
 
   it('reads fixtures through the dev server', async () => {
-    const config = JSON.parse(new TextDecoder().decode(await readFixture('models/tiny/config.json'))) as { hidden_size: number };
+    const config = JSON.parse(new TextDecoder().decode(await readFixture('models/tiny/config.json'))) as {
+      hidden_size: number;
+    };
     expect(config.hidden_size).toBe(36);
     await expect(fetchFile(`${testDirectories.fixtures}/does-not-exist.json`)).resolves.toBeUndefined();
   });

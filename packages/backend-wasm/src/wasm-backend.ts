@@ -160,8 +160,12 @@ function webAssemblySupport(simd: boolean | 'relaxed'): string | undefined {
   if (typeof WebAssembly === 'undefined') return 'WebAssembly is not available in this JavaScript engine';
   if (simd === false) return 'onnxruntime-web 1.30 ships only SIMD WebAssembly binaries; simd: false cannot run';
   // (module (func (result v128) (v128.const i32x4 0 0 0 0)))
-  const simdModule = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11]);
-  if (!WebAssembly.validate(simdModule)) return 'this JavaScript engine has no WebAssembly SIMD, which onnxruntime-web 1.30 requires';
+  const simdModule = Uint8Array.from([
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 11,
+  ]);
+  if (!WebAssembly.validate(simdModule))
+    return 'this JavaScript engine has no WebAssembly SIMD, which onnxruntime-web 1.30 requires';
   return undefined;
 }
 
@@ -177,7 +181,9 @@ async function initializeRuntime(ort: OrtWebModule, name: string, timeoutMs: num
   const model = buildProbeModel();
   const start = (async () => {
     try {
-      const session = await ort.InferenceSession.create(proxy ? model.bytes.slice() : model.bytes, { executionProviders: ['wasm'] });
+      const session = await ort.InferenceSession.create(proxy ? model.bytes.slice() : model.bytes, {
+        executionProviders: ['wasm'],
+      });
       await session.release();
     } catch (error) {
       const message = `${name}: onnxruntime-web's WebAssembly runtime could not start: ${describeRuntimeError(error)}`;
@@ -188,7 +194,13 @@ async function initializeRuntime(ort: OrtWebModule, name: string, timeoutMs: num
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      reject(new WebBackendError('BACKEND_UNAVAILABLE', `${name}: the WebAssembly runtime did not initialize within ${timeoutMs} ms`, { backend: name, timeoutMs }));
+      reject(
+        new WebBackendError(
+          'BACKEND_UNAVAILABLE',
+          `${name}: the WebAssembly runtime did not initialize within ${timeoutMs} ms`,
+          { backend: name, timeoutMs },
+        ),
+      );
     }, timeoutMs);
   });
   start.catch(() => undefined); // a late failure after the timeout must not be an unhandled rejection
@@ -239,7 +251,8 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       };
     }
     const paths = options.wasmPaths;
-    const hasLoader = paths !== undefined && (typeof paths === 'string' || paths instanceof URL || paths.mjs !== undefined);
+    const hasLoader =
+      paths !== undefined && (typeof paths === 'string' || paths instanceof URL || paths.mjs !== undefined);
     if (isolated && !hasLoader && (options.numThreads === undefined || options.numThreads > 1)) {
       // Without the standalone loader, onnxruntime-web's worker threads re-import the bundle chunk that holds
       // it, which may import the page's own code and never start: one thread instead of a hang.
@@ -273,7 +286,9 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       proxy,
     };
     if (appliedSettings !== undefined) {
-      const conflicts = (Object.keys(wanted) as (keyof AppliedSettings)[]).filter((key) => wanted[key] !== appliedSettings?.[key]);
+      const conflicts = (Object.keys(wanted) as (keyof AppliedSettings)[]).filter(
+        (key) => wanted[key] !== appliedSettings?.[key],
+      );
       if (conflicts.length > 0) {
         throw new WebBackendError(
           'BACKEND_SETTINGS_CONFLICT',
@@ -297,7 +312,10 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       if (options.wasmBinary !== undefined) wasm.wasmBinary = options.wasmBinary;
       const paths = options.wasmPaths;
       if (paths !== undefined) {
-        wasm.wasmPaths = typeof paths === 'string' || paths instanceof URL ? urlText(paths) : { mjs: urlText(paths.mjs), wasm: urlText(paths.wasm) };
+        wasm.wasmPaths =
+          typeof paths === 'string' || paths instanceof URL
+            ? urlText(paths)
+            : { mjs: urlText(paths.mjs), wasm: urlText(paths.wasm) };
       } else if (isNode()) {
         wasm.wasmPaths = await nodeDistributionUrl();
       }
@@ -323,7 +341,11 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       probePromise ??= (async (): Promise<BackendProbeResult> => {
         try {
           const ort = await runtime();
-          const reason = await runProbeModel(ort, { backend: name, sessionOptions: sessionOptions(), copyBuffers: proxy });
+          const reason = await runProbeModel(ort, {
+            backend: name,
+            sessionOptions: sessionOptions(),
+            copyBuffers: proxy,
+          });
           return reason === undefined ? { available: true } : { available: false, reason };
         } catch (error) {
           return { available: false, reason: describeRuntimeError(error) };
@@ -333,7 +355,11 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     },
     async load(model: OnnxModel, loadOptions?: BackendLoadOptions): Promise<BackendSession> {
       const ort = await runtime();
-      return createOrtWebSession(ort, model, { backend: name, sessionOptions: sessionOptions(loadOptions), copyBuffers: proxy });
+      return createOrtWebSession(ort, model, {
+        backend: name,
+        sessionOptions: sessionOptions(loadOptions),
+        copyBuffers: proxy,
+      });
     },
   };
 }

@@ -18,14 +18,25 @@ describe('wasmBackend().environment() on a cross-origin isolated page', () => {
 
   it('falls back to one thread with the recipe when no loader is given', () => {
     for (const options of [{}, { numThreads: 4 }, { numThreads: 4, wasmBinary: new Uint8Array(1) }]) {
-      expect(pageEnvironment(options)).toEqual({ platform: 'browser', crossOriginIsolated: true, numThreads: 1, threadsNote: WASM_THREADS_RECIPE });
+      expect(pageEnvironment(options)).toEqual({
+        platform: 'browser',
+        crossOriginIsolated: true,
+        numThreads: 1,
+        threadsNote: WASM_THREADS_RECIPE,
+      });
     }
     expect(WASM_THREADS_RECIPE).toMatch(/wasmPaths: \{ mjs, wasm \}/);
   });
 
   it('uses the threads asked for with wasmPaths (a prefix or the loader URL)', () => {
     expect(pageEnvironment({ numThreads: 4, wasmPaths: '/ort/' }).numThreads).toBe(4);
-    expect(pageEnvironment({ numThreads: 4, wasmPaths: { mjs: '/ort/loader.mjs', wasm: '/ort/x.wasm' } }).numThreads).toBe(4);
-    expect(pageEnvironment({ numThreads: 1 })).toEqual({ platform: 'browser', crossOriginIsolated: true, numThreads: 1 });
+    expect(
+      pageEnvironment({ numThreads: 4, wasmPaths: { mjs: '/ort/loader.mjs', wasm: '/ort/x.wasm' } }).numThreads,
+    ).toBe(4);
+    expect(pageEnvironment({ numThreads: 1 })).toEqual({
+      platform: 'browser',
+      crossOriginIsolated: true,
+      numThreads: 1,
+    });
   });
 });

@@ -26,7 +26,12 @@ export class WebBackendError extends AlbertError {
    * @param details - structured context (`backend`, `input`, `output`, `expected`, `actual`).
    * @param options - standard error options (`cause`).
    */
-  constructor(code: WebBackendErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: WebBackendErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
     super(code, message, details, options);
   }
 }

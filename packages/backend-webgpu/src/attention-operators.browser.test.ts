@@ -20,7 +20,14 @@ interface Shape {
 }
 
 /** softmax(q·kᵀ/√d + bias)·v per batch and head; bias is [B, biasHeads, S, S]. */
-function referenceAttention(shape: Shape, query: Float32Array, key: Float32Array, value: Float32Array, bias: Float32Array, biasHeads: number): Float32Array {
+function referenceAttention(
+  shape: Shape,
+  query: Float32Array,
+  key: Float32Array,
+  value: Float32Array,
+  bias: Float32Array,
+  biasHeads: number,
+): Float32Array {
   const { sequence, headSize } = shape;
   const hidden = HEADS * headSize;
   const output = new Float32Array(BATCH * sequence * hidden);
@@ -31,15 +38,21 @@ function referenceAttention(shape: Shape, query: Float32Array, key: Float32Array
         const scores: number[] = [];
         for (let j = 0; j < sequence; j += 1) {
           let dot = 0;
-          for (let d = 0; d < headSize; d += 1) dot += (query[(b * sequence + i) * hidden + h * headSize + d] as number) * (key[(b * sequence + j) * hidden + h * headSize + d] as number);
-          scores.push(dot * scale + (bias[((b * biasHeads + (biasHeads === 1 ? 0 : h)) * sequence + i) * sequence + j] as number));
+          for (let d = 0; d < headSize; d += 1)
+            dot +=
+              (query[(b * sequence + i) * hidden + h * headSize + d] as number) *
+              (key[(b * sequence + j) * hidden + h * headSize + d] as number);
+          scores.push(
+            dot * scale + (bias[((b * biasHeads + (biasHeads === 1 ? 0 : h)) * sequence + i) * sequence + j] as number),
+          );
         }
         const max = Math.max(...scores);
         const weights = scores.map((score) => Math.exp(score - max));
         const total = weights.reduce((sum, weight) => sum + weight, 0);
         for (let d = 0; d < headSize; d += 1) {
           let sum = 0;
-          for (let j = 0; j < sequence; j += 1) sum += ((weights[j] as number) / total) * (value[(b * sequence + j) * hidden + h * headSize + d] as number);
+          for (let j = 0; j < sequence; j += 1)
+            sum += ((weights[j] as number) / total) * (value[(b * sequence + j) * hidden + h * headSize + d] as number);
           output[(b * sequence + i) * hidden + h * headSize + d] = sum;
         }
       }
@@ -96,13 +109,22 @@ describe.each<WebGpuBuild>(['jsep', 'webgpu'])('MultiHeadAttention with attentio
         const random = seededRandom(11);
         const size = BATCH * shape.sequence * HEADS * shape.headSize;
         const tensor = (): Tensor<'float32'> =>
-          createTensor('float32', [BATCH, shape.sequence, HEADS * shape.headSize], Float32Array.from({ length: size }, () => random() * 2 - 1));
+          createTensor(
+            'float32',
+            [BATCH, shape.sequence, HEADS * shape.headSize],
+            Float32Array.from({ length: size }, () => random() * 2 - 1),
+          );
         const [query, key, value] = [tensor(), tensor(), tensor()];
         // padding as the fused graph masks it: the last two keys of row 1 get float32 min
-        const bias = createTensor('float32', [BATCH, biasHeads, shape.sequence, shape.sequence], new Float32Array(BATCH * biasHeads * shape.sequence * shape.sequence));
+        const bias = createTensor(
+          'float32',
+          [BATCH, biasHeads, shape.sequence, shape.sequence],
+          new Float32Array(BATCH * biasHeads * shape.sequence * shape.sequence),
+        );
         for (let h = 0; h < biasHeads; h += 1) {
           for (let i = 0; i < shape.sequence; i += 1) {
-            for (const j of [shape.sequence - 2, shape.sequence - 1]) bias.data[((1 * biasHeads + h) * shape.sequence + i) * shape.sequence + j] = FLOAT32_MIN;
+            for (const j of [shape.sequence - 2, shape.sequence - 1])
+              bias.data[((1 * biasHeads + h) * shape.sequence + i) * shape.sequence + j] = FLOAT32_MIN;
           }
         }
         const session = await backend.load(attentionModel(shape, biasHeads));
@@ -113,10 +135,15 @@ describe.each<WebGpuBuild>(['jsep', 'webgpu'])('MultiHeadAttention with attentio
           const output = (await run).output as Tensor<'float32'>;
           const expected = referenceAttention(shape, query.data, key.data, value.data, bias.data, biasHeads);
           let worst = 0;
-          for (let index = 0; index < expected.length; index += 1) worst = Math.max(worst, Math.abs((output.data[index] as number) - (expected[index] as number)));
+          for (let index = 0; index < expected.length; index += 1)
+            worst = Math.max(worst, Math.abs((output.data[index] as number) - (expected[index] as number)));
           console.log(`${build} MultiHeadAttention ${label}: max abs diff ${worst.toExponential(2)}`);
           if (outcome === 'correct') expect(worst).toBeLessThanOrEqual(1e-5);
-          else expect(worst, 'onnxruntime-web now computes this correctly: revisit WEBGPU_CONTRIB_OPERATORS').toBeGreaterThan(1e-2);
+          else
+            expect(
+              worst,
+              'onnxruntime-web now computes this correctly: revisit WEBGPU_CONTRIB_OPERATORS',
+            ).toBeGreaterThan(1e-2);
         }
         await session.dispose();
       });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildConsistencyGraph, consistencyCases, seededRandom } from '../../backend-wasm/src/test-support/consistency-model.js';
+import {
+  buildConsistencyGraph,
+  consistencyCases,
+  seededRandom,
+} from '../../backend-wasm/src/test-support/consistency-model.js';
 import { createTensor, type Tensor } from '@albert-ts/core';
 import { webgpuBackend, type WebGpuBuild } from './index.js';
 
@@ -13,15 +17,25 @@ function feeds(batch: number, sequence: number): Record<string, Tensor> {
   const shape = [batch, sequence];
   const size = batch * sequence;
   return {
-    input_ids: createTensor('int64', shape, BigInt64Array.from({ length: size }, () => BigInt(5 + Math.floor(random() * 1990)))),
+    input_ids: createTensor(
+      'int64',
+      shape,
+      BigInt64Array.from({ length: size }, () => BigInt(5 + Math.floor(random() * 1990))),
+    ),
     attention_mask: createTensor('int64', shape, new BigInt64Array(size).fill(1n)),
     token_type_ids: createTensor('int64', shape, new BigInt64Array(size)),
-    position_ids: createTensor('int64', shape, BigInt64Array.from({ length: size }, (_, index) => BigInt(index % sequence))),
+    position_ids: createTensor(
+      'int64',
+      shape,
+      BigInt64Array.from({ length: size }, (_, index) => BigInt(index % sequence)),
+    ),
   };
 }
 
 describe.skipIf(!enabled)('webgpu builds compared (ALBERT_WEBGPU_BENCH=1)', () => {
-  const order = ((import.meta as unknown as { env: { ALBERT_WEBGPU_BUILDS?: string } }).env.ALBERT_WEBGPU_BUILDS || 'jsep,webgpu').split(',') as WebGpuBuild[];
+  const order = (
+    (import.meta as unknown as { env: { ALBERT_WEBGPU_BUILDS?: string } }).env.ALBERT_WEBGPU_BUILDS || 'jsep,webgpu'
+  ).split(',') as WebGpuBuild[];
   for (const build of order) {
     it(`${build} build`, { timeout: 600_000 }, async () => {
       expect(consistencyCases().length).toBeGreaterThan(0);
@@ -50,7 +64,9 @@ describe.skipIf(!enabled)('webgpu builds compared (ALBERT_WEBGPU_BENCH=1)', () =
           times.push(performance.now() - started);
         }
         times.sort((a, b) => a - b);
-        lines.push(`  [${batch}, ${sequence}]: first run ${firstMs.toFixed(0)} ms, median of 3 steady runs ${(times[1] as number).toFixed(0)} ms`);
+        lines.push(
+          `  [${batch}, ${sequence}]: first run ${firstMs.toFixed(0)} ms, median of 3 steady runs ${(times[1] as number).toFixed(0)} ms`,
+        );
       }
       await session.dispose();
       console.log(lines.join('\n'));

@@ -7,7 +7,13 @@ import {
   type BackendSession,
   type OnnxModel,
 } from '@albert-ts/core';
-import { createOrtWebSession, describeRuntimeError, runProbeModel, WebBackendError, type OrtWebModule } from '@albert-ts/backend-wasm/ort-web';
+import {
+  createOrtWebSession,
+  describeRuntimeError,
+  runProbeModel,
+  WebBackendError,
+  type OrtWebModule,
+} from '@albert-ts/backend-wasm/ort-web';
 import {
   DEFAULT_WEBGPU_BUILD,
   WEBGPU_CONTRIB_OPERATORS,
@@ -46,7 +52,11 @@ const WEBGPU_BACKEND_OPTION_KEYS = ['powerPreference', 'preferFloat16', 'build']
  * The `webgpu` backend over the onnxruntime-web builds that `imports` offers (each entry point of this
  * package offers its own, so that a bundle holds only the `.wasm` of the builds it can use). Internal.
  */
-export function createWebGpuBackend(options: WebGpuBackendOptions, imports: WebGpuBuildImports, entryPoint: string): WebGpuBackend {
+export function createWebGpuBackend(
+  options: WebGpuBackendOptions,
+  imports: WebGpuBuildImports,
+  entryPoint: string,
+): WebGpuBackend {
   checkOptionKeys(options, WEBGPU_BACKEND_OPTION_KEYS, 'webgpuBackend');
   const name = 'webgpu';
   const build = options.build ?? DEFAULT_WEBGPU_BUILD;
@@ -95,44 +105,52 @@ export function createWebGpuBackend(options: WebGpuBackendOptions, imports: WebG
 
   const probe = (): Promise<BackendProbeResult> => {
     probePromise ??= (async (): Promise<BackendProbeResult> => {
-        const gpu = navigatorGpu();
-        if (gpu === undefined) {
-          return unavailable(
-            'navigator.gpu is undefined: this JavaScript environment has no WebGPU (it needs a browser with WebGPU, a secure context such as https or localhost, and on Linux Chromium the --enable-unsafe-webgpu flag)',
-          );
-        }
-        let adapter: GpuAdapterLike | null;
-        try {
-          adapter = await gpu.requestAdapter(options.powerPreference === undefined ? {} : { powerPreference: options.powerPreference });
-        } catch (error) {
-          return unavailable(`navigator.gpu.requestAdapter() failed: ${describeRuntimeError(error)}`);
-        }
-        if (adapter === null) {
-          return unavailable('navigator.gpu.requestAdapter() returned null: no WebGPU adapter (the GPU is absent, blocklisted or WebGPU is disabled)');
-        }
-        const features: string[] = [];
-        adapter.features.forEach((feature) => features.push(feature));
-        const shaderF16 = adapter.features.has('shader-f16');
-        const float16Note = !options.preferFloat16
-          ? 'preferFloat16 is off'
-          : shaderF16
-            ? undefined
-            : 'the adapter lacks the shader-f16 feature, so graphs stay float32';
-        report = {
-          adapter: { vendor: adapter.info?.vendor ?? '', architecture: adapter.info?.architecture ?? '', description: adapter.info?.description ?? '' },
-          features: features.sort(),
-          shaderF16,
-          ...(float16Note === undefined ? {} : { float16Note }),
-        };
-        capabilities.float16 = options.preferFloat16 === true && shaderF16;
-        try {
-          const ort = await runtime();
-          const reason = await runProbeModel(ort, { backend: name, sessionOptions: sessionOptions() });
-          return reason === undefined ? { available: true } : { available: false, reason };
-        } catch (error) {
-          return unavailable(`onnxruntime-web (${build} build) could not run on WebGPU: ${describeRuntimeError(error)}`);
-        }
-      })();
+      const gpu = navigatorGpu();
+      if (gpu === undefined) {
+        return unavailable(
+          'navigator.gpu is undefined: this JavaScript environment has no WebGPU (it needs a browser with WebGPU, a secure context such as https or localhost, and on Linux Chromium the --enable-unsafe-webgpu flag)',
+        );
+      }
+      let adapter: GpuAdapterLike | null;
+      try {
+        adapter = await gpu.requestAdapter(
+          options.powerPreference === undefined ? {} : { powerPreference: options.powerPreference },
+        );
+      } catch (error) {
+        return unavailable(`navigator.gpu.requestAdapter() failed: ${describeRuntimeError(error)}`);
+      }
+      if (adapter === null) {
+        return unavailable(
+          'navigator.gpu.requestAdapter() returned null: no WebGPU adapter (the GPU is absent, blocklisted or WebGPU is disabled)',
+        );
+      }
+      const features: string[] = [];
+      adapter.features.forEach((feature) => features.push(feature));
+      const shaderF16 = adapter.features.has('shader-f16');
+      const float16Note = !options.preferFloat16
+        ? 'preferFloat16 is off'
+        : shaderF16
+          ? undefined
+          : 'the adapter lacks the shader-f16 feature, so graphs stay float32';
+      report = {
+        adapter: {
+          vendor: adapter.info?.vendor ?? '',
+          architecture: adapter.info?.architecture ?? '',
+          description: adapter.info?.description ?? '',
+        },
+        features: features.sort(),
+        shaderF16,
+        ...(float16Note === undefined ? {} : { float16Note }),
+      };
+      capabilities.float16 = options.preferFloat16 === true && shaderF16;
+      try {
+        const ort = await runtime();
+        const reason = await runProbeModel(ort, { backend: name, sessionOptions: sessionOptions() });
+        return reason === undefined ? { available: true } : { available: false, reason };
+      } catch (error) {
+        return unavailable(`onnxruntime-web (${build} build) could not run on WebGPU: ${describeRuntimeError(error)}`);
+      }
+    })();
     return probePromise;
   };
 

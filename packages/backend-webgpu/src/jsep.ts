@@ -20,5 +20,9 @@ export { WebBackendError, type WebBackendErrorCode } from '@albert-ts/backend-wa
  * ```
  */
 export function webgpuBackend(options: WebGpuBackendOptions = {}): WebGpuBackend {
-  return createWebGpuBackend(options, { jsep: () => import('onnxruntime-web') as Promise<OrtWebModule> }, '@albert-ts/backend-webgpu/jsep');
+  return createWebGpuBackend(
+    options,
+    { jsep: () => import('onnxruntime-web') as Promise<OrtWebModule> },
+    '@albert-ts/backend-webgpu/jsep',
+  );
 }

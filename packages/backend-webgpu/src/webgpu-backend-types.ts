@@ -67,4 +67,3 @@ export const WEBGPU_CONTRIB_OPERATORS: Readonly<Record<WebGpuBuild, readonly str
   jsep: ['SkipLayerNormalization', 'FastGelu', 'BiasGelu'],
   webgpu: ['SkipLayerNormalization', 'FastGelu', 'BiasGelu'],
 };
-

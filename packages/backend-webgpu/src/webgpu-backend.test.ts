@@ -46,11 +46,18 @@ describe('webgpuBackend probe reasons (Node, with a stand-in navigator.gpu)', ()
   });
 
   it('reads the adapter features: no shader-f16 means no float16, with the reason', async () => {
-    const adapter = { features: new Set(['timestamp-query']), info: { vendor: 'test', architecture: 'stand-in', description: '' } };
+    const adapter = {
+      features: new Set(['timestamp-query']),
+      info: { vendor: 'test', architecture: 'stand-in', description: '' },
+    };
     await withNavigator({ requestAdapter: async () => adapter }, async () => {
       const backend = webgpuBackend({ preferFloat16: true });
       await backend.probe(); // onnxruntime-web cannot start in Node; the adapter was read before
-      expect(backend.adapterReport()).toMatchObject({ shaderF16: false, features: ['timestamp-query'], float16Note: expect.stringMatching(/shader-f16/) });
+      expect(backend.adapterReport()).toMatchObject({
+        shaderF16: false,
+        features: ['timestamp-query'],
+        float16Note: expect.stringMatching(/shader-f16/),
+      });
       expect(backend.capabilities.float16).toBe(false);
     });
   });
@@ -71,6 +78,11 @@ describe('webgpuBackend probe reasons (Node, with a stand-in navigator.gpu)', ()
 
 describe('webgpuBackend options', () => {
   it('are strict: an unknown key is an OptionsError naming the right spelling', () => {
-    expect(() => webgpuBackend({ power_preference: 'low-power' } as never)).toThrow(expect.objectContaining({ code: 'OPTIONS_UNKNOWN_KEY', message: expect.stringMatching(/power_preference is spelled powerPreference/) }));
+    expect(() => webgpuBackend({ power_preference: 'low-power' } as never)).toThrow(
+      expect.objectContaining({
+        code: 'OPTIONS_UNKNOWN_KEY',
+        message: expect.stringMatching(/power_preference is spelled powerPreference/),
+      }),
+    );
   });
 });

@@ -21,7 +21,10 @@ export function webgpuBackend(options: WebGpuBackendOptions = {}): WebGpuBackend
   // Two static specifiers so that bundlers see (and split) both builds; only the chosen one is fetched.
   return createWebGpuBackend(
     options,
-    { jsep: () => import('onnxruntime-web') as Promise<OrtWebModule>, webgpu: () => import('onnxruntime-web/webgpu') as Promise<OrtWebModule> },
+    {
+      jsep: () => import('onnxruntime-web') as Promise<OrtWebModule>,
+      webgpu: () => import('onnxruntime-web/webgpu') as Promise<OrtWebModule>,
+    },
     '@albert-ts/backend-webgpu',
   );
 }

@@ -49,7 +49,10 @@ export function toHfFieldName(field: AlbertConfigFieldName): string {
 }
 
 const FROM_HF: ReadonlyMap<string, AlbertConfigFieldName> = new Map(
-  (Object.entries(ALBERT_CONFIG_FIELD_NAMES) as [AlbertConfigFieldName, string][]).map(([camel, snake]) => [snake, camel]),
+  (Object.entries(ALBERT_CONFIG_FIELD_NAMES) as [AlbertConfigFieldName, string][]).map(([camel, snake]) => [
+    snake,
+    camel,
+  ]),
 );
 
 /** HF snake_case key → camelCase field name, or undefined for keys AlbertConfig does not interpret. */

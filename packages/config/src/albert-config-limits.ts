@@ -32,17 +32,32 @@ const LIMIT_NAMES = Object.keys(DEFAULT_ALBERT_CONFIG_LIMITS) as (keyof AlbertCo
  * The defaults with `overrides` applied.
  * @throws {@link ConfigError} `CONFIG_INVALID_LIMITS` for an unknown key or a value that is not a positive integer.
  */
-export function resolveConfigLimits(overrides: Partial<AlbertConfigLimits> | undefined, file: string | undefined): AlbertConfigLimits {
+export function resolveConfigLimits(
+  overrides: Partial<AlbertConfigLimits> | undefined,
+  file: string | undefined,
+): AlbertConfigLimits {
   if (overrides === undefined) return DEFAULT_ALBERT_CONFIG_LIMITS;
   if (typeof overrides !== 'object' || overrides === null) {
-    throw new ConfigError('CONFIG_INVALID_LIMITS', `limits must be an object, got ${typeof overrides}`, { file, field: 'limits', value: overrides });
+    throw new ConfigError('CONFIG_INVALID_LIMITS', `limits must be an object, got ${typeof overrides}`, {
+      file,
+      field: 'limits',
+      value: overrides,
+    });
   }
   for (const [name, value] of Object.entries(overrides)) {
     if (!(LIMIT_NAMES as string[]).includes(name)) {
-      throw new ConfigError('CONFIG_INVALID_LIMITS', `limits has no limit ${JSON.stringify(name)}; limits: ${LIMIT_NAMES.join(', ')}`, { file, field: name, supported: LIMIT_NAMES });
+      throw new ConfigError(
+        'CONFIG_INVALID_LIMITS',
+        `limits has no limit ${JSON.stringify(name)}; limits: ${LIMIT_NAMES.join(', ')}`,
+        { file, field: name, supported: LIMIT_NAMES },
+      );
     }
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-      throw new ConfigError('CONFIG_INVALID_LIMITS', `limits.${name} must be a positive integer, got ${String(value)}`, { file, field: name, value });
+      throw new ConfigError(
+        'CONFIG_INVALID_LIMITS',
+        `limits.${name} must be a positive integer, got ${String(value)}`,
+        { file, field: name, value },
+      );
     }
   }
   return Object.freeze({ ...DEFAULT_ALBERT_CONFIG_LIMITS, ...overrides });

@@ -83,7 +83,9 @@ describe('field mapping', () => {
   });
 
   it('has a default for every field', () => {
-    expect(Object.keys(ALBERT_CONFIG_DEFAULTS).sort()).toEqual([...FIELDS.map(([field]) => field), 'extraFields'].sort());
+    expect(Object.keys(ALBERT_CONFIG_DEFAULTS).sort()).toEqual(
+      [...FIELDS.map(([field]) => field), 'extraFields'].sort(),
+    );
   });
 });
 
@@ -106,13 +108,27 @@ describe('AlbertConfig.fromJSON', () => {
   });
 
   it('accepts every supported activation and position embedding type', () => {
-    for (const hiddenAct of HIDDEN_ACTIVATIONS) expect(AlbertConfig.fromJSON({ hidden_act: hiddenAct }).hiddenAct).toBe(hiddenAct);
-    for (const type of POSITION_EMBEDDING_TYPES) expect(AlbertConfig.fromJSON({ position_embedding_type: type }).positionEmbeddingType).toBe(type);
+    for (const hiddenAct of HIDDEN_ACTIVATIONS)
+      expect(AlbertConfig.fromJSON({ hidden_act: hiddenAct }).hiddenAct).toBe(hiddenAct);
+    for (const type of POSITION_EMBEDDING_TYPES)
+      expect(AlbertConfig.fromJSON({ position_embedding_type: type }).positionEmbeddingType).toBe(type);
     for (const type of PROBLEM_TYPES) expect(AlbertConfig.fromJSON({ problem_type: type }).problemType).toBe(type);
   });
 
   it('supports every activation the issue names, and only element-wise ones', () => {
-    for (const name of ['gelu', 'gelu_new', 'gelu_fast', 'gelu_pytorch_tanh', 'quick_gelu', 'relu', 'silu', 'swish', 'mish', 'tanh', 'linear']) {
+    for (const name of [
+      'gelu',
+      'gelu_new',
+      'gelu_fast',
+      'gelu_pytorch_tanh',
+      'quick_gelu',
+      'relu',
+      'silu',
+      'swish',
+      'mish',
+      'tanh',
+      'linear',
+    ]) {
       expect(isHiddenAct(name), name).toBe(true);
     }
     expect(isHiddenAct('prelu')).toBe(false);
@@ -152,7 +168,16 @@ describe('AlbertConfig.fromJSON', () => {
   it('writes keys sorted, like save_pretrained, and only the inherited fields that are set', () => {
     const json = AlbertConfig.fromJSON({}).toJSON();
     expect(Object.keys(json)).toEqual(Object.keys(json).sort());
-    for (const key of ['architectures', 'problem_type', 'id2label', 'label2id', 'num_labels', 'dtype', 'tie_word_embeddings', 'output_attentions']) {
+    for (const key of [
+      'architectures',
+      'problem_type',
+      'id2label',
+      'label2id',
+      'num_labels',
+      'dtype',
+      'tie_word_embeddings',
+      'output_attentions',
+    ]) {
       expect(json, key).not.toHaveProperty(key);
     }
     expect(json['model_type']).toBe('albert');
@@ -213,14 +238,39 @@ describe('labels (HF rules)', () => {
 
 describe('validation errors name the field, value and file', () => {
   const cases: readonly [string, Record<string, unknown>, string, RegExp][] = [
-    ['hidden_size not divisible', { hidden_size: 36, num_attention_heads: 5 }, 'CONFIG_HEADS_NOT_DIVIDING', /hidden_size \(36\) is not a multiple of num_attention_heads \(5\)/],
-    ['groups above layers', { num_hidden_layers: 2, num_hidden_groups: 3 }, 'CONFIG_GROUPS_OUT_OF_RANGE', /num_hidden_groups \(3\) must be between 1 and num_hidden_layers \(2\)/],
-    ['zero groups', { num_hidden_groups: 0 }, 'CONFIG_GROUPS_OUT_OF_RANGE', /num_hidden_groups \(0\) must be between 1 and num_hidden_layers \(12\)/],
+    [
+      'hidden_size not divisible',
+      { hidden_size: 36, num_attention_heads: 5 },
+      'CONFIG_HEADS_NOT_DIVIDING',
+      /hidden_size \(36\) is not a multiple of num_attention_heads \(5\)/,
+    ],
+    [
+      'groups above layers',
+      { num_hidden_layers: 2, num_hidden_groups: 3 },
+      'CONFIG_GROUPS_OUT_OF_RANGE',
+      /num_hidden_groups \(3\) must be between 1 and num_hidden_layers \(2\)/,
+    ],
+    [
+      'zero groups',
+      { num_hidden_groups: 0 },
+      'CONFIG_GROUPS_OUT_OF_RANGE',
+      /num_hidden_groups \(0\) must be between 1 and num_hidden_layers \(12\)/,
+    ],
     ['negative groups', { num_hidden_groups: -1 }, 'CONFIG_GROUPS_OUT_OF_RANGE', /num_hidden_groups \(-1\)/],
     ['inner_group_num 0', { inner_group_num: 0 }, 'CONFIG_NOT_POSITIVE', /inner_group_num must be positive, got 0/],
-    ['unknown hidden_act', { hidden_act: 'gelu_fancy' }, 'CONFIG_UNKNOWN_ACTIVATION', /hidden_act "gelu_fancy" is not a supported activation; supported: gelu, .*gelu_new/],
+    [
+      'unknown hidden_act',
+      { hidden_act: 'gelu_fancy' },
+      'CONFIG_UNKNOWN_ACTIVATION',
+      /hidden_act "gelu_fancy" is not a supported activation; supported: gelu, .*gelu_new/,
+    ],
     ['non-string hidden_act', { hidden_act: 3 }, 'CONFIG_UNKNOWN_ACTIVATION', /hidden_act 3/],
-    ['unknown position type', { position_embedding_type: 'rotary' }, 'CONFIG_UNKNOWN_POSITION_EMBEDDING_TYPE', /position_embedding_type "rotary" is not supported; supported: absolute, relative_key, relative_key_query/],
+    [
+      'unknown position type',
+      { position_embedding_type: 'rotary' },
+      'CONFIG_UNKNOWN_POSITION_EMBEDDING_TYPE',
+      /position_embedding_type "rotary" is not supported; supported: absolute, relative_key, relative_key_query/,
+    ],
     ['unknown problem type', { problem_type: 'ranking' }, 'CONFIG_UNKNOWN_PROBLEM_TYPE', /problem_type "ranking"/],
     ['zero vocab', { vocab_size: 0 }, 'CONFIG_NOT_POSITIVE', /vocab_size must be positive, got 0/],
     ['negative hidden', { hidden_size: -768 }, 'CONFIG_NOT_POSITIVE', /hidden_size must be positive, got -768/],
@@ -230,31 +280,86 @@ describe('validation errors name the field, value and file', () => {
     ['zero intermediate', { intermediate_size: 0 }, 'CONFIG_NOT_POSITIVE', /intermediate_size/],
     ['zero positions', { max_position_embeddings: 0 }, 'CONFIG_NOT_POSITIVE', /max_position_embeddings/],
     ['zero type vocab', { type_vocab_size: 0 }, 'CONFIG_NOT_POSITIVE', /type_vocab_size/],
-    ['fractional layers', { num_hidden_layers: 12.5 }, 'CONFIG_NOT_INTEGER', /num_hidden_layers must be an integer, got 12.5/],
-    ['fractional groups', { num_hidden_groups: 1.5 }, 'CONFIG_NOT_INTEGER', /num_hidden_groups must be an integer, got 1.5/],
+    [
+      'fractional layers',
+      { num_hidden_layers: 12.5 },
+      'CONFIG_NOT_INTEGER',
+      /num_hidden_layers must be an integer, got 12.5/,
+    ],
+    [
+      'fractional groups',
+      { num_hidden_groups: 1.5 },
+      'CONFIG_NOT_INTEGER',
+      /num_hidden_groups must be an integer, got 1.5/,
+    ],
     ['fractional token id', { pad_token_id: 0.5 }, 'CONFIG_NOT_INTEGER', /pad_token_id must be an integer, got 0.5/],
-    ['string size', { hidden_size: '768' }, 'CONFIG_INVALID_TYPE', /hidden_size must be a positive integer, got a string \("768"\)/],
+    [
+      'string size',
+      { hidden_size: '768' },
+      'CONFIG_INVALID_TYPE',
+      /hidden_size must be a positive integer, got a string \("768"\)/,
+    ],
     ['null size', { vocab_size: null }, 'CONFIG_INVALID_TYPE', /vocab_size .* got null/],
-    ['dropout above 1', { hidden_dropout_prob: 1.5 }, 'CONFIG_OUT_OF_RANGE', /hidden_dropout_prob must be between 0 and 1, got 1.5/],
+    [
+      'dropout above 1',
+      { hidden_dropout_prob: 1.5 },
+      'CONFIG_OUT_OF_RANGE',
+      /hidden_dropout_prob must be between 0 and 1, got 1.5/,
+    ],
     ['negative dropout', { attention_probs_dropout_prob: -0.1 }, 'CONFIG_OUT_OF_RANGE', /attention_probs_dropout_prob/],
     ['classifier dropout', { classifier_dropout_prob: 2 }, 'CONFIG_OUT_OF_RANGE', /classifier_dropout_prob/],
     ['zero eps', { layer_norm_eps: 0 }, 'CONFIG_OUT_OF_RANGE', /layer_norm_eps must be > 0, got 0/],
     ['negative init range', { initializer_range: -1 }, 'CONFIG_OUT_OF_RANGE', /initializer_range/],
     ['negative token id', { eos_token_id: -1 }, 'CONFIG_OUT_OF_RANGE', /eos_token_id must be ≥ 0, got -1/],
-    ['pad beyond vocab', { vocab_size: 10, pad_token_id: 10 }, 'CONFIG_OUT_OF_RANGE', /pad_token_id \(10\) must be less than vocab_size \(10\)/],
+    [
+      'pad beyond vocab',
+      { vocab_size: 10, pad_token_id: 10 },
+      'CONFIG_OUT_OF_RANGE',
+      /pad_token_id \(10\) must be less than vocab_size \(10\)/,
+    ],
     ['string flag', { tie_word_embeddings: 'yes' }, 'CONFIG_INVALID_TYPE', /tie_word_embeddings must be true or false/],
-    ['architectures not array', { architectures: 'AlbertModel' }, 'CONFIG_INVALID_TYPE', /architectures must be an array of strings/],
+    [
+      'architectures not array',
+      { architectures: 'AlbertModel' },
+      'CONFIG_INVALID_TYPE',
+      /architectures must be an array of strings/,
+    ],
     ['dtype not string', { dtype: 32 }, 'CONFIG_INVALID_TYPE', /dtype must be a string or null/],
     ['wrong model type', { model_type: 'bert' }, 'CONFIG_WRONG_MODEL_TYPE', /model_type "bert" is not "albert"/],
-    ['num_labels vs id2label', { num_labels: 3, id2label: { 0: 'a', 1: 'b' } }, 'CONFIG_LABELS_INCONSISTENT', /num_labels \(3\) does not match the 2 entries of id2label/],
-    ['id2label key out of range', { id2label: { 0: 'a', 5: 'b' } }, 'CONFIG_LABELS_INCONSISTENT', /id2label key "5" is not a class index between 0 and 1/],
+    [
+      'num_labels vs id2label',
+      { num_labels: 3, id2label: { 0: 'a', 1: 'b' } },
+      'CONFIG_LABELS_INCONSISTENT',
+      /num_labels \(3\) does not match the 2 entries of id2label/,
+    ],
+    [
+      'id2label key out of range',
+      { id2label: { 0: 'a', 5: 'b' } },
+      'CONFIG_LABELS_INCONSISTENT',
+      /id2label key "5" is not a class index between 0 and 1/,
+    ],
     ['id2label key not a number', { id2label: { zero: 'a' } }, 'CONFIG_LABELS_INCONSISTENT', /id2label key "zero"/],
     ['id2label value not string', { id2label: { 0: 1 } }, 'CONFIG_INVALID_TYPE', /id2label\[0\] must be a string/],
     ['id2label not object', { id2label: ['a', 'b'] }, 'CONFIG_INVALID_TYPE', /id2label must be an object/],
     ['empty id2label', { id2label: {} }, 'CONFIG_NOT_POSITIVE', /id2label must have at least one entry/],
-    ['label2id index out of range', { id2label: { 0: 'a', 1: 'b' }, label2id: { a: 0, b: 2 } }, 'CONFIG_LABELS_INCONSISTENT', /label2id\["b"\] = 2 is not a class index between 0 and 1/],
-    ['label2id wrong size', { id2label: { 0: 'a', 1: 'b', 2: 'c' }, label2id: { a: 0, b: 1 } }, 'CONFIG_LABELS_INCONSISTENT', /label2id has 2 entries but id2label names 3 distinct labels/],
-    ['label2id without id2label, wrong size', { num_labels: 2, label2id: { a: 0, b: 1, c: 1 } }, 'CONFIG_LABELS_INCONSISTENT', /label2id has 3 entries/],
+    [
+      'label2id index out of range',
+      { id2label: { 0: 'a', 1: 'b' }, label2id: { a: 0, b: 2 } },
+      'CONFIG_LABELS_INCONSISTENT',
+      /label2id\["b"\] = 2 is not a class index between 0 and 1/,
+    ],
+    [
+      'label2id wrong size',
+      { id2label: { 0: 'a', 1: 'b', 2: 'c' }, label2id: { a: 0, b: 1 } },
+      'CONFIG_LABELS_INCONSISTENT',
+      /label2id has 2 entries but id2label names 3 distinct labels/,
+    ],
+    [
+      'label2id without id2label, wrong size',
+      { num_labels: 2, label2id: { a: 0, b: 1, c: 1 } },
+      'CONFIG_LABELS_INCONSISTENT',
+      /label2id has 3 entries/,
+    ],
     ['zero num_labels', { num_labels: 0 }, 'CONFIG_NOT_POSITIVE', /num_labels must be positive, got 0/],
   ];
 
@@ -272,7 +377,9 @@ describe('validation errors name the field, value and file', () => {
   }
 
   it('rejects text that is not JSON and JSON that is not an object', () => {
-    expect(configError(() => AlbertConfig.parse('{"vocab_size": ', { file: 'c.json' })).code).toBe('CONFIG_INVALID_JSON');
+    expect(configError(() => AlbertConfig.parse('{"vocab_size": ', { file: 'c.json' })).code).toBe(
+      'CONFIG_INVALID_JSON',
+    );
     const notObject = configError(() => AlbertConfig.parse('[1, 2]', { file: 'c.json' }));
     expect(notObject.code).toBe('CONFIG_NOT_AN_OBJECT');
     expect(notObject.message).toContain('c.json');
@@ -287,11 +394,17 @@ describe('validation errors name the field, value and file', () => {
   it('validates with() overrides like a file', () => {
     const base = AlbertConfig.preset('albert-base-v2');
     expect(configError(() => base.with({ numAttentionHeads: 5 })).code).toBe('CONFIG_HEADS_NOT_DIVIDING');
-    expect(configError(() => base.with({ numHiddenGroups: 13 })).message).toMatch(/num_hidden_groups \(13\) must be between 1 and num_hidden_layers \(12\)/);
+    expect(configError(() => base.with({ numHiddenGroups: 13 })).message).toMatch(
+      /num_hidden_groups \(13\) must be between 1 and num_hidden_layers \(12\)/,
+    );
     expect(configError(() => base.with({ hiddenAct: 'nope' as never })).code).toBe('CONFIG_UNKNOWN_ACTIVATION');
     expect(configError(() => base.with({ vocabSize: Number.NaN })).code).toBe('CONFIG_OUT_OF_RANGE');
-    expect(configError(() => base.with({ numLabels: 3, id2label: { 0: 'a' } })).code).toBe('CONFIG_LABELS_INCONSISTENT');
-    expect(configError(() => base.with({ hiddenSizes: 3 } as unknown as Partial<AlbertConfigInit>)).code).toBe('CONFIG_UNKNOWN_FIELD');
+    expect(configError(() => base.with({ numLabels: 3, id2label: { 0: 'a' } })).code).toBe(
+      'CONFIG_LABELS_INCONSISTENT',
+    );
+    expect(configError(() => base.with({ hiddenSizes: 3 } as unknown as Partial<AlbertConfigInit>)).code).toBe(
+      'CONFIG_UNKNOWN_FIELD',
+    );
     expect(configError(() => base.with({ extraFields: { hidden_size: 3 } })).code).toBe('CONFIG_INVALID_TYPE');
   });
 });
@@ -341,7 +454,8 @@ describe('groupIndexOfLayer', () => {
 
   it('rejects layer indices outside the model', () => {
     const config = AlbertConfig.fromJSON({ num_hidden_layers: 2 });
-    for (const index of [-1, 2, 0.5]) expect(configError(() => config.groupIndexOfLayer(index)).code).toBe('CONFIG_LAYER_OUT_OF_RANGE');
+    for (const index of [-1, 2, 0.5])
+      expect(configError(() => config.groupIndexOfLayer(index)).code).toBe('CONFIG_LAYER_OUT_OF_RANGE');
   });
 });
 
@@ -394,7 +508,9 @@ describe('presets', () => {
       const v1 = AlbertConfig.preset(`albert-${size}-v1` as AlbertPresetName).toJSON();
       const v2 = AlbertConfig.preset(`albert-${size}-v2` as AlbertPresetName).toJSON();
       const differing = Object.keys(v1).filter((key) => JSON.stringify(v1[key]) !== JSON.stringify(v2[key]));
-      expect(differing).toEqual(size === 'xxlarge' ? ['hidden_act'] : ['attention_probs_dropout_prob', 'hidden_act', 'hidden_dropout_prob']);
+      expect(differing).toEqual(
+        size === 'xxlarge' ? ['hidden_act'] : ['attention_probs_dropout_prob', 'hidden_act', 'hidden_dropout_prob'],
+      );
     }
   });
 
@@ -423,7 +539,15 @@ describe('round trip of every config.json in the repository fixtures', () => {
     'fixtures/checkpoints/bad/config-unknown-activation/config.json': 'CONFIG_UNKNOWN_ACTIVATION',
   };
   // Keys toJSON may add to a file that left them out: HF defaults it writes for every ALBERT config.
-  const filled = new Set(['position_embedding_type', 'model_type', 'classifier_dropout_prob', 'pad_token_id', 'bos_token_id', 'eos_token_id', 'label2id']);
+  const filled = new Set([
+    'position_embedding_type',
+    'model_type',
+    'classifier_dropout_prob',
+    'pad_token_id',
+    'bos_token_id',
+    'eos_token_id',
+    'label2id',
+  ]);
 
   it('finds the fixtures', () => {
     expect(files.length).toBeGreaterThanOrEqual(40);
@@ -444,10 +568,12 @@ describe('round trip of every config.json in the repository fixtures', () => {
       const config = AlbertConfig.parse(text, { file: name });
       const written = config.toJSON();
       for (const [key, value] of Object.entries(original)) expect(written[key], key).toEqual(value);
-      for (const key of Object.keys(written)) if (!(key in original)) expect(filled.has(key), `added key ${key}`).toBe(true);
+      for (const key of Object.keys(written))
+        if (!(key in original)) expect(filled.has(key), `added key ${key}`).toBe(true);
       const again = AlbertConfig.parse(config.toJSONText(), { file: name });
       expect(again.toJSON()).toEqual(written);
-      if (original['id2label'] !== undefined) expect(config.numLabels).toBe(Object.keys(original['id2label'] as object).length);
+      if (original['id2label'] !== undefined)
+        expect(config.numLabels).toBe(Object.keys(original['id2label'] as object).length);
       else expect(config.numLabels).toBe(2);
     });
   }

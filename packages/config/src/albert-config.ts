@@ -43,18 +43,32 @@ const SOURCE_OPTION_NAMES = ['file', 'limits'];
 /** Options objects are strict: an unknown key is a typed error naming the accepted ones. */
 function checkSourceOptions(options: AlbertConfigSourceOptions): void {
   if (typeof options !== 'object' || options === null) {
-    fail('CONFIG_UNKNOWN_OPTION', `options must be an object such as { file }, got ${formatValue(options)}`, { file: undefined }, { value: options });
+    fail(
+      'CONFIG_UNKNOWN_OPTION',
+      `options must be an object such as { file }, got ${formatValue(options)}`,
+      { file: undefined },
+      { value: options },
+    );
   }
   for (const key of Object.keys(options)) {
     if (!SOURCE_OPTION_NAMES.includes(key)) {
-      fail('CONFIG_UNKNOWN_OPTION', `unknown option ${formatValue(key)}; options: ${SOURCE_OPTION_NAMES.join(', ')}`, { file: options.file }, { field: key, supported: SOURCE_OPTION_NAMES });
+      fail(
+        'CONFIG_UNKNOWN_OPTION',
+        `unknown option ${formatValue(key)}; options: ${SOURCE_OPTION_NAMES.join(', ')}`,
+        { file: options.file },
+        { field: key, supported: SOURCE_OPTION_NAMES },
+      );
     }
   }
 }
 
 /** The fields that are not label settings, each with the check that turns unknown input into its type. */
 const FIELD_CHECKS: {
-  readonly [K in Exclude<AlbertConfigFieldName, 'numLabels' | 'id2label' | 'label2id'>]: (field: string, value: unknown, context: CheckContext) => AlbertConfigInit[K];
+  readonly [K in Exclude<AlbertConfigFieldName, 'numLabels' | 'id2label' | 'label2id'>]: (
+    field: string,
+    value: unknown,
+    context: CheckContext,
+  ) => AlbertConfigInit[K];
 } = {
   vocabSize: checkPositiveInteger,
   embeddingSize: checkPositiveInteger,
@@ -263,14 +277,21 @@ export class AlbertConfig implements AlbertConfigInit {
     const limits = resolveConfigLimits(options.limits, options.file);
     const context: CheckContext = { file: options.file, limits };
     if (!isPlainObject(json)) {
-      fail('CONFIG_NOT_AN_OBJECT', `an ALBERT config must be a JSON object, got ${formatValue(json)}`, context, { value: json });
+      fail('CONFIG_NOT_AN_OBJECT', `an ALBERT config must be a JSON object, got ${formatValue(json)}`, context, {
+        value: json,
+      });
     }
     const known: Partial<Record<AlbertConfigFieldName, unknown>> = {};
     const extraFields: Record<string, unknown> = {};
     let dtypeKey: 'dtype' | 'torch_dtype' = 'dtype';
     const keepExtra = (key: string, value: unknown): void => {
       // defineProperty: a field named `__proto__` stays a field (assignment would set the prototype)
-      Object.defineProperty(extraFields, key, { value: cloneFrozenJson(value, key, context), enumerable: true, writable: false, configurable: false });
+      Object.defineProperty(extraFields, key, {
+        value: cloneFrozenJson(value, key, context),
+        enumerable: true,
+        writable: false,
+        configurable: false,
+      });
     };
     for (const [key, value] of Object.entries(json)) {
       const field = fromHfFieldName(key);
@@ -278,7 +299,8 @@ export class AlbertConfig implements AlbertConfigInit {
       else if (key !== 'torch_dtype') keepExtra(key, value);
     }
     if (Object.hasOwn(json, 'torch_dtype')) {
-      if (Object.hasOwn(json, 'dtype')) keepExtra('torch_dtype', json['torch_dtype']);   // both present: HF uses `dtype`
+      if (Object.hasOwn(json, 'dtype'))
+        keepExtra('torch_dtype', json['torch_dtype']); // both present: HF uses `dtype`
       else {
         known.dtype = json['torch_dtype'];
         dtypeKey = 'torch_dtype';
@@ -286,10 +308,18 @@ export class AlbertConfig implements AlbertConfigInit {
     }
     const init: Mutable<AlbertConfigInit> = { ...ALBERT_CONFIG_DEFAULTS, extraFields };
     const assign = <K extends CheckedField>(field: K): void => {
-      if (field in known) init[field] = FIELD_CHECKS[field](ALBERT_CONFIG_FIELD_NAMES[field], known[field], context) as Mutable<AlbertConfigInit>[K];
+      if (field in known)
+        init[field] = FIELD_CHECKS[field](
+          ALBERT_CONFIG_FIELD_NAMES[field],
+          known[field],
+          context,
+        ) as Mutable<AlbertConfigInit>[K];
     };
     for (const field of CHECKED_FIELDS) assign(field);
-    Object.assign(init, resolveLabels({ numLabels: known.numLabels, id2label: known.id2label, label2id: known.label2id }, context));
+    Object.assign(
+      init,
+      resolveLabels({ numLabels: known.numLabels, id2label: known.id2label, label2id: known.label2id }, context),
+    );
     Object.freeze(extraFields);
     return AlbertConfig.#create(init, { keys: new Set(Object.keys(json)), dtypeKey, file: options.file, limits });
   }
@@ -327,10 +357,15 @@ export class AlbertConfig implements AlbertConfigInit {
   static preset(name: AlbertPresetName): AlbertConfig {
     const bare = typeof name === 'string' && name.startsWith('albert/') ? name.slice('albert/'.length) : name;
     if (!isAlbertPresetName(bare)) {
-      fail('CONFIG_UNKNOWN_PRESET', `unknown ALBERT preset ${formatValue(name)}; presets: ${ALBERT_PRESET_NAMES.join(', ')}`, { file: undefined }, {
-        value: name,
-        supported: ALBERT_PRESET_NAMES,
-      });
+      fail(
+        'CONFIG_UNKNOWN_PRESET',
+        `unknown ALBERT preset ${formatValue(name)}; presets: ${ALBERT_PRESET_NAMES.join(', ')}`,
+        { file: undefined },
+        {
+          value: name,
+          supported: ALBERT_PRESET_NAMES,
+        },
+      );
     }
     return AlbertConfig.fromJSON(ALBERT_PRESETS[bare], { file: `preset ${bare}` });
   }
@@ -350,32 +385,61 @@ export class AlbertConfig implements AlbertConfigInit {
     const init: Mutable<AlbertConfigInit> = { ...this.#init() };
     for (const key of Object.keys(overrides)) {
       if (key !== 'extraFields' && !(ALL_FIELDS as readonly string[]).includes(key)) {
-        fail('CONFIG_UNKNOWN_FIELD', `AlbertConfig has no field ${formatValue(key)}`, context, { field: key, value: (overrides as Record<string, unknown>)[key] });
+        fail('CONFIG_UNKNOWN_FIELD', `AlbertConfig has no field ${formatValue(key)}`, context, {
+          field: key,
+          value: (overrides as Record<string, unknown>)[key],
+        });
       }
     }
     const assign = <K extends CheckedField>(field: K): void => {
       if (overrides[field] !== undefined) {
-        init[field] = FIELD_CHECKS[field](ALBERT_CONFIG_FIELD_NAMES[field], overrides[field], context) as Mutable<AlbertConfigInit>[K];
+        init[field] = FIELD_CHECKS[field](
+          ALBERT_CONFIG_FIELD_NAMES[field],
+          overrides[field],
+          context,
+        ) as Mutable<AlbertConfigInit>[K];
       }
     };
     for (const field of CHECKED_FIELDS) assign(field);
     if (overrides.extraFields !== undefined) {
       if (!isPlainObject(overrides.extraFields)) {
-        fail('CONFIG_INVALID_TYPE', `extraFields must be an object, got ${formatValue(overrides.extraFields)}`, context, { field: 'extraFields', value: overrides.extraFields });
+        fail(
+          'CONFIG_INVALID_TYPE',
+          `extraFields must be an object, got ${formatValue(overrides.extraFields)}`,
+          context,
+          { field: 'extraFields', value: overrides.extraFields },
+        );
       }
       for (const key of Object.keys(overrides.extraFields)) {
         if (fromHfFieldName(key) !== undefined) {
-          fail('CONFIG_INVALID_TYPE', `extraFields must not hold the AlbertConfig field ${key}; set ${fromHfFieldName(key)} instead`, context, { field: key });
+          fail(
+            'CONFIG_INVALID_TYPE',
+            `extraFields must not hold the AlbertConfig field ${key}; set ${fromHfFieldName(key)} instead`,
+            context,
+            { field: key },
+          );
         }
       }
       init.extraFields = cloneFrozenJson(overrides.extraFields, 'extraFields', context) as Record<string, unknown>;
     }
     if (overrides.id2label !== undefined) {
-      Object.assign(init, resolveLabels({ numLabels: overrides.numLabels, id2label: overrides.id2label, label2id: overrides.label2id }, context));
+      Object.assign(
+        init,
+        resolveLabels(
+          { numLabels: overrides.numLabels, id2label: overrides.id2label, label2id: overrides.label2id },
+          context,
+        ),
+      );
     } else if (overrides.numLabels !== undefined && overrides.numLabels !== this.numLabels) {
       Object.assign(init, resolveLabels({ numLabels: overrides.numLabels, label2id: overrides.label2id }, context));
     } else {
-      Object.assign(init, resolveLabels({ numLabels: this.numLabels, id2label: this.id2label, label2id: overrides.label2id ?? this.label2id }, context));
+      Object.assign(
+        init,
+        resolveLabels(
+          { numLabels: this.numLabels, id2label: this.id2label, label2id: overrides.label2id ?? this.label2id },
+          context,
+        ),
+      );
     }
     return AlbertConfig.#create(init, this.#source);
   }
@@ -412,13 +476,19 @@ export class AlbertConfig implements AlbertConfigInit {
   toJSON(): Record<string, unknown> {
     const sourceKeys = this.#source.keys;
     // a mutable copy whose keys are defined as data (a `__proto__` field stays a field)
-    const out = cloneJsonValue(this.extraFields, 'extraFields', { file: this.file, limits: this.#source.limits }, false) as Record<string, unknown>;
+    const out = cloneJsonValue(
+      this.extraFields,
+      'extraFields',
+      { file: this.file, limits: this.#source.limits },
+      false,
+    ) as Record<string, unknown>;
     const write = (field: AlbertConfigFieldName, value: unknown, condition: boolean): void => {
       const key = field === 'dtype' ? this.#source.dtypeKey : ALBERT_CONFIG_FIELD_NAMES[field];
       if (condition || ALWAYS_WRITTEN.has(field) || sourceKeys.has(key)) out[key] = value;
     };
     for (const field of CHECKED_FIELDS) {
-      if (field === 'architectures') write(field, this.architectures === null ? null : [...this.architectures], this.architectures !== null);
+      if (field === 'architectures')
+        write(field, this.architectures === null ? null : [...this.architectures], this.architectures !== null);
       else if (field === 'problemType') write(field, this.problemType, this.problemType !== null);
       else if (field === 'tieWordEmbeddings') write(field, this.tieWordEmbeddings, !this.tieWordEmbeddings);
       else if (field === 'outputAttentions') write(field, this.outputAttentions, this.outputAttentions);
@@ -430,7 +500,11 @@ export class AlbertConfig implements AlbertConfigInit {
     write('id2label', Object.fromEntries(Object.entries(this.id2label)), customLabels);
     write('label2id', { ...this.label2id }, customLabels || sourceKeys.has('id2label'));
     write('numLabels', this.numLabels, false);
-    return Object.fromEntries(Object.keys(out).sort().map((key) => [key, Object.getOwnPropertyDescriptor(out, key)?.value]));
+    return Object.fromEntries(
+      Object.keys(out)
+        .sort()
+        .map((key) => [key, Object.getOwnPropertyDescriptor(out, key)?.value]),
+    );
   }
 
   /** {@link AlbertConfig.toJSON} as config.json text (2-space indent, trailing newline). */
@@ -453,7 +527,11 @@ export class AlbertConfig implements AlbertConfigInit {
         'CONFIG_LIMIT_EXCEEDED',
         `num_hidden_layers × inner_group_num (${init.numHiddenLayers} × ${init.innerGroupNum} = ${layers}) exceeds the limit maximumLayers = ${source.limits.maximumLayers}; if the config is trusted, raise it with the limits option`,
         context,
-        { field: init.innerGroupNum > 1 ? 'inner_group_num' : 'num_hidden_layers', value: layers, limit: 'maximumLayers' },
+        {
+          field: init.innerGroupNum > 1 ? 'inner_group_num' : 'num_hidden_layers',
+          value: layers,
+          limit: 'maximumLayers',
+        },
       );
     }
     if (init.hiddenSize % init.numAttentionHeads !== 0) {

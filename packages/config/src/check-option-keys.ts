@@ -55,12 +55,21 @@ export function suggestOptionName(key: string, allowed: readonly string[]): stri
 export function checkOptionKeys(options: unknown, allowed: readonly string[], where: string): void {
   if (options === undefined || options === null) return;
   if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new OptionsError('OPTIONS_NOT_AN_OBJECT', `${where}: options must be an object, got ${Array.isArray(options) ? 'an array' : typeof options}`, { where, allowed: [...allowed] });
+    throw new OptionsError(
+      'OPTIONS_NOT_AN_OBJECT',
+      `${where}: options must be an object, got ${Array.isArray(options) ? 'an array' : typeof options}`,
+      { where, allowed: [...allowed] },
+    );
   }
   for (const key of Object.keys(options)) {
     if (allowed.includes(key)) continue;
     const suggestion = suggestOptionName(key, allowed);
     const hint = suggestion === undefined ? `; options: ${allowed.join(', ')}` : ` (${key} is spelled ${suggestion})`;
-    throw new OptionsError('OPTIONS_UNKNOWN_KEY', `${where}: unknown option ${key}${hint}`, { where, key, ...(suggestion === undefined ? {} : { suggestion }), allowed: [...allowed] });
+    throw new OptionsError('OPTIONS_UNKNOWN_KEY', `${where}: unknown option ${key}${hint}`, {
+      where,
+      key,
+      ...(suggestion === undefined ? {} : { suggestion }),
+      allowed: [...allowed],
+    });
   }
 }

@@ -18,7 +18,11 @@ function defineEntry(target: Record<string, unknown> | unknown[], key: string | 
  */
 export function cloneJsonValue(value: unknown, field: string, context: CheckContext, freeze: boolean): unknown {
   const maximumDepth = context.limits?.maximumDepth ?? DEFAULT_ALBERT_CONFIG_LIMITS.maximumDepth;
-  const copyOf = (item: unknown, depth: number, pending: [unknown, Record<string, unknown> | unknown[], number][]): unknown => {
+  const copyOf = (
+    item: unknown,
+    depth: number,
+    pending: [unknown, Record<string, unknown> | unknown[], number][],
+  ): unknown => {
     if (item === null || typeof item === 'string' || typeof item === 'boolean') return item;
     if (typeof item === 'number') return Number.isFinite(item) ? item : null; // as JSON.stringify writes it
     if (typeof item !== 'object') {
@@ -43,9 +47,11 @@ export function cloneJsonValue(value: unknown, field: string, context: CheckCont
     const [source, copy, depth] = pending.pop()!;
     built.push(copy);
     if (Array.isArray(source)) {
-      for (let index = 0; index < source.length; index += 1) defineEntry(copy, index, copyOf(source[index], depth + 1, pending));
+      for (let index = 0; index < source.length; index += 1)
+        defineEntry(copy, index, copyOf(source[index], depth + 1, pending));
     } else {
-      for (const [key, item] of Object.entries(source as Record<string, unknown>)) defineEntry(copy, key, copyOf(item, depth + 1, pending));
+      for (const [key, item] of Object.entries(source as Record<string, unknown>))
+        defineEntry(copy, key, copyOf(item, depth + 1, pending));
     }
   }
   if (freeze) for (const copy of built) Object.freeze(copy);

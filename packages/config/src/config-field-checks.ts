@@ -46,8 +46,15 @@ function typeName(value: unknown): string {
 
 function expectNumber(field: string, value: unknown, context: CheckContext, what: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    if (typeof value === 'number') fail('CONFIG_OUT_OF_RANGE', `${field} must be a finite number, got ${formatValue(value)}`, context, { field, value });
-    fail('CONFIG_INVALID_TYPE', `${field} must be ${what}, got ${typeName(value)} (${formatValue(value)})`, context, { field, value });
+    if (typeof value === 'number')
+      fail('CONFIG_OUT_OF_RANGE', `${field} must be a finite number, got ${formatValue(value)}`, context, {
+        field,
+        value,
+      });
+    fail('CONFIG_INVALID_TYPE', `${field} must be ${what}, got ${typeName(value)} (${formatValue(value)})`, context, {
+      field,
+      value,
+    });
   }
   return value;
 }
@@ -55,36 +62,45 @@ function expectNumber(field: string, value: unknown, context: CheckContext, what
 /** A positive integer size or count (`vocab_size`, `hidden_size`, `inner_group_num`, ...). */
 export function checkPositiveInteger(field: string, value: unknown, context: CheckContext): number {
   const number = expectNumber(field, value, context, 'a positive integer');
-  if (!Number.isInteger(number)) fail('CONFIG_NOT_INTEGER', `${field} must be an integer, got ${formatValue(number)}`, context, { field, value });
-  if (number <= 0) fail('CONFIG_NOT_POSITIVE', `${field} must be positive, got ${formatValue(number)}`, context, { field, value });
+  if (!Number.isInteger(number))
+    fail('CONFIG_NOT_INTEGER', `${field} must be an integer, got ${formatValue(number)}`, context, { field, value });
+  if (number <= 0)
+    fail('CONFIG_NOT_POSITIVE', `${field} must be positive, got ${formatValue(number)}`, context, { field, value });
   return number;
 }
 
 /** An integer of any sign (range checked elsewhere, e.g. `num_hidden_groups`). */
 export function checkInteger(field: string, value: unknown, context: CheckContext): number {
   const number = expectNumber(field, value, context, 'an integer');
-  if (!Number.isInteger(number)) fail('CONFIG_NOT_INTEGER', `${field} must be an integer, got ${formatValue(number)}`, context, { field, value });
+  if (!Number.isInteger(number))
+    fail('CONFIG_NOT_INTEGER', `${field} must be an integer, got ${formatValue(number)}`, context, { field, value });
   return number;
 }
 
 /** A probability in [0, 1] (dropout rates). */
 export function checkProbability(field: string, value: unknown, context: CheckContext): number {
   const number = expectNumber(field, value, context, 'a number between 0 and 1');
-  if (number < 0 || number > 1) fail('CONFIG_OUT_OF_RANGE', `${field} must be between 0 and 1, got ${formatValue(number)}`, context, { field, value });
+  if (number < 0 || number > 1)
+    fail('CONFIG_OUT_OF_RANGE', `${field} must be between 0 and 1, got ${formatValue(number)}`, context, {
+      field,
+      value,
+    });
   return number;
 }
 
 /** A number ≥ 0 (`initializer_range`). */
 export function checkNonNegativeNumber(field: string, value: unknown, context: CheckContext): number {
   const number = expectNumber(field, value, context, 'a number ≥ 0');
-  if (number < 0) fail('CONFIG_OUT_OF_RANGE', `${field} must be ≥ 0, got ${formatValue(number)}`, context, { field, value });
+  if (number < 0)
+    fail('CONFIG_OUT_OF_RANGE', `${field} must be ≥ 0, got ${formatValue(number)}`, context, { field, value });
   return number;
 }
 
 /** A number > 0 (`layer_norm_eps`). */
 export function checkPositiveNumber(field: string, value: unknown, context: CheckContext): number {
   const number = expectNumber(field, value, context, 'a positive number');
-  if (number <= 0) fail('CONFIG_OUT_OF_RANGE', `${field} must be > 0, got ${formatValue(number)}`, context, { field, value });
+  if (number <= 0)
+    fail('CONFIG_OUT_OF_RANGE', `${field} must be > 0, got ${formatValue(number)}`, context, { field, value });
   return number;
 }
 
@@ -92,20 +108,34 @@ export function checkPositiveNumber(field: string, value: unknown, context: Chec
 export function checkTokenId(field: string, value: unknown, context: CheckContext): number | null {
   if (value === null) return null;
   const number = expectNumber(field, value, context, 'an integer token id or null');
-  if (!Number.isInteger(number)) fail('CONFIG_NOT_INTEGER', `${field} must be an integer, got ${formatValue(number)}`, context, { field, value });
-  if (number < 0) fail('CONFIG_OUT_OF_RANGE', `${field} must be ≥ 0, got ${formatValue(number)}`, context, { field, value });
+  if (!Number.isInteger(number))
+    fail('CONFIG_NOT_INTEGER', `${field} must be an integer, got ${formatValue(number)}`, context, { field, value });
+  if (number < 0)
+    fail('CONFIG_OUT_OF_RANGE', `${field} must be ≥ 0, got ${formatValue(number)}`, context, { field, value });
   return number;
 }
 
 /** A boolean flag. */
 export function checkBoolean(field: string, value: unknown, context: CheckContext): boolean {
-  if (typeof value !== 'boolean') fail('CONFIG_INVALID_TYPE', `${field} must be true or false, got ${typeName(value)} (${formatValue(value)})`, context, { field, value });
+  if (typeof value !== 'boolean')
+    fail(
+      'CONFIG_INVALID_TYPE',
+      `${field} must be true or false, got ${typeName(value)} (${formatValue(value)})`,
+      context,
+      { field, value },
+    );
   return value;
 }
 
 /** A string or null (`dtype`). */
 export function checkNullableString(field: string, value: unknown, context: CheckContext): string | null {
-  if (value !== null && typeof value !== 'string') fail('CONFIG_INVALID_TYPE', `${field} must be a string or null, got ${typeName(value)} (${formatValue(value)})`, context, { field, value });
+  if (value !== null && typeof value !== 'string')
+    fail(
+      'CONFIG_INVALID_TYPE',
+      `${field} must be a string or null, got ${typeName(value)} (${formatValue(value)})`,
+      context,
+      { field, value },
+    );
   return value;
 }
 
@@ -123,7 +153,11 @@ export function checkHiddenAct(field: string, value: unknown, context: CheckCont
 }
 
 /** `position_embedding_type`: one of POSITION_EMBEDDING_TYPES. */
-export function checkPositionEmbeddingType(field: string, value: unknown, context: CheckContext): PositionEmbeddingType {
+export function checkPositionEmbeddingType(
+  field: string,
+  value: unknown,
+  context: CheckContext,
+): PositionEmbeddingType {
   if (typeof value !== 'string' || !(POSITION_EMBEDDING_TYPES as readonly string[]).includes(value)) {
     fail(
       'CONFIG_UNKNOWN_POSITION_EMBEDDING_TYPE',
@@ -153,7 +187,10 @@ export function checkProblemType(field: string, value: unknown, context: CheckCo
 export function checkArchitectures(field: string, value: unknown, context: CheckContext): readonly string[] | null {
   if (value === null) return null;
   if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string')) {
-    fail('CONFIG_INVALID_TYPE', `${field} must be an array of strings or null, got ${formatValue(value)}`, context, { field, value });
+    fail('CONFIG_INVALID_TYPE', `${field} must be an array of strings or null, got ${formatValue(value)}`, context, {
+      field,
+      value,
+    });
   }
   return Object.freeze([...(value as string[])]);
 }
@@ -161,7 +198,12 @@ export function checkArchitectures(field: string, value: unknown, context: Check
 /** `model_type`: must be `albert`. */
 export function checkModelType(field: string, value: unknown, context: CheckContext): 'albert' {
   if (value !== 'albert') {
-    fail('CONFIG_WRONG_MODEL_TYPE', `${field} ${formatValue(value)} is not "albert": this is not an ALBERT config`, context, { field, value });
+    fail(
+      'CONFIG_WRONG_MODEL_TYPE',
+      `${field} ${formatValue(value)} is not "albert": this is not an ALBERT config`,
+      context,
+      { field, value },
+    );
   }
   return 'albert';
 }

@@ -33,15 +33,25 @@ describe('class 4: counts that would exhaust the machine are refused before anyt
 
   it('num_hidden_layers 1e5 and inner_group_num / num_hidden_groups 1e6 are refused', () => {
     expect(codeOf(() => AlbertConfig.fromJSON({ num_hidden_layers: 100_000 }))).toBe('CONFIG_LIMIT_EXCEEDED');
-    expect(codeOf(() => AlbertConfig.fromJSON({ num_hidden_layers: 12, inner_group_num: 1_000_000 }))).toBe('CONFIG_LIMIT_EXCEEDED');
-    expect(codeOf(() => AlbertConfig.fromJSON({ num_hidden_layers: 1_000_000, num_hidden_groups: 1_000_000 }))).toBe('CONFIG_LIMIT_EXCEEDED');
+    expect(codeOf(() => AlbertConfig.fromJSON({ num_hidden_layers: 12, inner_group_num: 1_000_000 }))).toBe(
+      'CONFIG_LIMIT_EXCEEDED',
+    );
+    expect(codeOf(() => AlbertConfig.fromJSON({ num_hidden_layers: 1_000_000, num_hidden_groups: 1_000_000 }))).toBe(
+      'CONFIG_LIMIT_EXCEEDED',
+    );
   });
 
   it('the error names the limit and how to raise it; raising it admits the config', () => {
-    expect(() => AlbertConfig.fromJSON({ num_labels: 200_000 }, { file: 'config.json' })).toThrow(/maximumLabels = 100000.*limits option.*config\.json/);
-    expect(codeOf(() => AlbertConfig.fromJSON({ num_labels: 20 }, { limits: { maximumLabels: 10 } }))).toBe('CONFIG_LIMIT_EXCEEDED');
+    expect(() => AlbertConfig.fromJSON({ num_labels: 200_000 }, { file: 'config.json' })).toThrow(
+      /maximumLabels = 100000.*limits option.*config\.json/,
+    );
+    expect(codeOf(() => AlbertConfig.fromJSON({ num_labels: 20 }, { limits: { maximumLabels: 10 } }))).toBe(
+      'CONFIG_LIMIT_EXCEEDED',
+    );
     expect(AlbertConfig.fromJSON({ num_labels: 20 }, { limits: { maximumLabels: 20 } }).numLabels).toBe(20);
-    expect(AlbertConfig.fromJSON({ num_hidden_layers: 2048 }, { limits: { maximumLayers: 2048 } }).numHiddenLayers).toBe(2048);
+    expect(
+      AlbertConfig.fromJSON({ num_hidden_layers: 2048 }, { limits: { maximumLayers: 2048 } }).numHiddenLayers,
+    ).toBe(2048);
     // the limits stay with the config: `with` keeps them
     const lowered = AlbertConfig.fromJSON({}, { limits: { maximumLabels: 10 } });
     expect(codeOf(() => lowered.with({ numLabels: 11 }))).toBe('CONFIG_LIMIT_EXCEEDED');
@@ -49,10 +59,19 @@ describe('class 4: counts that would exhaust the machine are refused before anyt
   });
 
   it('limits are strict', () => {
-    expect(codeOf(() => AlbertConfig.fromJSON({}, { limits: { maximumLabel: 5 } as never }))).toBe('CONFIG_INVALID_LIMITS');
+    expect(codeOf(() => AlbertConfig.fromJSON({}, { limits: { maximumLabel: 5 } as never }))).toBe(
+      'CONFIG_INVALID_LIMITS',
+    );
     expect(codeOf(() => AlbertConfig.fromJSON({}, { limits: { maximumLabels: 0 } }))).toBe('CONFIG_INVALID_LIMITS');
-    expect(codeOf(() => AlbertConfig.parse('{}', { limit: { maximumLabels: 5 } } as never))).toBe('CONFIG_UNKNOWN_OPTION');
-    expect(DEFAULT_ALBERT_CONFIG_LIMITS).toEqual({ maximumLabels: 100_000, maximumLayers: 1024, maximumDepth: 100, maximumLength: 16 * 1024 * 1024 });
+    expect(codeOf(() => AlbertConfig.parse('{}', { limit: { maximumLabels: 5 } } as never))).toBe(
+      'CONFIG_UNKNOWN_OPTION',
+    );
+    expect(DEFAULT_ALBERT_CONFIG_LIMITS).toEqual({
+      maximumLabels: 100_000,
+      maximumLayers: 1024,
+      maximumDepth: 100,
+      maximumLength: 16 * 1024 * 1024,
+    });
   });
 
   it('a config.json text longer than maximumLength is refused before JSON.parse', () => {
@@ -62,7 +81,8 @@ describe('class 4: counts that would exhaust the machine are refused before anyt
   });
 
   it('every published preset is within the limits', () => {
-    for (const name of ['albert-base-v2', 'albert-large-v2', 'albert-xlarge-v2', 'albert-xxlarge-v2'] as const) expect(AlbertConfig.preset(name).numHiddenLayers).toBeGreaterThan(0);
+    for (const name of ['albert-base-v2', 'albert-large-v2', 'albert-xlarge-v2', 'albert-xxlarge-v2'] as const)
+      expect(AlbertConfig.preset(name).numHiddenLayers).toBeGreaterThan(0);
   });
 });
 
@@ -71,7 +91,9 @@ describe('class 8: deep JSON in a kept field', () => {
     const text = `{"vocab_size": 99, "task_specific_params": ${nestedArrayText(500_000)}}`;
     const started = performance.now();
     // JSON.parse itself may refuse it (CONFIG_INVALID_JSON); either way a typed error
-    expect(['CONFIG_TOO_DEEP', 'CONFIG_INVALID_JSON']).toContain(codeOf(() => AlbertConfig.parse(text, { file: 'config.json' })));
+    expect(['CONFIG_TOO_DEEP', 'CONFIG_INVALID_JSON']).toContain(
+      codeOf(() => AlbertConfig.parse(text, { file: 'config.json' })),
+    );
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
@@ -81,7 +103,9 @@ describe('class 8: deep JSON in a kept field', () => {
     expect(Object.isFrozen(config.extraFields['task_specific_params'])).toBe(true);
     expect(JSON.stringify(config.toJSON()['task_specific_params'])).toBe(nestedArrayText(90));
     expect(codeOf(() => AlbertConfig.parse(`{"x": ${nestedArrayText(101)}}`))).toBe('CONFIG_TOO_DEEP');
-    expect(AlbertConfig.parse(`{"x": ${nestedArrayText(101)}}`, { limits: { maximumDepth: 200 } }).extraFields['x']).toBeDefined();
+    expect(
+      AlbertConfig.parse(`{"x": ${nestedArrayText(101)}}`, { limits: { maximumDepth: 200 } }).extraFields['x'],
+    ).toBeDefined();
   });
 
   it('deep values given to with({ extraFields }) are checked the same way', () => {

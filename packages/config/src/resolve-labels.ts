@@ -33,7 +33,8 @@ export interface LabelInput {
 
 /** Sets `label2id[name]` as a data property (a label named `__proto__` stays a label). */
 function defineLabel(label2id: Record<string, number>, name: string, index: number): void {
-  if (name === '__proto__') Object.defineProperty(label2id, name, { value: index, enumerable: true, writable: true, configurable: true });
+  if (name === '__proto__')
+    Object.defineProperty(label2id, name, { value: index, enumerable: true, writable: true, configurable: true });
   else label2id[name] = index;
 }
 
@@ -52,7 +53,12 @@ function inverse(id2label: Readonly<Record<number, string>>): Readonly<Record<st
 
 function parseId2label(value: unknown, context: CheckContext): Readonly<Record<number, string>> {
   if (!isPlainObject(value)) {
-    fail('CONFIG_INVALID_TYPE', `id2label must be an object mapping class indices to label names, got ${formatValue(value)}`, context, { field: 'id2label', value });
+    fail(
+      'CONFIG_INVALID_TYPE',
+      `id2label must be an object mapping class indices to label names, got ${formatValue(value)}`,
+      context,
+      { field: 'id2label', value },
+    );
   }
   const entries = Object.entries(value);
   checkLabelCount(entries.length, 'id2label', context);
@@ -68,16 +74,30 @@ function parseId2label(value: unknown, context: CheckContext): Readonly<Record<n
       );
     }
     if (typeof name !== 'string') {
-      fail('CONFIG_INVALID_TYPE', `id2label[${key}] must be a string label name, got ${formatValue(name)}`, context, { field: 'id2label', value, key });
+      fail('CONFIG_INVALID_TYPE', `id2label[${key}] must be a string label name, got ${formatValue(name)}`, context, {
+        field: 'id2label',
+        value,
+        key,
+      });
     }
     id2label[index] = name;
   }
   return Object.freeze(id2label);
 }
 
-function parseLabel2id(value: unknown, id2label: Readonly<Record<number, string>>, numLabels: number, context: CheckContext): Readonly<Record<string, number>> {
+function parseLabel2id(
+  value: unknown,
+  id2label: Readonly<Record<number, string>>,
+  numLabels: number,
+  context: CheckContext,
+): Readonly<Record<string, number>> {
   if (!isPlainObject(value)) {
-    fail('CONFIG_INVALID_TYPE', `label2id must be an object mapping label names to class indices, got ${formatValue(value)}`, context, { field: 'label2id', value });
+    fail(
+      'CONFIG_INVALID_TYPE',
+      `label2id must be an object mapping label names to class indices, got ${formatValue(value)}`,
+      context,
+      { field: 'label2id', value },
+    );
   }
   const label2id: Record<string, number> = {};
   for (const [name, index] of Object.entries(value)) {
@@ -125,14 +145,23 @@ export function resolveLabels(input: LabelInput, context: CheckContext): Resolve
         { field: 'num_labels', value: input.numLabels, id2label },
       );
     }
-    if (numLabels === 0) fail('CONFIG_NOT_POSITIVE', 'id2label must have at least one entry, got {}', context, { field: 'id2label', value: input.id2label });
+    if (numLabels === 0)
+      fail('CONFIG_NOT_POSITIVE', 'id2label must have at least one entry, got {}', context, {
+        field: 'id2label',
+        value: input.id2label,
+      });
   } else {
-    numLabels = input.numLabels === undefined || input.numLabels === null ? 2 : checkPositiveInteger('num_labels', input.numLabels, context);
+    numLabels =
+      input.numLabels === undefined || input.numLabels === null
+        ? 2
+        : checkPositiveInteger('num_labels', input.numLabels, context);
     checkLabelCount(numLabels, 'num_labels', context);
     id2label = defaultId2label(numLabels);
   }
   const label2id =
-    input.label2id === undefined || input.label2id === null ? inverse(id2label) : parseLabel2id(input.label2id, id2label, numLabels, context);
+    input.label2id === undefined || input.label2id === null
+      ? inverse(id2label)
+      : parseLabel2id(input.label2id, id2label, numLabels, context);
   return { numLabels, id2label, label2id };
 }
 

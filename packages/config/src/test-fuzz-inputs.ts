@@ -38,7 +38,9 @@ export function fuzzRandom(seed: number): FuzzRandom {
 }
 
 /** Integers that break length and offset fields: zero, ones, sign bits, powers of two around 2^31/2^32/2^53. */
-const INTERESTING_UINT32 = [0, 1, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+const INTERESTING_UINT32 = [
+  0, 1, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff,
+];
 
 /**
  * One random mutation of `bytes` (a new array): flip a bit, overwrite a byte or a 1/2/4/8-byte little-
@@ -170,7 +172,12 @@ export function mutateJson(random: FuzzRandom, value: unknown): unknown {
     });
   } else if (keys.length > 0) {
     const key = random.pick(keys);
-    Object.defineProperty(target, key, { value: interestingJson(random), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(target, key, {
+      value: interestingJson(random),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return copy;
 }
@@ -283,7 +290,10 @@ export async function runFuzz<T>(
   let worstRssBytes = rssAtStart;
   const started = performance.now();
   const describe = (input: T, iteration: number): string => {
-    const preview = input instanceof Uint8Array ? `${input.length} bytes, starting ${hexPreview(input)}` : JSON.stringify(input)?.slice(0, 200);
+    const preview =
+      input instanceof Uint8Array
+        ? `${input.length} bytes, starting ${hexPreview(input)}`
+        : JSON.stringify(input)?.slice(0, 200);
     return `${name}: seed ${seed}, input ${iteration} (${preview}); rerun with ALBERT_FUZZ_SEED=${seed}`;
   };
   for (let iteration = 0; iteration < seeds.length + iterations; iteration += 1) {
@@ -308,11 +318,14 @@ export async function runFuzz<T>(
     inputs += 1;
     const elapsed = performance.now() - caseStart;
     worstMs = Math.max(worstMs, elapsed);
-    if (elapsed > maximumCaseMs) throw new Error(`took ${elapsed.toFixed(0)} ms (limit ${maximumCaseMs}) for ${describe(input, iteration)}`);
+    if (elapsed > maximumCaseMs)
+      throw new Error(`took ${elapsed.toFixed(0)} ms (limit ${maximumCaseMs}) for ${describe(input, iteration)}`);
     const rss = process.memoryUsage.rss();
     worstRssBytes = Math.max(worstRssBytes, rss);
     if (rss - rssAtStart > maximumRssGrowthBytes) {
-      throw new Error(`RSS grew by ${((rss - rssAtStart) / 2 ** 20).toFixed(0)} MiB (limit ${(maximumRssGrowthBytes / 2 ** 20).toFixed(0)}) for ${describe(input, iteration)}`);
+      throw new Error(
+        `RSS grew by ${((rss - rssAtStart) / 2 ** 20).toFixed(0)} MiB (limit ${(maximumRssGrowthBytes / 2 ** 20).toFixed(0)}) for ${describe(input, iteration)}`,
+      );
     }
   }
   return { name, inputs, results, errors, worstMs, worstRssBytes, worstRssGrowthBytes: worstRssBytes - rssAtStart };

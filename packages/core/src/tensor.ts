@@ -42,7 +42,11 @@ export function shapeSize(shape: readonly number[]): number {
 }
 
 /** Creates a {@link Tensor}, checking that the data length matches the shape. */
-export function createTensor<T extends TensorDataType>(dtype: T, shape: readonly number[], data: TensorDataTypeMap[T]): Tensor<T> {
+export function createTensor<T extends TensorDataType>(
+  dtype: T,
+  shape: readonly number[],
+  data: TensorDataTypeMap[T],
+): Tensor<T> {
   const size = shapeSize(shape);
   if (data.length !== size) {
     throw new RangeError(`tensor data has ${data.length} elements but shape [${shape.join(', ')}] needs ${size}`);

@@ -23,7 +23,13 @@ export interface FeatureExtractionPipelineOptions extends LengthBucketOptions {
 }
 
 /** The keys of {@link FeatureExtractionPipelineOptions}. */
-export const FEATURE_EXTRACTION_OPTION_KEYS = ['pooling', 'normalize', 'truncation', 'tokenBudget', 'maxBatchSize'] as const;
+export const FEATURE_EXTRACTION_OPTION_KEYS = [
+  'pooling',
+  'normalize',
+  'truncation',
+  'tokenBudget',
+  'maxBatchSize',
+] as const;
 
 /** The result for one text: `[1][tokens][hidden]` (Python's nested list), or `[1][hidden]` when pooled. */
 export type FeatureExtractionOutput = number[][][] | number[][];
@@ -31,20 +37,35 @@ export type FeatureExtractionOutput = number[][][] | number[][];
 /** An encoder as the pipeline uses it (`AlbertModel`). */
 export interface FeatureExtractionPipelineModel {
   /** Runs encodings in length buckets; `lastHiddenState` `[1, length, hidden]` each. */
-  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{
-    /** `[1, length, hidden]`. */
-    lastHiddenState: Tensor<'float32'>;
-  }[]>;
+  forwardMany(
+    encodings: readonly SequenceEncoding[],
+    options?: LengthBucketOptions,
+  ): Promise<
+    {
+      /** `[1, length, hidden]`. */
+      lastHiddenState: Tensor<'float32'>;
+    }[]
+  >;
 }
 
 /** Preprocess: encodes the text. */
-export function preprocessFeatureExtraction(tokenizer: PipelineTokenizer, text: unknown, options: { readonly truncation?: boolean } = {}, index?: number): PipelineEncoding {
+export function preprocessFeatureExtraction(
+  tokenizer: PipelineTokenizer,
+  text: unknown,
+  options: { readonly truncation?: boolean } = {},
+  index?: number,
+): PipelineEncoding {
   const checked = checkText(TASK, 'text', text, index);
-  return options.truncation === true ? tokenizer.encode(checked, { truncation: 'longest_first', maxLength: tokenizer.modelMaxLength }) : tokenizer.encode(checked);
+  return options.truncation === true
+    ? tokenizer.encode(checked, { truncation: 'longest_first', maxLength: tokenizer.modelMaxLength })
+    : tokenizer.encode(checked);
 }
 
 /** Postprocess: the hidden states as nested arrays, pooled and normalized when asked. */
-export function postprocessFeatureExtraction(hidden: Tensor<'float32'>, options: { readonly pooling?: FeaturePooling; readonly normalize?: boolean } = {}): FeatureExtractionOutput {
+export function postprocessFeatureExtraction(
+  hidden: Tensor<'float32'>,
+  options: { readonly pooling?: FeaturePooling; readonly normalize?: boolean } = {},
+): FeatureExtractionOutput {
   const [, length, width] = hidden.shape as [number, number, number];
   const rows = Array.from({ length }, (_, row) => Array.from(hidden.data.subarray(row * width, (row + 1) * width)));
   const normalize = (vector: number[]): number[] => {
@@ -68,16 +89,30 @@ export async function runFeatureExtraction(
   options: FeatureExtractionPipelineOptions,
 ): Promise<FeatureExtractionOutput | FeatureExtractionOutput[]> {
   checkOptionKeys(options, FEATURE_EXTRACTION_OPTION_KEYS, `pipeline('${TASK}')`);
-  const pooling = options.pooling === undefined ? 'none' : checkChoiceOption(TASK, 'pooling', options.pooling, FEATURE_POOLINGS);
+  const pooling =
+    options.pooling === undefined ? 'none' : checkChoiceOption(TASK, 'pooling', options.pooling, FEATURE_POOLINGS);
   if (options.normalize !== undefined && typeof options.normalize !== 'boolean') {
-    throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: normalize must be true or false, got ${JSON.stringify(options.normalize)}`, { task: TASK, field: 'normalize', value: options.normalize });
+    throw new PipelineError(
+      'PIPELINE_INVALID_OPTION',
+      `${TASK}: normalize must be true or false, got ${JSON.stringify(options.normalize)}`,
+      { task: TASK, field: 'normalize', value: options.normalize },
+    );
   }
   const { items, batched } = batchOf(TASK, inputs);
-  const encodings = items.map((text, index) => preprocessFeatureExtraction(tokenizer, text, { truncation: options.truncation === true }, batched ? index : undefined));
+  const encodings = items.map((text, index) =>
+    preprocessFeatureExtraction(
+      tokenizer,
+      text,
+      { truncation: options.truncation === true },
+      batched ? index : undefined,
+    ),
+  );
   const outputs = await model.forwardMany(encodings, {
     ...(options.tokenBudget === undefined ? {} : { tokenBudget: options.tokenBudget }),
     ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
   });
-  const results = outputs.map((output) => postprocessFeatureExtraction(output.lastHiddenState, { pooling, normalize: options.normalize === true }));
+  const results = outputs.map((output) =>
+    postprocessFeatureExtraction(output.lastHiddenState, { pooling, normalize: options.normalize === true }),
+  );
   return batched ? results : (results[0] as FeatureExtractionOutput);
 }

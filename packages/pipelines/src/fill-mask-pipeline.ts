@@ -41,10 +41,15 @@ export type FillMaskOutput = FillMaskPrediction[] | FillMaskPrediction[][];
 /** A masked-LM model as the fill-mask pipeline uses it (`AlbertForMaskedLM`). */
 export interface FillMaskPipelineModel {
   /** Runs encodings in length buckets, computing the logits at `logitsPositions` of each only (`[1, positions, vocab]`). */
-  forwardMany(encodings: readonly SequenceEncoding[], options: LengthBucketOptions & { logitsPositions: number[][] }): Promise<{
-    /** `[1, positions, vocab]`. */
-    logits: Tensor<'float32'>;
-  }[]>;
+  forwardMany(
+    encodings: readonly SequenceEncoding[],
+    options: LengthBucketOptions & { logitsPositions: number[][] },
+  ): Promise<
+    {
+      /** `[1, positions, vocab]`. */
+      logits: Tensor<'float32'>;
+    }[]
+  >;
 }
 
 /** The preprocessed text: its encoding and the `[MASK]` positions. */
@@ -67,12 +72,16 @@ export function preprocessFillMask(tokenizer: PipelineTokenizer, text: unknown, 
     if (id === tokenizer.maskTokenId) maskPositions.push(position);
   });
   if (maskPositions.length === 0) {
-    throw new PipelineError('PIPELINE_NO_MASK_TOKEN', `${TASK}: no mask token ([MASK]) found in ${index === undefined ? 'the input' : `input ${index}`}; write [MASK] where a word should be predicted`, {
-      task: TASK,
-      field: 'text',
-      ...(index === undefined ? {} : { index }),
-      value: checked,
-    });
+    throw new PipelineError(
+      'PIPELINE_NO_MASK_TOKEN',
+      `${TASK}: no mask token ([MASK]) found in ${index === undefined ? 'the input' : `input ${index}`}; write [MASK] where a word should be predicted`,
+      {
+        task: TASK,
+        field: 'text',
+        ...(index === undefined ? {} : { index }),
+        value: checked,
+      },
+    );
   }
   return { encoding, maskPositions };
 }
@@ -82,27 +91,43 @@ export function preprocessFillMask(tokenizer: PipelineTokenizer, text: unknown, 
  * the target's tokenization (with a warning), duplicates removed.
  * @throws {@link PipelineError} `PIPELINE_UNKNOWN_TARGET` when no target gives an id.
  */
-export function fillMaskTargetIds(tokenizer: PipelineTokenizer, targets: string | readonly string[], warn: PipelineWarn): number[] {
+export function fillMaskTargetIds(
+  tokenizer: PipelineTokenizer,
+  targets: string | readonly string[],
+  warn: PipelineWarn,
+): number[] {
   const list = typeof targets === 'string' ? [targets] : [...targets];
   const ids: number[] = [];
   for (const target of list) {
     if (typeof target !== 'string') {
-      throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: targets must be strings, got ${JSON.stringify(target)}`, { task: TASK, field: 'targets', value: target });
+      throw new PipelineError(
+        'PIPELINE_INVALID_OPTION',
+        `${TASK}: targets must be strings, got ${JSON.stringify(target)}`,
+        { task: TASK, field: 'targets', value: target },
+      );
     }
     let id = tokenizer.vocabularyId(target);
     if (id === undefined) {
       const encoded = tokenizer.encode(target, { addSpecialTokens: false }).inputIds;
       if (encoded.length === 0) {
-        warn(`The specified target token \`${target}\` does not exist in the model vocabulary. We cannot replace it with anything meaningful, ignoring it`);
+        warn(
+          `The specified target token \`${target}\` does not exist in the model vocabulary. We cannot replace it with anything meaningful, ignoring it`,
+        );
         continue;
       }
       id = encoded[0] as number;
-      warn(`The specified target token \`${target}\` does not exist in the model vocabulary. Replacing with \`${tokenizer.convertIdsToTokens([id])[0] ?? ''}\`.`);
+      warn(
+        `The specified target token \`${target}\` does not exist in the model vocabulary. Replacing with \`${tokenizer.convertIdsToTokens([id])[0] ?? ''}\`.`,
+      );
     }
     if (!ids.includes(id)) ids.push(id);
   }
   if (ids.length === 0) {
-    throw new PipelineError('PIPELINE_UNKNOWN_TARGET', `${TASK}: none of the targets ${JSON.stringify(list)} can be used; at least one target must be provided`, { task: TASK, field: 'targets', value: list });
+    throw new PipelineError(
+      'PIPELINE_UNKNOWN_TARGET',
+      `${TASK}: none of the targets ${JSON.stringify(list)} can be used; at least one target must be provided`,
+      { task: TASK, field: 'targets', value: list },
+    );
   }
   return ids;
 }
@@ -144,7 +169,10 @@ export function postprocessFillMask(
     let sum = 0;
     for (const value of logits) sum += Math.exp(value - max);
     const candidates = options.targetIds ?? null;
-    const scores = candidates === null ? Array.from(logits, (value) => Math.exp(value - max) / sum) : candidates.map((id) => Math.exp((logits[id] as number) - max) / sum);
+    const scores =
+      candidates === null
+        ? Array.from(logits, (value) => Math.exp(value - max) / sum)
+        : candidates.map((id) => Math.exp((logits[id] as number) - max) / sum);
     return topIndices(scores, topK).map((index): FillMaskPrediction => {
       const token = candidates === null ? index : (candidates[index] as number);
       const ids = [...inputs.encoding.inputIds];

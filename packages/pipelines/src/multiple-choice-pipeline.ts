@@ -72,20 +72,37 @@ export interface MultipleChoicePipelineModel {
  * Preprocess: one `[CLS] text [SEP] choice [SEP]` pair per choice, right-padded to the longest.
  * @throws {@link PipelineError} for an input that is not `{text, choices}`, an empty text or choice, or no choices.
  */
-export function preprocessMultipleChoice(tokenizer: PipelineTokenizer, input: unknown, index?: number): PreparedMultipleChoice {
+export function preprocessMultipleChoice(
+  tokenizer: PipelineTokenizer,
+  input: unknown,
+  index?: number,
+): PreparedMultipleChoice {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new PipelineError('PIPELINE_INVALID_INPUT', `${TASK}: an input is {text, choices}, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`, { task: TASK, field: 'inputs', value: typeof input });
+    throw new PipelineError(
+      'PIPELINE_INVALID_INPUT',
+      `${TASK}: an input is {text, choices}, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`,
+      { task: TASK, field: 'inputs', value: typeof input },
+    );
   }
   const record = input as Record<string, unknown>;
   checkOptionKeys(record, ['text', 'choices'], `${TASK} input`);
   const text = checkText(TASK, 'text', record['text'], index);
   const choices = record['choices'];
   if (!Array.isArray(choices) || choices.length === 0) {
-    throw new PipelineError('PIPELINE_EMPTY_INPUT', `${TASK}: choices must be a non-empty array of texts`, { task: TASK, field: 'choices', ...(index === undefined ? {} : { index }) });
+    throw new PipelineError('PIPELINE_EMPTY_INPUT', `${TASK}: choices must be a non-empty array of texts`, {
+      task: TASK,
+      field: 'choices',
+      ...(index === undefined ? {} : { index }),
+    });
   }
-  const encodings: PipelineEncoding[] = choices.map((choice, position) => tokenizer.encode(text, { textPair: checkText(TASK, `choices[${position}]`, choice, index) }));
+  const encodings: PipelineEncoding[] = choices.map((choice, position) =>
+    tokenizer.encode(text, { textPair: checkText(TASK, `choices[${position}]`, choice, index) }),
+  );
   const longest = Math.max(...encodings.map((encoding) => encoding.inputIds.length));
-  const pad = (values: readonly number[], fill: number): number[] => [...values, ...new Array<number>(longest - values.length).fill(fill)];
+  const pad = (values: readonly number[], fill: number): number[] => [
+    ...values,
+    ...new Array<number>(longest - values.length).fill(fill),
+  ];
   return {
     choices: choices as string[],
     inputIds: encodings.map((encoding) => pad(encoding.inputIds, tokenizer.padTokenId)),
@@ -95,7 +112,11 @@ export function preprocessMultipleChoice(tokenizer: PipelineTokenizer, input: un
 }
 
 /** Postprocess: softmax over the choices' logits, ranked (stable), cut to `topK`. */
-export function postprocessMultipleChoice(choices: readonly string[], logits: ArrayLike<number>, options: { readonly topK?: number } = {}): MultipleChoiceOutput {
+export function postprocessMultipleChoice(
+  choices: readonly string[],
+  logits: ArrayLike<number>,
+  options: { readonly topK?: number } = {},
+): MultipleChoiceOutput {
   const scores = softmax(logits);
   return rankDescending(scores)
     .slice(0, options.topK ?? choices.length)
@@ -115,7 +136,11 @@ export async function runMultipleChoice(
   const prepared = items.map((item, index) => preprocessMultipleChoice(tokenizer, item, batched ? index : undefined));
   const results: MultipleChoiceOutput[] = [];
   for (const item of prepared) {
-    const { logits } = await model.forward({ inputIds: [item.inputIds], attentionMask: [item.attentionMask], tokenTypeIds: [item.tokenTypeIds] }); // [1, choices]
+    const { logits } = await model.forward({
+      inputIds: [item.inputIds],
+      attentionMask: [item.attentionMask],
+      tokenTypeIds: [item.tokenTypeIds],
+    }); // [1, choices]
     results.push(postprocessMultipleChoice(item.choices, logits.data, topK === undefined ? {} : { topK }));
   }
   return batched ? results : (results[0] as MultipleChoiceOutput);

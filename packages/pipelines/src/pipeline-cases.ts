@@ -1,5 +1,12 @@
 import { camelCaseOptionName } from '@albert-ts/config';
-import { loadAlbertModel, type AlbertGraphFlavour, type AlbertModelDtype, type AnyAlbertModel, type Backend, type ModelFileSource } from '@albert-ts/core';
+import {
+  loadAlbertModel,
+  type AlbertGraphFlavour,
+  type AlbertModelDtype,
+  type AnyAlbertModel,
+  type Backend,
+  type ModelFileSource,
+} from '@albert-ts/core';
 import { PipelineError } from './pipeline-error.js';
 import { runPipelineTask } from './pipeline.js';
 import { PIPELINE_TASK_HEADS, resolvePipelineTask, type PipelineTask } from './pipeline-tasks.js';
@@ -45,23 +52,40 @@ export function parsePipelineCases(text: string, file = 'cases.json'): PipelineC
   try {
     value = JSON.parse(text);
   } catch (cause) {
-    throw new PipelineError('PIPELINE_INVALID_INPUT', `${file}: not valid JSON (${(cause as Error).message})`, { field: 'cases', value: file });
+    throw new PipelineError('PIPELINE_INVALID_INPUT', `${file}: not valid JSON (${(cause as Error).message})`, {
+      field: 'cases',
+      value: file,
+    });
   }
   const record = value as Record<string, unknown>;
-  if (typeof value !== 'object' || value === null || record['format_version'] !== 1 || !Array.isArray(record['cases'])) {
-    throw new PipelineError('PIPELINE_INVALID_INPUT', `${file}: expected { format_version: 1, cases: [...] }`, { field: 'cases', value: file });
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    record['format_version'] !== 1 ||
+    !Array.isArray(record['cases'])
+  ) {
+    throw new PipelineError('PIPELINE_INVALID_INPUT', `${file}: expected { format_version: 1, cases: [...] }`, {
+      field: 'cases',
+      value: file,
+    });
   }
   (record['cases'] as unknown[]).forEach((entry, index) => {
     const item = entry as Record<string, unknown>;
     const bad = (field: string): never => {
-      throw new PipelineError('PIPELINE_INVALID_INPUT', `${file}: case ${index} (${String(item?.['id'])}) has no valid ${field}`, { field, index, value: file });
+      throw new PipelineError(
+        'PIPELINE_INVALID_INPUT',
+        `${file}: case ${index} (${String(item?.['id'])}) has no valid ${field}`,
+        { field, index, value: file },
+      );
     };
     if (typeof entry !== 'object' || entry === null) bad('object');
     if (typeof item['id'] !== 'string') bad('id');
     if (typeof item['task'] !== 'string' || resolvePipelineTask(item['task']) === undefined) bad('task');
-    if (typeof item['model'] !== 'string' || !/^[A-Za-z0-9._-]+$/.test(item['model']) || item['model'].startsWith('.')) bad('model');
+    if (typeof item['model'] !== 'string' || !/^[A-Za-z0-9._-]+$/.test(item['model']) || item['model'].startsWith('.'))
+      bad('model');
     if (item['tokenizer'] !== 'slow' && item['tokenizer'] !== 'fast') bad('tokenizer');
-    if (typeof item['options'] !== 'object' || item['options'] === null || Array.isArray(item['options'])) bad('options');
+    if (typeof item['options'] !== 'object' || item['options'] === null || Array.isArray(item['options']))
+      bad('options');
     if (!('expected' in item)) bad('expected');
   });
   return value as PipelineCases;
@@ -80,31 +104,53 @@ const SCORE_KEYS = new Set(['score', 'scores']);
  * offsets, token ids, texts, field names) identical.
  * @returns one line per difference, with its JSON path (`$[0].score`); empty when they match.
  */
-export function comparePipelineOutput(expected: unknown, actual: unknown, tolerance = 1e-4, path = '$', scored = false): string[] {
+export function comparePipelineOutput(
+  expected: unknown,
+  actual: unknown,
+  tolerance = 1e-4,
+  path = '$',
+  scored = false,
+): string[] {
   if (typeof expected === 'number') {
     if (typeof actual !== 'number') return [`${path}: expected ${expected}, got ${JSON.stringify(actual)}`];
     const difference = Math.abs(expected - actual);
-    if (scored ? !(difference <= tolerance) : expected !== actual) return [`${path}: expected ${expected}, got ${actual}${scored ? ` (|diff| ${difference.toExponential(2)} > ${tolerance})` : ''}`];
+    if (scored ? !(difference <= tolerance) : expected !== actual)
+      return [
+        `${path}: expected ${expected}, got ${actual}${scored ? ` (|diff| ${difference.toExponential(2)} > ${tolerance})` : ''}`,
+      ];
     return [];
   }
   if (expected === null || typeof expected !== 'object') {
     return expected === actual ? [] : [`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];
   }
   if (Array.isArray(expected)) {
-    if (!Array.isArray(actual)) return [`${path}: expected an array of ${expected.length}, got ${JSON.stringify(actual)?.slice(0, 80)}`];
+    if (!Array.isArray(actual))
+      return [`${path}: expected an array of ${expected.length}, got ${JSON.stringify(actual)?.slice(0, 80)}`];
     if (actual.length !== expected.length) return [`${path}: expected ${expected.length} items, got ${actual.length}`];
     // a bare array of numbers outside any key is a feature vector: compared within the tolerance
     const vector = !scored && path !== '$' && expected.every((item) => typeof item === 'number') && /\]$/.test(path);
-    return expected.flatMap((item, index) => comparePipelineOutput(item, actual[index], tolerance, `${path}[${index}]`, scored || vector));
+    return expected.flatMap((item, index) =>
+      comparePipelineOutput(item, actual[index], tolerance, `${path}[${index}]`, scored || vector),
+    );
   }
-  if (typeof actual !== 'object' || actual === null || Array.isArray(actual)) return [`${path}: expected an object, got ${JSON.stringify(actual)?.slice(0, 80)}`];
+  if (typeof actual !== 'object' || actual === null || Array.isArray(actual))
+    return [`${path}: expected an object, got ${JSON.stringify(actual)?.slice(0, 80)}`];
   const expectedKeys = Object.keys(expected);
   const actualKeys = Object.keys(actual);
   const differences: string[] = [];
   for (const key of actualKeys) if (!expectedKeys.includes(key)) differences.push(`${path}.${key}: unexpected field`);
   for (const key of expectedKeys) {
     if (!actualKeys.includes(key)) differences.push(`${path}.${key}: missing field`);
-    else differences.push(...comparePipelineOutput((expected as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key], tolerance, `${path}.${key}`, SCORE_KEYS.has(key)));
+    else
+      differences.push(
+        ...comparePipelineOutput(
+          (expected as Record<string, unknown>)[key],
+          (actual as Record<string, unknown>)[key],
+          tolerance,
+          `${path}.${key}`,
+          SCORE_KEYS.has(key),
+        ),
+      );
   }
   return differences;
 }
@@ -167,7 +213,10 @@ export interface PipelineCasesReport {
  * console.log(report.total, report.passed, report.failed);
  * ```
  */
-export async function runPipelineCases(cases: PipelineCases | readonly PipelineCase[], environment: PipelineCaseEnvironment): Promise<PipelineCasesReport> {
+export async function runPipelineCases(
+  cases: PipelineCases | readonly PipelineCase[],
+  environment: PipelineCaseEnvironment,
+): Promise<PipelineCasesReport> {
   const all = Array.isArray(cases) ? (cases as readonly PipelineCase[]) : (cases as PipelineCases).cases;
   const selected = environment.only === undefined ? all : all.filter((item) => environment.only?.includes(item.id));
   const models = new Map<string, Promise<AnyAlbertModel>>();
@@ -197,16 +246,28 @@ export async function runPipelineCases(cases: PipelineCases | readonly PipelineC
         const tokenizerKey = `${tokenizerDirectory}/${item.tokenizer}`;
         let tokenizer = tokenizers.get(tokenizerKey);
         if (tokenizer === undefined) {
-          tokenizer = Promise.resolve(environment.source(tokenizerDirectory)).then(async (source) => asPipelineTokenizer(item.tokenizer === 'slow' ? await AlbertTokenizer.fromFiles(source) : await loadTokenizer(source)));
+          tokenizer = Promise.resolve(environment.source(tokenizerDirectory)).then(async (source) =>
+            asPipelineTokenizer(
+              item.tokenizer === 'slow' ? await AlbertTokenizer.fromFiles(source) : await loadTokenizer(source),
+            ),
+          );
           tokenizers.set(tokenizerKey, tokenizer);
         }
-        const actual = await runPipelineTask(task, await model, await tokenizer, item.inputs as never, pipelineOptionsFromPython(item.options) as never, () => {});
+        const actual = await runPipelineTask(
+          task,
+          await model,
+          await tokenizer,
+          item.inputs as never,
+          pipelineOptionsFromPython(item.options) as never,
+          () => {},
+        );
         const normalized: unknown = JSON.parse(JSON.stringify(actual));
         const differences = comparePipelineOutput(item.expected, normalized, environment.tolerance ?? 1e-4);
         result = { id: item.id, task: item.task, passed: differences.length === 0, differences, actual: normalized };
       } catch (error) {
         const code = (error as { code?: unknown }).code;
-        const message = error instanceof Error ? `${typeof code === 'string' ? `[${code}] ` : ''}${error.message}` : String(error);
+        const message =
+          error instanceof Error ? `${typeof code === 'string' ? `[${code}] ` : ''}${error.message}` : String(error);
         result = { id: item.id, task: item.task, passed: false, differences: [`threw: ${message}`] };
       }
       results.push(result);

@@ -1,12 +1,32 @@
 import type { AlbertHeadName } from '@albert-ts/core';
 import type { FeatureExtractionOutput, FeatureExtractionPipelineOptions } from './feature-extraction-pipeline.js';
 import type { FillMaskOutput, FillMaskPipelineOptions } from './fill-mask-pipeline.js';
-import type { MultipleChoiceInput, MultipleChoiceOutput, MultipleChoicePipelineOptions } from './multiple-choice-pipeline.js';
-import type { QuestionAnsweringInput, QuestionAnsweringOutput, QuestionAnsweringPipelineOptions } from './question-answering-pipeline.js';
-import type { SentenceOrderInput, SentenceOrderOutput, SentenceOrderPipelineOptions } from './sentence-order-pipeline.js';
-import type { TextClassificationInput, TextClassificationOutput, TextClassificationPipelineOptions } from './text-classification-pipeline.js';
+import type {
+  MultipleChoiceInput,
+  MultipleChoiceOutput,
+  MultipleChoicePipelineOptions,
+} from './multiple-choice-pipeline.js';
+import type {
+  QuestionAnsweringInput,
+  QuestionAnsweringOutput,
+  QuestionAnsweringPipelineOptions,
+} from './question-answering-pipeline.js';
+import type {
+  SentenceOrderInput,
+  SentenceOrderOutput,
+  SentenceOrderPipelineOptions,
+} from './sentence-order-pipeline.js';
+import type {
+  TextClassificationInput,
+  TextClassificationOutput,
+  TextClassificationPipelineOptions,
+} from './text-classification-pipeline.js';
 import type { TokenClassificationOutput, TokenClassificationPipelineOptions } from './token-classification-pipeline.js';
-import type { ZeroShotClassificationInput, ZeroShotClassificationOutput, ZeroShotClassificationPipelineOptions } from './zero-shot-classification-pipeline.js';
+import type {
+  ZeroShotClassificationInput,
+  ZeroShotClassificationOutput,
+  ZeroShotClassificationPipelineOptions,
+} from './zero-shot-classification-pipeline.js';
 
 /** Each task's input, options and output (for one input). */
 export interface PipelineTaskTypes {

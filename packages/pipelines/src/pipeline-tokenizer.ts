@@ -171,11 +171,15 @@ export function asPipelineTokenizer(tokenizer: AnyAlbertTokenizer): PipelineToke
       };
     },
     encodeWindows() {
-      throw new PipelineError('PIPELINE_INVALID_OPTION', 'overflowing windows (question answering, stride) need the fast tokenizer: load it with loadTokenizer (tokenizer.json, or spiece.model converted)', {
-        field: 'tokenizer',
-        value: 'AlbertTokenizer',
-        expected: 'AlbertTokenizerFast',
-      });
+      throw new PipelineError(
+        'PIPELINE_INVALID_OPTION',
+        'overflowing windows (question answering, stride) need the fast tokenizer: load it with loadTokenizer (tokenizer.json, or spiece.model converted)',
+        {
+          field: 'tokenizer',
+          value: 'AlbertTokenizer',
+          expected: 'AlbertTokenizerFast',
+        },
+      );
     },
     convertIdsToTokens: (ids) => slow.convertIdsToTokens(ids),
     convertTokensToString: (tokens) => slow.convertTokensToString(tokens),

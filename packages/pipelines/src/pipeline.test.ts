@@ -9,7 +9,9 @@ describe('pipeline()', () => {
   it('knows the tasks and their aliases', async () => {
     expect(resolvePipelineTask('sentiment-analysis')).toBe('text-classification');
     expect(resolvePipelineTask('ner')).toBe('token-classification');
-    await expect(pipeline('translation' as never, 'x')).rejects.toThrow(expect.objectContaining({ code: 'PIPELINE_UNKNOWN_TASK' }));
+    await expect(pipeline('translation' as never, 'x')).rejects.toThrow(
+      expect.objectContaining({ code: 'PIPELINE_UNKNOWN_TASK' }),
+    );
   });
 
   it('makes its options strict and names the Python spelling', async () => {
@@ -29,8 +31,12 @@ describe('pipeline()', () => {
 
 describe('pipeline cases', () => {
   it('compares scores within the tolerance and everything else exactly', () => {
-    expect(comparePipelineOutput([{ score: 0.5, token: 3, token_str: 'a' }], [{ score: 0.50005, token: 3, token_str: 'a' }])).toEqual([]);
-    expect(comparePipelineOutput([{ score: 0.5 }], [{ score: 0.6 }])[0]).toMatch(/\$\[0\]\.score: expected 0\.5, got 0\.6/);
+    expect(
+      comparePipelineOutput([{ score: 0.5, token: 3, token_str: 'a' }], [{ score: 0.50005, token: 3, token_str: 'a' }]),
+    ).toEqual([]);
+    expect(comparePipelineOutput([{ score: 0.5 }], [{ score: 0.6 }])[0]).toMatch(
+      /\$\[0\]\.score: expected 0\.5, got 0\.6/,
+    );
     expect(comparePipelineOutput({ start: 1 }, { start: 1.00001 })).toHaveLength(1);
     expect(comparePipelineOutput({ word: 'a' }, { word: 'a', extra: 1 })[0]).toMatch(/unexpected field/);
     expect(comparePipelineOutput([[[1, 2]]], [[[1.00001, 2]]])).toEqual([]);
@@ -39,7 +45,13 @@ describe('pipeline cases', () => {
 
   it('parses case files strictly and maps Python keywords', () => {
     expect(pipelineOptionsFromPython({ top_k: null, max_seq_len: 4 })).toEqual({ topK: null, maxSeqLen: 4 });
-    expect(() => parsePipelineCases('{"format_version": 1, "cases": [{"id": "x", "task": "nope"}]}')).toThrow(/has no valid task/);
-    expect(() => parsePipelineCases('{"format_version": 1, "cases": [{"id": "x", "task": "fill-mask", "model": "../up", "tokenizer": "slow", "options": {}, "expected": 1}]}')).toThrow(/has no valid model/);
+    expect(() => parsePipelineCases('{"format_version": 1, "cases": [{"id": "x", "task": "nope"}]}')).toThrow(
+      /has no valid task/,
+    );
+    expect(() =>
+      parsePipelineCases(
+        '{"format_version": 1, "cases": [{"id": "x", "task": "fill-mask", "model": "../up", "tokenizer": "slow", "options": {}, "expected": 1}]}',
+      ),
+    ).toThrow(/has no valid model/);
   });
 });

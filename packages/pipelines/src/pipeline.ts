@@ -19,7 +19,15 @@ import { FEATURE_EXTRACTION_OPTION_KEYS, runFeatureExtraction } from './feature-
 import { FILL_MASK_OPTION_KEYS, runFillMask } from './fill-mask-pipeline.js';
 import { MULTIPLE_CHOICE_OPTION_KEYS, runMultipleChoice } from './multiple-choice-pipeline.js';
 import { PipelineError } from './pipeline-error.js';
-import { PIPELINE_TASK_ALIASES, PIPELINE_TASK_HEADS, PIPELINE_TASKS, resolvePipelineTask, type PipelineTask, type PipelineTaskName, type PipelineTaskTypes } from './pipeline-tasks.js';
+import {
+  PIPELINE_TASK_ALIASES,
+  PIPELINE_TASK_HEADS,
+  PIPELINE_TASKS,
+  resolvePipelineTask,
+  type PipelineTask,
+  type PipelineTaskName,
+  type PipelineTaskTypes,
+} from './pipeline-tasks.js';
 import { loadTokenizer } from '@albert-ts/tokenizer';
 import { asPipelineTokenizer, type AnyAlbertTokenizer, type PipelineTokenizer } from './pipeline-tokenizer.js';
 import { consoleWarn, type PipelineWarn } from './pipeline-warn.js';
@@ -27,7 +35,10 @@ import { QUESTION_ANSWERING_OPTION_KEYS, runQuestionAnswering } from './question
 import { SENTENCE_ORDER_OPTION_KEYS, runSentenceOrder } from './sentence-order-pipeline.js';
 import { TEXT_CLASSIFICATION_OPTION_KEYS, runTextClassification } from './text-classification-pipeline.js';
 import { TOKEN_CLASSIFICATION_OPTION_KEYS, runTokenClassification } from './token-classification-pipeline.js';
-import { ZERO_SHOT_CLASSIFICATION_OPTION_KEYS, runZeroShotClassification } from './zero-shot-classification-pipeline.js';
+import {
+  ZERO_SHOT_CLASSIFICATION_OPTION_KEYS,
+  runZeroShotClassification,
+} from './zero-shot-classification-pipeline.js';
 
 /** The call options each task takes (checked: an unknown key is an `OptionsError`). */
 export const PIPELINE_TASK_OPTION_KEYS: Readonly<Record<PipelineTask, readonly string[]>> = {
@@ -68,9 +79,15 @@ export type PipelineOptions<Task extends PipelineTask = PipelineTask> = Partial<
  */
 export interface Pipeline<Task extends PipelineTask> {
   /** Runs one input. */
-  (input: PipelineTaskTypes[Task]['input'], options?: PipelineTaskTypes[Task]['options']): Promise<PipelineTaskTypes[Task]['output']>;
+  (
+    input: PipelineTaskTypes[Task]['input'],
+    options?: PipelineTaskTypes[Task]['options'],
+  ): Promise<PipelineTaskTypes[Task]['output']>;
   /** Runs a batch (length-bucketed); one result per input (a batch of one may return the bare result, as in Python). */
-  (inputs: readonly PipelineTaskTypes[Task]['input'][], options?: PipelineTaskTypes[Task]['options']): Promise<PipelineTaskTypes[Task]['output'][]>;
+  (
+    inputs: readonly PipelineTaskTypes[Task]['input'][],
+    options?: PipelineTaskTypes[Task]['options'],
+  ): Promise<PipelineTaskTypes[Task]['output'][]>;
   /** The task (aliases resolved). */
   readonly task: Task;
   /** The model. */
@@ -99,32 +116,74 @@ export async function runPipelineTask<Task extends PipelineTask>(
 ): Promise<PipelineTaskTypes[Task]['output'] | PipelineTaskTypes[Task]['output'][]> {
   const expected = PIPELINE_TASK_HEADS[task];
   if (model.head !== expected) {
-    throw new PipelineError('PIPELINE_WRONG_MODEL', `${task} runs ${expected}, but the model is ${model.head}; load it with ${expected}.fromPretrained or pass its directory`, {
-      task,
-      field: 'model',
-      value: model.head,
-      expected,
-    });
+    throw new PipelineError(
+      'PIPELINE_WRONG_MODEL',
+      `${task} runs ${expected}, but the model is ${model.head}; load it with ${expected}.fromPretrained or pass its directory`,
+      {
+        task,
+        field: 'model',
+        value: model.head,
+        expected,
+      },
+    );
   }
   type Result = Promise<PipelineTaskTypes[Task]['output'] | PipelineTaskTypes[Task]['output'][]>;
   const taskOptions = options as never;
   switch (task) {
     case 'fill-mask':
-      return runFillMask(model as AlbertForMaskedLM, tokenizer, inputs as string | string[], taskOptions, warn) as Result;
+      return runFillMask(
+        model as AlbertForMaskedLM,
+        tokenizer,
+        inputs as string | string[],
+        taskOptions,
+        warn,
+      ) as Result;
     case 'text-classification':
-      return runTextClassification(model as AlbertForSequenceClassification, tokenizer, inputs as PipelineTaskTypes['text-classification']['input'], taskOptions) as Result;
+      return runTextClassification(
+        model as AlbertForSequenceClassification,
+        tokenizer,
+        inputs as PipelineTaskTypes['text-classification']['input'],
+        taskOptions,
+      ) as Result;
     case 'token-classification':
-      return runTokenClassification(model as AlbertForTokenClassification, tokenizer, inputs as string | string[], taskOptions, warn) as Result;
+      return runTokenClassification(
+        model as AlbertForTokenClassification,
+        tokenizer,
+        inputs as string | string[],
+        taskOptions,
+        warn,
+      ) as Result;
     case 'question-answering':
-      return runQuestionAnswering(model as AlbertForQuestionAnswering, tokenizer, inputs as PipelineTaskTypes['question-answering']['input'], taskOptions) as Result;
+      return runQuestionAnswering(
+        model as AlbertForQuestionAnswering,
+        tokenizer,
+        inputs as PipelineTaskTypes['question-answering']['input'],
+        taskOptions,
+      ) as Result;
     case 'feature-extraction':
       return runFeatureExtraction(model as AlbertModel, tokenizer, inputs as string | string[], taskOptions) as Result;
     case 'zero-shot-classification':
-      return runZeroShotClassification(model as AlbertForSequenceClassification, tokenizer, inputs as PipelineTaskTypes['zero-shot-classification']['input'], taskOptions, warn) as Result;
+      return runZeroShotClassification(
+        model as AlbertForSequenceClassification,
+        tokenizer,
+        inputs as PipelineTaskTypes['zero-shot-classification']['input'],
+        taskOptions,
+        warn,
+      ) as Result;
     case 'multiple-choice':
-      return runMultipleChoice(model as AlbertForMultipleChoice, tokenizer, inputs as PipelineTaskTypes['multiple-choice']['input'], taskOptions) as Result;
+      return runMultipleChoice(
+        model as AlbertForMultipleChoice,
+        tokenizer,
+        inputs as PipelineTaskTypes['multiple-choice']['input'],
+        taskOptions,
+      ) as Result;
     default:
-      return runSentenceOrder(model as AlbertForPreTraining, tokenizer, inputs as PipelineTaskTypes['sentence-order']['input'], taskOptions) as Result;
+      return runSentenceOrder(
+        model as AlbertForPreTraining,
+        tokenizer,
+        inputs as PipelineTaskTypes['sentence-order']['input'],
+        taskOptions,
+      ) as Result;
   }
 }
 
@@ -149,19 +208,31 @@ export async function runPipelineTask<Task extends PipelineTask>(
 export async function pipeline<Name extends PipelineTaskName>(
   taskName: Name,
   model: string | ModelFileSource | LoadedPipelineModel,
-  options: PipelineOptions<Name extends PipelineTask ? Name : (typeof PIPELINE_TASK_ALIASES)[Name & keyof typeof PIPELINE_TASK_ALIASES]> = {} as never,
-): Promise<Pipeline<Name extends PipelineTask ? Name : (typeof PIPELINE_TASK_ALIASES)[Name & keyof typeof PIPELINE_TASK_ALIASES]>> {
-  type Task = Name extends PipelineTask ? Name : (typeof PIPELINE_TASK_ALIASES)[Name & keyof typeof PIPELINE_TASK_ALIASES];
+  options: PipelineOptions<
+    Name extends PipelineTask ? Name : (typeof PIPELINE_TASK_ALIASES)[Name & keyof typeof PIPELINE_TASK_ALIASES]
+  > = {} as never,
+): Promise<
+  Pipeline<Name extends PipelineTask ? Name : (typeof PIPELINE_TASK_ALIASES)[Name & keyof typeof PIPELINE_TASK_ALIASES]>
+> {
+  type Task = Name extends PipelineTask
+    ? Name
+    : (typeof PIPELINE_TASK_ALIASES)[Name & keyof typeof PIPELINE_TASK_ALIASES];
   const task = resolvePipelineTask(taskName) as Task | undefined;
   if (task === undefined) {
     const names = [...PIPELINE_TASKS, ...Object.keys(PIPELINE_TASK_ALIASES)];
-    throw new PipelineError('PIPELINE_UNKNOWN_TASK', `unknown task ${JSON.stringify(taskName)}; tasks: ${names.join(', ')}`, { field: 'task', value: taskName, expected: names });
+    throw new PipelineError(
+      'PIPELINE_UNKNOWN_TASK',
+      `unknown task ${JSON.stringify(taskName)}; tasks: ${names.join(', ')}`,
+      { field: 'task', value: taskName, expected: names },
+    );
   }
   const taskKeys = PIPELINE_TASK_OPTION_KEYS[task];
   checkOptionKeys(options, [...FROM_PRETRAINED_OPTION_KEYS, ...taskKeys, 'tokenizer', 'warn'], `pipeline('${task}')`);
   const record = options as Record<string, unknown>;
   const callDefaults = Object.fromEntries(taskKeys.filter((key) => key in record).map((key) => [key, record[key]]));
-  const loadOptions = Object.fromEntries(Object.entries(record).filter(([key]) => (FROM_PRETRAINED_OPTION_KEYS as readonly string[]).includes(key)));
+  const loadOptions = Object.fromEntries(
+    Object.entries(record).filter(([key]) => (FROM_PRETRAINED_OPTION_KEYS as readonly string[]).includes(key)),
+  );
   const warn = (record['warn'] as PipelineWarn | undefined) ?? consoleWarn;
   const givenTokenizer = record['tokenizer'] as AnyAlbertTokenizer | PipelineTokenizer | undefined;
 
@@ -173,19 +244,40 @@ export async function pipeline<Name extends PipelineTaskName>(
     tokenizer = isPipelineTokenizer(model.tokenizer) ? model.tokenizer : asPipelineTokenizer(model.tokenizer);
   } else {
     if (record['backend'] === undefined) {
-      throw new PipelineError('PIPELINE_INVALID_OPTION', `pipeline('${task}'): loading a model needs a backend (e.g. { backend: nodeBackend() })`, { task, field: 'backend' });
+      throw new PipelineError(
+        'PIPELINE_INVALID_OPTION',
+        `pipeline('${task}'): loading a model needs a backend (e.g. { backend: nodeBackend() })`,
+        { task, field: 'backend' },
+      );
     }
     const fromPretrained = loadOptions as unknown as FromPretrainedOptions;
-    const source = typeof model === 'string' ? await (fromPretrained.resolveSource?.(model) ?? resolvePretrained(model, pickResolvePretrainedOptions({ ...fromPretrained, ...fromPretrained.hub }))) : model;
-    tokenizer = givenTokenizer === undefined ? asPipelineTokenizer(await loadTokenizer(source)) : isPipelineTokenizer(givenTokenizer) ? givenTokenizer : asPipelineTokenizer(givenTokenizer);
+    const source =
+      typeof model === 'string'
+        ? await (fromPretrained.resolveSource?.(model) ??
+            resolvePretrained(model, pickResolvePretrainedOptions({ ...fromPretrained, ...fromPretrained.hub })))
+        : model;
+    tokenizer =
+      givenTokenizer === undefined
+        ? asPipelineTokenizer(await loadTokenizer(source))
+        : isPipelineTokenizer(givenTokenizer)
+          ? givenTokenizer
+          : asPipelineTokenizer(givenTokenizer);
     loaded = await loadAlbertModel(PIPELINE_TASK_HEADS[task], source, fromPretrained);
     owned = true;
   }
-  if (givenTokenizer !== undefined && !owned) tokenizer = isPipelineTokenizer(givenTokenizer) ? givenTokenizer : asPipelineTokenizer(givenTokenizer);
+  if (givenTokenizer !== undefined && !owned)
+    tokenizer = isPipelineTokenizer(givenTokenizer) ? givenTokenizer : asPipelineTokenizer(givenTokenizer);
 
   const run = async (inputs: unknown, callOptions: Record<string, unknown> = {}): Promise<unknown> => {
     checkOptionKeys(callOptions, taskKeys, `pipeline('${task}')`);
-    return runPipelineTask(task, loaded, tokenizer, inputs as never, { ...callDefaults, ...callOptions } as never, warn);
+    return runPipelineTask(
+      task,
+      loaded,
+      tokenizer,
+      inputs as never,
+      { ...callDefaults, ...callOptions } as never,
+      warn,
+    );
   };
   return Object.assign(run, {
     task,

@@ -67,12 +67,17 @@ export type QuestionAnsweringOutput = QuestionAnsweringAnswer | QuestionAnswerin
 /** A span-extraction model as the pipeline uses it (`AlbertForQuestionAnswering`). */
 export interface QuestionAnsweringPipelineModel {
   /** Runs encodings in length buckets; `startLogits` / `endLogits` `[1, length]` each. */
-  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{
-    /** `[1, length]`. */
-    startLogits: Tensor<'float32'>;
-    /** `[1, length]`. */
-    endLogits: Tensor<'float32'>;
-  }[]>;
+  forwardMany(
+    encodings: readonly SequenceEncoding[],
+    options?: LengthBucketOptions,
+  ): Promise<
+    {
+      /** `[1, length]`. */
+      startLogits: Tensor<'float32'>;
+      /** `[1, length]`. */
+      endLogits: Tensor<'float32'>;
+    }[]
+  >;
 }
 
 /** The preprocessed input: its windows. */
@@ -92,11 +97,24 @@ export interface QuestionAnsweringWindowSettings {
 }
 
 /** The resolved window settings (Python's defaults). */
-export function questionAnsweringWindowSettings(tokenizer: Pick<PipelineTokenizer, 'modelMaxLength'>, options: QuestionAnsweringPipelineOptions): QuestionAnsweringWindowSettings {
-  const maxSeqLen = options.maxSeqLen === undefined ? Math.min(tokenizer.modelMaxLength, 384) : checkIntegerOption(TASK, 'maxSeqLen', options.maxSeqLen, 1);
-  const docStride = options.docStride === undefined ? Math.min(Math.floor(maxSeqLen / 2), 128) : checkIntegerOption(TASK, 'docStride', options.docStride, 0);
+export function questionAnsweringWindowSettings(
+  tokenizer: Pick<PipelineTokenizer, 'modelMaxLength'>,
+  options: QuestionAnsweringPipelineOptions,
+): QuestionAnsweringWindowSettings {
+  const maxSeqLen =
+    options.maxSeqLen === undefined
+      ? Math.min(tokenizer.modelMaxLength, 384)
+      : checkIntegerOption(TASK, 'maxSeqLen', options.maxSeqLen, 1);
+  const docStride =
+    options.docStride === undefined
+      ? Math.min(Math.floor(maxSeqLen / 2), 128)
+      : checkIntegerOption(TASK, 'docStride', options.docStride, 0);
   if (docStride > maxSeqLen) {
-    throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: docStride (${docStride}) is larger than maxSeqLen (${maxSeqLen})`, { task: TASK, field: 'docStride', value: docStride, expected: `<= ${maxSeqLen}` });
+    throw new PipelineError(
+      'PIPELINE_INVALID_OPTION',
+      `${TASK}: docStride (${docStride}) is larger than maxSeqLen (${maxSeqLen})`,
+      { task: TASK, field: 'docStride', value: docStride, expected: `<= ${maxSeqLen}` },
+    );
   }
   return { maxSeqLen, docStride };
 }
@@ -106,9 +124,18 @@ export function questionAnsweringWindowSettings(tokenizer: Pick<PipelineTokenize
  * @throws {@link PipelineError} `PIPELINE_QUESTION_TOO_LONG` when the question leaves no room for the
  *   context in `maxSeqLen`; `PIPELINE_INVALID_OPTION` when `docStride` does not fit beside the question.
  */
-export function preprocessQuestionAnswering(tokenizer: PipelineTokenizer, input: unknown, settings: QuestionAnsweringWindowSettings, index?: number): QuestionAnsweringModelInputs {
+export function preprocessQuestionAnswering(
+  tokenizer: PipelineTokenizer,
+  input: unknown,
+  settings: QuestionAnsweringWindowSettings,
+  index?: number,
+): QuestionAnsweringModelInputs {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new PipelineError('PIPELINE_INVALID_INPUT', `${TASK}: an input is {question, context}, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`, { task: TASK, field: 'inputs', value: typeof input });
+    throw new PipelineError(
+      'PIPELINE_INVALID_INPUT',
+      `${TASK}: an input is {question, context}, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`,
+      { task: TASK, field: 'inputs', value: typeof input },
+    );
   }
   const record = input as Record<string, unknown>;
   checkOptionKeys(record, ['question', 'context'], `${TASK} input`);
@@ -116,28 +143,45 @@ export function preprocessQuestionAnswering(tokenizer: PipelineTokenizer, input:
   const context = checkText(TASK, 'context', record['context'], index);
   let windows: PipelineWindow[];
   try {
-    windows = tokenizer.encodeWindows(question, { textPair: context, truncation: 'only_second', maxLength: settings.maxSeqLen, stride: settings.docStride });
+    windows = tokenizer.encodeWindows(question, {
+      textPair: context,
+      truncation: 'only_second',
+      maxLength: settings.maxSeqLen,
+      stride: settings.docStride,
+    });
   } catch (error) {
-    if (!(error instanceof TokenizerError) || (error.code !== 'TOKENIZER_TRUNCATION_ERROR' && error.code !== 'TOKENIZER_INVALID_OPTION')) throw error;
+    if (
+      !(error instanceof TokenizerError) ||
+      (error.code !== 'TOKENIZER_TRUNCATION_ERROR' && error.code !== 'TOKENIZER_INVALID_OPTION')
+    )
+      throw error;
     // the context cannot be cut: the question leaves no room, or the stride does not fit in the room
     const questionLength = tokenizer.encode(question, { addSpecialTokens: false }).inputIds.length;
     const specials = tokenizer.encode('', { textPair: '' }).inputIds.length;
     const room = settings.maxSeqLen - questionLength - specials;
     if (room <= 0) {
-      throw new PipelineError('PIPELINE_QUESTION_TOO_LONG', `${TASK}: the question${index === undefined ? '' : ` of input ${index}`} is too long for maxSeqLen ${settings.maxSeqLen}: it leaves ${room} tokens for the context; shorten the question or raise maxSeqLen`, {
-        task: TASK,
-        field: 'question',
-        ...(index === undefined ? {} : { index }),
-        value: question,
-        expected: settings.maxSeqLen,
-      });
+      throw new PipelineError(
+        'PIPELINE_QUESTION_TOO_LONG',
+        `${TASK}: the question${index === undefined ? '' : ` of input ${index}`} is too long for maxSeqLen ${settings.maxSeqLen}: it leaves ${room} tokens for the context; shorten the question or raise maxSeqLen`,
+        {
+          task: TASK,
+          field: 'question',
+          ...(index === undefined ? {} : { index }),
+          value: question,
+          expected: settings.maxSeqLen,
+        },
+      );
     }
-    throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: docStride ${settings.docStride} must be smaller than the ${room} context tokens a window of maxSeqLen ${settings.maxSeqLen} holds beside the question`, {
-      task: TASK,
-      field: 'docStride',
-      value: settings.docStride,
-      expected: `< ${room}`,
-    });
+    throw new PipelineError(
+      'PIPELINE_INVALID_OPTION',
+      `${TASK}: docStride ${settings.docStride} must be smaller than the ${room} context tokens a window of maxSeqLen ${settings.maxSeqLen} holds beside the question`,
+      {
+        task: TASK,
+        field: 'docStride',
+        value: settings.docStride,
+        expected: `< ${room}`,
+      },
+    );
   }
   return { example: { question, context }, windows };
 }
@@ -167,7 +211,13 @@ export interface QuestionAnsweringSpan {
  * the null score `p_start[0] · p_end[0]`, then the `count` best spans with `start <= end < start +
  * maxAnswerLen` over allowed tokens (`[CLS]` excluded), best first.
  */
-export function selectSpans(startLogits: Float32Array, endLogits: Float32Array, window: PipelineWindow, count: number, maxAnswerLen: number): {
+export function selectSpans(
+  startLogits: Float32Array,
+  endLogits: Float32Array,
+  window: PipelineWindow,
+  count: number,
+  maxAnswerLen: number,
+): {
   /** The best spans, best first. */
   spans: QuestionAnsweringSpan[];
   /** `p_start[0] · p_end[0]` (the `[CLS]` span). */
@@ -232,7 +282,12 @@ export function spanCharacters(window: PipelineWindow, s: number, e: number, ali
 export function postprocessQuestionAnswering(
   inputs: QuestionAnsweringModelInputs,
   logits: ReadonlyArray<{ readonly start: Float32Array; readonly end: Float32Array }>,
-  options: { readonly topK?: number; readonly maxAnswerLen?: number; readonly handleImpossibleAnswer?: boolean; readonly alignToWords?: boolean } = {},
+  options: {
+    readonly topK?: number;
+    readonly maxAnswerLen?: number;
+    readonly handleImpossibleAnswer?: boolean;
+    readonly alignToWords?: boolean;
+  } = {},
 ): QuestionAnsweringOutput {
   const topK = options.topK ?? 1;
   const maxAnswerLen = options.maxAnswerLen ?? 15;
@@ -258,7 +313,12 @@ export function postprocessQuestionAnswering(
     .map((answer, index) => ({ answer, index }))
     .sort((a, b) => b.answer.score - a.answer.score || a.index - b.index)
     .slice(0, topK)
-    .map(({ answer }): QuestionAnsweringAnswer => ({ score: answer.score, start: answer.start, end: answer.end, answer: answer.answer }));
+    .map(({ answer }): QuestionAnsweringAnswer => ({
+      score: answer.score,
+      start: answer.start,
+      end: answer.end,
+      answer: answer.answer,
+    }));
   return ranked.length === 1 ? (ranked[0] as QuestionAnsweringAnswer) : ranked;
 }
 
@@ -271,11 +331,14 @@ export async function runQuestionAnswering(
 ): Promise<QuestionAnsweringOutput | QuestionAnsweringOutput[]> {
   checkOptionKeys(options, QUESTION_ANSWERING_OPTION_KEYS, `pipeline('${TASK}')`);
   const topK = options.topK === undefined ? 1 : checkIntegerOption(TASK, 'topK', options.topK, 1);
-  const maxAnswerLen = options.maxAnswerLen === undefined ? 15 : checkIntegerOption(TASK, 'maxAnswerLen', options.maxAnswerLen, 1);
+  const maxAnswerLen =
+    options.maxAnswerLen === undefined ? 15 : checkIntegerOption(TASK, 'maxAnswerLen', options.maxAnswerLen, 1);
   if (options.maxQuestionLen !== undefined) checkIntegerOption(TASK, 'maxQuestionLen', options.maxQuestionLen, 1);
   const settings = questionAnsweringWindowSettings(tokenizer, options);
   const { items, batched } = batchOf(TASK, inputs);
-  const prepared = items.map((item, index) => preprocessQuestionAnswering(tokenizer, item, settings, batched ? index : undefined));
+  const prepared = items.map((item, index) =>
+    preprocessQuestionAnswering(tokenizer, item, settings, batched ? index : undefined),
+  );
   const windows = prepared.flatMap((item) => item.windows);
   const outputs = await model.forwardMany(windows, {
     ...(options.tokenBudget === undefined ? {} : { tokenBudget: options.tokenBudget }),
@@ -291,7 +354,9 @@ export async function runQuestionAnswering(
     return postprocessQuestionAnswering(item, logits, {
       topK,
       maxAnswerLen,
-      ...(options.handleImpossibleAnswer === undefined ? {} : { handleImpossibleAnswer: options.handleImpossibleAnswer }),
+      ...(options.handleImpossibleAnswer === undefined
+        ? {}
+        : { handleImpossibleAnswer: options.handleImpossibleAnswer }),
       ...(options.alignToWords === undefined ? {} : { alignToWords: options.alignToWords }),
     });
   });

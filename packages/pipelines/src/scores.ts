@@ -15,7 +15,8 @@ export function sigmoid(values: ArrayLike<number>): number[] {
 /** Index of the largest value (the first one on ties, as numpy's `argmax`). */
 export function argmax(values: ArrayLike<number>): number {
   let best = 0;
-  for (let index = 1; index < values.length; index += 1) if ((values[index] as number) > (values[best] as number)) best = index;
+  for (let index = 1; index < values.length; index += 1)
+    if ((values[index] as number) > (values[best] as number)) best = index;
   return best;
 }
 

@@ -41,26 +41,44 @@ export type SentenceOrderOutput = SentenceOrderScore[];
 /** A pre-training model as the pipeline uses it (`AlbertForPreTraining`: its SOP head). */
 export interface SentenceOrderPipelineModel {
   /** Runs encodings in length buckets; `sopLogits` `[1, 2]` each. */
-  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{
-    /** `[1, 2]`. */
-    sopLogits: Tensor<'float32'>;
-  }[]>;
+  forwardMany(
+    encodings: readonly SequenceEncoding[],
+    options?: LengthBucketOptions,
+  ): Promise<
+    {
+      /** `[1, 2]`. */
+      sopLogits: Tensor<'float32'>;
+    }[]
+  >;
 }
 
 /** Preprocess: `[CLS] text [SEP] text_pair [SEP]`. */
-export function preprocessSentenceOrder(tokenizer: PipelineTokenizer, input: unknown, index?: number): PipelineEncoding {
+export function preprocessSentenceOrder(
+  tokenizer: PipelineTokenizer,
+  input: unknown,
+  index?: number,
+): PipelineEncoding {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new PipelineError('PIPELINE_INVALID_INPUT', `${TASK}: an input is {text, text_pair}, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`, { task: TASK, field: 'inputs', value: typeof input });
+    throw new PipelineError(
+      'PIPELINE_INVALID_INPUT',
+      `${TASK}: an input is {text, text_pair}, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`,
+      { task: TASK, field: 'inputs', value: typeof input },
+    );
   }
   const record = input as Record<string, unknown>;
   checkOptionKeys(record, ['text', 'text_pair'], `${TASK} input`);
-  return tokenizer.encode(checkText(TASK, 'text', record['text'], index), { textPair: checkText(TASK, 'text_pair', record['text_pair'], index) });
+  return tokenizer.encode(checkText(TASK, 'text', record['text'], index), {
+    textPair: checkText(TASK, 'text_pair', record['text_pair'], index),
+  });
 }
 
 /** Postprocess: softmax over the two SOP logits, the more likely class first. */
 export function postprocessSentenceOrder(logits: ArrayLike<number>): SentenceOrderOutput {
   const scores = softmax(logits);
-  return rankDescending(scores).map((index) => ({ label: SENTENCE_ORDER_LABELS[index] as SentenceOrderLabel, score: scores[index] as number }));
+  return rankDescending(scores).map((index) => ({
+    label: SENTENCE_ORDER_LABELS[index] as SentenceOrderLabel,
+    score: scores[index] as number,
+  }));
 }
 
 /** Runs sentence-order prediction on one pair or a batch. */

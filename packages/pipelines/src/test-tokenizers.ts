@@ -8,10 +8,17 @@ const read = (name: string): string => readFileSync(new URL(name, directory), 'u
 
 /** The slow tokenizer (spiece.model + tokenizer_config.json). */
 export function slowTokenizer(): PipelineTokenizer {
-  return asPipelineTokenizer(AlbertTokenizer.fromBytes(readFileSync(new URL('spiece.model', directory)), { tokenizerConfig: read('tokenizer_config.json'), specialTokensMap: read('special_tokens_map.json') }));
+  return asPipelineTokenizer(
+    AlbertTokenizer.fromBytes(readFileSync(new URL('spiece.model', directory)), {
+      tokenizerConfig: read('tokenizer_config.json'),
+      specialTokensMap: read('special_tokens_map.json'),
+    }),
+  );
 }
 
 /** The fast tokenizer (tokenizer.json), optionally with a small `modelMaxLength` (windows). */
 export function fastTokenizer(options: { readonly modelMaxLength?: number } = {}): PipelineTokenizer {
-  return asPipelineTokenizer(AlbertTokenizerFast.fromJSON(read('tokenizer.json'), { cleanUpTokenizationSpaces: false, ...options }));
+  return asPipelineTokenizer(
+    AlbertTokenizerFast.fromJSON(read('tokenizer.json'), { cleanUpTokenizationSpaces: false, ...options }),
+  );
 }

@@ -56,17 +56,26 @@ export interface TextClassificationPipelineModel {
   /** The model's config (labels, problem type). */
   readonly config: AlbertConfig;
   /** Runs encodings in length buckets; `logits` `[1, num_labels]` each. */
-  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{
-    /** `[1, num_labels]`. */
-    logits: Tensor<'float32'>;
-  }[]>;
+  forwardMany(
+    encodings: readonly SequenceEncoding[],
+    options?: LengthBucketOptions,
+  ): Promise<
+    {
+      /** `[1, num_labels]`. */
+      logits: Tensor<'float32'>;
+    }[]
+  >;
 }
 
 /**
  * Preprocess: a text or `{text, text_pair}` → its encoding.
  * @throws {@link PipelineError} `PIPELINE_INVALID_INPUT`, `PIPELINE_EMPTY_INPUT`.
  */
-export function preprocessTextClassification(tokenizer: PipelineTokenizer, input: unknown, index?: number): PipelineEncoding {
+export function preprocessTextClassification(
+  tokenizer: PipelineTokenizer,
+  input: unknown,
+  index?: number,
+): PipelineEncoding {
   if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
     const record = input as Record<string, unknown>;
     checkOptionKeys(record, ['text', 'text_pair'], `${TASK} input`);
@@ -78,7 +87,9 @@ export function preprocessTextClassification(tokenizer: PipelineTokenizer, input
 }
 
 /** The function `default` stands for, for this config (Python's rule). */
-export function defaultClassificationFunction(config: Pick<AlbertConfig, 'problemType' | 'numLabels'>): Exclude<ClassificationFunction, 'default'> {
+export function defaultClassificationFunction(
+  config: Pick<AlbertConfig, 'problemType' | 'numLabels'>,
+): Exclude<ClassificationFunction, 'default'> {
   if (config.problemType === 'regression') return 'none';
   if (config.problemType === 'multi_label_classification' || config.numLabels === 1) return 'sigmoid';
   return 'softmax';
@@ -91,7 +102,11 @@ export function defaultClassificationFunction(config: Pick<AlbertConfig, 'proble
 export function postprocessTextClassification(
   config: Pick<AlbertConfig, 'problemType' | 'numLabels' | 'id2label'>,
   logits: ArrayLike<number>,
-  options: { readonly topK: number | null; readonly legacy: boolean; readonly functionToApply?: ClassificationFunction },
+  options: {
+    readonly topK: number | null;
+    readonly legacy: boolean;
+    readonly functionToApply?: ClassificationFunction;
+  },
 ): TextClassificationOutput {
   const requested = options.functionToApply ?? 'default';
   const applied = requested === 'default' ? defaultClassificationFunction(config) : requested;
@@ -99,7 +114,8 @@ export function postprocessTextClassification(
   const labelOf = (index: number): string => config.id2label[index] ?? `LABEL_${index}`;
   if (options.topK === 1 && options.legacy) {
     let best = 0;
-    for (let index = 1; index < scores.length; index += 1) if ((scores[index] as number) > (scores[best] as number)) best = index;
+    for (let index = 1; index < scores.length; index += 1)
+      if ((scores[index] as number) > (scores[best] as number)) best = index;
     return { label: labelOf(best), score: scores[best] as number };
   }
   const labels = scores.map((score, index) => ({ label: labelOf(index), score }));
@@ -120,17 +136,33 @@ export async function runTextClassification(
 ): Promise<TextClassificationOutput | TextClassificationOutput[]> {
   checkOptionKeys(options, TEXT_CLASSIFICATION_OPTION_KEYS, `pipeline('${TASK}')`);
   const legacy = options.topK === undefined;
-  const topK = options.topK === undefined ? 1 : options.topK === null ? null : checkIntegerOption(TASK, 'topK', options.topK, 1);
-  const functionToApply = options.functionToApply === undefined ? undefined : checkChoiceOption(TASK, 'functionToApply', options.functionToApply, CLASSIFICATION_FUNCTIONS);
+  const topK =
+    options.topK === undefined ? 1 : options.topK === null ? null : checkIntegerOption(TASK, 'topK', options.topK, 1);
+  const functionToApply =
+    options.functionToApply === undefined
+      ? undefined
+      : checkChoiceOption(TASK, 'functionToApply', options.functionToApply, CLASSIFICATION_FUNCTIONS);
   const batched = Array.isArray(inputs);
   const items: readonly unknown[] = batched ? (inputs as readonly unknown[]) : [inputs];
-  if (items.length === 0) throw new PipelineError('PIPELINE_EMPTY_INPUT', `${TASK}: the batch is empty; give at least one input`, { task: TASK, field: 'inputs' });
-  const encodings = items.map((item, index) => preprocessTextClassification(tokenizer, item, batched ? index : undefined));
+  if (items.length === 0)
+    throw new PipelineError('PIPELINE_EMPTY_INPUT', `${TASK}: the batch is empty; give at least one input`, {
+      task: TASK,
+      field: 'inputs',
+    });
+  const encodings = items.map((item, index) =>
+    preprocessTextClassification(tokenizer, item, batched ? index : undefined),
+  );
   const outputs = await model.forwardMany(encodings, {
     ...(options.tokenBudget === undefined ? {} : { tokenBudget: options.tokenBudget }),
     ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
   });
-  const results = outputs.map((output) => postprocessTextClassification(model.config, output.logits.data, { topK, legacy, ...(functionToApply === undefined ? {} : { functionToApply }) }));
+  const results = outputs.map((output) =>
+    postprocessTextClassification(model.config, output.logits.data, {
+      topK,
+      legacy,
+      ...(functionToApply === undefined ? {} : { functionToApply }),
+    }),
+  );
   if (batched) return results;
   const single = results[0] as TextClassificationOutput;
   // Python wraps the legacy result of a plain string in a list

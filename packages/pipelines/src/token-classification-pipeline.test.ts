@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AlbertConfig } from '@albert-ts/config';
 import { createTensor } from '@albert-ts/core';
-import { aggregateOverlappingEntities, aggregatePreEntities, gatherPreEntities, preprocessTokenClassification, runTokenClassification } from './token-classification-pipeline.js';
+import {
+  aggregateOverlappingEntities,
+  aggregatePreEntities,
+  gatherPreEntities,
+  preprocessTokenClassification,
+  runTokenClassification,
+} from './token-classification-pipeline.js';
 import { fastTokenizer, slowTokenizer } from './test-tokenizers.js';
 
 const config = AlbertConfig.fromJSON({ vocab_size: 16000, id2label: { 0: 'O', 1: 'B-PER', 2: 'I-PER', 3: 'B-LOC' } });
@@ -11,7 +17,10 @@ describe('token-classification pipeline (no model)', () => {
   const tokenizer = fastTokenizer();
 
   it('marks sub-words with the fallback heuristic and groups B-/I- runs', () => {
-    const { text, encodings: [encoding] } = preprocessTokenClassification(tokenizer, 'Alice Smith lives in Paris.');
+    const {
+      text,
+      encodings: [encoding],
+    } = preprocessTokenClassification(tokenizer, 'Alice Smith lives in Paris.');
     if (encoding === undefined) throw new Error('no encoding');
     const labels = encoding.inputIds.map((_, position) => [0, 1, 2, 2, 0, 0, 3, 0, 0][position] ?? 0);
     const preEntities = gatherPreEntities(tokenizer, text, encoding, labels.map(oneHot));
@@ -24,16 +33,38 @@ describe('token-classification pipeline (no model)', () => {
     ]);
     const first = aggregatePreEntities(tokenizer, config, preEntities, 'first', []);
     // Python joins the decoded words of a group with convert_tokens_to_string again: no space survives
-    expect(first.map((entity) => ('entity_group' in entity ? entity.word : ''))).toEqual(['alicesmith', 'livesin', 'paris.']);
+    expect(first.map((entity) => ('entity_group' in entity ? entity.word : ''))).toEqual([
+      'alicesmith',
+      'livesin',
+      'paris.',
+    ]);
     expect(aggregatePreEntities(tokenizer, config, preEntities, 'none')).toHaveLength(4);
   });
 
   it('refuses sub-word strategies with the slow tokenizer, unknown ignoreLabels and unknown strategies', async () => {
-    const model = { config, forwardMany: async (encodings: readonly { inputIds: readonly number[] }[]) => encodings.map((encoding) => ({ logits: createTensor('float32', [1, encoding.inputIds.length, 4], new Float32Array(encoding.inputIds.length * 4)) })) };
-    await expect(runTokenClassification(model, slowTokenizer(), 'Alice.', { aggregationStrategy: 'first' }, () => {})).rejects.toThrow(/Slow tokenizers cannot handle subwords/);
-    await expect(runTokenClassification(model, tokenizer, 'Alice.', { ignoreLabels: ['B-ORG'] }, () => {})).rejects.toThrow(expect.objectContaining({ code: 'PIPELINE_UNKNOWN_LABEL' }));
-    await expect(runTokenClassification(model, tokenizer, 'Alice.', { aggregationStrategy: 'longest' as never }, () => {})).rejects.toThrow(expect.objectContaining({ code: 'PIPELINE_INVALID_OPTION' }));
-    const slow = (await runTokenClassification(model, slowTokenizer(), 'Alice.', { ignoreLabels: [] }, () => {})) as { start: number | null }[];
+    const model = {
+      config,
+      forwardMany: async (encodings: readonly { inputIds: readonly number[] }[]) =>
+        encodings.map((encoding) => ({
+          logits: createTensor(
+            'float32',
+            [1, encoding.inputIds.length, 4],
+            new Float32Array(encoding.inputIds.length * 4),
+          ),
+        })),
+    };
+    await expect(
+      runTokenClassification(model, slowTokenizer(), 'Alice.', { aggregationStrategy: 'first' }, () => {}),
+    ).rejects.toThrow(/Slow tokenizers cannot handle subwords/);
+    await expect(
+      runTokenClassification(model, tokenizer, 'Alice.', { ignoreLabels: ['B-ORG'] }, () => {}),
+    ).rejects.toThrow(expect.objectContaining({ code: 'PIPELINE_UNKNOWN_LABEL' }));
+    await expect(
+      runTokenClassification(model, tokenizer, 'Alice.', { aggregationStrategy: 'longest' as never }, () => {}),
+    ).rejects.toThrow(expect.objectContaining({ code: 'PIPELINE_INVALID_OPTION' }));
+    const slow = (await runTokenClassification(model, slowTokenizer(), 'Alice.', { ignoreLabels: [] }, () => {})) as {
+      start: number | null;
+    }[];
     expect(slow[0]?.start).toBeNull();
   });
 
@@ -61,11 +92,27 @@ describe('token-classification pipeline (no model)', () => {
       expect(inputs.encodings.length).toBeGreaterThan(3);
       for (const encoding of inputs.encodings) expect(encoding.inputIds.length).toBeLessThanOrEqual(8);
       const whole = await runTokenClassification(model, tokenizer, text, { aggregationStrategy: 'simple' }, () => {});
-      const strided = await runTokenClassification(model, windowed, text, { aggregationStrategy: 'simple', stride: 3 }, () => {});
+      const strided = await runTokenClassification(
+        model,
+        windowed,
+        text,
+        { aggregationStrategy: 'simple', stride: 3 },
+        () => {},
+      );
       expect(strided).toEqual(whole);
-      expect((whole as { word: string }[]).map((entity) => entity.word)).toEqual(['bob', 'paris', 'smith', 'london', 'bob', 'paris', 'smith']);
+      expect((whole as { word: string }[]).map((entity) => entity.word)).toEqual([
+        'bob',
+        'paris',
+        'smith',
+        'london',
+        'bob',
+        'paris',
+        'smith',
+      ]);
       // without stride the text is cut at modelMaxLength
-      expect(await runTokenClassification(model, windowed, text, { aggregationStrategy: 'simple' }, () => {})).toHaveLength(2);
+      expect(
+        await runTokenClassification(model, windowed, text, { aggregationStrategy: 'simple' }, () => {}),
+      ).toHaveLength(2);
     });
 
     it('keeps the longer overlapping entity, the higher score on a tie', () => {
@@ -79,12 +126,21 @@ describe('token-classification pipeline (no model)', () => {
 
     it('refuses stride with aggregation none, with the slow tokenizer, and a stride that does not fit', async () => {
       const windowed = fastTokenizer({ modelMaxLength: 8 });
-      const error = (promise: Promise<unknown>) => expect(promise).rejects.toThrow(expect.objectContaining({ code: 'PIPELINE_INVALID_OPTION' }));
+      const error = (promise: Promise<unknown>) =>
+        expect(promise).rejects.toThrow(expect.objectContaining({ code: 'PIPELINE_INVALID_OPTION' }));
       await error(runTokenClassification(model, windowed, text, { stride: 2 }, () => {}));
-      await error(runTokenClassification(model, slowTokenizer(), text, { aggregationStrategy: 'simple', stride: 2 }, () => {}));
-      await error(runTokenClassification(model, windowed, text, { aggregationStrategy: 'simple', stride: 8 }, () => {}));
-      await error(runTokenClassification(model, windowed, text, { aggregationStrategy: 'simple', stride: 6 }, () => {}));
-      await error(runTokenClassification(model, windowed, text, { aggregationStrategy: 'simple', stride: -1 }, () => {}));
+      await error(
+        runTokenClassification(model, slowTokenizer(), text, { aggregationStrategy: 'simple', stride: 2 }, () => {}),
+      );
+      await error(
+        runTokenClassification(model, windowed, text, { aggregationStrategy: 'simple', stride: 8 }, () => {}),
+      );
+      await error(
+        runTokenClassification(model, windowed, text, { aggregationStrategy: 'simple', stride: 6 }, () => {}),
+      );
+      await error(
+        runTokenClassification(model, windowed, text, { aggregationStrategy: 'simple', stride: -1 }, () => {}),
+      );
     });
   });
 });

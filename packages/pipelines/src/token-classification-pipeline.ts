@@ -31,7 +31,13 @@ export interface TokenClassificationPipelineOptions extends LengthBucketOptions 
 }
 
 /** The keys of {@link TokenClassificationPipelineOptions}. */
-export const TOKEN_CLASSIFICATION_OPTION_KEYS = ['aggregationStrategy', 'ignoreLabels', 'stride', 'tokenBudget', 'maxBatchSize'] as const;
+export const TOKEN_CLASSIFICATION_OPTION_KEYS = [
+  'aggregationStrategy',
+  'ignoreLabels',
+  'stride',
+  'tokenBudget',
+  'maxBatchSize',
+] as const;
 
 /** One token (`aggregationStrategy: 'none'`): Python's `{entity, score, index, word, start, end}`. */
 export interface TokenClassificationToken {
@@ -71,10 +77,15 @@ export interface TokenClassificationPipelineModel {
   /** The model's config (`id2label`). */
   readonly config: AlbertConfig;
   /** Runs encodings in length buckets; `logits` `[1, length, num_labels]` each. */
-  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{
-    /** `[1, length, num_labels]`. */
-    logits: Tensor<'float32'>;
-  }[]>;
+  forwardMany(
+    encodings: readonly SequenceEncoding[],
+    options?: LengthBucketOptions,
+  ): Promise<
+    {
+      /** `[1, length, num_labels]`. */
+      logits: Tensor<'float32'>;
+    }[]
+  >;
 }
 
 /** A token before aggregation (Python's pre-entity). */
@@ -115,18 +126,38 @@ export interface TokenClassificationModelInputs {
  * @throws {@link PipelineError} for an empty or non-string text; `PIPELINE_INVALID_OPTION` when
  *   `stride` does not fit in a window beside the special tokens.
  */
-export function preprocessTokenClassification(tokenizer: PipelineTokenizer, text: unknown, index?: number, stride?: number): TokenClassificationModelInputs {
+export function preprocessTokenClassification(
+  tokenizer: PipelineTokenizer,
+  text: unknown,
+  index?: number,
+  stride?: number,
+): TokenClassificationModelInputs {
   const checked = checkText(TASK, 'text', text, index);
-  if (stride === undefined) return { text: checked, encodings: [tokenizer.encode(checked, { truncation: 'longest_first', maxLength: tokenizer.modelMaxLength })] };
+  if (stride === undefined)
+    return {
+      text: checked,
+      encodings: [tokenizer.encode(checked, { truncation: 'longest_first', maxLength: tokenizer.modelMaxLength })],
+    };
   try {
-    return { text: checked, encodings: tokenizer.encodeWindows(checked, { truncation: 'longest_first', maxLength: tokenizer.modelMaxLength, stride }) };
+    return {
+      text: checked,
+      encodings: tokenizer.encodeWindows(checked, {
+        truncation: 'longest_first',
+        maxLength: tokenizer.modelMaxLength,
+        stride,
+      }),
+    };
   } catch (error) {
     if (!(error instanceof TokenizerError) || error.code !== 'TOKENIZER_INVALID_OPTION') throw error;
-    throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: stride ${stride} must be smaller than the tokens a window of modelMaxLength ${tokenizer.modelMaxLength} holds beside the special tokens`, {
-      task: TASK,
-      field: 'stride',
-      value: stride,
-    });
+    throw new PipelineError(
+      'PIPELINE_INVALID_OPTION',
+      `${TASK}: stride ${stride} must be smaller than the tokens a window of modelMaxLength ${tokenizer.modelMaxLength} holds beside the special tokens`,
+      {
+        task: TASK,
+        field: 'stride',
+        value: stride,
+      },
+    );
   }
 }
 
@@ -134,7 +165,9 @@ export function preprocessTokenClassification(tokenizer: PipelineTokenizer, text
  * Python's `aggregate_overlapping_entities`: the entities of all windows sorted by `start`, and of
  * entities that overlap (one starts inside the previous) the longer one kept, the higher score on a tie.
  */
-export function aggregateOverlappingEntities<Entity extends { readonly start: number | null; readonly end: number | null; readonly score: number }>(entities: readonly Entity[]): Entity[] {
+export function aggregateOverlappingEntities<
+  Entity extends { readonly start: number | null; readonly end: number | null; readonly score: number },
+>(entities: readonly Entity[]): Entity[] {
   if (entities.length === 0) return [];
   const sorted = [...entities].sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
   const aggregated: Entity[] = [];
@@ -165,7 +198,12 @@ function codePointSlice(codePoints: readonly string[], start: number, end: numbe
  * so a token is a sub-word when it starts after the text's beginning and neither it nor the previous
  * character is a space; the unknown token takes the text it covers.
  */
-export function gatherPreEntities(tokenizer: PipelineTokenizer, text: string, encoding: PipelineEncoding, probabilities: readonly number[][]): PreEntity[] {
+export function gatherPreEntities(
+  tokenizer: PipelineTokenizer,
+  text: string,
+  encoding: PipelineEncoding,
+  probabilities: readonly number[][],
+): PreEntity[] {
   const codePoints = Array.from(text);
   const preEntities: PreEntity[] = [];
   probabilities.forEach((scores, index) => {
@@ -199,7 +237,12 @@ function meanOf(values: readonly number[]): number {
 }
 
 /** Python's `aggregate_word`: one word's tokens as one entity (`first`, `max` or `average`). */
-function aggregateWord(tokenizer: PipelineTokenizer, config: Pick<AlbertConfig, 'id2label'>, entities: readonly PreEntity[], strategy: AggregationStrategy): WordEntity {
+function aggregateWord(
+  tokenizer: PipelineTokenizer,
+  config: Pick<AlbertConfig, 'id2label'>,
+  entities: readonly PreEntity[],
+  strategy: AggregationStrategy,
+): WordEntity {
   const word = tokenizer.convertTokensToString(entities.map((entity) => entity.word));
   const first = entities[0] as PreEntity;
   let label: number;
@@ -217,7 +260,13 @@ function aggregateWord(tokenizer: PipelineTokenizer, config: Pick<AlbertConfig, 
     label = argmax(average);
     score = average[label] as number;
   }
-  return { entity: labelOf(config, label), score, word, start: first.start, end: (entities[entities.length - 1] as PreEntity).end };
+  return {
+    entity: labelOf(config, label),
+    score,
+    word,
+    start: first.start,
+    end: (entities[entities.length - 1] as PreEntity).end,
+  };
 }
 
 /** `B-PER` → `['B', 'PER']`; a label without a prefix continues (`['I', label]`). */
@@ -275,7 +324,14 @@ export function aggregatePreEntities(
   if (strategy === 'none' || strategy === 'simple') {
     const tokens = preEntities.map((preEntity): TokenClassificationToken => {
       const label = argmax(preEntity.scores);
-      return { entity: labelOf(config, label), score: preEntity.scores[label] as number, index: preEntity.index, word: preEntity.word, start: preEntity.start, end: preEntity.end };
+      return {
+        entity: labelOf(config, label),
+        score: preEntity.scores[label] as number,
+        index: preEntity.index,
+        word: preEntity.word,
+        start: preEntity.start,
+        end: preEntity.end,
+      };
     });
     if (strategy === 'none') return tokens.filter((token) => !ignoreLabels.includes(token.entity));
     return groupEntities(tokenizer, tokens).filter((group) => !ignoreLabels.includes(group.entity_group));
@@ -310,10 +366,18 @@ export function postprocessTokenClassification(
     const windowLogits = logits[window] as Float32Array;
     const probabilities = encoding.inputIds.map((_, position) => softmax(rowOf(windowLogits, position, numLabels)));
     const preEntities = gatherPreEntities(tokenizer, inputs.text, encoding, probabilities);
-    return aggregatePreEntities(tokenizer, config, preEntities, options.aggregationStrategy ?? 'none', options.ignoreLabels ?? ['O']);
+    return aggregatePreEntities(
+      tokenizer,
+      config,
+      preEntities,
+      options.aggregationStrategy ?? 'none',
+      options.ignoreLabels ?? ['O'],
+    );
   });
   if (perWindow.length === 1) return perWindow[0] as TokenClassificationOutput;
-  return aggregateOverlappingEntities((perWindow as Array<Array<TokenClassificationToken | TokenClassificationEntity>>).flat()) as TokenClassificationOutput;
+  return aggregateOverlappingEntities(
+    (perWindow as Array<Array<TokenClassificationToken | TokenClassificationEntity>>).flat(),
+  ) as TokenClassificationOutput;
 }
 
 /** The labels and entity groups `ignoreLabels` may name for this config. */
@@ -335,43 +399,74 @@ export async function runTokenClassification(
   warn: PipelineWarn,
 ): Promise<TokenClassificationOutput | TokenClassificationOutput[]> {
   checkOptionKeys(options, TOKEN_CLASSIFICATION_OPTION_KEYS, `pipeline('${TASK}')`);
-  const strategy = options.aggregationStrategy === undefined ? 'none' : checkChoiceOption(TASK, 'aggregationStrategy', options.aggregationStrategy, AGGREGATION_STRATEGIES);
+  const strategy =
+    options.aggregationStrategy === undefined
+      ? 'none'
+      : checkChoiceOption(TASK, 'aggregationStrategy', options.aggregationStrategy, AGGREGATION_STRATEGIES);
   if ((strategy === 'first' || strategy === 'average' || strategy === 'max') && !tokenizer.isFast) {
-    throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: Slow tokenizers cannot handle subwords. Please set the aggregationStrategy option to "simple" or use a fast tokenizer (tokenizer.json).`, {
-      task: TASK,
-      field: 'aggregationStrategy',
-      value: strategy,
-    });
+    throw new PipelineError(
+      'PIPELINE_INVALID_OPTION',
+      `${TASK}: Slow tokenizers cannot handle subwords. Please set the aggregationStrategy option to "simple" or use a fast tokenizer (tokenizer.json).`,
+      {
+        task: TASK,
+        field: 'aggregationStrategy',
+        value: strategy,
+      },
+    );
   }
   const stride = options.stride === undefined ? undefined : checkIntegerOption(TASK, 'stride', options.stride, 0);
   if (stride !== undefined) {
     if (stride >= tokenizer.modelMaxLength) {
-      throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: stride must be less than the tokenizer's modelMaxLength (${tokenizer.modelMaxLength}), or even lower as it adds special tokens`, { task: TASK, field: 'stride', value: stride, expected: `< ${tokenizer.modelMaxLength}` });
+      throw new PipelineError(
+        'PIPELINE_INVALID_OPTION',
+        `${TASK}: stride must be less than the tokenizer's modelMaxLength (${tokenizer.modelMaxLength}), or even lower as it adds special tokens`,
+        { task: TASK, field: 'stride', value: stride, expected: `< ${tokenizer.modelMaxLength}` },
+      );
     }
     if (strategy === 'none') {
-      throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: stride was given to process all the text but aggregationStrategy is "none"; choose another one`, { task: TASK, field: 'aggregationStrategy', value: strategy });
+      throw new PipelineError(
+        'PIPELINE_INVALID_OPTION',
+        `${TASK}: stride was given to process all the text but aggregationStrategy is "none"; choose another one`,
+        { task: TASK, field: 'aggregationStrategy', value: strategy },
+      );
     }
     if (!tokenizer.isFast) {
-      throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: stride is only available with the fast tokenizer (loadTokenizer)`, { task: TASK, field: 'stride', value: stride });
+      throw new PipelineError(
+        'PIPELINE_INVALID_OPTION',
+        `${TASK}: stride is only available with the fast tokenizer (loadTokenizer)`,
+        { task: TASK, field: 'stride', value: stride },
+      );
     }
   }
-  if (strategy === 'first' || strategy === 'average' || strategy === 'max') warn('Tokenizer does not support real words, using fallback heuristic');
+  if (strategy === 'first' || strategy === 'average' || strategy === 'max')
+    warn('Tokenizer does not support real words, using fallback heuristic');
   if (options.ignoreLabels !== undefined) {
-    if (!Array.isArray(options.ignoreLabels)) throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: ignoreLabels must be an array of labels`, { task: TASK, field: 'ignoreLabels', value: options.ignoreLabels });
+    if (!Array.isArray(options.ignoreLabels))
+      throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: ignoreLabels must be an array of labels`, {
+        task: TASK,
+        field: 'ignoreLabels',
+        value: options.ignoreLabels,
+      });
     const known = knownLabels(model.config);
     for (const label of options.ignoreLabels) {
       if (!known.has(label)) {
-        throw new PipelineError('PIPELINE_UNKNOWN_LABEL', `${TASK}: ignoreLabels names ${JSON.stringify(label)}, which is not a label of this model (${[...known].join(', ')})`, {
-          task: TASK,
-          field: 'ignoreLabels',
-          value: label,
-          expected: [...known],
-        });
+        throw new PipelineError(
+          'PIPELINE_UNKNOWN_LABEL',
+          `${TASK}: ignoreLabels names ${JSON.stringify(label)}, which is not a label of this model (${[...known].join(', ')})`,
+          {
+            task: TASK,
+            field: 'ignoreLabels',
+            value: label,
+            expected: [...known],
+          },
+        );
       }
     }
   }
   const { items, batched } = batchOf(TASK, inputs);
-  const prepared = items.map((text, index) => preprocessTokenClassification(tokenizer, text, batched ? index : undefined, stride));
+  const prepared = items.map((text, index) =>
+    preprocessTokenClassification(tokenizer, text, batched ? index : undefined, stride),
+  );
   const outputs = await model.forwardMany(
     prepared.flatMap((item) => item.encodings),
     {
@@ -381,10 +476,16 @@ export async function runTokenClassification(
   );
   let row = 0;
   const results = prepared.map((item) =>
-    postprocessTokenClassification(tokenizer, model.config, item, item.encodings.map(() => (outputs[row++] as { logits: Tensor<'float32'> }).logits.data), {
-      aggregationStrategy: strategy,
-      ...(options.ignoreLabels === undefined ? {} : { ignoreLabels: options.ignoreLabels }),
-    }),
+    postprocessTokenClassification(
+      tokenizer,
+      model.config,
+      item,
+      item.encodings.map(() => (outputs[row++] as { logits: Tensor<'float32'> }).logits.data),
+      {
+        aggregationStrategy: strategy,
+        ...(options.ignoreLabels === undefined ? {} : { ignoreLabels: options.ignoreLabels }),
+      },
+    ),
   );
   return batched ? results : (results[0] as TokenClassificationOutput);
 }

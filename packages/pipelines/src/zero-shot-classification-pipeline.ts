@@ -18,7 +18,13 @@ export interface ZeroShotClassificationPipelineOptions extends LengthBucketOptio
 }
 
 /** The keys of {@link ZeroShotClassificationPipelineOptions}. */
-export const ZERO_SHOT_CLASSIFICATION_OPTION_KEYS = ['candidateLabels', 'multiLabel', 'hypothesisTemplate', 'tokenBudget', 'maxBatchSize'] as const;
+export const ZERO_SHOT_CLASSIFICATION_OPTION_KEYS = [
+  'candidateLabels',
+  'multiLabel',
+  'hypothesisTemplate',
+  'tokenBudget',
+  'maxBatchSize',
+] as const;
 
 /** An input: a text (labels in the options), or Python's `{sequences, candidate_labels}`. */
 export type ZeroShotClassificationInput =
@@ -45,17 +51,30 @@ export interface ZeroShotClassificationPipelineModel {
   /** The model's config (`label2id`, for the entailment label). */
   readonly config: AlbertConfig;
   /** Runs encodings in length buckets; `logits` `[1, num_labels]` each. */
-  forwardMany(encodings: readonly SequenceEncoding[], options?: LengthBucketOptions): Promise<{
-    /** `[1, num_labels]`. */
-    logits: Tensor<'float32'>;
-  }[]>;
+  forwardMany(
+    encodings: readonly SequenceEncoding[],
+    options?: LengthBucketOptions,
+  ): Promise<
+    {
+      /** `[1, num_labels]`. */
+      logits: Tensor<'float32'>;
+    }[]
+  >;
 }
 
 /** Python's `_parse_labels`: a comma-separated string becomes its trimmed non-empty parts. */
 export function parseCandidateLabels(labels: unknown): string[] {
-  if (typeof labels === 'string') return labels.split(',').map((label) => label.trim()).filter((label) => label !== '');
+  if (typeof labels === 'string')
+    return labels
+      .split(',')
+      .map((label) => label.trim())
+      .filter((label) => label !== '');
   if (Array.isArray(labels) && labels.every((label) => typeof label === 'string')) return [...(labels as string[])];
-  throw new PipelineError('PIPELINE_INVALID_INPUT', `${TASK}: candidate_labels must be a string or an array of strings`, { task: TASK, field: 'candidate_labels', value: typeof labels });
+  throw new PipelineError(
+    'PIPELINE_INVALID_INPUT',
+    `${TASK}: candidate_labels must be a string or an array of strings`,
+    { task: TASK, field: 'candidate_labels', value: typeof labels },
+  );
 }
 
 /**
@@ -64,7 +83,9 @@ export function parseCandidateLabels(labels: unknown): string[] {
  */
 export function entailmentId(config: Pick<AlbertConfig, 'label2id'>, warn: PipelineWarn): number {
   for (const [label, id] of Object.entries(config.label2id)) if (label.toLowerCase().startsWith('entail')) return id;
-  warn("Failed to determine 'entailment' label id from the label2id mapping in the model config. Setting to -1. Define a descriptive label2id mapping in the model config to ensure correct outputs.");
+  warn(
+    "Failed to determine 'entailment' label id from the label2id mapping in the model config. Setting to -1. Define a descriptive label2id mapping in the model config to ensure correct outputs.",
+  );
   return -1;
 }
 
@@ -74,17 +95,38 @@ export function entailmentId(config: Pick<AlbertConfig, 'label2id'>, warn: Pipel
  * @throws {@link PipelineError} `PIPELINE_EMPTY_INPUT` for no labels, `PIPELINE_INVALID_OPTION` for a
  *   template without `{}`.
  */
-export function preprocessZeroShotClassification(tokenizer: PipelineTokenizer, sequence: unknown, labels: readonly string[], hypothesisTemplate: string, index?: number): PipelineEncoding[] {
+export function preprocessZeroShotClassification(
+  tokenizer: PipelineTokenizer,
+  sequence: unknown,
+  labels: readonly string[],
+  hypothesisTemplate: string,
+  index?: number,
+): PipelineEncoding[] {
   const text = checkText(TASK, 'sequences', sequence, index);
-  if (labels.length === 0) throw new PipelineError('PIPELINE_EMPTY_INPUT', `${TASK}: You must include at least one label and at least one sequence.`, { task: TASK, field: 'candidate_labels' });
+  if (labels.length === 0)
+    throw new PipelineError(
+      'PIPELINE_EMPTY_INPUT',
+      `${TASK}: You must include at least one label and at least one sequence.`,
+      { task: TASK, field: 'candidate_labels' },
+    );
   if (!hypothesisTemplate.includes('{}')) {
-    throw new PipelineError('PIPELINE_INVALID_OPTION', `${TASK}: The provided hypothesis_template "${hypothesisTemplate}" was not able to be formatted with the target labels. Make sure the passed template includes formatting syntax such as {} where the label should go.`, {
-      task: TASK,
-      field: 'hypothesisTemplate',
-      value: hypothesisTemplate,
-    });
+    throw new PipelineError(
+      'PIPELINE_INVALID_OPTION',
+      `${TASK}: The provided hypothesis_template "${hypothesisTemplate}" was not able to be formatted with the target labels. Make sure the passed template includes formatting syntax such as {} where the label should go.`,
+      {
+        task: TASK,
+        field: 'hypothesisTemplate',
+        value: hypothesisTemplate,
+      },
+    );
   }
-  return labels.map((label) => tokenizer.encode(text, { textPair: hypothesisTemplate.replace('{}', label), truncation: 'only_first', maxLength: tokenizer.modelMaxLength }));
+  return labels.map((label) =>
+    tokenizer.encode(text, {
+      textPair: hypothesisTemplate.replace('{}', label),
+      truncation: 'only_first',
+      maxLength: tokenizer.modelMaxLength,
+    }),
+  );
 }
 
 /**
@@ -92,7 +134,12 @@ export function preprocessZeroShotClassification(tokenizer: PipelineTokenizer, s
  * each label; otherwise softmax of the entailment logits over the labels; labels sorted by score.
  * @param logits - one row of NLI logits per label.
  */
-export function postprocessZeroShotClassification(sequence: string, labels: readonly string[], logits: readonly ArrayLike<number>[], options: { readonly entailmentId: number; readonly multiLabel?: boolean }): ZeroShotClassificationOutput {
+export function postprocessZeroShotClassification(
+  sequence: string,
+  labels: readonly string[],
+  logits: readonly ArrayLike<number>[],
+  options: { readonly entailmentId: number; readonly multiLabel?: boolean },
+): ZeroShotClassificationOutput {
   const width = logits[0]?.length ?? 0;
   const entailment = options.entailmentId < 0 ? width + options.entailmentId : options.entailmentId;
   let scores: number[];
@@ -109,7 +156,11 @@ export function postprocessZeroShotClassification(sequence: string, labels: read
     scores = exps.map((value) => value / sum);
   }
   const order = scores.map((_, index) => index).sort((a, b) => (scores[b] as number) - (scores[a] as number) || b - a);
-  return { sequence, labels: order.map((index) => labels[index] as string), scores: order.map((index) => scores[index] as number) };
+  return {
+    sequence,
+    labels: order.map((index) => labels[index] as string),
+    scores: order.map((index) => scores[index] as number),
+  };
 }
 
 /**
@@ -132,13 +183,25 @@ export async function runZeroShotClassification(
     sequences = record['sequences'];
     if (record['candidate_labels'] !== undefined) labelsValue = record['candidate_labels'];
   } else sequences = inputs;
-  if (labelsValue === undefined) throw new PipelineError('PIPELINE_EMPTY_INPUT', `${TASK}: no candidate labels; pass candidateLabels (or candidate_labels with the input)`, { task: TASK, field: 'candidate_labels' });
+  if (labelsValue === undefined)
+    throw new PipelineError(
+      'PIPELINE_EMPTY_INPUT',
+      `${TASK}: no candidate labels; pass candidateLabels (or candidate_labels with the input)`,
+      { task: TASK, field: 'candidate_labels' },
+    );
   const labels = parseCandidateLabels(labelsValue);
   const template = options.hypothesisTemplate ?? 'This example is {}.';
   const batched = Array.isArray(sequences);
   const texts: unknown[] = batched ? [...(sequences as unknown[])] : [sequences];
-  if (texts.length === 0) throw new PipelineError('PIPELINE_EMPTY_INPUT', `${TASK}: You must include at least one label and at least one sequence.`, { task: TASK, field: 'sequences' });
-  const pairs = texts.map((text, index) => preprocessZeroShotClassification(tokenizer, text, labels, template, batched ? index : undefined));
+  if (texts.length === 0)
+    throw new PipelineError(
+      'PIPELINE_EMPTY_INPUT',
+      `${TASK}: You must include at least one label and at least one sequence.`,
+      { task: TASK, field: 'sequences' },
+    );
+  const pairs = texts.map((text, index) =>
+    preprocessZeroShotClassification(tokenizer, text, labels, template, batched ? index : undefined),
+  );
   const id = entailmentId(model.config, warn);
   const outputs = await model.forwardMany(pairs.flat(), {
     ...(options.tokenBudget === undefined ? {} : { tokenBudget: options.tokenBudget }),

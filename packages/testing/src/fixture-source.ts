@@ -22,7 +22,12 @@ export function fixtureSource(readFixture: ReadFixture, directory: string): Mode
     try {
       return await load(name);
     } catch (error) {
-      throw new CheckpointError('CHECKPOINT_FILE_NOT_FOUND', `${name}: file not found in ${description}`, { file: name, source: description }, { cause: error });
+      throw new CheckpointError(
+        'CHECKPOINT_FILE_NOT_FOUND',
+        `${name}: file not found in ${description}`,
+        { file: name, source: description },
+        { cause: error },
+      );
     }
   };
   return {

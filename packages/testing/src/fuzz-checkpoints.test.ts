@@ -38,7 +38,8 @@ function configOf(directory: string): AlbertConfig {
 function checkContents(config: AlbertConfig, stateDict: StateDict, skipped: readonly SkippedTensor[]): void {
   for (const [key, tensor] of stateDict) {
     const size = tensor.shape.reduce((product, dimension) => product * dimension, 1);
-    if (tensor.data.length !== size) throw new Error(`tensor ${key}: ${tensor.data.length} elements for shape [${tensor.shape.join(', ')}]`);
+    if (tensor.data.length !== size)
+      throw new Error(`tensor ${key}: ${tensor.data.length} elements for shape [${tensor.shape.join(', ')}]`);
   }
   resolveAlbertWeights(config, stateDict, headOfConfig(config), { file: 'fuzzed', skipped });
 }
@@ -47,7 +48,8 @@ function checkContents(config: AlbertConfig, stateDict: StateDict, skipped: read
 async function deflatedTorchZip(bytes: Uint8Array): Promise<Uint8Array> {
   const archive = openZipArchive(bytes, 'pytorch_model.bin');
   const entries = [];
-  for (const name of archive.entries.keys()) entries.push({ name, data: new Uint8Array(await archive.read(name)), compress: true });
+  for (const name of archive.entries.keys())
+    entries.push({ name, data: new Uint8Array(await archive.read(name)), compress: true });
   return writeZip(entries);
 }
 
@@ -70,7 +72,10 @@ describe('fuzzing the checkpoint readers (typed error or result; bounded time an
   it('safetensors, half precision', async () => {
     const config = configOf('checkpoints/bf16-safetensors');
     const filter = albertTensorFilter(config, headOfConfig(config));
-    const seeds = [fixture('checkpoints/bf16-safetensors/model.safetensors'), fixture('checkpoints/fp16-safetensors/model.safetensors')];
+    const seeds = [
+      fixture('checkpoints/bf16-safetensors/model.safetensors'),
+      fixture('checkpoints/fp16-safetensors/model.safetensors'),
+    ];
     const report = await runFuzz('safetensors-f16', seeds, mutateBytes, (bytes) => {
       const parsed = parseSafetensors(bytes, 'model.safetensors', { filter });
       checkContents(config, parsed.stateDict, parsed.skipped);
@@ -94,7 +99,11 @@ describe('fuzzing the checkpoint readers (typed error or result; bounded time an
 
   it('sharded index (model.safetensors.index.json) through loadPretrainedWeights', async () => {
     const directory = 'checkpoints/sharded-safetensors';
-    const shards = ['model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors'];
+    const shards = [
+      'model-00001-of-00003.safetensors',
+      'model-00002-of-00003.safetensors',
+      'model-00003-of-00003.safetensors',
+    ];
     const files = Object.fromEntries(shards.map((name) => [name, fixture(`${directory}/${name}`)]));
     const config = fixture(`${directory}/config.json`);
     const seeds = [fixture(`${directory}/model.safetensors.index.json`)];
@@ -103,7 +112,8 @@ describe('fuzzing the checkpoint readers (typed error or result; bounded time an
       const loaded = await loadPretrainedWeights(source);
       for (const key of loaded.weights.keys) {
         const tensor = loaded.weights.get(key);
-        if (tensor.data.length !== tensor.shape.reduce((product, dimension) => product * dimension, 1)) throw new Error(`${key} does not fill its shape`);
+        if (tensor.data.length !== tensor.shape.reduce((product, dimension) => product * dimension, 1))
+          throw new Error(`${key} does not fill its shape`);
       }
     });
     console.log(formatFuzzReport(report));

@@ -25,7 +25,12 @@ function checkRoundTrip(config: AlbertConfig): void {
 }
 
 describe('fuzzing the model files (typed error or correct result; bounded time and RSS)', () => {
-  const configFiles = ['models/tiny/config.json', 'models/grouped/config.json', 'models/relu-relkey/config.json', 'checkpoints/flax/config.json'];
+  const configFiles = [
+    'models/tiny/config.json',
+    'models/grouped/config.json',
+    'models/relu-relkey/config.json',
+    'checkpoints/flax/config.json',
+  ];
 
   it('config.json bytes', async () => {
     const seeds = configFiles.map(fixture);
@@ -46,15 +51,44 @@ describe('fuzzing the model files (typed error or correct result; bounded time a
   });
 
   it('spiece.model', async () => {
-    const pieces = ['<pad>', '<unk>', '[CLS]', '[SEP]', '[MASK]', '▁', '▁the', '▁a', 'b', 'c', 'é', '▁hello', 'lo', 'he', 'l', 'o'];
+    const pieces = [
+      '<pad>',
+      '<unk>',
+      '[CLS]',
+      '[SEP]',
+      '[MASK]',
+      '▁',
+      '▁the',
+      '▁a',
+      'b',
+      'c',
+      'é',
+      '▁hello',
+      'lo',
+      'he',
+      'l',
+      'o',
+    ];
     const seeds = [
       writeTestModel({
-        pieces: pieces.map((piece, index) => ({ piece, score: -index, type: index === 1 ? TestPieceType.unknown : index < 5 ? TestPieceType.control : TestPieceType.normal })),
+        pieces: pieces.map((piece, index) => ({
+          piece,
+          score: -index,
+          type: index === 1 ? TestPieceType.unknown : index < 5 ? TestPieceType.control : TestPieceType.normal,
+        })),
         unkId: 1,
         addDummyPrefix: true,
         removeExtraWhitespaces: true,
       }),
-      writeTestModel({ pieces: pieces.map((piece, index) => ({ piece, score: -index, type: index === 1 ? TestPieceType.unknown : TestPieceType.normal })), modelType: 2, unkId: 1 }),
+      writeTestModel({
+        pieces: pieces.map((piece, index) => ({
+          piece,
+          score: -index,
+          type: index === 1 ? TestPieceType.unknown : TestPieceType.normal,
+        })),
+        modelType: 2,
+        unkId: 1,
+      }),
     ];
     const report = await runFuzz('spiece.model', seeds, mutateBytes, (bytes) => {
       const processor = SentencePieceProcessor.fromBytes(bytes, { file: 'spiece.model' });
@@ -69,7 +103,20 @@ describe('fuzzing the model files (typed error or correct result; bounded time a
   it('model inputs', async () => {
     const config = AlbertConfig.parse(new TextDecoder().decode(fixture('models/tiny/config.json')));
     const seeds: unknown[] = [
-      { inputIds: [[2, 5, 3], [2, 6, 0]], attentionMask: [[1, 1, 1], [1, 1, 0]], tokenTypeIds: [[0, 0, 0], [0, 0, 1]] },
+      {
+        inputIds: [
+          [2, 5, 3],
+          [2, 6, 0],
+        ],
+        attentionMask: [
+          [1, 1, 1],
+          [1, 1, 0],
+        ],
+        tokenTypeIds: [
+          [0, 0, 0],
+          [0, 0, 1],
+        ],
+      },
       { inputIds: [2, 5, 9, 3], positionIds: [0, 1, 2, 3] },
       { inputIds: { data: [2, 5, 3, 2, 6, 3], shape: [2, 3] } },
       { inputsEmbeds: [[new Array<number>(16).fill(0.5)]] },
@@ -80,7 +127,8 @@ describe('fuzzing the model files (typed error or correct result; bounded time a
           const prepared = prepareAlbertInputs(config, inputs as never, { rank });
           const size = prepared.shape.reduce((product, dimension) => product * dimension, 1);
           for (const [name, feed] of Object.entries(prepared.feeds)) {
-            if (name !== 'inputs_embeds' && feed.data.length !== size) throw new Error(`${name}: ${feed.data.length} values for shape [${prepared.shape.join(', ')}]`);
+            if (name !== 'inputs_embeds' && feed.data.length !== size)
+              throw new Error(`${name}: ${feed.data.length} values for shape [${prepared.shape.join(', ')}]`);
           }
         } catch (error) {
           // a typed refusal at rank 2 still lets rank 3 run; anything else fails the run
@@ -97,19 +145,30 @@ describe('fuzzing the model files (typed error or correct result; bounded time a
     const json = JSON.parse(text) as { cases: { outputs: Record<string, unknown> }[] };
     // one case, without the large per-layer outputs, keeps each mutant small (the structure is the same)
     const [first] = json.cases;
-    const small = Object.fromEntries(Object.entries(first!.outputs).filter(([checkpoint]) => !['AlbertModel', 'AlbertForPreTraining', 'AlbertForMaskedLM'].includes(checkpoint)));
+    const small = Object.fromEntries(
+      Object.entries(first!.outputs).filter(
+        ([checkpoint]) => !['AlbertModel', 'AlbertForPreTraining', 'AlbertForMaskedLM'].includes(checkpoint),
+      ),
+    );
     const seeds = [JSON.stringify({ ...json, cases: [{ ...first, outputs: small }] })];
     const mutateText = (random: Parameters<typeof mutateJson>[0], input: string): string =>
-      random.next() < 0.5 ? new TextDecoder().decode(mutateBytes(random, new TextEncoder().encode(input))) : JSON.stringify(mutateJson(random, JSON.parse(input)));
-    const report = await runFuzz('cases.json', seeds, (random, input) => {
-      try {
-        return mutateText(random, input);
-      } catch {
-        return input; // a byte mutant that is no longer JSON cannot be mutated structurally; keep the seed
-      }
-    }, (input) => {
-      parseReferenceCases(input, 'cases.json');
-    });
+      random.next() < 0.5
+        ? new TextDecoder().decode(mutateBytes(random, new TextEncoder().encode(input)))
+        : JSON.stringify(mutateJson(random, JSON.parse(input)));
+    const report = await runFuzz(
+      'cases.json',
+      seeds,
+      (random, input) => {
+        try {
+          return mutateText(random, input);
+        } catch {
+          return input; // a byte mutant that is no longer JSON cannot be mutated structurally; keep the seed
+        }
+      },
+      (input) => {
+        parseReferenceCases(input, 'cases.json');
+      },
+    );
     console.log(formatFuzzReport(report));
     expect(report.results).toBeGreaterThan(0);
   });

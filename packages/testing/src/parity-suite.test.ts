@@ -25,7 +25,14 @@ defineParitySuite({
 
 describe('formatParityTable', () => {
   it('shows the worst difference per model / checkpoint / output', () => {
-    const row = { backend: 'b', flavour: 'plain' as const, model: 'tiny', checkpoint: 'AlbertModel', output: 'last_hidden_state', pass: true };
+    const row = {
+      backend: 'b',
+      flavour: 'plain' as const,
+      model: 'tiny',
+      checkpoint: 'AlbertModel',
+      output: 'last_hidden_state',
+      pass: true,
+    };
     const table = formatParityTable([
       { ...row, case: 'a', maxAbsDiff: 1e-6 },
       { ...row, case: 'b', maxAbsDiff: 3e-6 },

@@ -97,9 +97,13 @@ export function formatParityTable(rows: readonly ParityRow[]): string {
     if (entry === undefined) worst.set(key, { row, max, pass: row.pass });
     else worst.set(key, { row, max: Math.max(entry.max, max), pass: entry.pass && row.pass });
   }
-  const lines = ['model        checkpoint                                   output                              max abs diff  ok'];
+  const lines = [
+    'model        checkpoint                                   output                              max abs diff  ok',
+  ];
   for (const { row, max, pass } of worst.values()) {
-    lines.push(`${row.model.padEnd(12)} ${row.checkpoint.padEnd(44)} ${row.output.padEnd(35)} ${formatDiff(max).padStart(12)}  ${pass ? 'yes' : 'NO'}`);
+    lines.push(
+      `${row.model.padEnd(12)} ${row.checkpoint.padEnd(44)} ${row.output.padEnd(35)} ${formatDiff(max).padStart(12)}  ${pass ? 'yes' : 'NO'}`,
+    );
   }
   return lines.join('\n');
 }
@@ -123,7 +127,9 @@ export function defineParitySuite(options: ParitySuiteOptions): void {
   const casesOf = (model: string): Promise<ReferenceCases> => {
     let pending = casesByModel.get(model);
     if (pending === undefined) {
-      pending = options.readFixture(`models/${model}/cases.json`).then((bytes) => parseReferenceCases(new TextDecoder().decode(bytes), `fixtures/models/${model}/cases.json`));
+      pending = options
+        .readFixture(`models/${model}/cases.json`)
+        .then((bytes) => parseReferenceCases(new TextDecoder().decode(bytes), `fixtures/models/${model}/cases.json`));
       casesByModel.set(model, pending);
     }
     return pending;
@@ -133,7 +139,10 @@ export function defineParitySuite(options: ParitySuiteOptions): void {
     beforeAll(async () => {
       backend = options.createBackend();
       probe = await backend.probe();
-      if (!probe.available) console.warn(`[parity] ${options.backendName} unavailable: ${probe.reason}${required ? ' (required by ALBERT_REQUIRE_BACKENDS: failing)' : ' (skipping)'}`);
+      if (!probe.available)
+        console.warn(
+          `[parity] ${options.backendName} unavailable: ${probe.reason}${required ? ' (required by ALBERT_REQUIRE_BACKENDS: failing)' : ' (skipping)'}`,
+        );
     });
 
     afterAll(async () => {
@@ -145,14 +154,17 @@ export function defineParitySuite(options: ParitySuiteOptions): void {
         }
       }
       if (rows.length > 0) {
-        console.log(`[parity] ${options.backendName}: ${rows.filter((row) => row.pass).length}/${rows.length} outputs within ${REFERENCE_TOLERANCE}\n${formatParityTable(rows)}`);
+        console.log(
+          `[parity] ${options.backendName}: ${rows.filter((row) => row.pass).length}/${rows.length} outputs within ${REFERENCE_TOLERANCE}\n${formatParityTable(rows)}`,
+        );
       }
       await options.onReport?.(rows);
     });
 
     it(`backend ${options.backendName} is available`, (context) => {
       if (!probe.available) {
-        if (required) expect.fail(`${options.backendName} is required (ALBERT_REQUIRE_BACKENDS) but unavailable: ${probe.reason}`);
+        if (required)
+          expect.fail(`${options.backendName} is required (ALBERT_REQUIRE_BACKENDS) but unavailable: ${probe.reason}`);
         context.skip(`${options.backendName} unavailable: ${probe.reason}`);
       }
     });
@@ -163,8 +175,11 @@ export function defineParitySuite(options: ParitySuiteOptions): void {
           it('cases.json holds exactly the checkpoint/case pairs under test', async () => {
             const cases = await casesOf(model);
             const stored: string[] = [];
-            for (const testCase of cases.cases) for (const checkpoint of Object.keys(testCase.outputs)) stored.push(`${checkpoint}/${testCase.name}`);
-            const declared = Object.entries(PARITY_CASES).flatMap(([checkpoint, names]) => names.map((name) => `${checkpoint}/${name}`));
+            for (const testCase of cases.cases)
+              for (const checkpoint of Object.keys(testCase.outputs)) stored.push(`${checkpoint}/${testCase.name}`);
+            const declared = Object.entries(PARITY_CASES).flatMap(([checkpoint, names]) =>
+              names.map((name) => `${checkpoint}/${name}`),
+            );
             expect(stored.sort()).toEqual(declared.sort());
           });
 
@@ -176,7 +191,10 @@ export function defineParitySuite(options: ParitySuiteOptions): void {
                 pending = casesOf(model).then((cases) => {
                   const subDirectory = cases.checkpoints[checkpoint] ?? checkpoint;
                   const directory = subDirectory === '.' ? `models/${model}` : `models/${model}/${subDirectory}`;
-                  return loadAlbertModel(referenceHeadOf(checkpoint), fixtureSource(options.readFixture, directory), { backend: backend as Backend, flavour });
+                  return loadAlbertModel(referenceHeadOf(checkpoint), fixtureSource(options.readFixture, directory), {
+                    backend: backend as Backend,
+                    flavour,
+                  });
                 });
                 loadedModels.set(key, pending);
               }
@@ -193,11 +211,23 @@ export function defineParitySuite(options: ParitySuiteOptions): void {
                 expect(comparisons.length, 'stored outputs compared').toBeGreaterThan(0);
                 for (const comparison of comparisons) {
                   const pass = comparison.problem === undefined && comparison.maxAbsDiff <= REFERENCE_TOLERANCE;
-                  rows.push({ backend: options.backendName, flavour, model, checkpoint, case: caseName, output: comparison.output, maxAbsDiff: comparison.maxAbsDiff, pass });
+                  rows.push({
+                    backend: options.backendName,
+                    flavour,
+                    model,
+                    checkpoint,
+                    case: caseName,
+                    output: comparison.output,
+                    maxAbsDiff: comparison.maxAbsDiff,
+                    pass,
+                  });
                 }
                 for (const comparison of comparisons) {
                   expect(comparison.problem, `${comparison.output}: ${comparison.problem ?? ''}`).toBeUndefined();
-                  expect(comparison.maxAbsDiff, `${model}/${checkpoint}/${caseName}: ${comparison.output} max abs diff`).toBeLessThanOrEqual(REFERENCE_TOLERANCE);
+                  expect(
+                    comparison.maxAbsDiff,
+                    `${model}/${checkpoint}/${caseName}: ${comparison.output} max abs diff`,
+                  ).toBeLessThanOrEqual(REFERENCE_TOLERANCE);
                 }
               });
             }

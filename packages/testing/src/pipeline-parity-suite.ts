@@ -8,15 +8,70 @@ import { fixtureSource, type ReadFixture } from './fixture-source.js';
  * that the file holds exactly these, so no stored case is ever silently left out.
  */
 export const PIPELINE_CASE_IDS: readonly string[] = [
-  'fill-demo-0', 'fill-random-0', 'fill-demo-1', 'fill-random-1', 'fill-demo-2', 'fill-random-2', 'fill-demo-3',
-  'fill-random-3', 'fill-demo-targets', 'fill-demo-batch', 'cls-0', 'cls-all-0', 'cls-multi-0', 'cls-regression-0',
-  'cls-1', 'cls-all-1', 'cls-multi-1', 'cls-regression-1', 'cls-2', 'cls-all-2', 'cls-multi-2', 'cls-regression-2',
-  'cls-none', 'cls-sigmoid', 'cls-pair-0', 'cls-pair-1', 'cls-batch', 'ner-none-0', 'ner-none-all-0', 'ner-simple-0',
-  'ner-first-0', 'ner-average-0', 'ner-max-0', 'ner-slow-simple-0', 'ner-none-1', 'ner-none-all-1', 'ner-simple-1',
-  'ner-first-1', 'ner-average-1', 'ner-max-1', 'ner-slow-simple-1', 'ner-none-2', 'ner-none-all-2', 'ner-simple-2',
-  'ner-first-2', 'ner-average-2', 'ner-max-2', 'ner-slow-simple-2', 'qa-0', 'qa-top3-0', 'qa-short-0',
-  'qa-impossible-0', 'qa-1', 'qa-top3-1', 'qa-short-1', 'qa-impossible-1', 'qa-long', 'qa-long-question-limit',
-  'features-0', 'features-1', 'zero-0', 'zero-multi-0', 'zero-1', 'zero-template',
+  'fill-demo-0',
+  'fill-random-0',
+  'fill-demo-1',
+  'fill-random-1',
+  'fill-demo-2',
+  'fill-random-2',
+  'fill-demo-3',
+  'fill-random-3',
+  'fill-demo-targets',
+  'fill-demo-batch',
+  'cls-0',
+  'cls-all-0',
+  'cls-multi-0',
+  'cls-regression-0',
+  'cls-1',
+  'cls-all-1',
+  'cls-multi-1',
+  'cls-regression-1',
+  'cls-2',
+  'cls-all-2',
+  'cls-multi-2',
+  'cls-regression-2',
+  'cls-none',
+  'cls-sigmoid',
+  'cls-pair-0',
+  'cls-pair-1',
+  'cls-batch',
+  'ner-none-0',
+  'ner-none-all-0',
+  'ner-simple-0',
+  'ner-first-0',
+  'ner-average-0',
+  'ner-max-0',
+  'ner-slow-simple-0',
+  'ner-none-1',
+  'ner-none-all-1',
+  'ner-simple-1',
+  'ner-first-1',
+  'ner-average-1',
+  'ner-max-1',
+  'ner-slow-simple-1',
+  'ner-none-2',
+  'ner-none-all-2',
+  'ner-simple-2',
+  'ner-first-2',
+  'ner-average-2',
+  'ner-max-2',
+  'ner-slow-simple-2',
+  'qa-0',
+  'qa-top3-0',
+  'qa-short-0',
+  'qa-impossible-0',
+  'qa-1',
+  'qa-top3-1',
+  'qa-short-1',
+  'qa-impossible-1',
+  'qa-long',
+  'qa-long-question-limit',
+  'features-0',
+  'features-1',
+  'zero-0',
+  'zero-multi-0',
+  'zero-1',
+  'zero-template',
 ];
 
 /** Options of {@link definePipelineParitySuite}. */
@@ -59,11 +114,19 @@ export function definePipelineParitySuite(options: PipelineParitySuiteOptions): 
   let report: Promise<PipelineCasesReport> | undefined;
   let backend: Backend | undefined;
 
-  const source = (name: string) => (name === 'demo' ? fixtureSource(options.readFixture, '../apps/cli/demo-model') : fixtureSource(options.readFixture, `pipelines/${name}`));
+  const source = (name: string) =>
+    name === 'demo'
+      ? fixtureSource(options.readFixture, '../apps/cli/demo-model')
+      : fixtureSource(options.readFixture, `pipelines/${name}`);
   const run = (): Promise<PipelineCasesReport> => {
-    report ??= options.readFixture('pipelines/cases.json').then((bytes) =>
-      runPipelineCases(parsePipelineCases(new TextDecoder().decode(bytes), 'fixtures/pipelines/cases.json'), { backend: backend as Backend, source }),
-    );
+    report ??= options
+      .readFixture('pipelines/cases.json')
+      .then((bytes) =>
+        runPipelineCases(parsePipelineCases(new TextDecoder().decode(bytes), 'fixtures/pipelines/cases.json'), {
+          backend: backend as Backend,
+          source,
+        }),
+      );
     return report;
   };
 
@@ -71,7 +134,10 @@ export function definePipelineParitySuite(options: PipelineParitySuiteOptions): 
     beforeAll(async () => {
       backend = options.createBackend();
       probe = await backend.probe();
-      if (!probe.available) console.warn(`[pipelines] ${options.backendName} unavailable: ${probe.reason}${required ? ' (required by ALBERT_REQUIRE_BACKENDS: failing)' : ' (skipping)'}`);
+      if (!probe.available)
+        console.warn(
+          `[pipelines] ${options.backendName} unavailable: ${probe.reason}${required ? ' (required by ALBERT_REQUIRE_BACKENDS: failing)' : ' (skipping)'}`,
+        );
     });
 
     afterAll(async () => {
@@ -83,7 +149,8 @@ export function definePipelineParitySuite(options: PipelineParitySuiteOptions): 
 
     it(`backend ${options.backendName} is available`, (context) => {
       if (!probe.available) {
-        if (required) expect.fail(`${options.backendName} is required (ALBERT_REQUIRE_BACKENDS) but unavailable: ${probe.reason}`);
+        if (required)
+          expect.fail(`${options.backendName} is required (ALBERT_REQUIRE_BACKENDS) but unavailable: ${probe.reason}`);
         context.skip(`${options.backendName} unavailable: ${probe.reason}`);
       }
     });
@@ -94,12 +161,16 @@ export function definePipelineParitySuite(options: PipelineParitySuiteOptions): 
     });
 
     for (const id of PIPELINE_CASE_IDS) {
-      it(id, async (context) => {
-        if (!probe.available) context.skip(`${options.backendName} unavailable: ${probe.reason}`);
-        const result = (await run()).results.find((entry) => entry.id === id);
-        expect(result, `case ${id}`).toBeDefined();
-        expect(result?.differences, `${id} on ${options.backendName}`).toEqual([]);
-      }, RUN_TIMEOUT_MS);
+      it(
+        id,
+        async (context) => {
+          if (!probe.available) context.skip(`${options.backendName} unavailable: ${probe.reason}`);
+          const result = (await run()).results.find((entry) => entry.id === id);
+          expect(result, `case ${id}`).toBeDefined();
+          expect(result?.differences, `${id} on ${options.backendName}`).toEqual([]);
+        },
+        RUN_TIMEOUT_MS,
+      );
     }
   });
 }

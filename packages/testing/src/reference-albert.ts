@@ -38,7 +38,20 @@ function erf(x: number): number {
   const t = 1 / (1 + 0.5 * z);
   const erfc =
     t *
-    Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? 1 - erfc : erfc - 1;
 }
 
@@ -92,7 +105,11 @@ export function referenceActivation(name: HiddenAct, x: number): number {
 }
 
 /** Runs the reference encoder. */
-export function referenceAlbertForward(config: AlbertConfig, weights: AlbertGraphWeights, inputs: ReferenceAlbertInputs): ReferenceAlbertOutputs {
+export function referenceAlbertForward(
+  config: AlbertConfig,
+  weights: AlbertGraphWeights,
+  inputs: ReferenceAlbertInputs,
+): ReferenceAlbertOutputs {
   const B = inputs.inputIds.length;
   const S = inputs.inputIds[0]?.length ?? 0;
   const { embeddingSize: E, hiddenSize: H, numAttentionHeads: heads, layerNormEps: eps } = config;
@@ -111,7 +128,10 @@ export function referenceAlbertForward(config: AlbertConfig, weights: AlbertGrap
       let variance = 0;
       for (let i = 0; i < width; i += 1) variance += ((x[row * width + i] as number) - mean) ** 2;
       variance /= width;
-      for (let i = 0; i < width; i += 1) out[row * width + i] = (((x[row * width + i] as number) - mean) / Math.sqrt(variance + eps)) * (gamma[i] as number) + (beta[i] as number);
+      for (let i = 0; i < width; i += 1)
+        out[row * width + i] =
+          (((x[row * width + i] as number) - mean) / Math.sqrt(variance + eps)) * (gamma[i] as number) +
+          (beta[i] as number);
     }
     return out;
   };
@@ -124,13 +144,15 @@ export function referenceAlbertForward(config: AlbertConfig, weights: AlbertGrap
     for (let row = 0; row < count; row += 1) {
       for (let o = 0; o < outWidth; o += 1) {
         let sum = bias[o] as number;
-        for (let i = 0; i < inWidth; i += 1) sum += (x[row * inWidth + i] as number) * (weight.data[o * inWidth + i] as number);
+        for (let i = 0; i < inWidth; i += 1)
+          sum += (x[row * inWidth + i] as number) * (weight.data[o * inWidth + i] as number);
         out[row * outWidth + o] = sum;
       }
     }
     return out;
   };
-  const at = (matrix: readonly (readonly number[])[] | undefined, b: number, s: number, fallback: number): number => matrix?.[b]?.[s] ?? fallback;
+  const at = (matrix: readonly (readonly number[])[] | undefined, b: number, s: number, fallback: number): number =>
+    matrix?.[b]?.[s] ?? fallback;
 
   // embeddings
   let x: Float64Array = new Float64Array(rows * E);
@@ -168,14 +190,17 @@ export function referenceAlbertForward(config: AlbertConfig, weights: AlbertGrap
           const scores = new Float64Array(S);
           for (let r = 0; r < S; r += 1) {
             let dot = 0;
-            for (let i = 0; i < d; i += 1) dot += (q[(b * S + l) * H + head * d + i] as number) * (k[(b * S + r) * H + head * d + i] as number);
+            for (let i = 0; i < d; i += 1)
+              dot += (q[(b * S + l) * H + head * d + i] as number) * (k[(b * S + r) * H + head * d + i] as number);
             let score = dot / Math.sqrt(d);
             if (distance !== undefined) {
               const index = l - r + config.maxPositionEmbeddings - 1;
               let relative = 0;
-              for (let i = 0; i < d; i += 1) relative += (q[(b * S + l) * H + head * d + i] as number) * (distance[index * d + i] as number);
+              for (let i = 0; i < d; i += 1)
+                relative += (q[(b * S + l) * H + head * d + i] as number) * (distance[index * d + i] as number);
               if (config.positionEmbeddingType === 'relative_key_query') {
-                for (let i = 0; i < d; i += 1) relative += (k[(b * S + r) * H + head * d + i] as number) * (distance[index * d + i] as number);
+                for (let i = 0; i < d; i += 1)
+                  relative += (k[(b * S + r) * H + head * d + i] as number) * (distance[index * d + i] as number);
               }
               score += relative;
             }
@@ -188,7 +213,9 @@ export function referenceAlbertForward(config: AlbertConfig, weights: AlbertGrap
           for (let r = 0; r < S; r += 1) {
             const p = (Math.exp((scores[r] as number) - max) / sum) * (headMaskRow?.[head] ?? 1);
             probabilities[((b * heads + head) * S + l) * S + r] = p;
-            for (let i = 0; i < d; i += 1) context[(b * S + l) * H + head * d + i] = (context[(b * S + l) * H + head * d + i] as number) + p * (v[(b * S + r) * H + head * d + i] as number);
+            for (let i = 0; i < d; i += 1)
+              context[(b * S + l) * H + head * d + i] =
+                (context[(b * S + l) * H + head * d + i] as number) + p * (v[(b * S + r) * H + head * d + i] as number);
           }
         }
       }
@@ -203,10 +230,20 @@ export function referenceAlbertForward(config: AlbertConfig, weights: AlbertGrap
       const prefix = `albert.encoder.albert_layer_groups.${group}.albert_layers.${inner}`;
       const row = inputs.headMask?.[group * layersPerGroup + inner];
       const projected = attention(h, `${prefix}.attention`, row);
-      const attended = layerNorm(h.map((value, index) => value + (projected[index] as number)), H, `${prefix}.attention.LayerNorm`);
-      const intermediate = linear(attended, H, `${prefix}.ffn`).map((value) => referenceActivation(config.hiddenAct, value));
+      const attended = layerNorm(
+        h.map((value, index) => value + (projected[index] as number)),
+        H,
+        `${prefix}.attention.LayerNorm`,
+      );
+      const intermediate = linear(attended, H, `${prefix}.ffn`).map((value) =>
+        referenceActivation(config.hiddenAct, value),
+      );
       const output = linear(intermediate, config.intermediateSize, `${prefix}.ffn_output`);
-      h = layerNorm(output.map((value, index) => value + (attended[index] as number)), H, `${prefix}.full_layer_layer_norm`);
+      h = layerNorm(
+        output.map((value, index) => value + (attended[index] as number)),
+        H,
+        `${prefix}.full_layer_layer_norm`,
+      );
     }
     hiddenStates.push(h);
   }

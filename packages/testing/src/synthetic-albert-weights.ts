@@ -13,7 +13,10 @@ export interface SyntheticAlbertWeights extends AlbertGraphWeights {
  * Deterministic pseudo-random ALBERT encoder + pooler weights (normal-ish with std ≈ `scale`; LayerNorm
  * weights around 1) for graph tests of configs that have no checkpoint.
  */
-export function syntheticAlbertWeights(config: AlbertConfig, options: { seed?: number; scale?: number } = {}): SyntheticAlbertWeights {
+export function syntheticAlbertWeights(
+  config: AlbertConfig,
+  options: { seed?: number; scale?: number } = {},
+): SyntheticAlbertWeights {
   let state = options.seed ?? 12345;
   const scale = options.scale ?? 0.2;
   const uniform = (): number => {
@@ -24,7 +27,14 @@ export function syntheticAlbertWeights(config: AlbertConfig, options: { seed?: n
   const tensors = new Map<string, Tensor<'float32'>>();
   const add = (key: string, shape: number[], center = 0): void => {
     const size = shape.reduce((product, dim) => product * dim, 1);
-    tensors.set(key, createTensor('float32', shape, Float32Array.from({ length: size }, () => center + normal() * scale)));
+    tensors.set(
+      key,
+      createTensor(
+        'float32',
+        shape,
+        Float32Array.from({ length: size }, () => center + normal() * scale),
+      ),
+    );
   };
   const { vocabSize: V, embeddingSize: E, hiddenSize: H, intermediateSize: I } = config;
   add('albert.embeddings.word_embeddings.weight', [V, E]);
@@ -41,7 +51,11 @@ export function syntheticAlbertWeights(config: AlbertConfig, options: { seed?: n
         add(`${prefix}.attention.${name}.weight`, [H, H]);
         add(`${prefix}.attention.${name}.bias`, [H]);
       }
-      if (config.positionEmbeddingType !== 'absolute') add(`${prefix}.attention.distance_embedding.weight`, [2 * config.maxPositionEmbeddings - 1, H / config.numAttentionHeads]);
+      if (config.positionEmbeddingType !== 'absolute')
+        add(`${prefix}.attention.distance_embedding.weight`, [
+          2 * config.maxPositionEmbeddings - 1,
+          H / config.numAttentionHeads,
+        ]);
       add(`${prefix}.attention.LayerNorm.weight`, [H], 1);
       add(`${prefix}.attention.LayerNorm.bias`, [H]);
       add(`${prefix}.ffn.weight`, [I, H]);

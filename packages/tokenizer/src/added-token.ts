@@ -57,8 +57,12 @@ export class AddedToken {
     if (typeof value === 'string') return new AddedToken({ ...defaults, content: value });
     if (value !== null && typeof value === 'object' && typeof (value as { content?: unknown }).content === 'string') {
       const record = value as Record<string, unknown>;
-      const flag = (name: string): boolean | undefined => (typeof record[name] === 'boolean' ? (record[name] as boolean) : undefined);
-      const init: { -readonly [K in keyof AddedTokenInit]: AddedTokenInit[K] } = { ...defaults, content: record['content'] as string };
+      const flag = (name: string): boolean | undefined =>
+        typeof record[name] === 'boolean' ? (record[name] as boolean) : undefined;
+      const init: { -readonly [K in keyof AddedTokenInit]: AddedTokenInit[K] } = {
+        ...defaults,
+        content: record['content'] as string,
+      };
       const lstrip = flag('lstrip');
       const rstrip = flag('rstrip');
       const singleWord = flag('single_word');

@@ -64,48 +64,49 @@ export class AddedTokensTrie {
       const character = text[current]!;
       let toRemove: number[] | null = null;
       let reset = false;
-      if (states.size > 0) for (const [stateStart, node] of states) {
-        let start = stateStart;
-        if (node.terminal) {
-          let end = current;
-          for (const [lookStart, lookNodeInitial] of states) {
-            let lookNode = lookNodeInitial;
-            let lookaheadIndex: number;
-            if (lookStart > start) break;
-            else if (lookStart < start) {
-              lookaheadIndex = current + 1;
-              end = current + 1;
-            } else {
-              lookaheadIndex = current;
-              end = current;
-            }
-            let nextCharacter = lookaheadIndex < length ? text[lookaheadIndex] : undefined;
-            if (lookNode.terminal) {
-              start = lookStart;
-              end = lookaheadIndex;
-              skip = lookaheadIndex;
-            }
-            while (nextCharacter !== undefined && lookNode.children.has(nextCharacter)) {
-              lookNode = lookNode.children.get(nextCharacter)!;
-              lookaheadIndex += 1;
+      if (states.size > 0)
+        for (const [stateStart, node] of states) {
+          let start = stateStart;
+          if (node.terminal) {
+            let end = current;
+            for (const [lookStart, lookNodeInitial] of states) {
+              let lookNode = lookNodeInitial;
+              let lookaheadIndex: number;
+              if (lookStart > start) break;
+              else if (lookStart < start) {
+                lookaheadIndex = current + 1;
+                end = current + 1;
+              } else {
+                lookaheadIndex = current;
+                end = current;
+              }
+              let nextCharacter = lookaheadIndex < length ? text[lookaheadIndex] : undefined;
               if (lookNode.terminal) {
                 start = lookStart;
                 end = lookaheadIndex;
                 skip = lookaheadIndex;
               }
-              if (lookaheadIndex === length) break;
-              nextCharacter = text[lookaheadIndex];
+              while (nextCharacter !== undefined && lookNode.children.has(nextCharacter)) {
+                lookNode = lookNode.children.get(nextCharacter)!;
+                lookaheadIndex += 1;
+                if (lookNode.terminal) {
+                  start = lookStart;
+                  end = lookaheadIndex;
+                  skip = lookaheadIndex;
+                }
+                if (lookaheadIndex === length) break;
+                nextCharacter = text[lookaheadIndex];
+              }
             }
+            offsets.push(start, end);
+            reset = true;
+            break;
+          } else if (node.children.has(character)) {
+            states.set(stateStart, node.children.get(character)!);
+          } else {
+            (toRemove ??= []).push(stateStart);
           }
-          offsets.push(start, end);
-          reset = true;
-          break;
-        } else if (node.children.has(character)) {
-          states.set(stateStart, node.children.get(character)!);
-        } else {
-          (toRemove ??= []).push(stateStart);
         }
-      }
       if (reset) states = new Map();
       else if (toRemove !== null) for (const start of toRemove) states.delete(start);
       if (current >= skip && root.children.has(character)) states.set(current, root.children.get(character)!);

@@ -21,12 +21,32 @@ describe.skipIf(!available)('AlbertTokenizer', () => {
     const tokenizer = albert();
     const encoding = tokenizer.encode('Paris is the [MASK] of France.');
     expect(encoding.inputIds).toEqual([2, 1162, 25, 14, 4, 16, 714, 9, 3]);
-    expect(encoding.tokens).toEqual(['[CLS]', '\u2581paris', '\u2581is', '\u2581the', '[MASK]', '\u2581of', '\u2581france', '.', '[SEP]']);
+    expect(encoding.tokens).toEqual([
+      '[CLS]',
+      '\u2581paris',
+      '\u2581is',
+      '\u2581the',
+      '[MASK]',
+      '\u2581of',
+      '\u2581france',
+      '.',
+      '[SEP]',
+    ]);
     expect(encoding.tokenTypeIds).toEqual(new Array(9).fill(0));
     expect(encoding.attentionMask).toEqual(new Array(9).fill(1));
     expect(encoding.specialTokensMask).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 1]);
     // Offsets into the original text (code points); [0, 0] for [CLS]/[SEP].
-    expect(encoding.offsets).toEqual([[0, 0], [0, 5], [5, 8], [8, 12], [13, 19], [20, 22], [22, 29], [29, 30], [0, 0]]);
+    expect(encoding.offsets).toEqual([
+      [0, 0],
+      [0, 5],
+      [5, 8],
+      [8, 12],
+      [13, 19],
+      [20, 22],
+      [22, 29],
+      [29, 30],
+      [0, 0],
+    ]);
   });
 
   it('builds pairs, special-token masks and token type ids', () => {
@@ -39,7 +59,16 @@ describe.skipIf(!available)('AlbertTokenizer', () => {
     const pair = tokenizer.encodePair('hello', 'world 😀 x');
     expect(pair.inputIds).toEqual([2, 10975, 3, 126, 13, 1, 993, 3]);
     expect(pair.tokenTypeIds).toEqual([0, 0, 0, 1, 1, 1, 1, 1]);
-    expect(pair.offsets).toEqual([[0, 0], [0, 5], [0, 0], [0, 5], [5, 6], [6, 7], [7, 9], [0, 0]]);
+    expect(pair.offsets).toEqual([
+      [0, 0],
+      [0, 5],
+      [0, 0],
+      [0, 5],
+      [5, 6],
+      [6, 7],
+      [7, 9],
+      [0, 0],
+    ]);
   });
 
   it('pads right by default, left on request, to a multiple, and as a batch', () => {
@@ -57,7 +86,13 @@ describe.skipIf(!available)('AlbertTokenizer', () => {
       [2, 21, 3, 334, 3],
     ]);
     expect(batch.attentionMask[1]).toEqual([1, 1, 1, 0, 0]);
-    expect(batch.offsets[1]).toEqual([[0, 0], [0, 5], [0, 0], [0, 0], [0, 0]]);
+    expect(batch.offsets[1]).toEqual([
+      [0, 0],
+      [0, 5],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
     expect(batch.tokens[1]).toEqual(['[CLS]', '\u2581hello', '[SEP]', '<pad>', '<pad>']);
   });
 
@@ -74,7 +109,9 @@ describe.skipIf(!available)('AlbertTokenizer', () => {
     expect(impossible.truncationError).toMatch(/second sequence has a length 1/);
     expect(impossible.inputIds).toHaveLength(3 + 6 + 1);
     expect(errors).toHaveLength(1);
-    expect(tokenizer.encodeBatch([[long, 'a']], { truncation: 'only_second', maxLength: 6 }).truncationErrors).toEqual([impossible.truncationError]);
+    expect(tokenizer.encodeBatch([[long, 'a']], { truncation: 'only_second', maxLength: 6 }).truncationErrors).toEqual([
+      impossible.truncationError,
+    ]);
   });
 
   it('decodes with and without special tokens and clean-up', () => {
@@ -82,7 +119,9 @@ describe.skipIf(!available)('AlbertTokenizer', () => {
     const ids = tokenizer.encode("Hello , world . I do n't know!").inputIds;
     expect(tokenizer.decode(ids)).toBe("[CLS] hello, world. i don't know![SEP]");
     expect(tokenizer.decode(ids, { skipSpecialTokens: true })).toBe("hello, world. i don't know!");
-    expect(tokenizer.decode(ids, { cleanUpTokenizationSpaces: false })).toBe("[CLS] hello , world . i do n't know![SEP]");
+    expect(tokenizer.decode(ids, { cleanUpTokenizationSpaces: false })).toBe(
+      "[CLS] hello , world . i do n't know![SEP]",
+    );
     expect(tokenizer.convertTokensToString(['\u2581a', '[MASK]', '\u2581b'])).toBe('a[MASK]b');
     expect(tokenizer.batchDecode([[2, 10975, 3]], { skipSpecialTokens: true })).toEqual(['hello']);
     expect(() => tokenizer.decode([40000])).toThrow(/outside the vocabulary/);
@@ -90,13 +129,24 @@ describe.skipIf(!available)('AlbertTokenizer', () => {
 
   it('splits special tokens out of the text in exact case only; [MASK] strips the space on its left', () => {
     const tokenizer = albert();
-    expect(tokenizer.tokenize('a [MASK] b [mask] <unk>[SEP]')).toEqual(['\u2581a', '[MASK]', '\u2581b', '\u2581[', 'mask', ']', '<unk>', '[SEP]']);
+    expect(tokenizer.tokenize('a [MASK] b [mask] <unk>[SEP]')).toEqual([
+      '\u2581a',
+      '[MASK]',
+      '\u2581b',
+      '\u2581[',
+      'mask',
+      ']',
+      '<unk>',
+      '[SEP]',
+    ]);
     expect(tokenizer.tokenize('9,9 and 1,000,000')).toEqual(['\u25819', ',', '9', '\u2581and', '\u25811', ',000,000']);
   });
 
   it('gives offsets whose spans reproduce the tokens (fixture texts)', () => {
     const tokenizer = albert();
-    const caseFile = JSON.parse(readFileSync(fixtures + 'cases-albert-base-v2.json', 'utf8')) as { cases: Array<{ text?: string; kind: string; config: string }> };
+    const caseFile = JSON.parse(readFileSync(fixtures + 'cases-albert-base-v2.json', 'utf8')) as {
+      cases: Array<{ text?: string; kind: string; config: string }>;
+    };
     let checked = 0;
     for (const testCase of caseFile.cases) {
       if (testCase.kind !== 'single' || testCase.config !== 'default' || typeof testCase.text !== 'string') continue;
@@ -115,13 +165,22 @@ describe.skipIf(!available)('AlbertTokenizer', () => {
           continue;
         }
         // A token that shares its span with a neighbour comes from part of one character (e.g. "ﬁ" → "f", "i").
-        const shared = encoding.offsets.some((other, otherIndex) => otherIndex !== index && other[0] < end && start < other[1]);
+        const shared = encoding.offsets.some(
+          (other, otherIndex) => otherIndex !== index && other[0] < end && start < other[1],
+        );
         if (shared || token === '\u2581') continue;
         const span = codePoints.slice(start, end).join('');
         // transformers lowercases one character at a time before preprocessing (no final sigma).
         const lowered = Array.from(span, (character) => character.toLowerCase()).join('');
-        const normalized = tokenizer.sentencePiece.normalize(tokenizer.preprocessText(lowered)).replaceAll('\u2581', '');
-        expect({ text, token, span, normalized }).toEqual({ text, token, span, normalized: token.replaceAll('\u2581', '') });
+        const normalized = tokenizer.sentencePiece
+          .normalize(tokenizer.preprocessText(lowered))
+          .replaceAll('\u2581', '');
+        expect({ text, token, span, normalized }).toEqual({
+          text,
+          token,
+          span,
+          normalized: token.replaceAll('\u2581', ''),
+        });
         checked += 1;
       }
     }
@@ -147,8 +206,16 @@ describe.skipIf(!available)('AlbertTokenizer', () => {
     try {
       const [written] = await tokenizer.saveVocabularyToDirectory(directory);
       expect(written).toBe(join(directory, 'spiece.model'));
-      writeFileSync(join(directory, 'tokenizer_config.json'), JSON.stringify({ do_lower_case: false, keep_accents: true, model_max_length: 16 }));
-      writeFileSync(join(directory, 'special_tokens_map.json'), JSON.stringify({ mask_token: { content: '[MASK]', lstrip: true, rstrip: false, normalized: false, single_word: false } }));
+      writeFileSync(
+        join(directory, 'tokenizer_config.json'),
+        JSON.stringify({ do_lower_case: false, keep_accents: true, model_max_length: 16 }),
+      );
+      writeFileSync(
+        join(directory, 'special_tokens_map.json'),
+        JSON.stringify({
+          mask_token: { content: '[MASK]', lstrip: true, rstrip: false, normalized: false, single_word: false },
+        }),
+      );
       const loaded = await AlbertTokenizer.fromDirectory(directory, { logger: quiet });
       expect(loaded.doLowerCase).toBe(false);
       expect(loaded.keepAccents).toBe(true);
@@ -161,10 +228,18 @@ describe.skipIf(!available)('AlbertTokenizer', () => {
   });
 
   it('reports invalid configuration JSON and a missing model file as typed errors', async () => {
-    expect(() => AlbertTokenizer.fromBytes(modelBytes(), { tokenizerConfig: '{nope' })).toThrow(/tokenizer_config\.json: invalid JSON/);
-    expect(() => AlbertTokenizer.fromBytes(modelBytes(), { tokenizerConfig: { do_lower_case: 'yes' } })).toThrow(/do_lower_case must be a boolean/);
-    await expect(AlbertTokenizer.fromDirectory(tmpdir() + '/does-not-exist-albert')).rejects.toThrow(/no spiece\.model/);
-    expect(() => AlbertTokenizer.fromBytes(new Uint8Array([1, 2, 3]), { file: 'bad/spiece.model' })).toThrow(/bad\/spiece\.model/);
+    expect(() => AlbertTokenizer.fromBytes(modelBytes(), { tokenizerConfig: '{nope' })).toThrow(
+      /tokenizer_config\.json: invalid JSON/,
+    );
+    expect(() => AlbertTokenizer.fromBytes(modelBytes(), { tokenizerConfig: { do_lower_case: 'yes' } })).toThrow(
+      /do_lower_case must be a boolean/,
+    );
+    await expect(AlbertTokenizer.fromDirectory(tmpdir() + '/does-not-exist-albert')).rejects.toThrow(
+      /no spiece\.model/,
+    );
+    expect(() => AlbertTokenizer.fromBytes(new Uint8Array([1, 2, 3]), { file: 'bad/spiece.model' })).toThrow(
+      /bad\/spiece\.model/,
+    );
   });
 
   it('adds tokens after the vocabulary and splits them out of the text', () => {

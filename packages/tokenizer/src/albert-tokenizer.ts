@@ -164,7 +164,16 @@ interface Strategies {
 
 const veryLargeInteger = 1e30;
 /** The keys of {@link EncodeOptions} (options objects are strict). */
-const ENCODE_OPTION_KEYS = ['addSpecialTokens', 'truncation', 'maxLength', 'stride', 'padding', 'padToMultipleOf', 'paddingSide', 'offsetUnit'];
+const ENCODE_OPTION_KEYS = [
+  'addSpecialTokens',
+  'truncation',
+  'maxLength',
+  'stride',
+  'padding',
+  'padToMultipleOf',
+  'paddingSide',
+  'offsetUnit',
+];
 /** The keys of {@link AlbertTokenizerOptions}. */
 const CONSTRUCTOR_OPTION_KEYS = [
   'doLowerCase',
@@ -255,7 +264,10 @@ export class AlbertTokenizer {
    * @param sentencePiece - the SentencePiece model (see {@link SentencePieceProcessor.fromBytes}).
    * @param options - constructor options; `modelBytes` lets {@link saveVocabulary} return the original file.
    */
-  constructor(sentencePiece: SentencePieceProcessor, options: AlbertTokenizerOptions & { modelBytes?: Uint8Array } = {}) {
+  constructor(
+    sentencePiece: SentencePieceProcessor,
+    options: AlbertTokenizerOptions & { modelBytes?: Uint8Array } = {},
+  ) {
     checkOptionKeys(options, [...CONSTRUCTOR_OPTION_KEYS, 'modelBytes'], 'AlbertTokenizer options');
     this.sentencePiece = sentencePiece;
     this.file = options.file ?? sentencePiece.file;
@@ -269,7 +281,10 @@ export class AlbertTokenizer {
     this.splitSpecialTokens = options.splitSpecialTokens ?? false;
     this.logger = options.logger ?? defaultLogger;
     this.modelBytes = options.modelBytes ?? null;
-    for (const [name, value] of [['paddingSide', this.paddingSide], ['truncationSide', this.truncationSide]] as const) {
+    for (const [name, value] of [
+      ['paddingSide', this.paddingSide],
+      ['truncationSide', this.truncationSide],
+    ] as const) {
       if (value !== 'left' && value !== 'right') this.invalidOption(name, value, `'left' or 'right'`);
     }
     if (!(this.modelMaxLength > 0)) this.invalidOption('modelMaxLength', this.modelMaxLength, 'a positive number');
@@ -303,12 +318,18 @@ export class AlbertTokenizer {
       this.specialTokens.set(name, token);
     }
     for (const value of options.additionalSpecialTokens ?? []) {
-      this.additionalSpecial.push(typeof value === 'string' ? new AddedToken({ content: value, normalized: false, special: true }) : new AddedToken({ ...value, special: true }));
+      this.additionalSpecial.push(
+        typeof value === 'string'
+          ? new AddedToken({ content: value, normalized: false, special: true })
+          : new AddedToken({ ...value, special: true }),
+      );
     }
     const addedTokens = options.addedTokens;
     if (addedTokens !== undefined) {
       const entries: Array<[number, AddedTokenInit]> =
-        addedTokens instanceof Map ? [...addedTokens.entries()] : Object.entries(addedTokens).map(([id, token]) => [Number(id), token as AddedTokenInit]);
+        addedTokens instanceof Map
+          ? [...addedTokens.entries()]
+          : Object.entries(addedTokens).map(([id, token]) => [Number(id), token as AddedTokenInit]);
       for (const [id, init] of entries) {
         const token = init instanceof AddedToken ? init : new AddedToken(init);
         this.addedDecoder.set(id, token);
@@ -327,12 +348,20 @@ export class AlbertTokenizer {
    * @throws TokenizerError for a corrupt model or invalid JSON.
    */
   static fromBytes(modelBytes: Uint8Array | ArrayBuffer, options: AlbertTokenizerLoadOptions = {}): AlbertTokenizer {
-    checkOptionKeys(options, [...CONSTRUCTOR_OPTION_KEYS, 'tokenizerConfig', 'specialTokensMap'], 'AlbertTokenizer.fromBytes options');
+    checkOptionKeys(
+      options,
+      [...CONSTRUCTOR_OPTION_KEYS, 'tokenizerConfig', 'specialTokensMap'],
+      'AlbertTokenizer.fromBytes options',
+    );
     const bytes = modelBytes instanceof ArrayBuffer ? new Uint8Array(modelBytes) : modelBytes;
     const file = options.file ?? 'spiece.model';
     const processor = SentencePieceProcessor.fromBytes(bytes, { file });
     const fromConfig = tokenizerOptionsFromConfig(options.tokenizerConfig, options.specialTokensMap);
-    const explicit = Object.fromEntries(Object.entries(options).filter(([key, value]) => value !== undefined && key !== 'tokenizerConfig' && key !== 'specialTokensMap'));
+    const explicit = Object.fromEntries(
+      Object.entries(options).filter(
+        ([key, value]) => value !== undefined && key !== 'tokenizerConfig' && key !== 'specialTokensMap',
+      ),
+    );
     return new AlbertTokenizer(processor, { ...fromConfig, ...explicit, file, modelBytes: bytes });
   }
 
@@ -343,11 +372,17 @@ export class AlbertTokenizer {
   static async fromFiles(source: TokenizerFileSource, options: AlbertTokenizerOptions = {}): Promise<AlbertTokenizer> {
     checkOptionKeys(options, CONSTRUCTOR_OPTION_KEYS, 'AlbertTokenizer.fromFiles options');
     if (!(await source.has('spiece.model'))) {
-      throw new TokenizerError('TOKENIZER_FILE_NOT_FOUND', `${source.description}: no spiece.model`, { file: `${source.description}/spiece.model` });
+      throw new TokenizerError('TOKENIZER_FILE_NOT_FOUND', `${source.description}: no spiece.model`, {
+        file: `${source.description}/spiece.model`,
+      });
     }
     const modelBytes = await source.read('spiece.model');
-    const tokenizerConfig = (await source.has('tokenizer_config.json')) ? await source.readText('tokenizer_config.json') : undefined;
-    const specialTokensMap = (await source.has('special_tokens_map.json')) ? await source.readText('special_tokens_map.json') : undefined;
+    const tokenizerConfig = (await source.has('tokenizer_config.json'))
+      ? await source.readText('tokenizer_config.json')
+      : undefined;
+    const specialTokensMap = (await source.has('special_tokens_map.json'))
+      ? await source.readText('special_tokens_map.json')
+      : undefined;
     return AlbertTokenizer.fromBytes(modelBytes, {
       ...options,
       file: options.file ?? `${source.description}/spiece.model`,
@@ -371,17 +406,22 @@ export class AlbertTokenizer {
       },
       read: async (name) => new Uint8Array(await fs.readFile(path.join(directory, name))),
       // the one decoding rule of model text files (BOM dropped, invalid UTF-8 a typed error naming the file)
-      readText: async (name) => decodeUtf8Text(await fs.readFile(path.join(directory, name)), path.join(directory, name)),
+      readText: async (name) =>
+        decodeUtf8Text(await fs.readFile(path.join(directory, name)), path.join(directory, name)),
     };
     return AlbertTokenizer.fromFiles(source, options);
   }
 
   private invalidOption(name: string, value: unknown, expected: string): never {
-    throw new TokenizerError('TOKENIZER_INVALID_OPTION', `${this.file ?? 'tokenizer'}: option ${name} must be ${expected}, got ${JSON.stringify(value)}`, {
-      file: this.file,
-      field: name,
-      value,
-    });
+    throw new TokenizerError(
+      'TOKENIZER_INVALID_OPTION',
+      `${this.file ?? 'tokenizer'}: option ${name} must be ${expected}, got ${JSON.stringify(value)}`,
+      {
+        file: this.file,
+        field: name,
+        value,
+      },
+    );
   }
 
   // ---------------------------------------------------------------- vocabulary and special tokens
@@ -454,7 +494,10 @@ export class AlbertTokenizer {
   private allSpecialTokensExtended(): AddedToken[] {
     const seen = new Set<string>();
     const tokens: AddedToken[] = [];
-    for (const token of [...specialTokenNames.map((name) => this.specialTokens.get(name)!), ...this.additionalSpecial]) {
+    for (const token of [
+      ...specialTokenNames.map((name) => this.specialTokens.get(name)!),
+      ...this.additionalSpecial,
+    ]) {
       if (seen.has(token.content)) continue;
       seen.add(token.content);
       tokens.push(token);
@@ -485,7 +528,11 @@ export class AlbertTokenizer {
     const special = options.special ?? false;
     const list = tokens.map((token) =>
       typeof token === 'string'
-        ? new AddedToken({ content: token, special: special || this.allSpecialTokens.includes(token), normalized: !(special || this.allSpecialTokens.includes(token)) })
+        ? new AddedToken({
+            content: token,
+            special: special || this.allSpecialTokens.includes(token),
+            normalized: !(special || this.allSpecialTokens.includes(token)),
+          })
         : token instanceof AddedToken
           ? token
           : new AddedToken(token),
@@ -500,7 +547,8 @@ export class AlbertTokenizer {
     for (let token of tokens) {
       if (token.content === '') continue;
       if (special) token = token.with({ special: true });
-      if (!token.special && token.normalized && this.doLowerCase) token = token.with({ content: token.content.toLowerCase() });
+      if (!token.special && token.normalized && this.doLowerCase)
+        token = token.with({ content: token.content.toLowerCase() });
       let id = vocabulary.get(token.content);
       if (id === undefined) {
         id = nextId + added;
@@ -542,17 +590,25 @@ export class AlbertTokenizer {
     const tokens: string[] = [];
     for (const id of ids) {
       if (!Number.isInteger(id)) {
-        throw new TokenizerError('TOKENIZER_INVALID_INPUT', `${this.file}: token id must be an integer, got ${String(id)}`, { file: this.file, value: id });
+        throw new TokenizerError(
+          'TOKENIZER_INVALID_INPUT',
+          `${this.file}: token id must be an integer, got ${String(id)}`,
+          { file: this.file, value: id },
+        );
       }
       if (options.skipSpecialTokens === true && special.has(id)) continue;
       const added = this.addedDecoder.get(id);
       if (added !== undefined) tokens.push(added.content);
       else if (id >= 0 && id < this.vocabSize) tokens.push(this.sentencePiece.idToPiece(id));
       else {
-        throw new TokenizerError('TOKENIZER_INVALID_INPUT', `${this.file}: token id ${id} is outside the vocabulary (size ${this.length})`, {
-          file: this.file,
-          value: id,
-        });
+        throw new TokenizerError(
+          'TOKENIZER_INVALID_INPUT',
+          `${this.file}: token id ${id} is outside the vocabulary (size ${this.length})`,
+          {
+            file: this.file,
+            value: id,
+          },
+        );
       }
     }
     return tokens;
@@ -562,11 +618,15 @@ export class AlbertTokenizer {
 
   private checkText(text: unknown, field: string): asserts text is string {
     if (typeof text !== 'string') {
-      throw new TokenizerError('TOKENIZER_INVALID_INPUT', `${field} must be a string, got ${text === null ? 'null' : Array.isArray(text) ? 'an array' : typeof text}`, {
-        file: this.file,
-        field,
-        value: typeof text,
-      });
+      throw new TokenizerError(
+        'TOKENIZER_INVALID_INPUT',
+        `${field} must be a string, got ${text === null ? 'null' : Array.isArray(text) ? 'an array' : typeof text}`,
+        {
+          file: this.file,
+          field,
+          value: typeof text,
+        },
+      );
     }
   }
 
@@ -587,7 +647,12 @@ export class AlbertTokenizer {
   }
 
   /** transformers' `_tokenize` on one segment: SentencePiece plus the digit-comma rule. */
-  private tokenizeSegment(segment: AlignedText, tokens: string[], ids: number[], offsets: Array<[number, number]>): void {
+  private tokenizeSegment(
+    segment: AlignedText,
+    tokens: string[],
+    ids: number[],
+    offsets: Array<[number, number]>,
+  ): void {
     const fallback = originalSpan(segment, 0, 0, 0)[0];
     const preprocessed = this.preprocess(segment);
     const encoded = this.sentencePiece.encode(preprocessed.text, { offsetUnit: 'utf16' });
@@ -596,7 +661,11 @@ export class AlbertTokenizer {
       const piece = encoded.pieces[index]!;
       const [pieceStart, pieceEnd] = encoded.offsets[index]!;
       const codePoints = piece.charCodeAt(piece.length - 1) === 0x2c && piece.length > 1 ? Array.from(piece) : null;
-      if (codePoints !== null && codePoints.length > 1 && isPythonDigit(codePoints[codePoints.length - 2]!.codePointAt(0)!)) {
+      if (
+        codePoints !== null &&
+        codePoints.length > 1 &&
+        isPythonDigit(codePoints[codePoints.length - 2]!.codePointAt(0)!)
+      ) {
         const body = codePoints.slice(0, -1).join('');
         const stripped = body.replaceAll(SPIECE_UNDERLINE, '');
         const sub = this.sentencePiece.encode(stripped, { offsetUnit: 'utf16' });
@@ -617,7 +686,14 @@ export class AlbertTokenizer {
           const [subStart, subEnd] = subOffsets[subIndex]!;
           tokens.push(subPieces[subIndex]!);
           ids.push(this.convertTokenToId(subPieces[subIndex]!));
-          offsets.push(originalSpan(preprocessed, Math.max(pieceStart, shift + subStart), Math.max(pieceStart, shift + subEnd), fallback));
+          offsets.push(
+            originalSpan(
+              preprocessed,
+              Math.max(pieceStart, shift + subStart),
+              Math.max(pieceStart, shift + subEnd),
+              fallback,
+            ),
+          );
         }
         tokens.push(',');
         ids.push(this.convertTokenToId(','));
@@ -637,7 +713,9 @@ export class AlbertTokenizer {
   private lowercaseKeep(): string[] {
     this.lowercaseKeepCache ??= [
       ...this.allSpecialTokens,
-      ...[...this.addedDecoder.values()].filter((token) => !token.special && token.normalized).map((token) => token.content),
+      ...[...this.addedDecoder.values()]
+        .filter((token) => !token.special && token.normalized)
+        .map((token) => token.content),
     ];
     return this.lowercaseKeepCache;
   }
@@ -649,7 +727,9 @@ export class AlbertTokenizer {
     let aligned = alignedIdentity(text);
     if (this.doLowerCase) aligned = lowercaseExcept(aligned, this.lowercaseKeep());
     const pieces: AlignedText[] =
-      this.splitSpecialTokens || this.trie.empty ? [aligned] : this.trie.split(aligned.text).map(([from, to]) => alignedSlice(aligned, from, to));
+      this.splitSpecialTokens || this.trie.empty
+        ? [aligned]
+        : this.trie.split(aligned.text).map(([from, to]) => alignedSlice(aligned, from, to));
     const isAdded = (piece: AlignedText): boolean => !this.splitSpecialTokens && this.addedEncoder.has(piece.text);
     for (let index = 0; index < pieces.length; index += 1) {
       const piece = pieces[index]!;
@@ -668,7 +748,12 @@ export class AlbertTokenizer {
       }
       const newLeft = index > 0 ? pieces[index - 1] : undefined;
       const newRight = index < pieces.length - 1 ? pieces[index + 1] : undefined;
-      if (token.singleWord && newLeft !== undefined && newLeft.text.length > 0 && newLeft.text[newLeft.text.length - 1] !== ' ') {
+      if (
+        token.singleWord &&
+        newLeft !== undefined &&
+        newLeft.text.length > 0 &&
+        newLeft.text[newLeft.text.length - 1] !== ' '
+      ) {
         pieces[index - 1] = alignedConcat(newLeft, piece);
         pieces[index] = alignedSlice(piece, 0, 0);
       } else if (token.singleWord && newRight !== undefined && newRight.text.length > 0 && newRight.text[0] !== ' ') {
@@ -715,7 +800,11 @@ export class AlbertTokenizer {
    * 1 for special tokens, 0 for sequence tokens (`get_special_tokens_mask`); with
    * `alreadyHasSpecialTokens`, marks the special ids found in `tokenIds0`.
    */
-  getSpecialTokensMask(tokenIds0: readonly number[], tokenIds1?: readonly number[] | null, alreadyHasSpecialTokens = false): number[] {
+  getSpecialTokensMask(
+    tokenIds0: readonly number[],
+    tokenIds1?: readonly number[] | null,
+    alreadyHasSpecialTokens = false,
+  ): number[] {
     if (alreadyHasSpecialTokens) {
       if (tokenIds1 !== undefined && tokenIds1 !== null) {
         throw new TokenizerError(
@@ -748,8 +837,13 @@ export class AlbertTokenizer {
 
   private resolveStrategies(options: EncodeOptions): Strategies {
     const padding: PaddingStrategy =
-      options.padding === true ? 'longest' : options.padding === false || options.padding === undefined ? 'do_not_pad' : options.padding;
-    if (!['longest', 'max_length', 'do_not_pad'].includes(padding)) this.invalidOption('padding', options.padding, "true, false, 'longest', 'max_length' or 'do_not_pad'");
+      options.padding === true
+        ? 'longest'
+        : options.padding === false || options.padding === undefined
+          ? 'do_not_pad'
+          : options.padding;
+    if (!['longest', 'max_length', 'do_not_pad'].includes(padding))
+      this.invalidOption('padding', options.padding, "true, false, 'longest', 'max_length' or 'do_not_pad'");
     let truncation: TruncationStrategy;
     if (options.truncation === true) truncation = 'longest_first';
     else if (options.truncation === false) truncation = 'do_not_truncate';
@@ -762,10 +856,15 @@ export class AlbertTokenizer {
       } else truncation = 'do_not_truncate';
     } else truncation = options.truncation;
     if (!['longest_first', 'only_first', 'only_second', 'do_not_truncate'].includes(truncation)) {
-      this.invalidOption('truncation', options.truncation, "true, false, 'longest_first', 'only_first', 'only_second' or 'do_not_truncate'");
+      this.invalidOption(
+        'truncation',
+        options.truncation,
+        "true, false, 'longest_first', 'only_first', 'only_second' or 'do_not_truncate'",
+      );
     }
     let maxLength = options.maxLength;
-    if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 0)) this.invalidOption('maxLength', maxLength, 'a non-negative integer');
+    if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 0))
+      this.invalidOption('maxLength', maxLength, 'a non-negative integer');
     let resolvedPadding = padding;
     if (maxLength === undefined) {
       if (resolvedPadding === 'max_length') {
@@ -781,14 +880,31 @@ export class AlbertTokenizer {
       this.invalidOption('padding', options.padding, 'disabled: the tokenizer has no padding token');
     }
     const multiple = options.padToMultipleOf;
-    if (multiple !== undefined && (!Number.isInteger(multiple) || multiple <= 0)) this.invalidOption('padToMultipleOf', multiple, 'a positive integer');
-    if (truncation !== 'do_not_truncate' && resolvedPadding !== 'do_not_pad' && multiple !== undefined && maxLength !== undefined && maxLength % multiple !== 0) {
-      this.invalidOption('padToMultipleOf', multiple, `a divisor of maxLength (${maxLength}) when truncating and padding`);
+    if (multiple !== undefined && (!Number.isInteger(multiple) || multiple <= 0))
+      this.invalidOption('padToMultipleOf', multiple, 'a positive integer');
+    if (
+      truncation !== 'do_not_truncate' &&
+      resolvedPadding !== 'do_not_pad' &&
+      multiple !== undefined &&
+      maxLength !== undefined &&
+      maxLength % multiple !== 0
+    ) {
+      this.invalidOption(
+        'padToMultipleOf',
+        multiple,
+        `a divisor of maxLength (${maxLength}) when truncating and padding`,
+      );
     }
     return { padding: resolvedPadding, truncation, maxLength };
   }
 
-  private truncateSequences(first: Part, second: Part | null, toRemove: number, strategy: TruncationStrategy, stride: number): { overflowing: number[]; error?: string } {
+  private truncateSequences(
+    first: Part,
+    second: Part | null,
+    toRemove: number,
+    strategy: TruncationStrategy,
+    stride: number,
+  ): { overflowing: number[]; error?: string } {
     if (toRemove <= 0) return { overflowing: [] };
     const fromRight = this.truncationSide === 'right';
     const cut = (part: Part, count: number): void => {
@@ -855,11 +971,25 @@ export class AlbertTokenizer {
   }
 
   /** transformers' `prepare_for_model` without padding. */
-  private prepare(first: Part, second: Part | null, strategies: Strategies, addSpecialTokens: boolean, stride: number): Prepared {
-    const total = first.ids.length + (second?.ids.length ?? 0) + (addSpecialTokens ? this.numSpecialTokensToAdd(second !== null) : 0);
+  private prepare(
+    first: Part,
+    second: Part | null,
+    strategies: Strategies,
+    addSpecialTokens: boolean,
+    stride: number,
+  ): Prepared {
+    const total =
+      first.ids.length +
+      (second?.ids.length ?? 0) +
+      (addSpecialTokens ? this.numSpecialTokensToAdd(second !== null) : 0);
     let overflowing: number[] = [];
     let truncationError: string | undefined;
-    if (strategies.truncation !== 'do_not_truncate' && strategies.maxLength !== undefined && strategies.maxLength > 0 && total > strategies.maxLength) {
+    if (
+      strategies.truncation !== 'do_not_truncate' &&
+      strategies.maxLength !== undefined &&
+      strategies.maxLength > 0 &&
+      total > strategies.maxLength
+    ) {
       const result = this.truncateSequences(first, second, total - strategies.maxLength, strategies.truncation, stride);
       overflowing = result.overflowing;
       truncationError = result.error;
@@ -874,7 +1004,8 @@ export class AlbertTokenizer {
         tokenTypeIds: this.createTokenTypeIdsFromSequences(first.ids, second?.ids),
         specialTokensMask: this.getSpecialTokensMask(first.ids, second?.ids),
         tokens: second === null ? [cls, ...first.tokens, sep] : [cls, ...first.tokens, sep, ...second.tokens, sep],
-        offsets: second === null ? [none, ...first.offsets, none] : [none, ...first.offsets, none, ...second.offsets, none],
+        offsets:
+          second === null ? [none, ...first.offsets, none] : [none, ...first.offsets, none, ...second.offsets, none],
         overflowingTokens: overflowing,
       };
     } else {
@@ -915,7 +1046,8 @@ export class AlbertTokenizer {
     const padId = this.padTokenId;
     const padToken = this.specialToken('pad');
     const fill = <T>(value: T): T[] => new Array<T>(difference).fill(value);
-    const join = <T>(values: T[], padding: T[]): T[] => (side === 'right' ? [...values, ...padding] : [...padding, ...values]);
+    const join = <T>(values: T[], padding: T[]): T[] =>
+      side === 'right' ? [...values, ...padding] : [...padding, ...values];
     encoding.inputIds = join(encoding.inputIds, fill(padId));
     encoding.tokenTypeIds = join(encoding.tokenTypeIds, fill(0));
     encoding.attentionMask = join(encoding.attentionMask, fill(0));
@@ -941,7 +1073,14 @@ export class AlbertTokenizer {
     for (let index = 0; index < text.length; index += 1) {
       map[index] = count;
       const code = text.charCodeAt(index);
-      if (!(code >= 0xdc00 && code <= 0xdfff && index > 0 && text.charCodeAt(index - 1) >= 0xd800 && text.charCodeAt(index - 1) <= 0xdbff)) count += 1;
+      if (!(
+        code >= 0xdc00 &&
+        code <= 0xdfff &&
+        index > 0 &&
+        text.charCodeAt(index - 1) >= 0xd800 &&
+        text.charCodeAt(index - 1) <= 0xdbff
+      ))
+        count += 1;
     }
     map[text.length] = count;
     for (const offset of offsets) {
@@ -990,9 +1129,16 @@ export class AlbertTokenizer {
    * Encodes a batch of texts or `[text, textPair]` pairs (or texts with `textPairs`), then pads them
    * together (transformers' batch `__call__`).
    */
-  encodeBatch(inputs: readonly BatchInput[], options: EncodeOptions & { textPairs?: readonly string[] } = {}): AlbertBatchEncoding {
+  encodeBatch(
+    inputs: readonly BatchInput[],
+    options: EncodeOptions & { textPairs?: readonly string[] } = {},
+  ): AlbertBatchEncoding {
     if (!Array.isArray(inputs)) {
-      throw new TokenizerError('TOKENIZER_INVALID_INPUT', 'encodeBatch expects an array of texts or [text, textPair] pairs', { file: this.file, value: typeof inputs });
+      throw new TokenizerError(
+        'TOKENIZER_INVALID_INPUT',
+        'encodeBatch expects an array of texts or [text, textPair] pairs',
+        { file: this.file, value: typeof inputs },
+      );
     }
     checkOptionKeys(options, [...ENCODE_OPTION_KEYS, 'textPairs'], 'encodeBatch options');
     if (options.textPairs !== undefined && options.textPairs.length !== inputs.length) {
@@ -1009,7 +1155,9 @@ export class AlbertTokenizer {
     if (strategies.padding === 'longest') length = Math.max(0, ...prepared.map((item) => item.ids.length));
     else if (strategies.padding === 'max_length') length = strategies.maxLength ?? 0;
     const side = options.paddingSide ?? this.paddingSide;
-    const encodings = prepared.map((item) => this.pad(item, strategies.padding === 'do_not_pad' ? 0 : this.paddedLength(length, options), side));
+    const encodings = prepared.map((item) =>
+      this.pad(item, strategies.padding === 'do_not_pad' ? 0 : this.paddedLength(length, options), side),
+    );
     return {
       inputIds: encodings.map((encoding) => encoding.inputIds),
       tokenTypeIds: encodings.map((encoding) => encoding.tokenTypeIds),
@@ -1052,13 +1200,17 @@ export class AlbertTokenizer {
   decode(ids: readonly number[], options: DecodeOptions = {}): string {
     checkOptionKeys(options, DECODE_OPTION_KEYS, 'decode options');
     if (!Array.isArray(ids)) {
-      throw new TokenizerError('TOKENIZER_INVALID_INPUT', 'decode expects an array of token ids', { file: this.file, value: typeof ids });
+      throw new TokenizerError('TOKENIZER_INVALID_INPUT', 'decode expects an array of token ids', {
+        file: this.file,
+        value: typeof ids,
+      });
     }
     const skip = options.skipSpecialTokens ?? false;
     const filtered = this.convertIdsToTokens(ids, { skipSpecialTokens: skip });
     const specialTokens = new Set(this.allSpecialTokens);
     const legacyAdded = new Set<string>([...this.addedEncoder.keys()].filter((token) => !specialTokens.has(token)));
-    for (const token of this.additionalSpecial) if (this.convertTokenToId(token.content) >= this.vocabSize) legacyAdded.add(token.content);
+    for (const token of this.additionalSpecial)
+      if (this.convertTokenToId(token.content) >= this.vocabSize) legacyAdded.add(token.content);
     const subTexts: string[] = [];
     let current: string[] = [];
     for (const token of filtered) {
@@ -1095,7 +1247,11 @@ export class AlbertTokenizer {
     bytes: Uint8Array;
   } {
     if (this.modelBytes === null) {
-      throw new TokenizerError('TOKENIZER_INVALID_OPTION', `${this.file}: the original model bytes are not available to save`, { file: this.file });
+      throw new TokenizerError(
+        'TOKENIZER_INVALID_OPTION',
+        `${this.file}: the original model bytes are not available to save`,
+        { file: this.file },
+      );
     }
     return { fileName: 'spiece.model', bytes: this.modelBytes.slice() };
   }
@@ -1104,13 +1260,19 @@ export class AlbertTokenizer {
   async saveVocabularyToDirectory(directory: string, filenamePrefix?: string): Promise<string[]> {
     const { fsPromises: fs, path } = await import('#node-builtins');
     const { fileName, bytes } = this.saveVocabulary();
-    const target = path.join(directory, (filenamePrefix !== undefined && filenamePrefix !== '' ? `${filenamePrefix}-` : '') + fileName);
+    const target = path.join(
+      directory,
+      (filenamePrefix !== undefined && filenamePrefix !== '' ? `${filenamePrefix}-` : '') + fileName,
+    );
     await fs.writeFile(target, bytes);
     return [target];
   }
 }
 
-function parseJsonOption(value: string | Readonly<Record<string, unknown>> | undefined, file: string): Readonly<Record<string, unknown>> {
+function parseJsonOption(
+  value: string | Readonly<Record<string, unknown>> | undefined,
+  file: string,
+): Readonly<Record<string, unknown>> {
   if (value === undefined) return {};
   if (typeof value !== 'string') return value;
   try {
@@ -1118,7 +1280,12 @@ function parseJsonOption(value: string | Readonly<Record<string, unknown>> | und
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
     return parsed as Record<string, unknown>;
   } catch (error) {
-    throw new TokenizerError('TOKENIZER_INVALID_CONFIG', `${file}: invalid JSON (${(error as Error).message})`, { file }, { cause: error });
+    throw new TokenizerError(
+      'TOKENIZER_INVALID_CONFIG',
+      `${file}: invalid JSON (${(error as Error).message})`,
+      { file },
+      { cause: error },
+    );
   }
 }
 
@@ -1141,11 +1308,15 @@ export function tokenizerOptionsFromConfig(
     for (const [id, value] of Object.entries(decoder as Record<string, unknown>)) {
       const token = AddedToken.fromJSON(value);
       if (token === null || !Number.isInteger(Number(id))) {
-        throw new TokenizerError('TOKENIZER_INVALID_CONFIG', `tokenizer_config.json: added_tokens_decoder[${id}] is not a token`, {
-          file: 'tokenizer_config.json',
-          field: `added_tokens_decoder.${id}`,
-          value,
-        });
+        throw new TokenizerError(
+          'TOKENIZER_INVALID_CONFIG',
+          `tokenizer_config.json: added_tokens_decoder[${id}] is not a token`,
+          {
+            file: 'tokenizer_config.json',
+            field: `added_tokens_decoder.${id}`,
+            value,
+          },
+        );
       }
       added.set(Number(id), token);
       addedByContent.set(token.content, token);
@@ -1158,11 +1329,15 @@ export function tokenizerOptionsFromConfig(
     const value = config[json];
     if (value === undefined || value === null) return;
     if (typeof value !== 'boolean') {
-      throw new TokenizerError('TOKENIZER_INVALID_CONFIG', `tokenizer_config.json: ${json} must be a boolean, got ${JSON.stringify(value)}`, {
-        file: 'tokenizer_config.json',
-        field: json,
-        value,
-      });
+      throw new TokenizerError(
+        'TOKENIZER_INVALID_CONFIG',
+        `tokenizer_config.json: ${json} must be a boolean, got ${JSON.stringify(value)}`,
+        {
+          file: 'tokenizer_config.json',
+          field: json,
+          value,
+        },
+      );
     }
     options[name] = value;
   };
@@ -1173,7 +1348,10 @@ export function tokenizerOptionsFromConfig(
   booleanField('split_special_tokens', 'splitSpecialTokens');
   const maxLength = config['model_max_length'];
   if (typeof maxLength === 'number') options['modelMaxLength'] = maxLength;
-  for (const [json, name] of [['padding_side', 'paddingSide'], ['truncation_side', 'truncationSide']] as const) {
+  for (const [json, name] of [
+    ['padding_side', 'paddingSide'],
+    ['truncation_side', 'truncationSide'],
+  ] as const) {
     if (config[json] === 'left' || config[json] === 'right') options[name] = config[json];
   }
   const tokenFields = [
@@ -1190,7 +1368,11 @@ export function tokenizerOptionsFromConfig(
     if (value === undefined || value === null) continue;
     const token = AddedToken.fromJSON(value);
     if (token === null) {
-      throw new TokenizerError('TOKENIZER_INVALID_CONFIG', `tokenizer_config.json: ${json} is not a token`, { file: 'tokenizer_config.json', field: json, value });
+      throw new TokenizerError('TOKENIZER_INVALID_CONFIG', `tokenizer_config.json: ${json} is not a token`, {
+        file: 'tokenizer_config.json',
+        field: json,
+        value,
+      });
     }
     options[name] = addedByContent.get(token.content) ?? token;
   }

@@ -34,8 +34,14 @@ function endOf(aligned: AlignedText, index: number): number {
 
 /** `aligned.text.slice(from, to)` with its spans. */
 export function alignedSlice(aligned: AlignedText, from: number, to: number): AlignedText {
-  if (aligned.start === null || aligned.end === null) return { text: aligned.text.slice(from, to), start: null, end: null, shift: aligned.shift + from };
-  return { text: aligned.text.slice(from, to), start: aligned.start.subarray(from, to), end: aligned.end.subarray(from, to), shift: 0 };
+  if (aligned.start === null || aligned.end === null)
+    return { text: aligned.text.slice(from, to), start: null, end: null, shift: aligned.shift + from };
+  return {
+    text: aligned.text.slice(from, to),
+    start: aligned.start.subarray(from, to),
+    end: aligned.end.subarray(from, to),
+    shift: 0,
+  };
 }
 
 /** Concatenation of two aligned strings. */
@@ -112,7 +118,12 @@ class AlignedBuilder {
   }
 
   build(): AlignedText {
-    return { text: this.parts.join(''), start: this.starts.subarray(0, this.length), end: this.ends.subarray(0, this.length), shift: 0 };
+    return {
+      text: this.parts.join(''),
+      start: this.starts.subarray(0, this.length),
+      end: this.ends.subarray(0, this.length),
+      shift: 0,
+    };
   }
 }
 
@@ -148,7 +159,11 @@ function lowercaseCharacters(aligned: AlignedText, from: number, to: number, bui
   while (index < to) {
     const codePoint = text.codePointAt(index)!;
     const width = codePoint > 0xffff ? 2 : 1;
-    builder.push(text.slice(index, index + width).toLowerCase(), startOf(aligned, index), endOf(aligned, index + width - 1));
+    builder.push(
+      text.slice(index, index + width).toLowerCase(),
+      startOf(aligned, index),
+      endOf(aligned, index + width - 1),
+    );
     index += width;
   }
 }
@@ -186,7 +201,8 @@ export function lowercaseExcept(aligned: AlignedText, keep: readonly string[]): 
   let position = 0;
   for (const [start, end] of matches) {
     lowercaseCharacters(aligned, position, start, builder);
-    for (let index = start; index < end; index += 1) builder.push(text[index]!, startOf(aligned, index), endOf(aligned, index));
+    for (let index = start; index < end; index += 1)
+      builder.push(text[index]!, startOf(aligned, index), endOf(aligned, index));
     position = end;
   }
   lowercaseCharacters(aligned, position, text.length, builder);
@@ -283,10 +299,12 @@ export function lowercaseAligned(aligned: AlignedText): AlignedText {
   if (lowered === text) return aligned;
   // Same length: keep the spans unit for unit (exact for ASCII; for other text a length-preserving
   // lowercase maps each character onto one of the same width).
-  if (lowered.length === text.length) return { text: lowered, start: aligned.start, end: aligned.end, shift: aligned.shift };
+  if (lowered.length === text.length)
+    return { text: lowered, start: aligned.start, end: aligned.end, shift: aligned.shift };
   const perCharacter = lowercaseExcept(aligned, []);
   if (perCharacter.text === lowered) return perCharacter;
-  if (perCharacter.text.length === lowered.length) return { text: lowered, start: perCharacter.start, end: perCharacter.end, shift: perCharacter.shift };
+  if (perCharacter.text.length === lowered.length)
+    return { text: lowered, start: perCharacter.start, end: perCharacter.end, shift: perCharacter.shift };
   // Lengths differ (not expected): keep the exact text, spread the spans as well as possible.
   const start = new Int32Array(lowered.length);
   const end = new Int32Array(lowered.length);

@@ -10,7 +10,11 @@ import { AlbertError } from '@albert-ts/config';
 
 const directory = fileURLToPath(new URL('../../../fixtures/pipelines/tokenizer', import.meta.url));
 const file = (name: string): Uint8Array => new Uint8Array(readFileSync(join(directory, name)));
-const texts = ['Paris is the [MASK] of France.', 'Café  au lait, 1,000 ``quotes\'\' and ÉTÉ.', 'Where does the river flow?'];
+const texts = [
+  'Paris is the [MASK] of France.',
+  "Café  au lait, 1,000 ``quotes'' and ÉTÉ.",
+  'Where does the river flow?',
+];
 
 function memory(files: Record<string, Uint8Array | string>): TokenizerFileReader {
   return {
@@ -32,7 +36,8 @@ async function rejection(promise: Promise<unknown>): Promise<AlbertError> {
   throw new Error('expected an AlbertError');
 }
 
-const encodings = (tokenizer: AlbertTokenizerFast): unknown => texts.map((text) => tokenizer.encode(text, { textPair: text }));
+const encodings = (tokenizer: AlbertTokenizerFast): unknown =>
+  texts.map((text) => tokenizer.encode(text, { textPair: text }));
 
 describe('loadTokenizer', () => {
   it('loads tokenizer.json from a directory, with the settings of tokenizer_config.json and the spiece.model', async () => {
@@ -58,9 +63,18 @@ describe('loadTokenizer', () => {
   });
 
   it('builds the converter pipeline from the config (do_lower_case, keep_accents, special tokens)', async () => {
-    const config = JSON.stringify({ do_lower_case: false, keep_accents: true, model_max_length: 64, mask_token: '[MASK]' });
-    const tokenizer = await loadTokenizer(memory({ 'spiece.model': file('spiece.model'), 'tokenizer_config.json': config }));
-    const steps = ((tokenizer.toJSON()['normalizer'] as { normalizers: Array<{ type: string }> }).normalizers).map((step) => step.type);
+    const config = JSON.stringify({
+      do_lower_case: false,
+      keep_accents: true,
+      model_max_length: 64,
+      mask_token: '[MASK]',
+    });
+    const tokenizer = await loadTokenizer(
+      memory({ 'spiece.model': file('spiece.model'), 'tokenizer_config.json': config }),
+    );
+    const steps = (tokenizer.toJSON()['normalizer'] as { normalizers: Array<{ type: string }> }).normalizers.map(
+      (step) => step.type,
+    );
     expect(steps).toEqual(['Replace', 'Replace', 'Precompiled', 'Replace']);
     expect(tokenizer.modelMaxLength).toBe(64);
     expect(tokenizer.doLowerCase).toBe(false);
@@ -82,11 +96,16 @@ describe('loadTokenizer', () => {
     expect((await rejection(loadTokenizer(memory({})))).code).toBe('TOKENIZER_FILE_NOT_FOUND');
     expect((await rejection(loadTokenizer(42 as never))).code).toBe('TOKENIZER_INVALID_INPUT');
     expect((await rejection(loadTokenizer(''))).code).toBe('TOKENIZER_INVALID_INPUT');
-    expect((await rejection(loadTokenizer(memory({ 'spiece.model': file('spiece.model'), 'tokenizer_config.json': '[1' })))).code).toBe(
-      'TOKENIZER_INVALID_CONFIG',
+    expect(
+      (await rejection(loadTokenizer(memory({ 'spiece.model': file('spiece.model'), 'tokenizer_config.json': '[1' }))))
+        .code,
+    ).toBe('TOKENIZER_INVALID_CONFIG');
+    expect((await rejection(loadTokenizer(memory({ 'spiece.model': new Uint8Array([9, 9, 9]) })))).code).toBe(
+      'TOKENIZER_MODEL_CORRUPT',
     );
-    expect((await rejection(loadTokenizer(memory({ 'spiece.model': new Uint8Array([9, 9, 9]) })))).code).toBe('TOKENIZER_MODEL_CORRUPT');
-    expect((await rejection(loadTokenizer(directory, { model_max_length: 8 } as never))).message).toMatch(/model_max_length is spelled modelMaxLength/);
+    expect((await rejection(loadTokenizer(directory, { model_max_length: 8 } as never))).message).toMatch(
+      /model_max_length is spelled modelMaxLength/,
+    );
   });
 
   it('reads back what savePretrained writes, with identical encodings', async () => {

@@ -29,7 +29,13 @@ export type LoadTokenizerOptions = Pick<
   'modelMaxLength' | 'cleanUpTokenizationSpaces' | 'paddingSide' | 'truncationSide' | 'limits'
 >;
 
-const LOAD_OPTION_KEYS = ['modelMaxLength', 'cleanUpTokenizationSpaces', 'paddingSide', 'truncationSide', 'limits'] as const;
+const LOAD_OPTION_KEYS = [
+  'modelMaxLength',
+  'cleanUpTokenizationSpaces',
+  'paddingSide',
+  'truncationSide',
+  'limits',
+] as const;
 
 /** transformers' `VERY_LARGE_INTEGER`: the `model_max_length` of a tokenizer whose config gives none. */
 const VERY_LARGE_INTEGER = 1e30;
@@ -42,7 +48,11 @@ function directoryReader(directory: string): TokenizerFileReader {
     description: directory,
     read: async (name) => {
       if (!TOKENIZER_FILES.has(name)) {
-        throw new TokenizerError('TOKENIZER_INVALID_INPUT', `${directory}: ${JSON.stringify(name)} is not a tokenizer file`, { file: name });
+        throw new TokenizerError(
+          'TOKENIZER_INVALID_INPUT',
+          `${directory}: ${JSON.stringify(name)} is not a tokenizer file`,
+          { file: name },
+        );
       }
       const { fsPromises: fs, path } = await import('#node-builtins');
       const file = path.join(directory, name);
@@ -50,7 +60,12 @@ function directoryReader(directory: string): TokenizerFileReader {
         return new Uint8Array(await fs.readFile(file));
       } catch (cause) {
         if ((cause as { code?: unknown }).code === 'ENOENT') return undefined;
-        throw new TokenizerError('TOKENIZER_FILE_NOT_FOUND', `${file}: cannot read the file (${(cause as Error).message})`, { file }, { cause });
+        throw new TokenizerError(
+          'TOKENIZER_FILE_NOT_FOUND',
+          `${file}: cannot read the file (${(cause as Error).message})`,
+          { file },
+          { cause },
+        );
       }
     },
   };
@@ -58,14 +73,20 @@ function directoryReader(directory: string): TokenizerFileReader {
 
 function toReader(source: unknown): TokenizerFileReader {
   if (typeof source === 'string') {
-    if (source === '') throw new TokenizerError('TOKENIZER_INVALID_INPUT', 'loadTokenizer: the model directory is an empty string', { field: 'source' });
+    if (source === '')
+      throw new TokenizerError('TOKENIZER_INVALID_INPUT', 'loadTokenizer: the model directory is an empty string', {
+        field: 'source',
+      });
     return directoryReader(source);
   }
   if (typeof source === 'object' && source !== null) {
     const candidate = source as Partial<TokenizerFileSource> & Partial<TokenizerFileReader>;
     if (typeof candidate.has === 'function' && typeof candidate.read === 'function') {
       const fileSource = source as TokenizerFileSource;
-      return { description: fileSource.description, read: async (name) => ((await fileSource.has(name)) ? fileSource.read(name) : undefined) };
+      return {
+        description: fileSource.description,
+        read: async (name) => ((await fileSource.has(name)) ? fileSource.read(name) : undefined),
+      };
     }
     if (typeof candidate.read === 'function') return source as TokenizerFileReader;
   }
@@ -96,7 +117,10 @@ function toReader(source: unknown): TokenizerFileReader {
  *   for an unknown option. `InvalidTextError` (`CHECKPOINT_INVALID_TEXT`, from `@albert-ts/config`) for a
  *   JSON file that is not UTF-8 (a byte order mark is dropped), as everywhere in albert-ts.
  */
-export async function loadTokenizer(source: string | TokenizerFileReader | TokenizerFileSource, options: LoadTokenizerOptions = {}): Promise<AlbertTokenizerFast> {
+export async function loadTokenizer(
+  source: string | TokenizerFileReader | TokenizerFileSource,
+  options: LoadTokenizerOptions = {},
+): Promise<AlbertTokenizerFast> {
   checkOptionKeys(options, LOAD_OPTION_KEYS, 'loadTokenizer options');
   const reader = toReader(source);
   const description = reader.description ?? 'tokenizer files';
@@ -119,7 +143,10 @@ export async function loadTokenizer(source: string | TokenizerFileReader | Token
     });
   }
   if (sentencePieceModel !== undefined) {
-    return AlbertTokenizerFast.fromSentencePiece(sentencePieceModel, { ...settings, file: `${description}/spiece.model` });
+    return AlbertTokenizerFast.fromSentencePiece(sentencePieceModel, {
+      ...settings,
+      file: `${description}/spiece.model`,
+    });
   }
   throw new TokenizerError('TOKENIZER_FILE_NOT_FOUND', `${description}: no tokenizer.json and no spiece.model`, {
     file: `${description}/tokenizer.json`,

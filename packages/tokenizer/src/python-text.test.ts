@@ -15,7 +15,8 @@ describe('Python str semantics', () => {
   });
 
   it('unicodedata.combining', () => {
-    for (const character of '\u0301\u0308\u0327\u0345\u05b0\u093c\u3099') expect(hasCombiningClass(character.codePointAt(0)!)).toBe(true);
+    for (const character of '\u0301\u0308\u0327\u0345\u05b0\u093c\u3099')
+      expect(hasCombiningClass(character.codePointAt(0)!)).toBe(true);
     for (const character of 'aé\u0903\u200d') expect(hasCombiningClass(character.codePointAt(0)!)).toBe(false);
   });
 });

@@ -26,7 +26,8 @@ function createRandom(seed: number): () => number {
   };
 }
 
-const range = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, index) => String.fromCodePoint(from + index));
+const range = (from: number, to: number): string[] =>
+  Array.from({ length: to - from + 1 }, (_, index) => String.fromCodePoint(from + index));
 const chars = (text: string): string[] => Array.from(text);
 
 /** Character pools: each a family of inputs SentencePiece normalization or segmentation treats specially. */
@@ -94,7 +95,7 @@ function shrink(engines: Engines, text: string): string {
   let chunk = Math.max(1, Math.floor(current.length / 2));
   while (chunk >= 1) {
     let removedAny = false;
-    for (let start = 0; start < current.length; ) {
+    for (let start = 0; start < current.length;) {
       const candidate = [...current.slice(0, start), ...current.slice(start + chunk)];
       if (candidate.length > 0 && differs(engines, candidate.join('')) !== undefined) {
         current = candidate;
@@ -128,11 +129,15 @@ describe('SentencePieceProcessor against the C++ library (WASM)', () => {
       failing++;
       if (failures.length < 5) {
         const minimal = shrink(engines, text);
-        failures.push(`string #${index} ${JSON.stringify(text)}\n minimal failing string ${JSON.stringify(minimal)}\n ${differs(engines, minimal)}`);
+        failures.push(
+          `string #${index} ${JSON.stringify(text)}\n minimal failing string ${JSON.stringify(minimal)}\n ${differs(engines, minimal)}`,
+        );
       }
     }
     const seconds = (performance.now() - started) / 1000;
-    console.log(`sentencepiece differential: ${STRING_COUNT} strings (seed ${SEED}), ${failing} mismatches, ${seconds.toFixed(1)} s`);
+    console.log(
+      `sentencepiece differential: ${STRING_COUNT} strings (seed ${SEED}), ${failing} mismatches, ${seconds.toFixed(1)} s`,
+    );
     for (const failure of failures) console.log(failure);
     expect(failures).toEqual([]);
   }, 300_000);

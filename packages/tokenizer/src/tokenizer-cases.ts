@@ -83,7 +83,10 @@ function paddingOf(value: unknown): boolean | PaddingStrategy | undefined {
  * @param caseFile - the parsed case file.
  * @param tokenizer - the tokenizer for the `default` config, or a factory called once per config.
  */
-export function runTokenizerCases(caseFile: TokenizerCaseFile, tokenizer: AlbertTokenizer | TokenizerFactory): TokenizerCaseReport {
+export function runTokenizerCases(
+  caseFile: TokenizerCaseFile,
+  tokenizer: AlbertTokenizer | TokenizerFactory,
+): TokenizerCaseReport {
   const tokenizers = new Map<string, AlbertTokenizer>();
   const tokenizerFor = (config: string): AlbertTokenizer => {
     let result = tokenizers.get(config);
@@ -142,7 +145,9 @@ export function runTokenizerCases(caseFile: TokenizerCaseFile, tokenizer: Albert
         check('token_type_ids', get('token_type_ids'), () => batch.tokenTypeIds);
         check('attention_mask', get('attention_mask'), () => batch.attentionMask);
         check('special_tokens_mask', get('special_tokens_mask'), () => batch.specialTokensMask);
-        check('truncation_error_logged', get('truncation_error_logged'), () => batch.truncationErrors.some((error) => error !== null));
+        check('truncation_error_logged', get('truncation_error_logged'), () =>
+          batch.truncationErrors.some((error) => error !== null),
+        );
       } else {
         const text = get('text') as string;
         const textPair = get('text_pair') as string | undefined;
@@ -162,11 +167,16 @@ export function runTokenizerCases(caseFile: TokenizerCaseFile, tokenizer: Albert
         check('truncation_error_logged', get('truncation_error_logged'), () => encoding.truncationError !== undefined);
         const ids = (expectedIds ?? encoding.inputIds) as number[];
         check('decoded', get('decoded'), () => subject.decode(ids));
-        check('decoded_skip_special', get('decoded_skip_special'), () => subject.decode(ids, { skipSpecialTokens: true }));
-        check('decoded_no_cleanup', get('decoded_no_cleanup'), () => subject.decode(ids, { cleanUpTokenizationSpaces: false }));
+        check('decoded_skip_special', get('decoded_skip_special'), () =>
+          subject.decode(ids, { skipSpecialTokens: true }),
+        );
+        check('decoded_no_cleanup', get('decoded_no_cleanup'), () =>
+          subject.decode(ids, { cleanUpTokenizationSpaces: false }),
+        );
         const tokens = (get('tokens') ?? subject.tokenize(text)) as string[];
         check('tokens_to_string', get('tokens_to_string'), () => subject.convertTokensToString(tokens));
-        const sentencePiece = get('sentencepiece') as { input: string; pieces: string[]; ids: number[]; offsets: Array<[number, number]> } | undefined;
+        const sentencePiece = get('sentencepiece') as
+          { input: string; pieces: string[]; ids: number[]; offsets: Array<[number, number]> } | undefined;
         if (sentencePiece !== undefined) {
           check('sentencepiece.input', sentencePiece.input, () => subject.preprocessText(text));
           const encoded = subject.sentencePiece.encode(sentencePiece.input);

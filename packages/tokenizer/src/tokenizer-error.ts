@@ -27,7 +27,12 @@ export class TokenizerError extends AlbertError {
    * @param details - structured context.
    * @param options - standard error options (`cause`).
    */
-  constructor(code: TokenizerErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: TokenizerErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
     super(code, message, details, options);
   }
 }

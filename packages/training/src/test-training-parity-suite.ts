@@ -1,7 +1,13 @@
 import type { Backend, BackendProbeResult } from '@albert-ts/core';
 import { fixtureSource, type ReadFixture } from '@albert-ts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRAINING_TOLERANCE, verifyTrainingHead, type TrainingFixture, type TrainingHeadReport, type VerifyTrainingHeadOptions } from './verify/verify-training-head.js';
+import {
+  TRAINING_TOLERANCE,
+  verifyTrainingHead,
+  type TrainingFixture,
+  type TrainingHeadReport,
+  type VerifyTrainingHeadOptions,
+} from './verify/verify-training-head.js';
 
 // The training parity suite, written once and run on every backend (as @albert-ts/testing's inference
 // parity suite): for each fixture model and head of `fixtures/training/`, the loss and every gradient
@@ -52,7 +58,9 @@ function requiredFromEnvironment(): string[] {
 
 /** A text table of the rows. */
 export function formatTrainingParityTable(rows: readonly TrainingParityRow[]): string {
-  const lines = ['model        head                                          loss diff  max grad diff  grad/tol  1-step diff  3-step loss rel  ok'];
+  const lines = [
+    'model        head                                          loss diff  max grad diff  grad/tol  1-step diff  3-step loss rel  ok',
+  ];
   for (const row of rows) {
     lines.push(
       `${row.model.padEnd(12)} ${row.head.padEnd(45)} ${row.lossDiff.toExponential(2).padStart(9)}  ${row.maxGradDiff.toExponential(2).padStart(13)}  ${row.worstGradToleranceRatio.toFixed(3).padStart(8)}  ${row.oneStepMaxDiff.toExponential(2).padStart(11)}  ${row.threeStepLossMaxRelDiff.toExponential(2).padStart(15)}  ${row.pass ? 'yes' : 'NO'}`,
@@ -86,10 +94,16 @@ export function defineTrainingParitySuite(options: TrainingParitySuiteOptions): 
     beforeAll(async () => {
       backend = options.createBackend();
       probe = await backend.probe();
-      if (!probe.available) console.warn(`[training parity] ${options.backendName} unavailable: ${probe.reason}${required ? ' (required by ALBERT_REQUIRE_BACKENDS: failing)' : ' (skipping)'}`);
+      if (!probe.available)
+        console.warn(
+          `[training parity] ${options.backendName} unavailable: ${probe.reason}${required ? ' (required by ALBERT_REQUIRE_BACKENDS: failing)' : ' (skipping)'}`,
+        );
     });
     afterAll(async () => {
-      if (rows.length > 0) console.log(`[training parity] ${options.backendName}: ${rows.filter((row) => row.pass).length}/${rows.length} heads pass\n${formatTrainingParityTable(rows)}`);
+      if (rows.length > 0)
+        console.log(
+          `[training parity] ${options.backendName}: ${rows.filter((row) => row.pass).length}/${rows.length} heads pass\n${formatTrainingParityTable(rows)}`,
+        );
       await options.onReport?.(rows);
     });
 
@@ -105,7 +119,11 @@ export function defineTrainingParitySuite(options: TrainingParitySuiteOptions): 
           const cases = (await readJson(`models/${model}/cases.json`)) as VerifyTrainingHeadOptions['cases'];
           const report = await verifyTrainingHead({
             backend: backend as Backend,
-            modelSource: (checkpoint) => fixtureSource(options.readFixture, checkpoint === '.' ? `models/${model}` : `models/${model}/${checkpoint}`),
+            modelSource: (checkpoint) =>
+              fixtureSource(
+                options.readFixture,
+                checkpoint === '.' ? `models/${model}` : `models/${model}/${checkpoint}`,
+              ),
             trainingSource: fixtureSource(options.readFixture, `training/${model}`),
             fixture,
             cases,
@@ -113,10 +131,21 @@ export function defineTrainingParitySuite(options: TrainingParitySuiteOptions): 
           });
           rows.push({ backend: options.backendName, model, ...report });
           expect(report.problems).toEqual([]);
-          expect(report.lossDiff, `loss ${report.loss} vs ${report.referenceLoss}`).toBeLessThanOrEqual(TRAINING_TOLERANCE.gradient.absolute + TRAINING_TOLERANCE.gradient.relative * Math.abs(report.referenceLoss));
-          expect(report.worstGradToleranceRatio, `worst gradient element ${report.worstGradElement}`).toBeLessThanOrEqual(1);
-          expect(report.oneStepMaxDiff, 'one AdamW step from the reference gradients').toBeLessThanOrEqual(TRAINING_TOLERANCE.oneStep);
-          expect(report.threeStepLossMaxRelDiff, `losses before steps ${report.lossesBeforeSteps.join(', ')}`).toBeLessThanOrEqual(TRAINING_TOLERANCE.threeStepLoss);
+          expect(report.lossDiff, `loss ${report.loss} vs ${report.referenceLoss}`).toBeLessThanOrEqual(
+            TRAINING_TOLERANCE.gradient.absolute +
+              TRAINING_TOLERANCE.gradient.relative * Math.abs(report.referenceLoss),
+          );
+          expect(
+            report.worstGradToleranceRatio,
+            `worst gradient element ${report.worstGradElement}`,
+          ).toBeLessThanOrEqual(1);
+          expect(report.oneStepMaxDiff, 'one AdamW step from the reference gradients').toBeLessThanOrEqual(
+            TRAINING_TOLERANCE.oneStep,
+          );
+          expect(
+            report.threeStepLossMaxRelDiff,
+            `losses before steps ${report.lossesBeforeSteps.join(', ')}`,
+          ).toBeLessThanOrEqual(TRAINING_TOLERANCE.threeStepLoss);
         });
       }
     }

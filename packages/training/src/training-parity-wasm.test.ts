@@ -5,7 +5,8 @@ import { defineTrainingParitySuite, type TrainingParityRow } from './test-traini
 
 // The training parity suite on onnxruntime-web's WebAssembly build in Node ("node-wasm").
 const fixtures = new URL('../../../fixtures/', import.meta.url);
-const readFixture = async (relativePath: string): Promise<Uint8Array> => new Uint8Array(await readFile(new URL(relativePath, fixtures)));
+const readFixture = async (relativePath: string): Promise<Uint8Array> =>
+  new Uint8Array(await readFile(new URL(relativePath, fixtures)));
 
 const writeReport = async (rows: readonly TrainingParityRow[]): Promise<void> => {
   const directory = process.env['ALBERT_PARITY_REPORT_DIR'];
@@ -14,4 +15,9 @@ const writeReport = async (rows: readonly TrainingParityRow[]): Promise<void> =>
   await writeFile(join(directory, 'training-parity-node-wasm.json'), `${JSON.stringify(rows, null, 1)}\n`);
 };
 
-defineTrainingParitySuite({ backendName: 'node-wasm', createBackend: () => wasmBackend(), readFixture, onReport: writeReport });
+defineTrainingParitySuite({
+  backendName: 'node-wasm',
+  createBackend: () => wasmBackend(),
+  readFixture,
+  onReport: writeReport,
+});

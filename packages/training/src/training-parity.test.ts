@@ -7,15 +7,18 @@ import { defineTrainingParitySuite, type TrainingParityRow } from './test-traini
 // The training parity suite on every onnxruntime-node device ("node-cpu", "node-webgpu", "node-cuda"); a
 // device that cannot run here is skipped with its probe() reason unless ALBERT_REQUIRE_BACKENDS names it.
 const fixtures = new URL('../../../fixtures/', import.meta.url);
-const readFixture = async (relativePath: string): Promise<Uint8Array> => new Uint8Array(await readFile(new URL(relativePath, fixtures)));
+const readFixture = async (relativePath: string): Promise<Uint8Array> =>
+  new Uint8Array(await readFile(new URL(relativePath, fixtures)));
 
 /** Writes the rows as JSON when ALBERT_PARITY_REPORT_DIR is set. */
-const writeReport = (name: string) => async (rows: readonly TrainingParityRow[]): Promise<void> => {
-  const directory = process.env['ALBERT_PARITY_REPORT_DIR'];
-  if (directory === undefined || rows.length === 0) return;
-  await mkdir(directory, { recursive: true });
-  await writeFile(join(directory, `training-parity-${name}.json`), `${JSON.stringify(rows, null, 1)}\n`);
-};
+const writeReport =
+  (name: string) =>
+  async (rows: readonly TrainingParityRow[]): Promise<void> => {
+    const directory = process.env['ALBERT_PARITY_REPORT_DIR'];
+    if (directory === undefined || rows.length === 0) return;
+    await mkdir(directory, { recursive: true });
+    await writeFile(join(directory, `training-parity-${name}.json`), `${JSON.stringify(rows, null, 1)}\n`);
+  };
 
 /**
  * onnxruntime-node's WebGPU provider on a software Vulkan adapter (SwiftShader, the only one on the CI
@@ -35,5 +38,10 @@ for (const device of devices) {
     });
     continue;
   }
-  defineTrainingParitySuite({ backendName: `node-${device}`, createBackend: () => nodeBackend({ device }), readFixture, onReport: writeReport(`node-${device}`) });
+  defineTrainingParitySuite({
+    backendName: `node-${device}`,
+    createBackend: () => nodeBackend({ device }),
+    readFixture,
+    onReport: writeReport(`node-${device}`),
+  });
 }

@@ -24,12 +24,16 @@ export const chooseCommand: CliCommand = taskCommand({
   options: (flags) => (flags.topK === undefined ? {} : { topK: flags.topK }),
   inputsFromArguments(positionals) {
     if (positionals.length === 0) return [];
-    if (positionals.length < 2) throw new UsageError('choose takes a prompt and at least one choice', { argument: positionals[0] });
+    if (positionals.length < 2)
+      throw new UsageError('choose takes a prompt and at least one choice', { argument: positionals[0] });
     return [{ text: positionals[0] as string, choices: positionals.slice(1) }];
   },
   inputFromJson(value) {
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as MultipleChoiceInput;
-    throw new InputFileError(`choose: an input line must be {"text": "...", "choices": [...]}, got ${JSON.stringify(value)?.slice(0, 60)}`, {});
+    throw new InputFileError(
+      `choose: an input line must be {"text": "...", "choices": [...]}, got ${JSON.stringify(value)?.slice(0, 60)}`,
+      {},
+    );
   },
   format: (result) => formatChoices(result),
 });

@@ -5,7 +5,12 @@ import { readConfigFile } from '../read-config-file.js';
 import { UsageError } from '../usage-error.js';
 
 const SHOW_FLAGS = {
-  preset: { type: 'string', description: 'show a published configuration instead of a file', valueName: 'NAME', choices: ALBERT_PRESET_NAMES },
+  preset: {
+    type: 'string',
+    description: 'show a published configuration instead of a file',
+    valueName: 'NAME',
+    choices: ALBERT_PRESET_NAMES,
+  },
 } as const;
 
 /**
@@ -15,7 +20,7 @@ const SHOW_FLAGS = {
  */
 export const configCommand: CliCommand = {
   name: 'config',
-  summary: 'show a model\'s resolved config.json (defaults filled in), or a preset',
+  summary: "show a model's resolved config.json (defaults filled in), or a preset",
   usage: 'config show <dir|config.json>\nconfig show --preset NAME\nconfig presets',
   help: [
     'Reads config.json (or <dir>/config.json), validates it and prints every field as JSON,',
@@ -37,19 +42,31 @@ export const configCommand: CliCommand = {
       return 0;
     }
     if (subcommand !== 'show') {
-      throw new UsageError(subcommand === undefined ? 'missing subcommand: show or presets' : `unknown subcommand ${JSON.stringify(subcommand)}; use show or presets`, {
-        argument: subcommand,
-      });
+      throw new UsageError(
+        subcommand === undefined
+          ? 'missing subcommand: show or presets'
+          : `unknown subcommand ${JSON.stringify(subcommand)}; use show or presets`,
+        {
+          argument: subcommand,
+        },
+      );
     }
-    const { flags, positionals } = parseArguments(rest, { flags: SHOW_FLAGS, maxPositionals: 1, positionalNames: ['<dir|config.json>'] });
+    const { flags, positionals } = parseArguments(rest, {
+      flags: SHOW_FLAGS,
+      maxPositionals: 1,
+      positionalNames: ['<dir|config.json>'],
+    });
     const [path] = positionals;
     let config: AlbertConfig;
     if (flags.preset !== undefined) {
-      if (path !== undefined) throw new UsageError('give either a path or --preset, not both', { argument: path, flag: '--preset' });
-      if (!isAlbertPresetName(flags.preset)) throw new UsageError(`unknown preset ${flags.preset}`, { flag: '--preset', value: flags.preset });
+      if (path !== undefined)
+        throw new UsageError('give either a path or --preset, not both', { argument: path, flag: '--preset' });
+      if (!isAlbertPresetName(flags.preset))
+        throw new UsageError(`unknown preset ${flags.preset}`, { flag: '--preset', value: flags.preset });
       config = AlbertConfig.preset(flags.preset);
     } else {
-      if (path === undefined) throw new UsageError('missing <dir|config.json> (or --preset NAME)', { argument: '<dir|config.json>' });
+      if (path === undefined)
+        throw new UsageError('missing <dir|config.json> (or --preset NAME)', { argument: '<dir|config.json>' });
       config = await readConfigFile(path, context.cwd);
     }
     context.stdout.write(config.toJSONText());

@@ -7,7 +7,10 @@ function formatFeatures(result: FeatureExtractionOutput): string {
   const pooled = typeof first[0] === 'number';
   const vector = (pooled ? first : (first[0] as number[])) as number[];
   const shape = pooled ? `[1, ${vector.length}]` : `[1, ${first.length}, ${vector.length}]`;
-  const head = vector.slice(0, 6).map((value) => value.toFixed(4)).join(', ');
+  const head = vector
+    .slice(0, 6)
+    .map((value) => value.toFixed(4))
+    .join(', ');
   return `${shape}  ${pooled ? 'vector' : 'first token'}: [${head}${vector.length > 6 ? ', ...' : ''}]\n`;
 }
 
@@ -22,9 +25,17 @@ export const embedCommand: CliCommand = taskCommand({
     'as Python\'s pipeline("feature-extraction") returns it, or one vector per text with --pooling mean|cls',
     '(--normalize divides it by its L2 norm). Without --model it runs the embedded demo model.',
   ],
-  examples: ['albert embed --pooling mean --normalize --json "A sentence to embed."', 'albert embed --input texts.jsonl --json --pooling cls > vectors.jsonl'],
+  examples: [
+    'albert embed --pooling mean --normalize --json "A sentence to embed."',
+    'albert embed --input texts.jsonl --json --pooling cls > vectors.jsonl',
+  ],
   flags: {
-    pooling: { type: 'string', description: 'none (default: one vector per token), mean or cls', valueName: 'NAME', choices: ['none', 'mean', 'cls'] },
+    pooling: {
+      type: 'string',
+      description: 'none (default: one vector per token), mean or cls',
+      valueName: 'NAME',
+      choices: ['none', 'mean', 'cls'],
+    },
     normalize: { type: 'boolean', description: 'L2-normalize the vectors' },
   },
   demoModel: true,

@@ -15,7 +15,11 @@ describe('albert export', () => {
     try {
       const out = join(directory, 'demo.onnx');
       const context = createTestContext({ cwd: repoRoot });
-      const code = await runCli(['export', 'apps/cli/demo-model', '--task', 'masked-lm', '--out', out, '--with-hidden-states'], context, commands);
+      const code = await runCli(
+        ['export', 'apps/cli/demo-model', '--task', 'masked-lm', '--out', out, '--with-hidden-states'],
+        context,
+        commands,
+      );
       expect(context.errors()).toBe('');
       expect(code).toBe(0);
       const summary = JSON.parse(context.output()) as { bytes: number; checkpointBytes: number; outputs: string[] };
@@ -34,7 +38,13 @@ describe('albert export', () => {
       for (const dtype of ['fp32', 'int8']) {
         const out = join(directory, `demo-${dtype}.onnx`);
         const context = createTestContext({ cwd: repoRoot });
-        expect(await runCli(['export', 'apps/cli/demo-model', '--task', 'masked-lm', '--out', out, '--dtype', dtype], context, commands)).toBe(0);
+        expect(
+          await runCli(
+            ['export', 'apps/cli/demo-model', '--task', 'masked-lm', '--out', out, '--dtype', dtype],
+            context,
+            commands,
+          ),
+        ).toBe(0);
         const summary = JSON.parse(context.output()) as { bytes: number; dtype: string };
         expect(summary.dtype).toBe(dtype);
         sizes[dtype] = summary.bytes;

@@ -30,7 +30,8 @@ function cosine(a: Float32Array, b: Float32Array): number {
 function maxAbsDifference(a: Tensor<'float32'>, b: Tensor<'float32'>): number {
   expect(a.shape).toEqual(b.shape);
   let max = 0;
-  for (let index = 0; index < a.data.length; index += 1) max = Math.max(max, Math.abs((a.data[index] as number) - (b.data[index] as number)));
+  for (let index = 0; index < a.data.length; index += 1)
+    max = Math.max(max, Math.abs((a.data[index] as number) - (b.data[index] as number)));
   return max;
 }
 
@@ -56,7 +57,11 @@ describe('model dtype on node-cpu (demo model)', () => {
       testCase.masks.forEach((mask, position) => {
         masks += 1;
         expect(reference[index]?.masks[position]?.predictions[0]?.tokenId).toBe(mask.top_ids[0]);
-        if (quantized[index]?.masks[position]?.predictions[0]?.tokenId === reference[index]?.masks[position]?.predictions[0]?.tokenId) agree += 1;
+        if (
+          quantized[index]?.masks[position]?.predictions[0]?.tokenId ===
+          reference[index]?.masks[position]?.predictions[0]?.tokenId
+        )
+          agree += 1;
       });
     });
     console.log(`int8 vs fp32 fill-mask top-1 agreement: ${agree}/${masks}`);
@@ -74,7 +79,10 @@ describe('model dtype on node-cpu (demo model)', () => {
       console.log(`int8 vs fp32 last_hidden_state cosine: ${similarity.toFixed(5)}`);
       expect(similarity).toBeGreaterThanOrEqual(0.99);
       // the word embeddings (a Gather, 16000 × 128) stay float32; the encoder's MatMul weights shrink to a quarter
-      const [bytes8, bytes32] = [(await encoder8.exportGraph()).bytes.byteLength, (await encoder32.exportGraph()).bytes.byteLength];
+      const [bytes8, bytes32] = [
+        (await encoder8.exportGraph()).bytes.byteLength,
+        (await encoder32.exportGraph()).bytes.byteLength,
+      ];
       console.log(`AlbertModel graph bytes: int8 ${bytes8}, fp32 ${bytes32}`);
       expect(bytes8).toBeLessThan(bytes32);
     } finally {
@@ -86,12 +94,17 @@ describe('model dtype on node-cpu (demo model)', () => {
   it('refuses fp16 on node-cpu with a DtypeError naming the backend', async () => {
     const attempt = AlbertForMaskedLM.fromPretrained(demoModel, { backend, dtype: 'fp16' });
     await expect(attempt).rejects.toBeInstanceOf(DtypeError);
-    await expect(attempt).rejects.toMatchObject({ code: 'DTYPE_UNSUPPORTED_BY_BACKEND', details: { field: 'dtype', value: 'fp16', backend: 'node-cpu' } });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'DTYPE_UNSUPPORTED_BY_BACKEND',
+      details: { field: 'dtype', value: 'fp16', backend: 'node-cpu' },
+    });
     await expect(attempt).rejects.toThrow(/node-cpu/);
   });
 
   it('forwardMany in length buckets equals one-at-a-time forward within 1e-5, in input order', async () => {
-    const encodings = [...expected.cases, ...expected.cases.slice(0, 3).reverse()].map((testCase) => ({ inputIds: testCase.input_ids }));
+    const encodings = [...expected.cases, ...expected.cases.slice(0, 3).reverse()].map((testCase) => ({
+      inputIds: testCase.input_ids,
+    }));
     const many = await fp32.forwardMany(encodings, { tokenBudget: 40 });
     expect(many).toHaveLength(encodings.length);
     let worst = 0;
@@ -107,7 +120,10 @@ describe('model dtype on node-cpu (demo model)', () => {
     const plain = await AlbertForMaskedLM.fromPretrained(demoModel, { backend, flavour: 'plain' });
     try {
       const inputIds = [expected.cases[0]?.input_ids as number[]];
-      const difference = maxAbsDifference((await plain.forward({ inputIds })).logits, (await fp32.forward({ inputIds })).logits);
+      const difference = maxAbsDifference(
+        (await plain.forward({ inputIds })).logits,
+        (await fp32.forward({ inputIds })).logits,
+      );
       console.log(`auto vs plain flavour: max |diff| = ${difference.toExponential(2)}`);
       expect(difference).toBeLessThanOrEqual(1e-4);
     } finally {
@@ -124,8 +140,13 @@ describe('model dtype on node-wasm (demo model)', () => {
   it.skipIf(!wasmProbe.available)('int8 fill-mask top-1 equals expected.json on the 5 sentences', async () => {
     const model = await AlbertForMaskedLM.fromPretrained(demoModel, { backend: wasm, dtype: 'int8' });
     try {
-      const results = await model.fillMask(expected.cases.map((testCase) => testCase.text), { topK: 1 });
-      const agree = expected.cases.filter((testCase, index) => results[index]?.masks[0]?.predictions[0]?.tokenId === testCase.masks[0]?.top_ids[0]).length;
+      const results = await model.fillMask(
+        expected.cases.map((testCase) => testCase.text),
+        { topK: 1 },
+      );
+      const agree = expected.cases.filter(
+        (testCase, index) => results[index]?.masks[0]?.predictions[0]?.tokenId === testCase.masks[0]?.top_ids[0],
+      ).length;
       console.log(`int8 on node-wasm: top-1 agreement with the fp32 reference ${agree}/${expected.cases.length}`);
       expect(agree).toBe(expected.cases.length);
     } finally {

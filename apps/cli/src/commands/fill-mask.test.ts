@@ -18,7 +18,7 @@ async function run(argv: string[], stdin?: string) {
 }
 
 describe('albert fill-mask', () => {
-  it('runs the embedded demo model by default: --json is Python\'s fill-mask output, matching expected.json', async () => {
+  it("runs the embedded demo model by default: --json is Python's fill-mask output, matching expected.json", async () => {
     const testCase = expected.cases[0];
     if (testCase === undefined) throw new Error('expected.json has no case');
     const { code, stdout, stderr } = await run(['fill-mask', '--json', testCase.text]);
@@ -27,7 +27,9 @@ describe('albert fill-mask', () => {
     const result = JSON.parse(stdout) as { token: number; score: number; token_str: string; sequence: string }[];
     expect(Object.keys(result[0] ?? {})).toEqual(['score', 'token', 'token_str', 'sequence']);
     expect(result.map((prediction) => prediction.token)).toEqual(testCase.masks[0]?.top_ids);
-    result.forEach((prediction, rank) => expect(Math.abs(prediction.score - (testCase.masks[0]?.top_scores[rank] as number))).toBeLessThanOrEqual(1e-4));
+    result.forEach((prediction, rank) =>
+      expect(Math.abs(prediction.score - (testCase.masks[0]?.top_scores[rank] as number))).toBeLessThanOrEqual(1e-4),
+    );
   });
 
   it('prints a readable table with --top-k and --targets', async () => {
@@ -36,14 +38,20 @@ describe('albert fill-mask', () => {
     expect(stdout.trim().split('\n')).toHaveLength(3);
     expect(stdout).toMatch(/^ {2}a +0\.06\d\d {2}python is a a language\.$/m);
     const targets = await run(['fill-mask', '--targets', 'sea,city', '--json', 'The river flows into the [MASK].']);
-    expect((JSON.parse(targets.stdout) as { token_str: string }[]).map((entry) => entry.token_str).sort()).toEqual(['city', 'sea']);
+    expect((JSON.parse(targets.stdout) as { token_str: string }[]).map((entry) => entry.token_str).sort()).toEqual([
+      'city',
+      'sea',
+    ]);
   });
 
   it('streams one JSON line per input from --input - (JSON Lines on standard input)', async () => {
     const stdin = `${JSON.stringify('Python is a [MASK] language.')}\n\n${JSON.stringify({ text: 'The [MASK] flows.' })}\n`;
     const { code, stdout } = await run(['fill-mask', '--json', '--top-k', '1', '--input', '-'], stdin);
     expect(code).toBe(0);
-    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { token: number }[]);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { token: number }[]);
     expect(lines).toHaveLength(2);
     expect(lines[0]?.[0]?.token).toBe(8);
   });
@@ -57,7 +65,15 @@ describe('albert fill-mask', () => {
   });
 
   it('accepts a model directory relative to the working directory, and names a missing one', async () => {
-    const ok = await run(['fill-mask', '--model', 'apps/cli/demo-model', '--top-k', '1', '--json', 'Python is a [MASK] language.']);
+    const ok = await run([
+      'fill-mask',
+      '--model',
+      'apps/cli/demo-model',
+      '--top-k',
+      '1',
+      '--json',
+      'Python is a [MASK] language.',
+    ]);
     expect(ok.code).toBe(0);
     expect((JSON.parse(ok.stdout) as { token: number }[])[0]?.token).toBe(8);
     const missing = await run(['fill-mask', '--model', './no-such-model', 'a [MASK]']);

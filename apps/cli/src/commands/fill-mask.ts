@@ -8,7 +8,8 @@ function formatFillMask(result: FillMaskOutput): string {
   const lines: string[] = [];
   masks.forEach((predictions, index) => {
     if (masks.length > 1) lines.push(`[MASK] ${index + 1}:`);
-    for (const prediction of predictions) lines.push(`  ${prediction.token_str.padEnd(16)} ${formatScore(prediction.score)}  ${prediction.sequence}`);
+    for (const prediction of predictions)
+      lines.push(`  ${prediction.token_str.padEnd(16)} ${formatScore(prediction.score)}  ${prediction.sequence}`);
   });
   return `${lines.join('\n')}\n`;
 }
@@ -33,14 +34,29 @@ export const fillMaskCommand: CliCommand = taskCommand({
   ],
   flags: {
     topK: { type: 'number', short: 'k', description: 'predictions per [MASK] (default 5)', valueName: 'N' },
-    targets: { type: 'string', description: 'comma-separated candidate tokens to score instead of the whole vocabulary', valueName: 'WORDS' },
+    targets: {
+      type: 'string',
+      description: 'comma-separated candidate tokens to score instead of the whole vocabulary',
+      valueName: 'WORDS',
+    },
   },
   demoModel: true,
   options(flags) {
-    if (flags.topK !== undefined && (!Number.isInteger(flags.topK) || flags.topK < 1)) throw new UsageError(`--top-k must be a positive integer, got ${flags.topK}`, { flag: '--top-k', value: flags.topK });
+    if (flags.topK !== undefined && (!Number.isInteger(flags.topK) || flags.topK < 1))
+      throw new UsageError(`--top-k must be a positive integer, got ${flags.topK}`, {
+        flag: '--top-k',
+        value: flags.topK,
+      });
     return {
       ...(flags.topK === undefined ? {} : { topK: flags.topK }),
-      ...(flags.targets === undefined ? {} : { targets: flags.targets.split(',').map((target) => target.trim()).filter((target) => target !== '') }),
+      ...(flags.targets === undefined
+        ? {}
+        : {
+            targets: flags.targets
+              .split(',')
+              .map((target) => target.trim())
+              .filter((target) => target !== ''),
+          }),
     };
   },
   inputsFromArguments: (positionals) => [...positionals],

@@ -40,9 +40,15 @@ async function configFile(name: string, content: string | Uint8Array): Promise<s
 describe('albert config show on hostile configs', () => {
   it('num_labels 1e9: a typed error at once, no label map built', async () => {
     const started = performance.now();
-    const { code, stderr } = await run(['config', 'show', await configFile('labels.json', '{"num_labels": 1000000000}')]);
+    const { code, stderr } = await run([
+      'config',
+      'show',
+      await configFile('labels.json', '{"num_labels": 1000000000}'),
+    ]);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^error \[CONFIG_LIMIT_EXCEEDED\]: num_labels \(1000000000 labels\) exceeds the limit maximumLabels/);
+    expect(stderr).toMatch(
+      /^error \[CONFIG_LIMIT_EXCEEDED\]: num_labels \(1000000000 labels\) exceeds the limit maximumLabels/,
+    );
     expect(stderr).not.toMatch(/bug in albert-ts/);
     expect(performance.now() - started).toBeLessThan(2000);
   });
@@ -55,7 +61,11 @@ describe('albert config show on hostile configs', () => {
   });
 
   it('a __proto__ field survives config show', async () => {
-    const { code, stdout } = await run(['config', 'show', await configFile('proto.json', '{"__proto__": {"x": 1}, "vocab_size": 99}')]);
+    const { code, stdout } = await run([
+      'config',
+      'show',
+      await configFile('proto.json', '{"__proto__": {"x": 1}, "vocab_size": 99}'),
+    ]);
     expect(code).toBe(0);
     const json = JSON.parse(stdout) as Record<string, unknown>;
     expect(Object.hasOwn(json, '__proto__')).toBe(true);
@@ -79,7 +89,9 @@ describe('albert config show on hostile configs', () => {
     const refused = await run(['config', 'show', invalid]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^error \[CHECKPOINT_INVALID_TEXT\]/);
-    await expect(directorySource(invalid).readText('config.json')).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID_TEXT' });
+    await expect(directorySource(invalid).readText('config.json')).rejects.toMatchObject({
+      code: 'CHECKPOINT_INVALID_TEXT',
+    });
   });
 });
 
@@ -91,12 +103,34 @@ describe('albert verify prints every failure with a code', () => {
     await copyFile(join(repoRoot, weights), join(model, 'model.safetensors'));
     return model;
   }
-  const tinyConfig = (): Record<string, unknown> => JSON.parse(new TextDecoder().decode(readFileSync(join(repoRoot, 'fixtures/models/tiny/config.json')))) as Record<string, unknown>;
-  type Report = { backends: { heads: Record<string, { status: string; code?: string; outputs: Record<string, { pass: boolean; code?: string }> }> }[] };
+  const tinyConfig = (): Record<string, unknown> =>
+    JSON.parse(new TextDecoder().decode(readFileSync(join(repoRoot, 'fixtures/models/tiny/config.json')))) as Record<
+      string,
+      unknown
+    >;
+  type Report = {
+    backends: {
+      heads: Record<
+        string,
+        { status: string; code?: string; outputs: Record<string, { pass: boolean; code?: string }> }
+      >;
+    }[];
+  };
 
   it('a checkpoint that does not fit its config: the head fails with the error code, in the JSON and on stderr', async () => {
-    const model = await modelDirectory('mismatch', JSON.stringify({ ...tinyConfig(), vocab_size: 98 }), 'fixtures/models/tiny/model.safetensors');
-    const { code, stdout, stderr } = await run(['verify', model, '--cases', 'fixtures/models/tiny/cases.json', '--checkpoint', 'AlbertForPreTraining']);
+    const model = await modelDirectory(
+      'mismatch',
+      JSON.stringify({ ...tinyConfig(), vocab_size: 98 }),
+      'fixtures/models/tiny/model.safetensors',
+    );
+    const { code, stdout, stderr } = await run([
+      'verify',
+      model,
+      '--cases',
+      'fixtures/models/tiny/cases.json',
+      '--checkpoint',
+      'AlbertForPreTraining',
+    ]);
     expect(code).toBe(1);
     const head = (JSON.parse(stdout) as Report).backends[0]?.heads['AlbertForPreTraining'];
     expect(head?.status).toBe('failed');
@@ -106,12 +140,24 @@ describe('albert verify prints every failure with a code', () => {
 
   it('outputs over the tolerance: VERIFY_TOLERANCE_EXCEEDED per output and on stderr', async () => {
     // the same shapes, other weights
-    const model = await modelDirectory('other-weights', JSON.stringify(tinyConfig()), 'fixtures/models/grouped/model.safetensors');
-    const { code, stdout, stderr } = await run(['verify', model, '--cases', 'fixtures/models/tiny/cases.json', '--checkpoint', 'AlbertForPreTraining']);
+    const model = await modelDirectory(
+      'other-weights',
+      JSON.stringify(tinyConfig()),
+      'fixtures/models/grouped/model.safetensors',
+    );
+    const { code, stdout, stderr } = await run([
+      'verify',
+      model,
+      '--cases',
+      'fixtures/models/tiny/cases.json',
+      '--checkpoint',
+      'AlbertForPreTraining',
+    ]);
     expect(code).toBe(1);
     const head = (JSON.parse(stdout) as Report).backends[0]?.heads['AlbertForPreTraining'];
     expect(head?.status).toBe('failed');
-    for (const output of Object.values(head?.outputs ?? {})) if (!output.pass) expect(output.code).toBe('VERIFY_TOLERANCE_EXCEEDED');
+    for (const output of Object.values(head?.outputs ?? {}))
+      if (!output.pass) expect(output.code).toBe('VERIFY_TOLERANCE_EXCEEDED');
     expect(stderr).toMatch(/AlbertForPreTraining: failed \(\[VERIFY_TOLERANCE_EXCEEDED\]/);
   });
 });

@@ -43,7 +43,13 @@ async function run(argv: string[], options: { env?: Record<string, string>; tty?
   const base = createTestContext({ cwd: repoRoot, env: options.env ?? environment() });
   let stderr = '';
   const context: TestContext =
-    options.tty === true ? { ...base, stderr: { write: (text: string) => (stderr += text), isTTY: true, columns: 100 }, errors: () => stderr } : base;
+    options.tty === true
+      ? {
+          ...base,
+          stderr: { write: (text: string) => (stderr += text), isTTY: true, columns: 100 },
+          errors: () => stderr,
+        }
+      : base;
   const code = await runCli(argv, context, commands);
   return { code, stdout: context.output(), stderr: context.errors() };
 }
@@ -56,7 +62,9 @@ function expectDemoPredictions(stdout: string): void {
   if (testCase === undefined) throw new Error('expected.json has no case');
   const result = JSON.parse(stdout) as FillMaskJson;
   expect(result.map((prediction) => prediction.token)).toEqual(testCase.masks[0]?.top_ids);
-  result.forEach((prediction, rank) => expect(Math.abs(prediction.score - (testCase.masks[0]?.top_scores[rank] as number))).toBeLessThanOrEqual(1e-4));
+  result.forEach((prediction, rank) =>
+    expect(Math.abs(prediction.score - (testCase.masks[0]?.top_scores[rank] as number))).toBeLessThanOrEqual(1e-4),
+  );
 }
 
 describe('--model accepts a Hugging Face Hub id (mock Hub on 127.0.0.1)', () => {
@@ -75,14 +83,22 @@ describe('--model accepts a Hugging Face Hub id (mock Hub on 127.0.0.1)', () => 
     expect(code).toBe(0);
     expectDemoPredictions(stdout);
     const snapshot = join(cacheDir, 'models--albert-ts--demo', 'snapshots', COMMIT_MAIN);
-    for (const file of ['config.json', 'model.safetensors', 'spiece.model']) expect(existsSync(join(snapshot, file)), file).toBe(true);
+    for (const file of ['config.json', 'model.safetensors', 'spiece.model'])
+      expect(existsSync(join(snapshot, file)), file).toBe(true);
     expect(readFileSync(join(cacheDir, 'models--albert-ts--demo', 'refs', 'main'), 'utf8')).toBe(COMMIT_MAIN);
     expect(hub.requests.some((request) => request.path.includes('/albert-ts/demo/resolve/'))).toBe(true);
   });
 
   it('the same fill-mask --offline then runs from the cache without any request', async () => {
     const before = hub.requests.length;
-    const { code, stdout, stderr } = await run(['fill-mask', '--model', 'albert-ts/demo', '--offline', '--json', text()]);
+    const { code, stdout, stderr } = await run([
+      'fill-mask',
+      '--model',
+      'albert-ts/demo',
+      '--offline',
+      '--json',
+      text(),
+    ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expectDemoPredictions(stdout);
@@ -92,7 +108,9 @@ describe('--model accepts a Hugging Face Hub id (mock Hub on 127.0.0.1)', () => 
   it('HF_HUB_OFFLINE=1 works like --offline, also with the Hub down', async () => {
     hub.setDown(true);
     try {
-      const { code, stdout } = await run(['fill-mask', '--model', 'albert-ts/demo', '--json', text()], { env: environment({ HF_HUB_OFFLINE: '1' }) });
+      const { code, stdout } = await run(['fill-mask', '--model', 'albert-ts/demo', '--json', text()], {
+        env: environment({ HF_HUB_OFFLINE: '1' }),
+      });
       expect(code).toBe(0);
       expectDemoPredictions(stdout);
     } finally {
@@ -102,11 +120,16 @@ describe('--model accepts a Hugging Face Hub id (mock Hub on 127.0.0.1)', () => 
 
   it('draws a download progress bar on a TTY stderr, and nothing with --json', async () => {
     const freshCache = join(home, 'tty-cache');
-    const quiet = await run(['fill-mask', '--model', 'albert-ts/demo', '--json', '--cache-dir', freshCache, text()], { tty: true });
+    const quiet = await run(['fill-mask', '--model', 'albert-ts/demo', '--json', '--cache-dir', freshCache, text()], {
+      tty: true,
+    });
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');
     await rm(freshCache, { recursive: true, force: true });
-    const shown = await run(['fill-mask', '--model', 'albert-ts/demo', '--top-k', '1', '--cache-dir', freshCache, text()], { tty: true });
+    const shown = await run(
+      ['fill-mask', '--model', 'albert-ts/demo', '--top-k', '1', '--cache-dir', freshCache, text()],
+      { tty: true },
+    );
     expect(shown.code).toBe(0);
     expect(shown.stderr).toMatch(/model\.safetensors/);
     expect(shown.stderr).toMatch(/\r/);
@@ -119,7 +142,16 @@ describe('--model accepts a Hugging Face Hub id (mock Hub on 127.0.0.1)', () => 
     const denied = await run(['export', 'albert-ts/private', '--task', 'feature-extraction', '--out', out]);
     expect(denied.code).not.toBe(0);
     expect(denied.stderr).toMatch(/HUB_UNAUTHORIZED|HUB_REPO_NOT_FOUND/);
-    const allowed = await run(['export', 'albert-ts/private', '--task', 'feature-extraction', '--out', out, '--token', 'hf_private']);
+    const allowed = await run([
+      'export',
+      'albert-ts/private',
+      '--task',
+      'feature-extraction',
+      '--out',
+      out,
+      '--token',
+      'hf_private',
+    ]);
     expect(allowed.stderr).toBe('');
     expect(allowed.code).toBe(0);
     const summary = JSON.parse(allowed.stdout) as { bytes: number; checkpointBytes: number; head: string };
@@ -130,10 +162,20 @@ describe('--model accepts a Hugging Face Hub id (mock Hub on 127.0.0.1)', () => 
   });
 
   it('verify ID --cases FILE runs the Hub model (pinned with --revision) against the reference', async () => {
-    const { code, stdout, stderr } = await run(['verify', 'albert-ts/tiny', '--revision', 'main', '--cases', 'fixtures/models/tiny/cases.json']);
+    const { code, stdout, stderr } = await run([
+      'verify',
+      'albert-ts/tiny',
+      '--revision',
+      'main',
+      '--cases',
+      'fixtures/models/tiny/cases.json',
+    ]);
     expect(stderr).not.toMatch(/: failed/);
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as { directory: string; backends: { heads: Record<string, { status: string }> }[] };
+    const report = JSON.parse(stdout) as {
+      directory: string;
+      backends: { heads: Record<string, { status: string }> }[];
+    };
     expect(report.directory).toMatch(/albert-ts\/tiny|models--albert-ts--tiny/);
     const heads = report.backends[0]?.heads ?? {};
     expect(heads['AlbertForPreTraining']?.status).toBe('passed');
@@ -142,7 +184,14 @@ describe('--model accepts a Hugging Face Hub id (mock Hub on 127.0.0.1)', () => 
   });
 
   it('a revision the repository lacks is a typed error naming it', async () => {
-    const { code, stderr } = await run(['verify', 'albert-ts/tiny', '--revision', 'no-such-branch', '--cases', 'fixtures/models/tiny/cases.json']);
+    const { code, stderr } = await run([
+      'verify',
+      'albert-ts/tiny',
+      '--revision',
+      'no-such-branch',
+      '--cases',
+      'fixtures/models/tiny/cases.json',
+    ]);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/HUB_REVISION_NOT_FOUND.*no-such-branch|no-such-branch.*HUB_REVISION_NOT_FOUND/s);
   });

@@ -9,10 +9,25 @@ import { hubProgressReporter } from '../progress-bar.js';
  * `HF_HUB_CACHE`/`HF_HOME`).
  */
 export const HUB_FLAGS = {
-  revision: { type: 'string', description: 'Hub revision of a model id: branch, tag or commit (default main)', valueName: 'REV' },
-  token: { type: 'string', description: 'Hub access token for private or gated models (default HF_TOKEN, else the saved token)', valueName: 'TOKEN' },
-  offline: { type: 'boolean', description: 'use only the local Hugging Face cache, never the network (like HF_HUB_OFFLINE=1)' },
-  cacheDir: { type: 'string', description: 'Hugging Face Hub cache directory (default HF_HUB_CACHE, else $HF_HOME/hub)', valueName: 'DIR' },
+  revision: {
+    type: 'string',
+    description: 'Hub revision of a model id: branch, tag or commit (default main)',
+    valueName: 'REV',
+  },
+  token: {
+    type: 'string',
+    description: 'Hub access token for private or gated models (default HF_TOKEN, else the saved token)',
+    valueName: 'TOKEN',
+  },
+  offline: {
+    type: 'boolean',
+    description: 'use only the local Hugging Face cache, never the network (like HF_HUB_OFFLINE=1)',
+  },
+  cacheDir: {
+    type: 'string',
+    description: 'Hugging Face Hub cache directory (default HF_HUB_CACHE, else $HF_HOME/hub)',
+    valueName: 'DIR',
+  },
 } as const;
 
 /** The parsed values of {@link HUB_FLAGS}. */
@@ -35,7 +50,11 @@ export interface HubFlagValues {
  * @param context - the command's context.
  * @param options - `json`: `--json` was given (stay quiet).
  */
-export function hubOptionsOf(flags: HubFlagValues, context: CliContext, options: { json?: boolean } = {}): ResolvePretrainedOptions {
+export function hubOptionsOf(
+  flags: HubFlagValues,
+  context: CliContext,
+  options: { json?: boolean } = {},
+): ResolvePretrainedOptions {
   return {
     cwd: context.cwd,
     environment: context.env,

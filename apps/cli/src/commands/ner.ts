@@ -1,4 +1,8 @@
-import type { TokenClassificationEntity, TokenClassificationOutput, TokenClassificationToken } from '@albert-ts/pipelines';
+import type {
+  TokenClassificationEntity,
+  TokenClassificationOutput,
+  TokenClassificationToken,
+} from '@albert-ts/pipelines';
 import type { CliCommand } from '../cli-command.js';
 import { formatScore, taskCommand, textFromJson } from './task-command.js';
 
@@ -23,16 +27,41 @@ export const nerCommand: CliCommand = taskCommand({
     'one result per token (--aggregation none, the default), or tokens grouped into entities.',
     'Offsets [start, end) count characters of the text (code points).',
   ],
-  examples: ['albert ner --model ./albert-conll --aggregation simple "Alice Smith moved to Paris."', 'albert ner --model ./albert-conll --json --input texts.jsonl'],
+  examples: [
+    'albert ner --model ./albert-conll --aggregation simple "Alice Smith moved to Paris."',
+    'albert ner --model ./albert-conll --json --input texts.jsonl',
+  ],
   flags: {
-    aggregation: { type: 'string', description: 'how tokens are grouped (default none)', valueName: 'NAME', choices: ['none', 'simple', 'first', 'average', 'max'] },
-    ignoreLabels: { type: 'string', description: 'comma-separated labels left out (default O); "" keeps all', valueName: 'LABELS' },
-    stride: { type: 'number', description: 'whole long texts: windows of the model max length sharing N tokens (needs --aggregation)', valueName: 'N' },
+    aggregation: {
+      type: 'string',
+      description: 'how tokens are grouped (default none)',
+      valueName: 'NAME',
+      choices: ['none', 'simple', 'first', 'average', 'max'],
+    },
+    ignoreLabels: {
+      type: 'string',
+      description: 'comma-separated labels left out (default O); "" keeps all',
+      valueName: 'LABELS',
+    },
+    stride: {
+      type: 'number',
+      description: 'whole long texts: windows of the model max length sharing N tokens (needs --aggregation)',
+      valueName: 'N',
+    },
   },
   options: (flags) => ({
-    ...(flags.aggregation === undefined ? {} : { aggregationStrategy: flags.aggregation as 'none' | 'simple' | 'first' | 'average' | 'max' }),
+    ...(flags.aggregation === undefined
+      ? {}
+      : { aggregationStrategy: flags.aggregation as 'none' | 'simple' | 'first' | 'average' | 'max' }),
     ...(flags.stride === undefined ? {} : { stride: flags.stride }),
-    ...(flags.ignoreLabels === undefined ? {} : { ignoreLabels: flags.ignoreLabels.split(',').map((label) => label.trim()).filter((label) => label !== '') }),
+    ...(flags.ignoreLabels === undefined
+      ? {}
+      : {
+          ignoreLabels: flags.ignoreLabels
+            .split(',')
+            .map((label) => label.trim())
+            .filter((label) => label !== ''),
+        }),
   }),
   inputsFromArguments: (positionals) => [...positionals],
   inputFromJson: (value) => textFromJson(value, 'ner'),

@@ -11,7 +11,7 @@ function formatOrder(result: SentenceOrderOutput): string {
 export const sentenceOrderCommand: CliCommand = taskCommand({
   name: 'sentence-order',
   task: 'sentence-order',
-  summary: 'are two segments in order or swapped? (AlbertForPreTraining\'s sentence-order head)',
+  summary: "are two segments in order or swapped? (AlbertForPreTraining's sentence-order head)",
   usage: 'sentence-order "<first segment>" "<second segment>"',
   description: [
     'Runs the sentence-order pipeline (the SOP head of AlbertForPreTraining, which Python has no pipeline for):',
@@ -24,12 +24,18 @@ export const sentenceOrderCommand: CliCommand = taskCommand({
   options: () => ({}),
   inputsFromArguments(positionals) {
     if (positionals.length === 0) return [];
-    if (positionals.length !== 2) throw new UsageError(`sentence-order takes two segments, got ${positionals.length}`, { argument: positionals[2] ?? positionals[0] });
+    if (positionals.length !== 2)
+      throw new UsageError(`sentence-order takes two segments, got ${positionals.length}`, {
+        argument: positionals[2] ?? positionals[0],
+      });
     return [{ text: positionals[0] as string, text_pair: positionals[1] as string }];
   },
   inputFromJson(value) {
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as SentenceOrderInput;
-    throw new InputFileError(`sentence-order: an input line must be {"text": "...", "text_pair": "..."}, got ${JSON.stringify(value)?.slice(0, 60)}`, {});
+    throw new InputFileError(
+      `sentence-order: an input line must be {"text": "...", "text_pair": "..."}, got ${JSON.stringify(value)?.slice(0, 60)}`,
+      {},
+    );
   },
   format: (result) => formatOrder(result),
 });

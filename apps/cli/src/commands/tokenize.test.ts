@@ -22,7 +22,13 @@ describe('albert tokenize', () => {
     const { code, stdout, stderr } = await run(['tokenize', 'Paris is the [MASK] of France.']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const result = JSON.parse(stdout) as { tokenizer: string; tokens: string[]; inputIds: number[]; offsets: Array<[number, number]>; attentionMask: number[] };
+    const result = JSON.parse(stdout) as {
+      tokenizer: string;
+      tokens: string[];
+      inputIds: number[];
+      offsets: Array<[number, number]>;
+      attentionMask: number[];
+    };
     expect(result.tokenizer).toBe('AlbertTokenizer');
     expect(result.inputIds[0]).toBe(2);
     expect(result.inputIds.at(-1)).toBe(3);
@@ -32,18 +38,46 @@ describe('albert tokenize', () => {
   });
 
   it.skipIf(!haveAlbert)('uses the fast tokenizer for a tokenizer.json, with pairs and offsets', async () => {
-    const { code, stdout } = await run(['tokenize', '--vocab', resolve(albertDirectory, 'tokenizer.json'), '--pair', 'Second one.', 'Paris is the [MASK] of France.']);
+    const { code, stdout } = await run([
+      'tokenize',
+      '--vocab',
+      resolve(albertDirectory, 'tokenizer.json'),
+      '--pair',
+      'Second one.',
+      'Paris is the [MASK] of France.',
+    ]);
     expect(code).toBe(0);
     const result = JSON.parse(stdout) as Record<string, unknown>;
     expect(result['tokenizer']).toBe('AlbertTokenizerFast');
     expect(result['inputIds']).toEqual([2, 1162, 25, 14, 4, 16, 714, 9, 3, 153, 53, 9, 3]);
-    expect(result['tokens']).toEqual(['[CLS]', '▁paris', '▁is', '▁the', ' [MASK]', '▁of', '▁france', '.', '[SEP]', '▁second', '▁one', '.', '[SEP]']);
+    expect(result['tokens']).toEqual([
+      '[CLS]',
+      '▁paris',
+      '▁is',
+      '▁the',
+      ' [MASK]',
+      '▁of',
+      '▁france',
+      '.',
+      '[SEP]',
+      '▁second',
+      '▁one',
+      '.',
+      '[SEP]',
+    ]);
     expect(result['tokenTypeIds']).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
     expect((result['offsets'] as unknown[])[4]).toEqual([12, 19]);
   });
 
   it.skipIf(!haveAlbert)('uses the slow tokenizer for a spiece.model and truncates with --max-length', async () => {
-    const { code, stdout } = await run(['tokenize', '--vocab', resolve(albertDirectory, 'spiece.model'), '--max-length', '5', 'Paris is the [MASK] of France.']);
+    const { code, stdout } = await run([
+      'tokenize',
+      '--vocab',
+      resolve(albertDirectory, 'spiece.model'),
+      '--max-length',
+      '5',
+      'Paris is the [MASK] of France.',
+    ]);
     expect(code).toBe(0);
     const result = JSON.parse(stdout) as Record<string, unknown>;
     expect(result['tokenizer']).toBe('AlbertTokenizer');
@@ -64,7 +98,9 @@ describe('albert tokenize', () => {
     expect(missing.stderr).toMatch(/error \[TOKENIZER_FILE_NOT_FOUND\]: no\/such\/spiece\.model/);
     const corrupt = await run(['tokenize', '--vocab', 'apps/cli/package.json', 'x']);
     expect(corrupt.code).toBe(1);
-    expect(corrupt.stderr).toMatch(/error \[TOKENIZER_MODEL_CORRUPT\]: apps\/cli\/package\.json: \(root\)|error \[TOKENIZER_(MODEL_CORRUPT|UNSUPPORTED_MODEL)\]: apps\/cli\/package\.json/);
+    expect(corrupt.stderr).toMatch(
+      /error \[TOKENIZER_MODEL_CORRUPT\]: apps\/cli\/package\.json: \(root\)|error \[TOKENIZER_(MODEL_CORRUPT|UNSUPPORTED_MODEL)\]: apps\/cli\/package\.json/,
+    );
   });
 
   it('requires a text', async () => {
@@ -77,7 +113,12 @@ describe('albert tokenize', () => {
 describe('albert tokenize --model', () => {
   it('uses the tokenizer of a model directory and gives the same encoding as --vocab', async () => {
     const fromModel = await run(['tokenize', '--model', 'apps/cli/demo-model', 'Python is a [MASK] language.']);
-    const fromVocab = await run(['tokenize', '--vocab', 'apps/cli/demo-model/spiece.model', 'Python is a [MASK] language.']);
+    const fromVocab = await run([
+      'tokenize',
+      '--vocab',
+      'apps/cli/demo-model/spiece.model',
+      'Python is a [MASK] language.',
+    ]);
     expect(fromModel.code, fromModel.stderr).toBe(0);
     expect(JSON.parse(fromModel.stdout).inputIds).toEqual([2, 111, 15, 8, 4, 362, 6, 3]);
     expect(JSON.parse(fromModel.stdout).inputIds).toEqual(JSON.parse(fromVocab.stdout).inputIds);

@@ -8,13 +8,28 @@ import { defaultModelDirectory } from '../default-model.js';
 import { HUB_FLAGS, resolveModelLocation, type HubFlagValues } from './model-location.js';
 
 const FLAGS = {
-  model: { type: 'string', description: "a model directory or Hub id whose tokenizer to use (its spiece.model, else its tokenizer.json)", valueName: 'DIR|ID' },
+  model: {
+    type: 'string',
+    description: 'a model directory or Hub id whose tokenizer to use (its spiece.model, else its tokenizer.json)',
+    valueName: 'DIR|ID',
+  },
   ...HUB_FLAGS,
-  vocab: { type: 'string', description: 'spiece.model (slow tokenizer) or tokenizer.json (fast tokenizer); default: the embedded demo model', valueName: 'FILE' },
+  vocab: {
+    type: 'string',
+    description: 'spiece.model (slow tokenizer) or tokenizer.json (fast tokenizer); default: the embedded demo model',
+    valueName: 'FILE',
+  },
   pair: { type: 'string', description: 'second text of a pair ([CLS] A [SEP] B [SEP])', valueName: 'TEXT' },
   maxLength: { type: 'number', description: 'truncate to N tokens (special tokens included)', valueName: 'N' },
-  truncation: { type: 'string', description: 'truncation strategy (default longest_first when --max-length is given)', choices: ['longest_first', 'only_first', 'only_second'] },
-  addSpecialTokens: { type: 'boolean', description: 'add [CLS]/[SEP] (default; --no-add-special-tokens to leave them out)' },
+  truncation: {
+    type: 'string',
+    description: 'truncation strategy (default longest_first when --max-length is given)',
+    choices: ['longest_first', 'only_first', 'only_second'],
+  },
+  addSpecialTokens: {
+    type: 'boolean',
+    description: 'add [CLS]/[SEP] (default; --no-add-special-tokens to leave them out)',
+  },
 } as const;
 
 /** Either tokenizer, as the CLI uses it. */
@@ -32,7 +47,12 @@ export async function loadCliTokenizer(vocab: string | undefined, context: CliCo
   try {
     bytes = new Uint8Array(await readFile(path));
   } catch (cause) {
-    throw new TokenizerError('TOKENIZER_FILE_NOT_FOUND', `${vocab}: cannot read the vocabulary file (${(cause as Error).message})`, { file: vocab }, { cause });
+    throw new TokenizerError(
+      'TOKENIZER_FILE_NOT_FOUND',
+      `${vocab}: cannot read the vocabulary file (${(cause as Error).message})`,
+      { file: vocab },
+      { cause },
+    );
   }
   return AlbertTokenizer.fromBytes(bytes, { file: vocab });
 }
@@ -42,11 +62,19 @@ export async function loadCliTokenizer(vocab: string | undefined, context: CliCo
  * `tokenizer_config.json`/`special_tokens_map.json` when present (AlbertTokenizer), else `tokenizer.json`
  * (AlbertTokenizerFast).
  */
-export async function loadModelTokenizer(model: string, flags: HubFlagValues, context: CliContext): Promise<CliTokenizer> {
+export async function loadModelTokenizer(
+  model: string,
+  flags: HubFlagValues,
+  context: CliContext,
+): Promise<CliTokenizer> {
   const source = await resolveModelLocation(model, flags, context, { json: true });
   if (await source.has('spiece.model')) return AlbertTokenizer.fromFiles(source);
   if (await source.has('tokenizer.json')) return AlbertTokenizerFast.fromFiles(source);
-  throw new TokenizerError('TOKENIZER_FILE_NOT_FOUND', `${source.description}: the model has neither spiece.model nor tokenizer.json`, { file: source.description });
+  throw new TokenizerError(
+    'TOKENIZER_FILE_NOT_FOUND',
+    `${source.description}: the model has neither spiece.model nor tokenizer.json`,
+    { file: source.description },
+  );
 }
 
 /**
@@ -72,17 +100,29 @@ export const tokenizeCommand: CliCommand = {
     '  albert tokenize --vocab tokenizer.json --pair "Second text" "First text"',
   ].join('\n'),
   async run(argv, context) {
-    const { flags, positionals } = parseArguments(argv, { flags: FLAGS, minPositionals: 1, maxPositionals: 1, positionalNames: ['TEXT'] });
+    const { flags, positionals } = parseArguments(argv, {
+      flags: FLAGS,
+      minPositionals: 1,
+      maxPositionals: 1,
+      positionalNames: ['TEXT'],
+    });
     const text = positionals[0] === '-' ? await context.readStdin() : (positionals[0] as string);
     const addSpecialTokens = !argv.includes('--no-add-special-tokens');
     if (flags.model !== undefined && flags.vocab !== undefined) {
-      throw new TokenizerError('TOKENIZER_INVALID_OPTION', 'give either --model or --vocab, not both', { field: 'model' });
+      throw new TokenizerError('TOKENIZER_INVALID_OPTION', 'give either --model or --vocab, not both', {
+        field: 'model',
+      });
     }
-    const tokenizer = flags.model === undefined ? await loadCliTokenizer(flags.vocab, context) : await loadModelTokenizer(flags.model, flags, context);
+    const tokenizer =
+      flags.model === undefined
+        ? await loadCliTokenizer(flags.vocab, context)
+        : await loadModelTokenizer(flags.model, flags, context);
     const options = {
       addSpecialTokens,
       ...(flags.maxLength === undefined ? {} : { maxLength: flags.maxLength }),
-      ...(flags.truncation === undefined ? {} : { truncation: flags.truncation as 'longest_first' | 'only_first' | 'only_second' }),
+      ...(flags.truncation === undefined
+        ? {}
+        : { truncation: flags.truncation as 'longest_first' | 'only_first' | 'only_second' }),
       ...(flags.pair === undefined ? {} : { textPair: flags.pair }),
     };
     const encoding = tokenizer.encode(text, options);

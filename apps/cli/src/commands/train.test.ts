@@ -33,13 +33,36 @@ describe('albert train', () => {
   it('fine-tunes the demo model on JSON Lines and saves an HF-layout checkpoint', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'albert-train-'));
     directories.push(directory);
-    await writeFile(join(directory, 'train.jsonl'), SENTENCES.map(([text, label]) => JSON.stringify({ text, label })).join('\n'));
-    const { code, stdout, stderr } = await run(['train', '--task', 'sequence-classification', '--train', 'train.jsonl', '--eval', 'train.jsonl', '--out', 'out', '--epochs', '1', '--batch-size', '3'], directory);
+    await writeFile(
+      join(directory, 'train.jsonl'),
+      SENTENCES.map(([text, label]) => JSON.stringify({ text, label })).join('\n'),
+    );
+    const { code, stdout, stderr } = await run(
+      [
+        'train',
+        '--task',
+        'sequence-classification',
+        '--train',
+        'train.jsonl',
+        '--eval',
+        'train.jsonl',
+        '--out',
+        'out',
+        '--epochs',
+        '1',
+        '--batch-size',
+        '3',
+      ],
+      directory,
+    );
     expect(stderr).toMatch(/epoch 1 step 2\/2/);
     expect(code).toBe(0);
     const result = JSON.parse(stdout) as { steps: number; labels: string[] };
     expect(result).toMatchObject({ steps: 2, labels: ['cooking', 'space'] });
-    const config = JSON.parse(await readFile(join(directory, 'out', 'config.json'), 'utf8')) as { architectures: string[]; id2label: Record<string, string> };
+    const config = JSON.parse(await readFile(join(directory, 'out', 'config.json'), 'utf8')) as {
+      architectures: string[];
+      id2label: Record<string, string>;
+    };
     expect(config.architectures).toEqual(['AlbertForSequenceClassification']);
     expect(config.id2label).toEqual({ 0: 'cooking', 1: 'space' });
     expect(existsSync(join(directory, 'out', 'spiece.model'))).toBe(true);
@@ -49,7 +72,10 @@ describe('albert train', () => {
     const directory = await mkdtemp(join(tmpdir(), 'albert-train-'));
     directories.push(directory);
     await writeFile(join(directory, 'train.jsonl'), `${JSON.stringify({ text: 'a', label: 'x' })}\n{"text": 1}\n`);
-    const { code, stderr } = await run(['train', '--task', 'sequence-classification', '--train', 'train.jsonl', '--out', 'out'], directory);
+    const { code, stderr } = await run(
+      ['train', '--task', 'sequence-classification', '--train', 'train.jsonl', '--out', 'out'],
+      directory,
+    );
     expect(code).toBe(1);
     expect(stderr).toMatch(/train\.jsonl:2/);
     expect(existsSync(join(directory, 'out'))).toBe(false);

@@ -3,7 +3,13 @@ import { resolve } from 'node:path';
 import { AlbertConfig } from '@albert-ts/config';
 import { directorySource, loadPretrainedWeights } from '@albert-ts/core';
 import { AlbertTokenizer } from '@albert-ts/tokenizer';
-import { parseTextClassificationLines, Trainer, TrainingError, type TextClassificationLine, type TrainingExample } from '@albert-ts/training';
+import {
+  parseTextClassificationLines,
+  Trainer,
+  TrainingError,
+  type TextClassificationLine,
+  type TrainingExample,
+} from '@albert-ts/training';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import { backendByName } from '../backend-by-name.js';
 import type { CliCommand } from '../cli-command.js';
@@ -13,10 +19,23 @@ import { UsageError } from '../usage-error.js';
 const TASKS = ['sequence-classification'] as const;
 
 const FLAGS = {
-  task: { type: 'string', description: 'what to train (sequence-classification; the other heads are available in @albert-ts/training)', valueName: 'TASK', choices: TASKS },
-  model: { type: 'string', description: 'model directory to start from (default: the embedded demo model)', valueName: 'DIR' },
+  task: {
+    type: 'string',
+    description: 'what to train (sequence-classification; the other heads are available in @albert-ts/training)',
+    valueName: 'TASK',
+    choices: TASKS,
+  },
+  model: {
+    type: 'string',
+    description: 'model directory to start from (default: the embedded demo model)',
+    valueName: 'DIR',
+  },
   train: { type: 'string', description: 'JSON Lines {text, text_pair?, label}', valueName: 'FILE' },
-  eval: { type: 'string', description: 'JSON Lines evaluated after each epoch (accuracy, F1 macro)', valueName: 'FILE' },
+  eval: {
+    type: 'string',
+    description: 'JSON Lines evaluated after each epoch (accuracy, F1 macro)',
+    valueName: 'FILE',
+  },
   out: { type: 'string', description: 'directory to write the fine-tuned model to (HF layout)', valueName: 'DIR' },
   epochs: { type: 'number', description: 'passes over the data (default 3)' },
   batchSize: { type: 'number', description: 'examples per step (default 16)', valueName: 'N' },
@@ -33,8 +52,15 @@ const FLAGS = {
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'fine-tune a model on labelled data and save it in Hugging Face layout',
-  usage: 'train --task sequence-classification --train FILE --out DIR [--model DIR] [--eval FILE] [--epochs N] [--batch-size N] [--lr X]',
-  help: ['options:', formatFlagHelp(FLAGS), '', 'example:', '  albert train --task sequence-classification --train train.jsonl --eval dev.jsonl --out fine-tuned --epochs 3'].join('\n'),
+  usage:
+    'train --task sequence-classification --train FILE --out DIR [--model DIR] [--eval FILE] [--epochs N] [--batch-size N] [--lr X]',
+  help: [
+    'options:',
+    formatFlagHelp(FLAGS),
+    '',
+    'example:',
+    '  albert train --task sequence-classification --train train.jsonl --eval dev.jsonl --out fine-tuned --epochs 3',
+  ].join('\n'),
   async run(argv, context) {
     const { flags } = parseArguments(argv, { flags: FLAGS, maxPositionals: 0 });
     if (flags.task === undefined) throw new UsageError('train: --task is required (sequence-classification)');
@@ -58,22 +84,41 @@ export const trainCommand: CliCommand = {
     // labels: names from the training file (sorted), or class indices
     const names = [...new Set(trainLines.map((line) => line.label))];
     const named = names.every((name) => typeof name === 'string');
-    const labels = named ? (names as string[]).sort() : Array.from({ length: Math.max(...(names as number[])) + 1 }, (_, index) => `LABEL_${index}`);
+    const labels = named
+      ? (names as string[]).sort()
+      : Array.from({ length: Math.max(...(names as number[])) + 1 }, (_, index) => `LABEL_${index}`);
     const label2id = new Map(labels.map((name, index) => [name, index]));
-    const config = baseConfig.with({ numLabels: labels.length, id2label: Object.fromEntries(labels.map((name, index) => [index, name])) });
+    const config = baseConfig.with({
+      numLabels: labels.length,
+      id2label: Object.fromEntries(labels.map((name, index) => [index, name])),
+    });
     const tokenizer = await AlbertTokenizer.fromFiles(source);
     const maxLength = flags.maxLength ?? 128;
     const encode = (line: TextClassificationLine, file: string): TrainingExample => {
       const label = typeof line.label === 'number' ? line.label : label2id.get(line.label);
-      if (label === undefined || label >= labels.length) throw new TrainingError('TRAINING_BAD_LABELS', `${file}:${line.line}: label ${JSON.stringify(line.label)} is not one of the training labels (${labels.join(', ')})`, { file, line: line.line, value: line.label });
-      const encoding = tokenizer.encode(line.text, { truncation: true, maxLength, ...(line.textPair === undefined ? {} : { textPair: line.textPair }) });
+      if (label === undefined || label >= labels.length)
+        throw new TrainingError(
+          'TRAINING_BAD_LABELS',
+          `${file}:${line.line}: label ${JSON.stringify(line.label)} is not one of the training labels (${labels.join(', ')})`,
+          { file, line: line.line, value: line.label },
+        );
+      const encoding = tokenizer.encode(line.text, {
+        truncation: true,
+        maxLength,
+        ...(line.textPair === undefined ? {} : { textPair: line.textPair }),
+      });
       return { inputIds: encoding.inputIds, tokenTypeIds: encoding.tokenTypeIds, label };
     };
     const train = trainLines.map((line) => encode(line, flags.train as string));
     const evalData = evalLines?.map((line) => encode(line, flags.eval as string));
     const seed = flags.seed ?? 42;
     // core's HF-style initialization of the head the checkpoint lacks (or whose label count differs), seeded
-    const { weights } = await loadPretrainedWeights(source, 'AlbertForSequenceClassification', { config, initializeMissingHead: true, ignoreMismatchedSizes: true, seed });
+    const { weights } = await loadPretrainedWeights(source, 'AlbertForSequenceClassification', {
+      config,
+      initializeMissingHead: true,
+      ignoreMismatchedSizes: true,
+      seed,
+    });
     const trainer = await Trainer.create({
       backend: backendByName(flags.backend ?? context.env['ALBERT_BACKEND'] ?? 'node-cpu'),
       config,
@@ -91,13 +136,25 @@ export const trainCommand: CliCommand = {
         ...(context.signal === undefined ? {} : { signal: context.signal }),
         onProgress: (progress) => {
           if (flags.json) context.stderr.write(`${JSON.stringify(progress)}\n`);
-          else if (progress.kind === 'step') context.stderr.write(`epoch ${progress.epoch + 1} step ${progress.step}/${progress.totalSteps ?? '?'} loss ${progress.loss.toFixed(4)} lr ${(progress.lr ?? 0).toExponential(2)} ${(progress.examplesPerSecond ?? 0).toFixed(1)} ex/s\n`);
-          else context.stderr.write(`epoch ${progress.epoch + 1} eval loss ${progress.loss.toFixed(4)} ${Object.entries(progress.metrics ?? {}).map(([name, value]) => `${name} ${value.toFixed(4)}`).join(' ')}\n`);
+          else if (progress.kind === 'step')
+            context.stderr.write(
+              `epoch ${progress.epoch + 1} step ${progress.step}/${progress.totalSteps ?? '?'} loss ${progress.loss.toFixed(4)} lr ${(progress.lr ?? 0).toExponential(2)} ${(progress.examplesPerSecond ?? 0).toFixed(1)} ex/s\n`,
+            );
+          else
+            context.stderr.write(
+              `epoch ${progress.epoch + 1} eval loss ${progress.loss.toFixed(4)} ${Object.entries(
+                progress.metrics ?? {},
+              )
+                .map(([name, value]) => `${name} ${value.toFixed(4)}`)
+                .join(' ')}\n`,
+            );
         },
       });
       const out = resolve(context.cwd, flags.out);
       await trainer.save(out, { tokenizerSource: source });
-      context.stdout.write(`${JSON.stringify({ out, steps: result.steps, labels, evaluations: result.evaluations }, null, 2)}\n`);
+      context.stdout.write(
+        `${JSON.stringify({ out, steps: result.steps, labels, evaluations: result.evaluations }, null, 2)}\n`,
+      );
     } finally {
       await trainer.dispose();
     }

@@ -9,7 +9,13 @@ import type { CliCommand } from '../cli-command.js';
 import { defaultModelDirectory } from '../default-model.js';
 
 const FLAGS = {
-  backend: { type: 'string', short: 'b', description: 'comma-separated backends to verify on, each in turn: node-cpu, node-webgpu, node-cuda, node-wasm (default node-cpu)', valueName: 'NAMES' },
+  backend: {
+    type: 'string',
+    short: 'b',
+    description:
+      'comma-separated backends to verify on, each in turn: node-cpu, node-webgpu, node-cuda, node-wasm (default node-cpu)',
+    valueName: 'NAMES',
+  },
   only: { type: 'string', description: 'only this case id (repeatable)', valueName: 'ID', multiple: true },
 } as const;
 
@@ -19,14 +25,16 @@ const FLAGS = {
  */
 function modelDirectory(casesDirectory: string, name: string): string {
   if (name !== 'demo') return join(casesDirectory, name);
-  for (const candidate of [join(casesDirectory, 'demo'), join(casesDirectory, '..', 'demo-model')]) if (existsSync(join(candidate, 'config.json'))) return candidate;
+  for (const candidate of [join(casesDirectory, 'demo'), join(casesDirectory, '..', 'demo-model')])
+    if (existsSync(join(candidate, 'config.json'))) return candidate;
   return defaultModelDirectory();
 }
 
 /** `albert verify-pipelines fixtures/pipelines/cases.json`: Python pipeline() outputs reproduced? */
 export const verifyPipelinesCommand: CliCommand = {
   name: 'verify-pipelines',
-  summary: "check that the task pipelines reproduce Python's pipeline() outputs (a case file of fixtures/pipelines' format)",
+  summary:
+    "check that the task pipelines reproduce Python's pipeline() outputs (a case file of fixtures/pipelines' format)",
   usage: 'verify-pipelines <CASES.json> [--backend NAMES] [--only ID]',
   help: [
     'Runs every case of a pipeline case file (the format of fixtures/pipelines/cases.json: task, model directory,',
@@ -43,11 +51,22 @@ export const verifyPipelinesCommand: CliCommand = {
     '  albert verify-pipelines fixtures/pipelines/cases.json --backend node-cpu,node-wasm',
   ].join('\n'),
   async run(argv, context) {
-    const { flags, positionals } = parseArguments(argv, { flags: FLAGS, minPositionals: 1, maxPositionals: 1, positionalNames: ['<CASES.json>'] });
+    const { flags, positionals } = parseArguments(argv, {
+      flags: FLAGS,
+      minPositionals: 1,
+      maxPositionals: 1,
+      positionalNames: ['<CASES.json>'],
+    });
     const file = resolve(context.cwd, positionals[0] as string);
-    const cases = parsePipelineCases(decodeUtf8Text(await readFile(file), positionals[0] as string), positionals[0] as string);
+    const cases = parsePipelineCases(
+      decodeUtf8Text(await readFile(file), positionals[0] as string),
+      positionals[0] as string,
+    );
     const directory = dirname(file);
-    const names = (flags.backend ?? context.env['ALBERT_BACKEND'] ?? 'node-cpu').split(',').map((name) => name.trim()).filter((name) => name !== '');
+    const names = (flags.backend ?? context.env['ALBERT_BACKEND'] ?? 'node-cpu')
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
     let failed = 0;
     for (const name of names) {
       const backend = await selectBackend([backendByName(name)]);
@@ -58,9 +77,16 @@ export const verifyPipelinesCommand: CliCommand = {
       });
       for (const result of report.results) {
         if (result.passed) continue;
-        context.stderr.write(`FAIL ${result.id} (${result.task}, ${name}):\n${result.differences.slice(0, 20).map((line) => `  ${line}`).join('\n')}\n`);
+        context.stderr.write(
+          `FAIL ${result.id} (${result.task}, ${name}):\n${result.differences
+            .slice(0, 20)
+            .map((line) => `  ${line}`)
+            .join('\n')}\n`,
+        );
       }
-      context.stdout.write(`${JSON.stringify({ backend: name, total: report.total, passed: report.passed, failed: report.failed })}\n`);
+      context.stdout.write(
+        `${JSON.stringify({ backend: name, total: report.total, passed: report.passed, failed: report.failed })}\n`,
+      );
       failed += report.failed;
     }
     return failed === 0 ? 0 : 1;

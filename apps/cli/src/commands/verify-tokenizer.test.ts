@@ -20,15 +20,24 @@ async function run(argv: string[]) {
 }
 
 describe('albert verify-tokenizer', () => {
-  it.skipIf(!haveAlbert)('passes every fast_converted case (and the slow fields, with the spiece.model beside it)', async () => {
-    const { code, stdout, stderr } = await run(['verify-tokenizer', casesFile, '--vocab', resolve(albertDirectory, 'tokenizer.converted.json')]);
-    const result = JSON.parse(stdout) as { total: number; passed: number; failed: string[] };
-    expect(stderr).toMatch(/fast_converted\.offsets 473\/473/);
-    expect(result.total).toBe(640);
-    expect(result.failed).toEqual([]);
-    expect(result.passed).toBe(640);
-    expect(code).toBe(0);
-  }, 120_000);
+  it.skipIf(!haveAlbert)(
+    'passes every fast_converted case (and the slow fields, with the spiece.model beside it)',
+    async () => {
+      const { code, stdout, stderr } = await run([
+        'verify-tokenizer',
+        casesFile,
+        '--vocab',
+        resolve(albertDirectory, 'tokenizer.converted.json'),
+      ]);
+      const result = JSON.parse(stdout) as { total: number; passed: number; failed: string[] };
+      expect(stderr).toMatch(/fast_converted\.offsets 473\/473/);
+      expect(result.total).toBe(640);
+      expect(result.failed).toEqual([]);
+      expect(result.passed).toBe(640);
+      expect(code).toBe(0);
+    },
+    120_000,
+  );
 
   it.skipIf(!haveAlbert)('exits non-zero and lists the failing ids when outputs differ', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'verify-tokenizer-'));
@@ -42,7 +51,10 @@ describe('albert verify-tokenizer', () => {
     writeFileSync(join(directory, 'cases.json'), JSON.stringify(cases));
     const context = createTestContext({ cwd: directory });
     // A tokenizer.json in a directory without spiece.model: fast fields only.
-    writeFileSync(join(directory, 'tokenizer.json'), await (await import('node:fs/promises')).readFile(join(albertDirectory, 'tokenizer.json'), 'utf8'));
+    writeFileSync(
+      join(directory, 'tokenizer.json'),
+      await (await import('node:fs/promises')).readFile(join(albertDirectory, 'tokenizer.json'), 'utf8'),
+    );
     const code = await runCli(['verify-tokenizer', 'cases.json', '--vocab', 'tokenizer.json'], context, commands);
     expect(JSON.parse(context.output())).toEqual({ total: 2, passed: 1, failed: ['bad'] });
     expect(code).toBe(1);

@@ -18,11 +18,16 @@ import { UsageError } from '../usage-error.js';
 const FLAGS = {
   vocab: {
     type: 'string',
-    description: 'spiece.model (slow fields) or tokenizer.json (fast fields; plus slow fields when a spiece.model sits beside it); repeatable',
+    description:
+      'spiece.model (slow fields) or tokenizer.json (fast fields; plus slow fields when a spiece.model sits beside it); repeatable',
     valueName: 'FILE',
     multiple: true,
   },
-  fastKey: { type: 'string', description: 'case key holding the fast outputs (default fast_converted for *converted*.json, else fast)', valueName: 'KEY' },
+  fastKey: {
+    type: 'string',
+    description: 'case key holding the fast outputs (default fast_converted for *converted*.json, else fast)',
+    valueName: 'KEY',
+  },
 } as const;
 
 async function exists(path: string): Promise<boolean> {
@@ -38,7 +43,12 @@ async function readBytes(path: string, shown: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path));
   } catch (cause) {
-    throw new TokenizerError('TOKENIZER_FILE_NOT_FOUND', `${shown}: cannot read the file (${(cause as Error).message})`, { file: shown }, { cause });
+    throw new TokenizerError(
+      'TOKENIZER_FILE_NOT_FOUND',
+      `${shown}: cannot read the file (${(cause as Error).message})`,
+      { file: shown },
+      { cause },
+    );
   }
 }
 
@@ -66,8 +76,14 @@ export const verifyTokenizerCommand: CliCommand = {
     '  albert verify-tokenizer fixtures/tokenizers/cases-albert-base-v2.json --vocab ../shared/third-party/tokenizers/albert-base-v2/tokenizer.json',
   ].join('\n'),
   async run(argv, context) {
-    const { flags, positionals } = parseArguments(argv, { flags: FLAGS, minPositionals: 1, maxPositionals: 1, positionalNames: ['CASES.json'] });
-    if (flags.vocab.length === 0) throw new UsageError('verify-tokenizer needs --vocab FILE (spiece.model or tokenizer.json)', { flag: '--vocab' });
+    const { flags, positionals } = parseArguments(argv, {
+      flags: FLAGS,
+      minPositionals: 1,
+      maxPositionals: 1,
+      positionalNames: ['CASES.json'],
+    });
+    if (flags.vocab.length === 0)
+      throw new UsageError('verify-tokenizer needs --vocab FILE (spiece.model or tokenizer.json)', { flag: '--vocab' });
     const casesName = positionals[0] as string;
     const casesPath = resolve(context.cwd, casesName);
     let caseFile: TokenizerCaseFile;
@@ -75,9 +91,18 @@ export const verifyTokenizerCommand: CliCommand = {
       caseFile = JSON.parse(decodeUtf8Text(await readBytes(casesPath, casesName), casesName)) as TokenizerCaseFile;
     } catch (cause) {
       if (cause instanceof TokenizerError) throw cause;
-      throw new TokenizerError('TOKENIZER_INVALID_CONFIG', `${casesName}: not a valid case file (${(cause as Error).message})`, { file: casesName }, { cause });
+      throw new TokenizerError(
+        'TOKENIZER_INVALID_CONFIG',
+        `${casesName}: not a valid case file (${(cause as Error).message})`,
+        { file: casesName },
+        { cause },
+      );
     }
-    if (!Array.isArray(caseFile.cases)) throw new TokenizerError('TOKENIZER_INVALID_CONFIG', `${casesName}: no "cases" array`, { file: casesName, field: 'cases' });
+    if (!Array.isArray(caseFile.cases))
+      throw new TokenizerError('TOKENIZER_INVALID_CONFIG', `${casesName}: no "cases" array`, {
+        file: casesName,
+        field: 'cases',
+      });
 
     const checked = new Set<string>();
     const failed = new Set<string>();
@@ -107,7 +132,10 @@ export const verifyTokenizerCommand: CliCommand = {
       }
     }
     for (const path of slowModels) {
-      const tokenizer = AlbertTokenizer.fromBytes(await readBytes(path, path), { file: path, logger: { error: () => undefined, warn: () => undefined } });
+      const tokenizer = AlbertTokenizer.fromBytes(await readBytes(path, path), {
+        file: path,
+        logger: { error: () => undefined, warn: () => undefined },
+      });
       const report = runTokenizerCases(caseFile, tokenizer);
       for (const testCase of caseFile.cases) checked.add(testCase.id);
       for (const failure of report.failed) failed.add(failure.id);

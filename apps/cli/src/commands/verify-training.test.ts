@@ -17,10 +17,19 @@ async function run(argv: string[]) {
 
 describe('albert verify-training', () => {
   it('passes every head of the tiny training fixture on node-cpu and node-wasm', async () => {
-    const { code, stdout, stderr } = await run(['verify-training', 'fixtures/models/tiny', 'fixtures/training/tiny', '--backend', 'node-cpu,node-wasm']);
+    const { code, stdout, stderr } = await run([
+      'verify-training',
+      'fixtures/models/tiny',
+      'fixtures/training/tiny',
+      '--backend',
+      'node-cpu,node-wasm',
+    ]);
     expect(stderr).not.toMatch(/FAIL/);
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as { passed: boolean; backends: { backend: string; heads: { head: string; maxGradDiff: number; pass: boolean }[] }[] };
+    const report = JSON.parse(stdout) as {
+      passed: boolean;
+      backends: { backend: string; heads: { head: string; maxGradDiff: number; pass: boolean }[] }[];
+    };
     expect(report.backends.map((backend) => backend.backend)).toEqual(['node-cpu', 'wasm']);
     expect(report.backends[0]?.heads).toHaveLength(8);
     expect(report.backends.every((backend) => backend.heads.every((head) => head.pass))).toBe(true);
@@ -30,10 +39,18 @@ describe('albert verify-training', () => {
     const directory = await mkdtemp(join(tmpdir(), 'albert-verify-training-'));
     try {
       await cp(join(repoRoot, 'fixtures/training/tiny'), directory, { recursive: true });
-      const fixture = JSON.parse(await readFile(join(directory, 'training.json'), 'utf8')) as { heads: Record<string, { loss: number }> };
+      const fixture = JSON.parse(await readFile(join(directory, 'training.json'), 'utf8')) as {
+        heads: Record<string, { loss: number }>;
+      };
       (fixture.heads['AlbertForMaskedLM'] as { loss: number }).loss += 0.01;
       await writeFile(join(directory, 'training.json'), JSON.stringify(fixture));
-      const { code, stderr } = await run(['verify-training', 'fixtures/models/tiny', directory, '--head', 'AlbertForMaskedLM']);
+      const { code, stderr } = await run([
+        'verify-training',
+        'fixtures/models/tiny',
+        directory,
+        '--head',
+        'AlbertForMaskedLM',
+      ]);
       expect(code).toBe(1);
       expect(stderr).toMatch(/AlbertForMaskedLM: FAIL/);
     } finally {

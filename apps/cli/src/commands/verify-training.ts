@@ -1,14 +1,30 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { directorySource } from '@albert-ts/core';
-import { TRAINING_TOLERANCE, TrainingError, verifyTrainingHead, type TrainingFixture, type TrainingHeadReport, type VerifyTrainingHeadOptions } from '@albert-ts/training';
+import {
+  TRAINING_TOLERANCE,
+  TrainingError,
+  verifyTrainingHead,
+  type TrainingFixture,
+  type TrainingHeadReport,
+  type VerifyTrainingHeadOptions,
+} from '@albert-ts/training';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import { backendByName } from '../backend-by-name.js';
 import type { CliCommand } from '../cli-command.js';
 
 const FLAGS = {
-  backend: { type: 'string', description: 'comma-separated backends: node-cpu, node-webgpu, node-cuda, node-wasm (default node-cpu)', valueName: 'NAMES' },
-  head: { type: 'string', description: 'only this head key of training.json (repeatable)', valueName: 'KEY', multiple: true },
+  backend: {
+    type: 'string',
+    description: 'comma-separated backends: node-cpu, node-webgpu, node-cuda, node-wasm (default node-cpu)',
+    valueName: 'NAMES',
+  },
+  head: {
+    type: 'string',
+    description: 'only this head key of training.json (repeatable)',
+    valueName: 'KEY',
+    multiple: true,
+  },
 } as const;
 
 async function readJson(path: string): Promise<unknown> {
@@ -47,12 +63,26 @@ export const verifyTrainingCommand: CliCommand = {
     '  albert verify-training fixtures/models/tiny fixtures/training/tiny --backend node-cpu,node-wasm',
   ].join('\n'),
   async run(argv, context) {
-    const { flags, positionals } = parseArguments(argv, { flags: FLAGS, minPositionals: 2, maxPositionals: 2, positionalNames: ['MODEL_DIR', 'TRAINING_DIR'] });
+    const { flags, positionals } = parseArguments(argv, {
+      flags: FLAGS,
+      minPositionals: 2,
+      maxPositionals: 2,
+      positionalNames: ['MODEL_DIR', 'TRAINING_DIR'],
+    });
     const modelDirectory = resolve(context.cwd, positionals[0] as string);
     const trainingDirectory = resolve(context.cwd, positionals[1] as string);
     const fixture = (await readJson(join(trainingDirectory, 'training.json'))) as TrainingFixture;
-    if (typeof fixture !== 'object' || fixture === null || typeof fixture.heads !== 'object' || typeof fixture.optimizer !== 'object') {
-      throw new TrainingError('TRAINING_BAD_STATE', `${join(trainingDirectory, 'training.json')} has no heads/optimizer`, { file: join(trainingDirectory, 'training.json') });
+    if (
+      typeof fixture !== 'object' ||
+      fixture === null ||
+      typeof fixture.heads !== 'object' ||
+      typeof fixture.optimizer !== 'object'
+    ) {
+      throw new TrainingError(
+        'TRAINING_BAD_STATE',
+        `${join(trainingDirectory, 'training.json')} has no heads/optimizer`,
+        { file: join(trainingDirectory, 'training.json') },
+      );
     }
     const cases = (await readJson(join(modelDirectory, 'cases.json'))) as VerifyTrainingHeadOptions['cases'];
     const heads = flags.head.length === 0 ? Object.keys(fixture.heads) : flags.head;
@@ -76,7 +106,8 @@ export const verifyTrainingCommand: CliCommand = {
         context.signal?.throwIfAborted();
         const report = await verifyTrainingHead({
           backend,
-          modelSource: (checkpoint) => directorySource(checkpoint === '.' ? modelDirectory : join(modelDirectory, checkpoint)),
+          modelSource: (checkpoint) =>
+            directorySource(checkpoint === '.' ? modelDirectory : join(modelDirectory, checkpoint)),
           trainingSource: directorySource(trainingDirectory),
           fixture,
           cases,
@@ -89,9 +120,16 @@ export const verifyTrainingCommand: CliCommand = {
             `one-step max diff ${report.oneStepMaxDiff.toExponential(2)}, 3-step loss rel diff ${report.threeStepLossMaxRelDiff.toExponential(2)})${report.problems.length === 0 ? '' : ` ${report.problems.join('; ')}`}\n`,
         );
       }
-      results.push({ backend: backend.name, available: true, passed: reports.every((report) => report.pass), heads: reports });
+      results.push({
+        backend: backend.name,
+        available: true,
+        passed: reports.every((report) => report.pass),
+        heads: reports,
+      });
     }
-    context.stdout.write(`${JSON.stringify({ model: modelDirectory, training: trainingDirectory, tolerance: TRAINING_TOLERANCE, passed, backends: results }, null, 2)}\n`);
+    context.stdout.write(
+      `${JSON.stringify({ model: modelDirectory, training: trainingDirectory, tolerance: TRAINING_TOLERANCE, passed, backends: results }, null, 2)}\n`,
+    );
     return passed ? 0 : 1;
   },
 };

@@ -22,7 +22,12 @@ describe('albert verify', () => {
     const { code, stdout, stderr } = await run(['verify', 'fixtures/models/tiny']);
     expect(stderr).not.toMatch(/failed/);
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as { passed: boolean; backends: { heads: Record<string, { status: string; outputs: Record<string, { maxAbsDiff: number; pass: boolean }> }> }[] };
+    const report = JSON.parse(stdout) as {
+      passed: boolean;
+      backends: {
+        heads: Record<string, { status: string; outputs: Record<string, { maxAbsDiff: number; pass: boolean }> }>;
+      }[];
+    };
     expect(report.passed).toBe(true);
     const heads = report.backends[0]?.heads ?? {};
     expect(Object.keys(heads)).toHaveLength(8);
@@ -33,9 +38,13 @@ describe('albert verify', () => {
   it('runs the heads a bare checkpoint supports with --cases and skips the others', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'albert-verify-'));
     try {
-      for (const file of ['config.json', 'model.safetensors']) await copyFile(join(repoRoot, 'fixtures/models/tiny', file), join(directory, file));
+      for (const file of ['config.json', 'model.safetensors'])
+        await copyFile(join(repoRoot, 'fixtures/models/tiny', file), join(directory, file));
       const { code, stdout } = await run(['verify', directory, '--cases', 'fixtures/models/tiny/cases.json']);
-      const report = JSON.parse(stdout) as { passed: boolean; backends: { heads: Record<string, { status: string }> }[] };
+      const report = JSON.parse(stdout) as {
+        passed: boolean;
+        backends: { heads: Record<string, { status: string }> }[];
+      };
       const heads = report.backends[0]?.heads ?? {};
       expect(heads['AlbertForPreTraining']?.status).toBe('passed');
       expect(heads['AlbertModel']?.status).toBe('passed');
@@ -51,8 +60,16 @@ describe('albert verify', () => {
     const directory = await mkdtemp(join(tmpdir(), 'albert-verify-'));
     try {
       // relu-relkey's weights checked against tiny's cases: same shapes, another model → outputs differ
-      for (const file of ['config.json', 'model.safetensors']) await copyFile(join(repoRoot, 'fixtures/models/relu-relkey', file), join(directory, file));
-      const { code, stdout } = await run(['verify', directory, '--cases', 'fixtures/models/tiny/cases.json', '--checkpoint', 'AlbertModel']);
+      for (const file of ['config.json', 'model.safetensors'])
+        await copyFile(join(repoRoot, 'fixtures/models/relu-relkey', file), join(directory, file));
+      const { code, stdout } = await run([
+        'verify',
+        directory,
+        '--cases',
+        'fixtures/models/tiny/cases.json',
+        '--checkpoint',
+        'AlbertModel',
+      ]);
       expect(code).toBe(1);
       const report = JSON.parse(stdout) as { passed: boolean };
       expect(report.passed).toBe(false);
@@ -86,43 +103,71 @@ function headsOf(stdout: string): Record<string, HeadReport> {
 }
 
 describe('albert verify on every checkpoint format (fixtures/checkpoints)', () => {
-  it.each(['fp16-safetensors', 'bf16-safetensors'])('%s passes its own single-case expected.json within 1e-4', async (variant) => {
-    const directory = `fixtures/checkpoints/${variant}`;
-    const { code, stdout, stderr } = await run(['verify', directory, '--cases', `${directory}/expected.json`]);
-    expect(stderr).not.toMatch(/failed/);
-    expect(code).toBe(0);
-    const heads = headsOf(stdout);
-    expect(Object.keys(heads).sort()).toEqual(['AlbertForPreTraining', 'AlbertModel']);
-    for (const head of Object.values(heads)) {
-      expect(head.status).toBe('passed');
-      for (const output of Object.values(head.outputs)) {
-        expect(output.pass).toBe(true);
-        expect(output.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+  it.each(['fp16-safetensors', 'bf16-safetensors'])(
+    '%s passes its own single-case expected.json within 1e-4',
+    async (variant) => {
+      const directory = `fixtures/checkpoints/${variant}`;
+      const { code, stdout, stderr } = await run(['verify', directory, '--cases', `${directory}/expected.json`]);
+      expect(stderr).not.toMatch(/failed/);
+      expect(code).toBe(0);
+      const heads = headsOf(stdout);
+      expect(Object.keys(heads).sort()).toEqual(['AlbertForPreTraining', 'AlbertModel']);
+      for (const head of Object.values(heads)) {
+        expect(head.status).toBe('passed');
+        for (const output of Object.values(head.outputs)) {
+          expect(output.pass).toBe(true);
+          expect(output.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+        }
       }
-    }
-    expect(Object.keys(heads['AlbertModel']?.outputs ?? {}).sort()).toEqual(['last_hidden_state', 'pooler_output']);
-    expect(Object.keys(heads['AlbertForPreTraining']?.outputs ?? {}).sort()).toEqual(['loss', 'prediction_logits', 'sop_logits']);
-  });
+      expect(Object.keys(heads['AlbertModel']?.outputs ?? {}).sort()).toEqual(['last_hidden_state', 'pooler_output']);
+      expect(Object.keys(heads['AlbertForPreTraining']?.outputs ?? {}).sort()).toEqual([
+        'loss',
+        'prediction_logits',
+        'sop_logits',
+      ]);
+    },
+  );
 
   it('the half-precision checkpoint fails against the float32 reference (the check is not vacuous)', async () => {
-    const { code } = await run(['verify', 'fixtures/checkpoints/bf16-safetensors', '--cases', 'fixtures/models/tiny/cases.json', '--checkpoint', 'AlbertModel']);
+    const { code } = await run([
+      'verify',
+      'fixtures/checkpoints/bf16-safetensors',
+      '--cases',
+      'fixtures/models/tiny/cases.json',
+      '--checkpoint',
+      'AlbertModel',
+    ]);
     expect(code).toBe(1);
   });
 
   it.each(['pytorch-zip', 'pytorch-legacy', 'sharded-safetensors', 'flax'])(
     '%s reproduces tiny/cases.json for the heads its weights hold and skips the others',
     async (variant) => {
-      const { code, stdout, stderr } = await run(['verify', `fixtures/checkpoints/${variant}`, '--cases', 'fixtures/models/tiny/cases.json']);
+      const { code, stdout, stderr } = await run([
+        'verify',
+        `fixtures/checkpoints/${variant}`,
+        '--cases',
+        'fixtures/models/tiny/cases.json',
+      ]);
       expect(stderr).not.toMatch(/: failed/);
       expect(code).toBe(0);
       const heads = headsOf(stdout);
       expect(Object.keys(heads)).toHaveLength(8);
       for (const name of ['AlbertForPreTraining', 'AlbertModel', 'AlbertForMaskedLM']) {
         expect(heads[name]?.status, name).toBe('passed');
-        for (const output of Object.values(heads[name]?.outputs ?? {})) expect(output.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+        for (const output of Object.values(heads[name]?.outputs ?? {}))
+          expect(output.maxAbsDiff).toBeLessThanOrEqual(1e-4);
       }
-      expect(Object.keys(heads['AlbertModel']?.outputs ?? {})).toEqual(expect.arrayContaining(['hidden_states', 'attentions']));
-      for (const name of ['AlbertForSequenceClassification', 'AlbertForSequenceClassification-regression', 'AlbertForMultipleChoice', 'AlbertForTokenClassification', 'AlbertForQuestionAnswering']) {
+      expect(Object.keys(heads['AlbertModel']?.outputs ?? {})).toEqual(
+        expect.arrayContaining(['hidden_states', 'attentions']),
+      );
+      for (const name of [
+        'AlbertForSequenceClassification',
+        'AlbertForSequenceClassification-regression',
+        'AlbertForMultipleChoice',
+        'AlbertForTokenClassification',
+        'AlbertForQuestionAnswering',
+      ]) {
         expect(heads[name]?.status, name).toBe('skipped');
         expect(heads[name]?.reason).toMatch(/CHECKPOINT_MISSING_TENSOR.*(classifier|qa_outputs)/);
       }
@@ -130,7 +175,10 @@ describe('albert verify on every checkpoint format (fixtures/checkpoints)', () =
   );
 
   const badDirectories = readdir(join(repoRoot, 'fixtures/checkpoints/bad'), { withFileTypes: true }).then((entries) =>
-    entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort(),
+    entries
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort(),
   );
 
   it('covers every bad checkpoint directory', async () => {
@@ -156,7 +204,10 @@ describe('albert verify on every checkpoint format (fixtures/checkpoints)', () =
     expect(await badDirectories).toContain(variant);
     const directory = `fixtures/checkpoints/bad/${variant}`;
     // the error the loader itself raises for this directory
-    const expected = await loadPretrainedWeights(directorySource(join(repoRoot, directory)), 'AlbertForPreTraining').then(
+    const expected = await loadPretrainedWeights(
+      directorySource(join(repoRoot, directory)),
+      'AlbertForPreTraining',
+    ).then(
       () => null,
       (error: unknown) => error,
     );
@@ -178,7 +229,10 @@ describe('verify --backend node-wasm', () => {
     for (const model of ['tiny', 'grouped', 'relu-relkey']) {
       const { code, stdout, stderr } = await run(['verify', `fixtures/models/${model}`, '--backend', 'node-wasm']);
       expect(code, stderr).toBe(0);
-      const report = JSON.parse(stdout) as { passed: boolean; backends: { backend: string; heads: Record<string, unknown> }[] };
+      const report = JSON.parse(stdout) as {
+        passed: boolean;
+        backends: { backend: string; heads: Record<string, unknown> }[];
+      };
       expect(report.passed).toBe(true);
       expect(report.backends[0]?.backend).toBe('wasm');
       expect(Object.keys(report.backends[0]?.heads ?? {})).toHaveLength(8);

@@ -18,10 +18,25 @@ import type { CliCommand } from '../cli-command.js';
 import { HUB_FLAGS, localDirectoryOf, resolveModelLocation } from './model-location.js';
 
 const FLAGS = {
-  backend: { type: 'string', description: 'comma-separated backends to verify on: node-cpu, node-webgpu, node-cuda, node-wasm (default node-cpu)', valueName: 'NAMES' },
+  backend: {
+    type: 'string',
+    description:
+      'comma-separated backends to verify on: node-cpu, node-webgpu, node-cuda, node-wasm (default node-cpu)',
+    valueName: 'NAMES',
+  },
   cases: { type: 'string', description: 'reference cases file (default DIR/cases.json)', valueName: 'FILE' },
-  checkpoint: { type: 'string', description: 'only this checkpoint key of cases.json (repeatable)', valueName: 'KEY', multiple: true },
-  flavour: { type: 'string', description: 'graph flavour: plain (standard ONNX ops, default) or fused (onnxruntime contrib ops)', valueName: 'NAME', choices: ['plain', 'fused'] },
+  checkpoint: {
+    type: 'string',
+    description: 'only this checkpoint key of cases.json (repeatable)',
+    valueName: 'KEY',
+    multiple: true,
+  },
+  flavour: {
+    type: 'string',
+    description: 'graph flavour: plain (standard ONNX ops, default) or fused (onnxruntime contrib ops)',
+    valueName: 'NAME',
+    choices: ['plain', 'fused'],
+  },
   ...HUB_FLAGS,
 } as const;
 
@@ -67,7 +82,8 @@ function summarize(report: VerifyReport): Record<string, unknown> {
         entry.maxAbsDiff = diff === null || entry.maxAbsDiff === null ? null : Math.max(entry.maxAbsDiff, diff);
         entry.pass &&= output.pass;
         if (output.problem !== undefined) entry.problem = `${testCase.name}: ${output.problem}`;
-        if (!entry.pass) entry.code = entry.problem === undefined ? 'VERIFY_TOLERANCE_EXCEEDED' : 'VERIFY_OUTPUT_MISMATCH';
+        if (!entry.pass)
+          entry.code = entry.problem === undefined ? 'VERIFY_TOLERANCE_EXCEEDED' : 'VERIFY_OUTPUT_MISMATCH';
       }
     }
     heads[checkpoint.checkpoint] = {
@@ -87,15 +103,16 @@ function summarize(report: VerifyReport): Record<string, unknown> {
 export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: 'check a model directory or Hub id against reference outputs (cases.json): max abs diff per head/output',
-  usage: 'verify DIR|ID [--backend node-cpu,node-webgpu] [--cases FILE] [--checkpoint KEY] [--flavour plain|fused] [--revision REV] [--offline]',
+  usage:
+    'verify DIR|ID [--backend node-cpu,node-webgpu] [--cases FILE] [--checkpoint KEY] [--flavour plain|fused] [--revision REV] [--offline]',
   help: [
-    'Runs every case of cases.json on DIR\'s weights and compares every stored output (hidden states,',
+    "Runs every case of cases.json on DIR's weights and compares every stored output (hidden states,",
     'attentions, logits, losses) with the reference; the tolerance is 1e-4 (max abs diff). A checkpoint',
-    'key whose sub-directory DIR lacks runs on DIR\'s own weights when they hold that head (e.g.',
+    "key whose sub-directory DIR lacks runs on DIR's own weights when they hold that head (e.g.",
     'AlbertModel and AlbertForMaskedLM from AlbertForPreTraining weights) and is skipped otherwise.',
     'Exit code 1 when any output fails or a requested backend is unavailable. FILE may also be a',
     'single-case expected.json (case, inputs, labels, outputs; e.g. of a half-precision checkpoint),',
-    'whose outputs all come from DIR\'s own weights. DIR may be a Hugging Face Hub id.',
+    "whose outputs all come from DIR's own weights. DIR may be a Hugging Face Hub id.",
     '',
     'options:',
     formatFlagHelp(FLAGS),
@@ -106,24 +123,36 @@ export const verifyCommand: CliCommand = {
     '  albert verify fixtures/checkpoints/fp16-safetensors --cases fixtures/checkpoints/fp16-safetensors/expected.json',
   ].join('\n'),
   async run(argv, context) {
-    const { flags, positionals } = parseArguments(argv, { flags: FLAGS, minPositionals: 1, maxPositionals: 1, positionalNames: ['DIR'] });
+    const { flags, positionals } = parseArguments(argv, {
+      flags: FLAGS,
+      minPositionals: 1,
+      maxPositionals: 1,
+      positionalNames: ['DIR'],
+    });
     // a local directory, or a Hub id (downloaded into the Hugging Face cache)
     const root = await resolveModelLocation(positionals[0] as string, flags, context);
     const isHub = 'snapshotDir' in root;
     const directory = isHub ? null : localDirectoryOf(root);
     const sourceOf = (subDirectory: string): ModelFileSource => {
       if (subDirectory === '.') return root;
-      return directory === null ? subDirectorySource(root, subDirectory) : directorySource(join(directory, subDirectory));
+      return directory === null
+        ? subDirectorySource(root, subDirectory)
+        : directorySource(join(directory, subDirectory));
     };
     let casesFile: string;
     let casesText: string;
     if (flags.cases !== undefined || directory !== null) {
-      casesFile = flags.cases === undefined ? join(directory as string, 'cases.json') : resolve(context.cwd, flags.cases);
+      casesFile =
+        flags.cases === undefined ? join(directory as string, 'cases.json') : resolve(context.cwd, flags.cases);
       let casesBytes: Uint8Array;
       try {
         casesBytes = await readFile(casesFile);
       } catch (error) {
-        throw new VerifyError('VERIFY_CASES_NOT_FOUND', `cannot read the reference cases ${casesFile} (${(error as Error).message}); pass --cases FILE`, { file: casesFile });
+        throw new VerifyError(
+          'VERIFY_CASES_NOT_FOUND',
+          `cannot read the reference cases ${casesFile} (${(error as Error).message}); pass --cases FILE`,
+          { file: casesFile },
+        );
       }
       casesText = decodeUtf8Text(casesBytes, casesFile);
     } else {
@@ -132,7 +161,11 @@ export const verifyCommand: CliCommand = {
         casesText = await root.readText('cases.json');
       } catch (error) {
         if (isAlbertError(error, 'CHECKPOINT_INVALID_TEXT')) throw error;
-        throw new VerifyError('VERIFY_CASES_NOT_FOUND', `cannot read the reference cases ${casesFile} (${(error as Error).message}); pass --cases FILE`, { file: casesFile });
+        throw new VerifyError(
+          'VERIFY_CASES_NOT_FOUND',
+          `cannot read the reference cases ${casesFile} (${(error as Error).message}); pass --cases FILE`,
+          { file: casesFile },
+        );
       }
     }
     const cases = parseReferenceCases(casesText, casesFile);
@@ -160,9 +193,16 @@ export const verifyCommand: CliCommand = {
       });
       passed &&= report.passed;
       for (const checkpoint of report.checkpoints) {
-        const worst = Math.max(0, ...checkpoint.cases.flatMap((testCase) => testCase.outputs.map((output) => (Number.isNaN(output.maxAbsDiff) ? Infinity : output.maxAbsDiff))));
+        const worst = Math.max(
+          0,
+          ...checkpoint.cases.flatMap((testCase) =>
+            testCase.outputs.map((output) => (Number.isNaN(output.maxAbsDiff) ? Infinity : output.maxAbsDiff)),
+          ),
+        );
         const failing = checkpoint.cases.flatMap((testCase) => testCase.outputs.filter((output) => !output.pass));
-        const outputCode = failing.some((output) => output.problem !== undefined) ? 'VERIFY_OUTPUT_MISMATCH' : 'VERIFY_TOLERANCE_EXCEEDED';
+        const outputCode = failing.some((output) => output.problem !== undefined)
+          ? 'VERIFY_OUTPUT_MISMATCH'
+          : 'VERIFY_TOLERANCE_EXCEEDED';
         // every failure line carries a code, like the "error [CODE]: ..." lines of other commands
         const detail =
           checkpoint.reason !== undefined
@@ -174,7 +214,9 @@ export const verifyCommand: CliCommand = {
       }
       results.push(summarize(report));
     }
-    context.stdout.write(`${JSON.stringify({ directory: directory ?? root.description, cases: casesFile, model: cases.model, tolerance: REFERENCE_TOLERANCE, passed, backends: results }, null, 2)}\n`);
+    context.stdout.write(
+      `${JSON.stringify({ directory: directory ?? root.description, cases: casesFile, model: cases.model, tolerance: REFERENCE_TOLERANCE, passed, backends: results }, null, 2)}\n`,
+    );
     return passed ? 0 : 1;
   },
 };

@@ -12,6 +12,10 @@ async function main() {
 }
 
 main().then(
-  (result) => { window.__albertResult = result; },
-  (error) => { window.__albertError = `${error?.name}: ${error?.message}`; },
+  (result) => {
+    window.__albertResult = result;
+  },
+  (error) => {
+    window.__albertError = `${error?.name}: ${error?.message}`;
+  },
 );

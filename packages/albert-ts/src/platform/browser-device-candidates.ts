@@ -10,7 +10,8 @@ const webgpu: DeviceCandidate = { name: 'webgpu', create: async () => webgpuBack
 const wasm: DeviceCandidate = { name: 'wasm', create: async () => wasmBackend() };
 const cuda: DeviceCandidate = {
   name: 'cuda',
-  create: () => Promise.reject(new Error("CUDA runs in Node only (onnxruntime-node); in a browser use device 'webgpu' or 'wasm'")),
+  create: () =>
+    Promise.reject(new Error("CUDA runs in Node only (onnxruntime-node); in a browser use device 'webgpu' or 'wasm'")),
 };
 
 /** The candidates of `device` in a browser, in the order they are tried. */

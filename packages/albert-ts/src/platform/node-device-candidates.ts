@@ -18,7 +18,9 @@ function nodeCandidate(device: 'cpu' | 'webgpu' | 'cuda'): DeviceCandidate {
         module = await import('@albert-ts/backend-node');
       } catch (error) {
         const detail = error instanceof Error ? error.message : String(error);
-        throw new Error(`@albert-ts/backend-node is not installed (${BACKEND_NODE_INSTALL}): ${detail}`, { cause: error });
+        throw new Error(`@albert-ts/backend-node is not installed (${BACKEND_NODE_INSTALL}): ${detail}`, {
+          cause: error,
+        });
       }
       return module.nodeBackend({ device });
     },

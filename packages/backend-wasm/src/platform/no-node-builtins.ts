@@ -2,7 +2,10 @@
 import { WebBackendError } from '../web-backend-error.js';
 
 function nodeOnly(): never {
-  throw new WebBackendError('BACKEND_UNAVAILABLE', 'wasm: this code path needs Node.js (locating the installed onnxruntime-web files)');
+  throw new WebBackendError(
+    'BACKEND_UNAVAILABLE',
+    'wasm: this code path needs Node.js (locating the installed onnxruntime-web files)',
+  );
 }
 
 export const module: typeof import('node:module') = nodeOnly();

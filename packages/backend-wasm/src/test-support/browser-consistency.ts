@@ -5,26 +5,41 @@
 import { createTensor, type Backend, type Tensor } from '@albert-ts/core';
 import { expect, it } from 'vitest';
 import { fetchFile, testDirectories } from './browser-files.js';
-import { buildConsistencyGraph, consistencyCases, CONSISTENCY_TOLERANCE, maxAbsoluteDifference } from './consistency-model.js';
+import {
+  buildConsistencyGraph,
+  consistencyCases,
+  CONSISTENCY_TOLERANCE,
+  maxAbsoluteDifference,
+} from './consistency-model.js';
 
 /** Defines one test per consistency case for `backend`, reported as `label` (e.g. `browser-wasm`). */
-export function defineBrowserConsistencyTests(label: string, createBackend: () => Backend, options: { readonly required: boolean }): void {
+export function defineBrowserConsistencyTests(
+  label: string,
+  createBackend: () => Backend,
+  options: { readonly required: boolean },
+): void {
   const backend = createBackend();
   const directory = `${testDirectories.generated}/consistency`;
   let manifest: Record<string, Record<string, number[]>> | undefined | null = null;
   const readManifest = async () => {
     if (manifest === null) {
       const bytes = await fetchFile(`${directory}/manifest.json`);
-      manifest = bytes === undefined ? undefined : (JSON.parse(new TextDecoder().decode(bytes)) as Record<string, Record<string, number[]>>);
+      manifest =
+        bytes === undefined
+          ? undefined
+          : (JSON.parse(new TextDecoder().decode(bytes)) as Record<string, Record<string, number[]>>);
     }
     return manifest;
   };
 
-  for (const [flavour, testCase] of (['plain', 'fused'] as const).flatMap((flavour) => consistencyCases().map((entry) => [flavour, entry] as const))) {
+  for (const [flavour, testCase] of (['plain', 'fused'] as const).flatMap((flavour) =>
+    consistencyCases().map((entry) => [flavour, entry] as const),
+  )) {
     it(`${label} (${flavour}) agrees with node-cpu: ${testCase.name}`, async (context) => {
       const probe = await backend.probe();
       if (!probe.available) {
-        if (options.required) throw new Error(`${label} is required (ALBERT_REQUIRE_BACKENDS) but unavailable: ${probe.reason}`);
+        if (options.required)
+          throw new Error(`${label} is required (ALBERT_REQUIRE_BACKENDS) but unavailable: ${probe.reason}`);
         console.warn(`skipped: ${label} unavailable: ${probe.reason}`);
         context.skip(`${label} unavailable: ${probe.reason}`);
         return;
@@ -52,7 +67,9 @@ export function defineBrowserConsistencyTests(label: string, createBackend: () =
         const data = new Float32Array((bytes as Uint8Array).slice().buffer);
         const expected: Tensor = createTensor('float32', shape, data);
         const difference = maxAbsoluteDifference(outputs[name] as Tensor, expected);
-        console.log(`${label} ${flavour} ${testCase.name} ${name}: max |${label} - node-cpu| = ${difference.toExponential(2)} (run ${elapsed.toFixed(0)} ms)`);
+        console.log(
+          `${label} ${flavour} ${testCase.name} ${name}: max |${label} - node-cpu| = ${difference.toExponential(2)} (run ${elapsed.toFixed(0)} ms)`,
+        );
         expect(difference, `${testCase.name} ${name}`).toBeLessThanOrEqual(CONSISTENCY_TOLERANCE);
       }
     });

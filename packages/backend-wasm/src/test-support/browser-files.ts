@@ -47,5 +47,8 @@ export function readFixture(relativePath: string): Promise<Uint8Array> {
 export async function writeParityReport(name: string, rows: readonly unknown[]): Promise<void> {
   if (rows.length === 0) return;
   const { commands } = await import('vitest/browser');
-  await (commands as unknown as { writeParityReport(name: string, json: string): Promise<void> }).writeParityReport(name, `${JSON.stringify(rows, null, 1)}\n`);
+  await (commands as unknown as { writeParityReport(name: string, json: string): Promise<void> }).writeParityReport(
+    name,
+    `${JSON.stringify(rows, null, 1)}\n`,
+  );
 }

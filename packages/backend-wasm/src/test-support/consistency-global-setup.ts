@@ -30,7 +30,10 @@ export default async function setup(): Promise<void> {
     manifest[testCase.name] = {};
     for (const [name, tensor] of Object.entries(outputs)) {
       const data = tensor.data as Float32Array;
-      await writeFile(join(consistencyReferenceDirectory, `${testCase.name}.${name}.f32`), new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      await writeFile(
+        join(consistencyReferenceDirectory, `${testCase.name}.${name}.f32`),
+        new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      );
       (manifest[testCase.name] as Record<string, number[]>)[name] = [...tensor.shape];
     }
     await session.dispose();

@@ -5,7 +5,15 @@
  * onnxruntime-node `cpu` on it. Browser-safe (no Node APIs).
  */
 import { AlbertConfig } from '@albert-ts/config';
-import { buildAlbertGraph, chooseFusedAttention, createTensor, type AlbertGraph, type AlbertHeadName, type Backend, type Tensor } from '@albert-ts/core';
+import {
+  buildAlbertGraph,
+  chooseFusedAttention,
+  createTensor,
+  type AlbertGraph,
+  type AlbertHeadName,
+  type Backend,
+  type Tensor,
+} from '@albert-ts/core';
 
 /** The randomized model's config: H=128, 4 heads, E=64, L=4 layers in G=2 groups, I=256, V=2000. */
 export const CONSISTENCY_CONFIG_JSON = {
@@ -97,7 +105,10 @@ export function randomAlbertWeights(config: AlbertConfig, seed: number): RandomW
   add('sop_classifier.classifier.weight', [2, H], 'matrix');
   add('sop_classifier.classifier.bias', [2], 'bias');
   // tied, as the checkpoint resolver does
-  weights.set('predictions.decoder.weight', weights.get('albert.embeddings.word_embeddings.weight') as Tensor<'float32'>);
+  weights.set(
+    'predictions.decoder.weight',
+    weights.get('albert.embeddings.word_embeddings.weight') as Tensor<'float32'>,
+  );
   weights.set('predictions.decoder.bias', weights.get('predictions.bias') as Tensor<'float32'>);
   return {
     get(key) {
@@ -124,21 +135,38 @@ export type ConsistencyFlavour = 'plain' | 'fused';
  * attention operator core's `chooseFusedAttention` picks for it. `undefined` when the backend has no
  * fused flavour.
  */
-export function buildConsistencyGraph(head: AlbertHeadName, flavour: ConsistencyFlavour = 'plain', backend?: Pick<Backend, 'name' | 'capabilities'>): AlbertGraph | undefined {
+export function buildConsistencyGraph(
+  head: AlbertHeadName,
+  flavour: ConsistencyFlavour = 'plain',
+  backend?: Pick<Backend, 'name' | 'capabilities'>,
+): AlbertGraph | undefined {
   const config = AlbertConfig.fromJSON(CONSISTENCY_CONFIG_JSON);
   const weights = randomAlbertWeights(config, CONSISTENCY_SEED);
   if (flavour === 'plain') return buildAlbertGraph(config, weights, { head });
   if (backend === undefined) throw new Error('the fused consistency graph needs the backend it is built for');
-  const choice = chooseFusedAttention(backend, 'auto', { positionEmbeddingType: 'absolute', hiddenAct: config.hiddenAct });
+  const choice = chooseFusedAttention(backend, 'auto', {
+    positionEmbeddingType: 'absolute',
+    hiddenAct: config.hiddenAct,
+  });
   if (choice.kind === null) return undefined;
-  return buildAlbertGraph(config, weights, { head, flavour: 'fused', fusedAttention: choice.kind, skipLayerNormalization: choice.skipLayerNormalization });
+  return buildAlbertGraph(config, weights, {
+    head,
+    flavour: 'fused',
+    fusedAttention: choice.kind,
+    skipLayerNormalization: choice.skipLayerNormalization,
+  });
 }
 
 /**
  * Inputs of `batch` rows of `sequence` tokens; row r keeps `lengths[r]` real tokens (0: an all-padding
  * row) then padding id 0, masked. Token types switch to 1 halfway through the real tokens.
  */
-function makeFeeds(random: () => number, vocabSize: number, sequence: number, lengths: readonly number[]): Record<string, Tensor> {
+function makeFeeds(
+  random: () => number,
+  vocabSize: number,
+  sequence: number,
+  lengths: readonly number[],
+): Record<string, Tensor> {
   const batch = lengths.length;
   const ids = new BigInt64Array(batch * sequence);
   const mask = new BigInt64Array(batch * sequence);
@@ -172,7 +200,9 @@ function makeFeeds(random: () => number, vocabSize: number, sequence: number, le
 export function consistencyCases(): ConsistencyCase[] {
   const random = seededRandom(CONSISTENCY_SEED + 1);
   const V = CONSISTENCY_CONFIG_JSON.vocab_size;
-  const batch16Lengths = Array.from({ length: 16 }, (_, row) => (row === 5 ? 0 : row === 0 ? 32 : 1 + Math.floor(random() * 32)));
+  const batch16Lengths = Array.from({ length: 16 }, (_, row) =>
+    row === 5 ? 0 : row === 0 ? 32 : 1 + Math.floor(random() * 32),
+  );
   return [
     { name: 'batch16-seq32-all-padding-row', head: 'AlbertModel', feeds: makeFeeds(random, V, 32, batch16Lengths) },
     { name: 'batch1-seq512', head: 'AlbertModel', feeds: makeFeeds(random, V, 512, [512]) },

@@ -93,7 +93,9 @@ export function encodeOnnxModel(graph: {
       type.message(1, (tensorType) =>
         tensorType.varint(1, value.elementType).message(2, (shape) => {
           for (const dim of value.dims) {
-            shape.message(1, (dimension) => (typeof dim === 'number' ? dimension.varint(1, dim) : dimension.string(2, dim)));
+            shape.message(1, (dimension) =>
+              typeof dim === 'number' ? dimension.varint(1, dim) : dimension.string(2, dim),
+            );
           }
         }),
       ),
@@ -130,14 +132,21 @@ export function encodeOnnxModel(graph: {
           tensor
             .varint(2, initializer.data instanceof Float32Array ? ONNX_DATA_TYPE.float32 : ONNX_DATA_TYPE.int64)
             .string(8, initializer.name)
-            .bytes(9, new Uint8Array(initializer.data.buffer, initializer.data.byteOffset, initializer.data.byteLength));
+            .bytes(
+              9,
+              new Uint8Array(initializer.data.buffer, initializer.data.byteOffset, initializer.data.byteLength),
+            );
         });
       }
       for (const input of graph.inputs) writer.message(11, (valueWriter) => writeValueInfo(valueWriter, input));
       for (const output of graph.outputs) writer.message(12, (valueWriter) => writeValueInfo(valueWriter, output));
     })
     .finish();
-  return { bytes, inputNames: graph.inputs.map((input) => input.name), outputNames: graph.outputs.map((output) => output.name) };
+  return {
+    bytes,
+    inputNames: graph.inputs.map((input) => input.name),
+    outputNames: graph.outputs.map((output) => output.name),
+  };
 }
 
 /** The embedding table of {@link tinyLookupModel}: row r is [r, r + 0.5, -r, 0.25]. */

@@ -1,7 +1,8 @@
 import { AlbertError } from '@albert-ts/config';
 
 /** Stable codes of {@link BackendError}. */
-export type BackendErrorCode = 'BACKEND_UNAVAILABLE' | 'BACKEND_NONE_GIVEN' | 'BACKEND_SPECIFICATION_VERSION' | 'BACKEND_UNKNOWN_NAME';
+export type BackendErrorCode =
+  'BACKEND_UNAVAILABLE' | 'BACKEND_NONE_GIVEN' | 'BACKEND_SPECIFICATION_VERSION' | 'BACKEND_UNKNOWN_NAME';
 
 /** No backend can run here, or a backend value does not speak this version of the contract. */
 export class BackendError extends AlbertError {

@@ -18,7 +18,13 @@ export function requireBackend(
   const backend = options?.backend;
   // An object is taken as a backend here (its contract is checked where it is used: selectBackend, load).
   const isBackend = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
-  if (Array.isArray(backend) ? backend.length > 0 && backend.every(isBackend) : isBackend(backend)) return backend as Backend | readonly Backend[];
-  const given = backend === undefined ? 'no backend' : `backend ${Array.isArray(backend) ? `[${backend.length} values]` : typeof backend}`;
-  throw new BackendError('BACKEND_NONE_GIVEN', `${call} needs a backend, got ${given}: ${BACKEND_INSTALL_HINT}`, { field: 'backend' });
+  if (Array.isArray(backend) ? backend.length > 0 && backend.every(isBackend) : isBackend(backend))
+    return backend as Backend | readonly Backend[];
+  const given =
+    backend === undefined
+      ? 'no backend'
+      : `backend ${Array.isArray(backend) ? `[${backend.length} values]` : typeof backend}`;
+  throw new BackendError('BACKEND_NONE_GIVEN', `${call} needs a backend, got ${given}: ${BACKEND_INSTALL_HINT}`, {
+    field: 'backend',
+  });
 }

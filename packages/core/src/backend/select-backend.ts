@@ -7,11 +7,13 @@ import { BackendError } from './backend-error.js';
  * {@link BackendError} (`BACKEND_UNAVAILABLE`) listing every backend with its reason.
  */
 export async function selectBackend(candidates: readonly Backend[]): Promise<Backend> {
-  if (candidates.length === 0) throw new BackendError('BACKEND_NONE_GIVEN', 'selectBackend: no backend was given', { reasons: {} });
+  if (candidates.length === 0)
+    throw new BackendError('BACKEND_NONE_GIVEN', 'selectBackend: no backend was given', { reasons: {} });
   const reasons: Record<string, string> = {};
   for (const backend of candidates) {
     if (backend.specificationVersion !== BACKEND_SPECIFICATION_VERSION) {
-      reasons[backend.name] = `speaks Backend specification version ${String(backend.specificationVersion)}, this @albert-ts/core needs ${BACKEND_SPECIFICATION_VERSION}`;
+      reasons[backend.name] =
+        `speaks Backend specification version ${String(backend.specificationVersion)}, this @albert-ts/core needs ${BACKEND_SPECIFICATION_VERSION}`;
       continue;
     }
     let result;
@@ -28,5 +30,9 @@ export async function selectBackend(candidates: readonly Backend[]): Promise<Bac
   const listed = Object.entries(reasons)
     .map(([name, reason]) => `  - ${name}: ${reason}`)
     .join('\n');
-  throw new BackendError('BACKEND_UNAVAILABLE', `no available backend among ${candidates.map((backend) => backend.name).join(', ')}:\n${listed}`, { reasons });
+  throw new BackendError(
+    'BACKEND_UNAVAILABLE',
+    `no available backend among ${candidates.map((backend) => backend.name).join(', ')}:\n${listed}`,
+    { reasons },
+  );
 }

@@ -60,7 +60,12 @@ export function albertWeightSpecs(config: AlbertConfig, head: AlbertHead): Alber
 
   add('albert.embeddings.word_embeddings.weight', [V, E], '[vocab_size, embedding_size]');
   // Relative position types keep (but never read) the absolute table.
-  add('albert.embeddings.position_embeddings.weight', [config.maxPositionEmbeddings, E], '[max_position_embeddings, embedding_size]', relative);
+  add(
+    'albert.embeddings.position_embeddings.weight',
+    [config.maxPositionEmbeddings, E],
+    '[max_position_embeddings, embedding_size]',
+    relative,
+  );
   add('albert.embeddings.token_type_embeddings.weight', [config.typeVocabSize, E], '[type_vocab_size, embedding_size]');
   add('albert.embeddings.LayerNorm.weight', [E], '[embedding_size]');
   add('albert.embeddings.LayerNorm.bias', [E], '[embedding_size]');

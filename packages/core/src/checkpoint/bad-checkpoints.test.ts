@@ -13,13 +13,27 @@ interface ManifestEntry {
   readonly missing_key?: string;
 }
 
-const manifest = JSON.parse(readFileSync(fixturePath('checkpoints/bad/manifest.json'), 'utf8')) as { entries: ManifestEntry[] };
+const manifest = JSON.parse(readFileSync(fixturePath('checkpoints/bad/manifest.json'), 'utf8')) as {
+  entries: ManifestEntry[];
+};
 
 /** The typed error each bad fixture must give, and what its message must name besides the file. */
 const EXPECTED: Readonly<Record<string, { code: string; mentions: string[]; details?: Record<string, unknown> }>> = {
-  'malicious-pickle': { code: 'CHECKPOINT_DISALLOWED_GLOBAL', mentions: ['posix.system'], details: { key: 'posix.system' } },
-  'malicious-pickle-eval': { code: 'CHECKPOINT_DISALLOWED_GLOBAL', mentions: ['__builtin__.eval'], details: { key: '__builtin__.eval' } },
-  'malicious-pickle-legacy': { code: 'CHECKPOINT_DISALLOWED_GLOBAL', mentions: ['posix.system'], details: { key: 'posix.system' } },
+  'malicious-pickle': {
+    code: 'CHECKPOINT_DISALLOWED_GLOBAL',
+    mentions: ['posix.system'],
+    details: { key: 'posix.system' },
+  },
+  'malicious-pickle-eval': {
+    code: 'CHECKPOINT_DISALLOWED_GLOBAL',
+    mentions: ['__builtin__.eval'],
+    details: { key: '__builtin__.eval' },
+  },
+  'malicious-pickle-legacy': {
+    code: 'CHECKPOINT_DISALLOWED_GLOBAL',
+    mentions: ['posix.system'],
+    details: { key: 'posix.system' },
+  },
   'truncated-safetensors': {
     code: 'CHECKPOINT_TRUNCATED',
     mentions: ['truncated', 'albert.encoder.albert_layer_groups.0.albert_layers.0.ffn.weight'],
@@ -66,24 +80,28 @@ describe('bad checkpoints (fixtures/checkpoints/bad/manifest.json)', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual(directories);
   });
 
-  it.each(manifest.entries.map((entry) => [entry.name, entry] as const))('%s is rejected with a typed error naming the file and the problem', async (name, entry) => {
-    const expected = EXPECTED[name]!;
-    const fileName = entry.file.split('/').pop()!;
-    let caught: unknown;
-    try {
-      await loadPretrainedWeights(directorySource(fixturePath(`checkpoints/bad/${name}`)), 'AlbertForPreTraining');
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught, `${name} must not load`).toBeInstanceOf(AlbertError);
-    const error = caught as AlbertError;
-    expect(error.code).toBe(expected.code);
-    expect(error.message).toContain(fileName);
-    expect(error.details.file).toBe(fileName);
-    for (const mention of expected.mentions) expect(error.message).toContain(mention);
-    for (const [field, value] of Object.entries(expected.details ?? {})) expect(error.details[field]).toEqual(value);
-    if (entry.dangerous_globals !== undefined) for (const global of entry.dangerous_globals) expect(error.message).toContain(global);
-    if (entry.missing_key !== undefined) expect(error.message).toContain(entry.missing_key);
-    console.log(`${name}: ${error.code}: ${error.message}`);
-  });
+  it.each(manifest.entries.map((entry) => [entry.name, entry] as const))(
+    '%s is rejected with a typed error naming the file and the problem',
+    async (name, entry) => {
+      const expected = EXPECTED[name]!;
+      const fileName = entry.file.split('/').pop()!;
+      let caught: unknown;
+      try {
+        await loadPretrainedWeights(directorySource(fixturePath(`checkpoints/bad/${name}`)), 'AlbertForPreTraining');
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, `${name} must not load`).toBeInstanceOf(AlbertError);
+      const error = caught as AlbertError;
+      expect(error.code).toBe(expected.code);
+      expect(error.message).toContain(fileName);
+      expect(error.details.file).toBe(fileName);
+      for (const mention of expected.mentions) expect(error.message).toContain(mention);
+      for (const [field, value] of Object.entries(expected.details ?? {})) expect(error.details[field]).toEqual(value);
+      if (entry.dangerous_globals !== undefined)
+        for (const global of entry.dangerous_globals) expect(error.message).toContain(global);
+      if (entry.missing_key !== undefined) expect(error.message).toContain(entry.missing_key);
+      console.log(`${name}: ${error.code}: ${error.message}`);
+    },
+  );
 });

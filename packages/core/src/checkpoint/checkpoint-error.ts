@@ -100,7 +100,12 @@ export class CheckpointError extends AlbertError {
    * @param details - the file, key, expected and actual values.
    * @param options - standard error options (`cause`).
    */
-  constructor(code: CheckpointErrorCode, message: string, details: CheckpointErrorDetails, options?: { cause?: unknown }) {
+  constructor(
+    code: CheckpointErrorCode,
+    message: string,
+    details: CheckpointErrorDetails,
+    options?: { cause?: unknown },
+  ) {
     super(code, message, { ...details }, options);
   }
 }

@@ -16,7 +16,10 @@ function rawHalfValues(file: string, kind: 'F16' | 'BF16'): Map<string, number[]
   const bytes = readFixture(file);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<string, { dtype: string; data_offsets: [number, number] }>;
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<
+    string,
+    { dtype: string; data_offsets: [number, number] }
+  >;
   const values = new Map<string, number[]>();
   for (const [key, entry] of Object.entries(header)) {
     if (key === '__metadata__') continue;
@@ -57,14 +60,19 @@ describe('every checkpoint format resolves to the tiny weights', () => {
       expect(read.shape, key).toEqual(tensor.shape);
       expect(firstBitDifference(alignedData(read), alignedData(tensor)), key).toBe(-1);
     }
-    expect(loaded.weights.get('predictions.decoder.weight').data).toEqual(reference.get('albert.embeddings.word_embeddings.weight')!.data);
+    expect(loaded.weights.get('predictions.decoder.weight').data).toEqual(
+      reference.get('albert.embeddings.word_embeddings.weight')!.data,
+    );
   });
 
   it.each([
     ['fp16-safetensors', 'F16'],
     ['bf16-safetensors', 'BF16'],
   ] as const)('%s: the exact float32 upcast of every stored %s value', async (directory, kind) => {
-    const loaded = await loadPretrainedWeights(directorySource(fixturePath(`checkpoints/${directory}`)), 'AlbertForPreTraining');
+    const loaded = await loadPretrainedWeights(
+      directorySource(fixturePath(`checkpoints/${directory}`)),
+      'AlbertForPreTraining',
+    );
     expect(loaded.config.dtype).toBe(kind === 'F16' ? 'float16' : 'bfloat16');
     expect(loaded.weights.unexpectedKeys).toEqual([]);
     const raw = rawHalfValues(`checkpoints/${directory}/model.safetensors`, kind);
@@ -73,7 +81,8 @@ describe('every checkpoint format resolves to the tiny weights', () => {
       const read = loaded.weights.get(key);
       expect(read.shape, key).toEqual(reference.get(key)!.shape);
       for (let index = 0; index < values.length; index += 1) {
-        if (!Object.is(read.data[index], values[index])) throw new Error(`${key}[${index}]: ${read.data[index]} is not the upcast ${values[index]}`);
+        if (!Object.is(read.data[index], values[index]))
+          throw new Error(`${key}[${index}]: ${read.data[index]} is not the upcast ${values[index]}`);
       }
     }
   });

@@ -61,29 +61,48 @@ const LIMIT_NAMES = Object.keys(DEFAULT_CHECKPOINT_LIMITS) as (keyof CheckpointL
 export function resolveCheckpointLimits(overrides: Partial<CheckpointLimits> | undefined): CheckpointLimits {
   if (overrides === undefined) return DEFAULT_CHECKPOINT_LIMITS;
   if (typeof overrides !== 'object' || overrides === null) {
-    throw new CheckpointError('CHECKPOINT_INVALID_LIMITS', `checkpointLimits must be an object, got ${typeof overrides}`, { file: '', actual: typeof overrides });
+    throw new CheckpointError(
+      'CHECKPOINT_INVALID_LIMITS',
+      `checkpointLimits must be an object, got ${typeof overrides}`,
+      { file: '', actual: typeof overrides },
+    );
   }
   for (const [name, value] of Object.entries(overrides)) {
     if (!(LIMIT_NAMES as string[]).includes(name)) {
-      throw new CheckpointError('CHECKPOINT_INVALID_LIMITS', `checkpointLimits has no limit ${JSON.stringify(name)}; limits: ${LIMIT_NAMES.join(', ')}`, {
-        file: '',
-        key: name,
-        expected: LIMIT_NAMES,
-      });
+      throw new CheckpointError(
+        'CHECKPOINT_INVALID_LIMITS',
+        `checkpointLimits has no limit ${JSON.stringify(name)}; limits: ${LIMIT_NAMES.join(', ')}`,
+        {
+          file: '',
+          key: name,
+          expected: LIMIT_NAMES,
+        },
+      );
     }
     if (typeof value !== 'number' || !(value > 0)) {
-      throw new CheckpointError('CHECKPOINT_INVALID_LIMITS', `checkpointLimits.${name} must be a positive number, got ${String(value)}`, {
-        file: '',
-        key: name,
-        actual: value,
-      });
+      throw new CheckpointError(
+        'CHECKPOINT_INVALID_LIMITS',
+        `checkpointLimits.${name} must be a positive number, got ${String(value)}`,
+        {
+          file: '',
+          key: name,
+          actual: value,
+        },
+      );
     }
   }
   return Object.freeze({ ...DEFAULT_CHECKPOINT_LIMITS, ...overrides });
 }
 
 /** Throws `CHECKPOINT_LIMIT_EXCEEDED` naming the file, the limit and how to raise it (internal to the readers). */
-export function limitExceeded(file: string, limit: keyof CheckpointLimits, what: string, actual: number, maximum: number, key?: string): never {
+export function limitExceeded(
+  file: string,
+  limit: keyof CheckpointLimits,
+  what: string,
+  actual: number,
+  maximum: number,
+  key?: string,
+): never {
   throw new CheckpointError(
     'CHECKPOINT_LIMIT_EXCEEDED',
     `${file}: ${what} (${actual}) exceeds the limit ${limit} = ${maximum}; if the file is trusted, raise it with the checkpointLimits option`,

@@ -23,7 +23,9 @@ import { concatBytes, pickle, torchStateDictPickle, writeZip } from './test-buil
 import type { PickleTensorSpec } from './test-builders.js';
 import { readFixture } from './test-fixtures.js';
 
-const config = AlbertConfig.parse(new TextDecoder().decode(readFixture('models/tiny/config.json')), { file: 'config.json' });
+const config = AlbertConfig.parse(new TextDecoder().decode(readFixture('models/tiny/config.json')), {
+  file: 'config.json',
+});
 const filter = albertTensorFilter(config, 'AlbertForPreTraining');
 const WORD_EMBEDDINGS = 'albert.embeddings.word_embeddings.weight';
 
@@ -46,11 +48,23 @@ async function measured(work: () => Promise<unknown>): Promise<{ rssGrowth: numb
 }
 
 function tensorSpec(overrides: Partial<PickleTensorSpec>): PickleTensorSpec {
-  return { key: WORD_EMBEDDINGS, storageClass: 'FloatStorage', storageKey: '0', numel: 1, offset: 0, size: [1], stride: [1], ...overrides };
+  return {
+    key: WORD_EMBEDDINGS,
+    storageClass: 'FloatStorage',
+    storageKey: '0',
+    numel: 1,
+    offset: 0,
+    size: [1],
+    stride: [1],
+    ...overrides,
+  };
 }
 
 /** A torch zip checkpoint of these tensors; `records` maps storage keys to their bytes (and whether to deflate them). */
-function torchZip(tensors: readonly PickleTensorSpec[], records: Record<string, { data: Uint8Array; compress?: boolean }>): Uint8Array {
+function torchZip(
+  tensors: readonly PickleTensorSpec[],
+  records: Record<string, { data: Uint8Array; compress?: boolean }>,
+): Uint8Array {
   return writeZip([
     { name: 'archive/data.pkl', data: torchStateDictPickle(tensors) },
     ...Object.entries(records).map(([key, record]) => ({ name: `archive/data/${key}`, ...record })),
@@ -122,7 +136,9 @@ describe('class 2: pickled tensor shapes are checked against the config and the 
 
   it('without a config, a view expanding its storage beyond 65 536 elements is refused (CHECKPOINT_EXPANDING_VIEW)', async () => {
     const zip = torchZip([expanded], { '0': { data: new Uint8Array(4) } });
-    expect((await rejection(() => readPytorchCheckpoint(zip, 'pytorch_model.bin'))).code).toBe('CHECKPOINT_EXPANDING_VIEW');
+    expect((await rejection(() => readPytorchCheckpoint(zip, 'pytorch_model.bin'))).code).toBe(
+      'CHECKPOINT_EXPANDING_VIEW',
+    );
     const source = memorySource({ 'pytorch_model.bin': zip });
     expect((await rejection(() => readCheckpoint(source))).code).toBe('CHECKPOINT_EXPANDING_VIEW');
   });
@@ -138,20 +154,36 @@ describe('class 2: pickled tensor shapes are checked against the config and the 
 
   it('a storage that claims more elements than its record holds is refused from the central directory', async () => {
     const lying = tensorSpec({ numel: 2 ** 31 - 1, size: [99, 16], stride: [16, 1] });
-    const error = await rejection(() => readPytorchCheckpoint(torchZip([lying], { '0': { data: new Uint8Array(99 * 16 * 4) } }), 'pytorch_model.bin', { filter }));
+    const error = await rejection(() =>
+      readPytorchCheckpoint(torchZip([lying], { '0': { data: new Uint8Array(99 * 16 * 4) } }), 'pytorch_model.bin', {
+        filter,
+      }),
+    );
     expect(error.code).toBe('CHECKPOINT_SIZE_MISMATCH');
   });
 
   it('a storage used with two element counts is refused', async () => {
     const first = tensorSpec({ numel: 1584, size: [99, 16], stride: [16, 1] });
-    const second = tensorSpec({ key: 'albert.embeddings.LayerNorm.weight', numel: 10_000_000, size: [16], stride: [1], offset: 9_000_000 });
+    const second = tensorSpec({
+      key: 'albert.embeddings.LayerNorm.weight',
+      numel: 10_000_000,
+      size: [16],
+      stride: [1],
+      offset: 9_000_000,
+    });
     const zip = torchZip([first, second], { '0': { data: new Uint8Array(1584 * 4) } });
-    expect((await rejection(() => readPytorchCheckpoint(zip, 'pytorch_model.bin', { filter }))).code).toBe('CHECKPOINT_INVALID_TORCH_FILE');
+    expect((await rejection(() => readPytorchCheckpoint(zip, 'pytorch_model.bin', { filter }))).code).toBe(
+      'CHECKPOINT_INVALID_TORCH_FILE',
+    );
   });
 
   it('tensors the model does not use are not decoded (nor their storages read)', async () => {
     const unused = tensorSpec({ key: 'optimizer.state.huge', numel: 4, size: [4], stride: [1] });
-    const contents = await readPytorchCheckpoint(torchZip([unused], { '0': { data: new Uint8Array(16) } }), 'pytorch_model.bin', { filter });
+    const contents = await readPytorchCheckpoint(
+      torchZip([unused], { '0': { data: new Uint8Array(16) } }),
+      'pytorch_model.bin',
+      { filter },
+    );
     expect(contents.stateDict.size).toBe(0);
     expect(contents.skipped).toEqual([{ key: 'optimizer.state.huge', dtype: 'torch.FloatStorage', unused: true }]);
   });
@@ -203,13 +235,20 @@ describe('class 3: decompression bombs inflate against the size the tensors need
     const stream = zeroBomb(64);
     const big = tensorSpec({ numel: (64 * 2 ** 20) / 4, size: [16], stride: [1] });
     const zip = bombZip([big], stream, 64 * 2 ** 20);
-    const error = await rejection(() => readPytorchCheckpoint(zip, 'pytorch_model.bin', { limits: { maximumInflatedBytes: 2 ** 20 } }));
+    const error = await rejection(() =>
+      readPytorchCheckpoint(zip, 'pytorch_model.bin', { limits: { maximumInflatedBytes: 2 ** 20 } }),
+    );
     expect(error.code).toBe('CHECKPOINT_LIMIT_EXCEEDED');
     expect(error.message).toContain('checkpointLimits');
   });
 
   it('a data.pkl record larger than maximumPickleBytes is refused before inflating', async () => {
-    const zip = withDeclaredSize(torchZip([words], { '0': { data: new Uint8Array(99 * 16 * 4) } }), 'archive/data.pkl', torchStateDictPickle([words]), 0x7fffffff);
+    const zip = withDeclaredSize(
+      torchZip([words], { '0': { data: new Uint8Array(99 * 16 * 4) } }),
+      'archive/data.pkl',
+      torchStateDictPickle([words]),
+      0x7fffffff,
+    );
     const error = await rejection(() => readPytorchCheckpoint(zip, 'pytorch_model.bin', { filter }));
     expect(['CHECKPOINT_LIMIT_EXCEEDED', 'CHECKPOINT_INVALID_ZIP']).toContain(error.code);
   });
@@ -218,8 +257,12 @@ describe('class 3: decompression bombs inflate against the size the tensors need
 describe('class 4: the config is checked against the checkpoint before building anything large', () => {
   it('num_labels that disagrees with the classifier rows is refused by shape before decoding', async () => {
     const classifier = config.with({ architectures: ['AlbertForSequenceClassification'], numLabels: 100_000 });
-    const source = memorySource({ 'model.safetensors': readFixture('models/tiny/AlbertForSequenceClassification/model.safetensors') });
-    const error = await rejection(() => loadPretrainedWeights(source, 'AlbertForSequenceClassification', { config: classifier }));
+    const source = memorySource({
+      'model.safetensors': readFixture('models/tiny/AlbertForSequenceClassification/model.safetensors'),
+    });
+    const error = await rejection(() =>
+      loadPretrainedWeights(source, 'AlbertForSequenceClassification', { config: classifier }),
+    );
     expect(error.code).toBe('CHECKPOINT_SHAPE_MISMATCH');
     expect(error.details['key']).toMatch(/^classifier\.(weight|bias)$/);
   });
@@ -236,8 +279,14 @@ describe('class 4: the config is checked against the checkpoint before building 
 describe('sharded checkpoints: a shard holding no tensor the model uses is never read', () => {
   it('an extra shard of unused keys is skipped (its bytes, here not even safetensors, are not read)', async () => {
     const directory = 'checkpoints/sharded-safetensors';
-    const shards = ['model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors'];
-    const index = JSON.parse(new TextDecoder().decode(readFixture(`${directory}/model.safetensors.index.json`))) as { weight_map: Record<string, string> };
+    const shards = [
+      'model-00001-of-00003.safetensors',
+      'model-00002-of-00003.safetensors',
+      'model-00003-of-00003.safetensors',
+    ];
+    const index = JSON.parse(new TextDecoder().decode(readFixture(`${directory}/model.safetensors.index.json`))) as {
+      weight_map: Record<string, string>;
+    };
     index.weight_map['optimizer.state.exp_avg'] = 'optimizer.safetensors';
     let reads = 0;
     const base = memorySource({
@@ -246,7 +295,10 @@ describe('sharded checkpoints: a shard holding no tensor the model uses is never
       'model.safetensors.index.json': JSON.stringify(index),
       'optimizer.safetensors': new TextEncoder().encode('not a safetensors file'),
     });
-    const source = { ...base, read: async (name: string) => ((reads += name === 'optimizer.safetensors' ? 1 : 0), base.read(name)) };
+    const source = {
+      ...base,
+      read: async (name: string) => ((reads += name === 'optimizer.safetensors' ? 1 : 0), base.read(name)),
+    };
     const loaded = await loadPretrainedWeights(source);
     expect(reads).toBe(0);
     expect(loaded.weights.unexpectedKeys).toContain('optimizer.state.exp_avg');
@@ -255,9 +307,15 @@ describe('sharded checkpoints: a shard holding no tensor the model uses is never
 
 describe('sharded checkpoints: the index is checked against the config before any shard is touched', () => {
   const directory = 'checkpoints/sharded-safetensors';
-  const shards = ['model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors'];
+  const shards = [
+    'model-00001-of-00003.safetensors',
+    'model-00002-of-00003.safetensors',
+    'model-00003-of-00003.safetensors',
+  ];
   const fixtureIndex = (): { weight_map: Record<string, string> } =>
-    JSON.parse(new TextDecoder().decode(readFixture(`${directory}/model.safetensors.index.json`))) as { weight_map: Record<string, string> };
+    JSON.parse(new TextDecoder().decode(readFixture(`${directory}/model.safetensors.index.json`))) as {
+      weight_map: Record<string, string>;
+    };
   /** A source whose shards are counted when looked up or read. */
   const countingSource = (index: unknown) => {
     const touched: string[] = [];
@@ -268,8 +326,14 @@ describe('sharded checkpoints: the index is checked against the config before an
     });
     const source = {
       ...base,
-      has: async (name: string) => (name !== 'model.safetensors' && name.endsWith('.safetensors') && touched.push(name), base.has(name)),
-      read: async (name: string) => (name !== 'model.safetensors' && name.endsWith('.safetensors') && touched.push(name), base.read(name)),
+      has: async (name: string) => (
+        name !== 'model.safetensors' && name.endsWith('.safetensors') && touched.push(name),
+        base.has(name)
+      ),
+      read: async (name: string) => (
+        name !== 'model.safetensors' && name.endsWith('.safetensors') && touched.push(name),
+        base.read(name)
+      ),
     };
     return { source, touched };
   };
@@ -289,11 +353,16 @@ describe('sharded checkpoints: the index is checked against the config before an
   it('head weights that initializeMissingHead will create are not required by the index check', async () => {
     const { source, touched } = countingSource(fixtureIndex());
     const loaded = await loadPretrainedWeights(source, 'AlbertForTokenClassification', { initializeMissingHead: true });
-    expect(loaded.weights.newlyInitializedKeys).toEqual(expect.arrayContaining(['classifier.weight', 'classifier.bias']));
+    expect(loaded.weights.newlyInitializedKeys).toEqual(
+      expect.arrayContaining(['classifier.weight', 'classifier.bias']),
+    );
     // without it, the classifier is reported from the index alone
     touched.length = 0;
     const error = await rejection(() => loadPretrainedWeights(source, 'AlbertForTokenClassification'));
-    expect(error).toMatchObject({ code: 'CHECKPOINT_MISSING_TENSOR', details: { file: 'model.safetensors.index.json', key: 'classifier.weight' } });
+    expect(error).toMatchObject({
+      code: 'CHECKPOINT_MISSING_TENSOR',
+      details: { file: 'model.safetensors.index.json', key: 'classifier.weight' },
+    });
     expect(touched).toEqual([]);
   });
 
@@ -306,18 +375,31 @@ describe('sharded checkpoints: the index is checked against the config before an
     expect(error.details).toMatchObject({ limit: 'maximumIndexEntries', file: 'model.safetensors.index.json' });
     expect(touched).toEqual([]);
     // the limit is raised like the others (then the 100 000 missing shards are reported, not read)
-    const raised = await rejection(() => loadPretrainedWeights(source, undefined, { checkpointLimits: { maximumIndexEntries: 200_000 } }));
+    const raised = await rejection(() =>
+      loadPretrainedWeights(source, undefined, { checkpointLimits: { maximumIndexEntries: 200_000 } }),
+    );
     expect(raised.code).toBe('CHECKPOINT_FILE_NOT_FOUND');
   });
 });
 
 describe('class 6: malformed pickles are refused in linear time', () => {
-  const run = (bytes: number[] | Uint8Array) => unpickle(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes), { file: 'data.pkl', allowedGlobals: new Map() });
+  const run = (bytes: number[] | Uint8Array) =>
+    unpickle(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes), {
+      file: 'data.pkl',
+      allowedGlobals: new Map(),
+    });
 
   it('APPENDS with 200 000 items builds the list (no call-stack overflow)', () => {
     const items: number[] = [];
     for (let index = 0; index < 200_000; index += 1) items.push(...pickle.int(index % 256));
-    const { value } = run([...pickle.proto(2), ...pickle.emptyList(), ...pickle.mark(), ...items, ...pickle.appends(), ...pickle.stop()]);
+    const { value } = run([
+      ...pickle.proto(2),
+      ...pickle.emptyList(),
+      ...pickle.mark(),
+      ...items,
+      ...pickle.appends(),
+      ...pickle.stop(),
+    ]);
     expect((value as number[]).length).toBe(200_000);
   });
 
@@ -366,7 +448,8 @@ describe('class 6: malformed pickles are refused in linear time', () => {
     const name = new TextEncoder().encode('archive/data/0');
     let central = -1;
     for (let offset = 0; offset + 46 < zip.length; offset += 1) {
-      if (view.getUint32(offset, true) === 0x02014b50 && name.every((byte, index) => zip[offset + 46 + index] === byte)) central = offset;
+      if (view.getUint32(offset, true) === 0x02014b50 && name.every((byte, index) => zip[offset + 46 + index] === byte))
+        central = offset;
     }
     expect(central).toBeGreaterThan(0);
     const extra = Uint8Array.from([0x01, 0x00, 0x04, 0x00, 0xff, 0xff, 0xff, 0xff]);
@@ -411,34 +494,61 @@ describe('safetensors and Flax msgpack: header, offsets, shape and dtype checked
   });
 
   it('a shape whose size is not a safe integer, or disagrees with the offsets, is refused', () => {
-    const huge = header({ [WORD_EMBEDDINGS]: { dtype: 'F32', shape: [2 ** 30, 2 ** 30, 2 ** 30], data_offsets: [0, 0] } });
-    expect(() => parseSafetensors(huge, 'model.safetensors')).toThrow(expect.objectContaining({ code: 'CHECKPOINT_SIZE_MISMATCH' }));
+    const huge = header({
+      [WORD_EMBEDDINGS]: { dtype: 'F32', shape: [2 ** 30, 2 ** 30, 2 ** 30], data_offsets: [0, 0] },
+    });
+    expect(() => parseSafetensors(huge, 'model.safetensors')).toThrow(
+      expect.objectContaining({ code: 'CHECKPOINT_SIZE_MISMATCH' }),
+    );
   });
 
   it('a tensor of another shape than the config is refused before it is decoded', () => {
-    const bytes = header({ [WORD_EMBEDDINGS]: { dtype: 'F16', shape: [99, 17], data_offsets: [0, 99 * 17 * 2] } }, 99 * 17 * 2);
-    expect(() => parseSafetensors(bytes, 'model.safetensors', { filter })).toThrow(expect.objectContaining({ code: 'CHECKPOINT_SHAPE_MISMATCH' }));
-  });
-
-  it('a Flax kernel of another shape than the config is refused before it is transposed', () => {
-    const flaxConfig = AlbertConfig.parse(new TextDecoder().decode(readFixture('checkpoints/flax/config.json')), { file: 'config.json' });
-    const wrong = albertTensorFilter(flaxConfig.with({ hiddenSize: 72, numAttentionHeads: 6 }), 'AlbertForPreTraining');
-    expect(() => readFlaxMsgpack(readFixture('checkpoints/flax/flax_model.msgpack'), 'flax_model.msgpack', { filter: wrong })).toThrow(
+    const bytes = header(
+      { [WORD_EMBEDDINGS]: { dtype: 'F16', shape: [99, 17], data_offsets: [0, 99 * 17 * 2] } },
+      99 * 17 * 2,
+    );
+    expect(() => parseSafetensors(bytes, 'model.safetensors', { filter })).toThrow(
       expect.objectContaining({ code: 'CHECKPOINT_SHAPE_MISMATCH' }),
     );
   });
 
+  it('a Flax kernel of another shape than the config is refused before it is transposed', () => {
+    const flaxConfig = AlbertConfig.parse(new TextDecoder().decode(readFixture('checkpoints/flax/config.json')), {
+      file: 'config.json',
+    });
+    const wrong = albertTensorFilter(flaxConfig.with({ hiddenSize: 72, numAttentionHeads: 6 }), 'AlbertForPreTraining');
+    expect(() =>
+      readFlaxMsgpack(readFixture('checkpoints/flax/flax_model.msgpack'), 'flax_model.msgpack', { filter: wrong }),
+    ).toThrow(expect.objectContaining({ code: 'CHECKPOINT_SHAPE_MISMATCH' }));
+  });
+
   it('msgpack nested deeper than 64 levels is a typed error', () => {
     const deep = new Uint8Array(100_000).fill(0x91); // fixarray of one element, nested
-    expect(() => readFlaxMsgpack(deep, 'flax_model.msgpack')).toThrow(expect.objectContaining({ code: 'CHECKPOINT_INVALID_MSGPACK' }));
+    expect(() => readFlaxMsgpack(deep, 'flax_model.msgpack')).toThrow(
+      expect.objectContaining({ code: 'CHECKPOINT_INVALID_MSGPACK' }),
+    );
   });
 
   it('limits are strict: an unknown limit or a bad value is a typed error', async () => {
     const source = memorySource({ 'model.safetensors': readFixture('models/tiny/model.safetensors') });
-    expect((await rejection(() => readCheckpoint(source, { limits: { maximumHeaderByte: 1 } as never }))).code).toBe('CHECKPOINT_INVALID_LIMITS');
-    expect((await rejection(() => readCheckpoint(source, { limits: { maximumHeaderBytes: -1 } }))).code).toBe('CHECKPOINT_INVALID_LIMITS');
-    await expect(readCheckpoint(source, { limit: {} } as never)).rejects.toThrow(expect.objectContaining({ code: 'OPTIONS_UNKNOWN_KEY', message: expect.stringMatching(/limit is spelled limits/) }));
-    await expect(loadPretrainedWeights(source, 'AlbertModel', { checkpointLimit: {} } as never)).rejects.toThrow(expect.objectContaining({ code: 'OPTIONS_UNKNOWN_KEY', message: expect.stringMatching(/checkpointLimit is spelled checkpointLimits/) }));
+    expect((await rejection(() => readCheckpoint(source, { limits: { maximumHeaderByte: 1 } as never }))).code).toBe(
+      'CHECKPOINT_INVALID_LIMITS',
+    );
+    expect((await rejection(() => readCheckpoint(source, { limits: { maximumHeaderBytes: -1 } }))).code).toBe(
+      'CHECKPOINT_INVALID_LIMITS',
+    );
+    await expect(readCheckpoint(source, { limit: {} } as never)).rejects.toThrow(
+      expect.objectContaining({
+        code: 'OPTIONS_UNKNOWN_KEY',
+        message: expect.stringMatching(/limit is spelled limits/),
+      }),
+    );
+    await expect(loadPretrainedWeights(source, 'AlbertModel', { checkpointLimit: {} } as never)).rejects.toThrow(
+      expect.objectContaining({
+        code: 'OPTIONS_UNKNOWN_KEY',
+        message: expect.stringMatching(/checkpointLimit is spelled checkpointLimits/),
+      }),
+    );
   });
 });
 
@@ -476,7 +586,10 @@ describe('class 11: a shard linking outside the model directory is refused witho
     expect(JSON.parse(await withBom.readText('config.json'))).toEqual(JSON.parse(text));
     const invalid = memorySource({ 'config.json': Uint8Array.from([0x7b, 0xff, 0x7d]) });
     // the one rule lives in @albert-ts/config (shared with the tokenizer and the CLI): an InvalidTextError naming the file
-    const error = await invalid.readText('config.json').then(() => undefined, (caught: unknown) => caught);
+    const error = await invalid.readText('config.json').then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(InvalidTextError);
     expect(error).toMatchObject({ code: 'CHECKPOINT_INVALID_TEXT', details: { file: 'config.json' } });
   });

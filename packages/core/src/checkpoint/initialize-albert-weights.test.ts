@@ -1,14 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AlbertConfig } from '@albert-ts/config';
-import { initializeAlbertWeight, isHeadWeightKey, newlyInitializedWarnings, seededNormalSampler } from './initialize-albert-weights.js';
+import {
+  initializeAlbertWeight,
+  isHeadWeightKey,
+  newlyInitializedWarnings,
+  seededNormalSampler,
+} from './initialize-albert-weights.js';
 import { loadPretrainedWeights } from './load-pretrained-weights.js';
 import { readSafetensors } from './read-safetensors.js';
 import { resolveAlbertWeights } from './resolve-albert-weights.js';
 import { directorySource } from './sources/directory-source.js';
 import { fixturePath, readFixture } from './test-fixtures.js';
 
-const tinyConfig = AlbertConfig.parse(readFileSync(fixturePath('models/tiny/config.json'), 'utf8'), { file: 'config.json' });
+const tinyConfig = AlbertConfig.parse(readFileSync(fixturePath('models/tiny/config.json'), 'utf8'), {
+  file: 'config.json',
+});
 const tiny = readSafetensors(readFixture('models/tiny/model.safetensors'), 'model.safetensors');
 
 describe('head initialization (HF _init_weights)', () => {
@@ -30,9 +37,15 @@ describe('head initialization (HF _init_weights)', () => {
     const std = Math.sqrt(weight.data.reduce((total, value) => total + value * value, 0) / weight.data.length);
     expect(std).toBeGreaterThan(0.017);
     expect(std).toBeLessThan(0.023);
-    expect([...initializeAlbertWeight('classifier.bias', [3], { initializerRange: 0.02 }, normal).data]).toEqual([0, 0, 0]);
-    expect([...initializeAlbertWeight('predictions.LayerNorm.weight', [2], { initializerRange: 0.02 }, normal).data]).toEqual([1, 1]);
-    expect([...initializeAlbertWeight('predictions.bias', [2], { initializerRange: 0.02 }, normal).data]).toEqual([0, 0]);
+    expect([...initializeAlbertWeight('classifier.bias', [3], { initializerRange: 0.02 }, normal).data]).toEqual([
+      0, 0, 0,
+    ]);
+    expect([
+      ...initializeAlbertWeight('predictions.LayerNorm.weight', [2], { initializerRange: 0.02 }, normal).data,
+    ]).toEqual([1, 1]);
+    expect([...initializeAlbertWeight('predictions.bias', [2], { initializerRange: 0.02 }, normal).data]).toEqual([
+      0, 0,
+    ]);
     expect(isHeadWeightKey('albert.pooler.weight')).toBe(true);
     expect(isHeadWeightKey('qa_outputs.bias')).toBe(true);
     expect(isHeadWeightKey('albert.embeddings.word_embeddings.weight')).toBe(false);
@@ -44,31 +57,60 @@ describe('head initialization (HF _init_weights)', () => {
     const weights = resolveAlbertWeights(tinyConfig, withoutClassifier, 'AlbertForSequenceClassification', options);
     expect(weights.newlyInitializedKeys).toEqual(['classifier.bias', 'classifier.weight']);
     expect([...weights.get('classifier.bias').data].every((value) => value === 0)).toBe(true);
-    const again = resolveAlbertWeights(tinyConfig, withoutClassifier, 'AlbertForSequenceClassification', { file: 'model.safetensors', initialization: { normal: seededNormalSampler(3) } });
+    const again = resolveAlbertWeights(tinyConfig, withoutClassifier, 'AlbertForSequenceClassification', {
+      file: 'model.safetensors',
+      initialization: { normal: seededNormalSampler(3) },
+    });
     expect([...again.get('classifier.weight').data]).toEqual([...weights.get('classifier.weight').data]);
     const noEncoder = new Map([...withoutClassifier].filter(([key]) => !key.includes('ffn.weight')));
-    expect(() => resolveAlbertWeights(tinyConfig, noEncoder, 'AlbertForSequenceClassification', options)).toThrow(expect.objectContaining({ code: 'CHECKPOINT_MISSING_TENSOR' }));
-    expect(() => resolveAlbertWeights(tinyConfig, withoutClassifier, 'AlbertForSequenceClassification', { file: 'model.safetensors' })).toThrow(expect.objectContaining({ code: 'CHECKPOINT_MISSING_TENSOR' }));
+    expect(() => resolveAlbertWeights(tinyConfig, noEncoder, 'AlbertForSequenceClassification', options)).toThrow(
+      expect.objectContaining({ code: 'CHECKPOINT_MISSING_TENSOR' }),
+    );
+    expect(() =>
+      resolveAlbertWeights(tinyConfig, withoutClassifier, 'AlbertForSequenceClassification', {
+        file: 'model.safetensors',
+      }),
+    ).toThrow(expect.objectContaining({ code: 'CHECKPOINT_MISSING_TENSOR' }));
   });
 
   it('ignoreMismatchedSizes initializes a classifier of another width, as HF', () => {
-    const classifier = readSafetensors(readFixture('models/tiny/AlbertForSequenceClassification/model.safetensors'), 'model.safetensors');
+    const classifier = readSafetensors(
+      readFixture('models/tiny/AlbertForSequenceClassification/model.safetensors'),
+      'model.safetensors',
+    );
     const wider = tinyConfig.with({ numLabels: 5 });
-    expect(() => resolveAlbertWeights(wider, classifier, 'AlbertForSequenceClassification', { file: 'model.safetensors' })).toThrow(expect.objectContaining({ code: 'CHECKPOINT_SHAPE_MISMATCH' }));
-    const weights = resolveAlbertWeights(wider, classifier, 'AlbertForSequenceClassification', { file: 'model.safetensors', initialization: { normal: seededNormalSampler(0), ignoreMismatchedSizes: true, initializeMissingHead: false } });
+    expect(() =>
+      resolveAlbertWeights(wider, classifier, 'AlbertForSequenceClassification', { file: 'model.safetensors' }),
+    ).toThrow(expect.objectContaining({ code: 'CHECKPOINT_SHAPE_MISMATCH' }));
+    const weights = resolveAlbertWeights(wider, classifier, 'AlbertForSequenceClassification', {
+      file: 'model.safetensors',
+      initialization: { normal: seededNormalSampler(0), ignoreMismatchedSizes: true, initializeMissingHead: false },
+    });
     expect(weights.mismatchedKeys?.map((entry) => entry.key)).toEqual(['classifier.weight', 'classifier.bias']);
     expect(weights.get('classifier.weight').shape).toEqual([5, tinyConfig.hiddenSize]);
   });
 
-  it('loadPretrainedWeights warns in HF\'s words', async () => {
+  it("loadPretrainedWeights warns in HF's words", async () => {
     const directory = fixturePath('pipelines/feature-extraction');
-    const loaded = await loadPretrainedWeights(directorySource(directory), 'AlbertForTokenClassification', { initializeMissingHead: true, seed: 5 });
+    const loaded = await loadPretrainedWeights(directorySource(directory), 'AlbertForTokenClassification', {
+      initializeMissingHead: true,
+      seed: 5,
+    });
     expect(loaded.warnings).toEqual([
       `Some weights of AlbertForTokenClassification were not initialized from the model checkpoint at ${directory} and are newly initialized: ['classifier.bias', 'classifier.weight']\nYou should probably TRAIN this model on a down-stream task to be able to use it for predictions and inference.`,
     ]);
-    await expect(loadPretrainedWeights(directorySource(directory), 'AlbertForTokenClassification')).rejects.toThrow(expect.objectContaining({ code: 'CHECKPOINT_MISSING_TENSOR' }));
-    expect(newlyInitializedWarnings('AlbertForSequenceClassification', 'x', [], [{ key: 'classifier.weight', checkpointShape: [2, 8], modelShape: [3, 8] }])[0]).toBe(
-      "Some weights of AlbertForSequenceClassification were not initialized from the model checkpoint at x and are newly initialized because the shapes did not match:\n- classifier.weight: found shape torch.Size([2, 8]) in the checkpoint and torch.Size([3, 8]) in the model instantiated\nYou should probably TRAIN this model on a down-stream task to be able to use it for predictions and inference.",
+    await expect(loadPretrainedWeights(directorySource(directory), 'AlbertForTokenClassification')).rejects.toThrow(
+      expect.objectContaining({ code: 'CHECKPOINT_MISSING_TENSOR' }),
+    );
+    expect(
+      newlyInitializedWarnings(
+        'AlbertForSequenceClassification',
+        'x',
+        [],
+        [{ key: 'classifier.weight', checkpointShape: [2, 8], modelShape: [3, 8] }],
+      )[0],
+    ).toBe(
+      'Some weights of AlbertForSequenceClassification were not initialized from the model checkpoint at x and are newly initialized because the shapes did not match:\n- classifier.weight: found shape torch.Size([2, 8]) in the checkpoint and torch.Size([3, 8]) in the model instantiated\nYou should probably TRAIN this model on a down-stream task to be able to use it for predictions and inference.',
     );
   });
 });

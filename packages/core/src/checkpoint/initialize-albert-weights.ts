@@ -49,12 +49,18 @@ export function seededNormalSampler(seed: number): NormalSampler {
  * @param config - gives `initializer_range`.
  * @param normal - standard-normal numbers (see {@link seededNormalSampler}).
  */
-export function initializeAlbertWeight(key: string, shape: readonly number[], config: Pick<AlbertConfig, 'initializerRange'>, normal: NormalSampler): Tensor<'float32'> {
+export function initializeAlbertWeight(
+  key: string,
+  shape: readonly number[],
+  config: Pick<AlbertConfig, 'initializerRange'>,
+  normal: NormalSampler,
+): Tensor<'float32'> {
   const size = shape.reduce((product, dimension) => product * dimension, 1);
   const data = new Float32Array(size);
   const isLayerNorm = /(^|\.)(LayerNorm|full_layer_layer_norm)\.(weight|bias)$/.test(key);
   if (isLayerNorm && key.endsWith('.weight')) data.fill(1);
-  else if (!key.endsWith('.bias') && !isLayerNorm) for (let index = 0; index < size; index += 1) data[index] = normal() * config.initializerRange;
+  else if (!key.endsWith('.bias') && !isLayerNorm)
+    for (let index = 0; index < size; index += 1) data[index] = normal() * config.initializerRange;
   return createTensor('float32', [...shape], data);
 }
 
@@ -88,17 +94,32 @@ export interface MismatchedWeight {
  * @param head - the model class (`AlbertForSequenceClassification`).
  * @param location - the checkpoint's directory or Hub id.
  */
-export function newlyInitializedWarnings(head: AlbertHead, location: string, missing: readonly string[], mismatched: readonly MismatchedWeight[]): string[] {
+export function newlyInitializedWarnings(
+  head: AlbertHead,
+  location: string,
+  missing: readonly string[],
+  mismatched: readonly MismatchedWeight[],
+): string[] {
   const warnings: string[] = [];
-  const train = 'You should probably TRAIN this model on a down-stream task to be able to use it for predictions and inference.';
+  const train =
+    'You should probably TRAIN this model on a down-stream task to be able to use it for predictions and inference.';
   if (missing.length > 0) {
     const list = `[${missing.map((key) => `'${key}'`).join(', ')}]`;
-    warnings.push(`Some weights of ${head} were not initialized from the model checkpoint at ${location} and are newly initialized: ${list}\n${train}`);
+    warnings.push(
+      `Some weights of ${head} were not initialized from the model checkpoint at ${location} and are newly initialized: ${list}\n${train}`,
+    );
   }
   if (mismatched.length > 0) {
     const size = (shape: readonly number[]): string => `torch.Size([${shape.join(', ')}])`;
-    const lines = mismatched.map((entry) => `- ${entry.key}: found shape ${size(entry.checkpointShape)} in the checkpoint and ${size(entry.modelShape)} in the model instantiated`).join('\n');
-    warnings.push(`Some weights of ${head} were not initialized from the model checkpoint at ${location} and are newly initialized because the shapes did not match:\n${lines}\n${train}`);
+    const lines = mismatched
+      .map(
+        (entry) =>
+          `- ${entry.key}: found shape ${size(entry.checkpointShape)} in the checkpoint and ${size(entry.modelShape)} in the model instantiated`,
+      )
+      .join('\n');
+    warnings.push(
+      `Some weights of ${head} were not initialized from the model checkpoint at ${location} and are newly initialized because the shapes did not match:\n${lines}\n${train}`,
+    );
   }
   return warnings;
 }

@@ -50,7 +50,9 @@ export interface PretrainedWeights {
  */
 export function headOfConfig(config: AlbertConfig): AlbertHead {
   const architecture = config.architectures?.[0];
-  return (ALBERT_HEADS as readonly string[]).includes(architecture ?? '') ? (architecture as AlbertHead) : 'AlbertModel';
+  return (ALBERT_HEADS as readonly string[]).includes(architecture ?? '')
+    ? (architecture as AlbertHead)
+    : 'AlbertModel';
 }
 
 /**
@@ -62,8 +64,16 @@ export function headOfConfig(config: AlbertConfig): AlbertHead {
  *
  * @throws `ConfigError` for a bad config.json, {@link CheckpointError} for bad or unsafe weights.
  */
-export async function loadPretrainedWeights(source: ModelFileSource, head?: AlbertHead, options: LoadPretrainedWeightsOptions = {}): Promise<PretrainedWeights> {
-  checkOptionKeys(options, ['config', 'checkpointLimits', 'initializeMissingHead', 'seed', 'ignoreMismatchedSizes'], 'loadPretrainedWeights');
+export async function loadPretrainedWeights(
+  source: ModelFileSource,
+  head?: AlbertHead,
+  options: LoadPretrainedWeightsOptions = {},
+): Promise<PretrainedWeights> {
+  checkOptionKeys(
+    options,
+    ['config', 'checkpointLimits', 'initializeMissingHead', 'seed', 'ignoreMismatchedSizes'],
+    'loadPretrainedWeights',
+  );
   const files: string[] = [];
   let config = options.config;
   if (config === undefined) {
@@ -91,6 +101,11 @@ export async function loadPretrainedWeights(source: ModelFileSource, head?: Albe
         }
       : {}),
   });
-  const warnings = newlyInitializedWarnings(resolvedHead, source.description, weights.newlyInitializedKeys ?? [], weights.mismatchedKeys ?? []);
+  const warnings = newlyInitializedWarnings(
+    resolvedHead,
+    source.description,
+    weights.newlyInitializedKeys ?? [],
+    weights.mismatchedKeys ?? [],
+  );
   return { config, head: resolvedHead, weights, format: checkpoint.format, files, warnings };
 }

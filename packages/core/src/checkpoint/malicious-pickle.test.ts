@@ -13,7 +13,10 @@ import { readCheckpoint } from './read-checkpoint.js';
 import { directorySource } from './sources/directory-source.js';
 import { fixturePath } from './test-fixtures.js';
 
-const childProcess = createRequire(import.meta.url)('node:child_process') as Record<string, (...args: unknown[]) => unknown>;
+const childProcess = createRequire(import.meta.url)('node:child_process') as Record<
+  string,
+  (...args: unknown[]) => unknown
+>;
 const ENTRY_POINTS = ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'] as const;
 
 describe('malicious pickles execute nothing', () => {

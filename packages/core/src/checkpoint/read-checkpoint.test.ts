@@ -31,7 +31,11 @@ describe('readCheckpoint', () => {
     const contents = await readCheckpoint(directorySource(fixturePath('checkpoints/sharded-safetensors')));
     expect(contents.format).toBe('safetensors-sharded');
     expect(contents.files[0]).toBe('model.safetensors.index.json');
-    expect([...contents.files].slice(1).sort()).toEqual(['model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors']);
+    expect([...contents.files].slice(1).sort()).toEqual([
+      'model-00001-of-00003.safetensors',
+      'model-00002-of-00003.safetensors',
+      'model-00003-of-00003.safetensors',
+    ]);
     expect([...contents.stateDict.keys()].sort()).toEqual([...reference.keys()].sort());
     for (const [key, tensor] of reference) {
       const read = contents.stateDict.get(key)!;
@@ -43,19 +47,23 @@ describe('readCheckpoint', () => {
   it.each([
     ['fp16-safetensors', 2 ** -11],
     ['bf16-safetensors', 2 ** -8],
-  ])('upcasts %s: every value is the stored half value, within half an ulp of the float32 weights', async (directory, relativeHalfUlp) => {
-    const contents = await readCheckpoint(directorySource(fixturePath(`checkpoints/${directory}`)));
-    expect(contents.stateDict.size).toBe(32);
-    for (const [key, tensor] of reference) {
-      const read = contents.stateDict.get(key)!;
-      expect(read.shape, key).toEqual(tensor.shape);
-      for (let index = 0; index < tensor.data.length; index += 1) {
-        const exact = tensor.data[index]!;
-        const bound = Math.max(Math.abs(exact) * relativeHalfUlp, 2 ** -25);
-        if (Math.abs(read.data[index]! - exact) > bound) throw new Error(`${key}[${index}]: ${read.data[index]} vs ${exact}`);
+  ])(
+    'upcasts %s: every value is the stored half value, within half an ulp of the float32 weights',
+    async (directory, relativeHalfUlp) => {
+      const contents = await readCheckpoint(directorySource(fixturePath(`checkpoints/${directory}`)));
+      expect(contents.stateDict.size).toBe(32);
+      for (const [key, tensor] of reference) {
+        const read = contents.stateDict.get(key)!;
+        expect(read.shape, key).toEqual(tensor.shape);
+        for (let index = 0; index < tensor.data.length; index += 1) {
+          const exact = tensor.data[index]!;
+          const bound = Math.max(Math.abs(exact) * relativeHalfUlp, 2 ** -25);
+          if (Math.abs(read.data[index]! - exact) > bound)
+            throw new Error(`${key}[${index}]: ${read.data[index]} vs ${exact}`);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('bf16 values are the round-to-nearest-even bfloat16 of the float32 weights', async () => {
     const contents = await readCheckpoint(directorySource(fixturePath('checkpoints/bf16-safetensors')));
@@ -73,12 +81,20 @@ describe('readCheckpoint', () => {
   it('names a missing shard and a key that is not in its shard', async () => {
     const index = JSON.stringify({ weight_map: { a: 'shard-1.safetensors', b: 'shard-2.safetensors' } });
     const shard = readFixture('checkpoints/sharded-safetensors/model-00003-of-00003.safetensors');
-    const missingShard = await rejection(readCheckpoint(memorySource({ 'model.safetensors.index.json': index, 'shard-1.safetensors': shard })));
+    const missingShard = await rejection(
+      readCheckpoint(memorySource({ 'model.safetensors.index.json': index, 'shard-1.safetensors': shard })),
+    );
     expect(missingShard.code).toBe('CHECKPOINT_FILE_NOT_FOUND');
     expect(missingShard.message).toContain('shard-2.safetensors');
     expect(missingShard.details.file).toBe('shard-2.safetensors');
     const missingKey = await rejection(
-      readCheckpoint(memorySource({ 'model.safetensors.index.json': index, 'shard-1.safetensors': shard, 'shard-2.safetensors': shard })),
+      readCheckpoint(
+        memorySource({
+          'model.safetensors.index.json': index,
+          'shard-1.safetensors': shard,
+          'shard-2.safetensors': shard,
+        }),
+      ),
     );
     expect(missingKey.code).toBe('CHECKPOINT_MISSING_TENSOR');
     expect(missingKey.message).toContain('shard-1.safetensors');
@@ -100,12 +116,20 @@ describe('readCheckpoint', () => {
   it('reads sharded pytorch_model.bin checkpoints through pytorch_model.bin.index.json', async () => {
     const shard = (key: string, value: number) =>
       writeZip([
-        { name: 'archive/data.pkl', data: torchStateDictPickle([{ key, storageClass: 'FloatStorage', storageKey: '0', numel: 1, offset: 0, size: [1], stride: [1] }]) },
+        {
+          name: 'archive/data.pkl',
+          data: torchStateDictPickle([
+            { key, storageClass: 'FloatStorage', storageKey: '0', numel: 1, offset: 0, size: [1], stride: [1] },
+          ]),
+        },
         { name: 'archive/data/0', data: float32Bytes([value]) },
       ]);
     const contents = await readCheckpoint(
       memorySource({
-        'pytorch_model.bin.index.json': JSON.stringify({ metadata: { total_size: 8 }, weight_map: { a: 'pytorch_model-00001-of-00002.bin', b: 'pytorch_model-00002-of-00002.bin' } }),
+        'pytorch_model.bin.index.json': JSON.stringify({
+          metadata: { total_size: 8 },
+          weight_map: { a: 'pytorch_model-00001-of-00002.bin', b: 'pytorch_model-00002-of-00002.bin' },
+        }),
         'pytorch_model-00001-of-00002.bin': shard('a', 1),
         'pytorch_model-00002-of-00002.bin': shard('b', 2),
       }),
@@ -118,11 +142,19 @@ describe('readCheckpoint', () => {
 
   it('rejects a tensor stored in two shards and a malformed index', async () => {
     const shard = readFixture('checkpoints/sharded-safetensors/model-00003-of-00003.safetensors');
-    const index = JSON.stringify({ weight_map: { 'albert.pooler.bias': 'one.safetensors', 'albert.pooler.weight': 'two.safetensors' } });
-    const duplicate = await rejection(readCheckpoint(memorySource({ 'model.safetensors.index.json': index, 'one.safetensors': shard, 'two.safetensors': shard })));
+    const index = JSON.stringify({
+      weight_map: { 'albert.pooler.bias': 'one.safetensors', 'albert.pooler.weight': 'two.safetensors' },
+    });
+    const duplicate = await rejection(
+      readCheckpoint(
+        memorySource({ 'model.safetensors.index.json': index, 'one.safetensors': shard, 'two.safetensors': shard }),
+      ),
+    );
     expect(duplicate.code).toBe('CHECKPOINT_DUPLICATE_TENSOR');
     expect(duplicate.message).toContain('two.safetensors');
-    const malformed = await rejection(readCheckpoint(memorySource({ 'model.safetensors.index.json': '{"weight_map": [1]}' })));
+    const malformed = await rejection(
+      readCheckpoint(memorySource({ 'model.safetensors.index.json': '{"weight_map": [1]}' })),
+    );
     expect(malformed.code).toBe('CHECKPOINT_INVALID_INDEX');
     expect(malformed.message).toContain('model.safetensors.index.json');
     const notJson = await rejection(readCheckpoint(memorySource({ 'model.safetensors.index.json': '{' })));

@@ -13,12 +13,7 @@ import type { TensorFilter } from './tensor-filter.js';
 
 /** The weights file layouts {@link readCheckpoint} understands. */
 export type CheckpointFormat =
-  | 'safetensors'
-  | 'safetensors-sharded'
-  | 'pytorch-zip'
-  | 'pytorch-legacy'
-  | 'pytorch-sharded'
-  | 'flax-msgpack';
+  'safetensors' | 'safetensors-sharded' | 'pytorch-zip' | 'pytorch-legacy' | 'pytorch-sharded' | 'flax-msgpack';
 
 /** Result of {@link readCheckpoint}. */
 export interface CheckpointContents {
@@ -69,14 +64,20 @@ async function readShardedCheckpoint(
   readShard: (bytes: Uint8Array, file: string) => FileContents | Promise<FileContents>,
   limits: Pick<CheckpointLimits, 'maximumIndexBytes' | 'maximumIndexEntries'>,
   filter: TensorFilter | undefined,
-): Promise<{ stateDict: StateDict; skipped: SkippedTensor[]; files: string[]; fileOfKey: ReadonlyMap<string, string> }> {
+): Promise<{
+  stateDict: StateDict;
+  skipped: SkippedTensor[];
+  files: string[];
+  fileOfKey: ReadonlyMap<string, string>;
+}> {
   const invalid = (message: string, details: Record<string, unknown> = {}): never => {
     throw new CheckpointError('CHECKPOINT_INVALID_INDEX', `${indexFile}: ${message}`, { file: indexFile, ...details });
   };
   let index: unknown;
   try {
     const bytes = await source.read(indexFile);
-    if (bytes.length > limits.maximumIndexBytes) limitExceeded(indexFile, 'maximumIndexBytes', 'the index file size', bytes.length, limits.maximumIndexBytes);
+    if (bytes.length > limits.maximumIndexBytes)
+      limitExceeded(indexFile, 'maximumIndexBytes', 'the index file size', bytes.length, limits.maximumIndexBytes);
     index = JSON.parse(decodeUtf8Text(bytes, indexFile));
   } catch (error) {
     if (error instanceof AlbertError) throw error;
@@ -92,7 +93,13 @@ async function readShardedCheckpoint(
     if (!Object.hasOwn(weightMap, key)) continue;
     entries += 1;
     if (entries > limits.maximumIndexEntries) {
-      limitExceeded(indexFile, 'maximumIndexEntries', 'the number of weight_map entries', entries, limits.maximumIndexEntries);
+      limitExceeded(
+        indexFile,
+        'maximumIndexEntries',
+        'the number of weight_map entries',
+        entries,
+        limits.maximumIndexEntries,
+      );
     }
   }
   const keysByShard = new Map<string, string[]>();
@@ -133,11 +140,15 @@ async function readShardedCheckpoint(
     const present = new Set([...contents.stateDict.keys(), ...contents.skipped.map((tensor) => tensor.key)]);
     for (const key of keys) {
       if (!present.has(key)) {
-        throw new CheckpointError('CHECKPOINT_MISSING_TENSOR', `${shard}: tensor ${key} is listed in ${indexFile} for this shard but is not in it`, {
-          file: shard,
-          index: indexFile,
-          key,
-        });
+        throw new CheckpointError(
+          'CHECKPOINT_MISSING_TENSOR',
+          `${shard}: tensor ${key} is listed in ${indexFile} for this shard but is not in it`,
+          {
+            file: shard,
+            index: indexFile,
+            key,
+          },
+        );
       }
     }
     for (const [key, tensor] of contents.stateDict) {
@@ -198,7 +209,10 @@ export type ReadCheckpointOptions = CheckpointReadOptions;
  *
  * @throws {@link CheckpointError} when no weights file exists or a file is malformed or unsafe.
  */
-export async function readCheckpoint(source: ModelFileSource, options: ReadCheckpointOptions = {}): Promise<CheckpointContents> {
+export async function readCheckpoint(
+  source: ModelFileSource,
+  options: ReadCheckpointOptions = {},
+): Promise<CheckpointContents> {
   checkOptionKeys(options, ['filter', 'limits'], 'readCheckpoint');
   const limits = resolveCheckpointLimits(options.limits);
   for (const name of WEIGHTS_FILE_NAMES) {
@@ -207,27 +221,47 @@ export async function readCheckpoint(source: ModelFileSource, options: ReadCheck
       case 'model.safetensors': {
         const bytes = await readWeightsFile(source, name);
         const parsed = await typed('safetensors', name, () => parseSafetensors(bytes, name, options));
-        return { stateDict: parsed.stateDict, skipped: parsed.skipped, files: [name], format: 'safetensors', fileOfKey: new Map() };
+        return {
+          stateDict: parsed.stateDict,
+          skipped: parsed.skipped,
+          files: [name],
+          format: 'safetensors',
+          fileOfKey: new Map(),
+        };
       }
       case 'model.safetensors.index.json': {
-        const readShard = (bytes: Uint8Array, file: string) => typed('safetensors-sharded', file, () => parseSafetensors(bytes, file, options));
+        const readShard = (bytes: Uint8Array, file: string) =>
+          typed('safetensors-sharded', file, () => parseSafetensors(bytes, file, options));
         const sharded = await readShardedCheckpoint(source, name, readShard, limits, options.filter);
         return { ...sharded, format: 'safetensors-sharded' };
       }
       case 'pytorch_model.bin': {
         const bytes = await readWeightsFile(source, name);
         const contents = await typed('pytorch-zip', name, () => readPytorchCheckpoint(bytes, name, options));
-        return { stateDict: contents.stateDict, skipped: contents.skipped, files: [name], format: contents.format, fileOfKey: new Map() };
+        return {
+          stateDict: contents.stateDict,
+          skipped: contents.skipped,
+          files: [name],
+          format: contents.format,
+          fileOfKey: new Map(),
+        };
       }
       case 'pytorch_model.bin.index.json': {
-        const readShard = (bytes: Uint8Array, file: string) => typed('pytorch-sharded', file, () => readPytorchCheckpoint(bytes, file, options));
+        const readShard = (bytes: Uint8Array, file: string) =>
+          typed('pytorch-sharded', file, () => readPytorchCheckpoint(bytes, file, options));
         const sharded = await readShardedCheckpoint(source, name, readShard, limits, options.filter);
         return { ...sharded, format: 'pytorch-sharded' };
       }
       case 'flax_model.msgpack': {
         const bytes = await readWeightsFile(source, name);
         const contents = await typed('flax-msgpack', name, () => readFlaxMsgpack(bytes, name, options));
-        return { stateDict: contents.stateDict, skipped: contents.skipped, files: [name], format: 'flax-msgpack', fileOfKey: new Map() };
+        return {
+          stateDict: contents.stateDict,
+          skipped: contents.skipped,
+          files: [name],
+          format: 'flax-msgpack',
+          fileOfKey: new Map(),
+        };
       }
     }
   }

@@ -46,8 +46,24 @@ describe('readFlaxMsgpack', () => {
     const bytes = encode({
       params: {
         albert: {
-          encoder: { albert_layer_groups: { '0': { albert_layers: { '0': { ffn: { kernel: new Leaf([2, 3], floats([1, 2, 3, 4, 5, 6])), bias: new Leaf([3], floats([7, 8, 9])) } } } } } },
-          embeddings: { word_embeddings: { embedding: new Leaf([1, 2], floats([1, 2])) }, LayerNorm: { scale: new Leaf([2], floats([3, 4])) } },
+          encoder: {
+            albert_layer_groups: {
+              '0': {
+                albert_layers: {
+                  '0': {
+                    ffn: {
+                      kernel: new Leaf([2, 3], floats([1, 2, 3, 4, 5, 6])),
+                      bias: new Leaf([3], floats([7, 8, 9])),
+                    },
+                  },
+                },
+              },
+            },
+          },
+          embeddings: {
+            word_embeddings: { embedding: new Leaf([1, 2], floats([1, 2])) },
+            LayerNorm: { scale: new Leaf([2], floats([3, 4])) },
+          },
         },
       },
     });
@@ -55,14 +71,19 @@ describe('readFlaxMsgpack', () => {
     const ffn = stateDict.get('albert.encoder.albert_layer_groups.0.albert_layers.0.ffn.weight')!;
     expect(ffn.shape).toEqual([3, 2]);
     expect(Array.from(ffn.data)).toEqual([1, 4, 2, 5, 3, 6]);
-    expect(Array.from(stateDict.get('albert.encoder.albert_layer_groups.0.albert_layers.0.ffn.bias')!.data)).toEqual([7, 8, 9]);
+    expect(Array.from(stateDict.get('albert.encoder.albert_layer_groups.0.albert_layers.0.ffn.bias')!.data)).toEqual([
+      7, 8, 9,
+    ]);
     expect(stateDict.get('albert.embeddings.word_embeddings.weight')!.shape).toEqual([1, 2]);
     expect(Array.from(stateDict.get('albert.embeddings.LayerNorm.weight')!.data)).toEqual([3, 4]);
   });
 
   it('upcasts half-precision leaves and leaves out integer ones', () => {
     const contents = readFlaxMsgpack(
-      encode({ a: { bias: new Leaf([1], Uint8Array.from([0x00, 0x3c]), 'float16') }, b: { ids: new Leaf([1], new Uint8Array(8), 'int64') } }),
+      encode({
+        a: { bias: new Leaf([1], Uint8Array.from([0x00, 0x3c]), 'float16') },
+        b: { ids: new Leaf([1], new Uint8Array(8), 'int64') },
+      }),
       'flax_model.msgpack',
     );
     expect(Array.from(contents.stateDict.get('a.bias')!.data)).toEqual([1]);
@@ -70,17 +91,25 @@ describe('readFlaxMsgpack', () => {
   });
 
   it('names the file and the leaf for bad leaves', () => {
-    const size = error(() => readFlaxMsgpack(encode({ a: { bias: new Leaf([3], floats([1, 2])) } }), 'flax_model.msgpack'));
+    const size = error(() =>
+      readFlaxMsgpack(encode({ a: { bias: new Leaf([3], floats([1, 2])) } }), 'flax_model.msgpack'),
+    );
     expect(size.code).toBe('CHECKPOINT_SIZE_MISMATCH');
     expect(size.message).toContain('flax_model.msgpack');
     expect(size.message).toContain('a/bias');
-    const dtype = error(() => readFlaxMsgpack(encode({ a: { bias: new Leaf([1], floats([1]), 'complex64') } }), 'flax_model.msgpack'));
+    const dtype = error(() =>
+      readFlaxMsgpack(encode({ a: { bias: new Leaf([1], floats([1]), 'complex64') } }), 'flax_model.msgpack'),
+    );
     expect(dtype.code).toBe('CHECKPOINT_UNSUPPORTED_DTYPE');
-    const scalar = error(() => readFlaxMsgpack(encode({ a: { bias: new Leaf([1], floats([1]), 'float32', 3) } }), 'flax_model.msgpack'));
+    const scalar = error(() =>
+      readFlaxMsgpack(encode({ a: { bias: new Leaf([1], floats([1]), 'float32', 3) } }), 'flax_model.msgpack'),
+    );
     expect(scalar.code).toBe('CHECKPOINT_INVALID_MSGPACK');
     const plain = error(() => readFlaxMsgpack(encode({ a: { bias: 'not a leaf' } }), 'flax_model.msgpack'));
     expect(plain.message).toContain('a/bias');
-    const kernel = error(() => readFlaxMsgpack(encode({ a: { kernel: new Leaf([2], floats([1, 2])) } }), 'flax_model.msgpack'));
+    const kernel = error(() =>
+      readFlaxMsgpack(encode({ a: { kernel: new Leaf([2], floats([1, 2])) } }), 'flax_model.msgpack'),
+    );
     expect(kernel.message).toContain('2 dimensions');
   });
 });

@@ -48,22 +48,34 @@ interface FlaxLeaf {
 
 function decodeLeaf(extension: MsgpackExtension, file: string, path: string): FlaxLeaf {
   if (extension.type !== NDARRAY_EXTENSION) {
-    fail(file, path, `extension type ${extension.type} is not an array (type ${NDARRAY_EXTENSION}); complex and numpy scalars are not weights`);
+    fail(
+      file,
+      path,
+      `extension type ${extension.type} is not an array (type ${NDARRAY_EXTENSION}); complex and numpy scalars are not weights`,
+    );
   }
   const payload = decodeMsgpack(extension.data, { file });
-  if (!Array.isArray(payload) || payload.length !== 3) return fail(file, path, 'array payload is not [shape, dtype, data]');
+  if (!Array.isArray(payload) || payload.length !== 3)
+    return fail(file, path, 'array payload is not [shape, dtype, data]');
   const [shape, dtype, data] = payload;
-  if (!Array.isArray(shape) || !shape.every((item) => typeof item === 'number' && Number.isSafeInteger(item) && item >= 0)) {
+  if (
+    !Array.isArray(shape) ||
+    !shape.every((item) => typeof item === 'number' && Number.isSafeInteger(item) && item >= 0)
+  ) {
     return fail(file, path, 'shape is not a list of non-negative integers');
   }
   if (typeof dtype !== 'string') return fail(file, path, 'dtype is not a string');
   if (!(dtype in NUMPY_DTYPE_SIZES)) {
-    throw new CheckpointError('CHECKPOINT_UNSUPPORTED_DTYPE', `${file}: leaf ${path} has dtype ${dtype}; albert-ts reads ${Object.keys(NUMPY_DTYPE_SIZES).join(', ')}`, {
-      file,
-      key: path,
-      actual: dtype,
-      expected: Object.keys(NUMPY_DTYPE_SIZES),
-    });
+    throw new CheckpointError(
+      'CHECKPOINT_UNSUPPORTED_DTYPE',
+      `${file}: leaf ${path} has dtype ${dtype}; albert-ts reads ${Object.keys(NUMPY_DTYPE_SIZES).join(', ')}`,
+      {
+        file,
+        key: path,
+        actual: dtype,
+        expected: Object.keys(NUMPY_DTYPE_SIZES),
+      },
+    );
   }
   if (!(data instanceof Uint8Array)) return fail(file, path, 'data is not a bin object');
   const expected = shapeSize(shape as number[]) * NUMPY_DTYPE_SIZES[dtype]!;
@@ -109,7 +121,11 @@ function transpose2d(data: Float32Array, rows: number, columns: number): Float32
  * `kernel` → `weight` transposed to [out, in], `scale` → `weight`, `embedding` → `weight`, other
  * names kept; path separators become dots. Nothing is allocated.
  */
-function pytorchKeyOf(path: string, leaf: FlaxLeaf, file: string): { key: string; shape: readonly number[]; transpose: boolean } {
+function pytorchKeyOf(
+  path: string,
+  leaf: FlaxLeaf,
+  file: string,
+): { key: string; shape: readonly number[]; transpose: boolean } {
   const segments = path.split('/');
   const last = segments[segments.length - 1];
   const prefix = segments.slice(0, -1).join('.');
@@ -137,7 +153,11 @@ function pytorchKeyOf(path: string, leaf: FlaxLeaf, file: string): { key: string
  * @param options - a tensor filter (see `CheckpointReadOptions`).
  * @throws {@link CheckpointError} naming the file and the leaf path.
  */
-export function readFlaxMsgpack(bytes: Uint8Array, file: string, options: CheckpointReadOptions = {}): FlaxCheckpointContents {
+export function readFlaxMsgpack(
+  bytes: Uint8Array,
+  file: string,
+  options: CheckpointReadOptions = {},
+): FlaxCheckpointContents {
   let root = decodeMsgpack(bytes, { file });
   if (!(root instanceof Map)) fail(file, '', 'the file does not hold a map of parameters');
   const rootMap = root as Map<MsgpackValue, MsgpackValue>;
@@ -147,7 +167,8 @@ export function readFlaxMsgpack(bytes: Uint8Array, file: string, options: Checkp
   const leaves: [string, FlaxLeaf][] = [];
   const walk = (node: MsgpackValue, path: string): void => {
     if (node instanceof Map) {
-      if (node.get('__msgpack_chunked_array__') === true) fail(file, path, 'chunked arrays (over 2^30 bytes) are not supported');
+      if (node.get('__msgpack_chunked_array__') === true)
+        fail(file, path, 'chunked arrays (over 2^30 bytes) are not supported');
       for (const [name, child] of node) {
         if (typeof name !== 'string' || name.length === 0 || name.includes('/') || name.includes('.')) {
           fail(file, path, `map key ${JSON.stringify(name)} is not a parameter name`);
@@ -174,10 +195,14 @@ export function readFlaxMsgpack(bytes: Uint8Array, file: string, options: Checkp
     }
     const { key, shape, transpose } = pytorchKeyOf(path, leaf, file);
     if (seen.has(key)) {
-      throw new CheckpointError('CHECKPOINT_DUPLICATE_TENSOR', `${file}: leaf ${path} maps to ${key}, which another leaf also maps to`, {
-        file,
-        key,
-      });
+      throw new CheckpointError(
+        'CHECKPOINT_DUPLICATE_TENSOR',
+        `${file}: leaf ${path} maps to ${key}, which another leaf also maps to`,
+        {
+          file,
+          key,
+        },
+      );
     }
     seen.add(key);
     if (options.filter !== undefined && !options.filter.admit(key, shape, file)) {

@@ -18,7 +18,9 @@ async function rejection(promise: Promise<unknown>): Promise<CheckpointError> {
   throw new Error('expected a CheckpointError');
 }
 
-function expectReferenceTensors(stateDict: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>): void {
+function expectReferenceTensors(
+  stateDict: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>,
+): void {
   for (const [key, tensor] of reference) {
     const read = stateDict.get(key);
     expect(read, key).toBeDefined();
@@ -37,12 +39,19 @@ describe('readPytorchCheckpoint', () => {
     expectReferenceTensors(contents.stateDict);
     for (const tensor of contents.stateDict.values()) expect(tensor.data.buffer).toBe(bytes.buffer);
     // Tied duplicates view the same storage.
-    expect(contents.stateDict.get('predictions.decoder.weight')!.data).toEqual(contents.stateDict.get('albert.embeddings.word_embeddings.weight')!.data);
-    expect(contents.stateDict.get('predictions.decoder.weight')!.data.byteOffset).toBe(contents.stateDict.get('albert.embeddings.word_embeddings.weight')!.data.byteOffset);
+    expect(contents.stateDict.get('predictions.decoder.weight')!.data).toEqual(
+      contents.stateDict.get('albert.embeddings.word_embeddings.weight')!.data,
+    );
+    expect(contents.stateDict.get('predictions.decoder.weight')!.data.byteOffset).toBe(
+      contents.stateDict.get('albert.embeddings.word_embeddings.weight')!.data.byteOffset,
+    );
   });
 
   it('reads the legacy stream format bit for bit and leaves out the int64 position_ids', async () => {
-    const contents = await readPytorchCheckpoint(readFixture('checkpoints/pytorch-legacy/pytorch_model.bin'), 'pytorch_model.bin');
+    const contents = await readPytorchCheckpoint(
+      readFixture('checkpoints/pytorch-legacy/pytorch_model.bin'),
+      'pytorch_model.bin',
+    );
     expect(contents.format).toBe('pytorch-legacy');
     expect(contents.skipped).toEqual([{ key: 'albert.embeddings.position_ids', dtype: 'torch.LongStorage' }]);
     expect(contents.stateDict.size).toBe(34);
@@ -60,11 +69,16 @@ describe('readPytorchCheckpoint', () => {
     stride: [3, 1],
     ...overrides,
   });
-  const archive = (tensors: PickleTensorSpec[], options: { prefix?: string; compress?: boolean; byteorder?: string; data?: Uint8Array } = {}) => {
+  const archive = (
+    tensors: PickleTensorSpec[],
+    options: { prefix?: string; compress?: boolean; byteorder?: string; data?: Uint8Array } = {},
+  ) => {
     const prefix = options.prefix ?? 'archive';
     return writeZip([
       { name: `${prefix}/data.pkl`, data: torchStateDictPickle(tensors), compress: options.compress },
-      ...(options.byteorder === undefined ? [] : [{ name: `${prefix}/byteorder`, data: new TextEncoder().encode(options.byteorder) }]),
+      ...(options.byteorder === undefined
+        ? []
+        : [{ name: `${prefix}/byteorder`, data: new TextEncoder().encode(options.byteorder) }]),
       { name: `${prefix}/data/0`, data: options.data ?? storage, compress: options.compress },
     ]);
   };
@@ -95,7 +109,10 @@ describe('readPytorchCheckpoint', () => {
   it('reads big-endian storages when byteorder says big', async () => {
     const big = new Uint8Array(storage.length);
     for (let index = 0; index < storage.length; index += 4) big.set(storage.slice(index, index + 4).reverse(), index);
-    const contents = await readPytorchCheckpoint(archive([tensor({})], { byteorder: 'big', data: big }), 'pytorch_model.bin');
+    const contents = await readPytorchCheckpoint(
+      archive([tensor({})], { byteorder: 'big', data: big }),
+      'pytorch_model.bin',
+    );
     expect(Array.from(contents.stateDict.get('w')!.data)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
@@ -106,17 +123,24 @@ describe('readPytorchCheckpoint', () => {
 
   it('upcasts HalfStorage and BFloat16Storage exactly', async () => {
     const halves = new Uint8Array([0x00, 0x3c, 0x01, 0x00]); // 1.0, 2^-24
-    const half = await readPytorchCheckpoint(archive([tensor({ storageClass: 'HalfStorage', numel: 2, size: [2], stride: [1] })], { data: halves }), 'x.bin');
+    const half = await readPytorchCheckpoint(
+      archive([tensor({ storageClass: 'HalfStorage', numel: 2, size: [2], stride: [1] })], { data: halves }),
+      'x.bin',
+    );
     expect(Array.from(half.stateDict.get('w')!.data)).toEqual([1, 2 ** -24]);
     const brain = await readPytorchCheckpoint(
-      archive([tensor({ storageClass: 'BFloat16Storage', numel: 2, size: [2], stride: [1] })], { data: new Uint8Array([0x80, 0x3f, 0x00, 0xc0]) }),
+      archive([tensor({ storageClass: 'BFloat16Storage', numel: 2, size: [2], stride: [1] })], {
+        data: new Uint8Array([0x80, 0x3f, 0x00, 0xc0]),
+      }),
       'x.bin',
     );
     expect(Array.from(brain.stateDict.get('w')!.data)).toEqual([1, -2]);
   });
 
   it('rejects views past the end of their storage, wrong record sizes and several data.pkl', async () => {
-    const outside = await rejection(readPytorchCheckpoint(archive([tensor({ offset: 4, size: [2, 3] })]), 'pytorch_model.bin'));
+    const outside = await rejection(
+      readPytorchCheckpoint(archive([tensor({ offset: 4, size: [2, 3] })]), 'pytorch_model.bin'),
+    );
     expect(outside.code).toBe('CHECKPOINT_OFFSETS_OUT_OF_BOUNDS');
     expect(outside.message).toContain('pytorch_model.bin');
     expect(outside.details.key).toBe('w');
@@ -126,20 +150,31 @@ describe('readPytorchCheckpoint', () => {
       { name: 'a/data.pkl', data: torchStateDictPickle([]) },
       { name: 'b/data.pkl', data: torchStateDictPickle([]) },
     ]);
-    expect((await rejection(readPytorchCheckpoint(two, 'pytorch_model.bin'))).code).toBe('CHECKPOINT_INVALID_TORCH_FILE');
+    expect((await rejection(readPytorchCheckpoint(two, 'pytorch_model.bin'))).code).toBe(
+      'CHECKPOINT_INVALID_TORCH_FILE',
+    );
   });
 
   it('rejects truncated archives and files that are not torch files', async () => {
     const bytes = readFixture('checkpoints/pytorch-zip/pytorch_model.bin');
-    const truncated = await rejection(readPytorchCheckpoint(bytes.subarray(0, bytes.length - 100), 'pytorch_model.bin'));
+    const truncated = await rejection(
+      readPytorchCheckpoint(bytes.subarray(0, bytes.length - 100), 'pytorch_model.bin'),
+    );
     expect(truncated.code).toBe('CHECKPOINT_INVALID_ZIP');
     expect(truncated.message).toContain('pytorch_model.bin');
     const legacy = readFixture('checkpoints/pytorch-legacy/pytorch_model.bin');
     const cut = await rejection(readPytorchCheckpoint(legacy.subarray(0, legacy.length - 10), 'pytorch_model.bin'));
     expect(cut.code).toBe('CHECKPOINT_TRUNCATED');
-    const text = await rejection(readPytorchCheckpoint(new TextEncoder().encode('version https://git-lfs.github.com/spec/v1'), 'pytorch_model.bin'));
+    const text = await rejection(
+      readPytorchCheckpoint(
+        new TextEncoder().encode('version https://git-lfs.github.com/spec/v1'),
+        'pytorch_model.bin',
+      ),
+    );
     expect(text.code).toBe('CHECKPOINT_INVALID_TORCH_FILE');
-    const notLegacy = await rejection(readPytorchCheckpoint(concatBytes([0x80, 0x02, 0x4b, 0x07, 0x2e]), 'pytorch_model.bin'));
+    const notLegacy = await rejection(
+      readPytorchCheckpoint(concatBytes([0x80, 0x02, 0x4b, 0x07, 0x2e]), 'pytorch_model.bin'),
+    );
     expect(notLegacy.code).toBe('CHECKPOINT_INVALID_TORCH_FILE');
   });
 });

@@ -32,7 +32,13 @@ function invalidFile(file: string, message: string, details: Record<string, unkn
 }
 
 /** Copies the elements a strided view selects into row-major order (element bytes kept as they are). */
-function gatherStrided(storage: Uint8Array, elementSize: number, offset: number, size: readonly number[], stride: readonly number[]): Uint8Array {
+function gatherStrided(
+  storage: Uint8Array,
+  elementSize: number,
+  offset: number,
+  size: readonly number[],
+  stride: readonly number[],
+): Uint8Array {
   const count = shapeSize(size);
   const output = new Uint8Array(count * elementSize);
   const index = new Array<number>(size.length).fill(0);
@@ -81,11 +87,15 @@ function checkView(tensor: PickledTensor, file: string, key: string, limits: Che
   const count = shapeSize(size);
   const offset = storage.viewOffset + tensor.storageOffset;
   if (!Number.isSafeInteger(count)) {
-    throw new CheckpointError('CHECKPOINT_SIZE_MISMATCH', `${file}: tensor ${key} has size [${size.join(', ')}], too many elements`, {
-      file,
-      key,
-      actual: [...size],
-    });
+    throw new CheckpointError(
+      'CHECKPOINT_SIZE_MISMATCH',
+      `${file}: tensor ${key} has size [${size.join(', ')}], too many elements`,
+      {
+        file,
+        key,
+        actual: [...size],
+      },
+    );
   }
   if (count === 0) return;
   let last = offset;
@@ -146,14 +156,20 @@ interface TensorSelection {
   readonly skipped: SkippedTensor[];
 }
 
-function selectTensors(entries: readonly [string, PickledTensor][], file: string, options: CheckpointReadOptions, limits: CheckpointLimits): TensorSelection {
+function selectTensors(
+  entries: readonly [string, PickledTensor][],
+  file: string,
+  options: CheckpointReadOptions,
+  limits: CheckpointLimits,
+): TensorSelection {
   const decoded: [string, PickledTensor][] = [];
   const skipped: SkippedTensor[] = [];
   for (const [key, tensor] of entries) {
     const dtype = `torch.${tensor.storage.type.className}`;
     // the shape against the config first (the clearest error), then the view against its storage
     if (!FLOAT_KINDS.has(tensor.storage.type.kind)) skipped.push({ key, dtype });
-    else if (options.filter !== undefined && !options.filter.admit(key, tensor.size, file)) skipped.push({ key, dtype, unused: true });
+    else if (options.filter !== undefined && !options.filter.admit(key, tensor.size, file))
+      skipped.push({ key, dtype, unused: true });
     else {
       checkView(tensor, file, key, limits);
       decoded.push([key, tensor]);
@@ -178,10 +194,18 @@ function unpickleStateDict(
       const known = storages.get(storage.key);
       if (known !== undefined) {
         if (known.type.className !== storage.type.className) {
-          invalidFile(file, `storage ${storage.key} is used as ${known.type.className} and as ${storage.type.className}`, { key: storage.key });
+          invalidFile(
+            file,
+            `storage ${storage.key} is used as ${known.type.className} and as ${storage.type.className}`,
+            { key: storage.key },
+          );
         }
         if (known.elementCount !== storage.elementCount) {
-          invalidFile(file, `storage ${storage.key} is declared with ${known.elementCount} and with ${storage.elementCount} elements`, { key: storage.key });
+          invalidFile(
+            file,
+            `storage ${storage.key} is declared with ${known.elementCount} and with ${storage.elementCount} elements`,
+            { key: storage.key },
+          );
         }
         return storage.viewOffset === 0 ? known : storage;
       }
@@ -205,34 +229,53 @@ function buildStateDict(
   littleEndian: boolean,
 ): { stateDict: StateDict; skipped: SkippedTensor[] } {
   const stateDict = new Map<string, Tensor<'float32'>>();
-  for (const [key, tensor] of selection.decoded) stateDict.set(key, materializeTensor(tensor, storageBytes(tensor.storage), littleEndian));
+  for (const [key, tensor] of selection.decoded)
+    stateDict.set(key, materializeTensor(tensor, storageBytes(tensor.storage), littleEndian));
   return { stateDict, skipped: selection.skipped };
 }
 
 /** Reads a small record (e.g. `byteorder`) after checking its declared size. */
 async function readSmallRecord(archive: ZipArchive, name: string, file: string, maximum: number): Promise<Uint8Array> {
   const entry = archive.entries.get(name)!;
-  if (entry.uncompressedSize > maximum) invalidFile(file, `record ${name} declares ${entry.uncompressedSize} bytes, more than the ${maximum} it can hold`, { key: name });
+  if (entry.uncompressedSize > maximum)
+    invalidFile(file, `record ${name} declares ${entry.uncompressedSize} bytes, more than the ${maximum} it can hold`, {
+      key: name,
+    });
   return archive.read(name);
 }
 
-async function readZipCheckpoint(bytes: Uint8Array, file: string, options: CheckpointReadOptions): Promise<PytorchCheckpointContents> {
+async function readZipCheckpoint(
+  bytes: Uint8Array,
+  file: string,
+  options: CheckpointReadOptions,
+): Promise<PytorchCheckpointContents> {
   const limits = resolveCheckpointLimits(options.limits);
   const archive = openZipArchive(bytes, file);
   const pickles = [...archive.entries.keys()].filter((name) => /^[^/]+\/data\.pkl$/.test(name));
   if (pickles.length !== 1) {
-    invalidFile(file, `a torch zip archive has exactly one <prefix>/data.pkl record; found ${pickles.length === 0 ? 'none' : pickles.join(', ')}`);
+    invalidFile(
+      file,
+      `a torch zip archive has exactly one <prefix>/data.pkl record; found ${pickles.length === 0 ? 'none' : pickles.join(', ')}`,
+    );
   }
   const prefix = pickles[0]!.slice(0, -'data.pkl'.length);
   let littleEndian = true;
   if (archive.entries.has(`${prefix}byteorder`)) {
     const order = new TextDecoder().decode(await readSmallRecord(archive, `${prefix}byteorder`, file, 16)).trim();
-    if (order !== 'little' && order !== 'big') invalidFile(file, `record ${prefix}byteorder says ${JSON.stringify(order)}`, { key: `${prefix}byteorder` });
+    if (order !== 'little' && order !== 'big')
+      invalidFile(file, `record ${prefix}byteorder says ${JSON.stringify(order)}`, { key: `${prefix}byteorder` });
     littleEndian = order === 'little';
   }
   const pickleEntry = archive.entries.get(pickles[0]!)!;
   if (pickleEntry.uncompressedSize > limits.maximumPickleBytes) {
-    limitExceeded(file, 'maximumPickleBytes', `record ${pickles[0]!} size`, pickleEntry.uncompressedSize, limits.maximumPickleBytes, pickles[0]!);
+    limitExceeded(
+      file,
+      'maximumPickleBytes',
+      `record ${pickles[0]!} size`,
+      pickleEntry.uncompressedSize,
+      limits.maximumPickleBytes,
+      pickles[0]!,
+    );
   }
   const { entries, storages } = unpickleStateDict(await archive.read(pickles[0]!), file, 0);
   // Every storage record must exist with the size its storage declares (checked on the central
@@ -263,31 +306,50 @@ async function readZipCheckpoint(bytes: Uint8Array, file: string, options: Check
   if (options.filter !== undefined) {
     const maximum = Math.ceil(limits.storageOverhead * tensorBytes) + 65_536;
     if (storageBytes > maximum) {
-      limitExceeded(file, 'storageOverhead', `the storages of the model's tensors hold ${storageBytes} bytes for ${tensorBytes} bytes of tensors, which`, storageBytes, maximum);
+      limitExceeded(
+        file,
+        'storageOverhead',
+        `the storages of the model's tensors hold ${storageBytes} bytes for ${tensorBytes} bytes of tensors, which`,
+        storageBytes,
+        maximum,
+      );
     }
   } else if (storageBytes > limits.maximumInflatedBytes) {
-    limitExceeded(file, 'maximumInflatedBytes', 'the storages hold more bytes than allowed without a config', storageBytes, limits.maximumInflatedBytes);
+    limitExceeded(
+      file,
+      'maximumInflatedBytes',
+      'the storages hold more bytes than allowed without a config',
+      storageBytes,
+      limits.maximumInflatedBytes,
+    );
   }
   const data = new Map<string, Uint8Array>();
   for (const storage of needed.values()) data.set(storage.key, await archive.read(recordOf(storage)));
   return { ...buildStateDict(selection, (storage) => data.get(storage.key)!, littleEndian), format: 'pytorch-zip' };
 }
 
-function readLegacyCheckpoint(bytes: Uint8Array, file: string, options: CheckpointReadOptions): PytorchCheckpointContents {
+function readLegacyCheckpoint(
+  bytes: Uint8Array,
+  file: string,
+  options: CheckpointReadOptions,
+): PytorchCheckpointContents {
   const limits = resolveCheckpointLimits(options.limits);
   // The preamble pickles may use no global and no persistent id at all.
   const plain = (offset: number) => unpickle(bytes, { file, offset, allowedGlobals: new Map() });
   const magic = plain(0);
-  if (magic.value !== LEGACY_MAGIC_NUMBER) invalidFile(file, 'not a torch file: neither a zip archive nor a legacy stream (wrong magic number)');
+  if (magic.value !== LEGACY_MAGIC_NUMBER)
+    invalidFile(file, 'not a torch file: neither a zip archive nor a legacy stream (wrong magic number)');
   const protocol = plain(magic.end);
-  if (protocol.value !== LEGACY_PROTOCOL_VERSION) invalidFile(file, `unsupported legacy protocol version ${String(protocol.value)}`, { actual: protocol.value });
+  if (protocol.value !== LEGACY_PROTOCOL_VERSION)
+    invalidFile(file, `unsupported legacy protocol version ${String(protocol.value)}`, { actual: protocol.value });
   // sys_info records the writer's native byte order, but torch writes legacy storages (and their
   // element counts) little-endian on every machine, so it does not change how they are read.
   const systemInfo = plain(protocol.end);
   const littleEndian = true;
   const { entries, storages, end } = unpickleStateDict(bytes, file, systemInfo.end);
   const keyList = plain(end);
-  if (!Array.isArray(keyList.value) || !keyList.value.every((key) => typeof key === 'string')) invalidFile(file, 'the storage key list is not a list of strings');
+  if (!Array.isArray(keyList.value) || !keyList.value.every((key) => typeof key === 'string'))
+    invalidFile(file, 'the storage key list is not a list of strings');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const data = new Map<string, Uint8Array>();
   let position = keyList.end;
@@ -296,27 +358,40 @@ function readLegacyCheckpoint(bytes: Uint8Array, file: string, options: Checkpoi
     if (storage === undefined) invalidFile(file, `storage ${key} is listed but no tensor uses it`, { key });
     if (data.has(key)) invalidFile(file, `storage ${key} is listed twice`, { key });
     if (position + 8 > bytes.length) {
-      throw new CheckpointError('CHECKPOINT_TRUNCATED', `${file}: file is truncated before storage ${key}`, { file, key });
+      throw new CheckpointError('CHECKPOINT_TRUNCATED', `${file}: file is truncated before storage ${key}`, {
+        file,
+        key,
+      });
     }
     const count = view.getBigInt64(position, littleEndian);
     if (count !== BigInt(storage!.elementCount)) {
-      invalidFile(file, `storage ${key} holds ${count} elements but the pickle says ${storage!.elementCount}`, { key, expected: storage!.elementCount, actual: count.toString() });
+      invalidFile(file, `storage ${key} holds ${count} elements but the pickle says ${storage!.elementCount}`, {
+        key,
+        expected: storage!.elementCount,
+        actual: count.toString(),
+      });
     }
     const length = storage!.elementCount * storage!.type.elementSize;
     const start = position + 8;
     if (start + length > bytes.length) {
-      throw new CheckpointError('CHECKPOINT_TRUNCATED', `${file}: file is truncated inside storage ${key} (${length} bytes needed at byte ${start}, the file has ${bytes.length})`, {
-        file,
-        key,
-        expected: start + length,
-        actual: bytes.length,
-      });
+      throw new CheckpointError(
+        'CHECKPOINT_TRUNCATED',
+        `${file}: file is truncated inside storage ${key} (${length} bytes needed at byte ${start}, the file has ${bytes.length})`,
+        {
+          file,
+          key,
+          expected: start + length,
+          actual: bytes.length,
+        },
+      );
     }
     data.set(key, bytes.subarray(start, start + length));
     position = start + length;
   }
-  for (const key of storages.keys()) if (!data.has(key)) invalidFile(file, `storage ${key} is used by a tensor but has no data`, { key });
-  if (position !== bytes.length) invalidFile(file, `${bytes.length - position} unexpected bytes after the last storage`);
+  for (const key of storages.keys())
+    if (!data.has(key)) invalidFile(file, `storage ${key} is used by a tensor but has no data`, { key });
+  if (position !== bytes.length)
+    invalidFile(file, `${bytes.length - position} unexpected bytes after the last storage`);
   const selection = selectTensors(entries, file, options, limits);
   return { ...buildStateDict(selection, (storage) => data.get(storage.key)!, littleEndian), format: 'pytorch-legacy' };
 }
@@ -337,7 +412,11 @@ function readLegacyCheckpoint(bytes: Uint8Array, file: string, options: Checkpoi
  * @param options - a tensor filter and limits (see `CheckpointReadOptions`).
  * @throws {@link CheckpointError} naming the file and the global, tensor or record.
  */
-export async function readPytorchCheckpoint(bytes: Uint8Array, file: string, options: CheckpointReadOptions = {}): Promise<PytorchCheckpointContents> {
+export async function readPytorchCheckpoint(
+  bytes: Uint8Array,
+  file: string,
+  options: CheckpointReadOptions = {},
+): Promise<PytorchCheckpointContents> {
   if (looksLikeZip(bytes)) return readZipCheckpoint(bytes, file, options);
   if (bytes.length > 2 && bytes[0] === 0x80) return readLegacyCheckpoint(bytes, file, options);
   return invalidFile(file, 'not a torch file: neither a zip archive nor a legacy pickle stream');

@@ -61,7 +61,13 @@ describe('readSafetensors', () => {
       const exponent = (bits >> 10) & 0x1f;
       const mantissa = bits & 0x3ff;
       const expected =
-        exponent === 0 ? sign * mantissa * 2 ** -24 : exponent === 31 ? (mantissa ? Number.NaN : sign * Infinity) : sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+        exponent === 0
+          ? sign * mantissa * 2 ** -24
+          : exponent === 31
+            ? mantissa
+              ? Number.NaN
+              : sign * Infinity
+            : sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
       if (Number.isNaN(expected)) expect(Number.isNaN(values[bits])).toBe(true);
       else expect(Object.is(values[bits], expected)).toBe(true);
     }
@@ -76,15 +82,35 @@ describe('readSafetensors', () => {
 
   it('rejects a header that is not an object, unknown dtypes and unsafe shapes', () => {
     expect(catchError(() => readSafetensors(header([1, 2]), 'x.safetensors')).code).toBe('CHECKPOINT_INVALID_HEADER');
-    const dtype = catchError(() => readSafetensors(header({ a: { dtype: 'F8_E4M3', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1)), 'x.safetensors'));
+    const dtype = catchError(() =>
+      readSafetensors(
+        header({ a: { dtype: 'F8_E4M3', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1)),
+        'x.safetensors',
+      ),
+    );
     expect(dtype.code).toBe('CHECKPOINT_UNSUPPORTED_DTYPE');
     expect(dtype.message).toContain('x.safetensors');
     expect(dtype.message).toContain('tensor a');
-    const huge = catchError(() => readSafetensors(header({ a: { dtype: 'F32', shape: [2 ** 40, 2 ** 40], data_offsets: [0, 4] } }, new Uint8Array(4)), 'x.safetensors'));
+    const huge = catchError(() =>
+      readSafetensors(
+        header({ a: { dtype: 'F32', shape: [2 ** 40, 2 ** 40], data_offsets: [0, 4] } }, new Uint8Array(4)),
+        'x.safetensors',
+      ),
+    );
     expect(huge.code).toBe('CHECKPOINT_SIZE_MISMATCH');
-    const gap = catchError(() => readSafetensors(header({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)), 'x.safetensors'));
+    const gap = catchError(() =>
+      readSafetensors(
+        header({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)),
+        'x.safetensors',
+      ),
+    );
     expect(gap.code).toBe('CHECKPOINT_OFFSETS_GAP');
-    const trailing = catchError(() => readSafetensors(header({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(8)), 'x.safetensors'));
+    const trailing = catchError(() =>
+      readSafetensors(
+        header({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(8)),
+        'x.safetensors',
+      ),
+    );
     expect(trailing.code).toBe('CHECKPOINT_OFFSETS_GAP');
     expect(catchError(() => readSafetensors(new Uint8Array(5), 'x.safetensors')).code).toBe('CHECKPOINT_TRUNCATED');
   });
@@ -93,7 +119,13 @@ describe('readSafetensors', () => {
     const data = new Uint8Array(8 + 4);
     new DataView(data.buffer).setFloat32(8, 1.5, true);
     const parsed = parseSafetensors(
-      header({ ids: { dtype: 'I64', shape: [1], data_offsets: [0, 8] }, w: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }, data),
+      header(
+        {
+          ids: { dtype: 'I64', shape: [1], data_offsets: [0, 8] },
+          w: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
+        },
+        data,
+      ),
       'x.safetensors',
     );
     expect(parsed.skipped).toEqual([{ key: 'ids', dtype: 'I64' }]);

@@ -62,7 +62,12 @@ export interface ParsedSafetensors {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-function fail(code: ConstructorParameters<typeof CheckpointError>[0], file: string, message: string, details: Record<string, unknown> = {}): never {
+function fail(
+  code: ConstructorParameters<typeof CheckpointError>[0],
+  file: string,
+  message: string,
+  details: Record<string, unknown> = {},
+): never {
   throw new CheckpointError(code, `${file}: ${message}`, { file, ...details });
 }
 
@@ -77,17 +82,23 @@ function parseEntry(file: string, key: string, value: unknown): TensorEntry {
   const record = value as Record<string, unknown>;
   const { dtype, shape, data_offsets: offsets } = record;
   if (typeof dtype !== 'string') return invalid('has no string "dtype"');
-  if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) return invalid('has no "shape" list of non-negative integers');
+  if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger))
+    return invalid('has no "shape" list of non-negative integers');
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger)) {
     return invalid('has no "data_offsets" pair of non-negative integers');
   }
   const [begin, end] = offsets as [number, number];
   if (!(dtype in DTYPE_SIZES)) {
-    fail('CHECKPOINT_UNSUPPORTED_DTYPE', file, `tensor ${key} has dtype ${dtype}; albert-ts reads ${Object.keys(DTYPE_SIZES).join(', ')}`, {
-      key,
-      actual: dtype,
-      expected: Object.keys(DTYPE_SIZES),
-    });
+    fail(
+      'CHECKPOINT_UNSUPPORTED_DTYPE',
+      file,
+      `tensor ${key} has dtype ${dtype}; albert-ts reads ${Object.keys(DTYPE_SIZES).join(', ')}`,
+      {
+        key,
+        actual: dtype,
+        expected: Object.keys(DTYPE_SIZES),
+      },
+    );
   }
   if (end < begin) {
     fail('CHECKPOINT_SIZE_MISMATCH', file, `tensor ${key} has data_offsets [${begin}, ${end}] with end before begin`, {
@@ -164,10 +175,15 @@ function checkTiling(file: string, entries: readonly TensorEntry[], dataLength: 
     previous = entry;
   }
   if (position !== dataLength) {
-    fail('CHECKPOINT_OFFSETS_GAP', file, `the last ${dataLength - position} bytes of the data section belong to no tensor`, {
-      expected: dataLength,
-      actual: position,
-    });
+    fail(
+      'CHECKPOINT_OFFSETS_GAP',
+      file,
+      `the last ${dataLength - position} bytes of the data section belong to no tensor`,
+      {
+        expected: dataLength,
+        actual: position,
+      },
+    );
   }
 }
 
@@ -205,12 +221,21 @@ function decodeEntry(entry: TensorEntry, data: Uint8Array): Tensor<'float32'> {
  * @param options - a tensor filter (checked before any tensor is decoded) and limits.
  * @throws {@link CheckpointError} naming the file and the tensor.
  */
-export function parseSafetensors(bytes: Uint8Array, file: string, options: CheckpointReadOptions = {}): ParsedSafetensors {
+export function parseSafetensors(
+  bytes: Uint8Array,
+  file: string,
+  options: CheckpointReadOptions = {},
+): ParsedSafetensors {
   const limits = resolveCheckpointLimits(options.limits);
   if (bytes.byteLength < 8) {
-    fail('CHECKPOINT_TRUNCATED', file, `file is truncated: ${bytes.byteLength} bytes, shorter than the 8-byte header length`, {
-      actual: bytes.byteLength,
-    });
+    fail(
+      'CHECKPOINT_TRUNCATED',
+      file,
+      `file is truncated: ${bytes.byteLength} bytes, shorter than the 8-byte header length`,
+      {
+        actual: bytes.byteLength,
+      },
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getBigUint64(0, true);
@@ -223,7 +248,13 @@ export function parseSafetensors(bytes: Uint8Array, file: string, options: Check
     );
   }
   if (headerLength > BigInt(limits.maximumHeaderBytes)) {
-    limitExceeded(file, 'maximumHeaderBytes', 'the safetensors header length', Number(headerLength), limits.maximumHeaderBytes);
+    limitExceeded(
+      file,
+      'maximumHeaderBytes',
+      'the safetensors header length',
+      Number(headerLength),
+      limits.maximumHeaderBytes,
+    );
   }
   const dataStart = 8 + Number(headerLength);
   let header: unknown;
@@ -231,7 +262,11 @@ export function parseSafetensors(bytes: Uint8Array, file: string, options: Check
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart));
     header = JSON.parse(text);
   } catch (error) {
-    fail('CHECKPOINT_INVALID_HEADER', file, `header is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    fail(
+      'CHECKPOINT_INVALID_HEADER',
+      file,
+      `header is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     fail('CHECKPOINT_INVALID_HEADER', file, 'header is not a JSON object');
@@ -243,7 +278,9 @@ export function parseSafetensors(bytes: Uint8Array, file: string, options: Check
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         fail('CHECKPOINT_INVALID_HEADER', file, '__metadata__ is not an object', { key });
       }
-      metadata = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([name, item]) => [name, String(item)]));
+      metadata = Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([name, item]) => [name, String(item)]),
+      );
       continue;
     }
     entries.push(parseEntry(file, key, value));
@@ -255,7 +292,8 @@ export function parseSafetensors(bytes: Uint8Array, file: string, options: Check
   const skipped: SkippedTensor[] = [];
   for (const entry of entries) {
     if (INTEGER_DTYPES.has(entry.dtype)) skipped.push({ key: entry.key, dtype: entry.dtype });
-    else if (options.filter !== undefined && !options.filter.admit(entry.key, entry.shape, file)) skipped.push({ key: entry.key, dtype: entry.dtype, unused: true });
+    else if (options.filter !== undefined && !options.filter.admit(entry.key, entry.shape, file))
+      skipped.push({ key: entry.key, dtype: entry.dtype, unused: true });
     else stateDict.set(entry.key, decodeEntry(entry, data));
   }
   return { stateDict, skipped, metadata };

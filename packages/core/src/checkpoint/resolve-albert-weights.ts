@@ -5,7 +5,13 @@ import type { AlbertHead, AlbertWeightSpec } from './albert-weight-specs.js';
 import { CheckpointError } from './checkpoint-error.js';
 import type { SkippedTensor } from './read-safetensors.js';
 import type { StateDict } from './state-dict.js';
-import { initializeAlbertWeight, isHeadWeightKey, modelKeyOf, type MismatchedWeight, type NormalSampler } from './initialize-albert-weights.js';
+import {
+  initializeAlbertWeight,
+  isHeadWeightKey,
+  modelKeyOf,
+  type MismatchedWeight,
+  type NormalSampler,
+} from './initialize-albert-weights.js';
 
 /**
  * The weights of one ALBERT head, checked against its config and keyed canonically: encoder keys
@@ -95,13 +101,21 @@ function formatShape(shape: readonly number[]): string {
  *   `CHECKPOINT_WRONG_DTYPE` or `CHECKPOINT_TIED_WEIGHT_MISMATCH`, naming the file, the key, and the
  *   expected and actual shapes.
  */
-export function resolveAlbertWeights(config: AlbertConfig, stateDict: StateDict, head: AlbertHead, options: ResolveAlbertWeightsOptions): AlbertWeights {
-  const skippedByKey = new Map((options.skipped ?? []).filter((tensor) => tensor.unused !== true).map((tensor) => [tensor.key, tensor.dtype]));
+export function resolveAlbertWeights(
+  config: AlbertConfig,
+  stateDict: StateDict,
+  head: AlbertHead,
+  options: ResolveAlbertWeightsOptions,
+): AlbertWeights {
+  const skippedByKey = new Map(
+    (options.skipped ?? []).filter((tensor) => tensor.unused !== true).map((tensor) => [tensor.key, tensor.dtype]),
+  );
   const unusedKeys = (options.skipped ?? []).filter((tensor) => tensor.unused === true).map((tensor) => tensor.key);
   const allKeys = [...stateDict.keys(), ...skippedByKey.keys(), ...unusedKeys];
   // One prefix mode for the whole file, as HF decides it: prefixed if any key has the prefix.
   const prefixed = allKeys.some((key) => key.startsWith('albert.'));
-  const storedKeyOf = (canonical: string): string => (!prefixed && canonical.startsWith('albert.') ? canonical.slice('albert.'.length) : canonical);
+  const storedKeyOf = (canonical: string): string =>
+    !prefixed && canonical.startsWith('albert.') ? canonical.slice('albert.'.length) : canonical;
   const fileOf = (storedKey: string): string => options.fileOfKey?.get(storedKey) ?? options.file;
 
   const resolved = new Map<string, Tensor<'float32'>>();
@@ -110,11 +124,16 @@ export function resolveAlbertWeights(config: AlbertConfig, stateDict: StateDict,
   const initialization = options.initialization;
   const newlyInitialized: string[] = [];
   const mismatched: MismatchedWeight[] = [];
-  const initialize = (spec: AlbertWeightSpec): Tensor<'float32'> => initializeAlbertWeight(spec.key, spec.shape, config, (initialization as WeightInitializationOptions).normal);
+  const initialize = (spec: AlbertWeightSpec): Tensor<'float32'> =>
+    initializeAlbertWeight(spec.key, spec.shape, config, (initialization as WeightInitializationOptions).normal);
   const checkShape = (spec: AlbertWeightSpec, storedKey: string, tensor: Tensor<'float32'>): boolean => {
     if (!sameShape(tensor.shape, spec.shape)) {
       if (initialization?.ignoreMismatchedSizes === true) {
-        mismatched.push({ key: modelKeyOf(head, spec.key), checkpointShape: [...tensor.shape], modelShape: [...spec.shape] });
+        mismatched.push({
+          key: modelKeyOf(head, spec.key),
+          checkpointShape: [...tensor.shape],
+          modelShape: [...spec.shape],
+        });
         return false;
       }
       const file = fileOf(storedKey);
@@ -136,12 +155,16 @@ export function resolveAlbertWeights(config: AlbertConfig, stateDict: StateDict,
       const dtype = skippedByKey.get(storedKey);
       if (dtype !== undefined) {
         const file = fileOf(storedKey);
-        throw new CheckpointError('CHECKPOINT_WRONG_DTYPE', `${file}: tensor ${storedKey} is stored as ${dtype}; a weight must be a float tensor`, {
-          file,
-          key: storedKey,
-          expected: 'float32, float16, bfloat16 or float64',
-          actual: dtype,
-        });
+        throw new CheckpointError(
+          'CHECKPOINT_WRONG_DTYPE',
+          `${file}: tensor ${storedKey} is stored as ${dtype}; a weight must be a float tensor`,
+          {
+            file,
+            key: storedKey,
+            expected: 'float32, float16, bfloat16 or float64',
+            actual: dtype,
+          },
+        );
       }
       // Old files may store the MLM bias only under its tied name.
       if (spec.key === 'predictions.bias' && tiedBias !== undefined && config.tieWordEmbeddings) {
@@ -150,7 +173,11 @@ export function resolveAlbertWeights(config: AlbertConfig, stateDict: StateDict,
         continue;
       }
       if (!spec.optional) {
-        if (initialization !== undefined && initialization.initializeMissingHead !== false && isHeadWeightKey(spec.key)) {
+        if (
+          initialization !== undefined &&
+          initialization.initializeMissingHead !== false &&
+          isHeadWeightKey(spec.key)
+        ) {
           resolved.set(spec.key, initialize(spec));
           newlyInitialized.push(modelKeyOf(head, spec.key));
         } else missing.push(spec);
@@ -163,11 +190,24 @@ export function resolveAlbertWeights(config: AlbertConfig, stateDict: StateDict,
   if (missing.length > 0) {
     const first = missing[0]!;
     const storedKey = storedKeyOf(first.key);
-    const others = missing.length > 1 ? ` (and ${missing.length - 1} more: ${missing.slice(1, 6).map((spec) => storedKeyOf(spec.key)).join(', ')}${missing.length > 6 ? ', ...' : ''})` : '';
+    const others =
+      missing.length > 1
+        ? ` (and ${missing.length - 1} more: ${missing
+            .slice(1, 6)
+            .map((spec) => storedKeyOf(spec.key))
+            .join(', ')}${missing.length > 6 ? ', ...' : ''})`
+        : '';
     throw new CheckpointError(
       'CHECKPOINT_MISSING_TENSOR',
       `${options.file}: missing tensor ${storedKey} ${formatShape(first.shape)}, which ${head} needs${others}`,
-      { file: options.file, key: storedKey, expected: [...first.shape], actual: null, missing: missing.map((spec) => storedKeyOf(spec.key)), head },
+      {
+        file: options.file,
+        key: storedKey,
+        expected: [...first.shape],
+        actual: null,
+        missing: missing.map((spec) => storedKeyOf(spec.key)),
+        head,
+      },
     );
   }
 
@@ -183,7 +223,13 @@ export function resolveAlbertWeights(config: AlbertConfig, stateDict: StateDict,
         throw new CheckpointError(
           'CHECKPOINT_TIED_WEIGHT_MISMATCH',
           `${file}: tensor ${alias} ${formatShape(duplicate.shape)} is tied to ${storedKeyOf(target)} ${formatShape(original.shape)} but differs from it`,
-          { file, key: alias, expected: [...original.shape], actual: [...duplicate.shape], tiedTo: storedKeyOf(target) },
+          {
+            file,
+            key: alias,
+            expected: [...original.shape],
+            actual: [...duplicate.shape],
+            tiedTo: storedKeyOf(target),
+          },
         );
       }
       used.add(alias);
@@ -193,7 +239,8 @@ export function resolveAlbertWeights(config: AlbertConfig, stateDict: StateDict,
   const unexpectedKeys = allKeys.filter((key) => !used.has(key));
   const keys = [...resolved.keys()];
   const lookup = (key: string): Tensor<'float32'> | undefined =>
-    resolved.get(key) ?? (usesDecoder && config.tieWordEmbeddings && key in TIED_ALIASES ? resolved.get(TIED_ALIASES[key]!) : undefined);
+    resolved.get(key) ??
+    (usesDecoder && config.tieWordEmbeddings && key in TIED_ALIASES ? resolved.get(TIED_ALIASES[key]!) : undefined);
   return {
     keys,
     unexpectedKeys,
@@ -203,11 +250,15 @@ export function resolveAlbertWeights(config: AlbertConfig, stateDict: StateDict,
     get(key) {
       const tensor = lookup(key);
       if (tensor === undefined) {
-        throw new CheckpointError('CHECKPOINT_MISSING_TENSOR', `${options.file}: ${head} weights have no tensor ${key}`, {
-          file: options.file,
-          key,
-          head,
-        });
+        throw new CheckpointError(
+          'CHECKPOINT_MISSING_TENSOR',
+          `${options.file}: ${head} weights have no tensor ${key}`,
+          {
+            file: options.file,
+            key,
+            head,
+          },
+        );
       }
       return tensor;
     },

@@ -63,7 +63,11 @@ function formatShape(shape: readonly number[]): string {
  * const checkpoint = await readCheckpoint(source, { filter: albertTensorFilter(config, 'AlbertForMaskedLM') });
  * ```
  */
-export function albertTensorFilter(config: AlbertConfig, head: AlbertHead, options: AlbertTensorFilterOptions = {}): TensorFilter {
+export function albertTensorFilter(
+  config: AlbertConfig,
+  head: AlbertHead,
+  options: AlbertTensorFilterOptions = {},
+): TensorFilter {
   const expected = new Map<string, ExpectedTensor>();
   const specs = albertWeightSpecs(config, head);
   for (const spec of specs) {
@@ -73,7 +77,10 @@ export function albertTensorFilter(config: AlbertConfig, head: AlbertHead, optio
   }
   const usesDecoder = head === 'AlbertForPreTraining' || head === 'AlbertForMaskedLM';
   if (usesDecoder && config.tieWordEmbeddings) {
-    expected.set('predictions.decoder.weight', { shape: [config.vocabSize, config.embeddingSize], source: '[vocab_size, embedding_size]' });
+    expected.set('predictions.decoder.weight', {
+      shape: [config.vocabSize, config.embeddingSize],
+      source: '[vocab_size, embedding_size]',
+    });
     expected.set('predictions.decoder.bias', { shape: [config.vocabSize], source: '[vocab_size]' });
   }
   return {
@@ -83,7 +90,8 @@ export function albertTensorFilter(config: AlbertConfig, head: AlbertHead, optio
       // under its tied name, head weights that will be initialized
       let prefixed = false;
       for (const key of keys) if (key.startsWith('albert.')) prefixed = true;
-      const storedKeyOf = (key: string): string => (!prefixed && key.startsWith('albert.') ? key.slice('albert.'.length) : key);
+      const storedKeyOf = (key: string): string =>
+        !prefixed && key.startsWith('albert.') ? key.slice('albert.'.length) : key;
       const missing = specs.filter(
         (spec) =>
           !spec.optional &&
@@ -94,7 +102,10 @@ export function albertTensorFilter(config: AlbertConfig, head: AlbertHead, optio
       const [first] = missing;
       if (first === undefined) return;
       const names = missing.map((spec) => storedKeyOf(spec.key));
-      const others = names.length > 1 ? ` (and ${names.length - 1} more: ${names.slice(1, 6).join(', ')}${names.length > 6 ? ', ...' : ''})` : '';
+      const others =
+        names.length > 1
+          ? ` (and ${names.length - 1} more: ${names.slice(1, 6).join(', ')}${names.length > 6 ? ', ...' : ''})`
+          : '';
       throw new CheckpointError(
         'CHECKPOINT_MISSING_TENSOR',
         `${file}: missing tensor ${storedKeyOf(first.key)} ${formatShape(first.shape)}, which ${head} needs${others}; no shard of the index lists it`,

@@ -40,7 +40,12 @@ export const pickle = {
   reduce: () => [0x52],
   build: () => [0x62],
   binPersId: () => [0x51],
-  int: (value: number) => (value >= 0 && value < 256 ? [0x4b, value] : value >= 0 && value < 65536 ? [0x4d, ...u16(value)] : [0x4a, ...u32(value)]),
+  int: (value: number) =>
+    value >= 0 && value < 256
+      ? [0x4b, value]
+      : value >= 0 && value < 65536
+        ? [0x4d, ...u16(value)]
+        : [0x4a, ...u32(value)],
   string: (text: string) => {
     const bytes = new TextEncoder().encode(text);
     return [0x58, ...u32(bytes.length), ...bytes];
@@ -104,7 +109,14 @@ export function torchStateDictPickle(tensors: readonly PickleTensorSpec[]): Uint
       ...pickle.reduce(),
     );
     if (tensor.parameter === true) {
-      parts.push(0x88, ...pickle.global('collections', 'OrderedDict'), ...pickle.emptyTuple(), ...pickle.reduce(), ...pickle.tuple(), ...pickle.reduce());
+      parts.push(
+        0x88,
+        ...pickle.global('collections', 'OrderedDict'),
+        ...pickle.emptyTuple(),
+        ...pickle.reduce(),
+        ...pickle.tuple(),
+        ...pickle.reduce(),
+      );
     }
   }
   parts.push(...pickle.setItems(), ...pickle.stop());
@@ -121,14 +133,48 @@ export function writeZip(entries: readonly { name: string; data: Uint8Array; com
     const data = entry.compress ? new Uint8Array(deflateRawSync(entry.data)) : entry.data;
     const method = entry.compress ? 8 : 0;
     const crc = crc32(entry.data);
-    const common = [...u16(20), ...u16(0), ...u16(method), ...u16(0), ...u16(0), ...u32(crc), ...u32(data.length), ...u32(entry.data.length), ...u16(name.length)];
+    const common = [
+      ...u16(20),
+      ...u16(0),
+      ...u16(method),
+      ...u16(0),
+      ...u16(0),
+      ...u32(crc),
+      ...u32(data.length),
+      ...u32(entry.data.length),
+      ...u16(name.length),
+    ];
     const local = concatBytes([...u32(0x04034b50), ...common, ...u16(0)], name, data);
-    centrals.push(concatBytes([...u32(0x02014b50), ...u16(20), ...common, ...u16(0), ...u16(0), ...u16(0), ...u16(0), ...u32(0), ...u32(offset)], name));
+    centrals.push(
+      concatBytes(
+        [
+          ...u32(0x02014b50),
+          ...u16(20),
+          ...common,
+          ...u16(0),
+          ...u16(0),
+          ...u16(0),
+          ...u16(0),
+          ...u32(0),
+          ...u32(offset),
+        ],
+        name,
+      ),
+    );
     locals.push(local);
     offset += local.length;
   }
   const central = concatBytes(...centrals);
-  const end = [...u32(0x06054b50), ...u16(0), ...u16(0), ...u16(entries.length), ...u16(entries.length), ...u32(central.length), ...u32(offset), ...u16(0)];
+  const end = [
+    ...u32(0x06054b50),
+    ...u16(0),
+    ...u16(0),
+    ...u16(entries.length),
+    ...u16(entries.length),
+    ...u32(central.length),
+    ...u32(offset),
+    ...u16(0),
+  ];
   return concatBytes(...locals, central, end);
 }
 

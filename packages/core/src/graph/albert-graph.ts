@@ -101,7 +101,8 @@ function transpose2d(tensor: Tensor<'float32'>): Tensor<'float32'> {
   const source = tensor.data;
   const result = new Float32Array(rows * columns);
   for (let row = 0; row < rows; row += 1) {
-    for (let column = 0; column < columns; column += 1) result[column * rows + row] = source[row * columns + column] as number;
+    for (let column = 0; column < columns; column += 1)
+      result[column * rows + row] = source[row * columns + column] as number;
   }
   return createTensor('float32', [columns, rows], result);
 }
@@ -156,13 +157,25 @@ export function buildAlbertModelProto(
   const flavour = options.flavour ?? 'plain';
   const precision = options.precision ?? 'float32';
   if (precision !== 'float32' && precision !== 'int8' && precision !== 'float16') {
-    throw new GraphError('GRAPH_UNSUPPORTED_OPTION', `graph precision ${String(precision)} is not available (float32, int8 or float16)`, { field: 'precision', value: precision });
+    throw new GraphError(
+      'GRAPH_UNSUPPORTED_OPTION',
+      `graph precision ${String(precision)} is not available (float32, int8 or float16)`,
+      { field: 'precision', value: precision },
+    );
   }
   if (flavour !== 'plain' && flavour !== 'fused') {
-    throw new GraphError('GRAPH_UNSUPPORTED_OPTION', `graph flavour ${String(flavour)} is not available (plain or fused)`, { field: 'flavour', value: flavour });
+    throw new GraphError(
+      'GRAPH_UNSUPPORTED_OPTION',
+      `graph flavour ${String(flavour)} is not available (plain or fused)`,
+      { field: 'flavour', value: flavour },
+    );
   }
   if (options.logitsPositions === true && options.head !== 'AlbertForMaskedLM') {
-    throw new GraphError('GRAPH_UNSUPPORTED_OPTION', `logitsPositions is an option of the AlbertForMaskedLM graph, not of ${options.head}`, { field: 'logitsPositions', value: options.head });
+    throw new GraphError(
+      'GRAPH_UNSUPPORTED_OPTION',
+      `logitsPositions is an option of the AlbertForMaskedLM graph, not of ${options.head}`,
+      { field: 'logitsPositions', value: options.head },
+    );
   }
   const g = new GraphBuilder(`albert-${options.head}`);
   const E = config.embeddingSize;
@@ -176,27 +189,40 @@ export function buildAlbertModelProto(
   const relative = config.positionEmbeddingType !== 'absolute';
 
   const get = (key: string): Tensor<'float32'> => {
-    if (!weights.has(key)) throw new GraphError('GRAPH_MISSING_WEIGHT', `the ${options.head} graph needs weight ${key}, which the checkpoint does not have`, { key, head: options.head });
+    if (!weights.has(key))
+      throw new GraphError(
+        'GRAPH_MISSING_WEIGHT',
+        `the ${options.head} graph needs weight ${key}, which the checkpoint does not have`,
+        { key, head: options.head },
+      );
     return weights.get(key);
   };
   const weight = (key: string): GraphValue => g.weight(key, get(key));
   /** The `[in, out]` kernel of HF's `[out, in]` linear weight, stored transposed once per weight. */
-  const linearKernel = (prefix: string): GraphValue => g.derivedWeight(get(`${prefix}.weight`), 'transposed', `${prefix}.weight.transposed`, transpose2d);
+  const linearKernel = (prefix: string): GraphValue =>
+    g.derivedWeight(get(`${prefix}.weight`), 'transposed', `${prefix}.weight.transposed`, transpose2d);
   /** `y = x Wᵀ + b`. */
-  const linear = (x: GraphValue, prefix: string): GraphValue => g.add(g.matMul(x, linearKernel(prefix)), weight(`${prefix}.bias`));
-  const layerNorm = (x: GraphValue, prefix: string): GraphValue => g.layerNorm(x, weight(`${prefix}.weight`), weight(`${prefix}.bias`), eps);
+  const linear = (x: GraphValue, prefix: string): GraphValue =>
+    g.add(g.matMul(x, linearKernel(prefix)), weight(`${prefix}.bias`));
+  const layerNorm = (x: GraphValue, prefix: string): GraphValue =>
+    g.layerNorm(x, weight(`${prefix}.weight`), weight(`${prefix}.bias`), eps);
 
   // ---- inputs ------------------------------------------------------------------------------
   const leading = multipleChoice ? ['batch', 'choices', 'sequence'] : ['batch', 'sequence'];
-  const rawInput = options.inputsEmbeds === true ? g.input('inputs_embeds', 'float32', [...leading, E]) : g.input('input_ids', 'int64', leading);
+  const rawInput =
+    options.inputsEmbeds === true
+      ? g.input('inputs_embeds', 'float32', [...leading, E])
+      : g.input('input_ids', 'int64', leading);
   const rawMask = g.input('attention_mask', 'int64', leading);
   const rawTypes = g.input('token_type_ids', 'int64', leading);
   const rawPositions = relative ? undefined : g.input('position_ids', 'int64', leading);
-  const logitsPositions = options.logitsPositions === true ? g.input('logits_positions', 'int64', ['batch', 'positions']) : undefined;
+  const logitsPositions =
+    options.logitsPositions === true ? g.input('logits_positions', 'int64', ['batch', 'positions']) : undefined;
   const headMask = options.headMask === true ? g.input('head_mask', 'float32', [L, heads]) : undefined;
 
   // Multiple choice folds [batch, choices, sequence] into [batch·choices, sequence].
-  const foldChoices = (x: GraphValue): GraphValue => (multipleChoice ? g.reshape(x, g.concat([g.ints([-1]), g.shape(x, 2)], 0)) : x);
+  const foldChoices = (x: GraphValue): GraphValue =>
+    multipleChoice ? g.reshape(x, g.concat([g.ints([-1]), g.shape(x, 2)], 0)) : x;
   const ids = foldChoices(rawInput); // [B, S] ids or [B, S, E] embeddings
   const mask = foldChoices(rawMask); // [B, S]
   const tokenTypes = foldChoices(rawTypes); // [B, S]
@@ -209,8 +235,13 @@ export function buildAlbertModelProto(
   // the quantized MatMul), so it keeps the word embeddings as their own float32 table.
   const tableDecoder = precision !== 'int8';
   const decoder = (): GraphValue =>
-    g.derivedWeight(get('predictions.decoder.weight'), 'decoder-table', 'predictions.decoder.table', (tensor) => decoderTable(tensor, get('predictions.decoder.bias'))); // [E + 1, V]
-  const tiedDecoder = mlmHead && tableDecoder && get('predictions.decoder.weight') === get('albert.embeddings.word_embeddings.weight') ? decoder() : undefined;
+    g.derivedWeight(get('predictions.decoder.weight'), 'decoder-table', 'predictions.decoder.table', (tensor) =>
+      decoderTable(tensor, get('predictions.decoder.bias')),
+    ); // [E + 1, V]
+  const tiedDecoder =
+    mlmHead && tableDecoder && get('predictions.decoder.weight') === get('albert.embeddings.word_embeddings.weight')
+      ? decoder()
+      : undefined;
 
   // ---- embeddings (width E) ----------------------------------------------------------------
   const embedded = g.within('embeddings', () => {
@@ -222,7 +253,8 @@ export function buildAlbertModelProto(
       words = g.transpose(columns, [1, 2, 0]); // [B, S, E]
     } else words = g.gather(weight('albert.embeddings.word_embeddings.weight'), ids); // [B, S, E]
     let sum = g.add(words, g.gather(weight('albert.embeddings.token_type_embeddings.weight'), tokenTypes)); // [B, S, E]
-    if (positions !== undefined) sum = g.add(sum, g.gather(weight('albert.embeddings.position_embeddings.weight'), positions)); // [B, S, E]
+    if (positions !== undefined)
+      sum = g.add(sum, g.gather(weight('albert.embeddings.position_embeddings.weight'), positions)); // [B, S, E]
     return layerNorm(sum, 'albert.embeddings.LayerNorm'); // [B, S, E]
   });
 
@@ -256,15 +288,34 @@ export function buildAlbertModelProto(
   // ---- one ALBERT layer, from the flavour's kernels ------------------------------------------
   const hiddenStates: GraphValue[] = [];
   const attentions: GraphValue[] = [];
-  const layerContext = { g, config, weight, linearKernel, linear, layerNorm, maskAdd, headMask, relativeTable: relative ? relativeTable : undefined, relativeShape, outputAttentions: options.outputAttentions === true };
-  const kernels = flavour === 'fused' ? fusedLayerKernels(layerContext, options.fusedAttention ?? 'multi-head-attention', { skipLayerNormalization: options.skipLayerNormalization ?? true }) : plainLayerKernels(layerContext);
+  const layerContext = {
+    g,
+    config,
+    weight,
+    linearKernel,
+    linear,
+    layerNorm,
+    maskAdd,
+    headMask,
+    relativeTable: relative ? relativeTable : undefined,
+    relativeShape,
+    outputAttentions: options.outputAttentions === true,
+  };
+  const kernels =
+    flavour === 'fused'
+      ? fusedLayerKernels(layerContext, options.fusedAttention ?? 'multi-head-attention', {
+          skipLayerNormalization: options.skipLayerNormalization ?? true,
+        })
+      : plainLayerKernels(layerContext);
   const albertLayer = (x: GraphValue, prefix: string, headMaskRow: number | undefined): GraphValue => {
     const attended = g.within('attention', () => {
       const { output, probabilities } = kernels.selfAttention(x, `${prefix}.attention`, headMaskRow); // [B, S, H], [B, heads, S, S]
       if (probabilities !== undefined) attentions.push(probabilities);
       return kernels.residualLayerNorm(output, x, `${prefix}.attention.LayerNorm`); // [B, S, H]
     });
-    return g.within('ffn', () => kernels.residualLayerNorm(kernels.feedForward(attended, prefix), attended, `${prefix}.full_layer_layer_norm`)); // [B, S, H]
+    return g.within('ffn', () =>
+      kernels.residualLayerNorm(kernels.feedForward(attended, prefix), attended, `${prefix}.full_layer_layer_norm`),
+    ); // [B, S, H]
   };
 
   // ---- encoder: E → H, then L applications of shared layer groups ---------------------------
@@ -280,7 +331,11 @@ export function buildAlbertModelProto(
         const sliceEnd = Math.min((group + 1) * layersPerGroup, L);
         headMaskRow = group * layersPerGroup + inner;
         if (headMaskRow >= sliceEnd) {
-          throw new GraphError('GRAPH_HEAD_MASK_ROW', `head_mask: layer ${layerIndex} (group ${group}, inner layer ${inner}) reads row ${headMaskRow}, outside the rows ${group * layersPerGroup}..${sliceEnd - 1} of its group (HF raises IndexError here)`, { field: 'head_mask', value: headMaskRow });
+          throw new GraphError(
+            'GRAPH_HEAD_MASK_ROW',
+            `head_mask: layer ${layerIndex} (group ${group}, inner layer ${inner}) reads row ${headMaskRow}, outside the rows ${group * layersPerGroup}..${sliceEnd - 1} of its group (HF raises IndexError here)`,
+            { field: 'head_mask', value: headMaskRow },
+          );
         }
       }
       const prefix = `albert.encoder.albert_layer_groups.${group}.albert_layers.${inner}`;
@@ -291,7 +346,8 @@ export function buildAlbertModelProto(
   const sequenceOutput = hidden; // [B, S, H]
 
   // ---- heads --------------------------------------------------------------------------------
-  const pooled = (): GraphValue => g.within('pooler', () => g.unary('Tanh', linear(g.gather(sequenceOutput, g.int(0), 1), 'albert.pooler'))); // [B, H]
+  const pooled = (): GraphValue =>
+    g.within('pooler', () => g.unary('Tanh', linear(g.gather(sequenceOutput, g.int(0), 1), 'albert.pooler'))); // [B, H]
   const batchAndSequence = (): GraphValue[] => (multipleChoice ? ['batch_choices', 'sequence'] : ['batch', 'sequence']);
   /** The rows of `x` `[B, S, H]` at `logits_positions` `[B, P]`: one Gather on the flattened `[B·S, H]`. */
   const atLogitsPositions = (x: GraphValue, positions: GraphValue): GraphValue => {
@@ -302,7 +358,10 @@ export function buildAlbertModelProto(
   const mlmLogits = (): GraphValue =>
     g.within('predictions', () => {
       const rows = logitsPositions === undefined ? sequenceOutput : atLogitsPositions(sequenceOutput, logitsPositions); // [B, S or P, H]
-      const transformed = layerNorm(applyActivation(g, linear(rows, 'predictions.dense'), act), 'predictions.LayerNorm'); // [B, S or P, E]
+      const transformed = layerNorm(
+        applyActivation(g, linear(rows, 'predictions.dense'), act),
+        'predictions.LayerNorm',
+      ); // [B, S or P, E]
       if (!tableDecoder) return linear(transformed, 'predictions.decoder'); // [B, S or P, V], quantized below
       // x · Wᵀ + b as [x, 1] · [Wᵀ; b] (see decoderTable)
       const ones = g.op('Expand', [g.floats([1], [1, 1, 1]), g.concat([g.shape(transformed, 0, 2), g.ints([1])], 0)]); // [B, S or P, 1]
@@ -312,17 +371,35 @@ export function buildAlbertModelProto(
   switch (options.head) {
     case 'AlbertModel':
       g.output(sequenceOutput, 'last_hidden_state', 'float32', [...batchAndSequence(), H]);
-      if (weights.has('albert.pooler.weight')) g.output(pooled(), 'pooler_output', 'float32', [batchAndSequence()[0] as string, H]);
+      if (weights.has('albert.pooler.weight'))
+        g.output(pooled(), 'pooler_output', 'float32', [batchAndSequence()[0] as string, H]);
       break;
     case 'AlbertForPreTraining':
       g.output(mlmLogits(), 'prediction_logits', 'float32', [...batchAndSequence(), config.vocabSize]);
-      g.output(g.within('sop', () => linear(pooled(), 'sop_classifier.classifier')), 'sop_logits', 'float32', ['batch', 2]); // [B, 2]
+      g.output(
+        g.within('sop', () => linear(pooled(), 'sop_classifier.classifier')),
+        'sop_logits',
+        'float32',
+        ['batch', 2],
+      ); // [B, 2]
       break;
     case 'AlbertForMaskedLM':
-      g.output(mlmLogits(), 'logits', 'float32', logitsPositions === undefined ? [...batchAndSequence(), config.vocabSize] : ['batch', 'positions', config.vocabSize]);
+      g.output(
+        mlmLogits(),
+        'logits',
+        'float32',
+        logitsPositions === undefined
+          ? [...batchAndSequence(), config.vocabSize]
+          : ['batch', 'positions', config.vocabSize],
+      );
       break;
     case 'AlbertForSequenceClassification':
-      g.output(g.within('classifier', () => linear(pooled(), 'classifier')), 'logits', 'float32', ['batch', config.numLabels]); // [B, labels]
+      g.output(
+        g.within('classifier', () => linear(pooled(), 'classifier')),
+        'logits',
+        'float32',
+        ['batch', config.numLabels],
+      ); // [B, labels]
       break;
     case 'AlbertForMultipleChoice': {
       const scores = g.within('classifier', () => linear(pooled(), 'classifier')); // [B·C, 1]
@@ -330,7 +407,12 @@ export function buildAlbertModelProto(
       break;
     }
     case 'AlbertForTokenClassification':
-      g.output(g.within('classifier', () => linear(sequenceOutput, 'classifier')), 'logits', 'float32', ['batch', 'sequence', config.numLabels]); // [B, S, labels]
+      g.output(
+        g.within('classifier', () => linear(sequenceOutput, 'classifier')),
+        'logits',
+        'float32',
+        ['batch', 'sequence', config.numLabels],
+      ); // [B, S, labels]
       break;
     case 'AlbertForQuestionAnswering': {
       const spans = g.within('qa_outputs', () => linear(sequenceOutput, 'qa_outputs')); // [B, S, 2]
@@ -340,13 +422,26 @@ export function buildAlbertModelProto(
     }
   }
   if (options.outputHiddenStates === true) {
-    hiddenStates.forEach((state, index) => g.output(state, `hidden_states.${index}`, 'float32', [...batchAndSequence(), H]));
+    hiddenStates.forEach((state, index) =>
+      g.output(state, `hidden_states.${index}`, 'float32', [...batchAndSequence(), H]),
+    );
   }
   if (options.outputAttentions === true) {
-    attentions.forEach((probabilities, index) => g.output(probabilities, `attentions.${index}`, 'float32', [batchAndSequence()[0] as string, heads, 'sequence', 'sequence']));
+    attentions.forEach((probabilities, index) =>
+      g.output(probabilities, `attentions.${index}`, 'float32', [
+        batchAndSequence()[0] as string,
+        heads,
+        'sequence',
+        'sequence',
+      ]),
+    );
   }
 
-  const built = g.build({ producerVersion: '0.1.0', opsetVersion: ALBERT_GRAPH_OPSET, docString: `ALBERT ${options.head} built by albert-ts (${config.numHiddenLayers} layers, ${config.numHiddenGroups} groups, ${config.innerGroupNum} inner, ${precision})` });
+  const built = g.build({
+    producerVersion: '0.1.0',
+    opsetVersion: ALBERT_GRAPH_OPSET,
+    docString: `ALBERT ${options.head} built by albert-ts (${config.numHiddenLayers} layers, ${config.numHiddenGroups} groups, ${config.innerGroupNum} inner, ${precision})`,
+  });
   // ---- precision: a post-pass over the float32 graph; inputs and outputs keep float32 ----------
   const proto =
     precision === 'int8'
@@ -361,7 +456,11 @@ export function buildAlbertModelProto(
  * Builds ALBERT as a serialized ONNX model from a config and weights. Each shared weight is one
  * initializer referenced by every layer that uses it, so the file is about as large as the checkpoint.
  */
-export function buildAlbertGraph(config: AlbertConfig, weights: AlbertGraphWeights, options: AlbertGraphOptions): AlbertGraph {
+export function buildAlbertGraph(
+  config: AlbertConfig,
+  weights: AlbertGraphWeights,
+  options: AlbertGraphOptions,
+): AlbertGraph {
   const { proto, inputNames, outputNames } = buildAlbertModelProto(config, weights, options);
   return { bytes: encodeModel(proto), inputNames, outputNames, options };
 }

@@ -60,7 +60,15 @@ export class GraphBuilder {
 
   /** Declares `value` as the graph output `name` (through an `Identity` node when the names differ). */
   output(value: GraphValue, name: string, elementType: OnnxElementType, dims?: readonly OnnxDimension[]): void {
-    if (value !== name) this.nodes.push({ name: `output/${name}`, opType: 'Identity', domain: '', inputs: [value], outputs: [name], attributes: {} });
+    if (value !== name)
+      this.nodes.push({
+        name: `output/${name}`,
+        opType: 'Identity',
+        domain: '',
+        inputs: [value],
+        outputs: [name],
+        attributes: {},
+      });
     this.outputs.push(dims === undefined ? { name, elementType } : { name, elementType, dims });
   }
 
@@ -81,7 +89,12 @@ export class GraphBuilder {
    * A weight derived from `source` by `derive` (e.g. its transpose, tagged `'transposed'`), computed
    * once per (source tensor, tag) and stored as one initializer named `name`.
    */
-  derivedWeight(source: Tensor<'float32'>, tag: string, name: string, derive: (tensor: Tensor<'float32'>) => Tensor<'float32'>): GraphValue {
+  derivedWeight(
+    source: Tensor<'float32'>,
+    tag: string,
+    name: string,
+    derive: (tensor: Tensor<'float32'>) => Tensor<'float32'>,
+  ): GraphValue {
     let byTag = this.derivedNames.get(source);
     if (byTag === undefined) {
       byTag = new Map();
@@ -91,7 +104,12 @@ export class GraphBuilder {
     if (existing !== undefined) return existing;
     if (this.initializerNames.has(name)) throw new Error(`graph builder: two different tensors named ${name}`);
     const derived = derive(source);
-    this.addInitializer({ name, elementType: 'float32', dims: derived.shape, rawData: littleEndianBytes(derived.data) });
+    this.addInitializer({
+      name,
+      elementType: 'float32',
+      dims: derived.shape,
+      rawData: littleEndianBytes(derived.data),
+    });
     byTag.set(tag, name);
     return name;
   }
@@ -110,7 +128,9 @@ export class GraphBuilder {
 
   /** An int64 constant (deduplicated by value); 1-D unless `dims` is given. */
   ints(values: readonly number[], dims: readonly number[] = [values.length]): GraphValue {
-    return this.constant('int64', dims, values, () => littleEndianBytes(BigInt64Array.from(values, (value) => BigInt(value))));
+    return this.constant('int64', dims, values, () =>
+      littleEndianBytes(BigInt64Array.from(values, (value) => BigInt(value))),
+    );
   }
 
   /** An int64 scalar constant. */
@@ -118,7 +138,12 @@ export class GraphBuilder {
     return this.ints([value], []);
   }
 
-  private constant(elementType: OnnxElementType, dims: readonly number[], values: readonly number[], bytes: () => Uint8Array): GraphValue {
+  private constant(
+    elementType: OnnxElementType,
+    dims: readonly number[],
+    values: readonly number[],
+    bytes: () => Uint8Array,
+  ): GraphValue {
     const key = `${elementType}[${dims.join(',')}]:${values.join(',')}`;
     const existing = this.constantNames.get(key);
     if (existing !== undefined) return existing;
@@ -151,7 +176,12 @@ export class GraphBuilder {
   }
 
   /** Adds a node with one output and returns that output. */
-  op(opType: string, inputs: readonly GraphValue[], attributes: Readonly<Record<string, OnnxAttributeValue>> = {}, options: OpOptions = {}): GraphValue {
+  op(
+    opType: string,
+    inputs: readonly GraphValue[],
+    attributes: Readonly<Record<string, OnnxAttributeValue>> = {},
+    options: OpOptions = {},
+  ): GraphValue {
     const [output] = this.opWithOutputs(opType, inputs, 1, attributes, options);
     return output as GraphValue;
   }
@@ -169,7 +199,9 @@ export class GraphBuilder {
     const count = this.counters.get(base) ?? 0;
     this.counters.set(base, count + 1);
     const name = `${base}_${count}`;
-    const outputs = Array.from({ length: outputCount }, (_, index) => (outputCount === 1 ? `${name}` : `${name}:${index}`));
+    const outputs = Array.from({ length: outputCount }, (_, index) =>
+      outputCount === 1 ? `${name}` : `${name}:${index}`,
+    );
     const domain = options.domain ?? '';
     if (domain !== '') this.domains.add(domain);
     this.nodes.push({ name, opType, domain, inputs, outputs, attributes });
@@ -216,7 +248,10 @@ export class GraphBuilder {
   }
   /** LayerNormalization (opset 17) over the last axis. */
   layerNorm(x: GraphValue, scale: GraphValue, bias: GraphValue, epsilon: number): GraphValue {
-    return this.op('LayerNormalization', [x, scale, bias], { axis: attribute.int(-1), epsilon: attribute.float(epsilon) });
+    return this.op('LayerNormalization', [x, scale, bias], {
+      axis: attribute.int(-1),
+      epsilon: attribute.float(epsilon),
+    });
   }
   /** Gathers entries of `data` along `axis`. */
   gather(data: GraphValue, indices: GraphValue, axis = 0): GraphValue {
@@ -224,7 +259,16 @@ export class GraphBuilder {
   }
   /** Casts to `to`. */
   cast(x: GraphValue, to: OnnxElementType): GraphValue {
-    const codes: Record<OnnxElementType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10, bfloat16: 16 };
+    const codes: Record<OnnxElementType, number> = {
+      float32: 1,
+      uint8: 2,
+      int8: 3,
+      int32: 6,
+      int64: 7,
+      bool: 9,
+      float16: 10,
+      bfloat16: 16,
+    };
     return this.op('Cast', [x], { to: attribute.int(codes[to]) });
   }
   /** Inserts size-1 axes. */
@@ -261,7 +305,13 @@ export class GraphBuilder {
       producerName: 'albert-ts',
       producerVersion: options.producerVersion,
       ...(options.docString === undefined ? {} : { docString: options.docString }),
-      graph: { name: this.name, nodes: this.nodes, initializers: this.initializers, inputs: this.inputs, outputs: this.outputs },
+      graph: {
+        name: this.name,
+        nodes: this.nodes,
+        initializers: this.initializers,
+        inputs: this.inputs,
+        outputs: this.outputs,
+      },
     };
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeModel } from './onnx-proto.js';
 
 describe('encodeModel', () => {
-  it('writes protobuf fields: varints (negative as 10-byte two\'s complement), strings, raw data by reference', () => {
+  it("writes protobuf fields: varints (negative as 10-byte two's complement), strings, raw data by reference", () => {
     const raw = new Uint8Array(100).fill(7);
     const bytes = encodeModel({
       irVersion: 8,
@@ -11,7 +11,16 @@ describe('encodeModel', () => {
       producerVersion: 'v',
       graph: {
         name: 'g',
-        nodes: [{ name: 'n', opType: 'Softmax', domain: '', inputs: ['x'], outputs: ['y'], attributes: { axis: { kind: 'int', value: -1 } } }],
+        nodes: [
+          {
+            name: 'n',
+            opType: 'Softmax',
+            domain: '',
+            inputs: ['x'],
+            outputs: ['y'],
+            attributes: { axis: { kind: 'int', value: -1 } },
+          },
+        ],
         initializers: [{ name: 'w', elementType: 'float32', dims: [25], rawData: raw }],
         inputs: [{ name: 'x', elementType: 'float32', dims: ['batch', 25] }],
         outputs: [{ name: 'y', elementType: 'float32', dims: ['batch', 25] }],

@@ -382,7 +382,9 @@ export function encodeModel(model: OnnxModelProto): Uint8Array {
  * The little-endian bytes of a typed array: a view on little-endian platforms (no copy), a
  * byte-swapped copy otherwise.
  */
-export function littleEndianBytes(data: Float32Array | Int32Array | BigInt64Array | Uint16Array | Uint8Array | Int8Array): Uint8Array {
+export function littleEndianBytes(
+  data: Float32Array | Int32Array | BigInt64Array | Uint16Array | Uint8Array | Int8Array,
+): Uint8Array {
   const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (littleEndianPlatform || data.BYTES_PER_ELEMENT === 1) return view;
   const width = data.BYTES_PER_ELEMENT;

@@ -11,7 +11,10 @@ import { HubError } from './hub-error.js';
 import { resolvePretrained, type HubModelSource } from '../index.js';
 
 const inBrowser = typeof window !== 'undefined' && typeof caches !== 'undefined';
-if (!inBrowser) console.warn('[browser-hub-source.browser] skipped: needs a browser page with the Cache API (see test-browser-vitest-config.mjs)');
+if (!inBrowser)
+  console.warn(
+    '[browser-hub-source.browser] skipped: needs a browser page with the Cache API (see test-browser-vitest-config.mjs)',
+  );
 
 const COMMIT_MAIN = '1111111111111111111111111111111111111111';
 
@@ -24,7 +27,8 @@ interface RecordedRequest {
 
 describe.skipIf(!inBrowser)('browserHubSource in a browser', () => {
   const endpoint = (): string => inject('albertHubEndpoint');
-  const takeRequests = async (): Promise<RecordedRequest[]> => (await (await fetch(`${endpoint()}/__requests?reset`)).json()) as RecordedRequest[];
+  const takeRequests = async (): Promise<RecordedRequest[]> =>
+    (await (await fetch(`${endpoint()}/__requests?reset`)).json()) as RecordedRequest[];
 
   it('downloads through CORS + the CDN redirect, stores in the Cache API keyed by commit, then works offline', async () => {
     const cacheName = 'albert-ts-hub-browser-test';
@@ -50,8 +54,11 @@ describe.skipIf(!inBrowser)('browserHubSource in a browser', () => {
     await caches.delete(cacheName);
   });
 
-  it('resolvePretrained (from core\'s index) gives the browser source for a Hub id', async () => {
-    const source = (await resolvePretrained('albert-ts/tiny', { endpoint: endpoint(), cacheStorage: null })) as HubModelSource;
+  it("resolvePretrained (from core's index) gives the browser source for a Hub id", async () => {
+    const source = (await resolvePretrained('albert-ts/tiny', {
+      endpoint: endpoint(),
+      cacheStorage: null,
+    })) as HubModelSource;
     expect(source.snapshotDir).toBeNull();
     expect(source.commit).toBe(COMMIT_MAIN);
     expect((await readCheckpoint(source)).format).toBe('safetensors');
@@ -59,7 +66,11 @@ describe.skipIf(!inBrowser)('browserHubSource in a browser', () => {
 
   it('sends the token to the Hub only, never to the CDN', async () => {
     await takeRequests();
-    const source = await browserHubSource('albert-ts/private', { endpoint: endpoint(), token: 'hf_private', cacheStorage: null });
+    const source = await browserHubSource('albert-ts/private', {
+      endpoint: endpoint(),
+      token: 'hf_private',
+      cacheStorage: null,
+    });
     expect((await source.read('model.safetensors')).byteLength).toBeGreaterThan(0);
     const served = await takeRequests();
     const hub = served.filter((request) => request.listener === 'hub');
@@ -71,7 +82,9 @@ describe.skipIf(!inBrowser)('browserHubSource in a browser', () => {
   });
 
   it('typed errors from the Hub headers', async () => {
-    const error = await browserHubSource('albert-ts/private', { endpoint: endpoint(), cacheStorage: null }).catch((caught: unknown) => caught);
+    const error = await browserHubSource('albert-ts/private', { endpoint: endpoint(), cacheStorage: null }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(HubError);
     expect((error as HubError).code).toBe('HUB_UNAUTHORIZED');
     const source = await browserHubSource('albert-ts/tiny', { endpoint: endpoint(), cacheStorage: null });

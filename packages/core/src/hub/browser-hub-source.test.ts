@@ -49,7 +49,11 @@ const options = (extra: BrowserHubSourceOptions = {}): BrowserHubSourceOptions =
   ...extra,
 });
 
-async function expectError(promise: Promise<unknown>, type: typeof HubError | typeof CheckpointError, code: string): Promise<Error> {
+async function expectError(
+  promise: Promise<unknown>,
+  type: typeof HubError | typeof CheckpointError,
+  code: string,
+): Promise<Error> {
   const error = await promise.then(
     () => null,
     (caught: unknown) => caught,
@@ -81,7 +85,10 @@ describe('browserHubSource', () => {
     await first.read('model.safetensors');
     hub.requests.length = 0;
     const events: HubDownloadProgress[] = [];
-    const offline = await browserHubSource('albert-ts/tiny', options({ localFilesOnly: true, onProgress: (event) => events.push(event) }));
+    const offline = await browserHubSource(
+      'albert-ts/tiny',
+      options({ localFilesOnly: true, onProgress: (event) => events.push(event) }),
+    );
     expect(offline.offline).toBe(true);
     expect(offline.commit).toBe(COMMIT_MAIN);
     expect((await readCheckpoint(offline)).format).toBe('safetensors');
@@ -110,7 +117,11 @@ describe('browserHubSource', () => {
     const cdn = hub.requests.filter((request) => request.listener === 'cdn');
     expect(cdn).toHaveLength(1);
     expect(cdn[0]?.authorization).toBeUndefined();
-    expect(hub.requests.filter((request) => request.listener === 'hub').every((request) => request.authorization === 'Bearer hf_private')).toBe(true);
+    expect(
+      hub.requests
+        .filter((request) => request.listener === 'hub')
+        .every((request) => request.authorization === 'Bearer hf_private'),
+    ).toBe(true);
   });
 
   it('answers has() from the listing and reports absent files as CHECKPOINT_FILE_NOT_FOUND', async () => {
@@ -130,9 +141,21 @@ describe('browserHubSource', () => {
   });
 
   it('typed errors: private without token, unknown revision, offline and never cached', async () => {
-    const unauthorized = await expectError(browserHubSource('albert-ts/private', options()), HubError, 'HUB_UNAUTHORIZED');
+    const unauthorized = await expectError(
+      browserHubSource('albert-ts/private', options()),
+      HubError,
+      'HUB_UNAUTHORIZED',
+    );
     expect(unauthorized.message).toContain('HF_TOKEN');
-    await expectError(browserHubSource('albert-ts/tiny', options({ revision: 'nope' })), HubError, 'HUB_REVISION_NOT_FOUND');
-    await expectError(browserHubSource('albert-ts/tiny', options({ localFilesOnly: true })), HubError, 'HUB_OFFLINE_NOT_CACHED');
+    await expectError(
+      browserHubSource('albert-ts/tiny', options({ revision: 'nope' })),
+      HubError,
+      'HUB_REVISION_NOT_FOUND',
+    );
+    await expectError(
+      browserHubSource('albert-ts/tiny', options({ localFilesOnly: true })),
+      HubError,
+      'HUB_OFFLINE_NOT_CACHED',
+    );
   });
 });

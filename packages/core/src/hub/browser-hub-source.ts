@@ -3,7 +3,14 @@ import { CheckpointError } from '../checkpoint/index.js';
 import { HubError } from './hub-error.js';
 import { delay, hubRequest, isRetryableError, readResponseBody, retryDelay, throwForStatus } from './hub-http.js';
 import type { HubModelSource } from './hub-model-source.js';
-import { hubFileUrl, hubRevisionApiUrl, isCommitHash, validateRepoFile, validateRepoId, validateRevision } from './hub-names.js';
+import {
+  hubFileUrl,
+  hubRevisionApiUrl,
+  isCommitHash,
+  validateRepoFile,
+  validateRepoId,
+  validateRevision,
+} from './hub-names.js';
 import { normalizeEtag } from './hub-file-metadata.js';
 import { fetchHubRevisionInfo, parseRevisionInfo, type HubRevisionInfo } from './hub-revision-info.js';
 import { isNodeRuntime, resolveHubSettings, type HubOptions, type ResolvedHubSettings } from './hub-settings.js';
@@ -44,7 +51,9 @@ export async function browserHubSource(repoId: string, options: BrowserHubSource
     try {
       const fetched = await fetchHubRevisionInfo(settings, repoId, revision, redirectMode());
       info = fetched;
-      await cache?.put(apiUrl, new Response(JSON.stringify(fetched.json), { headers: { 'Content-Type': 'application/json' } })).catch(() => undefined);
+      await cache
+        ?.put(apiUrl, new Response(JSON.stringify(fetched.json), { headers: { 'Content-Type': 'application/json' } }))
+        .catch(() => undefined);
     } catch (error) {
       if (!(error instanceof HubError) || !isRetryableError(error)) throw error;
       networkError = error;
@@ -56,7 +65,10 @@ export async function browserHubSource(repoId: string, options: BrowserHubSource
     if (cached !== undefined) info = parseRevisionInfo(await cached.json(), apiUrl, repoId, revision);
     else if (isCommitHash(revision)) info = { commit: revision, files: [] };
     else {
-      const reason = networkError !== null ? `the Hub could not be reached (${networkError.message})` : 'offline mode is on (localFilesOnly)';
+      const reason =
+        networkError !== null
+          ? `the Hub could not be reached (${networkError.message})`
+          : 'offline mode is on (localFilesOnly)';
       throw new HubError(
         networkError?.code ?? 'HUB_OFFLINE_NOT_CACHED',
         `Revision '${revision}' of repository '${repoId}' is not in the browser cache '${options.cacheName ?? BROWSER_HUB_CACHE_NAME}' and ${reason}`,
@@ -72,30 +84,56 @@ export async function browserHubSource(repoId: string, options: BrowserHubSource
     try {
       validateRepoFile(repoId, name);
     } catch (error) {
-      throw new CheckpointError('CHECKPOINT_INVALID_FILE_NAME', `invalid model file name ${JSON.stringify(name)} in ${description}`, {
-        file: name,
-        source: description,
-      }, { cause: error });
+      throw new CheckpointError(
+        'CHECKPOINT_INVALID_FILE_NAME',
+        `invalid model file name ${JSON.stringify(name)} in ${description}`,
+        {
+          file: name,
+          source: description,
+        },
+        { cause: error },
+      );
     }
     return hubFileUrl(settings.endpoint, repoId, name, commit);
   };
   const notFound = (name: string, cause?: unknown): CheckpointError =>
-    new CheckpointError('CHECKPOINT_FILE_NOT_FOUND', `${name}: file not found in ${description}${cause instanceof Error ? `: ${cause.message}` : ''}`, {
-      file: name,
-      source: description,
-    }, { cause });
+    new CheckpointError(
+      'CHECKPOINT_FILE_NOT_FOUND',
+      `${name}: file not found in ${description}${cause instanceof Error ? `: ${cause.message}` : ''}`,
+      {
+        file: name,
+        source: description,
+      },
+      { cause },
+    );
 
   const read = async (name: string): Promise<Uint8Array> => {
     const url = urlOf(name);
     const cached = await cache?.match(url);
     if (cached !== undefined) {
       const bytes = new Uint8Array(await cached.arrayBuffer());
-      settings.onProgress?.({ repoId, file: name, phase: 'done', loadedBytes: bytes.byteLength, totalBytes: bytes.byteLength, resumedBytes: 0, fromCache: true });
+      settings.onProgress?.({
+        repoId,
+        file: name,
+        phase: 'done',
+        loadedBytes: bytes.byteLength,
+        totalBytes: bytes.byteLength,
+        resumedBytes: 0,
+        fromCache: true,
+      });
       return bytes;
     }
     if (listing !== null && !listing.has(name)) throw notFound(name);
     if (offline) {
-      throw notFound(name, new HubError('HUB_OFFLINE_NOT_CACHED', `'${name}' is not in the browser cache and the source is offline`, { repoId, revision, file: name, url }));
+      throw notFound(
+        name,
+        new HubError('HUB_OFFLINE_NOT_CACHED', `'${name}' is not in the browser cache and the source is offline`, {
+          repoId,
+          revision,
+          file: name,
+          url,
+        }),
+      );
     }
     let bytes: Uint8Array;
     try {
@@ -106,7 +144,10 @@ export async function browserHubSource(repoId: string, options: BrowserHubSource
     }
     const body = bytes.slice().buffer;
     await cache
-      ?.put(url, new Response(body, { headers: { 'Content-Length': String(bytes.byteLength), 'X-Repo-Commit': commit } }))
+      ?.put(
+        url,
+        new Response(body, { headers: { 'Content-Length': String(bytes.byteLength), 'X-Repo-Commit': commit } }),
+      )
       .catch(() => undefined); // A full quota only loses the cache entry.
     return bytes;
   };
@@ -125,7 +166,11 @@ export async function browserHubSource(repoId: string, options: BrowserHubSource
       if (listing !== null) return listing.has(name);
       if (offline) return false;
       const context = { repoId, revision: commit, file: name };
-      const { response, url: finalUrl, sentToken } = await hubRequest(settings, url, context, { method: 'HEAD', redirect: redirectMode() });
+      const {
+        response,
+        url: finalUrl,
+        sentToken,
+      } = await hubRequest(settings, url, context, { method: 'HEAD', redirect: redirectMode() });
       if (response.status === 404) return false;
       throwForStatus(response, finalUrl, context, sentToken);
       return true;
@@ -138,7 +183,8 @@ export async function browserHubSource(repoId: string, options: BrowserHubSource
 }
 
 async function openCache(options: BrowserHubSourceOptions): Promise<Cache | null> {
-  const storage = options.cacheStorage === undefined ? (globalThis as { caches?: CacheStorage }).caches : options.cacheStorage;
+  const storage =
+    options.cacheStorage === undefined ? (globalThis as { caches?: CacheStorage }).caches : options.cacheStorage;
   if (storage === undefined || storage === null) return null;
   try {
     return await storage.open(options.cacheName ?? BROWSER_HUB_CACHE_NAME);
@@ -165,20 +211,44 @@ async function downloadWithRetries(
 /** Most bytes one file may have in a browser when the server gives no `Content-Length` (an `ArrayBuffer`'s limit). */
 const MAX_BROWSER_FILE_BYTES = 4 * 1024 * 1024 * 1024;
 
-async function downloadOnce(settings: ResolvedHubSettings, url: string, context: { repoId: string; revision: string; file: string }): Promise<Uint8Array> {
+async function downloadOnce(
+  settings: ResolvedHubSettings,
+  url: string,
+  context: { repoId: string; revision: string; file: string },
+): Promise<Uint8Array> {
   const controller = new AbortController();
-  const { response, url: finalUrl, sentToken, redirectHeaders } = await hubRequest(settings, url, context, { redirect: redirectMode(), controller });
+  const {
+    response,
+    url: finalUrl,
+    sentToken,
+    redirectHeaders,
+  } = await hubRequest(settings, url, context, { redirect: redirectMode(), controller });
   if (response.status >= 400) await response.body?.cancel().catch(() => undefined);
   throwForStatus(response, finalUrl, context, sentToken);
   const integrity = expectedIntegrity(response.headers, redirectHeaders, response.redirected);
   const lengthHeader = response.headers.get('content-length');
-  const announced = lengthHeader !== null && /^\d+$/.test(lengthHeader.trim()) && Number.isSafeInteger(Number(lengthHeader)) ? Number(lengthHeader) : null;
+  const announced =
+    lengthHeader !== null && /^\d+$/.test(lengthHeader.trim()) && Number.isSafeInteger(Number(lengthHeader))
+      ? Number(lengthHeader)
+      : null;
   const total = integrity.size ?? announced;
   const progress = (phase: 'start' | 'progress' | 'done', loadedBytes: number): void =>
-    settings.onProgress?.({ repoId: context.repoId, file: context.file, phase, loadedBytes, totalBytes: total, resumedBytes: 0, fromCache: false });
+    settings.onProgress?.({
+      repoId: context.repoId,
+      file: context.file,
+      phase,
+      loadedBytes,
+      totalBytes: total,
+      resumedBytes: 0,
+      fromCache: false,
+    });
   progress('start', 0);
   if (response.body === null) {
-    throw new HubError('HUB_BAD_RESPONSE', `${finalUrl} sent no body for '${context.file}' of repository '${context.repoId}'`, { ...context, url: finalUrl });
+    throw new HubError(
+      'HUB_BAD_RESPONSE',
+      `${finalUrl} sent no body for '${context.file}' of repository '${context.repoId}'`,
+      { ...context, url: finalUrl },
+    );
   }
   const chunks: Uint8Array[] = [];
   let loaded = 0;
@@ -194,7 +264,11 @@ async function downloadOnce(settings: ResolvedHubSettings, url: string, context:
     },
   });
   if (total !== null && loaded !== total) {
-    throw new HubError('HUB_NETWORK', `Received ${loaded} of ${total} bytes of '${context.file}' of repository '${context.repoId}' (${finalUrl})`, { ...context, url: finalUrl });
+    throw new HubError(
+      'HUB_NETWORK',
+      `Received ${loaded} of ${total} bytes of '${context.file}' of repository '${context.repoId}' (${finalUrl})`,
+      { ...context, url: finalUrl },
+    );
   }
   const bytes = new Uint8Array(loaded);
   let offset = 0;

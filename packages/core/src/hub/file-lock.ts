@@ -24,7 +24,8 @@ export async function acquireFileLock(lockPath: string, options: FileLockOptions
   const staleMs = options.staleMs ?? 20_000;
   const heartbeatMs = options.heartbeatMs ?? 2_000;
   const pollMs = options.pollMs ?? 100;
-  const processObject = (globalThis as { process?: { pid?: number; kill?: (pid: number, signal: number) => void } }).process;
+  const processObject = (globalThis as { process?: { pid?: number; kill?: (pid: number, signal: number) => void } })
+    .process;
   const pid = processObject?.pid ?? 0;
   const host = os.hostname();
   await fs.mkdir(path.dirname(lockPath), { recursive: true });

@@ -30,10 +30,14 @@ export interface HubCacheSourceState {
 export async function hubCacheSource(state: HubCacheSourceState): Promise<HubModelSource> {
   const { settings, repoId, commit, listing, offline } = state;
   if (settings.cacheDir === null) {
-    throw new HubError('HUB_CACHE_ERROR', `No cache directory to read repository '${repoId}' from (set cacheDir or HF_HUB_CACHE)`, {
-      repoId,
-      revision: state.revision,
-    });
+    throw new HubError(
+      'HUB_CACHE_ERROR',
+      `No cache directory to read repository '${repoId}' from (set cacheDir or HF_HUB_CACHE)`,
+      {
+        repoId,
+        revision: state.revision,
+      },
+    );
   }
   const { fs, path } = await nodeModules();
   const paths = await repoCachePaths(settings.cacheDir, repoId);
@@ -50,10 +54,15 @@ export async function hubCacheSource(state: HubCacheSourceState): Promise<HubMod
     try {
       validateRepoFile(repoId, name);
     } catch (error) {
-      throw new CheckpointError('CHECKPOINT_INVALID_FILE_NAME', `invalid model file name ${JSON.stringify(name)} in ${description}`, {
-        file: name,
-        source: description,
-      }, { cause: error });
+      throw new CheckpointError(
+        'CHECKPOINT_INVALID_FILE_NAME',
+        `invalid model file name ${JSON.stringify(name)} in ${description}`,
+        {
+          file: name,
+          source: description,
+        },
+        { cause: error },
+      );
     }
   };
   const cachedPath = async (name: string): Promise<string | null> => {
@@ -70,9 +79,19 @@ export async function hubCacheSource(state: HubCacheSourceState): Promise<HubMod
     if (file === null) {
       if (listing !== null && !listing.has(name)) throw notFound(name);
       try {
-        file = (await downloadHubFile({ ...settings, localFilesOnly: offline || settings.localFilesOnly }, repoId, name, commit)).path;
+        file = (
+          await downloadHubFile(
+            { ...settings, localFilesOnly: offline || settings.localFilesOnly },
+            repoId,
+            name,
+            commit,
+          )
+        ).path;
       } catch (error) {
-        if (error instanceof HubError && (error.code === 'HUB_ENTRY_NOT_FOUND' || error.code === 'HUB_OFFLINE_NOT_CACHED')) {
+        if (
+          error instanceof HubError &&
+          (error.code === 'HUB_ENTRY_NOT_FOUND' || error.code === 'HUB_OFFLINE_NOT_CACHED')
+        ) {
           throw notFound(name, error);
         }
         throw error;
@@ -97,7 +116,9 @@ export async function hubCacheSource(state: HubCacheSourceState): Promise<HubMod
       if (cached.kind === 'missing-on-hub') return false;
       if (offline || settings.localFilesOnly) return false;
       try {
-        await fetchHubFileMetadata(settings, repoId, name, commit, (missingCommit) => writeNoExistMarker(paths, missingCommit, name));
+        await fetchHubFileMetadata(settings, repoId, name, commit, (missingCommit) =>
+          writeNoExistMarker(paths, missingCommit, name),
+        );
         return true;
       } catch (error) {
         if (error instanceof HubError && error.code === 'HUB_ENTRY_NOT_FOUND') return false;

@@ -111,7 +111,11 @@ export type CachedFileLookup =
  * Python library's `try_to_load_from_cache`: `refs/<revision>` gives the commit, then
  * `snapshots/<commit>/<file>` the file, or `.no_exist/<commit>/<file>` the fact that it does not exist.
  */
-export async function lookupCachedFile(paths: RepoCachePaths, revision: string, file: string): Promise<CachedFileLookup> {
+export async function lookupCachedFile(
+  paths: RepoCachePaths,
+  revision: string,
+  file: string,
+): Promise<CachedFileLookup> {
   const commit = await readCachedRef(paths, revision);
   if (commit === null) return { kind: 'unknown', commit: null };
   const pointer = await snapshotPath(paths, commit, file);
@@ -215,14 +219,21 @@ export async function listSnapshotFiles(paths: RepoCachePaths, commit: string): 
 
 /** Node's system errors (`ENAMETOOLONG`, `EISDIR`, `ENOSPC` ...) carry a string `code` and a `syscall`. */
 function isSystemError(error: unknown): error is Error & { code: string; syscall?: string; path?: string } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && typeof (error as { syscall?: unknown }).syscall === 'string';
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { syscall?: unknown }).syscall === 'string'
+  );
 }
 
 /**
  * Runs `work` and turns a file-system failure inside the cache into `HUB_CACHE_ERROR` naming the path and the
  * system error (a name too long, a folder where a file is expected: `refs/main` after `refs/main/sub`, no space).
  */
-export async function withCacheErrors<T>(context: { repoId: string; revision: string; file?: string; cacheDir: string }, work: () => Promise<T>): Promise<T> {
+export async function withCacheErrors<T>(
+  context: { repoId: string; revision: string; file?: string; cacheDir: string },
+  work: () => Promise<T>,
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -231,7 +242,7 @@ export async function withCacheErrors<T>(context: { repoId: string; revision: st
     const what = context.file !== undefined ? `'${context.file}' of ` : '';
     const hint =
       error.code === 'EISDIR' || error.code === 'ENOTDIR' || error.code === 'EEXIST'
-        ? ' (a file and a folder of the same name: e.g. revision \'main\' and \'main/sub\' cannot both be cached)'
+        ? " (a file and a folder of the same name: e.g. revision 'main' and 'main/sub' cannot both be cached)"
         : error.code === 'ENAMETOOLONG'
           ? ' (a name too long for this file system)'
           : '';
@@ -239,7 +250,14 @@ export async function withCacheErrors<T>(context: { repoId: string; revision: st
       'HUB_CACHE_ERROR',
       `The cache ${context.cacheDir} cannot hold ${what}repository '${context.repoId}' at revision '${context.revision}': ` +
         `${error.code}${where}${hint}`,
-      { repoId: context.repoId, revision: context.revision, file: context.file, cacheDir: context.cacheDir, path: error.path, systemCode: error.code },
+      {
+        repoId: context.repoId,
+        revision: context.revision,
+        file: context.file,
+        cacheDir: context.cacheDir,
+        path: error.path,
+        systemCode: error.code,
+      },
       { cause: error },
     );
   }

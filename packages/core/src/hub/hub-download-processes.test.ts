@@ -34,10 +34,14 @@ describe('hubDownload across processes', () => {
     hub.fault('model.safetensors', { chunkDelayMs: 60, times: 3 });
     const finished: number[] = [];
     const run = async (): Promise<{ path: string; fromCache: boolean }> => {
-      const { stdout } = await promisify(execFile)(process.execPath, [CHILD, hub.endpoint, cacheDir, 'albert-ts/tiny', 'model.safetensors'], {
-        cwd: CORE_DIRECTORY,
-        encoding: 'utf8',
-      });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [CHILD, hub.endpoint, cacheDir, 'albert-ts/tiny', 'model.safetensors'],
+        {
+          cwd: CORE_DIRECTORY,
+          encoding: 'utf8',
+        },
+      );
       finished.push(Date.now());
       return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { path: string; fromCache: boolean };
     };

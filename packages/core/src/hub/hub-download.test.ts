@@ -40,7 +40,11 @@ describe('hubDownload: cache layout', () => {
   it('stores a small file and an LFS file exactly as huggingface_hub does', async () => {
     const config = await hubDownload('albert-ts/tiny', 'config.json', options());
     const weights = await hubDownload('albert-ts/tiny', 'model.safetensors', options());
-    expect(config).toEqual({ path: join(storage(), 'snapshots', COMMIT_MAIN, 'config.json'), commit: COMMIT_MAIN, fromCache: false });
+    expect(config).toEqual({
+      path: join(storage(), 'snapshots', COMMIT_MAIN, 'config.json'),
+      commit: COMMIT_MAIN,
+      fromCache: false,
+    });
     expect(weights.path).toBe(join(storage(), 'snapshots', COMMIT_MAIN, 'model.safetensors'));
     // refs/main holds the commit, without a newline.
     expect(await readFile(join(storage(), 'refs', 'main'), 'utf8')).toBe(COMMIT_MAIN);
@@ -54,7 +58,10 @@ describe('hubDownload: cache layout', () => {
     expect(new Uint8Array(await readFile(weights.path))).toEqual(tiny.weights);
     expect(new Uint8Array(await readFile(config.path))).toEqual(tiny.config);
     // Nothing temporary is left behind.
-    expect((await readdir(join(storage(), 'snapshots', COMMIT_MAIN))).sort()).toEqual(['config.json', 'model.safetensors']);
+    expect((await readdir(join(storage(), 'snapshots', COMMIT_MAIN))).sort()).toEqual([
+      'config.json',
+      'model.safetensors',
+    ]);
   });
 
   it('a second download makes one HEAD and no GET; a commit-hash revision makes no request at all', async () => {
@@ -127,7 +134,10 @@ describe('hubDownload: a Python cache laid out by hand', () => {
       const result = await hubDownload('albert-ts/tiny', 'config.json', { endpoint: hub.endpoint });
       expect(result.fromCache).toBe(true);
       expect(hub.requests).toEqual([]);
-      await expectHubError(hubDownload('albert-ts/tiny', 'model.safetensors', { endpoint: hub.endpoint }), 'HUB_OFFLINE_NOT_CACHED');
+      await expectHubError(
+        hubDownload('albert-ts/tiny', 'model.safetensors', { endpoint: hub.endpoint }),
+        'HUB_OFFLINE_NOT_CACHED',
+      );
     } finally {
       delete process.env.HF_HUB_OFFLINE;
       delete process.env.HF_HUB_CACHE;
@@ -139,7 +149,11 @@ describe('hubDownload: resumable, verified, atomic', () => {
   it('resumes with a Range request after the connection drops mid-file', async () => {
     hub.fault('model.safetensors', { dropAfterBytes: 30_000 });
     const events: HubDownloadProgress[] = [];
-    const result = await hubDownload('albert-ts/tiny', 'model.safetensors', options({ onProgress: (event) => events.push(event) }));
+    const result = await hubDownload(
+      'albert-ts/tiny',
+      'model.safetensors',
+      options({ onProgress: (event) => events.push(event) }),
+    );
     expect(new Uint8Array(await readFile(result.path))).toEqual(tiny.weights);
     const cdnGets = hub.requests.filter((request) => request.listener === 'cdn');
     expect(cdnGets).toHaveLength(2);
@@ -150,13 +164,15 @@ describe('hubDownload: resumable, verified, atomic', () => {
     expect(events.some((event) => event.resumedBytes === 30_000)).toBe(true);
   });
 
-  it('resumes a .incomplete blob left by an earlier run (ours or Python\'s)', async () => {
+  it("resumes a .incomplete blob left by an earlier run (ours or Python's)", async () => {
     const blob = join(storage(), 'blobs', sha256Hex(tiny.weights));
     await mkdir(join(storage(), 'blobs'), { recursive: true });
     await writeFile(`${blob}.incomplete`, tiny.weights.subarray(0, 50_000));
     const result = await hubDownload('albert-ts/tiny', 'model.safetensors', options());
     expect(new Uint8Array(await readFile(result.path))).toEqual(tiny.weights);
-    expect(hub.requests.filter((request) => request.listener === 'cdn').map((request) => request.range)).toEqual(['bytes=50000-']);
+    expect(hub.requests.filter((request) => request.listener === 'cdn').map((request) => request.range)).toEqual([
+      'bytes=50000-',
+    ]);
     expect(await readdir(join(storage(), 'blobs'))).toEqual([sha256Hex(tiny.weights)]);
   });
 
@@ -187,7 +203,10 @@ describe('hubDownload: resumable, verified, atomic', () => {
       }),
     );
     expect(new Uint8Array(await readFile(result.path))).toEqual(tiny.weights);
-    expect(hub.requests.filter((request) => request.listener === 'cdn').map((request) => request.range)).toEqual([undefined, 'bytes=20000-']);
+    expect(hub.requests.filter((request) => request.listener === 'cdn').map((request) => request.range)).toEqual([
+      undefined,
+      'bytes=20000-',
+    ]);
     expect(visibleDuringDownload.length).toBeGreaterThan(0);
     expect(visibleDuringDownload.every((visible) => !visible)).toBe(true);
   });
@@ -195,7 +214,11 @@ describe('hubDownload: resumable, verified, atomic', () => {
   it('completes a slow response, reporting progress along the way', async () => {
     hub.fault('model.safetensors', { chunkDelayMs: 2 });
     const events: HubDownloadProgress[] = [];
-    const result = await hubDownload('albert-ts/tiny', 'model.safetensors', options({ onProgress: (event) => events.push(event) }));
+    const result = await hubDownload(
+      'albert-ts/tiny',
+      'model.safetensors',
+      options({ onProgress: (event) => events.push(event) }),
+    );
     expect(new Uint8Array(await readFile(result.path))).toEqual(tiny.weights);
     const loaded = events.filter((event) => event.phase === 'progress').map((event) => event.loadedBytes);
     expect(loaded.length).toBeGreaterThan(10);
@@ -222,7 +245,9 @@ describe('hubDownload: resumable, verified, atomic', () => {
     hub.requests.length = 0;
     const result = await hubDownload('albert-ts/tiny', 'model.safetensors', options());
     expect(new Uint8Array(await readFile(result.path))).toEqual(tiny.weights);
-    expect(hub.requests.filter((request) => request.listener === 'cdn').map((request) => request.range)).toEqual([`bytes=${partial}-`]);
+    expect(hub.requests.filter((request) => request.listener === 'cdn').map((request) => request.range)).toEqual([
+      `bytes=${partial}-`,
+    ]);
   });
 
   it('retries a 503 from the CDN', async () => {
@@ -283,13 +308,22 @@ describe('hubDownload: tokens and errors', () => {
     expect(error.message).toContain("'albert-ts/private'");
     expect(error.message).toContain('HF_TOKEN');
     expect(error.message).toContain('no token was sent');
-    expect(error.details).toMatchObject({ repoId: 'albert-ts/private', file: 'config.json', revision: 'main', status: 401, serverCode: 'RepoNotFound' });
+    expect(error.details).toMatchObject({
+      repoId: 'albert-ts/private',
+      file: 'config.json',
+      revision: 'main',
+      status: 401,
+      serverCode: 'RepoNotFound',
+    });
   });
 
   it('gated repository: HUB_GATED with or without a token', async () => {
     const withoutToken = await expectHubError(hubDownload('albert-ts/gated', 'config.json', options()), 'HUB_GATED');
     expect(withoutToken.message).toContain('HF_TOKEN');
-    const wrongToken = await expectHubError(hubDownload('albert-ts/gated', 'config.json', options({ token: 'hf_other' })), 'HUB_GATED');
+    const wrongToken = await expectHubError(
+      hubDownload('albert-ts/gated', 'config.json', options({ token: 'hf_other' })),
+      'HUB_GATED',
+    );
     expect(wrongToken.details.status).toBe(403);
     expect(wrongToken.message).toContain('the token that was sent has no access');
     const granted = await hubDownload('albert-ts/gated', 'config.json', options({ token: 'hf_granted' }));
@@ -297,19 +331,33 @@ describe('hubDownload: tokens and errors', () => {
   });
 
   it('404 on a file: HUB_ENTRY_NOT_FOUND naming file, repository and revision, cached as .no_exist', async () => {
-    const error = await expectHubError(hubDownload('albert-ts/tiny', 'pytorch_model.bin', options()), 'HUB_ENTRY_NOT_FOUND');
+    const error = await expectHubError(
+      hubDownload('albert-ts/tiny', 'pytorch_model.bin', options()),
+      'HUB_ENTRY_NOT_FOUND',
+    );
     expect(error.message).toContain("'pytorch_model.bin'");
     expect(error.message).toContain("'albert-ts/tiny'");
     expect(error.message).toContain("'main'");
-    expect(error.details).toMatchObject({ repoId: 'albert-ts/tiny', file: 'pytorch_model.bin', revision: 'main', status: 404 });
+    expect(error.details).toMatchObject({
+      repoId: 'albert-ts/tiny',
+      file: 'pytorch_model.bin',
+      revision: 'main',
+      status: 404,
+    });
     expect(await readFile(join(storage(), '.no_exist', COMMIT_MAIN, 'pytorch_model.bin'), 'utf8')).toBe('');
     expect(await readFile(join(storage(), 'refs', 'main'), 'utf8')).toBe(COMMIT_MAIN);
     // Offline, the marker answers the same question.
-    await expectHubError(hubDownload('albert-ts/tiny', 'pytorch_model.bin', options({ localFilesOnly: true })), 'HUB_ENTRY_NOT_FOUND');
+    await expectHubError(
+      hubDownload('albert-ts/tiny', 'pytorch_model.bin', options({ localFilesOnly: true })),
+      'HUB_ENTRY_NOT_FOUND',
+    );
   });
 
   it('unknown revision: HUB_REVISION_NOT_FOUND', async () => {
-    const error = await expectHubError(hubDownload('albert-ts/tiny', 'config.json', options({ revision: 'no-such-branch' })), 'HUB_REVISION_NOT_FOUND');
+    const error = await expectHubError(
+      hubDownload('albert-ts/tiny', 'config.json', options({ revision: 'no-such-branch' })),
+      'HUB_REVISION_NOT_FOUND',
+    );
     expect(error.message).toContain("'no-such-branch'");
     expect(error.message).toContain("'albert-ts/tiny'");
   });
@@ -327,7 +375,10 @@ describe('hubDownload: tokens and errors', () => {
   });
 
   it('offline and not cached: HUB_OFFLINE_NOT_CACHED naming the cache', async () => {
-    const error = await expectHubError(hubDownload('albert-ts/tiny', 'config.json', options({ localFilesOnly: true })), 'HUB_OFFLINE_NOT_CACHED');
+    const error = await expectHubError(
+      hubDownload('albert-ts/tiny', 'config.json', options({ localFilesOnly: true })),
+      'HUB_OFFLINE_NOT_CACHED',
+    );
     expect(error.message).toContain(cacheDir);
     expect(error.message).toContain("'config.json'");
     expect(hub.requests).toEqual([]);
@@ -340,7 +391,10 @@ describe('hubDownload: tokens and errors', () => {
       const cached = await hubDownload('albert-ts/tiny', 'config.json', options());
       expect(cached.fromCache).toBe(true);
       hub.requests.length = 0;
-      const error = await expectHubError(hubDownload('albert-ts/tiny', 'model.safetensors', options({ maxRetries: 2 })), 'HUB_NETWORK');
+      const error = await expectHubError(
+        hubDownload('albert-ts/tiny', 'model.safetensors', options({ maxRetries: 2 })),
+        'HUB_NETWORK',
+      );
       expect(error.message).toContain('not in the cache');
       expect(hub.requests).toHaveLength(3);
     } finally {

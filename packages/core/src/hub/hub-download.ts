@@ -12,7 +12,15 @@ import {
 } from './hub-cache.js';
 import { HubError } from './hub-error.js';
 import { fetchHubFileMetadata, type HubFileMetadata } from './hub-file-metadata.js';
-import { delay, hubRequest, isRetryableError, readResponseBody, retryDelay, throwForStatus, type HubRequestContext } from './hub-http.js';
+import {
+  delay,
+  hubRequest,
+  isRetryableError,
+  readResponseBody,
+  retryDelay,
+  throwForStatus,
+  type HubRequestContext,
+} from './hub-http.js';
 import { isCommitHash, validateRepoFile, validateRepoId, validateRevision } from './hub-names.js';
 import { isNodeRuntime, resolveHubSettings, type HubOptions, type ResolvedHubSettings } from './hub-settings.js';
 
@@ -64,14 +72,20 @@ export async function downloadHubFile(
   validateRepoFile(repoId, file);
   validateRevision(repoId, revision);
   if (!isNodeRuntime() || settings.cacheDir === null) {
-    throw new HubError('HUB_INVALID_ID', `hubDownload needs Node and a cache directory; in browsers use browserHubSource('${repoId}')`, {
-      repoId,
-      file,
-      revision,
-    });
+    throw new HubError(
+      'HUB_INVALID_ID',
+      `hubDownload needs Node and a cache directory; in browsers use browserHubSource('${repoId}')`,
+      {
+        repoId,
+        file,
+        revision,
+      },
+    );
   }
   const cacheDir = settings.cacheDir;
-  return withCacheErrors({ repoId, revision, file, cacheDir }, () => downloadIntoCache(settings, cacheDir, repoId, file, revision));
+  return withCacheErrors({ repoId, revision, file, cacheDir }, () =>
+    downloadIntoCache(settings, cacheDir, repoId, file, revision),
+  );
 }
 
 async function downloadIntoCache(
@@ -244,7 +258,9 @@ async function ensureBlob(
   }
   const { path } = await nodeModules();
   const work = (async () => {
-    const release = await acquireFileLock(path.join(paths.locks, `${metadata.etag}.albert-ts.lock`), { signal: settings.signal });
+    const release = await acquireFileLock(path.join(paths.locks, `${metadata.etag}.albert-ts.lock`), {
+      signal: settings.signal,
+    });
     try {
       if (await isFile(blob)) return false; // Another process finished it while we waited.
       await downloadBlob(settings, context, metadata, blob);
@@ -261,7 +277,12 @@ async function ensureBlob(
   }
 }
 
-async function downloadBlob(settings: ResolvedHubSettings, context: HubRequestContext, metadata: HubFileMetadata, blob: string): Promise<void> {
+async function downloadBlob(
+  settings: ResolvedHubSettings,
+  context: HubRequestContext,
+  metadata: HubFileMetadata,
+  blob: string,
+): Promise<void> {
   const { fs, path } = await nodeModules();
   await fs.mkdir(path.dirname(blob), { recursive: true });
   const incomplete = `${blob}.incomplete`;
@@ -292,7 +313,9 @@ async function downloadBlob(settings: ResolvedHubSettings, context: HubRequestCo
     if (have < metadata.size || (await fileSize(incomplete)) === null) {
       if (have > 0) resumedAtAll = true;
       try {
-        await fetchIntoIncomplete(settings, context, metadata, incomplete, have, (loaded) => progress('progress', loaded, have));
+        await fetchIntoIncomplete(settings, context, metadata, incomplete, have, (loaded) =>
+          progress('progress', loaded, have),
+        );
       } catch (error) {
         if (error instanceof HubError && isRetryableError(error) && retries < settings.maxRetries) {
           await delay(retryDelay(settings, retries), settings.signal);
@@ -323,7 +346,13 @@ async function downloadBlob(settings: ResolvedHubSettings, context: HubRequestCo
         'HUB_INTEGRITY',
         `Downloaded '${context.file}' of repository '${context.repoId}' at revision '${context.revision}' does not match what the Hub announced: ` +
           `${mismatch.what} expected ${mismatch.expected}, got ${mismatch.actual} (${metadata.downloadUrl}); the partial file was deleted`,
-        { ...context, url: metadata.downloadUrl, expected: mismatch.expected, actual: mismatch.actual, path: incomplete },
+        {
+          ...context,
+          url: metadata.downloadUrl,
+          expected: mismatch.expected,
+          actual: mismatch.actual,
+          path: incomplete,
+        },
       );
     }
     await fs.rename(incomplete, blob);
@@ -344,16 +373,23 @@ async function fetchIntoIncomplete(
   const { fs } = await nodeModules();
   const controller = new AbortController();
   const headers: Record<string, string> = have > 0 ? { Range: `bytes=${have}-` } : {};
-  const { response, url, sentToken } = await hubRequest(settings, metadata.downloadUrl, context, { headers, controller });
+  const { response, url, sentToken } = await hubRequest(settings, metadata.downloadUrl, context, {
+    headers,
+    controller,
+  });
   let start = have;
   if (have > 0 && response.status === 416) {
     await response.body?.cancel().catch(() => undefined);
     await fs.truncate(incomplete, 0);
-    throw new HubError('HUB_NETWORK', `${url} refused to resume '${context.file}' at byte ${have}; restarting from the first byte`, {
-      ...context,
-      url,
-      status: 416,
-    });
+    throw new HubError(
+      'HUB_NETWORK',
+      `${url} refused to resume '${context.file}' at byte ${have}; restarting from the first byte`,
+      {
+        ...context,
+        url,
+        status: 416,
+      },
+    );
   }
   if (response.status >= 400) await response.body?.cancel().catch(() => undefined);
   throwForStatus(response, url, context, sentToken);
@@ -362,17 +398,25 @@ async function fetchIntoIncomplete(
     if (range === null || Number(range[1]) !== have) {
       await response.body?.cancel().catch(() => undefined);
       await fs.truncate(incomplete, 0);
-      throw new HubError('HUB_NETWORK', `${url} resumed '${context.file}' at the wrong byte (${range?.[1] ?? '?'} instead of ${have}); restarting`, {
-        ...context,
-        url,
-        status: 206,
-      });
+      throw new HubError(
+        'HUB_NETWORK',
+        `${url} resumed '${context.file}' at the wrong byte (${range?.[1] ?? '?'} instead of ${have}); restarting`,
+        {
+          ...context,
+          url,
+          status: 206,
+        },
+      );
     }
   } else if (have > 0) {
     start = 0; // The server ignored the Range header and sends the whole file.
   }
   if (response.body === null) {
-    throw new HubError('HUB_BAD_RESPONSE', `${url} sent no body for '${context.file}'`, { ...context, url, status: response.status });
+    throw new HubError('HUB_BAD_RESPONSE', `${url} sent no body for '${context.file}'`, {
+      ...context,
+      url,
+      status: response.status,
+    });
   }
   const handle = await fs.open(incomplete, start > 0 ? 'a' : 'w');
   let loaded = start;
@@ -430,7 +474,9 @@ async function verifyBlob(
   if (algorithm === 'sha1') hash.update(`blob ${size}\0`);
   for await (const chunk of createReadStream(file)) hash.update(chunk as Uint8Array);
   const actual = hash.digest('hex');
-  return actual === metadata.etag ? null : { what: algorithm === 'sha256' ? 'sha256' : 'git blob sha1', expected: metadata.etag, actual };
+  return actual === metadata.etag
+    ? null
+    : { what: algorithm === 'sha256' ? 'sha256' : 'git blob sha1', expected: metadata.etag, actual };
 }
 
 async function syncDirectory(directory: string): Promise<void> {

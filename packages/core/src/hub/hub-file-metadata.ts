@@ -17,7 +17,10 @@ export interface HubFileMetadata {
 
 /** Strips the weak marker and the quotes of an `ETag` header value, as the Python library does. */
 export function normalizeEtag(value: string): string {
-  return value.trim().replace(/^W\//, '').replace(/^"+|"+$/g, '');
+  return value
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"+|"+$/g, '');
 }
 
 /**
@@ -36,12 +39,21 @@ export async function fetchHubFileMetadata(
 ): Promise<HubFileMetadata> {
   const context = { repoId, file, revision };
   const url = hubFileUrl(settings.endpoint, repoId, file, revision);
-  const { response, url: finalUrl, sentToken } = await hubRequest(settings, url, context, { method: 'HEAD', stopAtCrossOrigin: true });
+  const {
+    response,
+    url: finalUrl,
+    sentToken,
+  } = await hubRequest(settings, url, context, { method: 'HEAD', stopAtCrossOrigin: true });
   await response.body?.cancel().catch(() => undefined);
   if (response.status >= 400) {
     const missingCommit = response.headers.get('x-repo-commit');
     const recordable = missingCommit !== null && isCommitHash(missingCommit);
-    if (response.status === 404 && response.headers.get('x-error-code') === 'EntryNotFound' && recordable && onMissing !== undefined) {
+    if (
+      response.status === 404 &&
+      response.headers.get('x-error-code') === 'EntryNotFound' &&
+      recordable &&
+      onMissing !== undefined
+    ) {
       await onMissing(missingCommit);
     }
     throwForStatus(response, finalUrl, context, sentToken);

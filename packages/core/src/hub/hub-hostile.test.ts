@@ -26,7 +26,19 @@ let cacheDir: string;
 let restoreEnvironment: () => Promise<void>;
 let files: Record<string, MockFile>;
 
-const BAD_COMMITS = ['..', '../..', '../../../escape', '.', 'main', 'a'.repeat(300), '1'.repeat(39), '1'.repeat(41), 'A'.repeat(40), `${'1'.repeat(39)}/`, `..${'1'.repeat(38)}`];
+const BAD_COMMITS = [
+  '..',
+  '../..',
+  '../../../escape',
+  '.',
+  'main',
+  'a'.repeat(300),
+  '1'.repeat(39),
+  '1'.repeat(41),
+  'A'.repeat(40),
+  `${'1'.repeat(39)}/`,
+  `..${'1'.repeat(38)}`,
+];
 
 beforeAll(async () => {
   restoreEnvironment = (await isolateHubEnvironment()).restore;
@@ -38,19 +50,51 @@ beforeAll(async () => {
   };
   const repos: Record<string, MockRepo> = {
     'hostile/tiny': { refs: { main: COMMIT_MAIN }, commits: { [COMMIT_MAIN]: files } },
-    'hostile/huge-info': { refs: { main: COMMIT_MAIN }, commits: { [COMMIT_MAIN]: files }, apiFault: { hugeBodyBytes: 400 * MiB } },
+    'hostile/huge-info': {
+      refs: { main: COMMIT_MAIN },
+      commits: { [COMMIT_MAIN]: files },
+      apiFault: { hugeBodyBytes: 400 * MiB },
+    },
     'hostile/huge-info-announced': {
       refs: { main: COMMIT_MAIN },
       commits: { [COMMIT_MAIN]: files },
       apiFault: { hugeBodyBytes: 3_600 * MiB, announceLength: true },
     },
-    'hostile/stalled-info': { refs: { main: COMMIT_MAIN }, commits: { [COMMIT_MAIN]: files }, apiFault: { stallAfterBytes: 0 } },
-    'hostile/stalled-info-midway': { refs: { main: COMMIT_MAIN }, commits: { [COMMIT_MAIN]: files }, apiFault: { stallAfterBytes: 20 } },
-    'hostile/api-sha-dotdot': { refs: { main: COMMIT_MAIN }, commits: { [COMMIT_MAIN]: files }, apiFault: { sha: '..' } },
-    'hostile/api-not-json': { refs: { main: COMMIT_MAIN }, commits: { [COMMIT_MAIN]: files }, apiFault: { body: '{"sha": "' } },
-    'hostile/api-bad-utf8': { refs: { main: COMMIT_MAIN }, commits: { [COMMIT_MAIN]: files }, apiFault: { body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) } },
-    'hostile/long-etag': { refs: { main: COMMIT_MAIN }, commits: { [COMMIT_MAIN]: files }, etagHeader: 'e'.repeat(300) },
-    'hostile/dotdot-etag': { refs: { main: COMMIT_MAIN }, commits: { [COMMIT_MAIN]: files }, etagHeader: '../../../etag' },
+    'hostile/stalled-info': {
+      refs: { main: COMMIT_MAIN },
+      commits: { [COMMIT_MAIN]: files },
+      apiFault: { stallAfterBytes: 0 },
+    },
+    'hostile/stalled-info-midway': {
+      refs: { main: COMMIT_MAIN },
+      commits: { [COMMIT_MAIN]: files },
+      apiFault: { stallAfterBytes: 20 },
+    },
+    'hostile/api-sha-dotdot': {
+      refs: { main: COMMIT_MAIN },
+      commits: { [COMMIT_MAIN]: files },
+      apiFault: { sha: '..' },
+    },
+    'hostile/api-not-json': {
+      refs: { main: COMMIT_MAIN },
+      commits: { [COMMIT_MAIN]: files },
+      apiFault: { body: '{"sha": "' },
+    },
+    'hostile/api-bad-utf8': {
+      refs: { main: COMMIT_MAIN },
+      commits: { [COMMIT_MAIN]: files },
+      apiFault: { body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) },
+    },
+    'hostile/long-etag': {
+      refs: { main: COMMIT_MAIN },
+      commits: { [COMMIT_MAIN]: files },
+      etagHeader: 'e'.repeat(300),
+    },
+    'hostile/dotdot-etag': {
+      refs: { main: COMMIT_MAIN },
+      commits: { [COMMIT_MAIN]: files },
+      etagHeader: '../../../etag',
+    },
     'hostile/nested-refs': {
       refs: { main: COMMIT_MAIN, 'main/sub': COMMIT_OLD },
       commits: { [COMMIT_MAIN]: files, [COMMIT_OLD]: { 'config.json': { content: text('{"old": true}') } } },
@@ -60,7 +104,9 @@ beforeAll(async () => {
       commits: {
         [COMMIT_MAIN]: {
           'config.json': files['config.json'] as MockFile,
-          'model.safetensors.index.json': { content: text(JSON.stringify({ weight_map: { 'a.weight': `${'s'.repeat(300)}.safetensors` } })) },
+          'model.safetensors.index.json': {
+            content: text(JSON.stringify({ weight_map: { 'a.weight': `${'s'.repeat(300)}.safetensors` } })),
+          },
         },
       },
     },
@@ -69,13 +115,19 @@ beforeAll(async () => {
       commits: {
         [COMMIT_MAIN]: {
           'config.json': files['config.json'] as MockFile,
-          'model.safetensors.index.json': { content: text(JSON.stringify({ weight_map: { 'a.weight': '../../../../outside.safetensors' } })) },
+          'model.safetensors.index.json': {
+            content: text(JSON.stringify({ weight_map: { 'a.weight': '../../../../outside.safetensors' } })),
+          },
         },
       },
     },
   };
   BAD_COMMITS.forEach((commit, index) => {
-    repos[`hostile/commit-${index}`] = { refs: { main: COMMIT_MAIN }, commits: { [COMMIT_MAIN]: files }, commitHeader: commit };
+    repos[`hostile/commit-${index}`] = {
+      refs: { main: COMMIT_MAIN },
+      commits: { [COMMIT_MAIN]: files },
+      commitHeader: commit,
+    };
   });
   hub = await startMockHub(repos);
 });
@@ -90,7 +142,9 @@ let worstRss = 0;
 let worstTest = { name: '', ms: 0 };
 let testStarted = 0;
 afterAll(() => {
-  console.log(`[hostile] ${JSON.stringify({ suite: 'hub', worstRssMiB: Math.round(worstRss / MiB), slowest: worstTest })}`);
+  console.log(
+    `[hostile] ${JSON.stringify({ suite: 'hub', worstRssMiB: Math.round(worstRss / MiB), slowest: worstTest })}`,
+  );
 });
 
 beforeEach(async () => {
@@ -152,7 +206,9 @@ describe('a hostile Hub: bodies are bounded', () => {
   it('refuses a 400 MB model-info answer (chunked, no length) at maxMetadataBytes, without buffering it', async () => {
     const rssBefore = rssMiB();
     const started = Date.now();
-    const error = await caught(resolveHubModel('hostile/huge-info', options({ stallTimeoutMs: 5_000, requestTimeoutMs: 20_000 })));
+    const error = await caught(
+      resolveHubModel('hostile/huge-info', options({ stallTimeoutMs: 5_000, requestTimeoutMs: 20_000 })),
+    );
     expect(error.code).toBe('HUB_RESPONSE_TOO_LARGE');
     expect(error.details.limit).toBe(DEFAULT_MAX_METADATA_BYTES);
     expect(Number(error.details.actual)).toBeLessThan(DEFAULT_MAX_METADATA_BYTES + 2 * MiB);
@@ -241,7 +297,9 @@ describe('a hostile Hub: stalled bodies time out', () => {
 
   it('gives up on a model-info body that trickles past requestTimeoutMs', async () => {
     // 20 bytes then nothing, with a stall deadline longer than the total one: the total one fires.
-    const error = await caught(resolveHubModel('hostile/stalled-info-midway', options({ stallTimeoutMs: 10_000, requestTimeoutMs: 400 })));
+    const error = await caught(
+      resolveHubModel('hostile/stalled-info-midway', options({ stallTimeoutMs: 10_000, requestTimeoutMs: 400 })),
+    );
     expect(error.code).toBe('HUB_NETWORK');
     expect(error.message).toMatch(/longer than 400 ms/);
   });
@@ -381,13 +439,16 @@ describe('a hostile Hub: redirects', () => {
         },
       );
       try {
-        const error = await caught(hubDownload('hostile/redirect', 'model.safetensors', options({ endpoint: hostile.endpoint })));
+        const error = await caught(
+          hubDownload('hostile/redirect', 'model.safetensors', options({ endpoint: hostile.endpoint })),
+        );
         expect(error.code, location).toBe('HUB_BAD_RESPONSE');
         expect(error.message).toContain('not an http(s) URL');
         const viaGet = await caught(
-          browserHubSource('hostile/redirect', options({ endpoint: hostile.endpoint, cacheStorage: null } as HubOptions)).then((source) =>
-            source.read('config.json'),
-          ),
+          browserHubSource(
+            'hostile/redirect',
+            options({ endpoint: hostile.endpoint, cacheStorage: null } as HubOptions),
+          ).then((source) => source.read('config.json')),
         );
         expect(['HUB_BAD_RESPONSE', 'HUB_NETWORK'], location).toContain(viaGet.code);
       } finally {

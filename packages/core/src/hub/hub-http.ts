@@ -46,7 +46,11 @@ export function isRetryableStatus(status: number): boolean {
 export function isRetryableError(error: unknown): boolean {
   if (!(error instanceof HubError)) return false;
   if (error.code === 'HUB_NETWORK') return true;
-  return error.code === 'HUB_HTTP_ERROR' && typeof error.details.status === 'number' && isRetryableStatus(error.details.status);
+  return (
+    error.code === 'HUB_HTTP_ERROR' &&
+    typeof error.details.status === 'number' &&
+    isRetryableStatus(error.details.status)
+  );
 }
 
 /** Sleeps `milliseconds`, rejecting early when `signal` aborts. */
@@ -109,19 +113,29 @@ export async function hubRequest(
         signal: controller.signal,
       });
       const location = response.headers.get('location');
-      const isRedirect = response.status >= 300 && response.status < 400 && response.status !== 304 && location !== null;
+      const isRedirect =
+        response.status >= 300 && response.status < 400 && response.status !== 304 && location !== null;
       if (!isRedirect || (options.redirect ?? 'manual') === 'follow') {
         const finalUrl = response.url !== '' ? response.url : currentUrl;
-        return { response, url: finalUrl, sentToken: sendToken, ...(redirectHeaders !== undefined ? { redirectHeaders } : {}) };
+        return {
+          response,
+          url: finalUrl,
+          sentToken: sendToken,
+          ...(redirectHeaders !== undefined ? { redirectHeaders } : {}),
+        };
       }
       const target = URL.canParse(location, currentUrl) ? new URL(location, currentUrl) : null;
       if (target === null || (target.protocol !== 'https:' && target.protocol !== 'http:')) {
         await response.body?.cancel().catch(() => undefined);
-        throw new HubError('HUB_BAD_RESPONSE', `${currentUrl} redirected to ${JSON.stringify(location.slice(0, 120))}, which is not an http(s) URL${fileClause(context)}`, {
-          ...context,
-          url: currentUrl,
-          status: response.status,
-        });
+        throw new HubError(
+          'HUB_BAD_RESPONSE',
+          `${currentUrl} redirected to ${JSON.stringify(location.slice(0, 120))}, which is not an http(s) URL${fileClause(context)}`,
+          {
+            ...context,
+            url: currentUrl,
+            status: response.status,
+          },
+        );
       }
       const nextUrl = target.toString();
       if (options.stopAtCrossOrigin === true && new URL(nextUrl).origin !== new URL(currentUrl).origin) {
@@ -142,7 +156,12 @@ export async function hubRequest(
     if (error instanceof HubError) throw error;
     if (settings.signal?.aborted) throw settings.signal.reason;
     const reason = timedOut ? `no response within ${settings.requestTimeoutMs} ms` : describeNetworkError(error);
-    throw new HubError('HUB_NETWORK', `Could not reach ${currentUrl}${fileClause(context)}: ${reason}`, { ...context, url: currentUrl }, { cause: error });
+    throw new HubError(
+      'HUB_NETWORK',
+      `Could not reach ${currentUrl}${fileClause(context)}: ${reason}`,
+      { ...context, url: currentUrl },
+      { cause: error },
+    );
   } finally {
     clearTimeout(timer);
     settings.signal?.removeEventListener('abort', onOuterAbort);
@@ -288,7 +307,8 @@ export async function readResponseBody(
     clearTimeout(stallTimer);
     stallTimer = setTimeout(() => expire('stall'), settings.stallTimeoutMs);
   };
-  const totalTimer = options.totalTimeoutMs === undefined ? undefined : setTimeout(() => expire('total'), options.totalTimeoutMs);
+  const totalTimer =
+    options.totalTimeoutMs === undefined ? undefined : setTimeout(() => expire('total'), options.totalTimeoutMs);
   const onOuterAbort = (): void => controller.abort(settings.signal?.reason);
   settings.signal?.addEventListener('abort', onOuterAbort, { once: true });
   try {
@@ -358,6 +378,11 @@ export async function readJsonBody(
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
   } catch (error) {
-    throw new HubError('HUB_BAD_RESPONSE', `${url} answered invalid JSON for ${what}${fileClause(context)}`, { ...context, url }, { cause: error });
+    throw new HubError(
+      'HUB_BAD_RESPONSE',
+      `${url} answered invalid JSON for ${what}${fileClause(context)}`,
+      { ...context, url },
+      { cause: error },
+    );
   }
 }

@@ -29,7 +29,8 @@ export function pathNameProblem(name: string): string | null {
   if (name === '') return 'it is empty';
   if (name.includes('\\')) return 'it contains a backslash';
   if (CONTROL_CHARACTER.test(name)) return 'it contains a control character';
-  if (name.length > MAX_NAME_BYTES || encoder.encode(name).byteLength > MAX_NAME_BYTES) return `it is longer than ${MAX_NAME_BYTES} bytes`;
+  if (name.length > MAX_NAME_BYTES || encoder.encode(name).byteLength > MAX_NAME_BYTES)
+    return `it is longer than ${MAX_NAME_BYTES} bytes`;
   for (const segment of name.split('/')) {
     if (segment === '' || segment === '.' || segment === '..') return `it has an empty, '.' or '..' segment`;
     if (encoder.encode(segment).byteLength > MAX_NAME_COMPONENT_BYTES) {
@@ -76,7 +77,11 @@ export function validateRepoId(repoId: string): void {
 export function validateRepoFile(repoId: string, file: string): void {
   const problem = pathNameProblem(file);
   if (problem !== null) {
-    throw new HubError('HUB_INVALID_ID', `'${namePreview(file)}' is not a valid file name inside repository '${repoId}': ${problem}`, { repoId, file });
+    throw new HubError(
+      'HUB_INVALID_ID',
+      `'${namePreview(file)}' is not a valid file name inside repository '${repoId}': ${problem}`,
+      { repoId, file },
+    );
   }
 }
 
@@ -84,10 +89,14 @@ export function validateRepoFile(repoId: string, file: string): void {
 export function validateRevision(repoId: string, revision: string): void {
   const problem = pathNameProblem(revision);
   if (problem !== null) {
-    throw new HubError('HUB_INVALID_ID', `'${namePreview(revision)}' is not a valid revision of repository '${repoId}': ${problem}`, {
-      repoId,
-      revision,
-    });
+    throw new HubError(
+      'HUB_INVALID_ID',
+      `'${namePreview(revision)}' is not a valid revision of repository '${repoId}': ${problem}`,
+      {
+        repoId,
+        revision,
+      },
+    );
   }
 }
 

@@ -16,13 +16,22 @@ export function parseRevisionInfo(json: unknown, url: string, repoId: string, re
   const body = json as { sha?: unknown; siblings?: unknown } | null;
   const siblings = Array.isArray(body?.siblings) ? (body.siblings as unknown[]) : null;
   const files = siblings?.map((sibling) => (sibling as { rfilename?: unknown } | null)?.rfilename);
-  if (typeof body?.sha !== 'string' || !isCommitHash(body.sha) || files === undefined || !files.every((file) => typeof file === 'string')) {
+  if (
+    typeof body?.sha !== 'string' ||
+    !isCommitHash(body.sha) ||
+    files === undefined ||
+    !files.every((file) => typeof file === 'string')
+  ) {
     // The commit names a cache folder: only 40 hex digits (as huggingface_hub's REGEX_COMMIT_HASH) are accepted.
-    throw new HubError('HUB_BAD_RESPONSE', `${url} did not answer a model info with 'sha' and 'siblings' for repository '${repoId}' at revision '${revision}'`, {
-      repoId,
-      revision,
-      url,
-    });
+    throw new HubError(
+      'HUB_BAD_RESPONSE',
+      `${url} did not answer a model info with 'sha' and 'siblings' for repository '${repoId}' at revision '${revision}'`,
+      {
+        repoId,
+        revision,
+        url,
+      },
+    );
   }
   return { commit: body.sha, files: files as string[] };
 }
@@ -40,7 +49,11 @@ export async function fetchHubRevisionInfo(
   const context = { repoId, revision };
   const url = hubRevisionApiUrl(settings.endpoint, repoId, revision);
   const controller = new AbortController();
-  const { response, url: finalUrl, sentToken } = await hubRequest(settings, url, context, { headers: { Accept: 'application/json' }, redirect, controller });
+  const {
+    response,
+    url: finalUrl,
+    sentToken,
+  } = await hubRequest(settings, url, context, { headers: { Accept: 'application/json' }, redirect, controller });
   if (response.status >= 400) await response.body?.cancel().catch(() => undefined);
   throwForStatus(response, finalUrl, context, sentToken);
   const json = await readJsonBody(settings, response, finalUrl, context, controller, 'the model info');

@@ -96,7 +96,10 @@ export interface ResolvedHubSettings {
 }
 
 /** Reads an environment variable from `environment`, else `process.env` in Node; `undefined` in browsers. Empty means unset. */
-export function environmentVariable(name: string, environment?: Readonly<Record<string, string | undefined>>): string | undefined {
+export function environmentVariable(
+  name: string,
+  environment?: Readonly<Record<string, string | undefined>>,
+): string | undefined {
   const processObject = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
   const value = (environment ?? processObject?.env)?.[name];
   return value === undefined || value === '' ? undefined : value;

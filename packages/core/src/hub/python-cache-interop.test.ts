@@ -19,7 +19,10 @@ const python = process.env.ALBERT_PYTHON ?? 'python3';
 
 function pythonHubVersion(): string | null {
   try {
-    return execFileSync(python, ['-c', 'import huggingface_hub; print(huggingface_hub.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync(python, ['-c', 'import huggingface_hub; print(huggingface_hub.__version__)'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return null;
   }
@@ -27,12 +30,19 @@ function pythonHubVersion(): string | null {
 
 const version = pythonHubVersion();
 if (version === null) {
-  console.warn(`[python-cache-interop] skipped: '${python}' cannot import huggingface_hub (set ALBERT_PYTHON / PYTHONPATH to run it)`);
+  console.warn(
+    `[python-cache-interop] skipped: '${python}' cannot import huggingface_hub (set ALBERT_PYTHON / PYTHONPATH to run it)`,
+  );
 }
 
 const runPython = async (script: string, environment: Record<string, string>): Promise<string> => {
   const { stdout } = await promisify(execFile)(python, ['-c', script], {
-    env: { PATH: process.env.PATH ?? '', PYTHONPATH: process.env.PYTHONPATH ?? '', HF_HUB_DISABLE_TELEMETRY: '1', ...environment },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PYTHONPATH: process.env.PYTHONPATH ?? '',
+      HF_HUB_DISABLE_TELEMETRY: '1',
+      ...environment,
+    },
     encoding: 'utf8',
   });
   return stdout.trim();
@@ -83,7 +93,12 @@ describe.skipIf(version === null)(`cache shared with Python huggingface_hub ${ve
 
   it('a cache written by resolvePretrained is read by Python offline and passes scan_cache_dir', async () => {
     await resolvePretrained('albert-ts/tiny', { cacheDir, endpoint: hub.endpoint });
-    await resolvePretrained('albert-ts/tiny', { cacheDir, endpoint: hub.endpoint, revision: 'v1', include: ['config'] });
+    await resolvePretrained('albert-ts/tiny', {
+      cacheDir,
+      endpoint: hub.endpoint,
+      revision: 'v1',
+      include: ['config'],
+    });
     hub.requests.length = 0;
     const printed = await runPython(
       [
@@ -106,7 +121,9 @@ describe.skipIf(version === null)(`cache shared with Python huggingface_hub ${ve
     );
     const result = JSON.parse(printed) as Record<string, unknown>;
     expect(result.paths).toEqual(
-      ['config.json', 'model.safetensors', 'tokenizer_config.json'].map((name) => join(cacheDir, 'models--albert-ts--tiny', 'snapshots', COMMIT_MAIN, name)),
+      ['config.json', 'model.safetensors', 'tokenizer_config.json'].map((name) =>
+        join(cacheDir, 'models--albert-ts--tiny', 'snapshots', COMMIT_MAIN, name),
+      ),
     );
     expect(result.old).toBe('{"old": true}');
     expect(result.warnings).toEqual([]);

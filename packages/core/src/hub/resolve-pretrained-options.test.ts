@@ -1,7 +1,11 @@
 import { OptionsError } from '@albert-ts/config';
 import { describe, expect, it } from 'vitest';
 import { FROM_PRETRAINED_OPTION_KEYS } from '../model/albert-pretrained-model.js';
-import { pickResolvePretrainedOptions, RESOLVE_PRETRAINED_OPTION_KEYS, resolvePretrained } from './resolve-pretrained.js';
+import {
+  pickResolvePretrainedOptions,
+  RESOLVE_PRETRAINED_OPTION_KEYS,
+  resolvePretrained,
+} from './resolve-pretrained.js';
 
 describe('resolvePretrained options', () => {
   it('refuses an unknown key with its right spelling, before touching the file system or network', async () => {
@@ -12,7 +16,13 @@ describe('resolvePretrained options', () => {
 
   it('picks only its own keys out of a larger options object', () => {
     const onProgress = (): void => {};
-    const picked = pickResolvePretrainedOptions({ backend: {}, dtype: 'int8', revision: 'main', onProgress, cacheDir: undefined });
+    const picked = pickResolvePretrainedOptions({
+      backend: {},
+      dtype: 'int8',
+      revision: 'main',
+      onProgress,
+      cacheDir: undefined,
+    });
     expect(picked).toEqual({ revision: 'main', onProgress });
   });
 

@@ -2,12 +2,25 @@ import { existsSync } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CheckpointError, directorySource, loadPretrainedWeights, readCheckpoint, type ModelFileSource, type StateDict } from '../checkpoint/index.js';
+import {
+  CheckpointError,
+  directorySource,
+  loadPretrainedWeights,
+  readCheckpoint,
+  type ModelFileSource,
+  type StateDict,
+} from '../checkpoint/index.js';
 import { HubError } from './hub-error.js';
 import type { HubModelSource } from './hub-model-source.js';
 import type { HubDownloadProgress } from './hub-settings.js';
 import { resolvePretrained, type ResolvePretrainedOptions } from './resolve-pretrained.js';
-import { checkpointFixtureDir, COMMIT_MAIN, DEMO_MODEL_DIR, TINY_MODEL_DIR, useTinyMockHub } from './test-hub-fixtures.js';
+import {
+  checkpointFixtureDir,
+  COMMIT_MAIN,
+  DEMO_MODEL_DIR,
+  TINY_MODEL_DIR,
+  useTinyMockHub,
+} from './test-hub-fixtures.js';
 import { sha256Hex, type MockHub } from './test-hub-server.js';
 
 let hub: MockHub;
@@ -50,7 +63,11 @@ function expectSameStateDict(actual: StateDict, expected: StateDict): void {
   }
 }
 
-async function expectError(promise: Promise<unknown>, type: typeof HubError | typeof CheckpointError, code: string): Promise<Error> {
+async function expectError(
+  promise: Promise<unknown>,
+  type: typeof HubError | typeof CheckpointError,
+  code: string,
+): Promise<Error> {
   const error = await promise.then(
     () => null,
     (caught: unknown) => caught,
@@ -61,51 +78,72 @@ async function expectError(promise: Promise<unknown>, type: typeof HubError | ty
 }
 
 describe('resolvePretrained: Hub ids', () => {
-  it.each(['api', 'head'] as const)('downloads config + tokenizer files + weights (%s discovery) and round-trips through readCheckpoint', async (discovery) => {
-    const source = (await resolvePretrained('albert-ts/tiny', options({ discovery }))) as HubModelSource;
-    expect(source.commit).toBe(COMMIT_MAIN);
-    expect(source.files).toEqual(['config.json', 'tokenizer_config.json', 'model.safetensors']);
-    expect(source.snapshotDir).toBe(join(cacheDir, 'models--albert-ts--tiny', 'snapshots', COMMIT_MAIN));
-    const fromHub = await readCheckpoint(source);
-    const fromDisk = await readCheckpoint(directorySource(TINY_MODEL_DIR));
-    expect(fromHub.format).toBe('safetensors');
-    expectSameStateDict(fromHub.stateDict, fromDisk.stateDict);
-    expect(JSON.parse(await source.readText('config.json'))).toEqual(JSON.parse(await directorySource(TINY_MODEL_DIR).readText('config.json')));
-    // Absent optional files are never downloaded; readCheckpoint's has() calls needed no extra request.
-    expect(hub.requests.filter((request) => request.method === 'GET' && request.path.includes('spiece.model'))).toEqual([]);
-    if (discovery === 'api') {
-      expect(hub.requests.filter((request) => request.path.startsWith('/api/'))).toHaveLength(1);
-      expect(hub.requests.filter((request) => request.method === 'HEAD')).toHaveLength(3);
-    } else {
-      // HEAD discovery records the absent files as .no_exist markers, like the Python library.
-      const noExist = join(cacheDir, 'models--albert-ts--tiny', '.no_exist', COMMIT_MAIN);
-      expect((await readdir(noExist)).sort()).toEqual(['special_tokens_map.json', 'spiece.model', 'tokenizer.json']);
-    }
-  });
+  it.each(['api', 'head'] as const)(
+    'downloads config + tokenizer files + weights (%s discovery) and round-trips through readCheckpoint',
+    async (discovery) => {
+      const source = (await resolvePretrained('albert-ts/tiny', options({ discovery }))) as HubModelSource;
+      expect(source.commit).toBe(COMMIT_MAIN);
+      expect(source.files).toEqual(['config.json', 'tokenizer_config.json', 'model.safetensors']);
+      expect(source.snapshotDir).toBe(join(cacheDir, 'models--albert-ts--tiny', 'snapshots', COMMIT_MAIN));
+      const fromHub = await readCheckpoint(source);
+      const fromDisk = await readCheckpoint(directorySource(TINY_MODEL_DIR));
+      expect(fromHub.format).toBe('safetensors');
+      expectSameStateDict(fromHub.stateDict, fromDisk.stateDict);
+      expect(JSON.parse(await source.readText('config.json'))).toEqual(
+        JSON.parse(await directorySource(TINY_MODEL_DIR).readText('config.json')),
+      );
+      // Absent optional files are never downloaded; readCheckpoint's has() calls needed no extra request.
+      expect(
+        hub.requests.filter((request) => request.method === 'GET' && request.path.includes('spiece.model')),
+      ).toEqual([]);
+      if (discovery === 'api') {
+        expect(hub.requests.filter((request) => request.path.startsWith('/api/'))).toHaveLength(1);
+        expect(hub.requests.filter((request) => request.method === 'HEAD')).toHaveLength(3);
+      } else {
+        // HEAD discovery records the absent files as .no_exist markers, like the Python library.
+        const noExist = join(cacheDir, 'models--albert-ts--tiny', '.no_exist', COMMIT_MAIN);
+        expect((await readdir(noExist)).sort()).toEqual(['special_tokens_map.json', 'spiece.model', 'tokenizer.json']);
+      }
+    },
+  );
 
   it('writes exactly the Python cache layout', async () => {
     const source = (await resolvePretrained('albert-ts/demo', options())) as HubModelSource;
-    expect(source.files).toEqual(['config.json', 'spiece.model', 'tokenizer_config.json', 'special_tokens_map.json', 'model.safetensors']);
+    expect(source.files).toEqual([
+      'config.json',
+      'spiece.model',
+      'tokenizer_config.json',
+      'special_tokens_map.json',
+      'model.safetensors',
+    ]);
     const entries = await tree(cacheDir);
-    const blobOf = async (file: string): Promise<string> => (await readlink(join(source.snapshotDir ?? '', file))).split('/').at(-1) ?? '';
+    const blobOf = async (file: string): Promise<string> =>
+      (await readlink(join(source.snapshotDir ?? '', file))).split('/').at(-1) ?? '';
     const weightsBlob = await blobOf('model.safetensors');
-    expect(weightsBlob).toBe(sha256Hex(new Uint8Array(await directorySource(DEMO_MODEL_DIR).read('model.safetensors'))));
-    expect(entries).toEqual(
-      [
-        '.locks/',
-        '.locks/models--albert-ts--demo/',
-        'models--albert-ts--demo/',
-        'models--albert-ts--demo/blobs/',
-        ...(await Promise.all(source.files.map(async (file) => `models--albert-ts--demo/blobs/${await blobOf(file)}`))).sort(),
-        'models--albert-ts--demo/refs/',
-        'models--albert-ts--demo/refs/main',
-        'models--albert-ts--demo/snapshots/',
-        `models--albert-ts--demo/snapshots/${COMMIT_MAIN}/`,
-        ...(await Promise.all(
-          [...source.files].sort().map(async (file) => `models--albert-ts--demo/snapshots/${COMMIT_MAIN}/${file} -> ../../blobs/${await blobOf(file)}`),
-        )),
-      ],
+    expect(weightsBlob).toBe(
+      sha256Hex(new Uint8Array(await directorySource(DEMO_MODEL_DIR).read('model.safetensors'))),
     );
+    expect(entries).toEqual([
+      '.locks/',
+      '.locks/models--albert-ts--demo/',
+      'models--albert-ts--demo/',
+      'models--albert-ts--demo/blobs/',
+      ...(
+        await Promise.all(source.files.map(async (file) => `models--albert-ts--demo/blobs/${await blobOf(file)}`))
+      ).sort(),
+      'models--albert-ts--demo/refs/',
+      'models--albert-ts--demo/refs/main',
+      'models--albert-ts--demo/snapshots/',
+      `models--albert-ts--demo/snapshots/${COMMIT_MAIN}/`,
+      ...(await Promise.all(
+        [...source.files]
+          .sort()
+          .map(
+            async (file) =>
+              `models--albert-ts--demo/snapshots/${COMMIT_MAIN}/${file} -> ../../blobs/${await blobOf(file)}`,
+          ),
+      )),
+    ]);
   });
 
   it('feeds loadPretrainedWeights (the fromPretrained seam) with config, tokenizer files and weights', async () => {
@@ -128,14 +166,20 @@ describe('resolvePretrained: Hub ids', () => {
     ]);
     const fromHub = await readCheckpoint(source);
     expect(fromHub.format).toBe('safetensors-sharded');
-    expectSameStateDict(fromHub.stateDict, (await readCheckpoint(directorySource(checkpointFixtureDir('sharded-safetensors')))).stateDict);
+    expectSameStateDict(
+      fromHub.stateDict,
+      (await readCheckpoint(directorySource(checkpointFixtureDir('sharded-safetensors')))).stateDict,
+    );
   });
 
-  it.each(['api', 'head'] as const)('falls back to pytorch_model.bin when there is no safetensors file (%s discovery)', async (discovery) => {
-    const source = (await resolvePretrained('albert-ts/bin-only', options({ discovery }))) as HubModelSource;
-    expect(source.files).toEqual(['config.json', 'pytorch_model.bin']);
-    expect((await readCheckpoint(source)).format).toBe('pytorch-zip');
-  });
+  it.each(['api', 'head'] as const)(
+    'falls back to pytorch_model.bin when there is no safetensors file (%s discovery)',
+    async (discovery) => {
+      const source = (await resolvePretrained('albert-ts/bin-only', options({ discovery }))) as HubModelSource;
+      expect(source.files).toEqual(['config.json', 'pytorch_model.bin']);
+      expect((await readCheckpoint(source)).format).toBe('pytorch-zip');
+    },
+  );
 
   it('with include: [config], fetches the weights only when the checkpoint reader reads them', async () => {
     const source = (await resolvePretrained('albert-ts/tiny', options({ include: ['config'] }))) as HubModelSource;
@@ -183,7 +227,11 @@ describe('resolvePretrained: offline and failures', () => {
   });
 
   it('offline and never downloaded: HUB_OFFLINE_NOT_CACHED', async () => {
-    const error = await expectError(resolvePretrained('albert-ts/tiny', options({ localFilesOnly: true })), HubError, 'HUB_OFFLINE_NOT_CACHED');
+    const error = await expectError(
+      resolvePretrained('albert-ts/tiny', options({ localFilesOnly: true })),
+      HubError,
+      'HUB_OFFLINE_NOT_CACHED',
+    );
     expect(error.message).toContain("'albert-ts/tiny'");
     expect(error.message).toContain(cacheDir);
   });
@@ -206,16 +254,31 @@ describe('resolvePretrained: offline and failures', () => {
     expect(error.message).toContain('HF_TOKEN');
     const source = await resolvePretrained('albert-ts/private', options({ token: 'hf_private' }));
     expect((await readCheckpoint(source)).format).toBe('safetensors');
-    expect(hub.requests.filter((request) => request.listener === 'cdn').every((request) => request.authorization === undefined)).toBe(true);
+    expect(
+      hub.requests
+        .filter((request) => request.listener === 'cdn')
+        .every((request) => request.authorization === undefined),
+    ).toBe(true);
   });
 
   it('unknown revision: HUB_REVISION_NOT_FOUND (both discoveries)', async () => {
-    await expectError(resolvePretrained('albert-ts/tiny', options({ revision: 'nope' })), HubError, 'HUB_REVISION_NOT_FOUND');
-    await expectError(resolvePretrained('albert-ts/tiny', options({ revision: 'nope', discovery: 'head' })), HubError, 'HUB_REVISION_NOT_FOUND');
+    await expectError(
+      resolvePretrained('albert-ts/tiny', options({ revision: 'nope' })),
+      HubError,
+      'HUB_REVISION_NOT_FOUND',
+    );
+    await expectError(
+      resolvePretrained('albert-ts/tiny', options({ revision: 'nope', discovery: 'head' })),
+      HubError,
+      'HUB_REVISION_NOT_FOUND',
+    );
   });
 
   it('pins a tag: refs/<tag> is written and the files come from its commit', async () => {
-    const source = (await resolvePretrained('albert-ts/tiny', options({ revision: 'v1', include: ['config'] }))) as HubModelSource;
+    const source = (await resolvePretrained(
+      'albert-ts/tiny',
+      options({ revision: 'v1', include: ['config'] }),
+    )) as HubModelSource;
     expect(await source.readText('config.json')).toBe('{"old": true}');
   });
 });
@@ -228,7 +291,7 @@ describe('resolvePretrained: local paths', () => {
     expect(hub.requests).toEqual([]);
   });
 
-  it('resolves relative directories against cwd (the CLI\'s working directory)', async () => {
+  it("resolves relative directories against cwd (the CLI's working directory)", async () => {
     const source = await resolvePretrained('tiny', options({ cwd: join(TINY_MODEL_DIR, '..') }));
     expect(source.description).toBe(join(TINY_MODEL_DIR, '..', 'tiny'));
     expect(hub.requests).toEqual([]);

@@ -1,7 +1,14 @@
 import { checkOptionKeys, decodeUtf8Text } from '@albert-ts/config';
 import { directorySource, type ModelFileSource } from '../checkpoint/index.js';
 import { browserHubSource, type BrowserHubSourceOptions } from './browser-hub-source.js';
-import { listSnapshotFiles, nodeModules, readCachedRef, repoCachePaths, withCacheErrors, writeCachedRef } from './hub-cache.js';
+import {
+  listSnapshotFiles,
+  nodeModules,
+  readCachedRef,
+  repoCachePaths,
+  withCacheErrors,
+  writeCachedRef,
+} from './hub-cache.js';
 import { hubCacheSource } from './hub-cache-source.js';
 import { downloadHubFile } from './hub-download.js';
 import { HubError } from './hub-error.js';
@@ -85,15 +92,22 @@ export function pickResolvePretrainedOptions(options: object): ResolvePretrained
  * @throws {@link HubError} (`HUB_LOCAL_NOT_FOUND` for a path that is not a directory, `HUB_INVALID_ID`,
  * 401/403/404, offline and not cached, network, integrity).
  */
-export async function resolvePretrained(idOrPath: string, options: ResolvePretrainedOptions = {}): Promise<ModelFileSource> {
+export async function resolvePretrained(
+  idOrPath: string,
+  options: ResolvePretrainedOptions = {},
+): Promise<ModelFileSource> {
   checkOptionKeys(options, RESOLVE_PRETRAINED_OPTION_KEYS, 'resolvePretrained');
   if (isNodeRuntime()) {
     const local = await localDirectory(idOrPath, options.cwd);
     if (local !== null) return directorySource(local);
     if (looksLikeLocalPath(idOrPath)) {
-      throw new HubError('HUB_LOCAL_NOT_FOUND', `Model directory '${idOrPath}' does not exist (and it is not a Hugging Face Hub id either)`, {
-        path: idOrPath,
-      });
+      throw new HubError(
+        'HUB_LOCAL_NOT_FOUND',
+        `Model directory '${idOrPath}' does not exist (and it is not a Hugging Face Hub id either)`,
+        {
+          path: idOrPath,
+        },
+      );
     }
     return resolveHubModel(idOrPath, options);
   }
@@ -128,7 +142,8 @@ export async function resolveHubModel(repoId: string, options: ResolvePretrained
         : await resolveWithListing(settings, repoId, include);
     } catch (error) {
       // The Hub is unreachable (network, 5xx): the cache may have everything, as in the Python library.
-      if (error instanceof HubError && isRetryableError(error)) return resolveFromCache(settings, repoId, include, error);
+      if (error instanceof HubError && isRetryableError(error))
+        return resolveFromCache(settings, repoId, include, error);
       throw error;
     }
   };
@@ -136,19 +151,28 @@ export async function resolveHubModel(repoId: string, options: ResolvePretrained
   return withCacheErrors({ repoId, revision: settings.revision, cacheDir: settings.cacheDir }, work);
 }
 
-async function resolveWithListing(settings: ResolvedHubSettings, repoId: string, include: ReadonlySet<PretrainedFileGroup>): Promise<HubModelSource> {
+async function resolveWithListing(
+  settings: ResolvedHubSettings,
+  repoId: string,
+  include: ReadonlySet<PretrainedFileGroup>,
+): Promise<HubModelSource> {
   const revision = settings.revision;
   const info = await fetchHubRevisionInfo(settings, repoId, revision);
-  if (settings.cacheDir !== null) await writeCachedRef(await repoCachePaths(settings.cacheDir, repoId), revision, info.commit);
+  if (settings.cacheDir !== null)
+    await writeCachedRef(await repoCachePaths(settings.cacheDir, repoId), revision, info.commit);
   const listing = new Set(info.files);
   const wanted: string[] = [];
   if (include.has('config')) {
     if (!listing.has(CONFIG_FILE_NAME)) {
-      throw new HubError('HUB_ENTRY_NOT_FOUND', `File '${CONFIG_FILE_NAME}' not found in repository '${repoId}' at revision '${revision}' (commit ${info.commit}): is it an ALBERT model repository?`, {
-        repoId,
-        revision,
-        file: CONFIG_FILE_NAME,
-      });
+      throw new HubError(
+        'HUB_ENTRY_NOT_FOUND',
+        `File '${CONFIG_FILE_NAME}' not found in repository '${repoId}' at revision '${revision}' (commit ${info.commit}): is it an ALBERT model repository?`,
+        {
+          repoId,
+          revision,
+          file: CONFIG_FILE_NAME,
+        },
+      );
     }
     wanted.push(CONFIG_FILE_NAME);
   }
@@ -165,7 +189,11 @@ async function resolveWithListing(settings: ResolvedHubSettings, repoId: string,
   return hubCacheSource({ settings, repoId, revision, commit: info.commit, listing, files, offline: false });
 }
 
-async function resolveWithHead(settings: ResolvedHubSettings, repoId: string, include: ReadonlySet<PretrainedFileGroup>): Promise<HubModelSource> {
+async function resolveWithHead(
+  settings: ResolvedHubSettings,
+  repoId: string,
+  include: ReadonlySet<PretrainedFileGroup>,
+): Promise<HubModelSource> {
   const revision = settings.revision;
   // config.json is always asked first: it pins the commit (X-Repo-Commit) for every other file.
   const config = await downloadHubFile(settings, repoId, CONFIG_FILE_NAME, revision);
@@ -194,7 +222,12 @@ async function resolveWithHead(settings: ResolvedHubSettings, repoId: string, in
 }
 
 /** Downloads a weights file and, for an index, its shards; returns the files in order. */
-async function downloadWeights(settings: ResolvedHubSettings, repoId: string, commit: string, weights: string): Promise<string[]> {
+async function downloadWeights(
+  settings: ResolvedHubSettings,
+  repoId: string,
+  commit: string,
+  weights: string,
+): Promise<string[]> {
   const result = await downloadHubFile(settings, repoId, weights, commit);
   if (!weights.endsWith('.index.json')) return [weights];
   const { fs } = await nodeModules();
@@ -223,7 +256,10 @@ async function resolveFromCache(
   const paths = await repoCachePaths(cacheDir, repoId);
   const commit = await readCachedRef(paths, revision);
   const cachedFiles = commit === null ? [] : await listSnapshotFiles(paths, commit);
-  const reason = networkError !== null ? `the Hub could not be reached (${networkError.message})` : 'offline mode is on (localFilesOnly or HF_HUB_OFFLINE)';
+  const reason =
+    networkError !== null
+      ? `the Hub could not be reached (${networkError.message})`
+      : 'offline mode is on (localFilesOnly or HF_HUB_OFFLINE)';
   const missing = (what: string): never => {
     throw new HubError(
       networkError !== null ? networkError.code : 'HUB_OFFLINE_NOT_CACHED',
@@ -245,7 +281,8 @@ async function resolveFromCache(
       const size = (await fs.stat(indexPath)).size;
       const shards = size <= settings.maxMetadataBytes ? shardFilesOfIndex(await fs.readFile(indexPath, 'utf8')) : [];
       const absent = shards.filter((shard) => !present.has(shard));
-      if (absent.length > 0) missing(`Shard '${absent[0] ?? ''}'${absent.length > 1 ? ` (and ${absent.length - 1} more)` : ''}`);
+      if (absent.length > 0)
+        missing(`Shard '${absent[0] ?? ''}'${absent.length > 1 ? ` (and ${absent.length - 1} more)` : ''}`);
     }
   }
   const files = cachedFiles.filter(
@@ -255,7 +292,23 @@ async function resolveFromCache(
       PRETRAINED_WEIGHTS_FILE_NAMES.includes(file),
   );
   for (const file of files) {
-    settings.onProgress?.({ repoId, file, phase: 'done', loadedBytes: 0, totalBytes: null, resumedBytes: 0, fromCache: true });
+    settings.onProgress?.({
+      repoId,
+      file,
+      phase: 'done',
+      loadedBytes: 0,
+      totalBytes: null,
+      resumedBytes: 0,
+      fromCache: true,
+    });
   }
-  return hubCacheSource({ settings: { ...settings, localFilesOnly: true }, repoId, revision, commit, listing: null, files, offline: true });
+  return hubCacheSource({
+    settings: { ...settings, localFilesOnly: true },
+    repoId,
+    revision,
+    commit,
+    listing: null,
+    files,
+    offline: true,
+  });
 }

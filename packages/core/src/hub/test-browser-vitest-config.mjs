@@ -24,4 +24,7 @@ export default browserProjectEnabled(['browser-wasm'])
         },
       }),
     )
-  : mergeConfig(sharedConfig, defineConfig({ root, test: { name: 'hub-browser', include: ['test/browser-unavailable.skip-test.ts'] } }));
+  : mergeConfig(
+      sharedConfig,
+      defineConfig({ root, test: { name: 'hub-browser', include: ['test/browser-unavailable.skip-test.ts'] } }),
+    );

@@ -11,7 +11,12 @@ const server = await createServer({
   server: { middlewareMode: true, hmr: false, ws: false, watch: null },
   optimizeDeps: { noDiscovery: true, include: [] },
   resolve: { conditions: ['@albert-ts/source', 'node', 'import', 'default'] },
-  ssr: { resolve: { conditions: ['@albert-ts/source', 'node', 'import', 'default'], externalConditions: ['@albert-ts/source'] } },
+  ssr: {
+    resolve: {
+      conditions: ['@albert-ts/source', 'node', 'import', 'default'],
+      externalConditions: ['@albert-ts/source'],
+    },
+  },
 });
 try {
   const { hubDownload } = await server.ssrLoadModule('/src/hub/hub-download.ts');

@@ -33,7 +33,10 @@ export async function readTinyModel(): Promise<{ config: Uint8Array; weights: Ui
 }
 
 /** The files of a directory as mock files; weights and `spiece.model` are LFS files, as on the Hub. */
-export async function mockFilesOfDirectory(directory: string, skip: readonly string[] = []): Promise<Record<string, MockFile>> {
+export async function mockFilesOfDirectory(
+  directory: string,
+  skip: readonly string[] = [],
+): Promise<Record<string, MockFile>> {
   const files: Record<string, MockFile> = {};
   for (const name of (await readdir(directory)).sort()) {
     if (skip.includes(name)) continue;
@@ -64,12 +67,19 @@ export async function tinyRepos(): Promise<Record<string, MockRepo>> {
     'tiny-canonical': { refs: { main: COMMIT_MAIN }, commits: { [COMMIT_MAIN]: files } },
     'albert-ts/sharded': {
       refs: { main: COMMIT_MAIN },
-      commits: { [COMMIT_MAIN]: await mockFilesOfDirectory(checkpointFixtureDir('sharded-safetensors'), ['README.md']) },
+      commits: {
+        [COMMIT_MAIN]: await mockFilesOfDirectory(checkpointFixtureDir('sharded-safetensors'), ['README.md']),
+      },
     },
-    'albert-ts/bin-only': { refs: { main: COMMIT_MAIN }, commits: { [COMMIT_MAIN]: await mockFilesOfDirectory(checkpointFixtureDir('pytorch-zip')) } },
+    'albert-ts/bin-only': {
+      refs: { main: COMMIT_MAIN },
+      commits: { [COMMIT_MAIN]: await mockFilesOfDirectory(checkpointFixtureDir('pytorch-zip')) },
+    },
     'albert-ts/demo': {
       refs: { main: COMMIT_MAIN },
-      commits: { [COMMIT_MAIN]: await mockFilesOfDirectory(DEMO_MODEL_DIR, ['README.md', 'SOURCES.md', 'expected.json']) },
+      commits: {
+        [COMMIT_MAIN]: await mockFilesOfDirectory(DEMO_MODEL_DIR, ['README.md', 'SOURCES.md', 'expected.json']),
+      },
     },
   };
 }

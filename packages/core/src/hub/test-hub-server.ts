@@ -114,7 +114,8 @@ export interface MockHubOptions {
   readonly intercept?: (listener: 'hub' | 'cdn', request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
-const EXPOSED_HEADERS = 'X-Repo-Commit, X-Linked-Etag, X-Linked-Size, ETag, X-Error-Code, X-Error-Message, Content-Range, Content-Length, Accept-Ranges, Location';
+const EXPOSED_HEADERS =
+  'X-Repo-Commit, X-Linked-Etag, X-Linked-Size, ETag, X-Error-Code, X-Error-Message, Content-Range, Content-Length, Accept-Ranges, Location';
 
 /** Starts a mock Hub serving `repos`. */
 export async function startMockHub(repos: Record<string, MockRepo>, options: MockHubOptions = {}): Promise<MockHub> {
@@ -204,10 +205,11 @@ export async function startMockHub(repos: Record<string, MockRepo>, options: Moc
     }
     sendBytes(request, response, blob.content, takeFault(blob.file), {});
   });
-  for (const server of [hub, cdn]) server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+  for (const server of [hub, cdn])
+    server.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
   await Promise.all([listen(hub), listen(cdn)]);
   const endpoint = `http://127.0.0.1:${(hub.address() as AddressInfo).port}`;
   const cdnOrigin = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}`;
@@ -220,7 +222,12 @@ export async function startMockHub(repos: Record<string, MockRepo>, options: Moc
     }
     if (repo.gatedToken !== undefined && authorization !== `Bearer ${repo.gatedToken}`) {
       const status = authorization === undefined ? 401 : 403;
-      errorResponse(response, status, 'GatedRepo', 'Access to model is restricted. You must have access to it and be authenticated to access it.');
+      errorResponse(
+        response,
+        status,
+        'GatedRepo',
+        'Access to model is restricted. You must have access to it and be authenticated to access it.',
+      );
       return false;
     }
     return true;
@@ -236,7 +243,10 @@ export async function startMockHub(repos: Record<string, MockRepo>, options: Moc
       const repo = repos[repoId];
       if (renamed.has(repoId)) {
         response.statusCode = 307;
-        response.setHeader('Location', `/api/models/${renamed.get(repoId) ?? ''}/revision/${encodeURIComponent(revision)}`);
+        response.setHeader(
+          'Location',
+          `/api/models/${renamed.get(repoId) ?? ''}/revision/${encodeURIComponent(revision)}`,
+        );
         response.end();
         return;
       }
@@ -310,7 +320,9 @@ export async function startMockHub(repos: Record<string, MockRepo>, options: Moc
     }
     if (entry.lfs === true) {
       const sha = sha256Hex(entry.content);
-      const pointer = new TextEncoder().encode(`version https://git-lfs.github.com/spec/v1\noid sha256:${sha}\nsize ${entry.content.byteLength}\n`);
+      const pointer = new TextEncoder().encode(
+        `version https://git-lfs.github.com/spec/v1\noid sha256:${sha}\nsize ${entry.content.byteLength}\n`,
+      );
       response.statusCode = 302;
       response.setHeader('ETag', `"${gitBlobSha1(pointer)}"`);
       response.setHeader('X-Linked-Etag', `"${repo.etagHeader ?? sha}"`);
@@ -392,7 +404,8 @@ function sendBytes(
   }
   response.setHeader('Accept-Ranges', 'bytes');
   const extra = request.method === 'GET' ? (fault?.extraBytes ?? 0) : 0;
-  if (fault?.noContentLength !== true || request.method === 'HEAD') response.setHeader('Content-Length', content.byteLength - start + extra);
+  if (fault?.noContentLength !== true || request.method === 'HEAD')
+    response.setHeader('Content-Length', content.byteLength - start + extra);
   if (request.method === 'HEAD') {
     response.end();
     return;

@@ -2,8 +2,21 @@ import { AlbertTokenizer } from '@albert-ts/tokenizer';
 import type { AlbertHeadName } from '../graph/albert-graph.js';
 import { InputError } from './input-error.js';
 import type { Tensor } from '../tensor.js';
-import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOptionalOutputs, type ForwardOptions } from './albert-pretrained-model.js';
-import { fillMask, fillMaskMany, type FillMaskManyOptions, type FillMaskOptions, type FillMaskResult, type FillMaskTokenizer } from './fill-mask.js';
+import {
+  AlbertPreTrainedModel,
+  optionalOutputs,
+  requiredOutput,
+  type AlbertOptionalOutputs,
+  type ForwardOptions,
+} from './albert-pretrained-model.js';
+import {
+  fillMask,
+  fillMaskMany,
+  type FillMaskManyOptions,
+  type FillMaskOptions,
+  type FillMaskResult,
+  type FillMaskTokenizer,
+} from './fill-mask.js';
 import type { LengthBucketOptions, SequenceEncoding } from './length-buckets.js';
 import { prepareIntegerLabels } from './labels.js';
 import { crossEntropyLoss, IGNORE_INDEX } from './losses.js';
@@ -23,7 +36,8 @@ export interface AlbertForMaskedLMForwardOptions extends ForwardOptions {
 }
 
 /** Options of {@link AlbertForMaskedLM.forwardMany}. */
-export interface AlbertForMaskedLMForwardManyOptions extends Omit<ForwardOptions, 'outputAttentions'>, LengthBucketOptions {
+export interface AlbertForMaskedLMForwardManyOptions
+  extends Omit<ForwardOptions, 'outputAttentions'>, LengthBucketOptions {
   /** One row of positions per encoding (any count, at least one): each result's `logits` is `[1, positions, vocab]`. */
   readonly logitsPositions?: readonly (readonly number[])[];
 }
@@ -47,14 +61,22 @@ export class AlbertForMaskedLM extends AlbertPreTrainedModel {
   async forward(inputs: AlbertInputs, options: AlbertForMaskedLMForwardOptions = {}): Promise<AlbertForMaskedLMOutput> {
     this.checkOptions(options, 'forward', ['labels', 'logitsPositions']);
     if (options.labels !== undefined && options.logitsPositions !== undefined) {
-      throw new InputError('INPUT_CONFLICT', 'labels need the logits of every position: pass labels or logitsPositions, not both', { field: 'logitsPositions' });
+      throw new InputError(
+        'INPUT_CONFLICT',
+        'labels need the logits of every position: pass labels or logitsPositions, not both',
+        { field: 'logitsPositions' },
+      );
     }
     const result = await this.runGraph(inputs, options, 2, options.logitsPositions);
     const logits = requiredOutput(result, 'logits');
     let loss: number | undefined;
     if (options.labels !== undefined) {
       const [batch, sequence] = result.prepared.shape as [number, number];
-      const labels = prepareIntegerLabels('labels', options.labels, [batch, sequence], { low: 0, high: this.config.vocabSize, ignore: IGNORE_INDEX });
+      const labels = prepareIntegerLabels('labels', options.labels, [batch, sequence], {
+        low: 0,
+        high: this.config.vocabSize,
+        ignore: IGNORE_INDEX,
+      });
       loss = crossEntropyLoss(logits.data, this.config.vocabSize, labels.values);
     }
     return { logits, ...(loss === undefined ? {} : { loss }), ...optionalOutputs(result) };
@@ -67,7 +89,10 @@ export class AlbertForMaskedLM extends AlbertPreTrainedModel {
    * values as running each one alone, without computing most of the padding. With
    * `logitsPositions`, each result's `logits` is `[1, positions, vocab]` at that encoding's positions.
    */
-  async forwardMany(encodings: readonly SequenceEncoding[], options: AlbertForMaskedLMForwardManyOptions = {}): Promise<AlbertForMaskedLMOutput[]> {
+  async forwardMany(
+    encodings: readonly SequenceEncoding[],
+    options: AlbertForMaskedLMForwardManyOptions = {},
+  ): Promise<AlbertForMaskedLMOutput[]> {
     this.checkOptions(options, 'forwardMany', ['logitsPositions']);
     const results = await this.runGraphMany(encodings, options, ['logits'], options.logitsPositions);
     return results.map((result) => ({ logits: requiredOutput(result, 'logits'), ...optionalOutputs(result) }));
@@ -83,7 +108,13 @@ export class AlbertForMaskedLM extends AlbertPreTrainedModel {
   loadTokenizer(): Promise<FillMaskTokenizer> {
     const source = this.source;
     if (source === undefined) {
-      return Promise.reject(new InputError('INPUT_MISSING', 'this model has no file source to load a tokenizer from; pass { tokenizer } to fillMask', { field: 'tokenizer' }));
+      return Promise.reject(
+        new InputError(
+          'INPUT_MISSING',
+          'this model has no file source to load a tokenizer from; pass { tokenizer } to fillMask',
+          { field: 'tokenizer' },
+        ),
+      );
     }
     this.tokenizer ??= AlbertTokenizer.fromFiles(source);
     this.tokenizer.catch(() => (this.tokenizer = undefined));
@@ -97,7 +128,12 @@ export class AlbertForMaskedLM extends AlbertPreTrainedModel {
   fillMask(text: string, options?: FillMaskOptions): Promise<FillMaskResult>;
   /** The same for many texts, run in length buckets (see {@link AlbertForMaskedLM.forwardMany}); results in input order. */
   fillMask(texts: readonly string[], options?: FillMaskManyOptions): Promise<FillMaskResult[]>;
-  fillMask(textOrTexts: string | readonly string[], options: FillMaskManyOptions = {}): Promise<FillMaskResult | FillMaskResult[]> {
-    return typeof textOrTexts === 'string' ? fillMask(this, textOrTexts, options) : fillMaskMany(this, textOrTexts, options);
+  fillMask(
+    textOrTexts: string | readonly string[],
+    options: FillMaskManyOptions = {},
+  ): Promise<FillMaskResult | FillMaskResult[]> {
+    return typeof textOrTexts === 'string'
+      ? fillMask(this, textOrTexts, options)
+      : fillMaskMany(this, textOrTexts, options);
   }
 }

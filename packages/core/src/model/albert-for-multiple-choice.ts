@@ -1,6 +1,12 @@
 import type { AlbertHeadName } from '../graph/albert-graph.js';
 import type { Tensor } from '../tensor.js';
-import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOptionalOutputs, type ForwardOptions } from './albert-pretrained-model.js';
+import {
+  AlbertPreTrainedModel,
+  optionalOutputs,
+  requiredOutput,
+  type AlbertOptionalOutputs,
+  type ForwardOptions,
+} from './albert-pretrained-model.js';
 import { prepareIntegerLabels } from './labels.js';
 import { crossEntropyLoss, IGNORE_INDEX } from './losses.js';
 import type { AlbertInputs, ArrayInput } from './model-inputs.js';
@@ -31,14 +37,21 @@ export class AlbertForMultipleChoice extends AlbertPreTrainedModel {
   readonly head: AlbertHeadName = 'AlbertForMultipleChoice';
 
   /** Runs the model on `[batch, choices, sequence]` inputs. */
-  async forward(inputs: AlbertInputs, options: AlbertForMultipleChoiceForwardOptions = {}): Promise<AlbertForMultipleChoiceOutput> {
+  async forward(
+    inputs: AlbertInputs,
+    options: AlbertForMultipleChoiceForwardOptions = {},
+  ): Promise<AlbertForMultipleChoiceOutput> {
     this.checkOptions(options, 'forward', ['labels']);
     const result = await this.runGraph(inputs, options, 3);
     const logits = requiredOutput(result, 'logits');
     let loss: number | undefined;
     if (options.labels !== undefined) {
       const [batch, choices] = result.prepared.shape as [number, number];
-      const labels = prepareIntegerLabels('labels', options.labels, [batch], { low: 0, high: choices, ignore: IGNORE_INDEX });
+      const labels = prepareIntegerLabels('labels', options.labels, [batch], {
+        low: 0,
+        high: choices,
+        ignore: IGNORE_INDEX,
+      });
       loss = crossEntropyLoss(logits.data, choices, labels.values);
     }
     return { logits, ...(loss === undefined ? {} : { loss }), ...optionalOutputs(result) };

@@ -1,6 +1,12 @@
 import type { AlbertHeadName } from '../graph/albert-graph.js';
 import type { Tensor } from '../tensor.js';
-import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOptionalOutputs, type ForwardOptions } from './albert-pretrained-model.js';
+import {
+  AlbertPreTrainedModel,
+  optionalOutputs,
+  requiredOutput,
+  type AlbertOptionalOutputs,
+  type ForwardOptions,
+} from './albert-pretrained-model.js';
 import { prepareIntegerLabels } from './labels.js';
 import { crossEntropyLoss, IGNORE_INDEX } from './losses.js';
 import type { AlbertInputs, ArrayInput } from './model-inputs.js';
@@ -36,7 +42,10 @@ export class AlbertForPreTraining extends AlbertPreTrainedModel {
   readonly head: AlbertHeadName = 'AlbertForPreTraining';
 
   /** Runs the model; computes the losses of the labels given. */
-  async forward(inputs: AlbertInputs, options: AlbertForPreTrainingForwardOptions = {}): Promise<AlbertForPreTrainingOutput> {
+  async forward(
+    inputs: AlbertInputs,
+    options: AlbertForPreTrainingForwardOptions = {},
+  ): Promise<AlbertForPreTrainingOutput> {
     this.checkOptions(options, 'forward', ['labels', 'sentenceOrderLabel']);
     const result = await this.runGraph(inputs, options, 2);
     const predictionLogits = requiredOutput(result, 'prediction_logits');
@@ -45,11 +54,19 @@ export class AlbertForPreTraining extends AlbertPreTrainedModel {
     let mlmLoss: number | undefined;
     let sopLoss: number | undefined;
     if (options.labels !== undefined) {
-      const labels = prepareIntegerLabels('labels', options.labels, [batch, sequence], { low: 0, high: this.config.vocabSize, ignore: IGNORE_INDEX });
+      const labels = prepareIntegerLabels('labels', options.labels, [batch, sequence], {
+        low: 0,
+        high: this.config.vocabSize,
+        ignore: IGNORE_INDEX,
+      });
       mlmLoss = crossEntropyLoss(predictionLogits.data, this.config.vocabSize, labels.values);
     }
     if (options.sentenceOrderLabel !== undefined) {
-      const labels = prepareIntegerLabels('sentence_order_label', options.sentenceOrderLabel, [batch], { low: 0, high: 2, ignore: IGNORE_INDEX });
+      const labels = prepareIntegerLabels('sentence_order_label', options.sentenceOrderLabel, [batch], {
+        low: 0,
+        high: 2,
+        ignore: IGNORE_INDEX,
+      });
       sopLoss = crossEntropyLoss(sopLogits.data, 2, labels.values);
     }
     return {
@@ -66,9 +83,16 @@ export class AlbertForPreTraining extends AlbertPreTrainedModel {
    * Runs many encodings in length buckets and returns one output per encoding in input order:
    * `predictionLogits` `[1, length, vocab]`, `sopLogits` `[1, 2]`.
    */
-  async forwardMany(encodings: readonly SequenceEncoding[], options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {}): Promise<AlbertForPreTrainingOutput[]> {
+  async forwardMany(
+    encodings: readonly SequenceEncoding[],
+    options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {},
+  ): Promise<AlbertForPreTrainingOutput[]> {
     this.checkOptions(options, 'forwardMany');
     const results = await this.runGraphMany(encodings, options, ['prediction_logits']);
-    return results.map((result) => ({ predictionLogits: requiredOutput(result, 'prediction_logits'), sopLogits: requiredOutput(result, 'sop_logits'), ...optionalOutputs(result) }));
+    return results.map((result) => ({
+      predictionLogits: requiredOutput(result, 'prediction_logits'),
+      sopLogits: requiredOutput(result, 'sop_logits'),
+      ...optionalOutputs(result),
+    }));
   }
 }

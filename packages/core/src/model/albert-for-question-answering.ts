@@ -1,6 +1,12 @@
 import type { AlbertHeadName } from '../graph/albert-graph.js';
 import type { Tensor } from '../tensor.js';
-import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOptionalOutputs, type ForwardOptions } from './albert-pretrained-model.js';
+import {
+  AlbertPreTrainedModel,
+  optionalOutputs,
+  requiredOutput,
+  type AlbertOptionalOutputs,
+  type ForwardOptions,
+} from './albert-pretrained-model.js';
 import { prepareIntegerLabels } from './labels.js';
 import { questionAnsweringLoss } from './losses.js';
 import type { AlbertInputs, ArrayInput } from './model-inputs.js';
@@ -32,7 +38,10 @@ export class AlbertForQuestionAnswering extends AlbertPreTrainedModel {
   readonly head: AlbertHeadName = 'AlbertForQuestionAnswering';
 
   /** Runs the model; computes the span loss when both positions are given. */
-  async forward(inputs: AlbertInputs, options: AlbertForQuestionAnsweringForwardOptions = {}): Promise<AlbertForQuestionAnsweringOutput> {
+  async forward(
+    inputs: AlbertInputs,
+    options: AlbertForQuestionAnsweringForwardOptions = {},
+  ): Promise<AlbertForQuestionAnsweringOutput> {
     this.checkOptions(options, 'forward', ['startPositions', 'endPositions']);
     const result = await this.runGraph(inputs, options, 2);
     const startLogits = requiredOutput(result, 'start_logits');
@@ -52,9 +61,16 @@ export class AlbertForQuestionAnswering extends AlbertPreTrainedModel {
    * Runs many encodings (e.g. the overlapping windows of a long context) in length buckets and returns
    * one output per encoding in input order, `startLogits` / `endLogits` `[1, length]`.
    */
-  async forwardMany(encodings: readonly SequenceEncoding[], options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {}): Promise<AlbertForQuestionAnsweringOutput[]> {
+  async forwardMany(
+    encodings: readonly SequenceEncoding[],
+    options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {},
+  ): Promise<AlbertForQuestionAnsweringOutput[]> {
     this.checkOptions(options, 'forwardMany');
     const results = await this.runGraphMany(encodings, options, ['start_logits', 'end_logits']);
-    return results.map((result) => ({ startLogits: requiredOutput(result, 'start_logits'), endLogits: requiredOutput(result, 'end_logits'), ...optionalOutputs(result) }));
+    return results.map((result) => ({
+      startLogits: requiredOutput(result, 'start_logits'),
+      endLogits: requiredOutput(result, 'end_logits'),
+      ...optionalOutputs(result),
+    }));
   }
 }

@@ -1,7 +1,13 @@
 import type { ProblemType } from '@albert-ts/config';
 import type { AlbertHeadName } from '../graph/albert-graph.js';
 import type { Tensor } from '../tensor.js';
-import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOptionalOutputs, type ForwardOptions } from './albert-pretrained-model.js';
+import {
+  AlbertPreTrainedModel,
+  optionalOutputs,
+  requiredOutput,
+  type AlbertOptionalOutputs,
+  type ForwardOptions,
+} from './albert-pretrained-model.js';
 import { prepareFloatLabels, prepareIntegerLabels } from './labels.js';
 import { binaryCrossEntropyWithLogitsLoss, crossEntropyLoss, IGNORE_INDEX, meanSquaredErrorLoss } from './losses.js';
 import { flattenArrayInput, type AlbertInputs, type ArrayInput } from './model-inputs.js';
@@ -40,7 +46,10 @@ export class AlbertForSequenceClassification extends AlbertPreTrainedModel {
   readonly head: AlbertHeadName = 'AlbertForSequenceClassification';
 
   /** Runs the model; computes the loss when `labels` are given. */
-  async forward(inputs: AlbertInputs, options: AlbertForSequenceClassificationForwardOptions = {}): Promise<AlbertForSequenceClassificationOutput> {
+  async forward(
+    inputs: AlbertInputs,
+    options: AlbertForSequenceClassificationForwardOptions = {},
+  ): Promise<AlbertForSequenceClassificationOutput> {
     this.checkOptions(options, 'forward', ['labels', 'problemType']);
     const result = await this.runGraph(inputs, options, 2);
     const logits = requiredOutput(result, 'logits');
@@ -52,10 +61,18 @@ export class AlbertForSequenceClassification extends AlbertPreTrainedModel {
     if (problemType === 'regression') {
       // HF squeezes both sides when num_labels is 1, so [batch] and [batch, 1] labels are the same
       const squeezed = numLabels === 1 && flattenArrayInput(options.labels, 'labels').shape.length === 2;
-      const labels = prepareFloatLabels('labels', options.labels, numLabels === 1 ? (squeezed ? [batch, 1] : [batch]) : [batch, numLabels]);
+      const labels = prepareFloatLabels(
+        'labels',
+        options.labels,
+        numLabels === 1 ? (squeezed ? [batch, 1] : [batch]) : [batch, numLabels],
+      );
       loss = meanSquaredErrorLoss(logits.data, labels.values);
     } else if (problemType === 'single_label_classification') {
-      const labels = prepareIntegerLabels('labels', options.labels, [batch], { low: 0, high: numLabels, ignore: IGNORE_INDEX });
+      const labels = prepareIntegerLabels('labels', options.labels, [batch], {
+        low: 0,
+        high: numLabels,
+        ignore: IGNORE_INDEX,
+      });
       loss = crossEntropyLoss(logits.data, numLabels, labels.values);
     } else {
       const labels = prepareFloatLabels('labels', options.labels, [batch, numLabels]);
@@ -69,7 +86,10 @@ export class AlbertForSequenceClassification extends AlbertPreTrainedModel {
    * tokens incl. padding) and returns one output per encoding in input order, `logits` `[1, num_labels]`:
    * the same values as running each one alone.
    */
-  async forwardMany(encodings: readonly SequenceEncoding[], options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {}): Promise<AlbertForSequenceClassificationOutput[]> {
+  async forwardMany(
+    encodings: readonly SequenceEncoding[],
+    options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {},
+  ): Promise<AlbertForSequenceClassificationOutput[]> {
     this.checkOptions(options, 'forwardMany');
     const results = await this.runGraphMany(encodings, options, []);
     return results.map((result) => ({ logits: requiredOutput(result, 'logits'), ...optionalOutputs(result) }));
@@ -82,5 +102,7 @@ function inferProblemType(numLabels: number, labels: ArrayInput): ProblemType {
     const data = (labels as { data: unknown }).data;
     if (data instanceof Float32Array || data instanceof Float64Array) return 'multi_label_classification';
   }
-  return flattenArrayInput(labels, 'labels').shape.length >= 2 ? 'multi_label_classification' : 'single_label_classification';
+  return flattenArrayInput(labels, 'labels').shape.length >= 2
+    ? 'multi_label_classification'
+    : 'single_label_classification';
 }

@@ -1,6 +1,12 @@
 import type { AlbertHeadName } from '../graph/albert-graph.js';
 import type { Tensor } from '../tensor.js';
-import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOptionalOutputs, type ForwardOptions } from './albert-pretrained-model.js';
+import {
+  AlbertPreTrainedModel,
+  optionalOutputs,
+  requiredOutput,
+  type AlbertOptionalOutputs,
+  type ForwardOptions,
+} from './albert-pretrained-model.js';
 import { prepareIntegerLabels } from './labels.js';
 import { crossEntropyLoss, IGNORE_INDEX } from './losses.js';
 import type { AlbertInputs, ArrayInput } from './model-inputs.js';
@@ -28,14 +34,21 @@ export class AlbertForTokenClassification extends AlbertPreTrainedModel {
   readonly head: AlbertHeadName = 'AlbertForTokenClassification';
 
   /** Runs the model; computes the loss when `labels` are given. */
-  async forward(inputs: AlbertInputs, options: AlbertForTokenClassificationForwardOptions = {}): Promise<AlbertForTokenClassificationOutput> {
+  async forward(
+    inputs: AlbertInputs,
+    options: AlbertForTokenClassificationForwardOptions = {},
+  ): Promise<AlbertForTokenClassificationOutput> {
     this.checkOptions(options, 'forward', ['labels']);
     const result = await this.runGraph(inputs, options, 2);
     const logits = requiredOutput(result, 'logits');
     let loss: number | undefined;
     if (options.labels !== undefined) {
       const [batch, sequence] = result.prepared.shape as [number, number];
-      const labels = prepareIntegerLabels('labels', options.labels, [batch, sequence], { low: 0, high: this.config.numLabels, ignore: IGNORE_INDEX });
+      const labels = prepareIntegerLabels('labels', options.labels, [batch, sequence], {
+        low: 0,
+        high: this.config.numLabels,
+        ignore: IGNORE_INDEX,
+      });
       loss = crossEntropyLoss(logits.data, this.config.numLabels, labels.values);
     }
     return { logits, ...(loss === undefined ? {} : { loss }), ...optionalOutputs(result) };
@@ -45,7 +58,10 @@ export class AlbertForTokenClassification extends AlbertPreTrainedModel {
    * Runs many encodings of different lengths in length buckets and returns one output per encoding in
    * input order, `logits` `[1, length, num_labels]` cut to the encoding's own length.
    */
-  async forwardMany(encodings: readonly SequenceEncoding[], options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {}): Promise<AlbertForTokenClassificationOutput[]> {
+  async forwardMany(
+    encodings: readonly SequenceEncoding[],
+    options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {},
+  ): Promise<AlbertForTokenClassificationOutput[]> {
     this.checkOptions(options, 'forwardMany');
     const results = await this.runGraphMany(encodings, options, ['logits']);
     return results.map((result) => ({ logits: requiredOutput(result, 'logits'), ...optionalOutputs(result) }));

@@ -36,6 +36,10 @@ export function albertModelClassOf<H extends AlbertHeadName>(head: H): (typeof A
 }
 
 /** Loads the model class of `head` (like its `fromPretrained`), when the head is only known at run time. */
-export async function loadAlbertModel(head: AlbertHeadName, dirOrSource: string | ModelFileSource, options: FromPretrainedOptions): Promise<AnyAlbertModel> {
+export async function loadAlbertModel(
+  head: AlbertHeadName,
+  dirOrSource: string | ModelFileSource,
+  options: FromPretrainedOptions,
+): Promise<AnyAlbertModel> {
   return new ALBERT_MODEL_CLASSES[head](await loadAlbertParts(head, dirOrSource, options));
 }

@@ -1,6 +1,12 @@
 import type { AlbertHeadName } from '../graph/albert-graph.js';
 import type { Tensor } from '../tensor.js';
-import { AlbertPreTrainedModel, optionalOutputs, requiredOutput, type AlbertOptionalOutputs, type ForwardOptions } from './albert-pretrained-model.js';
+import {
+  AlbertPreTrainedModel,
+  optionalOutputs,
+  requiredOutput,
+  type AlbertOptionalOutputs,
+  type ForwardOptions,
+} from './albert-pretrained-model.js';
 import type { AlbertInputs } from './model-inputs.js';
 import type { LengthBucketOptions, SequenceEncoding } from './length-buckets.js';
 
@@ -24,19 +30,30 @@ export class AlbertModel extends AlbertPreTrainedModel {
     this.checkOptions(options, 'forward');
     const result = await this.runGraph(inputs, options, 2);
     const pooler = result.outputs['pooler_output'];
-    return { lastHiddenState: requiredOutput(result, 'last_hidden_state'), ...(pooler === undefined ? {} : { poolerOutput: pooler }), ...optionalOutputs(result) };
+    return {
+      lastHiddenState: requiredOutput(result, 'last_hidden_state'),
+      ...(pooler === undefined ? {} : { poolerOutput: pooler }),
+      ...optionalOutputs(result),
+    };
   }
 
   /**
    * Runs many encodings in length buckets and returns one output per encoding in input order:
    * `lastHiddenState` `[1, length, hidden]` cut to the encoding's own length, `poolerOutput` `[1, hidden]`.
    */
-  async forwardMany(encodings: readonly SequenceEncoding[], options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {}): Promise<AlbertModelOutput[]> {
+  async forwardMany(
+    encodings: readonly SequenceEncoding[],
+    options: Omit<ForwardOptions, 'outputAttentions'> & LengthBucketOptions = {},
+  ): Promise<AlbertModelOutput[]> {
     this.checkOptions(options, 'forwardMany');
     const results = await this.runGraphMany(encodings, options, ['last_hidden_state']);
     return results.map((result) => {
       const pooler = result.outputs['pooler_output'];
-      return { lastHiddenState: requiredOutput(result, 'last_hidden_state'), ...(pooler === undefined ? {} : { poolerOutput: pooler }), ...optionalOutputs(result) };
+      return {
+        lastHiddenState: requiredOutput(result, 'last_hidden_state'),
+        ...(pooler === undefined ? {} : { poolerOutput: pooler }),
+        ...optionalOutputs(result),
+      };
     });
   }
 }

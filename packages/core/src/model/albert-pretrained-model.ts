@@ -19,11 +19,23 @@ import {
 } from '../graph/albert-graph.js';
 import { chooseFusedAttention } from '../graph/fused/choose-fused-attention.js';
 import { createTensor, type Tensor } from '../tensor.js';
-import { padEncodings, runInLengthBuckets, sliceBatchRow, type LengthBucketOptions, type SequenceEncoding } from './length-buckets.js';
+import {
+  padEncodings,
+  runInLengthBuckets,
+  sliceBatchRow,
+  type LengthBucketOptions,
+  type SequenceEncoding,
+} from './length-buckets.js';
 import { resolveModelDtype, type AlbertModelDtype, type ResolvedModelDtype } from './model-dtype.js';
 import { InputError } from './input-error.js';
 import { ModelStateError } from './model-state-error.js';
-import { prepareAlbertInputs, prepareHeadMask, type AlbertInputs, type ArrayInput, type PreparedInputs } from './model-inputs.js';
+import {
+  prepareAlbertInputs,
+  prepareHeadMask,
+  type AlbertInputs,
+  type ArrayInput,
+  type PreparedInputs,
+} from './model-inputs.js';
 
 /** Everything a model instance is made of; {@link AlbertPreTrainedModel.fromPretrained} loads it. */
 export interface AlbertModelParts {
@@ -179,10 +191,17 @@ export interface AlbertModelClass<T> {
 }
 
 /** Reads config + checkpoint from a source and resolves the weights a head needs. */
-export async function loadAlbertParts(head: AlbertHeadName, dirOrSource: string | ModelFileSource, options: FromPretrainedOptions): Promise<AlbertModelParts> {
+export async function loadAlbertParts(
+  head: AlbertHeadName,
+  dirOrSource: string | ModelFileSource,
+  options: FromPretrainedOptions,
+): Promise<AlbertModelParts> {
   requireBackend(options, 'fromPretrained'); // a typed error naming the package to install, before any file is read
   checkOptionKeys(options, FROM_PRETRAINED_OPTION_KEYS, `${head}.fromPretrained`);
-  const resolveSource = options.resolveSource ?? ((nameOrPath: string) => resolvePretrained(nameOrPath, pickResolvePretrainedOptions({ ...options, ...options.hub })));
+  const resolveSource =
+    options.resolveSource ??
+    ((nameOrPath: string) =>
+      resolvePretrained(nameOrPath, pickResolvePretrainedOptions({ ...options, ...options.hub })));
   const source = typeof dirOrSource === 'string' ? await resolveSource(dirOrSource) : dirOrSource;
   const backend = Array.isArray(options.backend) ? await selectBackend(options.backend) : (options.backend as Backend);
   // fail before reading the checkpoint when the backend cannot run the dtype
@@ -263,7 +282,11 @@ export abstract class AlbertPreTrainedModel {
    * Loads a model from a directory path, a {@link ModelFileSource} or (with `resolveSource`) a Hub id:
    * `config.json` + a checkpoint (safetensors, PyTorch, Flax).
    */
-  static async fromPretrained<T>(this: AlbertModelClass<T>, dirOrSource: string | ModelFileSource, options: FromPretrainedOptions): Promise<T> {
+  static async fromPretrained<T>(
+    this: AlbertModelClass<T>,
+    dirOrSource: string | ModelFileSource,
+    options: FromPretrainedOptions,
+  ): Promise<T> {
     return new this(await loadAlbertParts(this.head, dirOrSource, options));
   }
 
@@ -284,10 +307,14 @@ export abstract class AlbertPreTrainedModel {
    */
   get weights(): AlbertGraphWeights {
     if (this.heldWeights === undefined) {
-      throw new ModelStateError('MODEL_WEIGHTS_RELEASED', 'model.weights: the weights were released after the graph session was built (it holds its own copy); use `await model.loadWeights()` to read them again, or load the model with `keepWeights: true`', {
-        field: 'weights',
-        hint: 'await model.loadWeights() or fromPretrained(..., { keepWeights: true })',
-      });
+      throw new ModelStateError(
+        'MODEL_WEIGHTS_RELEASED',
+        'model.weights: the weights were released after the graph session was built (it holds its own copy); use `await model.loadWeights()` to read them again, or load the model with `keepWeights: true`',
+        {
+          field: 'weights',
+          hint: 'await model.loadWeights() or fromPretrained(..., { keepWeights: true })',
+        },
+      );
     }
     return this.heldWeights;
   }
@@ -303,14 +330,20 @@ export abstract class AlbertPreTrainedModel {
   }
 
   private buildGraph(weights: AlbertGraphWeights, options: Omit<AlbertGraphOptions, 'head'>): AlbertGraph {
-    return buildAlbertGraph(this.config, weights, this.resolveFlavour({ ...this.precision, ...options, flavour: options.flavour ?? this.flavour, head: this.head }));
+    return buildAlbertGraph(
+      this.config,
+      weights,
+      this.resolveFlavour({ ...this.precision, ...options, flavour: options.flavour ?? this.flavour, head: this.head }),
+    );
   }
 
   /**
    * The graph options of a variant: with the fused flavour, the fused attention the backend supports
    * for it (`chooseFusedAttention`), or the plain flavour where none can reproduce HF.
    */
-  private resolveFlavour(requested: Omit<AlbertGraphOptions, 'flavour'> & { readonly flavour?: AlbertModelFlavour }): AlbertGraphOptions {
+  private resolveFlavour(
+    requested: Omit<AlbertGraphOptions, 'flavour'> & { readonly flavour?: AlbertModelFlavour },
+  ): AlbertGraphOptions {
     const { flavour, ...rest } = requested;
     if (flavour === 'plain' || flavour === undefined) return { ...rest, flavour: 'plain' };
     const options: AlbertGraphOptions = { ...rest, flavour: 'fused' };
@@ -321,16 +354,29 @@ export abstract class AlbertPreTrainedModel {
       outputAttentions: options.outputAttentions === true,
       precision: options.precision ?? 'float32',
     });
-    return choice.kind === null ? { ...options, flavour: 'plain' } : { ...options, fusedAttention: choice.kind, skipLayerNormalization: choice.skipLayerNormalization };
+    return choice.kind === null
+      ? { ...options, flavour: 'plain' }
+      : { ...options, fusedAttention: choice.kind, skipLayerNormalization: choice.skipLayerNormalization };
   }
 
-  private session(requested: Omit<AlbertGraphOptions, 'flavour'> & { readonly flavour?: AlbertModelFlavour }): Promise<BackendSession> {
+  private session(
+    requested: Omit<AlbertGraphOptions, 'flavour'> & { readonly flavour?: AlbertModelFlavour },
+  ): Promise<BackendSession> {
     const options = this.resolveFlavour(requested);
-    const key = JSON.stringify([options.outputHiddenStates === true, options.outputAttentions === true, options.headMask === true, options.inputsEmbeds === true, options.logitsPositions === true]);
+    const key = JSON.stringify([
+      options.outputHiddenStates === true,
+      options.outputAttentions === true,
+      options.headMask === true,
+      options.inputsEmbeds === true,
+      options.logitsPositions === true,
+    ]);
     let session = this.sessions.get(key);
     if (session === undefined) {
       session = (async () => {
-        const loaded = await this.backend.load(buildAlbertGraph(this.config, await this.loadWeights(), options), this.loadOptions);
+        const loaded = await this.backend.load(
+          buildAlbertGraph(this.config, await this.loadWeights(), options),
+          this.loadOptions,
+        );
         // the session holds its own copy of every weight: drop ours (re-read if another variant is needed)
         if (this.releaseWeights) this.heldWeights = undefined;
         return loaded;
@@ -345,7 +391,12 @@ export abstract class AlbertPreTrainedModel {
    * Validates inputs, runs the graph variant for `options` and collects the outputs. With
    * `logitsPositions` (MLM heads), the graph computes logits at those positions of each row only.
    */
-  protected runGraph(inputs: AlbertInputs, options: ForwardOptions, rank: 2 | 3, logitsPositions?: readonly (readonly number[])[]): Promise<AlbertRunResult> {
+  protected runGraph(
+    inputs: AlbertInputs,
+    options: ForwardOptions,
+    rank: 2 | 3,
+    logitsPositions?: readonly (readonly number[])[],
+  ): Promise<AlbertRunResult> {
     return this.track('forward', () => this.runGraphNow(inputs, options, rank, logitsPositions));
   }
 
@@ -357,10 +408,14 @@ export abstract class AlbertPreTrainedModel {
   /** Throws `MODEL_DISPOSED` once `dispose()` was called. */
   private checkAlive(operation: string): void {
     if (this.disposing !== undefined) {
-      throw new ModelStateError('MODEL_DISPOSED', `model.${operation}: the model was disposed; load it again to use it`, {
-        field: operation,
-        hint: 'load the model again (fromPretrained) after dispose()',
-      });
+      throw new ModelStateError(
+        'MODEL_DISPOSED',
+        `model.${operation}: the model was disposed; load it again to use it`,
+        {
+          field: operation,
+          hint: 'load the model again (fromPretrained) after dispose()',
+        },
+      );
     }
   }
 
@@ -384,11 +439,18 @@ export abstract class AlbertPreTrainedModel {
     return running;
   }
 
-  private async runGraphNow(inputs: AlbertInputs, options: ForwardOptions, rank: 2 | 3, logitsPositions?: readonly (readonly number[])[]): Promise<AlbertRunResult> {
+  private async runGraphNow(
+    inputs: AlbertInputs,
+    options: ForwardOptions,
+    rank: 2 | 3,
+    logitsPositions?: readonly (readonly number[])[],
+  ): Promise<AlbertRunResult> {
     const prepared = prepareAlbertInputs(this.config, inputs, { rank });
     const feeds = { ...prepared.feeds };
-    if (options.headMask !== undefined && options.headMask !== null) feeds['head_mask'] = prepareHeadMask(this.config, options.headMask);
-    if (logitsPositions !== undefined) feeds['logits_positions'] = prepareLogitsPositions(logitsPositions, prepared.shape as readonly number[]);
+    if (options.headMask !== undefined && options.headMask !== null)
+      feeds['head_mask'] = prepareHeadMask(this.config, options.headMask);
+    if (logitsPositions !== undefined)
+      feeds['logits_positions'] = prepareLogitsPositions(logitsPositions, prepared.shape as readonly number[]);
     const graphOptions = {
       ...this.precision,
       head: this.head,
@@ -409,12 +471,14 @@ export abstract class AlbertPreTrainedModel {
     const raw = await session.run(used);
     const outputs: Record<string, Tensor<'float32'>> = {};
     for (const [name, tensor] of Object.entries(raw)) {
-      if (tensor.dtype !== 'float32') throw new Error(`internal: graph output ${name} is ${tensor.dtype}, expected float32`);
+      if (tensor.dtype !== 'float32')
+        throw new Error(`internal: graph output ${name} is ${tensor.dtype}, expected float32`);
       outputs[name] = tensor as Tensor<'float32'>;
     }
     const collect = (prefix: string): Tensor<'float32'>[] => {
       const list: Tensor<'float32'>[] = [];
-      for (let index = 0; outputs[`${prefix}.${index}`] !== undefined; index += 1) list.push(outputs[`${prefix}.${index}`] as Tensor<'float32'>);
+      for (let index = 0; outputs[`${prefix}.${index}`] !== undefined; index += 1)
+        list.push(outputs[`${prefix}.${index}`] as Tensor<'float32'>);
       return list;
     };
     return {
@@ -449,10 +513,16 @@ export abstract class AlbertPreTrainedModel {
   ): Promise<AlbertRunResult[]> {
     if (logitsPositions !== undefined) {
       if (logitsPositions.length !== encodings.length) {
-        throw new InputError('INPUT_SHAPE_MISMATCH', `logitsPositions has ${logitsPositions.length} rows for ${encodings.length} sequences`, { field: 'logitsPositions', expected: [encodings.length], actual: [logitsPositions.length] });
+        throw new InputError(
+          'INPUT_SHAPE_MISMATCH',
+          `logitsPositions has ${logitsPositions.length} rows for ${encodings.length} sequences`,
+          { field: 'logitsPositions', expected: [encodings.length], actual: [logitsPositions.length] },
+        );
       }
       // each row against its own sequence (a batch pads rows to its longest, whose padding must not be picked)
-      encodings.forEach((encoding, index) => checkLogitsPositionsRow(logitsPositions[index] as readonly number[], index, encoding.inputIds.length));
+      encodings.forEach((encoding, index) =>
+        checkLogitsPositionsRow(logitsPositions[index] as readonly number[], index, encoding.inputIds.length),
+      );
     }
     const padTokenId = this.config.padTokenId ?? 0;
     // forwardMany cannot return attentions (rows are cut to their own lengths): the config's default is not applied
@@ -469,24 +539,50 @@ export abstract class AlbertPreTrainedModel {
       encodings.map((encoding, index) => ({ encoding, positions: logitsPositions?.[index] })),
       (item) => item.encoding.inputIds.length,
       async (items) => {
-        const padded = padEncodings(items.map((item) => item.encoding), padTokenId);
+        const padded = padEncodings(
+          items.map((item) => item.encoding),
+          padTokenId,
+        );
         // each row's positions, padded with position 0 to the batch's largest count (those rows are dropped below)
         const positionCounts = items.map((item) => item.positions?.length ?? 0);
         const widest = Math.max(...positionCounts);
-        const positions = logitsPositions === undefined ? undefined : items.map((item, row) => [...(item.positions ?? []), ...new Array<number>(widest - (positionCounts[row] as number)).fill(0)]);
-        const result = await this.runGraphNow({ inputIds: padded.inputIds, attentionMask: padded.attentionMask, tokenTypeIds: padded.tokenTypeIds }, forward, 2, positions);
+        const positions =
+          logitsPositions === undefined
+            ? undefined
+            : items.map((item, row) => [
+                ...(item.positions ?? []),
+                ...new Array<number>(widest - (positionCounts[row] as number)).fill(0),
+              ]);
+        const result = await this.runGraphNow(
+          { inputIds: padded.inputIds, attentionMask: padded.attentionMask, tokenTypeIds: padded.tokenTypeIds },
+          forward,
+          2,
+          positions,
+        );
         return padded.lengths.map((length, row): AlbertRunResult => {
           const outputs: Record<string, Tensor<'float32'>> = {};
           for (const [name, tensor] of Object.entries(result.outputs)) {
             if (name.startsWith('hidden_states.')) continue;
             const perPosition = positions !== undefined && name === 'logits';
-            outputs[name] = sliceBatchRow(tensor, row, perPosition ? (positionCounts[row] as number) : length, perPosition || sequenceOutputs.includes(name) ? [1] : []);
+            outputs[name] = sliceBatchRow(
+              tensor,
+              row,
+              perPosition ? (positionCounts[row] as number) : length,
+              perPosition || sequenceOutputs.includes(name) ? [1] : [],
+            );
           }
-          const prepared: PreparedInputs = { shape: [1, length], feeds: {}, attentionMask: (padded.attentionMask[row] as number[]).slice(0, length), inputIds: (padded.inputIds[row] as number[]).slice(0, length) };
+          const prepared: PreparedInputs = {
+            shape: [1, length],
+            feeds: {},
+            attentionMask: (padded.attentionMask[row] as number[]).slice(0, length),
+            inputIds: (padded.inputIds[row] as number[]).slice(0, length),
+          };
           return {
             outputs,
             prepared,
-            ...(result.hiddenStates === undefined ? {} : { hiddenStates: result.hiddenStates.map((tensor) => sliceBatchRow(tensor, row, length, [1])) }),
+            ...(result.hiddenStates === undefined
+              ? {}
+              : { hiddenStates: result.hiddenStates.map((tensor) => sliceBatchRow(tensor, row, length, [1])) }),
           };
         });
       },
@@ -501,7 +597,8 @@ export abstract class AlbertPreTrainedModel {
    * @throws `OptionsError` `OPTIONS_UNKNOWN_KEY` naming the key and its right spelling (`output_attentions is spelled outputAttentions`).
    */
   protected checkOptions(options: unknown, method: 'forward' | 'forwardMany', extraKeys: readonly string[] = []): void {
-    const base: readonly string[] = method === 'forward' ? FORWARD_OPTION_KEYS : ['outputHiddenStates', 'headMask', 'tokenBudget', 'maxBatchSize'];
+    const base: readonly string[] =
+      method === 'forward' ? FORWARD_OPTION_KEYS : ['outputHiddenStates', 'headMask', 'tokenBudget', 'maxBatchSize'];
     checkOptionKeys(options, [...base, ...extraKeys], `${this.head}.${method}`);
   }
 
@@ -549,13 +646,31 @@ export function requiredOutput(result: AlbertRunResult, name: string): Tensor<'f
  */
 function checkLogitsPositionsRow(row: readonly number[], rowIndex: number, sequence: number): void {
   const field = 'logitsPositions';
-  if (!Array.isArray(row as unknown)) throw new InputError('INPUT_RANK', `${field}[${rowIndex}] must be an array of positions, got ${typeof row}`, { field, index: rowIndex });
-  if (row.length === 0) throw new InputError('INPUT_EMPTY', `${field} must name at least one position per row (row ${rowIndex} has none)`, { field, index: rowIndex });
+  if (!Array.isArray(row as unknown))
+    throw new InputError('INPUT_RANK', `${field}[${rowIndex}] must be an array of positions, got ${typeof row}`, {
+      field,
+      index: rowIndex,
+    });
+  if (row.length === 0)
+    throw new InputError('INPUT_EMPTY', `${field} must name at least one position per row (row ${rowIndex} has none)`, {
+      field,
+      index: rowIndex,
+    });
   // an index loop: forEach would skip the holes of a sparse row
   for (let column = 0; column < row.length; column += 1) {
     const position = row[column] as number;
-    if (!Number.isInteger(position)) throw new InputError('INPUT_NOT_INTEGER', `${field}[${rowIndex}][${column}] is ${position}, not an integer`, { field, index: [rowIndex, column], value: position });
-    if (position < 0 || position >= sequence) throw new InputError('INPUT_OUT_OF_RANGE', `${field}[${rowIndex}][${column}] is ${position}, outside [0, ${sequence})`, { field, index: [rowIndex, column], value: position, expected: [0, sequence] });
+    if (!Number.isInteger(position))
+      throw new InputError('INPUT_NOT_INTEGER', `${field}[${rowIndex}][${column}] is ${position}, not an integer`, {
+        field,
+        index: [rowIndex, column],
+        value: position,
+      });
+    if (position < 0 || position >= sequence)
+      throw new InputError(
+        'INPUT_OUT_OF_RANGE',
+        `${field}[${rowIndex}][${column}] is ${position}, outside [0, ${sequence})`,
+        { field, index: [rowIndex, column], value: position, expected: [0, sequence] },
+      );
   }
 }
 
@@ -564,17 +679,32 @@ function checkLogitsPositionsRow(row: readonly number[], rowIndex: number, seque
  * {@link checkLogitsPositionsRow}).
  * @throws {@link InputError} naming `logitsPositions` and the offending row / value.
  */
-function prepareLogitsPositions(positions: readonly (readonly number[])[], inputShape: readonly number[]): Tensor<'int64'> {
+function prepareLogitsPositions(
+  positions: readonly (readonly number[])[],
+  inputShape: readonly number[],
+): Tensor<'int64'> {
   const [batch, sequence] = inputShape as [number, number];
   const field = 'logitsPositions';
-  if (!Array.isArray(positions as unknown)) throw new InputError('INPUT_RANK', `${field} must be an array of rows, got ${typeof positions}`, { field });
-  if (positions.length !== batch) throw new InputError('INPUT_SHAPE_MISMATCH', `${field} has ${positions.length} rows for a batch of ${batch}`, { field, expected: [batch], actual: [positions.length] });
+  if (!Array.isArray(positions as unknown))
+    throw new InputError('INPUT_RANK', `${field} must be an array of rows, got ${typeof positions}`, { field });
+  if (positions.length !== batch)
+    throw new InputError('INPUT_SHAPE_MISMATCH', `${field} has ${positions.length} rows for a batch of ${batch}`, {
+      field,
+      expected: [batch],
+      actual: [positions.length],
+    });
   const count = positions[0]?.length ?? 0;
   const data = new BigInt64Array(batch * count);
   for (let rowIndex = 0; rowIndex < batch; rowIndex += 1) {
     const row = positions[rowIndex] as readonly number[];
     checkLogitsPositionsRow(row, rowIndex, sequence);
-    if (row.length !== count) throw new InputError('INPUT_RAGGED', `${field} row ${rowIndex} has ${row.length} positions, row 0 has ${count}`, { field, index: rowIndex, expected: count, actual: row.length });
+    if (row.length !== count)
+      throw new InputError('INPUT_RAGGED', `${field} row ${rowIndex} has ${row.length} positions, row 0 has ${count}`, {
+        field,
+        index: rowIndex,
+        expected: count,
+        actual: row.length,
+      });
     for (let column = 0; column < count; column += 1) data[rowIndex * count + column] = BigInt(row[column] as number);
   }
   return createTensor('int64', [batch, count], data);

@@ -4,13 +4,18 @@ import { topKAtPositions, topKAtRows } from './fill-mask.js';
 
 /** The reference ranking: a full sort, largest first, ties by lower id. */
 function sortedIds(row: Float32Array): number[] {
-  return Array.from({ length: row.length }, (_, index) => index).sort((a, b) => (row[b] as number) - (row[a] as number) || a - b);
+  return Array.from({ length: row.length }, (_, index) => index).sort(
+    (a, b) => (row[b] as number) - (row[a] as number) || a - b,
+  );
 }
 
 describe('fill-mask top-k', () => {
   // 3 positions × 1000 tokens; values on a coarse grid so that ties are frequent
   const vocab = 1000;
-  const data = Float32Array.from({ length: 3 * vocab }, (_, index) => Math.round(Math.sin(index * 12.9898) * 43758.5453) % 17);
+  const data = Float32Array.from(
+    { length: 3 * vocab },
+    (_, index) => Math.round(Math.sin(index * 12.9898) * 43758.5453) % 17,
+  );
   const logits = createTensor('float32', [1, 3, vocab], data);
 
   it('selects the same ids as a full sort (ties by lower id), with softmax scores over the whole row', () => {
@@ -18,10 +23,14 @@ describe('fill-mask top-k', () => {
       const masks = topKAtPositions(logits, [0, 2], topK);
       masks.forEach((mask, index) => {
         const row = data.subarray([0, 2][index]! * vocab, ([0, 2][index]! + 1) * vocab);
-        expect(mask.predictions.map((prediction) => prediction.tokenId), `topK ${topK}`).toEqual(sortedIds(row).slice(0, topK));
+        expect(
+          mask.predictions.map((prediction) => prediction.tokenId),
+          `topK ${topK}`,
+        ).toEqual(sortedIds(row).slice(0, topK));
         const max = Math.max(...row);
         const sum = row.reduce((total, value) => total + Math.exp(value - max), 0);
-        for (const prediction of mask.predictions) expect(prediction.score).toBeCloseTo(Math.exp(prediction.logit - max) / sum, 12);
+        for (const prediction of mask.predictions)
+          expect(prediction.score).toBeCloseTo(Math.exp(prediction.logit - max) / sum, 12);
       });
     }
   });

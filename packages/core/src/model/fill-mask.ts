@@ -92,10 +92,12 @@ export interface FillMaskModel {
       /** One row of positions per encoding. */
       logitsPositions: number[][];
     },
-  ): Promise<{
-    /** `[1, positions, vocab]`. */
-    logits: Tensor<'float32'>;
-  }[]>;
+  ): Promise<
+    {
+      /** `[1, positions, vocab]`. */
+      logits: Tensor<'float32'>;
+    }[]
+  >;
   /** Loads the tokenizer of the model's source. */
   loadTokenizer?(): Promise<FillMaskTokenizer>;
 }
@@ -107,12 +109,22 @@ export const FILL_MASK_OPTION_KEYS = ['tokenizer', 'topK', 'tokenBudget', 'maxBa
 export interface FillMaskManyOptions extends FillMaskOptions, LengthBucketOptions {}
 
 /** Top-k tokens (softmax over the full vocabulary, float64) at each position of `maskIndices` of `[1, sequence, vocab]` logits. */
-export function topKAtPositions(logits: Tensor<'float32'>, maskIndices: readonly number[], topK: number, idToToken?: (id: number) => string | undefined): FillMaskPosition[] {
+export function topKAtPositions(
+  logits: Tensor<'float32'>,
+  maskIndices: readonly number[],
+  topK: number,
+  idToToken?: (id: number) => string | undefined,
+): FillMaskPosition[] {
   return maskIndices.map((maskIndex) => topKOfRow(vocabularyRow(logits, maskIndex), maskIndex, topK, idToToken));
 }
 
 /** The same for `[1, positions, vocab]` logits computed at `maskIndices` only: row `i` is position `maskIndices[i]`. */
-export function topKAtRows(logits: Tensor<'float32'>, maskIndices: readonly number[], topK: number, idToToken?: (id: number) => string | undefined): FillMaskPosition[] {
+export function topKAtRows(
+  logits: Tensor<'float32'>,
+  maskIndices: readonly number[],
+  topK: number,
+  idToToken?: (id: number) => string | undefined,
+): FillMaskPosition[] {
   return maskIndices.map((maskIndex, row) => topKOfRow(vocabularyRow(logits, row), maskIndex, topK, idToToken));
 }
 
@@ -128,7 +140,9 @@ function vocabularyRow(logits: Tensor<'float32'>, row: number): Float32Array {
  */
 function largestIds(row: Float32Array, count: number): number[] {
   if (!(Number.isInteger(count) && count >= 0 && count <= 64)) {
-    return Array.from({ length: row.length }, (_, index) => index).sort((a, b) => (row[b] as number) - (row[a] as number) || a - b).slice(0, count);
+    return Array.from({ length: row.length }, (_, index) => index)
+      .sort((a, b) => (row[b] as number) - (row[a] as number) || a - b)
+      .slice(0, count);
   }
   const best: number[] = [];
   for (let id = 0; id < row.length; id += 1) {
@@ -145,7 +159,12 @@ function largestIds(row: Float32Array, count: number): number[] {
   return best;
 }
 
-function topKOfRow(row: Float32Array, maskIndex: number, topK: number, idToToken?: (id: number) => string | undefined): FillMaskPosition {
+function topKOfRow(
+  row: Float32Array,
+  maskIndex: number,
+  topK: number,
+  idToToken?: (id: number) => string | undefined,
+): FillMaskPosition {
   let max = -Infinity;
   for (const value of row) max = Math.max(max, value);
   let sum = 0;
@@ -159,28 +178,49 @@ function topKOfRow(row: Float32Array, maskIndex: number, topK: number, idToToken
 }
 
 /** Runs the masked-LM head on already-encoded ids and returns the top-k tokens at every `maskTokenId`. */
-export async function fillMaskIds(model: FillMaskModel, inputIds: readonly number[], options: { maskTokenId: number; topK?: number; idToToken?: (id: number) => string | undefined }): Promise<FillMaskResult> {
+export async function fillMaskIds(
+  model: FillMaskModel,
+  inputIds: readonly number[],
+  options: { maskTokenId: number; topK?: number; idToToken?: (id: number) => string | undefined },
+): Promise<FillMaskResult> {
   const maskIndices: number[] = [];
   inputIds.forEach((id, index) => {
     if (id === options.maskTokenId) maskIndices.push(index);
   });
   if (maskIndices.length === 0) {
-    throw new InputError('INPUT_NO_MASK_TOKEN', `fill-mask: the input has no mask token (id ${options.maskTokenId}); write [MASK] where a word should be predicted`, { field: 'input_ids', value: options.maskTokenId });
+    throw new InputError(
+      'INPUT_NO_MASK_TOKEN',
+      `fill-mask: the input has no mask token (id ${options.maskTokenId}); write [MASK] where a word should be predicted`,
+      { field: 'input_ids', value: options.maskTokenId },
+    );
   }
   const { logits } = await model.forward({ inputIds: [[...inputIds]] }, { logitsPositions: [maskIndices] }); // [1, masks, vocab]
   return { inputIds: [...inputIds], masks: topKAtRows(logits, maskIndices, options.topK ?? 5, options.idToToken) };
 }
 
 /** Encodes `text`, runs the masked-LM head and returns the top-k tokens for every `[MASK]`. */
-export async function fillMask(model: FillMaskModel, text: string, options: FillMaskOptions = {}): Promise<FillMaskResult> {
+export async function fillMask(
+  model: FillMaskModel,
+  text: string,
+  options: FillMaskOptions = {},
+): Promise<FillMaskResult> {
   checkOptionKeys(options, FILL_MASK_OPTION_KEYS, 'fillMask');
   const tokenizer = options.tokenizer ?? (await model.loadTokenizer?.());
   if (tokenizer === undefined) {
-    throw new InputError('INPUT_MISSING', 'fill-mask needs a tokenizer: pass { tokenizer } or load the model from a directory with spiece.model', { field: 'tokenizer' });
+    throw new InputError(
+      'INPUT_MISSING',
+      'fill-mask needs a tokenizer: pass { tokenizer } or load the model from a directory with spiece.model',
+      { field: 'tokenizer' },
+    );
   }
   const encoding = tokenizer.encode(text);
-  const idToToken = tokenizer.convertIdsToTokens === undefined ? undefined : (id: number) => tokenizer.convertIdsToTokens?.([id])[0];
-  return fillMaskIds(model, encoding.inputIds, { maskTokenId: tokenizer.maskTokenId, ...(options.topK === undefined ? {} : { topK: options.topK }), ...(idToToken === undefined ? {} : { idToToken }) });
+  const idToToken =
+    tokenizer.convertIdsToTokens === undefined ? undefined : (id: number) => tokenizer.convertIdsToTokens?.([id])[0];
+  return fillMaskIds(model, encoding.inputIds, {
+    maskTokenId: tokenizer.maskTokenId,
+    ...(options.topK === undefined ? {} : { topK: options.topK }),
+    ...(idToToken === undefined ? {} : { idToToken }),
+  });
 }
 
 /**
@@ -188,13 +228,22 @@ export async function fillMask(model: FillMaskModel, text: string, options: Fill
  * batched under `tokenBudget` tokens including padding, default 256) when the model has
  * `forwardMany`, and returns the results in input order.
  */
-export async function fillMaskMany(model: FillMaskModel, texts: readonly string[], options: FillMaskManyOptions = {}): Promise<FillMaskResult[]> {
+export async function fillMaskMany(
+  model: FillMaskModel,
+  texts: readonly string[],
+  options: FillMaskManyOptions = {},
+): Promise<FillMaskResult[]> {
   checkOptionKeys(options, FILL_MASK_OPTION_KEYS, 'fillMask');
   const tokenizer = options.tokenizer ?? (await model.loadTokenizer?.());
   if (tokenizer === undefined) {
-    throw new InputError('INPUT_MISSING', 'fill-mask needs a tokenizer: pass { tokenizer } or load the model from a directory with spiece.model', { field: 'tokenizer' });
+    throw new InputError(
+      'INPUT_MISSING',
+      'fill-mask needs a tokenizer: pass { tokenizer } or load the model from a directory with spiece.model',
+      { field: 'tokenizer' },
+    );
   }
-  const idToToken = tokenizer.convertIdsToTokens === undefined ? undefined : (id: number) => tokenizer.convertIdsToTokens?.([id])[0];
+  const idToToken =
+    tokenizer.convertIdsToTokens === undefined ? undefined : (id: number) => tokenizer.convertIdsToTokens?.([id])[0];
   const encodings = texts.map((text) => tokenizer.encode(text));
   const maskIndices = encodings.map((encoding, index) => {
     const positions: number[] = [];
@@ -202,14 +251,25 @@ export async function fillMaskMany(model: FillMaskModel, texts: readonly string[
       if (id === tokenizer.maskTokenId) positions.push(position);
     });
     if (positions.length === 0) {
-      throw new InputError('INPUT_NO_MASK_TOKEN', `fill-mask: text ${index} has no mask token (id ${tokenizer.maskTokenId}); write [MASK] where a word should be predicted`, { field: 'input_ids', index, value: tokenizer.maskTokenId });
+      throw new InputError(
+        'INPUT_NO_MASK_TOKEN',
+        `fill-mask: text ${index} has no mask token (id ${tokenizer.maskTokenId}); write [MASK] where a word should be predicted`,
+        { field: 'input_ids', index, value: tokenizer.maskTokenId },
+      );
     }
     return positions;
   });
   const topK = options.topK ?? 5;
   if (model.forwardMany === undefined) {
     const results: FillMaskResult[] = [];
-    for (const encoding of encodings) results.push(await fillMaskIds(model, encoding.inputIds, { maskTokenId: tokenizer.maskTokenId, topK, ...(idToToken === undefined ? {} : { idToToken }) }));
+    for (const encoding of encodings)
+      results.push(
+        await fillMaskIds(model, encoding.inputIds, {
+          maskTokenId: tokenizer.maskTokenId,
+          topK,
+          ...(idToToken === undefined ? {} : { idToToken }),
+        }),
+      );
     return results;
   }
   const buckets: LengthBucketOptions = {
@@ -217,7 +277,10 @@ export async function fillMaskMany(model: FillMaskModel, texts: readonly string[
     ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
   };
   const outputs = await model.forwardMany(
-    encodings.map((encoding) => ({ inputIds: encoding.inputIds, ...(encoding.tokenTypeIds === undefined ? {} : { tokenTypeIds: encoding.tokenTypeIds }) })),
+    encodings.map((encoding) => ({
+      inputIds: encoding.inputIds,
+      ...(encoding.tokenTypeIds === undefined ? {} : { tokenTypeIds: encoding.tokenTypeIds }),
+    })),
     { ...buckets, logitsPositions: maskIndices },
   );
   return outputs.map((output, index) => ({

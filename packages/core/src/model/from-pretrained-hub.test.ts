@@ -39,8 +39,12 @@ describe('fromPretrained with a Hub id', () => {
     expect(source.repoId).toBe('albert-ts/private');
     expect(source.commit).toBe(COMMIT_MAIN);
     expect(source.snapshotDir).toBe(`${cacheDir}/models--albert-ts--private/snapshots/${COMMIT_MAIN}`);
-    expect(events.some((event) => event.file === 'model.safetensors' && event.phase === 'done' && !event.fromCache)).toBe(true);
-    expect(hub.requests.every((request) => request.listener === 'cdn' || request.authorization === 'Bearer hf_private')).toBe(true);
+    expect(
+      events.some((event) => event.file === 'model.safetensors' && event.phase === 'done' && !event.fromCache),
+    ).toBe(true);
+    expect(
+      hub.requests.every((request) => request.listener === 'cdn' || request.authorization === 'Bearer hf_private'),
+    ).toBe(true);
   });
 
   it('localFilesOnly loads from the cache with the Hub down, and fails typed when nothing is cached', async () => {
@@ -48,12 +52,22 @@ describe('fromPretrained with a Hub id', () => {
     hub.setDown(true);
     try {
       const before = hub.requests.length;
-      const model = await AlbertModel.fromPretrained('albert-ts/tiny', { backend: stubBackend, endpoint: hub.endpoint, cacheDir, localFilesOnly: true });
+      const model = await AlbertModel.fromPretrained('albert-ts/tiny', {
+        backend: stubBackend,
+        endpoint: hub.endpoint,
+        cacheDir,
+        localFilesOnly: true,
+      });
       expect((model.source as HubModelSource).offline).toBe(true);
       expect(model.config.hiddenSize).toBe(36);
       expect(hub.requests.length).toBe(before);
       await expect(
-        AlbertModel.fromPretrained('albert-ts/sharded', { backend: stubBackend, endpoint: hub.endpoint, cacheDir, localFilesOnly: true }),
+        AlbertModel.fromPretrained('albert-ts/sharded', {
+          backend: stubBackend,
+          endpoint: hub.endpoint,
+          cacheDir,
+          localFilesOnly: true,
+        }),
       ).rejects.toMatchObject({ code: 'HUB_OFFLINE_NOT_CACHED' });
     } finally {
       hub.setDown(false);
@@ -73,7 +87,12 @@ describe('fromPretrained with a Hub id', () => {
 
   it('a wrong token is the typed 401/404 error of the Hub, not a crash', async () => {
     await expect(
-      AlbertModel.fromPretrained('albert-ts/private', { backend: stubBackend, endpoint: hub.endpoint, cacheDir, token: 'hf_wrong' }),
+      AlbertModel.fromPretrained('albert-ts/private', {
+        backend: stubBackend,
+        endpoint: hub.endpoint,
+        cacheDir,
+        token: 'hf_wrong',
+      }),
     ).rejects.toMatchObject({ code: expect.stringMatching(/^HUB_(UNAUTHORIZED|REPO_NOT_FOUND)$/) });
   });
 });

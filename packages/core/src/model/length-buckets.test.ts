@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createTensor } from '../tensor.js';
 import { InputError } from './input-error.js';
-import { DEFAULT_TOKEN_BUDGET, padEncodings, planLengthBuckets, runInLengthBuckets, sliceBatchRow } from './length-buckets.js';
+import {
+  DEFAULT_TOKEN_BUDGET,
+  padEncodings,
+  planLengthBuckets,
+  runInLengthBuckets,
+  sliceBatchRow,
+} from './length-buckets.js';
 
 /** Deterministic pseudo-random lengths in [low, high]. */
 function lengths(count: number, low: number, high: number): number[] {
@@ -24,7 +30,10 @@ describe('planLengthBuckets', () => {
       const longest = Math.max(...batch.map((index) => input[index] as number));
       expect(batch.length * longest).toBeLessThanOrEqual(256);
     }
-    const padded = plan.reduce((sum, batch) => sum + batch.length * Math.max(...batch.map((index) => input[index] as number)), 0);
+    const padded = plan.reduce(
+      (sum, batch) => sum + batch.length * Math.max(...batch.map((index) => input[index] as number)),
+      0,
+    );
     const real = input.reduce((sum, length) => sum + length, 0);
     console.log(`64 sequences, ${real} real tokens: ${plan.length} batches computing ${padded} tokens`);
     expect(padded / real).toBeLessThan(1.1);
@@ -67,13 +76,41 @@ describe('runInLengthBuckets', () => {
 describe('padEncodings and sliceBatchRow', () => {
   it('pads on the right and cuts rows back to their length', () => {
     const padded = padEncodings([{ inputIds: [2, 7, 3] }, { inputIds: [2, 3], tokenTypeIds: [0, 1] }], 0);
-    expect(padded).toEqual({ inputIds: [[2, 7, 3], [2, 3, 0]], attentionMask: [[1, 1, 1], [1, 1, 0]], tokenTypeIds: [[0, 0, 0], [0, 1, 0]], lengths: [3, 2] });
+    expect(padded).toEqual({
+      inputIds: [
+        [2, 7, 3],
+        [2, 3, 0],
+      ],
+      attentionMask: [
+        [1, 1, 1],
+        [1, 1, 0],
+      ],
+      tokenTypeIds: [
+        [0, 0, 0],
+        [0, 1, 0],
+      ],
+      lengths: [3, 2],
+    });
     // [batch 2, sequence 3, features 2]
-    const tensor = createTensor('float32', [2, 3, 2], Float32Array.from({ length: 12 }, (_, index) => index));
-    expect(sliceBatchRow(tensor, 1, 2, [1])).toEqual(createTensor('float32', [1, 2, 2], Float32Array.from([6, 7, 8, 9])));
+    const tensor = createTensor(
+      'float32',
+      [2, 3, 2],
+      Float32Array.from({ length: 12 }, (_, index) => index),
+    );
+    expect(sliceBatchRow(tensor, 1, 2, [1])).toEqual(
+      createTensor('float32', [1, 2, 2], Float32Array.from([6, 7, 8, 9])),
+    );
     // [batch 2, heads 1, sequence 3, sequence 3]: both sequence axes cut
-    const square = createTensor('float32', [2, 1, 3, 3], Float32Array.from({ length: 18 }, (_, index) => index));
-    expect(sliceBatchRow(square, 0, 2, [2, 3])).toEqual(createTensor('float32', [1, 1, 2, 2], Float32Array.from([0, 1, 3, 4])));
-    expect(sliceBatchRow(createTensor('float32', [2, 2], Float32Array.from([1, 2, 3, 4])), 1, 1)).toEqual(createTensor('float32', [1, 2], Float32Array.from([3, 4])));
+    const square = createTensor(
+      'float32',
+      [2, 1, 3, 3],
+      Float32Array.from({ length: 18 }, (_, index) => index),
+    );
+    expect(sliceBatchRow(square, 0, 2, [2, 3])).toEqual(
+      createTensor('float32', [1, 1, 2, 2], Float32Array.from([0, 1, 3, 4])),
+    );
+    expect(sliceBatchRow(createTensor('float32', [2, 2], Float32Array.from([1, 2, 3, 4])), 1, 1)).toEqual(
+      createTensor('float32', [1, 2], Float32Array.from([3, 4])),
+    );
   });
 });

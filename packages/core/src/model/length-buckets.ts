@@ -20,7 +20,11 @@ export const DEFAULT_MAX_BATCH_SIZE = 64;
 
 function checkPositiveInteger(field: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) {
-    throw new InputError('INPUT_OUT_OF_RANGE', `${field} must be a positive integer, got ${value}`, { field, value, expected: '>= 1' });
+    throw new InputError('INPUT_OUT_OF_RANGE', `${field} must be a positive integer, got ${value}`, {
+      field,
+      value,
+      expected: '>= 1',
+    });
   }
 }
 
@@ -35,7 +39,9 @@ export function planLengthBuckets(lengths: readonly number[], options: LengthBuc
   const maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
   checkPositiveInteger('tokenBudget', tokenBudget);
   checkPositiveInteger('maxBatchSize', maxBatchSize);
-  const order = lengths.map((length, index) => ({ length, index })).sort((a, b) => a.length - b.length || a.index - b.index);
+  const order = lengths
+    .map((length, index) => ({ length, index }))
+    .sort((a, b) => a.length - b.length || a.index - b.index);
   const batches: number[][] = [];
   let current: number[] = [];
   let longest = 0;
@@ -68,7 +74,8 @@ export async function runInLengthBuckets<Item, Result>(
   const results = new Array<Result>(items.length);
   for (const indices of plan) {
     const outputs = await runBatch(indices.map((index) => items[index] as Item));
-    if (outputs.length !== indices.length) throw new Error(`internal: a batch of ${indices.length} returned ${outputs.length} results`);
+    if (outputs.length !== indices.length)
+      throw new Error(`internal: a batch of ${indices.length} returned ${outputs.length} results`);
     indices.forEach((index, row) => {
       results[index] = outputs[row] as Result;
     });
@@ -101,11 +108,18 @@ export interface PaddedBatch {
 /** Pads `encodings` on the right to the longest one (ids with `padTokenId`, masks and segments with 0). */
 export function padEncodings(encodings: readonly SequenceEncoding[], padTokenId: number): PaddedBatch {
   const longest = Math.max(0, ...encodings.map((encoding) => encoding.inputIds.length));
-  const pad = (values: readonly number[], length: number, fill: number): number[] => [...values, ...new Array<number>(length - values.length).fill(fill)];
+  const pad = (values: readonly number[], length: number, fill: number): number[] => [
+    ...values,
+    ...new Array<number>(length - values.length).fill(fill),
+  ];
   return {
     inputIds: encodings.map((encoding) => pad(encoding.inputIds, longest, padTokenId)),
-    attentionMask: encodings.map((encoding) => pad(encoding.attentionMask ?? new Array<number>(encoding.inputIds.length).fill(1), longest, 0)),
-    tokenTypeIds: encodings.map((encoding) => pad(encoding.tokenTypeIds ?? new Array<number>(encoding.inputIds.length).fill(0), longest, 0)),
+    attentionMask: encodings.map((encoding) =>
+      pad(encoding.attentionMask ?? new Array<number>(encoding.inputIds.length).fill(1), longest, 0),
+    ),
+    tokenTypeIds: encodings.map((encoding) =>
+      pad(encoding.tokenTypeIds ?? new Array<number>(encoding.inputIds.length).fill(0), longest, 0),
+    ),
     lengths: encodings.map((encoding) => encoding.inputIds.length),
   };
 }
@@ -114,24 +128,42 @@ export function padEncodings(encodings: readonly SequenceEncoding[], padTokenId:
  * Row `row` of a batched tensor as a batch of one, with the axes in `sequenceAxes` cut to `length`:
  * `[batch, sequence, ...]` → `[1, length, ...]` for `sequenceAxes = [1]`.
  */
-export function sliceBatchRow(tensor: Tensor<'float32'>, row: number, length: number, sequenceAxes: readonly number[] = []): Tensor<'float32'> {
+export function sliceBatchRow(
+  tensor: Tensor<'float32'>,
+  row: number,
+  length: number,
+  sequenceAxes: readonly number[] = [],
+): Tensor<'float32'> {
   const shape = [...tensor.shape];
   const rowSize = shape.slice(1).reduce((product, dimension) => product * dimension, 1);
   const rowShape = shape.slice(1);
   const source = tensor.data.subarray(row * rowSize, (row + 1) * rowSize);
-  const outShape = rowShape.map((dimension, axis) => (sequenceAxes.includes(axis + 1) ? Math.min(length, dimension) : dimension));
-  if (outShape.every((dimension, axis) => dimension === rowShape[axis])) return createTensor('float32', [1, ...rowShape], source.slice());
+  const outShape = rowShape.map((dimension, axis) =>
+    sequenceAxes.includes(axis + 1) ? Math.min(length, dimension) : dimension,
+  );
+  if (outShape.every((dimension, axis) => dimension === rowShape[axis]))
+    return createTensor('float32', [1, ...rowShape], source.slice());
   if (outShape.slice(1).every((dimension, axis) => dimension === rowShape[axis + 1])) {
     // only the outermost axis of the row is cut: a contiguous prefix
-    return createTensor('float32', [1, ...outShape], source.slice(0, outShape.reduce((product, dimension) => product * dimension, 1)));
+    return createTensor(
+      'float32',
+      [1, ...outShape],
+      source.slice(
+        0,
+        outShape.reduce((product, dimension) => product * dimension, 1),
+      ),
+    );
   }
   const out = new Float32Array(outShape.reduce((product, dimension) => product * dimension, 1));
   // strides of the source row and of the output, innermost last
-  const sourceStrides = rowShape.map((_, axis) => rowShape.slice(axis + 1).reduce((product, dimension) => product * dimension, 1));
+  const sourceStrides = rowShape.map((_, axis) =>
+    rowShape.slice(axis + 1).reduce((product, dimension) => product * dimension, 1),
+  );
   const index = new Array<number>(outShape.length).fill(0);
   for (let flat = 0; flat < out.length; flat += 1) {
     let offset = 0;
-    for (let axis = 0; axis < index.length; axis += 1) offset += (index[axis] as number) * (sourceStrides[axis] as number);
+    for (let axis = 0; axis < index.length; axis += 1)
+      offset += (index[axis] as number) * (sourceStrides[axis] as number);
     out[flat] = source[offset] as number;
     for (let axis = index.length - 1; axis >= 0; axis -= 1) {
       index[axis] = (index[axis] as number) + 1;

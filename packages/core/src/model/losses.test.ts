@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { binaryCrossEntropyWithLogitsLoss, crossEntropyLoss, meanSquaredErrorLoss, questionAnsweringLoss } from './losses.js';
+import {
+  binaryCrossEntropyWithLogitsLoss,
+  crossEntropyLoss,
+  meanSquaredErrorLoss,
+  questionAnsweringLoss,
+} from './losses.js';
 
 describe('losses', () => {
   it('cross-entropy ignores -100 and averages over the rest', () => {

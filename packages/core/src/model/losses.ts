@@ -10,7 +10,12 @@ export const IGNORE_INDEX = -100;
  * Mean cross-entropy of `logits` `[rows, classes]` (row-major) against integer `labels` `[rows]`,
  * skipping rows whose label is `ignoreIndex` (`torch.nn.CrossEntropyLoss`, reduction mean).
  */
-export function crossEntropyLoss(logits: ArrayLike<number>, classes: number, labels: ArrayLike<number>, ignoreIndex = IGNORE_INDEX): number {
+export function crossEntropyLoss(
+  logits: ArrayLike<number>,
+  classes: number,
+  labels: ArrayLike<number>,
+  ignoreIndex = IGNORE_INDEX,
+): number {
   let total = 0;
   let count = 0;
   for (let row = 0; row < labels.length; row += 1) {
@@ -52,8 +57,15 @@ export function meanSquaredErrorLoss(predictions: ArrayLike<number>, targets: Ar
  * HF's span loss for question answering: positions are clamped to `[0, S]`, a position equal to `S`
  * is ignored, and the loss is the mean of the start and end cross-entropies.
  */
-export function questionAnsweringLoss(startLogits: ArrayLike<number>, endLogits: ArrayLike<number>, sequenceLength: number, startPositions: ArrayLike<number>, endPositions: ArrayLike<number>): number {
-  const clamp = (positions: ArrayLike<number>): number[] => Array.from(positions, (position) => Math.min(Math.max(position, 0), sequenceLength));
+export function questionAnsweringLoss(
+  startLogits: ArrayLike<number>,
+  endLogits: ArrayLike<number>,
+  sequenceLength: number,
+  startPositions: ArrayLike<number>,
+  endPositions: ArrayLike<number>,
+): number {
+  const clamp = (positions: ArrayLike<number>): number[] =>
+    Array.from(positions, (position) => Math.min(Math.max(position, 0), sequenceLength));
   const startLoss = crossEntropyLoss(startLogits, sequenceLength, clamp(startPositions), sequenceLength);
   const endLoss = crossEntropyLoss(endLogits, sequenceLength, clamp(endPositions), sequenceLength);
   return (startLoss + endLoss) / 2;

@@ -25,9 +25,18 @@ describe('resolveModelDtype', () => {
     };
     const fp16 = refuse('fp16', cpu);
     expect(fp16).toBeInstanceOf(DtypeError);
-    expect(fp16).toMatchObject({ code: 'DTYPE_UNSUPPORTED_BY_BACKEND', details: { field: 'dtype', value: 'fp16', backend: 'node-cpu' } });
+    expect(fp16).toMatchObject({
+      code: 'DTYPE_UNSUPPORTED_BY_BACKEND',
+      details: { field: 'dtype', value: 'fp16', backend: 'node-cpu' },
+    });
     expect(String((fp16 as Error).message)).toMatch(/node-cpu/);
-    expect(refuse('int8', gpu)).toMatchObject({ code: 'DTYPE_UNSUPPORTED_BY_BACKEND', details: { backend: 'node-cuda' } });
-    expect(refuse('bf16' as AlbertModelDtype, cpu)).toMatchObject({ code: 'DTYPE_UNKNOWN', details: { value: 'bf16' } });
+    expect(refuse('int8', gpu)).toMatchObject({
+      code: 'DTYPE_UNSUPPORTED_BY_BACKEND',
+      details: { backend: 'node-cuda' },
+    });
+    expect(refuse('bf16' as AlbertModelDtype, cpu)).toMatchObject({
+      code: 'DTYPE_UNKNOWN',
+      details: { value: 'bf16' },
+    });
   });
 });

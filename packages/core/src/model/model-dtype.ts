@@ -24,28 +24,47 @@ export interface ResolvedModelDtype {
 
 /** Whether `backend` runs onnxruntime's CPU kernels (node-cpu, WASM), which have `DynamicQuantizeMatMul`. */
 function runsCpuKernels(backend: Pick<Backend, 'name' | 'capabilities'>): boolean {
-  return backend.capabilities.contribOperators.includes('DynamicQuantizeMatMul') || backend.name === 'node-cpu' || backend.name.includes('wasm');
+  return (
+    backend.capabilities.contribOperators.includes('DynamicQuantizeMatMul') ||
+    backend.name === 'node-cpu' ||
+    backend.name.includes('wasm')
+  );
 }
 
 /**
  * Checks that `backend` can run `dtype` and maps it to graph options; throws {@link DtypeError}
  * (naming the dtype and the backend) otherwise.
  */
-export function resolveModelDtype(dtype: AlbertModelDtype, backend: Pick<Backend, 'name' | 'capabilities'>): ResolvedModelDtype {
+export function resolveModelDtype(
+  dtype: AlbertModelDtype,
+  backend: Pick<Backend, 'name' | 'capabilities'>,
+): ResolvedModelDtype {
   switch (dtype) {
     case 'fp32':
       return { precision: 'float32' };
     case 'int8':
       if (!runsCpuKernels(backend)) {
-        throw new DtypeError('DTYPE_UNSUPPORTED_BY_BACKEND', `dtype int8 needs a CPU or WASM backend (onnxruntime's DynamicQuantizeMatMul); backend ${backend.name} cannot run it`, { field: 'dtype', value: dtype, backend: backend.name });
+        throw new DtypeError(
+          'DTYPE_UNSUPPORTED_BY_BACKEND',
+          `dtype int8 needs a CPU or WASM backend (onnxruntime's DynamicQuantizeMatMul); backend ${backend.name} cannot run it`,
+          { field: 'dtype', value: dtype, backend: backend.name },
+        );
       }
       return { precision: 'int8', int8Operator: 'dynamic-quantize-matmul' };
     case 'fp16':
       if (!backend.capabilities.float16) {
-        throw new DtypeError('DTYPE_UNSUPPORTED_BY_BACKEND', `dtype fp16 needs a backend with float16 support; backend ${backend.name} has capabilities.float16 = false (use fp32, or int8 on CPU/WASM)`, { field: 'dtype', value: dtype, backend: backend.name });
+        throw new DtypeError(
+          'DTYPE_UNSUPPORTED_BY_BACKEND',
+          `dtype fp16 needs a backend with float16 support; backend ${backend.name} has capabilities.float16 = false (use fp32, or int8 on CPU/WASM)`,
+          { field: 'dtype', value: dtype, backend: backend.name },
+        );
       }
       return { precision: 'float16' };
     default:
-      throw new DtypeError('DTYPE_UNKNOWN', `dtype ${String(dtype)} is not one of ${ALBERT_MODEL_DTYPES.join(', ')}`, { field: 'dtype', value: dtype, backend: backend.name });
+      throw new DtypeError('DTYPE_UNKNOWN', `dtype ${String(dtype)} is not one of ${ALBERT_MODEL_DTYPES.join(', ')}`, {
+        field: 'dtype',
+        value: dtype,
+        backend: backend.name,
+      });
   }
 }

@@ -11,7 +11,12 @@ export interface ShapedArrayInput {
 }
 
 /** Numbers as nested arrays (`[S]`, `[B, S]`, `[B, C, S]`, ...) or a {@link ShapedArrayInput}. */
-export type ArrayInput = readonly number[] | readonly (readonly number[])[] | readonly (readonly (readonly number[])[])[] | readonly (readonly (readonly (readonly number[])[])[])[] | ShapedArrayInput;
+export type ArrayInput =
+  | readonly number[]
+  | readonly (readonly number[])[]
+  | readonly (readonly (readonly number[])[])[]
+  | readonly (readonly (readonly (readonly number[])[])[])[]
+  | ShapedArrayInput;
 
 /**
  * Model inputs, in camelCase. A tokenizer `Encoding` (1-D arrays: a batch of one) and a
@@ -55,17 +60,30 @@ function isTypedNumberArray(value: unknown): boolean {
 
 /** Checks a `{ data, shape }` input's shape: an array of at most 4 non-negative integers. */
 function checkShape(shape: unknown, field: string): number[] {
-  if (!Array.isArray(shape)) throw new InputError('INPUT_RANK', `${field}.shape must be an array of dimensions, got ${typeof shape}`, { field, value: typeof shape });
-  if (shape.length > MAXIMUM_RANK) throw new InputError('INPUT_RANK', `${field}.shape has ${shape.length} dimensions; inputs have at most ${MAXIMUM_RANK}`, { field, expected: MAXIMUM_RANK, actual: shape.length });
+  if (!Array.isArray(shape))
+    throw new InputError('INPUT_RANK', `${field}.shape must be an array of dimensions, got ${typeof shape}`, {
+      field,
+      value: typeof shape,
+    });
+  if (shape.length > MAXIMUM_RANK)
+    throw new InputError(
+      'INPUT_RANK',
+      `${field}.shape has ${shape.length} dimensions; inputs have at most ${MAXIMUM_RANK}`,
+      { field, expected: MAXIMUM_RANK, actual: shape.length },
+    );
   const dimensions: number[] = [];
   for (let index = 0; index < shape.length; index += 1) {
     const dimension: unknown = shape[index];
     if (typeof dimension !== 'number' || !Number.isSafeInteger(dimension) || dimension < 0) {
-      throw new InputError('INPUT_SHAPE_INVALID', `${field}.shape[${index}] is ${typeof dimension === 'number' ? dimension : typeof dimension}, expected a non-negative integer`, {
-        field,
-        index,
-        value: typeof dimension === 'number' ? dimension : typeof dimension,
-      });
+      throw new InputError(
+        'INPUT_SHAPE_INVALID',
+        `${field}.shape[${index}] is ${typeof dimension === 'number' ? dimension : typeof dimension}, expected a non-negative integer`,
+        {
+          field,
+          index,
+          value: typeof dimension === 'number' ? dimension : typeof dimension,
+        },
+      );
     }
     dimensions.push(dimension);
   }
@@ -81,35 +99,58 @@ export function flattenArrayInput(value: ArrayInput, field: string): FlatArray {
   if (!Array.isArray(value)) {
     const shaped = value as ShapedArrayInput;
     if (shaped === null || typeof shaped !== 'object' || !('data' in shaped) || !('shape' in shaped)) {
-      throw new InputError('INPUT_RANK', `${field} must be a (nested) array of numbers or { data, shape }, got ${typeof value}`, { field, value: typeof value });
+      throw new InputError(
+        'INPUT_RANK',
+        `${field} must be a (nested) array of numbers or { data, shape }, got ${typeof value}`,
+        { field, value: typeof value },
+      );
     }
     const shape = checkShape(shaped.shape, field);
     const data: unknown = shaped.data;
     if (!isTypedNumberArray(data) && !Array.isArray(data)) {
-      throw new InputError('INPUT_RANK', `${field}.data must be a typed array or an array of numbers, got ${typeof data}`, { field, value: typeof data });
+      throw new InputError(
+        'INPUT_RANK',
+        `${field}.data must be a typed array or an array of numbers, got ${typeof data}`,
+        { field, value: typeof data },
+      );
     }
     const size = shapeSize(shape);
     const length = (data as ArrayLike<unknown>).length;
     if (length !== size) {
-      throw new InputError('INPUT_SHAPE_MISMATCH', `${field}: data has ${length} elements but shape [${shape.join(', ')}] needs ${size}`, { field, expected: size, actual: length });
+      throw new InputError(
+        'INPUT_SHAPE_MISMATCH',
+        `${field}: data has ${length} elements but shape [${shape.join(', ')}] needs ${size}`,
+        { field, expected: size, actual: length },
+      );
     }
     if (Array.isArray(data)) {
       // a plain array: every element (holes included) must be a number
       for (let index = 0; index < data.length; index += 1) {
         const element: unknown = data[index];
         if (typeof element !== 'number' && typeof element !== 'bigint') {
-          throw new InputError('INPUT_NOT_NUMBER', `${field}.data[${index}] is ${element === undefined ? 'missing (a hole or undefined)' : typeof element}, expected a number`, { field, index, value: typeof element });
+          throw new InputError(
+            'INPUT_NOT_NUMBER',
+            `${field}.data[${index}] is ${element === undefined ? 'missing (a hole or undefined)' : typeof element}, expected a number`,
+            { field, index, value: typeof element },
+          );
         }
       }
     }
-    const values = data instanceof BigInt64Array || Array.isArray(data) ? Array.from(data as ArrayLike<number | bigint>, (element) => Number(element)) : (data as ArrayLike<number>);
+    const values =
+      data instanceof BigInt64Array || Array.isArray(data)
+        ? Array.from(data as ArrayLike<number | bigint>, (element) => Number(element))
+        : (data as ArrayLike<number>);
     return { shape, values };
   }
   const shape: number[] = [];
   let level: unknown = value;
   while (Array.isArray(level)) {
     if (shape.length === MAXIMUM_RANK) {
-      throw new InputError('INPUT_RANK', `${field} nests arrays more than ${MAXIMUM_RANK} levels deep (or contains itself); inputs have at most ${MAXIMUM_RANK} dimensions`, { field, expected: MAXIMUM_RANK });
+      throw new InputError(
+        'INPUT_RANK',
+        `${field} nests arrays more than ${MAXIMUM_RANK} levels deep (or contains itself); inputs have at most ${MAXIMUM_RANK} dimensions`,
+        { field, expected: MAXIMUM_RANK },
+      );
     }
     shape.push(level.length);
     if (level.length === 0) break;
@@ -119,20 +160,29 @@ export function flattenArrayInput(value: ArrayInput, field: string): FlatArray {
   const walk = (node: unknown, depth: number, path: number[]): void => {
     if (depth === shape.length) {
       if (typeof node !== 'number' && typeof node !== 'bigint') {
-        const what = node === undefined ? 'missing (a hole or undefined)' : Array.isArray(node) ? 'an array' : typeof node;
-        throw new InputError('INPUT_RAGGED', `${field}[${path.join('][')}] is ${what}, expected a number (ragged or mixed nesting)`, { field, index: path, value: what });
+        const what =
+          node === undefined ? 'missing (a hole or undefined)' : Array.isArray(node) ? 'an array' : typeof node;
+        throw new InputError(
+          'INPUT_RAGGED',
+          `${field}[${path.join('][')}] is ${what}, expected a number (ragged or mixed nesting)`,
+          { field, index: path, value: what },
+        );
       }
       values.push(Number(node));
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[depth]) {
       const actual = Array.isArray(node) ? node.length : typeof node;
-      throw new InputError('INPUT_RAGGED', `${field} is ragged: ${field}${path.map((index) => `[${index}]`).join('')} has length ${actual}, expected ${shape[depth]} (pad the batch to one length)`, {
-        field,
-        index: path,
-        expected: shape[depth],
-        actual,
-      });
+      throw new InputError(
+        'INPUT_RAGGED',
+        `${field} is ragged: ${field}${path.map((index) => `[${index}]`).join('')} has length ${actual}, expected ${shape[depth]} (pad the batch to one length)`,
+        {
+          field,
+          index: path,
+          expected: shape[depth],
+          actual,
+        },
+      );
     }
     // an index loop (forEach would skip the holes of a sparse array)
     for (let index = 0; index < node.length; index += 1) walk(node[index], depth + 1, [...path, index]);
@@ -175,10 +225,18 @@ function checkIntegers(field: string, array: FlatArray, low: number, high: numbe
   for (let flat = 0; flat < values.length; flat += 1) {
     const value = values[flat] as number;
     if (!Number.isInteger(value)) {
-      throw new InputError('INPUT_NOT_INTEGER', `${field}[${indexOf(shape, flat).join('][')}] is ${value}, expected an integer`, { field, index: indexOf(shape, flat), value });
+      throw new InputError(
+        'INPUT_NOT_INTEGER',
+        `${field}[${indexOf(shape, flat).join('][')}] is ${value}, expected an integer`,
+        { field, index: indexOf(shape, flat), value },
+      );
     }
     if (value < low || value >= high) {
-      throw new InputError('INPUT_OUT_OF_RANGE', `${field}[${indexOf(shape, flat).join('][')}] is ${value}, outside 0..${high - 1} (${what})`, { field, index: indexOf(shape, flat), value, expected: [low, high - 1] });
+      throw new InputError(
+        'INPUT_OUT_OF_RANGE',
+        `${field}[${indexOf(shape, flat).join('][')}] is ${value}, outside 0..${high - 1} (${what})`,
+        { field, index: indexOf(shape, flat), value, expected: [low, high - 1] },
+      );
     }
   }
 }
@@ -191,11 +249,24 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
  * Validates inputs against the config and fills HF's defaults. `rank` is 2 for `[batch, sequence]`
  * inputs and 3 for multiple choice; inputs of one rank less get a batch of one.
  */
-export function prepareAlbertInputs(config: AlbertConfig, inputs: AlbertInputs, options: { readonly rank: 2 | 3 }): PreparedInputs {
+export function prepareAlbertInputs(
+  config: AlbertConfig,
+  inputs: AlbertInputs,
+  options: { readonly rank: 2 | 3 },
+): PreparedInputs {
   const { rank } = options;
-  if (inputs === null || typeof inputs !== 'object') throw new InputError('INPUT_MISSING', 'forward: inputs must be an object such as { inputIds } or a tokenizer Encoding', { field: 'inputs' });
+  if (inputs === null || typeof inputs !== 'object')
+    throw new InputError(
+      'INPUT_MISSING',
+      'forward: inputs must be an object such as { inputIds } or a tokenizer Encoding',
+      { field: 'inputs' },
+    );
   if (inputs.inputIds !== undefined && inputs.inputsEmbeds !== undefined) {
-    throw new InputError('INPUT_CONFLICT', 'forward: give either inputIds or inputsEmbeds, not both (HF raises the same)', { field: 'input_ids' });
+    throw new InputError(
+      'INPUT_CONFLICT',
+      'forward: give either inputIds or inputsEmbeds, not both (HF raises the same)',
+      { field: 'input_ids' },
+    );
   }
   if (inputs.inputIds === undefined && inputs.inputsEmbeds === undefined) {
     throw new InputError('INPUT_MISSING', 'forward: inputIds (or inputsEmbeds) is required', { field: 'input_ids' });
@@ -203,7 +274,11 @@ export function prepareAlbertInputs(config: AlbertConfig, inputs: AlbertInputs, 
   const fitRank = (array: FlatArray, field: string, expectedRank: number): FlatArray => {
     if (array.shape.length === expectedRank - 1) return { shape: [1, ...array.shape], values: array.values };
     if (array.shape.length !== expectedRank) {
-      throw new InputError('INPUT_RANK', `${field} has shape [${array.shape.join(', ')}], expected ${expectedRank} dimensions${rank === 3 ? ' [batch, choices, sequence]' : ' [batch, sequence]'}`, { field, expected: expectedRank, actual: array.shape });
+      throw new InputError(
+        'INPUT_RANK',
+        `${field} has shape [${array.shape.join(', ')}], expected ${expectedRank} dimensions${rank === 3 ? ' [batch, choices, sequence]' : ' [batch, sequence]'}`,
+        { field, expected: expectedRank, actual: array.shape },
+      );
     }
     return array;
   };
@@ -215,16 +290,31 @@ export function prepareAlbertInputs(config: AlbertConfig, inputs: AlbertInputs, 
     inputIds = fitRank(flattenArrayInput(inputs.inputIds, 'input_ids'), 'input_ids', rank);
     shape = inputIds.shape;
   } else {
-    const embeds = fitRank(flattenArrayInput(inputs.inputsEmbeds as ArrayInput, 'inputs_embeds'), 'inputs_embeds', rank + 1);
+    const embeds = fitRank(
+      flattenArrayInput(inputs.inputsEmbeds as ArrayInput, 'inputs_embeds'),
+      'inputs_embeds',
+      rank + 1,
+    );
     shape = embeds.shape.slice(0, rank);
     if (embeds.shape[rank] !== config.embeddingSize) {
-      throw new InputError('INPUT_SHAPE_MISMATCH', `inputs_embeds has last dimension ${embeds.shape[rank]}, expected embedding_size ${config.embeddingSize}`, { field: 'inputs_embeds', expected: config.embeddingSize, actual: embeds.shape[rank] });
+      throw new InputError(
+        'INPUT_SHAPE_MISMATCH',
+        `inputs_embeds has last dimension ${embeds.shape[rank]}, expected embedding_size ${config.embeddingSize}`,
+        { field: 'inputs_embeds', expected: config.embeddingSize, actual: embeds.shape[rank] },
+      );
     }
     const data = Float32Array.from(embeds.values);
-    if (!data.every(Number.isFinite)) throw new InputError('INPUT_NOT_FINITE', 'inputs_embeds contains NaN or infinite values', { field: 'inputs_embeds' });
+    if (!data.every(Number.isFinite))
+      throw new InputError('INPUT_NOT_FINITE', 'inputs_embeds contains NaN or infinite values', {
+        field: 'inputs_embeds',
+      });
     feeds['inputs_embeds'] = createTensor('float32', embeds.shape, data);
   }
-  if (shape.some((dim) => dim === 0)) throw new InputError('INPUT_EMPTY', `input has an empty dimension: shape [${shape.join(', ')}]`, { field: 'input_ids', actual: shape });
+  if (shape.some((dim) => dim === 0))
+    throw new InputError('INPUT_EMPTY', `input has an empty dimension: shape [${shape.join(', ')}]`, {
+      field: 'input_ids',
+      actual: shape,
+    });
   const sequenceLength = shape[rank - 1] as number;
   const size = shapeSize(shape);
 
@@ -232,7 +322,11 @@ export function prepareAlbertInputs(config: AlbertConfig, inputs: AlbertInputs, 
     if (value === undefined || value === null) return undefined;
     const array = fitRank(flattenArrayInput(value, field), field, rank);
     if (!sameShape(array.shape, shape)) {
-      throw new InputError('INPUT_SHAPE_MISMATCH', `${field} has shape [${array.shape.join(', ')}] but the input has shape [${shape.join(', ')}]`, { field, expected: shape, actual: array.shape });
+      throw new InputError(
+        'INPUT_SHAPE_MISMATCH',
+        `${field} has shape [${array.shape.join(', ')}] but the input has shape [${shape.join(', ')}]`,
+        { field, expected: shape, actual: array.shape },
+      );
     }
     return array;
   };
@@ -249,27 +343,48 @@ export function prepareAlbertInputs(config: AlbertConfig, inputs: AlbertInputs, 
   }
   const mask = attentionMask?.values ?? new Array<number>(size).fill(1);
   feeds['attention_mask'] = toInt64(shape, mask);
-  if (tokenTypeIds !== undefined) checkIntegers('token_type_ids', tokenTypeIds, 0, config.typeVocabSize, `type_vocab_size is ${config.typeVocabSize}`);
+  if (tokenTypeIds !== undefined)
+    checkIntegers(
+      'token_type_ids',
+      tokenTypeIds,
+      0,
+      config.typeVocabSize,
+      `type_vocab_size is ${config.typeVocabSize}`,
+    );
   feeds['token_type_ids'] = toInt64(shape, tokenTypeIds?.values ?? new Array<number>(size).fill(0));
 
   if (config.positionEmbeddingType === 'absolute') {
     if (positionIds !== undefined) {
-      checkIntegers('position_ids', positionIds, 0, config.maxPositionEmbeddings, `max_position_embeddings is ${config.maxPositionEmbeddings}`);
+      checkIntegers(
+        'position_ids',
+        positionIds,
+        0,
+        config.maxPositionEmbeddings,
+        `max_position_embeddings is ${config.maxPositionEmbeddings}`,
+      );
       feeds['position_ids'] = toInt64(shape, positionIds.values);
     } else {
       if (sequenceLength > config.maxPositionEmbeddings) {
-        throw new InputError('INPUT_SEQUENCE_TOO_LONG', `sequence length ${sequenceLength} exceeds max_position_embeddings ${config.maxPositionEmbeddings}`, { field: 'input_ids', value: sequenceLength, expected: config.maxPositionEmbeddings });
+        throw new InputError(
+          'INPUT_SEQUENCE_TOO_LONG',
+          `sequence length ${sequenceLength} exceeds max_position_embeddings ${config.maxPositionEmbeddings}`,
+          { field: 'input_ids', value: sequenceLength, expected: config.maxPositionEmbeddings },
+        );
       }
       const positions = new Array<number>(size);
       for (let index = 0; index < size; index += 1) positions[index] = index % sequenceLength;
       feeds['position_ids'] = toInt64(shape, positions);
     }
   } else if (sequenceLength > config.maxPositionEmbeddings) {
-    throw new InputError('INPUT_SEQUENCE_TOO_LONG', `sequence length ${sequenceLength} exceeds max_position_embeddings ${config.maxPositionEmbeddings} (relative distances would leave the distance_embedding table)`, {
-      field: 'input_ids',
-      value: sequenceLength,
-      expected: config.maxPositionEmbeddings,
-    });
+    throw new InputError(
+      'INPUT_SEQUENCE_TOO_LONG',
+      `sequence length ${sequenceLength} exceeds max_position_embeddings ${config.maxPositionEmbeddings} (relative distances would leave the distance_embedding table)`,
+      {
+        field: 'input_ids',
+        value: sequenceLength,
+        expected: config.maxPositionEmbeddings,
+      },
+    );
   }
   return { shape, feeds, attentionMask: mask, ...(inputIds === undefined ? {} : { inputIds: inputIds.values }) };
 }
@@ -283,16 +398,21 @@ export function prepareHeadMask(config: AlbertConfig, headMask: ArrayInput): Ten
   const layers = config.numHiddenLayers;
   const heads = config.numAttentionHeads;
   const values = Float32Array.from(array.values);
-  if (!values.every(Number.isFinite)) throw new InputError('INPUT_NOT_FINITE', 'head_mask contains NaN or infinite values', { field: 'head_mask' });
+  if (!values.every(Number.isFinite))
+    throw new InputError('INPUT_NOT_FINITE', 'head_mask contains NaN or infinite values', { field: 'head_mask' });
   if (sameShape(array.shape, [heads])) {
     const repeated = new Float32Array(layers * heads);
     for (let layer = 0; layer < layers; layer += 1) repeated.set(values, layer * heads);
     return createTensor('float32', [layers, heads], repeated);
   }
   if (sameShape(array.shape, [layers, heads])) return createTensor('float32', [layers, heads], values);
-  throw new InputError('INPUT_HEAD_MASK_SHAPE', `head_mask has shape [${array.shape.join(', ')}], expected [${heads}] (num_attention_heads) or [${layers}, ${heads}] (num_hidden_layers, num_attention_heads)`, {
-    field: 'head_mask',
-    expected: [[heads], [layers, heads]],
-    actual: array.shape,
-  });
+  throw new InputError(
+    'INPUT_HEAD_MASK_SHAPE',
+    `head_mask has shape [${array.shape.join(', ')}], expected [${heads}] (num_attention_heads) or [${layers}, ${heads}] (num_hidden_layers, num_attention_heads)`,
+    {
+      field: 'head_mask',
+      expected: [[heads], [layers, heads]],
+      actual: array.shape,
+    },
+  );
 }

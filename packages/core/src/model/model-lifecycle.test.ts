@@ -33,7 +33,9 @@ function controlledBackend() {
           await new Promise<void>((resolve) => waiting.push(resolve));
           if (disposed) throw new Error('Session already disposed');
           const [batch, sequence] = feeds['input_ids']!.shape as [number, number];
-          return { last_hidden_state: createTensor('float32', [batch, sequence, 36], new Float32Array(batch * sequence * 36)) };
+          return {
+            last_hidden_state: createTensor('float32', [batch, sequence, 36], new Float32Array(batch * sequence * 36)),
+          };
         },
         dispose: async () => {
           disposed = true;

@@ -26,9 +26,14 @@ const tiny = () => directorySource(fixturePath('models/tiny/AlbertModel'));
 
 describe('strict options', () => {
   it('fromPretrained names the right spelling of a Python keyword', async () => {
-    const error = await AlbertModel.fromPretrained(tiny(), { backend: recordingBackend([]), output_attentions: true } as never).catch((caught: unknown) => caught);
+    const error = await AlbertModel.fromPretrained(tiny(), {
+      backend: recordingBackend([]),
+      output_attentions: true,
+    } as never).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OptionsError);
-    expect((error as OptionsError).message).toBe('AlbertModel.fromPretrained: unknown option output_attentions (output_attentions is spelled outputAttentions)');
+    expect((error as OptionsError).message).toBe(
+      'AlbertModel.fromPretrained: unknown option output_attentions (output_attentions is spelled outputAttentions)',
+    );
     const model = await AlbertModel.fromPretrained(tiny(), { backend: recordingBackend([]), outputAttentions: true });
     expect(model.config.outputAttentions).toBe(true);
   });
@@ -36,9 +41,16 @@ describe('strict options', () => {
   it('forward, forwardMany and fillMask refuse unknown keys before running anything', async () => {
     const graphs: AlbertGraph[] = [];
     const model = await AlbertModel.fromPretrained(tiny(), { backend: recordingBackend(graphs) });
-    await expect(model.forward({ inputIds: [[2, 5, 3]] }, { output_hidden_states: true } as never)).rejects.toThrow(/output_hidden_states is spelled outputHiddenStates/);
-    await expect(model.forwardMany([{ inputIds: [2, 5, 3] }], { token_budget: 8 } as never)).rejects.toThrow(/token_budget is spelled tokenBudget/);
-    const masked = await AlbertForMaskedLM.fromPretrained(directorySource(fixturePath('models/tiny/AlbertForMaskedLM')), { backend: recordingBackend(graphs) });
+    await expect(model.forward({ inputIds: [[2, 5, 3]] }, { output_hidden_states: true } as never)).rejects.toThrow(
+      /output_hidden_states is spelled outputHiddenStates/,
+    );
+    await expect(model.forwardMany([{ inputIds: [2, 5, 3] }], { token_budget: 8 } as never)).rejects.toThrow(
+      /token_budget is spelled tokenBudget/,
+    );
+    const masked = await AlbertForMaskedLM.fromPretrained(
+      directorySource(fixturePath('models/tiny/AlbertForMaskedLM')),
+      { backend: recordingBackend(graphs) },
+    );
     await expect(fillMask(masked, 'a [MASK]', { top_k: 2 } as never)).rejects.toThrow(/top_k is spelled topK/);
     expect(graphs).toHaveLength(0);
   });
@@ -50,7 +62,9 @@ describe('strict options', () => {
     const model = await AlbertModel.fromPretrained(tiny(), { backend: recordingBackend(graphs), config });
     await expect(model.forward({ inputIds: [[2, 5, 3]] })).rejects.toThrow('recorded');
     expect(graphs[0]?.options).toMatchObject({ outputHiddenStates: true, outputAttentions: true });
-    await expect(model.forward({ inputIds: [[2, 5, 3]] }, { outputAttentions: false, outputHiddenStates: false })).rejects.toThrow('recorded');
+    await expect(
+      model.forward({ inputIds: [[2, 5, 3]] }, { outputAttentions: false, outputHiddenStates: false }),
+    ).rejects.toThrow('recorded');
     expect(graphs[1]?.options).toMatchObject({ outputHiddenStates: false, outputAttentions: false });
   });
 });

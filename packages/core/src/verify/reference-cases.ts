@@ -46,25 +46,47 @@ export function parseReferenceCases(text: string, file = 'cases.json'): Referenc
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new VerifyError('VERIFY_INVALID_CASES', `${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { file });
+    throw new VerifyError(
+      'VERIFY_INVALID_CASES',
+      `${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      { file },
+    );
   }
   const root = json as Record<string, unknown>;
   if (root === null || typeof root !== 'object' || root['format_version'] !== 1) {
-    throw new VerifyError('VERIFY_INVALID_CASES', `${file}: format_version must be 1, got ${JSON.stringify(root?.['format_version'])}`, { file, field: 'format_version', value: root?.['format_version'] });
+    throw new VerifyError(
+      'VERIFY_INVALID_CASES',
+      `${file}: format_version must be 1, got ${JSON.stringify(root?.['format_version'])}`,
+      { file, field: 'format_version', value: root?.['format_version'] },
+    );
   }
   if (root['cases'] === undefined && typeof root['case'] === 'string') return singleCaseOf(root, file);
   const checkpoints = root['checkpoints'];
   const cases = root['cases'];
   if (checkpoints === null || typeof checkpoints !== 'object' || !Array.isArray(cases)) {
-    throw new VerifyError('VERIFY_INVALID_CASES', `${file} needs a "checkpoints" object and a "cases" array`, { file, field: 'cases' });
+    throw new VerifyError('VERIFY_INVALID_CASES', `${file} needs a "checkpoints" object and a "cases" array`, {
+      file,
+      field: 'cases',
+    });
   }
   for (const key of Object.keys(checkpoints)) referenceHeadOf(key, file);
   cases.forEach((entry: Record<string, unknown>, index) => {
-    if (typeof entry?.['name'] !== 'string' || typeof entry['inputs'] !== 'object' || typeof entry['outputs'] !== 'object') {
-      throw new VerifyError('VERIFY_INVALID_CASES', `${file}: cases[${index}] needs name, inputs and outputs`, { file, field: `cases[${index}]` });
+    if (
+      typeof entry?.['name'] !== 'string' ||
+      typeof entry['inputs'] !== 'object' ||
+      typeof entry['outputs'] !== 'object'
+    ) {
+      throw new VerifyError('VERIFY_INVALID_CASES', `${file}: cases[${index}] needs name, inputs and outputs`, {
+        file,
+        field: `cases[${index}]`,
+      });
     }
   });
-  return { model: String(root['model'] ?? ''), checkpoints: checkpoints as Record<string, string>, cases: cases as ReferenceCase[] };
+  return {
+    model: String(root['model'] ?? ''),
+    checkpoints: checkpoints as Record<string, string>,
+    cases: cases as ReferenceCase[],
+  };
 }
 
 /**
@@ -77,14 +99,23 @@ function singleCaseOf(root: Record<string, unknown>, file: string): ReferenceCas
   const inputs = root['inputs'];
   const labels = root['labels'] ?? {};
   const outputs = root['outputs'];
-  const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    value !== null && typeof value === 'object' && !Array.isArray(value);
   if (!isObject(inputs) || !isObject(outputs) || !isObject(labels)) {
-    throw new VerifyError('VERIFY_INVALID_CASES', `${file}: a single-case file (case ${JSON.stringify(name)}) needs "inputs", "outputs" (and "labels") objects`, { file, field: 'outputs' });
+    throw new VerifyError(
+      'VERIFY_INVALID_CASES',
+      `${file}: a single-case file (case ${JSON.stringify(name)}) needs "inputs", "outputs" (and "labels") objects`,
+      { file, field: 'outputs' },
+    );
   }
   const checkpoints: Record<string, string> = {};
   for (const [key, value] of Object.entries(outputs)) {
     referenceHeadOf(key, file);
-    if (!isObject(value)) throw new VerifyError('VERIFY_INVALID_CASES', `${file}: outputs.${key} must be an object of outputs`, { file, field: `outputs.${key}` });
+    if (!isObject(value))
+      throw new VerifyError('VERIFY_INVALID_CASES', `${file}: outputs.${key} must be an object of outputs`, {
+        file,
+        field: `outputs.${key}`,
+      });
     checkpoints[key] = '.';
   }
   const kind = inputs['head_mask'] === undefined || inputs['head_mask'] === null ? 'standard' : 'head_mask';
@@ -110,6 +141,11 @@ export function referenceHeadOf(key: string, file = 'cases.json'): AlbertHeadNam
     'AlbertForTokenClassification',
     'AlbertForQuestionAnswering',
   ];
-  if (!known.includes(head)) throw new VerifyError('VERIFY_UNKNOWN_CHECKPOINT', `${file}: unknown checkpoint key ${key}`, { file, field: 'checkpoints', value: key });
+  if (!known.includes(head))
+    throw new VerifyError('VERIFY_UNKNOWN_CHECKPOINT', `${file}: unknown checkpoint key ${key}`, {
+      file,
+      field: 'checkpoints',
+      value: key,
+    });
   return head as AlbertHeadName;
 }

@@ -35,8 +35,13 @@ function isTensorList(value: ReferenceValue): value is readonly ReferenceTensor[
 }
 
 function compareTensor(expected: ReferenceTensor, actual: Tensor<'float32'>): { maxAbsDiff: number; problem?: string } {
-  const sameShape = expected.shape.length === actual.shape.length && expected.shape.every((dim, index) => dim === actual.shape[index]);
-  if (!sameShape) return { maxAbsDiff: Number.NaN, problem: `shape [${actual.shape.join(', ')}], expected [${expected.shape.join(', ')}]` };
+  const sameShape =
+    expected.shape.length === actual.shape.length && expected.shape.every((dim, index) => dim === actual.shape[index]);
+  if (!sameShape)
+    return {
+      maxAbsDiff: Number.NaN,
+      problem: `shape [${actual.shape.join(', ')}], expected [${expected.shape.join(', ')}]`,
+    };
   let max = 0;
   for (let index = 0; index < expected.data.length; index += 1) {
     const difference = Math.abs((actual.data[index] as number) - (expected.data[index] as number));
@@ -56,18 +61,25 @@ export function compareOutput(output: string, expected: ReferenceValue, actual: 
   if (isTensorList(expected)) {
     if (!Array.isArray(actual)) return { output, maxAbsDiff: Number.NaN, problem: 'expected a list of tensors' };
     const list = actual as readonly Tensor<'float32'>[];
-    if (list.length !== expected.length) return { output, maxAbsDiff: Number.NaN, problem: `${list.length} tensors, expected ${expected.length}` };
+    if (list.length !== expected.length)
+      return { output, maxAbsDiff: Number.NaN, problem: `${list.length} tensors, expected ${expected.length}` };
     let max = 0;
     for (let index = 0; index < expected.length; index += 1) {
       const result = compareTensor(expected[index] as ReferenceTensor, list[index] as Tensor<'float32'>);
-      if (result.problem !== undefined) return { output, maxAbsDiff: Number.NaN, problem: `[${index}]: ${result.problem}` };
+      if (result.problem !== undefined)
+        return { output, maxAbsDiff: Number.NaN, problem: `[${index}]: ${result.problem}` };
       max = Math.max(max, result.maxAbsDiff);
     }
     return { output, maxAbsDiff: max };
   }
-  if (typeof actual === 'number' || Array.isArray(actual)) return { output, maxAbsDiff: Number.NaN, problem: 'expected a tensor' };
+  if (typeof actual === 'number' || Array.isArray(actual))
+    return { output, maxAbsDiff: Number.NaN, problem: 'expected a tensor' };
   const result = compareTensor(expected, actual as Tensor<'float32'>);
-  return { output, maxAbsDiff: result.maxAbsDiff, ...(result.problem === undefined ? {} : { problem: result.problem }) };
+  return {
+    output,
+    maxAbsDiff: result.maxAbsDiff,
+    ...(result.problem === undefined ? {} : { problem: result.problem }),
+  };
 }
 
 function inputsOf(testCase: ReferenceCase): AlbertInputs {
@@ -99,7 +111,11 @@ function label(testCase: ReferenceCase, name: string): ArrayInput {
  * Runs one reference case on a model of the checkpoint key's head and compares every stored output
  * of that key (tensors, lists of tensors, losses). Returns one comparison per stored output.
  */
-export async function runReferenceCase(model: AnyAlbertModel, key: string, testCase: ReferenceCase): Promise<OutputComparison[]> {
+export async function runReferenceCase(
+  model: AnyAlbertModel,
+  key: string,
+  testCase: ReferenceCase,
+): Promise<OutputComparison[]> {
   const expected = testCase.outputs[key];
   if (expected === undefined) return [];
   const inputs = inputsOf(testCase);
@@ -107,51 +123,124 @@ export async function runReferenceCase(model: AnyAlbertModel, key: string, testC
   const common = {
     outputHiddenStates: wants('hidden_states'),
     outputAttentions: wants('attentions'),
-    ...(testCase.inputs['head_mask'] === undefined || testCase.inputs['head_mask'] === null ? {} : { headMask: testCase.inputs['head_mask'] as ArrayInput }),
+    ...(testCase.inputs['head_mask'] === undefined || testCase.inputs['head_mask'] === null
+      ? {}
+      : { headMask: testCase.inputs['head_mask'] as ArrayInput }),
   };
   const computed: Record<string, ComputedOutput> = {};
   /** Comparisons beyond the stored outputs (another path to the same values). */
   const extra: OutputComparison[] = [];
   if (model instanceof AlbertModel) {
     const out = await model.forward(inputs, common);
-    Object.assign(computed, { last_hidden_state: out.lastHiddenState, pooler_output: out.poolerOutput, hidden_states: out.hiddenStates, attentions: out.attentions });
+    Object.assign(computed, {
+      last_hidden_state: out.lastHiddenState,
+      pooler_output: out.poolerOutput,
+      hidden_states: out.hiddenStates,
+      attentions: out.attentions,
+    });
   } else if (model instanceof AlbertForPreTraining) {
-    const out = await model.forward(inputs, { ...common, labels: label(testCase, 'mlm_labels'), sentenceOrderLabel: label(testCase, 'sentence_order_label') });
-    Object.assign(computed, { prediction_logits: out.predictionLogits, sop_logits: out.sopLogits, loss: out.loss, sop_loss: out.sopLoss, hidden_states: out.hiddenStates, attentions: out.attentions });
+    const out = await model.forward(inputs, {
+      ...common,
+      labels: label(testCase, 'mlm_labels'),
+      sentenceOrderLabel: label(testCase, 'sentence_order_label'),
+    });
+    Object.assign(computed, {
+      prediction_logits: out.predictionLogits,
+      sop_logits: out.sopLogits,
+      loss: out.loss,
+      sop_loss: out.sopLoss,
+      hidden_states: out.hiddenStates,
+      attentions: out.attentions,
+    });
   } else if (model instanceof AlbertForMaskedLM) {
-    const out = await model.forward(inputs, { ...common, ...(wants('loss') ? { labels: label(testCase, 'mlm_labels') } : {}) });
-    Object.assign(computed, { logits: out.logits, loss: out.loss, hidden_states: out.hiddenStates, attentions: out.attentions });
+    const out = await model.forward(inputs, {
+      ...common,
+      ...(wants('loss') ? { labels: label(testCase, 'mlm_labels') } : {}),
+    });
+    Object.assign(computed, {
+      logits: out.logits,
+      loss: out.loss,
+      hidden_states: out.hiddenStates,
+      attentions: out.attentions,
+    });
     const logits = expected['logits'];
     if (logits !== undefined && typeof logits !== 'number' && !isTensorList(logits)) {
       // the logits computed at chosen positions only (fill-mask's path) against the same rows of the reference
       const [batch, sequence, vocab] = logits.shape as [number, number, number];
       const positions = Array.from({ length: batch }, (_, row) => [sequence - 1, 0, (row + 1) % sequence]);
-      const rows = positions.flatMap((row, batchIndex) => row.flatMap((position) => logits.data.slice((batchIndex * sequence + position) * vocab, (batchIndex * sequence + position + 1) * vocab)));
+      const rows = positions.flatMap((row, batchIndex) =>
+        row.flatMap((position) =>
+          logits.data.slice((batchIndex * sequence + position) * vocab, (batchIndex * sequence + position + 1) * vocab),
+        ),
+      );
       const selected = await model.forward(inputs, { logitsPositions: positions });
       extra.push(compareOutput('logits at logitsPositions', { shape: [batch, 3, vocab], data: rows }, selected.logits));
     }
   } else if (model instanceof AlbertForSequenceClassification) {
     if (model.config.numLabels === 1) {
-      const out = await model.forward(inputs, { ...common, ...(wants('loss') ? { labels: label(testCase, 'seq_labels_regression') } : {}) });
-      Object.assign(computed, { logits: out.logits, loss: out.loss, hidden_states: out.hiddenStates, attentions: out.attentions });
+      const out = await model.forward(inputs, {
+        ...common,
+        ...(wants('loss') ? { labels: label(testCase, 'seq_labels_regression') } : {}),
+      });
+      Object.assign(computed, {
+        logits: out.logits,
+        loss: out.loss,
+        hidden_states: out.hiddenStates,
+        attentions: out.attentions,
+      });
     } else {
-      const out = await model.forward(inputs, { ...common, ...(wants('loss_single_label_classification') ? { labels: label(testCase, 'seq_labels') } : {}) });
-      Object.assign(computed, { logits: out.logits, loss_single_label_classification: out.loss, hidden_states: out.hiddenStates, attentions: out.attentions });
+      const out = await model.forward(inputs, {
+        ...common,
+        ...(wants('loss_single_label_classification') ? { labels: label(testCase, 'seq_labels') } : {}),
+      });
+      Object.assign(computed, {
+        logits: out.logits,
+        loss_single_label_classification: out.loss,
+        hidden_states: out.hiddenStates,
+        attentions: out.attentions,
+      });
       if (wants('loss_multi_label_classification')) {
         const multi = await model.forward(inputs, { labels: label(testCase, 'seq_labels_multi') });
         computed['loss_multi_label_classification'] = multi.loss;
       }
     }
   } else if (model instanceof AlbertForMultipleChoice) {
-    const out = await model.forward(inputs, { ...common, ...(wants('loss') ? { labels: label(testCase, 'choice_labels') } : {}) });
-    Object.assign(computed, { logits: out.logits, loss: out.loss, hidden_states: out.hiddenStates, attentions: out.attentions });
+    const out = await model.forward(inputs, {
+      ...common,
+      ...(wants('loss') ? { labels: label(testCase, 'choice_labels') } : {}),
+    });
+    Object.assign(computed, {
+      logits: out.logits,
+      loss: out.loss,
+      hidden_states: out.hiddenStates,
+      attentions: out.attentions,
+    });
   } else if (model instanceof AlbertForTokenClassification) {
-    const out = await model.forward(inputs, { ...common, ...(wants('loss') ? { labels: label(testCase, 'token_labels') } : {}) });
-    Object.assign(computed, { logits: out.logits, loss: out.loss, hidden_states: out.hiddenStates, attentions: out.attentions });
+    const out = await model.forward(inputs, {
+      ...common,
+      ...(wants('loss') ? { labels: label(testCase, 'token_labels') } : {}),
+    });
+    Object.assign(computed, {
+      logits: out.logits,
+      loss: out.loss,
+      hidden_states: out.hiddenStates,
+      attentions: out.attentions,
+    });
   } else if (model instanceof AlbertForQuestionAnswering) {
-    const positions = wants('loss') ? { startPositions: label(testCase, 'start_positions'), endPositions: label(testCase, 'end_positions') } : {};
+    const positions = wants('loss')
+      ? { startPositions: label(testCase, 'start_positions'), endPositions: label(testCase, 'end_positions') }
+      : {};
     const out = await model.forward(inputs, { ...common, ...positions });
-    Object.assign(computed, { start_logits: out.startLogits, end_logits: out.endLogits, loss: out.loss, hidden_states: out.hiddenStates, attentions: out.attentions });
+    Object.assign(computed, {
+      start_logits: out.startLogits,
+      end_logits: out.endLogits,
+      loss: out.loss,
+      hidden_states: out.hiddenStates,
+      attentions: out.attentions,
+    });
   }
-  return [...Object.entries(expected).map(([output, value]) => compareOutput(output, value, computed[output])), ...extra];
+  return [
+    ...Object.entries(expected).map(([output, value]) => compareOutput(output, value, computed[output])),
+    ...extra,
+  ];
 }

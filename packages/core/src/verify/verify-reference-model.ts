@@ -84,7 +84,10 @@ function lacksOnlyHeadWeights(error: unknown): boolean {
   if (!isAlbertError(error) || error.code !== 'CHECKPOINT_MISSING_TENSOR') return false;
   const details = error.details as { missing?: unknown; key?: unknown };
   const missing = Array.isArray(details.missing) ? details.missing : [details.key];
-  return missing.length > 0 && missing.every((key) => typeof key === 'string' && !/^(albert\.)?(embeddings|encoder)\./.test(key));
+  return (
+    missing.length > 0 &&
+    missing.every((key) => typeof key === 'string' && !/^(albert\.)?(embeddings|encoder)\./.test(key))
+  );
 }
 
 /**
@@ -115,7 +118,9 @@ export async function verifyReferenceModel(options: VerifyReferenceModelOptions)
         checkpoint,
         source: source.description,
         status: skipped ? 'skipped' : 'failed',
-        reason: skipped ? `no ${subDirectory}/ sub-directory and the root weights do not hold ${head}: ${messageOf(error)}` : messageOf(error),
+        reason: skipped
+          ? `no ${subDirectory}/ sub-directory and the root weights do not hold ${head}: ${messageOf(error)}`
+          : messageOf(error),
         code: codeOf(error),
         cases: [],
       });
@@ -148,5 +153,12 @@ export async function verifyReferenceModel(options: VerifyReferenceModelOptions)
       cases: caseResults,
     });
   }
-  return { model: cases.model, backend: backend.name, flavour, tolerance: REFERENCE_TOLERANCE, passed: results.every((entry) => entry.status !== 'failed'), checkpoints: results };
+  return {
+    model: cases.model,
+    backend: backend.name,
+    flavour,
+    tolerance: REFERENCE_TOLERANCE,
+    passed: results.every((entry) => entry.status !== 'failed'),
+    checkpoints: results,
+  };
 }

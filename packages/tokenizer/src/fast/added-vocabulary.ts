@@ -62,10 +62,18 @@ class TokenMatcher {
       }
       const label = edge.label;
       let common = 1;
-      while (common < label.length && index + common < pattern.length && label.charCodeAt(common) === pattern.charCodeAt(index + common)) common++;
+      while (
+        common < label.length &&
+        index + common < pattern.length &&
+        label.charCodeAt(common) === pattern.charCodeAt(index + common)
+      )
+        common++;
       if (common < label.length) {
         // Split the edge where the pattern leaves it.
-        const middle: TrieNode = { edges: new Map([[label.charCodeAt(common), { label: label.slice(common), node: edge.node }]]), token: undefined };
+        const middle: TrieNode = {
+          edges: new Map([[label.charCodeAt(common), { label: label.slice(common), node: edge.node }]]),
+          token: undefined,
+        };
         edge.label = label.slice(0, common);
         edge.node = middle;
       }
@@ -143,9 +151,11 @@ export class AddedVocabulary {
       normalizer.normalize(text);
       return text.normalized;
     };
-    this.normalizedMatcher = normalizedTokens.length > 0 ? new TokenMatcher(normalizedTokens, normalizeContent) : undefined;
+    this.normalizedMatcher =
+      normalizedTokens.length > 0 ? new TokenMatcher(normalizedTokens, normalizeContent) : undefined;
     const decoded = new Map<number, string>();
-    for (const token of byId.values()) decoded.set(token.id, token.normalized ? normalizeContent(token) : token.content);
+    for (const token of byId.values())
+      decoded.set(token.id, token.normalized ? normalizeContent(token) : token.content);
     this.decodedContents = decoded;
   }
 
@@ -160,7 +170,10 @@ export class AddedVocabulary {
     return pretokenized;
   }
 
-  private splitWithIndices(piece: NormalizedString, matcher: TokenMatcher | undefined): Array<NormalizedString | PreTokenizedSplit> {
+  private splitWithIndices(
+    piece: NormalizedString,
+    matcher: TokenMatcher | undefined,
+  ): Array<NormalizedString | PreTokenizedSplit> {
     const text = piece.normalized;
     if (matcher === undefined || text.length === 0) return [piece.slice(0, text.length)];
     const result: Array<NormalizedString | PreTokenizedSplit> = [];

@@ -8,10 +8,15 @@ const here = (relative: string): string => fileURLToPath(new URL(relative, impor
 const casesPath = here('../../../../fixtures/tokenizers/cases-albert-base-v2.json');
 const vocabularyDirectory = here('../../../../../shared/third-party/tokenizers/albert-base-v2/');
 const haveVocabularies = existsSync(vocabularyDirectory);
-if (!haveVocabularies) console.warn(`skipping AlbertTokenizerFast fixture tests: ${vocabularyDirectory} is absent (third-party vocabularies live only in ../shared)`);
+if (!haveVocabularies)
+  console.warn(
+    `skipping AlbertTokenizerFast fixture tests: ${vocabularyDirectory} is absent (third-party vocabularies live only in ../shared)`,
+  );
 
 interface CaseFile {
-  readonly cases: ReadonlyArray<FastTokenizerCase & { readonly fast?: Record<string, unknown>; readonly fast_converted?: Record<string, unknown> }>;
+  readonly cases: ReadonlyArray<
+    FastTokenizerCase & { readonly fast?: Record<string, unknown>; readonly fast_converted?: Record<string, unknown> }
+  >;
 }
 
 const caseFile = JSON.parse(readFileSync(casesPath, 'utf8')) as CaseFile;
@@ -36,11 +41,18 @@ for (const [key, file] of [
           count.total++;
           if (passed) count.passed++;
           else if (failures.length < 15) {
-            failures.push(`${testCase.id} ${field}: expected ${JSON.stringify(expected[field])?.slice(0, 400)} got ${JSON.stringify(result.actual[field])?.slice(0, 400)}`);
+            failures.push(
+              `${testCase.id} ${field}: expected ${JSON.stringify(expected[field])?.slice(0, 400)} got ${JSON.stringify(result.actual[field])?.slice(0, 400)}`,
+            );
           }
         }
       }
-      console.log(`${key} (${file}): ${total} cases; ` + Object.entries(counts).map(([field, count]) => `${field} ${count.passed}/${count.total}`).join(', '));
+      console.log(
+        `${key} (${file}): ${total} cases; ` +
+          Object.entries(counts)
+            .map(([field, count]) => `${field} ${count.passed}/${count.total}`)
+            .join(', '),
+      );
       expect(failures).toEqual([]);
       expect(total).toBe(512);
     });

@@ -8,7 +8,10 @@ import { TokenizerError } from '../tokenizer-error.js';
 import { AddedVocabulary } from './added-vocabulary.js';
 import { emptyEncoding, mergeEncodings, padEncoding, type FastEncoding } from './fast-encoding.js';
 import { fastJsonOptionsFromConfig, fastTokenizerOptionsFromConfig } from './fast-tokenizer-config.js';
-import { convertSentencePieceToTokenizerJson, type SentencePieceConversionOptions } from './convert-sentence-piece-to-tokenizer-json.js';
+import {
+  convertSentencePieceToTokenizerJson,
+  type SentencePieceConversionOptions,
+} from './convert-sentence-piece-to-tokenizer-json.js';
 import type { FastModel } from './fast-model.js';
 import type { FastDecoder } from './metaspace-decoder.js';
 import type { FastNormalizer } from './normalizer.js';
@@ -87,7 +90,8 @@ const FAST_OPTION_KEYS = [
   'limits',
 ] as const;
 
-type SpecialTokenOption = 'padToken' | 'unkToken' | 'clsToken' | 'sepToken' | 'maskToken' | 'bosToken' | 'eosToken' | 'additionalSpecialTokens';
+type SpecialTokenOption =
+  'padToken' | 'unkToken' | 'clsToken' | 'sepToken' | 'maskToken' | 'bosToken' | 'eosToken' | 'additionalSpecialTokens';
 
 /**
  * Options of {@link AlbertTokenizerFast.fromSentencePiece}: the tokenizer's settings, with special
@@ -95,7 +99,8 @@ type SpecialTokenOption = 'padToken' | 'unkToken' | 'clsToken' | 'sepToken' | 'm
  * of `tokenizer_config.json`, all of which the converter turns into `added_tokens`.
  */
 export interface AlbertTokenizerFastFromSentencePieceOptions
-  extends Omit<AlbertTokenizerFastOptions, 'sentencePieceModel' | SpecialTokenOption>,
+  extends
+    Omit<AlbertTokenizerFastOptions, 'sentencePieceModel' | SpecialTokenOption>,
     Pick<SentencePieceConversionOptions, SpecialTokenOption | 'addedTokens'> {}
 
 /** One input sequence: a text, or (with `isSplitIntoWords`) a list of words. */
@@ -192,7 +197,8 @@ export interface FastTokenizerBatchEncoding extends BatchEncoding {
 interface ResolvedCall {
   addSpecialTokens: boolean;
   offsetUnit: 'codePoint' | 'utf16';
-  truncation: { maxLength: number; strategy: FastTruncationStrategy; direction: 'right' | 'left'; stride: number } | undefined;
+  truncation:
+    { maxLength: number; strategy: FastTruncationStrategy; direction: 'right' | 'left'; stride: number } | undefined;
   padding: { length: number | undefined; multiple: number | undefined; side: 'right' | 'left' } | undefined;
   overflow: boolean;
   words: boolean;
@@ -267,7 +273,10 @@ export class AlbertTokenizerFast {
 
   private constructor(json: string | object, options: AlbertTokenizerFastOptions) {
     checkOptionKeys(options, FAST_OPTION_KEYS, 'AlbertTokenizerFast options');
-    const pipeline = parseTokenizerJson(json, { file: options.file ?? 'tokenizer.json', ...(options.limits === undefined ? {} : { limits: options.limits }) });
+    const pipeline = parseTokenizerJson(json, {
+      file: options.file ?? 'tokenizer.json',
+      ...(options.limits === undefined ? {} : { limits: options.limits }),
+    });
     this.document = json;
     this.file = pipeline.file;
     this.normalizer = pipeline.normalizer;
@@ -279,27 +288,42 @@ export class AlbertTokenizerFast {
     const steps = pipeline.preTokenizer instanceof SequencePreTokenizer ? pipeline.preTokenizer.preTokenizers : [];
     const metaspace = steps[1];
     this.wordMetaspace =
-      steps.length === 2 && steps[0] instanceof WhitespaceSplitPreTokenizer && metaspace instanceof MetaspacePreTokenizer && metaspace.splitPieces && metaspace.prependScheme !== 'never'
+      steps.length === 2 &&
+      steps[0] instanceof WhitespaceSplitPreTokenizer &&
+      metaspace instanceof MetaspacePreTokenizer &&
+      metaspace.splitPieces &&
+      metaspace.prependScheme !== 'never'
         ? metaspace
         : undefined;
     this.modelMaxLength = options.modelMaxLength ?? 512;
     if (!(this.modelMaxLength > 0)) {
-      throw new TokenizerError('TOKENIZER_INVALID_OPTION', `${this.file}: modelMaxLength must be a positive number, got ${String(this.modelMaxLength)}`, {
-        file: this.file,
-        field: 'modelMaxLength',
-        value: this.modelMaxLength,
-      });
+      throw new TokenizerError(
+        'TOKENIZER_INVALID_OPTION',
+        `${this.file}: modelMaxLength must be a positive number, got ${String(this.modelMaxLength)}`,
+        {
+          file: this.file,
+          field: 'modelMaxLength',
+          value: this.modelMaxLength,
+        },
+      );
     }
     this.cleanUpTokenizationSpaces = options.cleanUpTokenizationSpaces ?? true;
     this.paddingSide = options.paddingSide ?? 'right';
     this.truncationSide = options.truncationSide ?? 'right';
-    for (const [name, value] of [['paddingSide', this.paddingSide], ['truncationSide', this.truncationSide]] as const) {
+    for (const [name, value] of [
+      ['paddingSide', this.paddingSide],
+      ['truncationSide', this.truncationSide],
+    ] as const) {
       if (value !== 'left' && value !== 'right') {
-        throw new TokenizerError('TOKENIZER_INVALID_OPTION', `${this.file}: ${name} must be "left" or "right", got ${JSON.stringify(value)}`, {
-          file: this.file,
-          field: name,
-          value,
-        });
+        throw new TokenizerError(
+          'TOKENIZER_INVALID_OPTION',
+          `${this.file}: ${name} must be "left" or "right", got ${JSON.stringify(value)}`,
+          {
+            file: this.file,
+            field: name,
+            value,
+          },
+        );
       }
     }
     this.padToken = options.padToken ?? '<pad>';
@@ -316,11 +340,15 @@ export class AlbertTokenizerFast {
     this.sentencePieceModel = options.sentencePieceModel;
     const padId = this.tokenToId(this.padToken);
     if (padId === undefined) {
-      throw new TokenizerError('TOKENIZER_INVALID_CONFIG', `${this.file}: padding token ${JSON.stringify(this.padToken)} is not in the vocabulary`, {
-        file: this.file,
-        field: 'padToken',
-        value: this.padToken,
-      });
+      throw new TokenizerError(
+        'TOKENIZER_INVALID_CONFIG',
+        `${this.file}: padding token ${JSON.stringify(this.padToken)} is not in the vocabulary`,
+        {
+          file: this.file,
+          field: 'padToken',
+          value: this.padToken,
+        },
+      );
     }
     this.padTokenId = padId;
   }
@@ -337,8 +365,15 @@ export class AlbertTokenizerFast {
    * ```
    * @throws TokenizerError for a corrupt or non-unigram model, or an unknown option.
    */
-  static fromSentencePiece(modelBytes: Uint8Array | ArrayBuffer, options: AlbertTokenizerFastFromSentencePieceOptions = {}): AlbertTokenizerFast {
-    checkOptionKeys(options, [...FAST_OPTION_KEYS.filter((key) => key !== 'sentencePieceModel'), 'addedTokens'], 'AlbertTokenizerFast.fromSentencePiece options');
+  static fromSentencePiece(
+    modelBytes: Uint8Array | ArrayBuffer,
+    options: AlbertTokenizerFastFromSentencePieceOptions = {},
+  ): AlbertTokenizerFast {
+    checkOptionKeys(
+      options,
+      [...FAST_OPTION_KEYS.filter((key) => key !== 'sentencePieceModel'), 'addedTokens'],
+      'AlbertTokenizerFast.fromSentencePiece options',
+    );
     const bytes = modelBytes instanceof ArrayBuffer ? new Uint8Array(modelBytes) : modelBytes;
     const file = options.file ?? 'spiece.model';
     const conversion: Record<string, unknown> = { file };
@@ -393,14 +428,23 @@ export class AlbertTokenizerFast {
    * @throws TokenizerError `TOKENIZER_FILE_NOT_FOUND` without a tokenizer.json; `TOKENIZER_INVALID_CONFIG`
    *   for a tokenizer_config.json that is not a JSON object.
    */
-  static async fromFiles(source: TokenizerFileSource, options: AlbertTokenizerFastOptions = {}): Promise<AlbertTokenizerFast> {
+  static async fromFiles(
+    source: TokenizerFileSource,
+    options: AlbertTokenizerFastOptions = {},
+  ): Promise<AlbertTokenizerFast> {
     checkOptionKeys(options, FAST_OPTION_KEYS, 'AlbertTokenizerFast.fromFiles options');
     if (!(await source.has('tokenizer.json'))) {
-      throw new TokenizerError('TOKENIZER_FILE_NOT_FOUND', `${source.description}: no tokenizer.json`, { file: `${source.description}/tokenizer.json` });
+      throw new TokenizerError('TOKENIZER_FILE_NOT_FOUND', `${source.description}: no tokenizer.json`, {
+        file: `${source.description}/tokenizer.json`,
+      });
     }
     const json = await source.readText('tokenizer.json');
-    const tokenizerConfig = (await source.has('tokenizer_config.json')) ? await source.readText('tokenizer_config.json') : undefined;
-    const specialTokensMap = (await source.has('special_tokens_map.json')) ? await source.readText('special_tokens_map.json') : undefined;
+    const tokenizerConfig = (await source.has('tokenizer_config.json'))
+      ? await source.readText('tokenizer_config.json')
+      : undefined;
+    const specialTokensMap = (await source.has('special_tokens_map.json'))
+      ? await source.readText('special_tokens_map.json')
+      : undefined;
     const fromConfig = fastJsonOptionsFromConfig(fastTokenizerOptionsFromConfig(tokenizerConfig, specialTokensMap));
     const sentencePieceModel = (await source.has('spiece.model')) ? await source.read('spiece.model') : undefined;
     const explicit = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
@@ -422,7 +466,12 @@ export class AlbertTokenizerFast {
     try {
       bytes = await readFile(path);
     } catch (cause) {
-      throw new TokenizerError('TOKENIZER_FILE_NOT_FOUND', `${path}: cannot read the tokenizer file (${(cause as Error).message})`, { file: path }, { cause });
+      throw new TokenizerError(
+        'TOKENIZER_FILE_NOT_FOUND',
+        `${path}: cannot read the tokenizer file (${(cause as Error).message})`,
+        { file: path },
+        { cause },
+      );
     }
     return new AlbertTokenizerFast(decodeUtf8Text(bytes, path), { ...options, file: options.file ?? path });
   }
@@ -470,7 +519,16 @@ export class AlbertTokenizerFast {
 
   /** Every special token (`all_special_tokens`): bos, eos, unk, sep, pad, cls, mask, then the additional ones, without repeats. */
   get allSpecialTokens(): readonly string[] {
-    const tokens = [this.bosToken, this.eosToken, this.unkToken, this.sepToken, this.padToken, this.clsToken, this.maskToken, ...this.additionalSpecialTokens];
+    const tokens = [
+      this.bosToken,
+      this.eosToken,
+      this.unkToken,
+      this.sepToken,
+      this.padToken,
+      this.clsToken,
+      this.maskToken,
+      ...this.additionalSpecialTokens,
+    ];
     return [...new Set(tokens)];
   }
 
@@ -487,13 +545,24 @@ export class AlbertTokenizerFast {
    * @throws TokenizerError `TOKENIZER_INVALID_INPUT` for ids that are not integers, or a second
    *   sequence with `alreadyHasSpecialTokens` (Python's message).
    */
-  getSpecialTokensMask(tokenIds0: readonly number[], tokenIds1?: readonly number[] | null, alreadyHasSpecialTokens = false): number[] {
-    for (const [field, ids] of [['tokenIds0', tokenIds0], ['tokenIds1', tokenIds1 ?? []]] as const) {
+  getSpecialTokensMask(
+    tokenIds0: readonly number[],
+    tokenIds1?: readonly number[] | null,
+    alreadyHasSpecialTokens = false,
+  ): number[] {
+    for (const [field, ids] of [
+      ['tokenIds0', tokenIds0],
+      ['tokenIds1', tokenIds1 ?? []],
+    ] as const) {
       if (!Array.isArray(ids) || ids.some((id) => !Number.isInteger(id))) {
-        throw new TokenizerError('TOKENIZER_INVALID_INPUT', `getSpecialTokensMask: ${field} must be an array of integer ids, got ${describe(ids)}`, {
-          field,
-          value: describe(ids),
-        });
+        throw new TokenizerError(
+          'TOKENIZER_INVALID_INPUT',
+          `getSpecialTokensMask: ${field} must be an array of integer ids, got ${describe(ids)}`,
+          {
+            field,
+            value: describe(ids),
+          },
+        );
       }
     }
     if (alreadyHasSpecialTokens) {
@@ -508,7 +577,9 @@ export class AlbertTokenizerFast {
       return tokenIds0.map((id) => (special.has(id) ? 1 : 0));
     }
     const zeros = (count: number): number[] => new Array<number>(count).fill(0);
-    return tokenIds1 == null ? [1, ...zeros(tokenIds0.length), 1] : [1, ...zeros(tokenIds0.length), 1, ...zeros(tokenIds1.length), 1];
+    return tokenIds1 == null
+      ? [1, ...zeros(tokenIds0.length), 1]
+      : [1, ...zeros(tokenIds0.length), 1, ...zeros(tokenIds1.length), 1];
   }
 
   /**
@@ -568,7 +639,13 @@ export class AlbertTokenizerFast {
       const token = id === undefined ? undefined : this.addedVocabulary.tokensById.get(id);
       if (token === undefined) return content;
       if (!alwaysObject && !token.lstrip && !token.rstrip && !token.singleWord && !token.normalized) return content;
-      return { content, lstrip: token.lstrip, normalized: token.normalized, rstrip: token.rstrip, single_word: token.singleWord };
+      return {
+        content,
+        lstrip: token.lstrip,
+        normalized: token.normalized,
+        rstrip: token.rstrip,
+        single_word: token.singleWord,
+      };
     };
     const specialTokensMap: Record<string, unknown> = {
       bos_token: tokenEntry(this.bosToken, false),
@@ -579,10 +656,15 @@ export class AlbertTokenizerFast {
       sep_token: tokenEntry(this.sepToken, false),
       unk_token: tokenEntry(this.unkToken, false),
     };
-    if (this.additionalSpecialTokens.length > 0) specialTokensMap['additional_special_tokens'] = this.additionalSpecialTokens.map((token) => tokenEntry(token, false));
+    if (this.additionalSpecialTokens.length > 0)
+      specialTokensMap['additional_special_tokens'] = this.additionalSpecialTokens.map((token) =>
+        tokenEntry(token, false),
+      );
     const config: Record<string, unknown> = {
       added_tokens_decoder: addedTokensDecoder,
-      ...(this.additionalSpecialTokens.length > 0 ? { additional_special_tokens: [...this.additionalSpecialTokens] } : {}),
+      ...(this.additionalSpecialTokens.length > 0
+        ? { additional_special_tokens: [...this.additionalSpecialTokens] }
+        : {}),
       bos_token: this.bosToken,
       clean_up_tokenization_spaces: this.cleanUpTokenizationSpaces,
       cls_token: this.clsToken,
@@ -685,12 +767,17 @@ export class AlbertTokenizerFast {
     checkOptionKeys(options, [...ENCODE_OPTION_KEYS, 'textPair'], 'encode options');
     const call = this.resolveCall(options);
     const checked = this.checkSequence(text, 'text', call.words);
-    const pair = options.textPair === undefined ? undefined : this.checkSequence(options.textPair, 'textPair', call.words);
+    const pair =
+      options.textPair === undefined ? undefined : this.checkSequence(options.textPair, 'textPair', call.words);
     return this.toPublic(this.encodeRaw(checked, pair, call), checked, pair, call, true);
   }
 
   /** Encodes a pair of texts (`[CLS] A [SEP] B [SEP]`). */
-  encodePair(text: FastSequenceInput, textPair: FastSequenceInput, options: Omit<FastEncodeOptions, 'textPair'> = {}): FastTokenizerEncoding {
+  encodePair(
+    text: FastSequenceInput,
+    textPair: FastSequenceInput,
+    options: Omit<FastEncodeOptions, 'textPair'> = {},
+  ): FastTokenizerEncoding {
     return this.encode(text, { ...options, textPair });
   }
 
@@ -717,7 +804,10 @@ export class AlbertTokenizerFast {
         { file: this.file, field: 'inputs', value: describe(inputs) },
       );
     }
-    if (options.textPairs !== undefined && (!Array.isArray(options.textPairs) || options.textPairs.length !== inputs.length)) {
+    if (
+      options.textPairs !== undefined &&
+      (!Array.isArray(options.textPairs) || options.textPairs.length !== inputs.length)
+    ) {
       const count = Array.isArray(options.textPairs) ? options.textPairs.length : describe(options.textPairs);
       throw new TokenizerError('TOKENIZER_INVALID_OPTION', `textPairs has ${count} texts for ${inputs.length} inputs`, {
         file: this.file,
@@ -738,14 +828,23 @@ export class AlbertTokenizerFast {
         }
         return [this.checkText(input[0], `inputs[${index}][0]`), this.checkText(input[1], `inputs[${index}][1]`)];
       }
-      return [this.checkSequence(input, `inputs[${index}]`, call.words), pair === undefined ? undefined : this.checkSequence(pair, `textPairs[${index}]`, call.words)];
+      return [
+        this.checkSequence(input, `inputs[${index}]`, call.words),
+        pair === undefined ? undefined : this.checkSequence(pair, `textPairs[${index}]`, call.words),
+      ];
     });
     const encodings = items.map(([text, pair]) => this.encodeRaw(text, pair, call));
     if (call.padding !== undefined) {
       let length = call.padding.length ?? Math.max(0, ...encodings.map((encoding) => encoding.ids.length));
       const multiple = call.padding.multiple;
       if (multiple !== undefined && multiple > 0 && length % multiple > 0) length += multiple - (length % multiple);
-      for (const encoding of encodings) padEncoding(encoding, length, { id: this.padTokenId, token: this.padToken, typeId: 0, side: call.padding.side });
+      for (const encoding of encodings)
+        padEncoding(encoding, length, {
+          id: this.padTokenId,
+          token: this.padToken,
+          typeId: 0,
+          side: call.padding.side,
+        });
     }
     const rows: FastTokenizerEncoding[] = [];
     const mapping: number[] = [];
@@ -775,9 +874,17 @@ export class AlbertTokenizerFast {
    * default, transformers' `clean_up_tokenization`.
    */
   decode(ids: readonly number[], options: DecodeOptions = {}): string {
-    checkOptionKeys(options, ['skipSpecialTokens', 'cleanUpTokenizationSpaces', 'spacesBetweenSpecialTokens'], 'decode options');
+    checkOptionKeys(
+      options,
+      ['skipSpecialTokens', 'cleanUpTokenizationSpaces', 'spacesBetweenSpecialTokens'],
+      'decode options',
+    );
     if (!Array.isArray(ids) || ids.some((id) => !Number.isInteger(id))) {
-      throw new TokenizerError('TOKENIZER_INVALID_INPUT', `decode expects an array of integer ids, got ${describe(ids)}`, { field: 'ids', value: describe(ids) });
+      throw new TokenizerError(
+        'TOKENIZER_INVALID_INPUT',
+        `decode expects an array of integer ids, got ${describe(ids)}`,
+        { field: 'ids', value: describe(ids) },
+      );
     }
     const skip = options.skipSpecialTokens ?? false;
     const tokens: string[] = [];
@@ -788,7 +895,7 @@ export class AlbertTokenizerFast {
       tokens.push(token);
     }
     const text = this.decoder === undefined ? tokens.join(' ') : this.decoder.decode(tokens);
-    return options.cleanUpTokenizationSpaces ?? this.cleanUpTokenizationSpaces ? cleanUpTokenization(text) : text;
+    return (options.cleanUpTokenizationSpaces ?? this.cleanUpTokenizationSpaces) ? cleanUpTokenization(text) : text;
   }
 
   /** Decodes every sequence of a batch. */
@@ -807,7 +914,11 @@ export class AlbertTokenizerFast {
    */
   convertTokensToString(tokens: readonly string[]): string {
     if (!Array.isArray(tokens) || tokens.some((token) => typeof token !== 'string')) {
-      throw new TokenizerError('TOKENIZER_INVALID_INPUT', `convertTokensToString expects an array of strings, got ${describe(tokens)}`, { field: 'tokens', value: describe(tokens) });
+      throw new TokenizerError(
+        'TOKENIZER_INVALID_INPUT',
+        `convertTokensToString expects an array of strings, got ${describe(tokens)}`,
+        { field: 'tokens', value: describe(tokens) },
+      );
     }
     return this.decoder === undefined ? tokens.join(' ') : this.decoder.decode(tokens);
   }
@@ -819,7 +930,11 @@ export class AlbertTokenizerFast {
 
   private checkText(text: unknown, field: string): string {
     if (typeof text !== 'string') {
-      throw new TokenizerError('TOKENIZER_INVALID_INPUT', `${field} must be a string, got ${describe(text)}`, { file: this.file, field, value: describe(text) });
+      throw new TokenizerError('TOKENIZER_INVALID_INPUT', `${field} must be a string, got ${describe(text)}`, {
+        file: this.file,
+        field,
+        value: describe(text),
+      });
     }
     return text;
   }
@@ -827,43 +942,58 @@ export class AlbertTokenizerFast {
   private checkSequence(value: unknown, field: string, words: boolean): FastSequenceInput {
     if (!words) return this.checkText(value, field);
     if (!Array.isArray(value) || value.some((word) => typeof word !== 'string')) {
-      throw new TokenizerError('TOKENIZER_INVALID_INPUT', `${field} must be an array of words (strings) with isSplitIntoWords, got ${describe(value)}`, {
-        file: this.file,
-        field,
-        value: describe(value),
-      });
+      throw new TokenizerError(
+        'TOKENIZER_INVALID_INPUT',
+        `${field} must be an array of words (strings) with isSplitIntoWords, got ${describe(value)}`,
+        {
+          file: this.file,
+          field,
+          value: describe(value),
+        },
+      );
     }
     return value as readonly string[];
   }
 
   private invalidOption(field: string, value: unknown, expected: string): never {
-    throw new TokenizerError('TOKENIZER_INVALID_OPTION', `${field} must be ${expected}, got ${JSON.stringify(value) ?? String(value)}`, {
-      file: this.file,
-      field,
-      value,
-    });
+    throw new TokenizerError(
+      'TOKENIZER_INVALID_OPTION',
+      `${field} must be ${expected}, got ${JSON.stringify(value) ?? String(value)}`,
+      {
+        file: this.file,
+        field,
+        value,
+      },
+    );
   }
 
   private resolveCall(options: FastEncodeOptions): ResolvedCall {
     for (const name of ['addSpecialTokens', 'returnOverflowingTokens', 'isSplitIntoWords'] as const) {
-      if (options[name] !== undefined && typeof options[name] !== 'boolean') this.invalidOption(name, options[name], 'a boolean');
+      if (options[name] !== undefined && typeof options[name] !== 'boolean')
+        this.invalidOption(name, options[name], 'a boolean');
     }
     const addSpecialTokens = options.addSpecialTokens ?? true;
     let padding = options.padding ?? false;
     if (padding === true) padding = 'longest';
     let truncation = options.truncation;
-    if (truncation === undefined) truncation = options.maxLength !== undefined && (padding === false || padding === 'do_not_pad') ? 'longest_first' : false;
+    if (truncation === undefined)
+      truncation =
+        options.maxLength !== undefined && (padding === false || padding === 'do_not_pad') ? 'longest_first' : false;
     if (truncation === true) truncation = 'longest_first';
     const maxLength = options.maxLength;
-    if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 0)) this.invalidOption('maxLength', maxLength, 'a non-negative integer');
+    if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 0))
+      this.invalidOption('maxLength', maxLength, 'a non-negative integer');
     const stride = options.stride ?? 0;
     if (!Number.isInteger(stride) || stride < 0) this.invalidOption('stride', options.stride, 'a non-negative integer');
     const multiple = options.padToMultipleOf;
-    if (multiple !== undefined && (!Number.isInteger(multiple) || multiple <= 0)) this.invalidOption('padToMultipleOf', multiple, 'a positive integer');
+    if (multiple !== undefined && (!Number.isInteger(multiple) || multiple <= 0))
+      this.invalidOption('padToMultipleOf', multiple, 'a positive integer');
     const offsetUnit = options.offsetUnit ?? 'codePoint';
-    if (offsetUnit !== 'codePoint' && offsetUnit !== 'utf16') this.invalidOption('offsetUnit', offsetUnit, '"codePoint" or "utf16"');
+    if (offsetUnit !== 'codePoint' && offsetUnit !== 'utf16')
+      this.invalidOption('offsetUnit', offsetUnit, '"codePoint" or "utf16"');
     const paddingSide = options.paddingSide ?? this.paddingSide;
-    if (paddingSide !== 'left' && paddingSide !== 'right') this.invalidOption('paddingSide', paddingSide, '"left" or "right"');
+    if (paddingSide !== 'left' && paddingSide !== 'right')
+      this.invalidOption('paddingSide', paddingSide, '"left" or "right"');
     const unlimited = this.modelMaxLength > LARGE_INTEGER;
     const resolved: ResolvedCall = {
       addSpecialTokens,
@@ -875,17 +1005,25 @@ export class AlbertTokenizerFast {
     };
     if (truncation !== false && truncation !== 'do_not_truncate') {
       if (truncation !== 'longest_first' && truncation !== 'only_first' && truncation !== 'only_second') {
-        this.invalidOption('truncation', truncation, 'true, false, "longest_first", "only_first", "only_second" or "do_not_truncate"');
+        this.invalidOption(
+          'truncation',
+          truncation,
+          'true, false, "longest_first", "only_first", "only_second" or "do_not_truncate"',
+        );
       }
       if (maxLength !== undefined || !unlimited) {
         const length = maxLength ?? this.modelMaxLength;
         if (stride > 0 && stride >= length) {
-          throw new TokenizerError('TOKENIZER_INVALID_OPTION', `stride ${stride} must be smaller than maxLength ${length}`, {
-            file: this.file,
-            field: 'stride',
-            value: stride,
-            maxLength: length,
-          });
+          throw new TokenizerError(
+            'TOKENIZER_INVALID_OPTION',
+            `stride ${stride} must be smaller than maxLength ${length}`,
+            {
+              file: this.file,
+              field: 'stride',
+              value: stride,
+              maxLength: length,
+            },
+          );
         }
         resolved.truncation = { maxLength: length, strategy: truncation, direction: this.truncationSide, stride };
       }
@@ -941,17 +1079,24 @@ export class AlbertTokenizerFast {
       wordIds: encoding.wordIds,
       sequenceIds: encoding.sequenceIds,
     };
-    if (withOverflowing && call.overflow) result.overflowing = encoding.overflowing.map((window) => this.toPublic(window, text, textPair, call, false));
+    if (withOverflowing && call.overflow)
+      result.overflowing = encoding.overflowing.map((window) => this.toPublic(window, text, textPair, call, false));
     return result;
   }
 
   /** One input through the pipeline and the post-processing (truncation, template, fixed padding). */
-  private encodeRaw(text: FastSequenceInput, textPair: FastSequenceInput | undefined, call: ResolvedCall): FastEncoding {
+  private encodeRaw(
+    text: FastSequenceInput,
+    textPair: FastSequenceInput | undefined,
+    call: ResolvedCall,
+  ): FastEncoding {
     // As the library does, a truncating call stops running the model once a sequence has
     // `maxLength` tokens (whole pre-tokens; the first sequence of `only_second` is not limited).
     // Overflowing windows need every token, so no limit then.
     const limit =
-      call.truncation === undefined || call.overflow ? undefined : { maxTokens: call.truncation.maxLength, direction: call.truncation.direction };
+      call.truncation === undefined || call.overflow
+        ? undefined
+        : { maxTokens: call.truncation.maxLength, direction: call.truncation.direction };
     let first = this.encodeInput(text, 0, call.truncation?.strategy === 'only_second' ? undefined : limit);
     let second = textPair === undefined ? undefined : this.encodeInput(textPair, 1, limit);
     if (call.truncation !== undefined) {
@@ -959,10 +1104,14 @@ export class AlbertTokenizerFast {
       let maxLength = call.truncation.maxLength;
       if (call.addSpecialTokens && added > 0) {
         if (maxLength < added) {
-          throw new TokenizerError('TOKENIZER_INVALID_OPTION', `maxLength ${maxLength} is smaller than the ${added} special tokens added`, {
-            field: 'maxLength',
-            value: maxLength,
-          });
+          throw new TokenizerError(
+            'TOKENIZER_INVALID_OPTION',
+            `maxLength ${maxLength} is smaller than the ${added} special tokens added`,
+            {
+              field: 'maxLength',
+              value: maxLength,
+            },
+          );
         }
         maxLength -= added;
       }
@@ -985,7 +1134,11 @@ export class AlbertTokenizerFast {
   }
 
   /** A text, or each word of a pre-tokenized input (word ids = positions in the list, offsets per word), merged. */
-  private encodeInput(input: FastSequenceInput, typeId: number, limit?: { maxTokens: number; direction: 'right' | 'left' }): FastEncoding {
+  private encodeInput(
+    input: FastSequenceInput,
+    typeId: number,
+    limit?: { maxTokens: number; direction: 'right' | 'left' },
+  ): FastEncoding {
     if (typeof input === 'string') return this.encodeSequence(input, typeId, limit);
     // Words have no overflowing windows yet, so merging them is plain concatenation.
     const result = emptyEncoding();
@@ -1009,9 +1162,15 @@ export class AlbertTokenizerFast {
    * One sequence through added tokens, normalizer, pre-tokenizer and model (no special tokens).
    * Word ids are the pre-token indices, or `wordIndex` for every token when given.
    */
-  private encodeSequence(text: string, typeId: number, limit?: { maxTokens: number; direction: 'right' | 'left' }, wordIndex?: number): FastEncoding {
+  private encodeSequence(
+    text: string,
+    typeId: number,
+    limit?: { maxTokens: number; direction: 'right' | 'left' },
+    wordIndex?: number,
+  ): FastEncoding {
     const pretokenized = this.addedVocabulary.extractAndNormalize(text, this.normalizer);
-    if (limit === undefined && this.wordMetaspace !== undefined) return this.encodeWords(pretokenized, typeId, this.wordMetaspace, wordIndex);
+    if (limit === undefined && this.wordMetaspace !== undefined)
+      return this.encodeWords(pretokenized, typeId, this.wordMetaspace, wordIndex);
     this.preTokenizer?.preTokenize(pretokenized);
     const splits = pretokenized.splits;
     let kept: number[];
@@ -1021,7 +1180,10 @@ export class AlbertTokenizerFast {
     } else {
       // The library's `tokenize_with_limit`: stop after the pre-token that reaches `maxTokens`.
       let total = 0;
-      const order = limit.direction === 'right' ? splits.map((_, index) => index) : splits.map((_, index) => splits.length - 1 - index);
+      const order =
+        limit.direction === 'right'
+          ? splits.map((_, index) => index)
+          : splits.map((_, index) => splits.length - 1 - index);
       kept = [];
       for (const index of order) {
         const split = splits[index]!;
@@ -1058,7 +1220,12 @@ export class AlbertTokenizerFast {
    * `WhitespaceSplit` → `Metaspace` (prepend, split) without materializing every word: the same
    * pieces, offsets and word ids as the step-by-step path (a word holding a `▁` takes that path).
    */
-  private encodeWords(pretokenized: PreTokenizedString, typeId: number, metaspace: MetaspacePreTokenizer, wordIndex?: number): FastEncoding {
+  private encodeWords(
+    pretokenized: PreTokenizedString,
+    typeId: number,
+    metaspace: MetaspacePreTokenizer,
+    wordIndex?: number,
+  ): FastEncoding {
     const encoding = emptyEncoding();
     let word = 0;
     const push = (id: number, token: string, start: number, end: number): void => {
@@ -1132,7 +1299,7 @@ export class AlbertTokenizerFast {
 /** Map from code point index to UTF-16 index of `text` (one entry past the end). */
 function codePointToUtf16(text: string): Int32Array {
   const map: number[] = [];
-  for (let index = 0; index < text.length; ) {
+  for (let index = 0; index < text.length;) {
     map.push(index);
     const unit = text.charCodeAt(index);
     index += unit >= 0xd800 && unit <= 0xdbff && index + 1 < text.length ? 2 : 1;

@@ -11,19 +11,27 @@ const fixtures = here('../../../../fixtures/');
 const demoDirectory = `${fixtures}pipelines/tokenizer/`;
 const thirdParty = here('../../../../../shared/third-party/tokenizers/albert-base-v2/');
 const haveThirdParty = existsSync(`${thirdParty}spiece.model`) && existsSync(`${thirdParty}tokenizer.converted.json`);
-if (!haveThirdParty) console.warn(`skipping the albert-base-v2 converter checks: ${thirdParty} is absent (third-party vocabularies live only in ../shared)`);
+if (!haveThirdParty)
+  console.warn(
+    `skipping the albert-base-v2 converter checks: ${thirdParty} is absent (third-party vocabularies live only in ../shared)`,
+  );
 
 interface CaseFile {
   readonly cases: ReadonlyArray<FastTokenizerCase & { readonly fast_converted?: Record<string, unknown> }>;
 }
 
-const caseFiles = ['cases-albert-base-v2.json', 'cases-hf-test-sentencepiece.json', 'cases-hf-test-sentencepiece-bpe.json', 'cases-hf-test-sentencepiece-bytefallback.json'].map(
-  (name) => [name, JSON.parse(readFileSync(`${fixtures}tokenizers/${name}`, 'utf8')) as CaseFile] as const,
-);
+const caseFiles = [
+  'cases-albert-base-v2.json',
+  'cases-hf-test-sentencepiece.json',
+  'cases-hf-test-sentencepiece-bpe.json',
+  'cases-hf-test-sentencepiece-bytefallback.json',
+].map((name) => [name, JSON.parse(readFileSync(`${fixtures}tokenizers/${name}`, 'utf8')) as CaseFile] as const);
 
 /** Every text (and pair) the pipeline cases feed a tokenizer. */
 function pipelineInputs(): Array<[string, string | undefined]> {
-  const file = JSON.parse(readFileSync(`${fixtures}pipelines/cases.json`, 'utf8')) as { cases: Array<{ inputs: unknown; options?: Record<string, unknown> }> };
+  const file = JSON.parse(readFileSync(`${fixtures}pipelines/cases.json`, 'utf8')) as {
+    cases: Array<{ inputs: unknown; options?: Record<string, unknown> }>;
+  };
   const inputs: Array<[string, string | undefined]> = [];
   for (const testCase of file.cases) {
     const value = testCase.inputs;
@@ -31,15 +39,22 @@ function pipelineInputs(): Array<[string, string | undefined]> {
     else if (Array.isArray(value)) for (const text of value) inputs.push([String(text), undefined]);
     else if (typeof value === 'object' && value !== null) {
       const record = value as Record<string, unknown>;
-      if (typeof record['text'] === 'string') inputs.push([record['text'], typeof record['text_pair'] === 'string' ? record['text_pair'] : undefined]);
+      if (typeof record['text'] === 'string')
+        inputs.push([record['text'], typeof record['text_pair'] === 'string' ? record['text_pair'] : undefined]);
       if (typeof record['question'] === 'string' && typeof record['context'] === 'string') {
         inputs.push([record['question'], record['context']], [record['context'], undefined]);
       }
       if (record['sequences'] !== undefined) {
         const sequences = Array.isArray(record['sequences']) ? record['sequences'] : [record['sequences']];
-        const labels = Array.isArray(record['candidate_labels']) ? record['candidate_labels'] : [record['candidate_labels']];
-        const template = typeof testCase.options?.['hypothesis_template'] === 'string' ? testCase.options['hypothesis_template'] : 'This example is {}.';
-        for (const sequence of sequences) for (const label of labels) inputs.push([String(sequence), template.replace('{}', String(label))]);
+        const labels = Array.isArray(record['candidate_labels'])
+          ? record['candidate_labels']
+          : [record['candidate_labels']];
+        const template =
+          typeof testCase.options?.['hypothesis_template'] === 'string'
+            ? testCase.options['hypothesis_template']
+            : 'This example is {}.';
+        for (const sequence of sequences)
+          for (const label of labels) inputs.push([String(sequence), template.replace('{}', String(label))]);
       }
     }
   }
@@ -64,7 +79,11 @@ function fields(encoding: FastTokenizerEncoding): unknown {
 }
 
 /** Encodes every input with both tokenizers; returns [compared, identical, first differences]. */
-function compareEncodings(left: AlbertTokenizerFast, right: AlbertTokenizerFast, inputs: ReadonlyArray<[string, string | undefined]>): [number, number, string[]] {
+function compareEncodings(
+  left: AlbertTokenizerFast,
+  right: AlbertTokenizerFast,
+  inputs: ReadonlyArray<[string, string | undefined]>,
+): [number, number, string[]] {
   let identical = 0;
   const differences: string[] = [];
   for (const [text, pair] of inputs) {
@@ -72,7 +91,8 @@ function compareEncodings(left: AlbertTokenizerFast, right: AlbertTokenizerFast,
     const a = JSON.stringify(fields(left.encode(text, options)));
     const b = JSON.stringify(fields(right.encode(text, options)));
     if (a === b) identical++;
-    else if (differences.length < 5) differences.push(`${JSON.stringify(text).slice(0, 80)}: ${a.slice(0, 300)} vs ${b.slice(0, 300)}`);
+    else if (differences.length < 5)
+      differences.push(`${JSON.stringify(text).slice(0, 80)}: ${a.slice(0, 300)} vs ${b.slice(0, 300)}`);
   }
   return [inputs.length, identical, differences];
 }
@@ -89,7 +109,11 @@ describe('convertSentencePieceToTokenizerJson on the demo vocabulary (16k)', () 
   it('encodes every pipeline text and every tokenizer-case text as the fixture tokenizer.json does', () => {
     const converted = AlbertTokenizerFast.fromSentencePiece(spiece);
     const reference = AlbertTokenizerFast.fromJSON(expectedJson);
-    const [pipelineCompared, pipelineIdentical, pipelineDifferences] = compareEncodings(converted, reference, pipelineInputs());
+    const [pipelineCompared, pipelineIdentical, pipelineDifferences] = compareEncodings(
+      converted,
+      reference,
+      pipelineInputs(),
+    );
     const [casesCompared, casesIdentical, casesDifferences] = compareEncodings(converted, reference, caseFileInputs());
     console.log(
       `demo vocabulary: pipeline texts ${pipelineIdentical}/${pipelineCompared} identical; tokenizer-case texts ${casesIdentical}/${casesCompared} identical`,
@@ -101,32 +125,44 @@ describe('convertSentencePieceToTokenizerJson on the demo vocabulary (16k)', () 
 });
 
 describe('convertSentencePieceToTokenizerJson on albert-base-v2 (30k, third-party)', () => {
-  it.skipIf(!haveThirdParty)('writes the converter layout of tokenizer.converted.json and encodes every case identically', () => {
-    const spiece = new Uint8Array(readFileSync(`${thirdParty}spiece.model`));
-    const expectedJson = JSON.parse(readFileSync(`${thirdParty}tokenizer.converted.json`, 'utf8')) as Record<string, unknown>;
-    expect(convertSentencePieceToTokenizerJson(spiece)).toEqual(expectedJson);
-    const converted = AlbertTokenizerFast.fromSentencePiece(spiece, { modelMaxLength: 512 });
-    const reference = AlbertTokenizerFast.fromJSON(expectedJson, { modelMaxLength: 512 });
-    const caseFile = caseFiles[0]![1];
-    let compared = 0;
-    let identical = 0;
-    const failures: string[] = [];
-    for (const testCase of caseFile.cases) {
-      compared++;
-      const ours = runFastTokenizerCase(converted, testCase, {});
-      const theirs = runFastTokenizerCase(reference, testCase, {});
-      if (JSON.stringify(ours.actual) === JSON.stringify(theirs.actual)) identical++;
-      else if (failures.length < 5) failures.push(`${testCase.id}: ${JSON.stringify(ours.actual).slice(0, 300)} vs ${JSON.stringify(theirs.actual).slice(0, 300)}`);
-      const expected = testCase.fast_converted;
-      if (expected !== undefined) {
-        const result = runFastTokenizerCase(converted, testCase, expected);
-        for (const [field, passed] of Object.entries(result.fields)) if (!passed && failures.length < 10) failures.push(`${testCase.id} ${field} differs from Python`);
+  it.skipIf(!haveThirdParty)(
+    'writes the converter layout of tokenizer.converted.json and encodes every case identically',
+    () => {
+      const spiece = new Uint8Array(readFileSync(`${thirdParty}spiece.model`));
+      const expectedJson = JSON.parse(readFileSync(`${thirdParty}tokenizer.converted.json`, 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      expect(convertSentencePieceToTokenizerJson(spiece)).toEqual(expectedJson);
+      const converted = AlbertTokenizerFast.fromSentencePiece(spiece, { modelMaxLength: 512 });
+      const reference = AlbertTokenizerFast.fromJSON(expectedJson, { modelMaxLength: 512 });
+      const caseFile = caseFiles[0]![1];
+      let compared = 0;
+      let identical = 0;
+      const failures: string[] = [];
+      for (const testCase of caseFile.cases) {
+        compared++;
+        const ours = runFastTokenizerCase(converted, testCase, {});
+        const theirs = runFastTokenizerCase(reference, testCase, {});
+        if (JSON.stringify(ours.actual) === JSON.stringify(theirs.actual)) identical++;
+        else if (failures.length < 5)
+          failures.push(
+            `${testCase.id}: ${JSON.stringify(ours.actual).slice(0, 300)} vs ${JSON.stringify(theirs.actual).slice(0, 300)}`,
+          );
+        const expected = testCase.fast_converted;
+        if (expected !== undefined) {
+          const result = runFastTokenizerCase(converted, testCase, expected);
+          for (const [field, passed] of Object.entries(result.fields))
+            if (!passed && failures.length < 10) failures.push(`${testCase.id} ${field} differs from Python`);
+        }
       }
-    }
-    console.log(`albert-base-v2: ${identical}/${compared} cases identical to tokenizer.converted.json (every field, every case)`);
-    expect(failures).toEqual([]);
-    expect(compared).toBe(caseFile.cases.length);
-  });
+      console.log(
+        `albert-base-v2: ${identical}/${compared} cases identical to tokenizer.converted.json (every field, every case)`,
+      );
+      expect(failures).toEqual([]);
+      expect(compared).toBe(caseFile.cases.length);
+    },
+  );
 });
 
 describe('convertSentencePieceToTokenizerJson options', () => {
@@ -138,7 +174,9 @@ describe('convertSentencePieceToTokenizerJson options', () => {
       readonly options: Record<string, unknown>;
       readonly expected: Record<string, unknown>;
     }
-    const variants = JSON.parse(readFileSync(`${fixtures}tokenizers/converter-variants-demo.json`, 'utf8')) as { cases: Variant[] };
+    const variants = JSON.parse(readFileSync(`${fixtures}tokenizers/converter-variants-demo.json`, 'utf8')) as {
+      cases: Variant[];
+    };
     const camel = (name: string): string => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
     for (const variant of variants.cases) {
       const options = Object.fromEntries(Object.entries(variant.options).map(([key, value]) => [camel(key), value]));
@@ -146,8 +184,12 @@ describe('convertSentencePieceToTokenizerJson options', () => {
       const model = { ...(json['model'] as Record<string, unknown>) };
       delete model['vocab'];
       const normalizer = json['normalizer'] as { normalizers: Array<Record<string, unknown>> };
-      const steps = normalizer.normalizers.map((step) => (step['type'] === 'Precompiled' ? { ...step, precompiled_charsmap: '(omitted)' } : step));
-      expect({ ...json, model, normalizer: { ...normalizer, normalizers: steps } }, variant.name).toEqual(variant.expected);
+      const steps = normalizer.normalizers.map((step) =>
+        step['type'] === 'Precompiled' ? { ...step, precompiled_charsmap: '(omitted)' } : step,
+      );
+      expect({ ...json, model, normalizer: { ...normalizer, normalizers: steps } }, variant.name).toEqual(
+        variant.expected,
+      );
     }
     expect(variants.cases.length).toBe(5);
   });
@@ -161,9 +203,20 @@ describe('convertSentencePieceToTokenizerJson options', () => {
   });
 
   it('adds a special token that is not in the vocabulary after it, and applies the configured flags', () => {
-    const json = convertSentencePieceToTokenizerJson(spiece, { additionalSpecialTokens: ['<new>'], maskToken: { content: '[MASK]', lstrip: false } });
+    const json = convertSentencePieceToTokenizerJson(spiece, {
+      additionalSpecialTokens: ['<new>'],
+      maskToken: { content: '[MASK]', lstrip: false },
+    });
     const added = json.added_tokens;
-    expect(added.at(-1)).toEqual({ id: 16000, content: '<new>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+    expect(added.at(-1)).toEqual({
+      id: 16000,
+      content: '<new>',
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    });
     expect(added.find((token) => token.content === '[MASK]')?.lstrip).toBe(false);
   });
 
@@ -177,8 +230,14 @@ describe('convertSentencePieceToTokenizerJson options', () => {
       }
       throw new Error('expected a TokenizerError');
     };
-    expect(error(() => convertSentencePieceToTokenizerJson(spiece, { do_lower_case: false } as never)).message).toMatch(/do_lower_case is spelled doLowerCase/);
-    expect(error(() => AlbertTokenizerFast.fromSentencePiece(spiece, { keep_accents: true } as never)).code).toBe('OPTIONS_UNKNOWN_KEY');
-    expect(error(() => convertSentencePieceToTokenizerJson(new Uint8Array([1, 2, 3]))).code).toBe('TOKENIZER_MODEL_CORRUPT');
+    expect(error(() => convertSentencePieceToTokenizerJson(spiece, { do_lower_case: false } as never)).message).toMatch(
+      /do_lower_case is spelled doLowerCase/,
+    );
+    expect(error(() => AlbertTokenizerFast.fromSentencePiece(spiece, { keep_accents: true } as never)).code).toBe(
+      'OPTIONS_UNKNOWN_KEY',
+    );
+    expect(error(() => convertSentencePieceToTokenizerJson(new Uint8Array([1, 2, 3]))).code).toBe(
+      'TOKENIZER_MODEL_CORRUPT',
+    );
   });
 });

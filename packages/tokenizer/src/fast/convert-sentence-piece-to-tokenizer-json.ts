@@ -97,7 +97,9 @@ function keepsScore(piece: string): boolean {
 }
 
 function toAddedToken(value: string | AddedTokenInit, defaults: Partial<AddedTokenInit>): AddedToken {
-  return typeof value === 'string' ? new AddedToken({ ...defaults, content: value }) : new AddedToken({ ...defaults, ...value });
+  return typeof value === 'string'
+    ? new AddedToken({ ...defaults, content: value })
+    : new AddedToken({ ...defaults, ...value });
 }
 
 /** Standard base64 of `bytes` (browser-safe). */
@@ -133,7 +135,8 @@ export function convertSentencePieceToTokenizerJson(
 ): TokenizerJsonDocument {
   checkOptionKeys(options, OPTION_KEYS, 'convertSentencePieceToTokenizerJson options');
   const file = options.file ?? 'spiece.model';
-  const proto = 'pieces' in model ? model : parseModelProto(model instanceof ArrayBuffer ? new Uint8Array(model) : model, { file });
+  const proto =
+    'pieces' in model ? model : parseModelProto(model instanceof ArrayBuffer ? new Uint8Array(model) : model, { file });
   if (proto.trainerSpec.modelType !== 'unigram') {
     throw new TokenizerError(
       'TOKENIZER_UNSUPPORTED_MODEL',
@@ -144,13 +147,20 @@ export function convertSentencePieceToTokenizerJson(
   const pieceCount = proto.pieces.length;
   const unkId = proto.trainerSpec.unkId;
   if (pieceCount === 0 || unkId < 0 || unkId >= pieceCount) {
-    throw new TokenizerError('TOKENIZER_MODEL_CORRUPT', `${file}: unk_id ${unkId} is not in the vocabulary of ${pieceCount} pieces`, {
-      file,
-      field: 'trainer_spec.unk_id',
-      value: unkId,
-    });
+    throw new TokenizerError(
+      'TOKENIZER_MODEL_CORRUPT',
+      `${file}: unk_id ${unkId} is not in the vocabulary of ${pieceCount} pieces`,
+      {
+        file,
+        field: 'trainer_spec.unk_id',
+        value: unkId,
+      },
+    );
   }
-  const vocab: Array<[string, number]> = proto.pieces.map((entry) => [entry.piece, keepsScore(entry.piece) ? entry.score : entry.score - 100]);
+  const vocab: Array<[string, number]> = proto.pieces.map((entry) => [
+    entry.piece,
+    keepsScore(entry.piece) ? entry.score : entry.score - 100,
+  ]);
   const pieceIds = new Map<string, number>();
   proto.pieces.forEach((entry, id) => {
     if (!pieceIds.has(entry.piece)) pieceIds.set(entry.piece, id);
@@ -173,7 +183,9 @@ export function convertSentencePieceToTokenizerJson(
   const configured = options.addedTokens;
   if (configured !== undefined) {
     const entries: Array<[number, AddedTokenInit]> =
-      configured instanceof Map ? [...configured.entries()] : Object.entries(configured).map(([id, token]) => [Number(id), token as AddedTokenInit]);
+      configured instanceof Map
+        ? [...configured.entries()]
+        : Object.entries(configured).map(([id, token]) => [Number(id), token as AddedTokenInit]);
     for (const [id, init] of entries) put(id, init instanceof AddedToken ? init : new AddedToken(init));
   }
   const nextId = (): number => Math.max(pieceCount, ...[...added.keys()].map((id) => id + 1));
@@ -206,8 +218,12 @@ export function convertSentencePieceToTokenizerJson(
   if (charsmap.length > 0) normalizers.push({ type: 'Precompiled', precompiled_charsmap: encodeBase64(charsmap) });
   normalizers.push({ type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' });
 
-  const special = (name: string, typeId: number): Record<string, unknown> => ({ SpecialToken: { id: name, type_id: typeId } });
-  const sequence = (name: 'A' | 'B', typeId: number): Record<string, unknown> => ({ Sequence: { id: name, type_id: typeId } });
+  const special = (name: string, typeId: number): Record<string, unknown> => ({
+    SpecialToken: { id: name, type_id: typeId },
+  });
+  const sequence = (name: 'A' | 'B', typeId: number): Record<string, unknown> => ({
+    Sequence: { id: name, type_id: typeId },
+  });
   return {
     version: '1.0',
     truncation: null,

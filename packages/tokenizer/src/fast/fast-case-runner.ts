@@ -71,7 +71,11 @@ function sameJson(left: unknown, right: unknown): boolean {
  * `fast_converted` object). Fields: tokens, ids, offsets_no_special, input_ids, token_type_ids,
  * attention_mask, special_tokens_mask, offsets, decoded(_skip_special)(_raw), error.
  */
-export function runFastTokenizerCase(tokenizer: AlbertTokenizerFast, testCase: FastTokenizerCase, expected: FastExpectedOutputs): FastCaseResult {
+export function runFastTokenizerCase(
+  tokenizer: AlbertTokenizerFast,
+  testCase: FastTokenizerCase,
+  expected: FastExpectedOutputs,
+): FastCaseResult {
   const actual: Record<string, unknown> = {};
   try {
     if (testCase.kind === 'batch') {
@@ -82,7 +86,10 @@ export function runFastTokenizerCase(tokenizer: AlbertTokenizerFast, testCase: F
         ...(call.max_length === undefined ? {} : { maxLength: call.max_length }),
       };
       const texts = testCase.texts ?? [];
-      const inputs = testCase.text_pairs === undefined ? [...texts] : texts.map((text, index): [string, string] => [text, testCase.text_pairs?.[index] ?? '']);
+      const inputs =
+        testCase.text_pairs === undefined
+          ? [...texts]
+          : texts.map((text, index): [string, string] => [text, testCase.text_pairs?.[index] ?? '']);
       const batch = tokenizer.encodeBatch(inputs, options);
       actual['input_ids'] = batch.inputIds;
       actual['token_type_ids'] = batch.tokenTypeIds;
@@ -99,7 +106,9 @@ export function runFastTokenizerCase(tokenizer: AlbertTokenizerFast, testCase: F
         actual['offsets_no_special'] = plain.offsets;
       }
       const options: FastEncodeOptions = {
-        ...(testCase.truncation === undefined ? {} : { truncation: testCase.truncation as FastEncodeOptions['truncation'] }),
+        ...(testCase.truncation === undefined
+          ? {}
+          : { truncation: testCase.truncation as FastEncodeOptions['truncation'] }),
         ...(testCase.max_length === undefined ? {} : { maxLength: testCase.max_length }),
       };
       const encoding = pair === undefined ? tokenizer.encode(text, options) : tokenizer.encodePair(text, pair, options);
@@ -109,9 +118,15 @@ export function runFastTokenizerCase(tokenizer: AlbertTokenizerFast, testCase: F
       actual['special_tokens_mask'] = encoding.specialTokensMask;
       actual['offsets'] = encoding.offsets;
       actual['decoded_raw'] = tokenizer.decode(encoding.inputIds, { cleanUpTokenizationSpaces: false });
-      actual['decoded_skip_special_raw'] = tokenizer.decode(encoding.inputIds, { skipSpecialTokens: true, cleanUpTokenizationSpaces: false });
+      actual['decoded_skip_special_raw'] = tokenizer.decode(encoding.inputIds, {
+        skipSpecialTokens: true,
+        cleanUpTokenizationSpaces: false,
+      });
       actual['decoded'] = tokenizer.decode(encoding.inputIds, { cleanUpTokenizationSpaces: true });
-      actual['decoded_skip_special'] = tokenizer.decode(encoding.inputIds, { skipSpecialTokens: true, cleanUpTokenizationSpaces: true });
+      actual['decoded_skip_special'] = tokenizer.decode(encoding.inputIds, {
+        skipSpecialTokens: true,
+        cleanUpTokenizationSpaces: true,
+      });
     }
   } catch (error) {
     actual['error'] = error instanceof Error ? error.message : String(error);

@@ -24,7 +24,17 @@ export interface FastEncoding {
 
 /** An empty encoding. */
 export function emptyEncoding(): FastEncoding {
-  return { ids: [], tokens: [], offsets: [], typeIds: [], specialTokensMask: [], attentionMask: [], wordIds: [], sequenceIds: [], overflowing: [] };
+  return {
+    ids: [],
+    tokens: [],
+    offsets: [],
+    typeIds: [],
+    specialTokensMask: [],
+    attentionMask: [],
+    wordIds: [],
+    sequenceIds: [],
+    overflowing: [],
+  };
 }
 
 /** Tokens `[start, stop)` of `encoding` as a new encoding without overflowing windows. */
@@ -50,7 +60,12 @@ export function sliceEncoding(encoding: FastEncoding, start: number, stop: numbe
  * @throws TokenizerError `TOKENIZER_INVALID_OPTION` when `stride >= maxLength` and truncation is
  *   needed (the library panics there).
  */
-export function truncateEncoding(encoding: FastEncoding, maxLength: number, direction: 'right' | 'left' = 'right', stride = 0): FastEncoding {
+export function truncateEncoding(
+  encoding: FastEncoding,
+  maxLength: number,
+  direction: 'right' | 'left' = 'right',
+  stride = 0,
+): FastEncoding {
   const length = encoding.ids.length;
   if (maxLength >= length) return encoding;
   if (maxLength === 0) return { ...emptyEncoding(), overflowing: [encoding] };
@@ -94,7 +109,8 @@ export function mergeEncodings(encoding: FastEncoding, pair: FastEncoding): Fast
     overflowing.push(mergeEncodings(window, pair));
     for (const pairWindow of pair.overflowing) overflowing.push(mergeEncodings(window, pairWindow));
   }
-  for (const pairWindow of pair.overflowing) overflowing.push(mergeEncodings({ ...encoding, overflowing: [] }, pairWindow));
+  for (const pairWindow of pair.overflowing)
+    overflowing.push(mergeEncodings({ ...encoding, overflowing: [] }, pairWindow));
   return {
     ids: [...encoding.ids, ...pair.ids],
     tokens: [...encoding.tokens, ...pair.tokens],

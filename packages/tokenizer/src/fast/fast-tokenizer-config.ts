@@ -1,8 +1,19 @@
 import { tokenizerOptionsFromConfig } from '../albert-tokenizer.js';
 import type { AddedToken } from '../added-token.js';
-import type { AlbertTokenizerFastFromSentencePieceOptions, AlbertTokenizerFastOptions } from './albert-tokenizer-fast.js';
+import type {
+  AlbertTokenizerFastFromSentencePieceOptions,
+  AlbertTokenizerFastOptions,
+} from './albert-tokenizer-fast.js';
 
-const SETTINGS = ['modelMaxLength', 'cleanUpTokenizationSpaces', 'paddingSide', 'truncationSide', 'doLowerCase', 'keepAccents', 'removeSpace'] as const;
+const SETTINGS = [
+  'modelMaxLength',
+  'cleanUpTokenizationSpaces',
+  'paddingSide',
+  'truncationSide',
+  'doLowerCase',
+  'keepAccents',
+  'removeSpace',
+] as const;
 const TOKENS = ['padToken', 'unkToken', 'clsToken', 'sepToken', 'maskToken', 'bosToken', 'eosToken'] as const;
 
 /**
@@ -33,19 +44,27 @@ export function fastTokenizerOptionsFromConfig(
     options[key] = typeof value === 'string' ? value : flags(value as AddedToken);
   }
   if (slow.additionalSpecialTokens !== undefined) {
-    options['additionalSpecialTokens'] = slow.additionalSpecialTokens.map((token) => (typeof token === 'string' ? token : flags(token as AddedToken)));
+    options['additionalSpecialTokens'] = slow.additionalSpecialTokens.map((token) =>
+      typeof token === 'string' ? token : flags(token as AddedToken),
+    );
   }
   if (slow.addedTokens !== undefined) options['addedTokens'] = slow.addedTokens;
   return options as AlbertTokenizerFastFromSentencePieceOptions;
 }
 
 /** {@link fastTokenizerOptionsFromConfig} for a tokenizer read from `tokenizer.json`: tokens as their strings, no added tokens. */
-export function fastJsonOptionsFromConfig(options: AlbertTokenizerFastFromSentencePieceOptions): AlbertTokenizerFastOptions {
+export function fastJsonOptionsFromConfig(
+  options: AlbertTokenizerFastFromSentencePieceOptions,
+): AlbertTokenizerFastOptions {
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || key === 'addedTokens') continue;
-    if (key === 'additionalSpecialTokens') result[key] = (value as ReadonlyArray<string | { content: string }>).map((token) => (typeof token === 'string' ? token : token.content));
-    else if (key.endsWith('Token')) result[key] = typeof value === 'string' ? value : (value as { content: string }).content;
+    if (key === 'additionalSpecialTokens')
+      result[key] = (value as ReadonlyArray<string | { content: string }>).map((token) =>
+        typeof token === 'string' ? token : token.content,
+      );
+    else if (key.endsWith('Token'))
+      result[key] = typeof value === 'string' ? value : (value as { content: string }).content;
     else result[key] = value;
   }
   return result as AlbertTokenizerFastOptions;

@@ -87,22 +87,50 @@ describe('LinearRegex: Oniguruma meanings (as the tokenizers library runs Replac
   }
 
   it('refuses, with a typed error at compile time, what it cannot run exactly', () => {
-    for (const pattern of ['[[:alpha:]]', '(?i)a', 'a++', '(?=a)', '(?<=a)b', '(?!a)', '\\1', 'a{2,1}', '\\k<x>', '(?<name>a)', '[a&&b]', '\\p{NoSuchProperty}', '\\G', 'a*+']) {
-      expect(codeOf(() => new LinearRegex(pattern, where)), pattern).toBe('TOKENIZER_UNSUPPORTED_MODEL');
+    for (const pattern of [
+      '[[:alpha:]]',
+      '(?i)a',
+      'a++',
+      '(?=a)',
+      '(?<=a)b',
+      '(?!a)',
+      '\\1',
+      'a{2,1}',
+      '\\k<x>',
+      '(?<name>a)',
+      '[a&&b]',
+      '\\p{NoSuchProperty}',
+      '\\G',
+      'a*+',
+    ]) {
+      expect(
+        codeOf(() => new LinearRegex(pattern, where)),
+        pattern,
+      ).toBe('TOKENIZER_UNSUPPORTED_MODEL');
     }
     for (const pattern of ['(', ')', 'a)', '[a', '*a', 'a|*', '\\', '[z-a]', '\\x{110000}', '\\u12']) {
-      expect(codeOf(() => new LinearRegex(pattern, where)), pattern).toBe('TOKENIZER_MODEL_CORRUPT');
+      expect(
+        codeOf(() => new LinearRegex(pattern, where)),
+        pattern,
+      ).toBe('TOKENIZER_MODEL_CORRUPT');
     }
   });
 
   it('bounds the program, the nesting and stacked quantifiers', () => {
     expect(codeOf(() => new LinearRegex('a{1000}{1000}', where))).toBe('TOKENIZER_LIMIT_EXCEEDED');
     expect(codeOf(() => new LinearRegex('(?:a{100}){1000}', where))).toBe('TOKENIZER_LIMIT_EXCEEDED');
-    expect(codeOf(() => new LinearRegex(`${'('.repeat(MAX_REGEX_NESTING + 1)}a${')'.repeat(MAX_REGEX_NESTING + 1)}`, where))).toBe('TOKENIZER_LIMIT_EXCEEDED');
+    expect(
+      codeOf(() => new LinearRegex(`${'('.repeat(MAX_REGEX_NESTING + 1)}a${')'.repeat(MAX_REGEX_NESTING + 1)}`, where)),
+    ).toBe('TOKENIZER_LIMIT_EXCEEDED');
     expect(codeOf(() => new LinearRegex(`${'('.repeat(100_000)}`, where))).toBe('TOKENIZER_LIMIT_EXCEEDED');
     expect(codeOf(() => new LinearRegex(`a${'*'.repeat(10_000)}`, where))).toBe('TOKENIZER_UNSUPPORTED_MODEL');
     expect(codeOf(() => new LinearRegex('a{100001}', where))).toBe('TOKENIZER_MODEL_CORRUPT');
-    expect(new LinearRegex(`${'('.repeat(MAX_REGEX_NESTING)}a${')'.repeat(MAX_REGEX_NESTING)}`, where).findAll('aa')).toEqual([[0, 1], [1, 2]]);
+    expect(
+      new LinearRegex(`${'('.repeat(MAX_REGEX_NESTING)}a${')'.repeat(MAX_REGEX_NESTING)}`, where).findAll('aa'),
+    ).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
   });
 });
 
@@ -127,7 +155,8 @@ function randomPattern(next: () => number, depth = 0): { source: string; nullabl
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const atom = (): { source: string; nullable: boolean } => {
     const roll = next();
-    if (roll < 0.45 || depth > 3) return { source: pick(['a', 'b', 'c', '[ab]', '[^a]', '[a-c]', '\\.', 'ab']), nullable: false };
+    if (roll < 0.45 || depth > 3)
+      return { source: pick(['a', 'b', 'c', '[ab]', '[^a]', '[a-c]', '\\.', 'ab']), nullable: false };
     const inner = randomPattern(next, depth + 1);
     return { source: roll < 0.75 ? `(?:${inner.source})` : `(${inner.source})`, nullable: inner.nullable };
   };
@@ -226,7 +255,10 @@ describe('LinearRegex: catastrophic patterns run in linear time', () => {
 
 describe('LinearRegex: 400 random patterns recorded from Oniguruma (fixtures/regex)', () => {
   const file = fileURLToPath(new URL('../../../../fixtures/regex/oniguruma-replace-cases.json', import.meta.url));
-  const recorded = JSON.parse(readFileSync(file, 'utf8')) as { content: string; cases: Array<[string, string, string]> };
+  const recorded = JSON.parse(readFileSync(file, 'utf8')) as {
+    content: string;
+    cases: Array<[string, string, string]>;
+  };
 
   // Known deviations, as data with their reason: Oniguruma's empty-loop check keeps state per loop entry across
   // nested lazy loops (and its optimizer anchors some patterns); a Pike VM checks per position. Both patterns nest
@@ -247,7 +279,10 @@ describe('LinearRegex: 400 random patterns recorded from Oniguruma (fixtures/reg
       } catch (error) {
         actual = `error ${(error as Error).message}`;
       }
-      if (actual !== expected) failures.push(`${JSON.stringify(pattern)} on ${JSON.stringify(text)}: ${JSON.stringify(actual)} != ${JSON.stringify(expected)}`);
+      if (actual !== expected)
+        failures.push(
+          `${JSON.stringify(pattern)} on ${JSON.stringify(text)}: ${JSON.stringify(actual)} != ${JSON.stringify(expected)}`,
+        );
       else agreed++;
     }
     expect(failures.slice(0, 10)).toEqual([]);
@@ -258,7 +293,10 @@ describe('LinearRegex: 400 random patterns recorded from Oniguruma (fixtures/reg
 describe('Replace with patterns that match the empty string: tokens and offsets as the tokenizers library', () => {
   const file = fileURLToPath(new URL('../../../../fixtures/regex/empty-match-tokenizers.json', import.meta.url));
   const recorded = JSON.parse(readFileSync(file, 'utf8')) as {
-    cases: Record<string, { json: object; results: Record<string, { tokens: string[]; offsets: Array<[number, number]> }> }>;
+    cases: Record<
+      string,
+      { json: object; results: Record<string, { tokens: string[]; offsets: Array<[number, number]> }> }
+    >;
   };
   for (const [pattern, entry] of Object.entries(recorded.cases)) {
     it(JSON.stringify(pattern), () => {
@@ -280,8 +318,14 @@ describe('LinearRegex: random pattern strings (seeded fuzz)', () => {
     let worstMs = 0;
     const untyped: string[] = [];
     for (let index = 0; index < 3000; index++) {
-      const pattern = Array.from({ length: 1 + Math.floor(next() * 24) }, () => alphabet[Math.floor(next() * alphabet.length)] as string).join('');
-      const text = Array.from({ length: Math.floor(next() * 2000) }, () => 'ab1 é\n{}'[Math.floor(next() * 8)] as string).join('');
+      const pattern = Array.from(
+        { length: 1 + Math.floor(next() * 24) },
+        () => alphabet[Math.floor(next() * alphabet.length)] as string,
+      ).join('');
+      const text = Array.from(
+        { length: Math.floor(next() * 2000) },
+        () => 'ab1 é\n{}'[Math.floor(next() * 8)] as string,
+      ).join('');
       const started = performance.now();
       try {
         new LinearRegex(pattern, where).findAll(text);
@@ -292,7 +336,9 @@ describe('LinearRegex: random pattern strings (seeded fuzz)', () => {
       }
       worstMs = Math.max(worstMs, performance.now() - started);
     }
-    console.log(`[fuzz] ${JSON.stringify({ format: 'regex patterns', inputs: 3000, compiled, refused, worstInputMs: Math.round(worstMs) })}`);
+    console.log(
+      `[fuzz] ${JSON.stringify({ format: 'regex patterns', inputs: 3000, compiled, refused, worstInputMs: Math.round(worstMs) })}`,
+    );
     expect(untyped.slice(0, 5)).toEqual([]);
     expect(worstMs).toBeLessThan(1_000);
   });

@@ -44,7 +44,8 @@ interface MatchInstruction {
   readonly op: 'match';
 }
 type Instruction = CharInstruction | SplitInstruction | JumpInstruction | AssertInstruction | MatchInstruction;
-type AssertionKind = 'line-start' | 'line-end' | 'text-start' | 'text-end' | 'text-end-newline' | 'word-boundary' | 'not-word-boundary';
+type AssertionKind =
+  'line-start' | 'line-end' | 'text-start' | 'text-end' | 'text-end-newline' | 'word-boundary' | 'not-word-boundary';
 
 /** Pattern syntax tree. */
 type Node =
@@ -60,17 +61,27 @@ const WORD = /^[\p{L}\p{M}\p{N}\p{Pc}]$/u;
 const SPACE = /^\p{White_Space}$/u;
 const NEWLINE = 0x0a;
 
-const isDigit = (codePoint: number): boolean => (codePoint >= 0x30 && codePoint <= 0x39) || (codePoint > 0x7f && DIGIT.test(String.fromCodePoint(codePoint)));
+const isDigit = (codePoint: number): boolean =>
+  (codePoint >= 0x30 && codePoint <= 0x39) || (codePoint > 0x7f && DIGIT.test(String.fromCodePoint(codePoint)));
 const isWord = (codePoint: number): boolean => {
   if (codePoint < 0x80) {
-    return (codePoint >= 0x30 && codePoint <= 0x39) || (codePoint >= 0x41 && codePoint <= 0x5a) || (codePoint >= 0x61 && codePoint <= 0x7a) || codePoint === 0x5f;
+    return (
+      (codePoint >= 0x30 && codePoint <= 0x39) ||
+      (codePoint >= 0x41 && codePoint <= 0x5a) ||
+      (codePoint >= 0x61 && codePoint <= 0x7a) ||
+      codePoint === 0x5f
+    );
   }
   return WORD.test(String.fromCodePoint(codePoint));
 };
 const isSpace = (codePoint: number): boolean =>
-  codePoint === 0x20 || (codePoint >= 0x09 && codePoint <= 0x0d) || (codePoint > 0x7f && SPACE.test(String.fromCodePoint(codePoint)));
+  codePoint === 0x20 ||
+  (codePoint >= 0x09 && codePoint <= 0x0d) ||
+  (codePoint > 0x7f && SPACE.test(String.fromCodePoint(codePoint)));
 const isHexDigit = (codePoint: number): boolean =>
-  (codePoint >= 0x30 && codePoint <= 0x39) || (codePoint >= 0x41 && codePoint <= 0x46) || (codePoint >= 0x61 && codePoint <= 0x66);
+  (codePoint >= 0x30 && codePoint <= 0x39) ||
+  (codePoint >= 0x41 && codePoint <= 0x46) ||
+  (codePoint >= 0x61 && codePoint <= 0x66);
 
 /**
  * A regular expression run by a Pike VM (Thompson's construction simulated breadth first): its time is
@@ -204,7 +215,15 @@ export class LinearRegex {
   }
 
   /** Adds the thread at `pc` and everything reachable from it without consuming a character, in priority order. */
-  private addThread(list: Thread[], pc: number, start: number, position: number, text: string, generation: number, budget: WorkBudget): void {
+  private addThread(
+    list: Thread[],
+    pc: number,
+    start: number,
+    position: number,
+    text: string,
+    generation: number,
+    budget: WorkBudget,
+  ): void {
     const stack: number[] = [pc];
     while (stack.length > 0) {
       const at = stack.pop() as number;
@@ -442,11 +461,15 @@ class PatternParser {
   }
 
   private corrupt(problem: string): never {
-    throw new TokenizerError('TOKENIZER_MODEL_CORRUPT', `${this.where.file}: ${this.where.field}: invalid regular expression ${preview(this.source)}: ${problem}`, {
-      file: this.where.file,
-      field: this.where.field,
-      value: preview(this.source),
-    });
+    throw new TokenizerError(
+      'TOKENIZER_MODEL_CORRUPT',
+      `${this.where.file}: ${this.where.field}: invalid regular expression ${preview(this.source)}: ${problem}`,
+      {
+        file: this.where.file,
+        field: this.where.field,
+        value: preview(this.source),
+      },
+    );
   }
 
   private peek(offset = 0): number | undefined {
@@ -488,7 +511,8 @@ class PatternParser {
         if (interval === null) return node; // A literal '{', read by the next atom.
         [min, max] = interval; // The cursor is on '}'; the common step below moves past it.
       } else return node;
-      if (++stacked > MAX_STACKED_QUANTIFIERS) this.unsupported(`more than ${MAX_STACKED_QUANTIFIERS} quantifiers on one item`);
+      if (++stacked > MAX_STACKED_QUANTIFIERS)
+        this.unsupported(`more than ${MAX_STACKED_QUANTIFIERS} quantifiers on one item`);
       this.position++;
       let lazy = false;
       if (this.peek() === 0x3f) {
@@ -508,7 +532,8 @@ class PatternParser {
     if (match === null || (match[1] === '' && match[3] === '')) return null;
     const min = match[1] === '' ? 0 : Number(match[1]);
     const max = match[2] === '' ? min : match[3] === '' ? Infinity : Number(match[3]);
-    if (min > MAX_REPEAT || (max !== Infinity && max > MAX_REPEAT)) this.corrupt(`a repetition count over ${MAX_REPEAT}`);
+    if (min > MAX_REPEAT || (max !== Infinity && max > MAX_REPEAT))
+      this.corrupt(`a repetition count over ${MAX_REPEAT}`);
     if (max < min) this.unsupported(`the interval {${min},${max}} (upper bound below the lower one)`);
     this.position += match[0].length - 1;
     return [min, max];
@@ -541,7 +566,8 @@ class PatternParser {
 
   private group(): Node {
     if (this.peek() === 0x3f /* ? */) {
-      if (this.peek(1) !== 0x3a /* : */) this.unsupported('a group construct "(?" (look-around, named group or inline option)');
+      if (this.peek(1) !== 0x3a /* : */)
+        this.unsupported('a group construct "(?" (look-around, named group or inline option)');
       this.position += 2;
     }
     this.depth++;
@@ -661,7 +687,8 @@ class PatternParser {
     if (this.peek() === 0x7b) {
       const end = this.codePoints.indexOf(0x7d, this.position);
       const digits = end < 0 ? '' : String.fromCodePoint(...this.codePoints.slice(this.position + 1, end));
-      if (!/^[0-9a-fA-F]{1,6}$/.test(digits) || Number.parseInt(digits, 16) > 0x10ffff) this.corrupt('an invalid \\x{...} escape');
+      if (!/^[0-9a-fA-F]{1,6}$/.test(digits) || Number.parseInt(digits, 16) > 0x10ffff)
+        this.corrupt('an invalid \\x{...} escape');
       this.position = end + 1;
       return Number.parseInt(digits, 16);
     }
@@ -728,7 +755,8 @@ class PatternParser {
         this.position++;
         if (high === 0x5c) {
           const escaped = this.peek();
-          if (escaped !== undefined && 'dDwWsShHpP'.includes(String.fromCodePoint(escaped))) this.unsupported('a range ending in a class escape');
+          if (escaped !== undefined && 'dDwWsShHpP'.includes(String.fromCodePoint(escaped)))
+            this.unsupported('a range ending in a class escape');
           const single = singleCodePoint(this.classEscape());
           if (single === null) this.corrupt('an invalid range end');
           high = single;

@@ -38,7 +38,8 @@ export class MetaspacePreTokenizer implements FastPreTokenizer {
       const value = piece.normalized;
       if (value.includes(' ')) {
         const matches: Array<[number, number]> = [];
-        for (let index = value.indexOf(' '); index >= 0; index = value.indexOf(' ', index + 1)) matches.push([index, index + 1]);
+        for (let index = value.indexOf(' '); index >= 0; index = value.indexOf(' ', index + 1))
+          matches.push([index, index + 1]);
         piece.replaceRanges(matches, replacement);
       }
       if (this.prependScheme !== 'never' && !piece.normalized.startsWith(replacement)) {

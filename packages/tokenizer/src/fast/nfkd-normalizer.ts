@@ -22,7 +22,7 @@ export class NfkdNormalizer implements FastNormalizer {
     const whole = value.normalize('NFKD');
     if (whole === value) return;
     const pieces: string[] = [];
-    for (let index = 0; index < value.length; ) {
+    for (let index = 0; index < value.length;) {
       const codePoint = value.codePointAt(index) as number;
       const size = codePoint > 0xffff ? 2 : 1;
       pieces.push(this.decompose(codePoint));

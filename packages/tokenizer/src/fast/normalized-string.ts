@@ -211,7 +211,7 @@ export class NormalizedString {
     const starts: number[] = [];
     const ends: number[] = [];
     let changed = false;
-    for (let index = 0; index < length; ) {
+    for (let index = 0; index < length;) {
       const codePoint = old.codePointAt(index) as number;
       const size = codePoint > 0xffff ? 2 : 1;
       if (keep(codePoint)) {
@@ -243,10 +243,10 @@ export class NormalizedString {
     const starts: number[] = [];
     const ends: number[] = [];
     let changed = false;
-    for (let index = 0; index < length; ) {
+    for (let index = 0; index < length;) {
       const codePoint = old.codePointAt(index) as number;
       const size = codePoint > 0xffff ? 2 : 1;
-      const source = size === 1 ? old[index] as string : old.slice(index, index + 2);
+      const source = size === 1 ? (old[index] as string) : old.slice(index, index + 2);
       const mapped = map(codePoint);
       if (mapped !== source) changed = true;
       parts.push(mapped);
@@ -290,7 +290,7 @@ export class NormalizedString {
       const text = this.normalized;
       const pieces: NormalizedString[] = [];
       let runStart = 0;
-      for (let index = 0; index < text.length; ) {
+      for (let index = 0; index < text.length;) {
         const unit = text.charCodeAt(index);
         const codePoint = unit >= 0xd800 && unit <= 0xdbff ? (text.codePointAt(index) as number) : unit;
         const size = codePoint > 0xffff ? 2 : 1;
@@ -320,7 +320,7 @@ export function findCharacterMatches(text: string, isDelimiter: (codePoint: numb
   const runs: PatternRun[] = [];
   let lastOffset = 0;
   const length = text.length;
-  for (let index = 0; index < length; ) {
+  for (let index = 0; index < length;) {
     const codePoint = text.codePointAt(index) as number;
     const size = codePoint > 0xffff ? 2 : 1;
     if (isDelimiter(codePoint)) {

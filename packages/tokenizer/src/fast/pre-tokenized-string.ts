@@ -36,7 +36,8 @@ export class PreTokenizedString {
         continue;
       }
       for (const piece of splitPiece(split.normalized, index)) {
-        const asSplit: PreTokenizedSplit = 'tokens' in piece ? piece : { normalized: piece as NormalizedString, tokens: undefined };
+        const asSplit: PreTokenizedSplit =
+          'tokens' in piece ? piece : { normalized: piece as NormalizedString, tokens: undefined };
         if (asSplit.normalized.normalized.length === 0) continue;
         result.push(asSplit);
       }

@@ -14,7 +14,6 @@ export interface CharsmapRules {
   shortestPrefixReplacement(chunk: string): string | undefined;
 }
 
-
 /** UTF-8 length of a string. */
 function utf8Length(text: string): number {
   let length = 0;
@@ -48,7 +47,7 @@ function isJoining(codePoint: number): boolean {
 }
 
 function pushCodePoints(text: string, start: number, end: number, into: string[]): void {
-  for (let index = start; index < end; ) {
+  for (let index = start; index < end;) {
     const size = unitLength(text, index);
     into.push(size === 1 ? (text[index] as string) : text.slice(index, index + 2));
     index += size;
@@ -131,7 +130,8 @@ export class PrecompiledNormalizer implements FastNormalizer {
     const originalLength = text.originalEnd - text.originalStart;
     const limit = normalizedLengthLimit(originalLength, this.maxGrowth);
     const replace = (oldPart: string, newPart: string): void => {
-      if (codePoints.length + newPart.length > limit) throw normalizedGrowthError(this.type, originalLength, codePoints.length + newPart.length, this.maxGrowth);
+      if (codePoints.length + newPart.length > limit)
+        throw normalizedGrowthError(this.type, originalLength, codePoints.length + newPart.length, this.maxGrowth);
       let newCount = 0;
       for (const character of newPart) {
         codePoints.push(character.codePointAt(0) as number);
@@ -145,7 +145,8 @@ export class PrecompiledNormalizer implements FastNormalizer {
       }
       const diff = newCount - oldCount;
       if (diff > 0) {
-        for (let index = changes.length - 1, count = 0; count < diff && index >= 0; index--, count++) changes[index] = 1;
+        for (let index = changes.length - 1, count = 0; count < diff && index >= 0; index--, count++)
+          changes[index] = 1;
       } else if (diff < 0 && changes.length > 0) {
         changes[changes.length - 1] = (changes[changes.length - 1] as number) + diff;
       }

@@ -22,7 +22,12 @@ export function normalizedLengthLimit(originalLength: number, growth: number): n
 }
 
 /** The `TOKENIZER_LIMIT_EXCEEDED` error of a normalizer that would grow a text past the bound. */
-export function normalizedGrowthError(component: string, originalLength: number, length: number, growth: number): TokenizerError {
+export function normalizedGrowthError(
+  component: string,
+  originalLength: number,
+  length: number,
+  growth: number,
+): TokenizerError {
   return new TokenizerError(
     'TOKENIZER_LIMIT_EXCEEDED',
     `a ${component} normalizer would make a text of ${originalLength} characters more than ${length} code units long, ` +
@@ -60,7 +65,8 @@ export class ReplaceNormalizer implements FastNormalizer {
     let length = text.normalized.length;
     for (const [start, end] of matches) length += this.content.length - (end - start);
     const limit = normalizedLengthLimit(text.originalEnd - text.originalStart, this.maxGrowth);
-    if (length > limit) throw normalizedGrowthError('Replace', text.originalEnd - text.originalStart, length, this.maxGrowth);
+    if (length > limit)
+      throw normalizedGrowthError('Replace', text.originalEnd - text.originalStart, length, this.maxGrowth);
     text.replaceRanges(matches, this.content);
   }
 

@@ -63,7 +63,8 @@ class FusedCharacterSteps implements FastNormalizer {
       if (result.risky) risky = true;
       results.push(result);
       outputLength += result.output.length;
-      if (outputLength > limit) throw normalizedGrowthError(this.type, text.originalEnd - text.originalStart, outputLength, this.maxGrowth);
+      if (outputLength > limit)
+        throw normalizedGrowthError(this.type, text.originalEnd - text.originalStart, outputLength, this.maxGrowth);
     }
     if (!changed) return;
     if (risky) {
@@ -76,7 +77,8 @@ class FusedCharacterSteps implements FastNormalizer {
       let sameShape = true;
       for (let index = 0; index < results.length && sameShape; index++) {
         const next = index + 1 < positions.length ? (positions[index + 1] as number) : length;
-        if ((results[index] as CharacterResult).output.length !== next - (positions[index] as number)) sameShape = false;
+        if ((results[index] as CharacterResult).output.length !== next - (positions[index] as number))
+          sameShape = false;
       }
       if (sameShape) {
         for (const result of results) parts.push(result.output);
@@ -110,7 +112,11 @@ class FusedCharacterSteps implements FastNormalizer {
    * is not followed by another risky one (so grapheme clusters, mark reordering and the Precompiled
    * removal rule all stay inside the window); the rest uses the per-character results.
    */
-  private normalizeWithWindows(text: NormalizedString, results: readonly CharacterResult[], positions: readonly number[]): void {
+  private normalizeWithWindows(
+    text: NormalizedString,
+    results: readonly CharacterResult[],
+    positions: readonly number[],
+  ): void {
     const count = results.length;
     const length = text.normalized.length;
     const isRisky = (index: number): boolean => (results[index] as CharacterResult).risky;
@@ -238,7 +244,8 @@ export class SequenceNormalizer implements FastNormalizer {
     const limit = normalizedLengthLimit(originalLength, this.maxGrowth);
     for (const normalizer of this.plan) {
       normalizer.normalize(text);
-      if (text.normalized.length > limit) throw normalizedGrowthError(normalizer.type, originalLength, text.normalized.length, this.maxGrowth);
+      if (text.normalized.length > limit)
+        throw normalizedGrowthError(normalizer.type, originalLength, text.normalized.length, this.maxGrowth);
     }
   }
 }

@@ -3,7 +3,6 @@ import type { NormalizedString } from './normalized-string.js';
 
 const MARK = /\p{M}/u;
 
-
 /** Whether a code point is a combining mark (General_Category = Mark), as Rust's `is_combining_mark`. */
 export function isCombiningMark(codePoint: number): boolean {
   return codePoint >= 0x300 && MARK.test(String.fromCodePoint(codePoint));

@@ -52,7 +52,11 @@ export class TemplateProcessing {
    * @param pair - template for a pair.
    * @param specialTokens - the special tokens used, by name.
    */
-  constructor(single: readonly TemplatePiece[], pair: readonly TemplatePiece[], specialTokens: ReadonlyMap<string, TemplateSpecialToken>) {
+  constructor(
+    single: readonly TemplatePiece[],
+    pair: readonly TemplatePiece[],
+    specialTokens: ReadonlyMap<string, TemplateSpecialToken>,
+  ) {
     this.single = single;
     this.pair = pair;
     this.specialTokens = specialTokens;
@@ -76,7 +80,8 @@ export class TemplateProcessing {
     const inputs = second === undefined ? [first] : [first, second];
     inputs.forEach((encoding, index) => {
       encoding.sequenceIds = new Array<number | null>(encoding.ids.length).fill(index);
-      for (const window of encoding.overflowing) window.sequenceIds = new Array<number | null>(window.ids.length).fill(index);
+      for (const window of encoding.overflowing)
+        window.sequenceIds = new Array<number | null>(window.ids.length).fill(index);
     });
     const template = second === undefined ? this.single : this.pair;
     let result = emptyEncoding();
@@ -84,7 +89,10 @@ export class TemplateProcessing {
       if (piece.kind === 'sequence') {
         const encoding = piece.sequence === 'A' ? first : second;
         if (encoding === undefined) continue;
-        result = mergeEncodings(result, { ...encoding, typeIds: new Array<number>(encoding.ids.length).fill(piece.typeId) });
+        result = mergeEncodings(result, {
+          ...encoding,
+          typeIds: new Array<number>(encoding.ids.length).fill(piece.typeId),
+        });
       } else if (addSpecialTokens) {
         const special = this.specialTokens.get(piece.name);
         if (special === undefined) continue;

@@ -4,7 +4,11 @@
  */
 
 /** An added token entry of `tokenizer.json`. */
-export function addedTokenJson(id: number, content: string, options: { special?: boolean; lstrip?: boolean; normalized?: boolean } = {}): Record<string, unknown> {
+export function addedTokenJson(
+  id: number,
+  content: string,
+  options: { special?: boolean; lstrip?: boolean; normalized?: boolean } = {},
+): Record<string, unknown> {
   const special = options.special ?? true;
   return {
     id,
@@ -18,7 +22,9 @@ export function addedTokenJson(id: number, content: string, options: { special?:
 }
 
 /** A small ALBERT-like tokenizer.json (Replace + NFKD + StripAccents + Lowercase, WhitespaceSplit + Metaspace, Unigram). */
-export function tinyTokenizerJson(options: { unkId?: number | null; normalizers?: unknown[]; extraPieces?: Array<[string, number]> } = {}): Record<string, unknown> {
+export function tinyTokenizerJson(
+  options: { unkId?: number | null; normalizers?: unknown[]; extraPieces?: Array<[string, number]> } = {},
+): Record<string, unknown> {
   const pieces: Array<[string, number]> = [
     ['<pad>', 0],
     ['<unk>', 0],
@@ -58,10 +64,17 @@ export function tinyTokenizerJson(options: { unkId?: number | null; normalizers?
         { type: 'Lowercase' },
       ],
     },
-    pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'WhitespaceSplit' }, { type: 'Metaspace', replacement: '▁', add_prefix_space: true }] },
+    pre_tokenizer: {
+      type: 'Sequence',
+      pretokenizers: [{ type: 'WhitespaceSplit' }, { type: 'Metaspace', replacement: '▁', add_prefix_space: true }],
+    },
     post_processor: {
       type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+      single: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+      ],
       pair: [
         { SpecialToken: { id: '[CLS]', type_id: 0 } },
         { Sequence: { id: 'A', type_id: 0 } },
@@ -69,10 +82,18 @@ export function tinyTokenizerJson(options: { unkId?: number | null; normalizers?
         { Sequence: { id: 'B', type_id: 1 } },
         { SpecialToken: { id: '[SEP]', type_id: 1 } },
       ],
-      special_tokens: { '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] }, '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] } },
+      special_tokens: {
+        '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] },
+        '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] },
+      },
     },
     decoder: { type: 'Metaspace', replacement: '▁', add_prefix_space: true },
-    model: { type: 'Unigram', ...(options.unkId === null ? {} : { unk_id: options.unkId ?? 1 }), vocab: pieces, byte_fallback: false },
+    model: {
+      type: 'Unigram',
+      ...(options.unkId === null ? {} : { unk_id: options.unkId ?? 1 }),
+      vocab: pieces,
+      byte_fallback: false,
+    },
   };
 }
 

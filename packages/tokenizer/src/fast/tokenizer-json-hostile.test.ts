@@ -52,25 +52,34 @@ afterEach((context) => {
   if (elapsed > worstTest.ms) worstTest = { name: context.task.name.slice(0, 80), ms: Math.round(elapsed) };
 });
 afterAll(() => {
-  console.log(`[hostile] ${JSON.stringify({ suite: 'tokenizer.json', worstRssMiB: Math.round(worstRss / MiB), slowest: worstTest })}`);
+  console.log(
+    `[hostile] ${JSON.stringify({ suite: 'tokenizer.json', worstRssMiB: Math.round(worstRss / MiB), slowest: worstTest })}`,
+  );
 });
 
 describe('nesting depth is bounded', () => {
   it('refuses 100k nested Sequence normalizers (object and text) with TOKENIZER_LIMIT_EXCEEDED', () => {
     const started = performance.now();
     for (const normalizer of [nestedNormalizers(100_000), JSON.parse(nestedNormalizersText(100_000)) as unknown]) {
-      const error = errorOf(() => AlbertTokenizerFast.fromJSON({ ...tinyTokenizerJson(), normalizer }, { file: 'deep.json' }));
+      const error = errorOf(() =>
+        AlbertTokenizerFast.fromJSON({ ...tinyTokenizerJson(), normalizer }, { file: 'deep.json' }),
+      );
       expect(error.code).toBe('TOKENIZER_LIMIT_EXCEEDED');
       expect(error.message).toMatch(/^deep\.json: normalizer\.normalizers\[0\].*nested deeper than 64/);
       expect(error.message.length).toBeLessThan(400);
     }
-    const text = JSON.stringify(tinyTokenizerJson()).replace(/"normalizer":\{.*?\]\}/, `"normalizer":${nestedNormalizersText(100_000)}`);
+    const text = JSON.stringify(tinyTokenizerJson()).replace(
+      /"normalizer":\{.*?\]\}/,
+      `"normalizer":${nestedNormalizersText(100_000)}`,
+    );
     expect(errorOf(() => AlbertTokenizerFast.fromJSON(text)).code).toBe('TOKENIZER_LIMIT_EXCEEDED');
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('refuses 100k nested Sequence pre-tokenizers', () => {
-    const error = errorOf(() => AlbertTokenizerFast.fromJSON({ ...tinyTokenizerJson(), pre_tokenizer: nestedPreTokenizers(100_000) }));
+    const error = errorOf(() =>
+      AlbertTokenizerFast.fromJSON({ ...tinyTokenizerJson(), pre_tokenizer: nestedPreTokenizers(100_000) }),
+    );
     expect(error.code).toBe('TOKENIZER_LIMIT_EXCEEDED');
   });
 
@@ -84,9 +93,15 @@ describe('nesting depth is bounded', () => {
   });
 
   it('the options are strict', () => {
-    expect(errorOf(() => parseTokenizerJson(tinyTokenizerJson(), { limit: {} } as never)).code).toBe('TOKENIZER_INVALID_OPTION');
-    expect(errorOf(() => parseTokenizerJson(tinyTokenizerJson(), { limits: { depth: 3 } } as never)).code).toBe('TOKENIZER_INVALID_OPTION');
-    expect(errorOf(() => parseTokenizerJson(tinyTokenizerJson(), { limits: { maxDepth: 0 } })).code).toBe('TOKENIZER_INVALID_OPTION');
+    expect(errorOf(() => parseTokenizerJson(tinyTokenizerJson(), { limit: {} } as never)).code).toBe(
+      'TOKENIZER_INVALID_OPTION',
+    );
+    expect(errorOf(() => parseTokenizerJson(tinyTokenizerJson(), { limits: { depth: 3 } } as never)).code).toBe(
+      'TOKENIZER_INVALID_OPTION',
+    );
+    expect(errorOf(() => parseTokenizerJson(tinyTokenizerJson(), { limits: { maxDepth: 0 } })).code).toBe(
+      'TOKENIZER_INVALID_OPTION',
+    );
   });
 });
 
@@ -99,22 +114,38 @@ describe('the limits option reaches parseTokenizerJson from every loader', () =>
     writeFileSync(join(directory, 'tokenizer.json'), JSON.stringify(deep()));
   });
   afterEach(() => rmSync(directory, { recursive: true, force: true }));
-  const rejected = async (work: () => Promise<unknown>): Promise<unknown> => work().then(() => undefined, (error: unknown) => error);
+  const rejected = async (work: () => Promise<unknown>): Promise<unknown> =>
+    work().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
 
   it('fromJSON', () => {
     expect(errorOf(() => AlbertTokenizerFast.fromJSON(deep())).code).toBe('TOKENIZER_LIMIT_EXCEEDED');
     expect(AlbertTokenizerFast.fromJSON(deep(), raised).encode('Hello').tokens).toEqual(['[CLS]', '▁hello', '[SEP]']);
     // a lower limit refuses what the default accepts, and bad limits are typed errors
     const shallow = { ...tinyTokenizerJson(), normalizer: nestedNormalizers(3) };
-    expect(errorOf(() => AlbertTokenizerFast.fromJSON(shallow, { limits: { maxDepth: 2 } })).code).toBe('TOKENIZER_LIMIT_EXCEEDED');
-    expect(errorOf(() => AlbertTokenizerFast.fromJSON(shallow, { limits: { maxDepth: 0 } })).code).toBe('TOKENIZER_INVALID_OPTION');
-    expect(errorOf(() => AlbertTokenizerFast.fromJSON(shallow, { limits: { depth: 9 } } as never)).code).toBe('TOKENIZER_INVALID_OPTION');
+    expect(errorOf(() => AlbertTokenizerFast.fromJSON(shallow, { limits: { maxDepth: 2 } })).code).toBe(
+      'TOKENIZER_LIMIT_EXCEEDED',
+    );
+    expect(errorOf(() => AlbertTokenizerFast.fromJSON(shallow, { limits: { maxDepth: 0 } })).code).toBe(
+      'TOKENIZER_INVALID_OPTION',
+    );
+    expect(errorOf(() => AlbertTokenizerFast.fromJSON(shallow, { limits: { depth: 9 } } as never)).code).toBe(
+      'TOKENIZER_INVALID_OPTION',
+    );
   });
 
   it('fromFile, fromFiles and loadTokenizer', async () => {
     const file = join(directory, 'tokenizer.json');
-    expect(await rejected(() => AlbertTokenizerFast.fromFile(file))).toMatchObject({ code: 'TOKENIZER_LIMIT_EXCEEDED' });
-    expect((await AlbertTokenizerFast.fromFile(file, raised)).encode('Hello').tokens).toEqual(['[CLS]', '▁hello', '[SEP]']);
+    expect(await rejected(() => AlbertTokenizerFast.fromFile(file))).toMatchObject({
+      code: 'TOKENIZER_LIMIT_EXCEEDED',
+    });
+    expect((await AlbertTokenizerFast.fromFile(file, raised)).encode('Hello').tokens).toEqual([
+      '[CLS]',
+      '▁hello',
+      '[SEP]',
+    ]);
     expect(await rejected(() => loadTokenizer(directory))).toMatchObject({ code: 'TOKENIZER_LIMIT_EXCEEDED' });
     expect((await loadTokenizer(directory, raised)).encode('Hello').tokens).toEqual(['[CLS]', '▁hello', '[SEP]']);
     const text = JSON.stringify(deep());
@@ -124,9 +155,22 @@ describe('the limits option reaches parseTokenizerJson from every loader', () =>
       read: async () => new TextEncoder().encode(text),
       readText: async () => text,
     };
-    expect(await rejected(() => AlbertTokenizerFast.fromFiles(source))).toMatchObject({ code: 'TOKENIZER_LIMIT_EXCEEDED' });
-    expect((await AlbertTokenizerFast.fromFiles(source, raised)).encode('Hello').tokens).toEqual(['[CLS]', '▁hello', '[SEP]']);
-    expect(await rejected(() => loadTokenizer({ read: async (name) => (name === 'tokenizer.json' ? new TextEncoder().encode(text) : undefined) }, raised))).toBeUndefined();
+    expect(await rejected(() => AlbertTokenizerFast.fromFiles(source))).toMatchObject({
+      code: 'TOKENIZER_LIMIT_EXCEEDED',
+    });
+    expect((await AlbertTokenizerFast.fromFiles(source, raised)).encode('Hello').tokens).toEqual([
+      '[CLS]',
+      '▁hello',
+      '[SEP]',
+    ]);
+    expect(
+      await rejected(() =>
+        loadTokenizer(
+          { read: async (name) => (name === 'tokenizer.json' ? new TextEncoder().encode(text) : undefined) },
+          raised,
+        ),
+      ),
+    ).toBeUndefined();
   });
 
   it('fromSentencePiece', () => {
@@ -139,8 +183,14 @@ describe('the limits option reaches parseTokenizerJson from every loader', () =>
       unkId: 1,
     });
     // the converter's tokenizer.json nests its normalizers in a Sequence (depth 2): maxDepth 1 refuses it
-    expect(AlbertTokenizerFast.fromSentencePiece(bytes, raised).encode('hello').tokens).toEqual(['[CLS]', '▁hello', '[SEP]']);
-    expect(errorOf(() => AlbertTokenizerFast.fromSentencePiece(bytes, { limits: { maxDepth: 1 } })).code).toBe('TOKENIZER_LIMIT_EXCEEDED');
+    expect(AlbertTokenizerFast.fromSentencePiece(bytes, raised).encode('hello').tokens).toEqual([
+      '[CLS]',
+      '▁hello',
+      '[SEP]',
+    ]);
+    expect(errorOf(() => AlbertTokenizerFast.fromSentencePiece(bytes, { limits: { maxDepth: 1 } })).code).toBe(
+      'TOKENIZER_LIMIT_EXCEEDED',
+    );
   });
 });
 
@@ -150,7 +200,11 @@ describe('text files are decoded by the one rule of albert-ts (decodeUtf8Text)',
     directory = mkdtempSync(join(tmpdir(), 'albert-ts-tokenizer-utf8-'));
   });
   afterEach(() => rmSync(directory, { recursive: true, force: true }));
-  const rejected = async (work: () => Promise<unknown>): Promise<unknown> => work().then(() => undefined, (error: unknown) => error);
+  const rejected = async (work: () => Promise<unknown>): Promise<unknown> =>
+    work().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
   const bom = new Uint8Array([0xef, 0xbb, 0xbf]);
   const withBom = (text: string): Uint8Array => new Uint8Array([...bom, ...new TextEncoder().encode(text)]);
   /** The text with one byte that is not UTF-8 in a token: `fs.readFile(…, 'utf8')` would have made it U+FFFD. */
@@ -163,7 +217,11 @@ describe('text files are decoded by the one rule of albert-ts (decodeUtf8Text)',
   it('a byte order mark is dropped (tokenizer.json and tokenizer_config.json)', async () => {
     writeFileSync(join(directory, 'tokenizer.json'), withBom(JSON.stringify(tinyTokenizerJson())));
     writeFileSync(join(directory, 'tokenizer_config.json'), withBom(JSON.stringify({ model_max_length: 7 })));
-    expect((await AlbertTokenizerFast.fromFile(join(directory, 'tokenizer.json'))).encode('hello').tokens).toEqual(['[CLS]', '▁hello', '[SEP]']);
+    expect((await AlbertTokenizerFast.fromFile(join(directory, 'tokenizer.json'))).encode('hello').tokens).toEqual([
+      '[CLS]',
+      '▁hello',
+      '[SEP]',
+    ]);
     const loaded = await loadTokenizer(directory);
     expect(loaded.modelMaxLength).toBe(7);
     expect(loaded.encode('hello').tokens).toEqual(['[CLS]', '▁hello', '[SEP]']);
@@ -175,13 +233,20 @@ describe('text files are decoded by the one rule of albert-ts (decodeUtf8Text)',
     const fromFile = await rejected(() => AlbertTokenizerFast.fromFile(file));
     expect(fromFile).toBeInstanceOf(InvalidTextError);
     expect(fromFile).toMatchObject({ code: 'CHECKPOINT_INVALID_TEXT', details: { file } });
-    expect(await rejected(() => loadTokenizer(directory))).toMatchObject({ code: 'CHECKPOINT_INVALID_TEXT', details: { file: `${directory}/tokenizer.json` } });
+    expect(await rejected(() => loadTokenizer(directory))).toMatchObject({
+      code: 'CHECKPOINT_INVALID_TEXT',
+      details: { file: `${directory}/tokenizer.json` },
+    });
     rmSync(file);
     writeFileSync(join(directory, 'tokenizer_config.json'), new Uint8Array([0x7b, 0xff, 0x7d]));
     writeFileSync(
       join(directory, 'spiece.model'),
       writeTestModel({
-        pieces: ['<pad>', '<unk>', '[CLS]', '[SEP]', '[MASK]', '▁hello'].map((piece, index) => ({ piece, score: -index, type: index === 1 ? TestPieceType.unknown : TestPieceType.normal })),
+        pieces: ['<pad>', '<unk>', '[CLS]', '[SEP]', '[MASK]', '▁hello'].map((piece, index) => ({
+          piece,
+          score: -index,
+          type: index === 1 ? TestPieceType.unknown : TestPieceType.normal,
+        })),
         unkId: 1,
       }),
     );
@@ -234,9 +299,15 @@ describe('Replace patterns run on the linear-time matcher', () => {
   const withNormalizers = (normalizers: unknown[]): Record<string, unknown> => tinyTokenizerJson({ normalizers });
 
   it('(a+)+$ on 30 000 characters finishes at once, with the right result', () => {
-    const tokenizer = AlbertTokenizerFast.fromJSON(withNormalizers([{ type: 'Replace', pattern: { Regex: '(a+)+$' }, content: 'b' }]));
+    const tokenizer = AlbertTokenizerFast.fromJSON(
+      withNormalizers([{ type: 'Replace', pattern: { Regex: '(a+)+$' }, content: 'b' }]),
+    );
     const started = performance.now();
-    expect(tokenizer.tokenize(`${'a'.repeat(30_000)}x`)).toEqual(['▁a', ...Array.from({ length: 29_999 }, () => 'a'), 'x']);
+    expect(tokenizer.tokenize(`${'a'.repeat(30_000)}x`)).toEqual([
+      '▁a',
+      ...Array.from({ length: 29_999 }, () => 'a'),
+      'x',
+    ]);
     expect(tokenizer.tokenize('aaaa')).toEqual(['▁', 'b']);
     expect(tokenizer.tokenize('aaaa hello')).toEqual(['▁a', 'a', 'a', 'a', '▁hello']);
     expect(performance.now() - started).toBeLessThan(5_000);
@@ -244,20 +315,28 @@ describe('Replace patterns run on the linear-time matcher', () => {
 
   it('patterns it cannot run are refused when the file is read, with a typed error naming the field', () => {
     for (const pattern of ['(?<=a)b', '(a)\\1', 'a++', '(?i)abc']) {
-      const error = errorOf(() => AlbertTokenizerFast.fromJSON(withNormalizers([{ type: 'Replace', pattern: { Regex: pattern }, content: '' }])));
+      const error = errorOf(() =>
+        AlbertTokenizerFast.fromJSON(withNormalizers([{ type: 'Replace', pattern: { Regex: pattern }, content: '' }])),
+      );
       expect(error.code).toBe('TOKENIZER_UNSUPPORTED_MODEL');
       expect(error.details['field']).toBe('normalizer.normalizers[0].pattern.Regex');
     }
-    expect(errorOf(() => AlbertTokenizerFast.fromJSON(withNormalizers([{ type: 'Replace', pattern: { Regex: '(' }, content: '' }]))).code).toBe(
-      'TOKENIZER_MODEL_CORRUPT',
-    );
+    expect(
+      errorOf(() =>
+        AlbertTokenizerFast.fromJSON(withNormalizers([{ type: 'Replace', pattern: { Regex: '(' }, content: '' }])),
+      ).code,
+    ).toBe('TOKENIZER_MODEL_CORRUPT');
   });
 
   it('nested expanding Replaces stop at the growth bound (32× + 1024) with a typed error, in bounded memory', () => {
     const rssBefore = rssMiB();
     const doubling = Array.from({ length: 40 }, () => ({ type: 'Replace', pattern: { String: 'a' }, content: 'aa' }));
     let nested: unknown = { type: 'Replace', pattern: { Regex: 'a' }, content: 'aa' };
-    for (let level = 0; level < 30; level++) nested = { type: 'Sequence', normalizers: [nested, { type: 'Replace', pattern: { Regex: '[a]' }, content: 'aa' }] };
+    for (let level = 0; level < 30; level++)
+      nested = {
+        type: 'Sequence',
+        normalizers: [nested, { type: 'Replace', pattern: { Regex: '[a]' }, content: 'aa' }],
+      };
     for (const normalizers of [doubling, [nested]]) {
       const tokenizer = AlbertTokenizerFast.fromJSON(withNormalizers(normalizers));
       const error = errorOf(() => tokenizer.encode('a'.repeat(2_000)));
@@ -281,12 +360,16 @@ describe('Replace patterns run on the linear-time matcher', () => {
 
 describe('a charsmap that maps one character to a long string', () => {
   const rules: CharsmapRules = {
-    shortestPrefixReplacement: (chunk) => (chunk.startsWith('a') ? 'x'.repeat(100_000) : chunk.startsWith('b') ? 'bb' : undefined),
+    shortestPrefixReplacement: (chunk) =>
+      chunk.startsWith('a') ? 'x'.repeat(100_000) : chunk.startsWith('b') ? 'bb' : undefined,
   };
 
   it('a Precompiled step stops at the growth bound (alone, and fused in a Sequence) before building the text', () => {
     const rssBefore = rssMiB();
-    for (const normalizer of [new PrecompiledNormalizer(rules), new SequenceNormalizer([new LowercaseNormalizer(), new PrecompiledNormalizer(rules)])]) {
+    for (const normalizer of [
+      new PrecompiledNormalizer(rules),
+      new SequenceNormalizer([new LowercaseNormalizer(), new PrecompiledNormalizer(rules)]),
+    ]) {
       const error = errorOf(() => normalizer.normalize(NormalizedString.fromOriginal('a'.repeat(10_000))));
       expect(error.code).toBe('TOKENIZER_LIMIT_EXCEEDED');
     }

@@ -71,12 +71,17 @@ function checkOptions(options: ParseTokenizerJsonOptions): Required<TokenizerJso
   const invalid = (problem: string, value: unknown): never => {
     throw new TokenizerError('TOKENIZER_INVALID_OPTION', `parseTokenizerJson: ${problem}`, { value });
   };
-  for (const key of Object.keys(options)) if (!OPTION_KEYS.includes(key)) invalid(`unknown option ${JSON.stringify(key)} (known: ${OPTION_KEYS.join(', ')})`, key);
+  for (const key of Object.keys(options))
+    if (!OPTION_KEYS.includes(key))
+      invalid(`unknown option ${JSON.stringify(key)} (known: ${OPTION_KEYS.join(', ')})`, key);
   const limits = options.limits ?? {};
-  for (const key of Object.keys(limits)) if (!LIMIT_KEYS.includes(key)) invalid(`unknown limit ${JSON.stringify(key)} (known: ${LIMIT_KEYS.join(', ')})`, key);
+  for (const key of Object.keys(limits))
+    if (!LIMIT_KEYS.includes(key))
+      invalid(`unknown limit ${JSON.stringify(key)} (known: ${LIMIT_KEYS.join(', ')})`, key);
   const positive = (value: number | undefined, fallback: number, name: string): number => {
     if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) invalid(`limits.${name} must be a positive integer`, value);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+      invalid(`limits.${name} must be a positive integer`, value);
     return value;
   };
   return {
@@ -96,7 +101,10 @@ function checkOptions(options: ParseTokenizerJsonOptions): Required<TokenizerJso
  * const pipeline = parseTokenizerJson(await readFile('tokenizer.json', 'utf8'), { limits: { maxDepth: 128 } });
  * ```
  */
-export function parseTokenizerJson(input: string | object, options: ParseTokenizerJsonOptions = {}): TokenizerJsonPipeline {
+export function parseTokenizerJson(
+  input: string | object,
+  options: ParseTokenizerJsonOptions = {},
+): TokenizerJsonPipeline {
   const limits = checkOptions(options);
   const file = options.file ?? 'tokenizer.json';
   let json: unknown = input;
@@ -104,15 +112,23 @@ export function parseTokenizerJson(input: string | object, options: ParseTokeniz
     try {
       json = JSON.parse(input);
     } catch (cause) {
-      throw new TokenizerError('TOKENIZER_MODEL_CORRUPT', `${file}: not valid JSON (${(cause as Error).message})`, { file, field: '(root)' }, { cause });
+      throw new TokenizerError(
+        'TOKENIZER_MODEL_CORRUPT',
+        `${file}: not valid JSON (${(cause as Error).message})`,
+        { file, field: '(root)' },
+        { cause },
+      );
     }
   }
   const reader = new JsonReader(file, limits);
   const root = reader.object(json, '(root)');
   const model = readModel(reader, root['model'], 'model');
-  const normalizer = root['normalizer'] == null ? undefined : readNormalizer(reader, root['normalizer'], 'normalizer', 1);
-  const preTokenizer = root['pre_tokenizer'] == null ? undefined : readPreTokenizer(reader, root['pre_tokenizer'], 'pre_tokenizer', 1);
-  const postProcessor = root['post_processor'] == null ? undefined : readPostProcessor(reader, root['post_processor'], 'post_processor');
+  const normalizer =
+    root['normalizer'] == null ? undefined : readNormalizer(reader, root['normalizer'], 'normalizer', 1);
+  const preTokenizer =
+    root['pre_tokenizer'] == null ? undefined : readPreTokenizer(reader, root['pre_tokenizer'], 'pre_tokenizer', 1);
+  const postProcessor =
+    root['post_processor'] == null ? undefined : readPostProcessor(reader, root['post_processor'], 'post_processor');
   const decoder = root['decoder'] == null ? undefined : readDecoder(reader, root['decoder'], 'decoder');
   const addedTokens = root['added_tokens'] == null ? [] : readAddedTokens(reader, root['added_tokens'], 'added_tokens');
   return { file, addedTokens, normalizer, preTokenizer, model, postProcessor, decoder };
@@ -136,7 +152,11 @@ class JsonReader {
   }
 
   corrupt(path: string, problem: string, value?: unknown): never {
-    throw new TokenizerError('TOKENIZER_MODEL_CORRUPT', `${this.file}: ${path}: ${problem}`, { file: this.file, field: path, value });
+    throw new TokenizerError('TOKENIZER_MODEL_CORRUPT', `${this.file}: ${path}: ${problem}`, {
+      file: this.file,
+      field: path,
+      value,
+    });
   }
 
   unsupported(component: string, path: string, type: unknown): never {
@@ -148,7 +168,8 @@ class JsonReader {
   }
 
   object(value: unknown, path: string): JsonObject {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.corrupt(path, 'expected an object', value);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      this.corrupt(path, 'expected an object', value);
     return value as JsonObject;
   }
 
@@ -210,7 +231,8 @@ function readNormalizer(reader: JsonReader, value: unknown, path: string, depth:
     case 'Replace': {
       const pattern = reader.object(json['pattern'], `${path}.pattern`);
       const content = reader.string(json['content'], `${path}.content`);
-      if (typeof pattern['String'] === 'string') return new ReplaceNormalizer({ string: pattern['String'] }, content, growth);
+      if (typeof pattern['String'] === 'string')
+        return new ReplaceNormalizer({ string: pattern['String'] }, content, growth);
       if (typeof pattern['Regex'] === 'string') {
         // A linear-time matcher: a catastrophic pattern such as (a+)+$ cannot hang it; what it cannot run is refused here.
         const regex = new LinearRegex(pattern['Regex'], { file: reader.file, field: `${path}.pattern.Regex` });
@@ -244,11 +266,13 @@ function readPrependScheme(reader: JsonReader, json: JsonObject, path: string): 
   let scheme: PrependScheme = 'always';
   if (json['prepend_scheme'] !== undefined) {
     const value = reader.string(json['prepend_scheme'], `${path}.prepend_scheme`);
-    if (value !== 'always' && value !== 'first' && value !== 'never') reader.corrupt(`${path}.prepend_scheme`, 'expected "always", "first" or "never"', value);
+    if (value !== 'always' && value !== 'first' && value !== 'never')
+      reader.corrupt(`${path}.prepend_scheme`, 'expected "always", "first" or "never"', value);
     scheme = value as PrependScheme;
   }
   if (json['add_prefix_space'] !== undefined && !reader.boolean(json['add_prefix_space'], `${path}.add_prefix_space`)) {
-    if (json['prepend_scheme'] !== undefined && scheme !== 'never') reader.corrupt(`${path}.add_prefix_space`, 'add_prefix_space does not match declared prepend_scheme', false);
+    if (json['prepend_scheme'] !== undefined && scheme !== 'never')
+      reader.corrupt(`${path}.add_prefix_space`, 'add_prefix_space does not match declared prepend_scheme', false);
     scheme = 'never';
   }
   return scheme;
@@ -292,7 +316,8 @@ function readModel(reader: JsonReader, value: unknown, path: string): FastModel 
   if (json['unk_id'] != null) {
     unkId = reader.integer(json['unk_id'], `${path}.unk_id`);
     if (vocab.length === 0) reader.corrupt(`${path}.vocab`, 'empty vocabulary');
-    if (unkId >= vocab.length) reader.corrupt(`${path}.unk_id`, `unk_id ${unkId} is not in the vocabulary of ${vocab.length} pieces`, unkId);
+    if (unkId >= vocab.length)
+      reader.corrupt(`${path}.unk_id`, `unk_id ${unkId} is not in the vocabulary of ${vocab.length} pieces`, unkId);
   }
   const byteFallback = reader.boolean(json['byte_fallback'], `${path}.byte_fallback`, false);
   return new UnigramFastModel(vocab, unkId, byteFallback);
@@ -306,8 +331,12 @@ function readPostProcessor(reader: JsonReader, value: unknown, path: string): Te
   for (const [name, entry] of Object.entries(specials)) {
     const entryPath = `${path}.special_tokens.${name}`;
     const special = reader.object(entry, entryPath);
-    const ids = reader.array(special['ids'], `${entryPath}.ids`).map((id, index) => reader.integer(id, `${entryPath}.ids[${index}]`));
-    const tokens = reader.array(special['tokens'], `${entryPath}.tokens`).map((token, index) => reader.string(token, `${entryPath}.tokens[${index}]`));
+    const ids = reader
+      .array(special['ids'], `${entryPath}.ids`)
+      .map((id, index) => reader.integer(id, `${entryPath}.ids[${index}]`));
+    const tokens = reader
+      .array(special['tokens'], `${entryPath}.tokens`)
+      .map((token, index) => reader.string(token, `${entryPath}.tokens[${index}]`));
     if (ids.length !== tokens.length) reader.corrupt(entryPath, `${ids.length} ids but ${tokens.length} tokens`);
     specialTokens.set(reader.string(special['id'] ?? name, `${entryPath}.id`), { name, ids, tokens });
   }
@@ -319,13 +348,26 @@ function readPostProcessor(reader: JsonReader, value: unknown, path: string): Te
         const sequence = reader.object(piece['Sequence'], `${piecePath}.Sequence`);
         const id = sequence['id'];
         if (id !== 'A' && id !== 'B') return reader.corrupt(`${piecePath}.Sequence.id`, 'expected "A" or "B"', id);
-        return { kind: 'sequence', sequence: id, typeId: reader.integer(sequence['type_id'], `${piecePath}.Sequence.type_id`) };
+        return {
+          kind: 'sequence',
+          sequence: id,
+          typeId: reader.integer(sequence['type_id'], `${piecePath}.Sequence.type_id`),
+        };
       }
       if (piece['SpecialToken'] !== undefined) {
         const special = reader.object(piece['SpecialToken'], `${piecePath}.SpecialToken`);
         const name = reader.string(special['id'], `${piecePath}.SpecialToken.id`);
-        if (!specialTokens.has(name)) reader.corrupt(`${piecePath}.SpecialToken.id`, `special token ${JSON.stringify(name)} is not in special_tokens`, name);
-        return { kind: 'special', name, typeId: reader.integer(special['type_id'], `${piecePath}.SpecialToken.type_id`) };
+        if (!specialTokens.has(name))
+          reader.corrupt(
+            `${piecePath}.SpecialToken.id`,
+            `special token ${JSON.stringify(name)} is not in special_tokens`,
+            name,
+          );
+        return {
+          kind: 'special',
+          name,
+          typeId: reader.integer(special['type_id'], `${piecePath}.SpecialToken.type_id`),
+        };
       }
       return reader.corrupt(piecePath, 'expected { "Sequence": ... } or { "SpecialToken": ... }', item);
     });
@@ -335,7 +377,10 @@ function readPostProcessor(reader: JsonReader, value: unknown, path: string): Te
 function readDecoder(reader: JsonReader, value: unknown, path: string): FastDecoder {
   const json = reader.object(value, path);
   if (json['type'] !== 'Metaspace') return reader.unsupported('decoder', path, json['type']);
-  return new MetaspaceDecoder(reader.character(json['replacement'], `${path}.replacement`), readPrependScheme(reader, json, path));
+  return new MetaspaceDecoder(
+    reader.character(json['replacement'], `${path}.replacement`),
+    readPrependScheme(reader, json, path),
+  );
 }
 
 function readAddedTokens(reader: JsonReader, value: unknown, path: string): AddedToken[] {

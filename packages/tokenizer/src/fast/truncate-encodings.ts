@@ -17,7 +17,8 @@ export interface FastTruncationParams {
 }
 
 /** The library's message when a sequence cannot be truncated enough. */
-export const SEQUENCE_TOO_SHORT_MESSAGE = 'Truncation error: Sequence to truncate too short to respect the provided max_length';
+export const SEQUENCE_TOO_SHORT_MESSAGE =
+  'Truncation error: Sequence to truncate too short to respect the provided max_length';
 /** The library's message for `only_second` without a second sequence. */
 export const SECOND_SEQUENCE_NOT_PROVIDED_MESSAGE = 'Truncation error: Second sequence not provided';
 
@@ -35,7 +36,10 @@ export function truncateEncodings(
   const direction = params.direction;
   const stride = params.stride ?? 0;
   if (params.maxLength === 0) {
-    return [truncateEncoding(first, 0, direction, stride), second === undefined ? undefined : truncateEncoding(second, 0, direction, stride)];
+    return [
+      truncateEncoding(first, 0, direction, stride),
+      second === undefined ? undefined : truncateEncoding(second, 0, direction, stride),
+    ];
   }
   const totalLength = first.ids.length + (second?.ids.length ?? 0);
   if (totalLength <= params.maxLength) return [first, second];

@@ -206,7 +206,8 @@ export class UnigramFastModel implements FastModel {
 
 /** The text holds something the vocabulary cannot represent and the model has no `unk_id` (nor byte fallback). */
 function missingUnknownId(piece: string | null): TokenizerError {
-  const what = piece === null ? 'a character' : `${JSON.stringify(piece.length > 40 ? `${piece.slice(0, 40)}…` : piece)}`;
+  const what =
+    piece === null ? 'a character' : `${JSON.stringify(piece.length > 40 ? `${piece.slice(0, 40)}…` : piece)}`;
   return new TokenizerError(
     'TOKENIZER_INVALID_INPUT',
     `the text contains ${what} that the Unigram vocabulary cannot represent, and the model has no unk_id (nor byte_fallback) ` +

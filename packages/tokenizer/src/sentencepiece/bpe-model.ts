@@ -1,5 +1,10 @@
 import { oneCharLength } from './utf8.js';
-import { PieceTypeCode, type SegmentList, type SentencePieceModel, type SentencePieceVocabulary } from './sentencepiece-vocabulary.js';
+import {
+  PieceTypeCode,
+  type SegmentList,
+  type SentencePieceModel,
+  type SentencePieceVocabulary,
+} from './sentencepiece-vocabulary.js';
 
 /**
  * Splits `normalized[0, size)` into initial symbols as SentencePiece's prefix matcher does: the
@@ -206,7 +211,10 @@ export class WordModel implements SentencePieceModel {
    * @param vocabulary - the model's pieces.
    * @param options - `TrainerSpec` flags that change word splitting.
    */
-  constructor(vocabulary: SentencePieceVocabulary, options: { treatWhitespaceAsSuffix: boolean; allowWhitespaceOnlyPieces: boolean }) {
+  constructor(
+    vocabulary: SentencePieceVocabulary,
+    options: { treatWhitespaceAsSuffix: boolean; allowWhitespaceOnlyPieces: boolean },
+  ) {
     this.vocabulary = vocabulary;
     this.treatWhitespaceAsSuffix = options.treatWhitespaceAsSuffix;
     this.allowWhitespaceOnlyPieces = options.allowWhitespaceOnlyPieces;

@@ -53,7 +53,8 @@ describe('parseModelProto', () => {
   });
 
   it.skipIf(!available)('reads model types and byte fallback of the small test models', () => {
-    const read = (name: string) => parseModelProto(new Uint8Array(readFileSync(vocabularies + 'hf-test-sentencepiece/' + name)), { file: name });
+    const read = (name: string) =>
+      parseModelProto(new Uint8Array(readFileSync(vocabularies + 'hf-test-sentencepiece/' + name)), { file: name });
     expect(read('test_sentencepiece_bpe.model').trainerSpec.modelType).toBe('bpe');
     expect(read('test_sentencepiece_bpe_char.model').trainerSpec.modelType).toBe('char');
     const byteFallback = read('test_sentencepiece_with_bytefallback.model');
@@ -71,30 +72,59 @@ describe('parseModelProto', () => {
   it('rejects truncated and corrupt bytes, naming the file', () => {
     const bytes = writeTestModel({ pieces: basicPieces });
     for (const length of [1, 5, 17, bytes.length - 1]) {
-      expectTokenizerError(() => parseModelProto(bytes.subarray(0, length), { file: 'broken.model' }), 'TOKENIZER_MODEL_CORRUPT', 'broken.model');
+      expectTokenizerError(
+        () => parseModelProto(bytes.subarray(0, length), { file: 'broken.model' }),
+        'TOKENIZER_MODEL_CORRUPT',
+        'broken.model',
+      );
     }
-    expectTokenizerError(() => parseModelProto(new Uint8Array(0), { file: 'empty.model' }), 'TOKENIZER_MODEL_CORRUPT', 'empty.model', 'no pieces');
-    expectTokenizerError(() => parseModelProto(new TextEncoder().encode('{"not": "a model"}'), { file: 'tokenizer.json' }), 'TOKENIZER_MODEL_CORRUPT', 'tokenizer.json');
+    expectTokenizerError(
+      () => parseModelProto(new Uint8Array(0), { file: 'empty.model' }),
+      'TOKENIZER_MODEL_CORRUPT',
+      'empty.model',
+      'no pieces',
+    );
+    expectTokenizerError(
+      () => parseModelProto(new TextEncoder().encode('{"not": "a model"}'), { file: 'tokenizer.json' }),
+      'TOKENIZER_MODEL_CORRUPT',
+      'tokenizer.json',
+    );
   });
 
   it('rejects an unsupported model type', () => {
-    expectTokenizerError(() => parseModelProto(writeTestModel({ pieces: basicPieces, modelType: 7 }), { file: 'odd.model' }), 'TOKENIZER_UNSUPPORTED_MODEL', 'odd.model', 'model type 7');
+    expectTokenizerError(
+      () => parseModelProto(writeTestModel({ pieces: basicPieces, modelType: 7 }), { file: 'odd.model' }),
+      'TOKENIZER_UNSUPPORTED_MODEL',
+      'odd.model',
+      'model type 7',
+    );
   });
 
   it('rejects models SentencePiece refuses to load', () => {
-    expectTokenizerError(() => parseModelProto(writeTestModel({ pieces: basicPieces.slice(1) })), 'TOKENIZER_MODEL_CORRUPT', 'no unknown piece');
+    expectTokenizerError(
+      () => parseModelProto(writeTestModel({ pieces: basicPieces.slice(1) })),
+      'TOKENIZER_MODEL_CORRUPT',
+      'no unknown piece',
+    );
     expectTokenizerError(
       () => parseModelProto(writeTestModel({ pieces: [...basicPieces, { piece: '\u2581a' }] })),
       'TOKENIZER_MODEL_CORRUPT',
       'already defined',
     );
     expectTokenizerError(
-      () => parseModelProto(writeTestModel({ pieces: [...basicPieces, { piece: '<0x41>', type: TestPieceType.byte }] })),
+      () =>
+        parseModelProto(writeTestModel({ pieces: [...basicPieces, { piece: '<0x41>', type: TestPieceType.byte }] })),
       'TOKENIZER_MODEL_CORRUPT',
       'byte_fallback is false',
     );
     expectTokenizerError(
-      () => parseModelProto(writeTestModel({ pieces: [...basicPieces, { piece: '<0x41>', type: TestPieceType.byte }], byteFallback: true })),
+      () =>
+        parseModelProto(
+          writeTestModel({
+            pieces: [...basicPieces, { piece: '<0x41>', type: TestPieceType.byte }],
+            byteFallback: true,
+          }),
+        ),
       'TOKENIZER_MODEL_CORRUPT',
       'not 256 byte pieces',
     );

@@ -160,26 +160,86 @@ function parseTrainerSpec(reader: ProtobufReader): SentencePieceTrainerSpec {
         reader.expect('model_type', wire, WireType.varint);
         modelTypeCode = reader.readInt32();
         break;
-      case 4: if (varint) spec.vocabSize = reader.readInt32(); else reader.skip(wire); break;
-      case 40: if (varint) spec.unkId = reader.readInt32(); else reader.skip(wire); break;
-      case 41: if (varint) spec.bosId = reader.readInt32(); else reader.skip(wire); break;
-      case 42: if (varint) spec.eosId = reader.readInt32(); else reader.skip(wire); break;
-      case 43: if (varint) spec.padId = reader.readInt32(); else reader.skip(wire); break;
-      case 45: if (text) spec.unkPiece = reader.readString(); else reader.skip(wire); break;
-      case 46: if (text) spec.bosPiece = reader.readString(); else reader.skip(wire); break;
-      case 47: if (text) spec.eosPiece = reader.readString(); else reader.skip(wire); break;
-      case 48: if (text) spec.padPiece = reader.readString(); else reader.skip(wire); break;
-      case 44: if (text) spec.unkSurface = reader.readString(); else reader.skip(wire); break;
-      case 35: if (varint) spec.byteFallback = reader.readBool(); else reader.skip(wire); break;
-      case 24: if (varint) spec.treatWhitespaceAsSuffix = reader.readBool(); else reader.skip(wire); break;
-      case 26: if (varint) spec.allowWhitespaceOnlyPieces = reader.readBool(); else reader.skip(wire); break;
-      case 21: if (varint) spec.splitByUnicodeScript = reader.readBool(); else reader.skip(wire); break;
-      case 23: if (varint) spec.splitByNumber = reader.readBool(); else reader.skip(wire); break;
-      case 22: if (varint) spec.splitByWhitespace = reader.readBool(); else reader.skip(wire); break;
-      case 25: if (varint) spec.splitDigits = reader.readBool(); else reader.skip(wire); break;
-      case 20: if (varint) spec.maxSentencepieceLength = reader.readInt32(); else reader.skip(wire); break;
-      case 30: if (text) spec.controlSymbols.push(reader.readString()); else reader.skip(wire); break;
-      case 31: if (text) spec.userDefinedSymbols.push(reader.readString()); else reader.skip(wire); break;
+      case 4:
+        if (varint) spec.vocabSize = reader.readInt32();
+        else reader.skip(wire);
+        break;
+      case 40:
+        if (varint) spec.unkId = reader.readInt32();
+        else reader.skip(wire);
+        break;
+      case 41:
+        if (varint) spec.bosId = reader.readInt32();
+        else reader.skip(wire);
+        break;
+      case 42:
+        if (varint) spec.eosId = reader.readInt32();
+        else reader.skip(wire);
+        break;
+      case 43:
+        if (varint) spec.padId = reader.readInt32();
+        else reader.skip(wire);
+        break;
+      case 45:
+        if (text) spec.unkPiece = reader.readString();
+        else reader.skip(wire);
+        break;
+      case 46:
+        if (text) spec.bosPiece = reader.readString();
+        else reader.skip(wire);
+        break;
+      case 47:
+        if (text) spec.eosPiece = reader.readString();
+        else reader.skip(wire);
+        break;
+      case 48:
+        if (text) spec.padPiece = reader.readString();
+        else reader.skip(wire);
+        break;
+      case 44:
+        if (text) spec.unkSurface = reader.readString();
+        else reader.skip(wire);
+        break;
+      case 35:
+        if (varint) spec.byteFallback = reader.readBool();
+        else reader.skip(wire);
+        break;
+      case 24:
+        if (varint) spec.treatWhitespaceAsSuffix = reader.readBool();
+        else reader.skip(wire);
+        break;
+      case 26:
+        if (varint) spec.allowWhitespaceOnlyPieces = reader.readBool();
+        else reader.skip(wire);
+        break;
+      case 21:
+        if (varint) spec.splitByUnicodeScript = reader.readBool();
+        else reader.skip(wire);
+        break;
+      case 23:
+        if (varint) spec.splitByNumber = reader.readBool();
+        else reader.skip(wire);
+        break;
+      case 22:
+        if (varint) spec.splitByWhitespace = reader.readBool();
+        else reader.skip(wire);
+        break;
+      case 25:
+        if (varint) spec.splitDigits = reader.readBool();
+        else reader.skip(wire);
+        break;
+      case 20:
+        if (varint) spec.maxSentencepieceLength = reader.readInt32();
+        else reader.skip(wire);
+        break;
+      case 30:
+        if (text) spec.controlSymbols.push(reader.readString());
+        else reader.skip(wire);
+        break;
+      case 31:
+        if (text) spec.userDefinedSymbols.push(reader.readString());
+        else reader.skip(wire);
+        break;
       default:
         reader.skip(wire);
     }
@@ -216,7 +276,11 @@ function parseNormalizerSpec(reader: ProtobufReader): SentencePieceNormalizerSpe
 }
 
 function modelError(file: string, problem: string, details: Record<string, unknown> = {}): TokenizerError {
-  return new TokenizerError('TOKENIZER_MODEL_CORRUPT', `${file}: invalid SentencePiece model: ${problem}`, { file, problem, ...details });
+  return new TokenizerError('TOKENIZER_MODEL_CORRUPT', `${file}: invalid SentencePiece model: ${problem}`, {
+    file,
+    problem,
+    ...details,
+  });
 }
 
 /**
@@ -232,7 +296,10 @@ function modelError(file: string, problem: string, details: Record<string, unkno
 export function parseModelProto(bytes: Uint8Array, options: { file?: string } = {}): SentencePieceModelProto {
   const file = options.file ?? 'spiece.model';
   if (!(bytes instanceof Uint8Array)) {
-    throw new TokenizerError('TOKENIZER_INVALID_INPUT', `${file}: model bytes must be a Uint8Array`, { file, value: typeof bytes });
+    throw new TokenizerError('TOKENIZER_INVALID_INPUT', `${file}: model bytes must be a Uint8Array`, {
+      file,
+      value: typeof bytes,
+    });
   }
   const reader = new ProtobufReader(bytes, 0, bytes.length, file, 'ModelProto');
   const pieces: SentencePieceEntry[] = [];
@@ -271,18 +338,28 @@ export function parseModelProto(bytes: Uint8Array, options: { file?: string } = 
     if (entry.piece.length === 0) throw modelError(file, `piece ${id} is empty`, { id });
     const normal = entry.type === 'normal' || entry.type === 'userDefined' || entry.type === 'unused';
     const seen = normal ? seenNormal : seenReserved;
-    if (seen.has(entry.piece)) throw modelError(file, `piece ${JSON.stringify(entry.piece)} (id ${id}) is already defined`, { id, value: entry.piece });
+    if (seen.has(entry.piece))
+      throw modelError(file, `piece ${JSON.stringify(entry.piece)} (id ${id}) is already defined`, {
+        id,
+        value: entry.piece,
+      });
     seen.add(entry.piece);
     if (entry.type === 'unknown') unkCount += 1;
     if (entry.type === 'byte') {
-      if (!trainerSpec.byteFallback) throw modelError(file, `byte piece ${entry.piece} found although byte_fallback is false`, { id, value: entry.piece });
+      if (!trainerSpec.byteFallback)
+        throw modelError(file, `byte piece ${entry.piece} found although byte_fallback is false`, {
+          id,
+          value: entry.piece,
+        });
       const match = /^<0x([0-9A-F]{2})>$/.exec(entry.piece);
-      if (match === null) throw modelError(file, `byte piece ${JSON.stringify(entry.piece)} is invalid`, { id, value: entry.piece });
+      if (match === null)
+        throw modelError(file, `byte piece ${JSON.stringify(entry.piece)} is invalid`, { id, value: entry.piece });
       bytesFound[Number.parseInt(match[1]!, 16)] = 1;
     }
   }
   if (unkCount === 0) throw modelError(file, 'no unknown piece (<unk>) is defined', { field: 'pieces' });
   if (unkCount > 1) throw modelError(file, 'more than one unknown piece is defined', { field: 'pieces' });
-  if (trainerSpec.byteFallback && bytesFound.includes(0)) throw modelError(file, 'byte_fallback is true but there are not 256 byte pieces', { field: 'pieces' });
+  if (trainerSpec.byteFallback && bytesFound.includes(0))
+    throw modelError(file, 'byte_fallback is true but there are not 256 byte pieces', { field: 'pieces' });
   return { pieces, trainerSpec, normalizerSpec, denormalizerSpec };
 }

@@ -30,7 +30,9 @@ describe('SentencePieceNormalizer (whitespace rules, identity map)', () => {
   });
 
   it('keeps spaces when remove_extra_whitespaces is off', () => {
-    expect(new SentencePieceNormalizer(identity({ removeExtraWhitespaces: false })).normalize(' a  b ')).toBe('\u2581\u2581a\u2581\u2581b\u2581');
+    expect(new SentencePieceNormalizer(identity({ removeExtraWhitespaces: false })).normalize(' a  b ')).toBe(
+      '\u2581\u2581a\u2581\u2581b\u2581',
+    );
   });
 
   it('does not escape when escape_whitespaces is off, and can omit the dummy prefix', () => {
@@ -39,15 +41,26 @@ describe('SentencePieceNormalizer (whitespace rules, identity map)', () => {
   });
 
   it('puts the dummy space at the end with treat_whitespace_as_suffix', () => {
-    expect(new SentencePieceNormalizer(identity(), { treatWhitespaceAsSuffix: true }).normalize(' a b ')).toBe('a\u2581b\u2581');
+    expect(new SentencePieceNormalizer(identity(), { treatWhitespaceAsSuffix: true }).normalize(' a b ')).toBe(
+      'a\u2581b\u2581',
+    );
   });
 
   it('aligns every normalized character with the original text', () => {
     const normalizer = new SentencePieceNormalizer(identity());
-    expect(normalizer.normalizeWithOffsets('  ab  c ')).toEqual({ normalized: '\u2581ab\u2581c', offsets: [2, 2, 3, 4, 6, 7] });
+    expect(normalizer.normalizeWithOffsets('  ab  c ')).toEqual({
+      normalized: '\u2581ab\u2581c',
+      offsets: [2, 2, 3, 4, 6, 7],
+    });
     // UTF-16 offsets count a surrogate pair twice.
-    expect(normalizer.normalizeWithOffsets('😀 x', 'utf16')).toEqual({ normalized: '\u2581😀\u2581x', offsets: [0, 0, 0, 2, 3, 4] });
-    expect(normalizer.normalizeWithOffsets('😀 x')).toEqual({ normalized: '\u2581😀\u2581x', offsets: [0, 0, 1, 2, 3] });
+    expect(normalizer.normalizeWithOffsets('😀 x', 'utf16')).toEqual({
+      normalized: '\u2581😀\u2581x',
+      offsets: [0, 0, 0, 2, 3, 4],
+    });
+    expect(normalizer.normalizeWithOffsets('😀 x')).toEqual({
+      normalized: '\u2581😀\u2581x',
+      offsets: [0, 0, 1, 2, 3],
+    });
   });
 
   it('replaces malformed UTF-8 by U+FFFD, one byte at a time', () => {
@@ -58,7 +71,9 @@ describe('SentencePieceNormalizer (whitespace rules, identity map)', () => {
 
   it('never rewrites user-defined symbols', () => {
     const symbols = DoubleArrayTrie.build([[new TextEncoder().encode('a  b'), 0]]);
-    expect(new SentencePieceNormalizer(identity(), { userDefinedSymbols: symbols }).normalize('xa  by')).toBe('\u2581xa\u2581\u2581by');
+    expect(new SentencePieceNormalizer(identity(), { userDefinedSymbols: symbols }).normalize('xa  by')).toBe(
+      '\u2581xa\u2581\u2581by',
+    );
   });
 });
 
@@ -88,7 +103,9 @@ describe('PrecompiledCharsmap + normalizer with the real nmt_nfkc map', () => {
 
   it('rejects a truncated or inconsistent charsmap, naming the file', () => {
     expect(() => PrecompiledCharsmap.fromBytes(Uint8Array.from([1, 2]), { file: 'x.model' })).toThrow(TokenizerError);
-    expect(() => PrecompiledCharsmap.fromBytes(Uint8Array.from([8, 0, 0, 0, 1, 2, 3]), { file: 'x.model' })).toThrow(/x\.model.*runs past the end/);
+    expect(() => PrecompiledCharsmap.fromBytes(Uint8Array.from([8, 0, 0, 0, 1, 2, 3]), { file: 'x.model' })).toThrow(
+      /x\.model.*runs past the end/,
+    );
     expect(PrecompiledCharsmap.fromBytes(new Uint8Array(0)).size).toBe(0);
   });
 });

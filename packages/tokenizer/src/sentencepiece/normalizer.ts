@@ -63,7 +63,9 @@ export class SentencePieceNormalizer {
    */
   constructor(spec: SentencePieceNormalizerSpec, options: SentencePieceNormalizerOptions = {}) {
     this.spec = spec;
-    this.charsmap = options.charsmap ?? PrecompiledCharsmap.fromBytes(spec.precompiledCharsmap, { file: options.file ?? 'spiece.model' });
+    this.charsmap =
+      options.charsmap ??
+      PrecompiledCharsmap.fromBytes(spec.precompiledCharsmap, { file: options.file ?? 'spiece.model' });
     this.userDefined = options.userDefinedSymbols ?? null;
     this.treatWhitespaceAsSuffix = options.treatWhitespaceAsSuffix ?? false;
     // plainByte[b] = 1: an ASCII byte that no rule and no user-defined symbol starts with.
@@ -304,7 +306,12 @@ export class SentencePieceNormalizer {
     if (removeExtra) {
       const bytes = output.bytes;
       if (escape) {
-        while (output.length >= 3 && bytes[output.length - 3] === 0xe2 && bytes[output.length - 2] === 0x96 && bytes[output.length - 1] === 0x81) {
+        while (
+          output.length >= 3 &&
+          bytes[output.length - 3] === 0xe2 &&
+          bytes[output.length - 2] === 0x96 &&
+          bytes[output.length - 1] === 0x81
+        ) {
           output.length -= 3;
           consumed = this.normToOrig[output.length]!;
         }

@@ -79,7 +79,8 @@ export class PrecompiledCharsmap {
       if (hasLeaf(units[node]!)) {
         if (base >= units.length) fail(`leaf ${base} outside the trie`);
         const value = valueOf(units[base]!);
-        if (value >= this.normalized.length) fail(`replacement offset ${value} outside the blob of ${this.normalized.length} bytes`);
+        if (value >= this.normalized.length)
+          fail(`replacement offset ${value} outside the blob of ${this.normalized.length} bytes`);
       }
       for (let byte = 1; byte < 256; byte += 1) {
         const child = base ^ byte;

@@ -10,17 +10,33 @@ const vocabularies = fileURLToPath(new URL('../../../../../shared/third-party/to
 const available = existsSync(vocabularies);
 if (!available) console.log(`skipping real-model checks: third-party vocabularies not found at ${vocabularies}`);
 
-const load = (path: string): SentencePieceProcessor => SentencePieceProcessor.fromBytes(new Uint8Array(readFileSync(vocabularies + path)), { file: path });
+const load = (path: string): SentencePieceProcessor =>
+  SentencePieceProcessor.fromBytes(new Uint8Array(readFileSync(vocabularies + path)), { file: path });
 
 describe('SentencePieceProcessor', () => {
   it.skipIf(!available)('encodes with pieces, ids and code point offsets into the input', () => {
     const processor = load('albert-base-v2/spiece.model');
     expect(processor.vocabSize).toBe(30000);
-    expect(processor.encode('hello world')).toEqual({ pieces: ['\u2581hello', '\u2581world'], ids: [10975, 126], offsets: [[0, 5], [5, 11]] });
+    expect(processor.encode('hello world')).toEqual({
+      pieces: ['\u2581hello', '\u2581world'],
+      ids: [10975, 126],
+      offsets: [
+        [0, 5],
+        [5, 11],
+      ],
+    });
     const emoji = processor.encode('😀 ok', { offsetUnit: 'utf16' });
     expect(emoji.pieces).toEqual(['\u2581', '😀', '\u2581ok']);
-    expect(emoji.offsets).toEqual([[0, 0], [0, 2], [2, 5]]);
-    expect(processor.encode('😀 ok').offsets).toEqual([[0, 0], [0, 1], [1, 4]]);
+    expect(emoji.offsets).toEqual([
+      [0, 0],
+      [0, 2],
+      [2, 5],
+    ]);
+    expect(processor.encode('😀 ok').offsets).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 4],
+    ]);
   });
 
   it.skipIf(!available)('merges consecutive unknown characters into one piece, as SentencePiece does', () => {
@@ -45,7 +61,12 @@ describe('SentencePieceProcessor', () => {
     const processor = load('hf-test-sentencepiece/test_sentencepiece_with_bytefallback.model');
     const encoded = processor.encode('a 😀');
     expect(encoded.pieces.slice(-4)).toEqual(['<0xF0>', '<0x9F>', '<0x98>', '<0x80>']);
-    expect(encoded.offsets.slice(-4)).toEqual([[2, 2], [2, 2], [2, 2], [2, 3]]);
+    expect(encoded.offsets.slice(-4)).toEqual([
+      [2, 2],
+      [2, 2],
+      [2, 2],
+      [2, 3],
+    ]);
     expect(processor.decode(encoded.ids)).toBe('a 😀');
     // A lone continuation byte decodes to U+FFFD.
     expect(processor.decode(['<0x9F>', '\u2581a'])).toBe('\ufffd a');
@@ -67,13 +88,21 @@ describe('SentencePieceProcessor', () => {
     expect(processor.encodeAsPieces('aba')).toEqual(['\u2581', 'a', 'ba']);
     expect(processor.encodeAsPieces('abab')).toEqual(['\u2581', 'ab', 'ab']);
     // An unused piece is never produced: "x" is unknown.
-    expect(processor.encode('x')).toEqual({ pieces: ['\u2581', 'x'], ids: [1, 0], offsets: [[0, 0], [0, 1]] });
+    expect(processor.encode('x')).toEqual({
+      pieces: ['\u2581', 'x'],
+      ids: [1, 0],
+      offsets: [
+        [0, 0],
+        [0, 1],
+      ],
+    });
     expect(processor.pieceToId('ba')).toBe(5);
     expect(processor.isUserDefined(5)).toBe(true);
     expect(processor.pieceToId('nope')).toBe(0);
     const wasm = new WasmProcessor();
     await wasm.loadFromB64StringModel(Buffer.from(bytes).toString('base64'));
-    for (const text of ['aba', 'abab', 'x', 'ba ab  xba', 'bbaab']) expect(processor.encodeAsPieces(text)).toEqual(wasm.encodePieces(text));
+    for (const text of ['aba', 'abab', 'x', 'ba ab  xba', 'bbaab'])
+      expect(processor.encodeAsPieces(text)).toEqual(wasm.encodePieces(text));
   });
 
   it('segments with the BPE, word and char algorithms (checked against the WASM build)', async () => {
@@ -105,7 +134,10 @@ describe('SentencePieceProcessor', () => {
   });
 
   it('rejects input that is not a string and ids out of range', () => {
-    const processor = SentencePieceProcessor.fromBytes(writeTestModel({ pieces: [{ piece: '<unk>', type: TestPieceType.unknown }] }), { file: 'tiny.model' });
+    const processor = SentencePieceProcessor.fromBytes(
+      writeTestModel({ pieces: [{ piece: '<unk>', type: TestPieceType.unknown }] }),
+      { file: 'tiny.model' },
+    );
     expect(() => processor.encode(42 as unknown as string)).toThrow(TokenizerError);
     expect(() => processor.encode(null as unknown as string)).toThrow(/must be a string/);
     expect(() => processor.idToPiece(5)).toThrow(/tiny\.model.*out of range/);

@@ -3,7 +3,12 @@ import { parseModelProto, type SentencePieceModelProto, type SentencePieceModelT
 import { SentencePieceNormalizer } from './normalizer.js';
 import { PrecompiledCharsmap } from './precompiled-charsmap.js';
 import { BpeModel, CharModel, WordModel } from './bpe-model.js';
-import { PieceTypeCode, SegmentList, SentencePieceVocabulary, type SentencePieceModel } from './sentencepiece-vocabulary.js';
+import {
+  PieceTypeCode,
+  SegmentList,
+  SentencePieceVocabulary,
+  type SentencePieceModel,
+} from './sentencepiece-vocabulary.js';
 import { UnigramModel } from './unigram-model.js';
 import { byteToCharOffsets, decodeUtf8, validUtf8CharLength } from './utf8.js';
 
@@ -68,7 +73,9 @@ export class SentencePieceProcessor {
       file: this.file,
     });
     this.denormalizer =
-      modelProto.denormalizerSpec === null ? null : new SentencePieceNormalizer(modelProto.denormalizerSpec, { file: this.file });
+      modelProto.denormalizerSpec === null
+        ? null
+        : new SentencePieceNormalizer(modelProto.denormalizerSpec, { file: this.file });
     switch (trainer.modelType) {
       case 'unigram':
         this.model = new UnigramModel(this.vocabulary);
@@ -83,11 +90,15 @@ export class SentencePieceProcessor {
         this.model = new WordModel(this.vocabulary, trainer);
         break;
       default:
-        throw new TokenizerError('TOKENIZER_UNSUPPORTED_MODEL', `${this.file}: unsupported model type ${String(trainer.modelType)}`, {
-          file: this.file,
-          field: 'trainer_spec.model_type',
-          value: trainer.modelType,
-        });
+        throw new TokenizerError(
+          'TOKENIZER_UNSUPPORTED_MODEL',
+          `${this.file}: unsupported model type ${String(trainer.modelType)}`,
+          {
+            file: this.file,
+            field: 'trainer_spec.model_type',
+            value: trainer.modelType,
+          },
+        );
     }
   }
 
@@ -147,10 +158,14 @@ export class SentencePieceProcessor {
   idToPiece(id: number): string {
     const piece = this.vocabulary.pieces[id];
     if (piece === undefined) {
-      throw new TokenizerError('TOKENIZER_INVALID_INPUT', `${this.file}: piece id ${id} is out of range [0, ${this.vocabSize})`, {
-        file: this.file,
-        value: id,
-      });
+      throw new TokenizerError(
+        'TOKENIZER_INVALID_INPUT',
+        `${this.file}: piece id ${id} is out of range [0, ${this.vocabSize})`,
+        {
+          file: this.file,
+          value: id,
+        },
+      );
     }
     return piece;
   }
@@ -193,10 +208,14 @@ export class SentencePieceProcessor {
 
   private checkText(text: unknown): asserts text is string {
     if (typeof text !== 'string') {
-      throw new TokenizerError('TOKENIZER_INVALID_INPUT', `text to encode must be a string, got ${text === null ? 'null' : typeof text}`, {
-        file: this.file,
-        value: typeof text,
-      });
+      throw new TokenizerError(
+        'TOKENIZER_INVALID_INPUT',
+        `text to encode must be a string, got ${text === null ? 'null' : typeof text}`,
+        {
+          file: this.file,
+          value: typeof text,
+        },
+      );
     }
   }
 
@@ -212,8 +231,14 @@ export class SentencePieceProcessor {
     const byteOffsets: number[] = [];
     const normalized = this.normalizer.normalizeBytes(text);
     this.encodeNormalized(normalized.normalized, normalized.length, normalized.normToOrig, pieces, ids, byteOffsets);
-    if (this.offsetScratch.length < normalized.inputLength + 1) this.offsetScratch = new Int32Array(Math.max(normalized.inputLength + 1, this.offsetScratch.length * 2));
-    const map = byteToCharOffsets(normalized.input, normalized.inputLength, options.offsetUnit ?? 'codePoint', this.offsetScratch);
+    if (this.offsetScratch.length < normalized.inputLength + 1)
+      this.offsetScratch = new Int32Array(Math.max(normalized.inputLength + 1, this.offsetScratch.length * 2));
+    const map = byteToCharOffsets(
+      normalized.input,
+      normalized.inputLength,
+      options.offsetUnit ?? 'codePoint',
+      this.offsetScratch,
+    );
     const offsets: Array<[number, number]> = new Array<[number, number]>(ids.length);
     for (let index = 0; index < ids.length; index += 1) {
       offsets[index] = [map[byteOffsets[2 * index]!]!, map[byteOffsets[2 * index + 1]!]!];
@@ -300,9 +325,14 @@ export class SentencePieceProcessor {
    */
   decode(input: readonly number[] | readonly string[]): string {
     if (!Array.isArray(input)) {
-      throw new TokenizerError('TOKENIZER_INVALID_INPUT', 'decode expects an array of ids or pieces', { file: this.file, value: typeof input });
+      throw new TokenizerError('TOKENIZER_INVALID_INPUT', 'decode expects an array of ids or pieces', {
+        file: this.file,
+        value: typeof input,
+      });
     }
-    const pieces: string[] = input.map((item: number | string) => (typeof item === 'number' ? this.idToPiece(item) : String(item)));
+    const pieces: string[] = input.map((item: number | string) =>
+      typeof item === 'number' ? this.idToPiece(item) : String(item),
+    );
     return this.decodePieces(pieces);
   }
 

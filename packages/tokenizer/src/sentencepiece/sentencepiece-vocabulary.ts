@@ -61,7 +61,8 @@ export class SentencePieceVocabulary {
       this.scores[id] = entry.score;
       const code = PieceTypeCode[entry.type];
       this.types[id] = code;
-      const normal = code === PieceTypeCode.normal || code === PieceTypeCode.userDefined || code === PieceTypeCode.unused;
+      const normal =
+        code === PieceTypeCode.normal || code === PieceTypeCode.userDefined || code === PieceTypeCode.unused;
       if (normal) {
         if (!this.normalIds.has(entry.piece)) this.normalIds.set(entry.piece, id);
         const bytes = encoder.encode(entry.piece);

@@ -50,19 +50,26 @@ export interface TestModel {
 export function writeTestModel(model: TestModel): Uint8Array {
   const bytes: number[] = [];
   for (const entry of model.pieces) {
-    const piece = [...lengthDelimited(1, encoder.encode(entry.piece)), ...float32(2, entry.score ?? 0), ...tag(3, 0), ...varint(entry.type ?? 1)];
+    const piece = [
+      ...lengthDelimited(1, encoder.encode(entry.piece)),
+      ...float32(2, entry.score ?? 0),
+      ...tag(3, 0),
+      ...varint(entry.type ?? 1),
+    ];
     bytes.push(...lengthDelimited(1, piece));
   }
   const trainer: number[] = [...tag(3, 0), ...varint(model.modelType ?? 1)];
   if (model.byteFallback !== undefined) trainer.push(...tag(35, 0), ...varint(model.byteFallback ? 1 : 0));
-  if (model.treatWhitespaceAsSuffix !== undefined) trainer.push(...tag(24, 0), ...varint(model.treatWhitespaceAsSuffix ? 1 : 0));
+  if (model.treatWhitespaceAsSuffix !== undefined)
+    trainer.push(...tag(24, 0), ...varint(model.treatWhitespaceAsSuffix ? 1 : 0));
   if (model.unkId !== undefined) trainer.push(...tag(40, 0), ...varint(model.unkId));
   trainer.push(...tag(43, 0), ...varint(-1));
   bytes.push(...lengthDelimited(2, trainer));
   const normalizer: number[] = [...lengthDelimited(1, encoder.encode('test'))];
   if (model.precompiledCharsmap !== undefined) normalizer.push(...lengthDelimited(2, model.precompiledCharsmap));
   if (model.addDummyPrefix !== undefined) normalizer.push(...tag(3, 0), ...varint(model.addDummyPrefix ? 1 : 0));
-  if (model.removeExtraWhitespaces !== undefined) normalizer.push(...tag(4, 0), ...varint(model.removeExtraWhitespaces ? 1 : 0));
+  if (model.removeExtraWhitespaces !== undefined)
+    normalizer.push(...tag(4, 0), ...varint(model.removeExtraWhitespaces ? 1 : 0));
   if (model.escapeWhitespaces !== undefined) normalizer.push(...tag(5, 0), ...varint(model.escapeWhitespaces ? 1 : 0));
   bytes.push(...lengthDelimited(3, normalizer));
   return Uint8Array.from(bytes);

@@ -1,5 +1,10 @@
 import { oneCharLength } from './utf8.js';
-import { PieceTypeCode, type SegmentList, type SentencePieceModel, type SentencePieceVocabulary } from './sentencepiece-vocabulary.js';
+import {
+  PieceTypeCode,
+  type SegmentList,
+  type SentencePieceModel,
+  type SentencePieceVocabulary,
+} from './sentencepiece-vocabulary.js';
 
 /** SentencePiece's penalty for unknown characters: they score `minScore - 10`. */
 export const unknownPenalty = 10;

@@ -129,7 +129,12 @@ export function decodeUtf8(bytes: Uint8Array, start = 0, end = bytes.length): st
  * character map to the next character's offset); entry `length` is the total. `into`, when large
  * enough, is filled instead of allocating.
  */
-export function byteToCharOffsets(bytes: Uint8Array, length: number, unit: 'codePoint' | 'utf16', into?: Int32Array): Int32Array {
+export function byteToCharOffsets(
+  bytes: Uint8Array,
+  length: number,
+  unit: 'codePoint' | 'utf16',
+  into?: Int32Array,
+): Int32Array {
   const map = into !== undefined && into.length >= length + 1 ? into : new Int32Array(length + 1);
   let count = 0;
   for (let index = 0; index < length; index += 1) {

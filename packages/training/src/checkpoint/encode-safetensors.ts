@@ -10,7 +10,10 @@ export interface NamedFloatTensor {
  * Encodes float32 tensors as a `.safetensors` file (little-endian, header JSON padded with spaces to a
  * multiple of 8, `__metadata__: { format: 'pt' }` as PyTorch writes it), keys in the given order.
  */
-export function encodeSafetensors(tensors: ReadonlyMap<string, NamedFloatTensor>, metadata: Readonly<Record<string, string>> = { format: 'pt' }): Uint8Array {
+export function encodeSafetensors(
+  tensors: ReadonlyMap<string, NamedFloatTensor>,
+  metadata: Readonly<Record<string, string>> = { format: 'pt' },
+): Uint8Array {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const [name, tensor] of tensors) {
@@ -27,7 +30,8 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, NamedFloatTensor>
   result.set(headerBytes, 8);
   let position = 8 + headerBytes.length;
   for (const tensor of tensors.values()) {
-    for (let index = 0; index < tensor.data.length; index += 1) view.setFloat32(position + index * 4, tensor.data[index] as number, true);
+    for (let index = 0; index < tensor.data.length; index += 1)
+      view.setFloat32(position + index * 4, tensor.data[index] as number, true);
     position += tensor.data.length * 4;
   }
   return result;

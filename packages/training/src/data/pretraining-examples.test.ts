@@ -14,7 +14,12 @@ Bread is made of flour and water. The dough rises in a warm room. Then it is bak
 describe('pretraining data', () => {
   it('masks n-grams: about 15 % of the ordinary tokens, specials never, labels only where selected', () => {
     const ids = [2, ...Array.from({ length: 100 }, (_, index) => 10 + index), 3];
-    const { inputIds, labels } = maskNgrams(ids, { maskTokenId: 4, vocabSize: 200, specialIds: new Set([0, 2, 3, 4]), random: seededRandom(1) });
+    const { inputIds, labels } = maskNgrams(ids, {
+      maskTokenId: 4,
+      vocabSize: 200,
+      specialIds: new Set([0, 2, 3, 4]),
+      random: seededRandom(1),
+    });
     const selected = labels.filter((label) => label !== -100).length;
     expect(selected).toBe(15);
     expect(labels[0]).toBe(-100);
@@ -30,7 +35,11 @@ describe('pretraining data', () => {
     const source = directorySource(demo);
     const tokenizer = await AlbertTokenizer.fromFiles(source);
     const { config, weights } = await loadPretrainedWeights(source, 'AlbertForPreTraining');
-    const examples = pretrainingExamples(TEXT, tokenizer, { maxLength: 32, vocabSize: config.vocabSize, random: seededRandom(3) });
+    const examples = pretrainingExamples(TEXT, tokenizer, {
+      maxLength: 32,
+      vocabSize: config.vocabSize,
+      random: seededRandom(3),
+    });
     expect(examples.length).toBeGreaterThanOrEqual(2);
     for (const example of examples) {
       const ids = example.inputIds as number[];
@@ -39,7 +48,13 @@ describe('pretraining data', () => {
       expect(ids.length).toBeLessThanOrEqual(32);
       expect([0, 1]).toContain(example.sentenceOrderLabel);
     }
-    const trainer = await Trainer.create({ backend: nodeBackend({ device: 'cpu' }), config, weights, head: 'AlbertForPreTraining', optimizer: { lr: 1e-4 } });
+    const trainer = await Trainer.create({
+      backend: nodeBackend({ device: 'cpu' }),
+      config,
+      weights,
+      head: 'AlbertForPreTraining',
+      optimizer: { lr: 1e-4 },
+    });
     const losses: number[] = [];
     for (let step = 0; step < 4; step += 1) losses.push((await trainer.step(examples)).loss);
     await trainer.dispose();

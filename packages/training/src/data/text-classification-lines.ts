@@ -26,16 +26,28 @@ export function parseTextClassificationLines(content: string, file: string): Tex
     try {
       value = JSON.parse(raw) as unknown;
     } catch (error) {
-      throw new TrainingError('TRAINING_BAD_BATCH', `${file}:${line}: not JSON (${(error as Error).message})`, { file, line });
+      throw new TrainingError('TRAINING_BAD_BATCH', `${file}:${line}: not JSON (${(error as Error).message})`, {
+        file,
+        line,
+      });
     }
     const record = value as Record<string, unknown>;
-    if (typeof value !== 'object' || value === null || typeof record['text'] !== 'string') throw new TrainingError('TRAINING_BAD_BATCH', `${file}:${line}: expected an object with a string "text"`, { file, line });
+    if (typeof value !== 'object' || value === null || typeof record['text'] !== 'string')
+      throw new TrainingError('TRAINING_BAD_BATCH', `${file}:${line}: expected an object with a string "text"`, {
+        file,
+        line,
+      });
     const label = record['label'];
     if (typeof label !== 'string' && !(typeof label === 'number' && Number.isInteger(label) && label >= 0)) {
-      throw new TrainingError('TRAINING_BAD_LABELS', `${file}:${line}: "label" must be a label name or a class index ≥ 0, not ${JSON.stringify(label)}`, { file, line, value: label });
+      throw new TrainingError(
+        'TRAINING_BAD_LABELS',
+        `${file}:${line}: "label" must be a label name or a class index ≥ 0, not ${JSON.stringify(label)}`,
+        { file, line, value: label },
+      );
     }
     const pair = record['text_pair'];
-    if (pair !== undefined && typeof pair !== 'string') throw new TrainingError('TRAINING_BAD_BATCH', `${file}:${line}: "text_pair" must be a string`, { file, line });
+    if (pair !== undefined && typeof pair !== 'string')
+      throw new TrainingError('TRAINING_BAD_BATCH', `${file}:${line}: "text_pair" must be a string`, { file, line });
     lines.push({ text: record['text'] as string, ...(pair === undefined ? {} : { textPair: pair }), label, line });
   });
   return lines;

@@ -1,9 +1,22 @@
 import type { AlbertConfig, ProblemType } from '@albert-ts/config';
-import { buildAlbertModelProto, encodeModel, type AlbertHeadName, type GraphValue, type OnnxElementType, type OnnxModel, type Tensor } from '@albert-ts/core';
+import {
+  buildAlbertModelProto,
+  encodeModel,
+  type AlbertHeadName,
+  type GraphValue,
+  type OnnxElementType,
+  type OnnxModel,
+  type Tensor,
+} from '@albert-ts/core';
 import { TrainingError } from '../training-error.js';
 import { differentiate } from './differentiate.js';
 import { GraphEditor } from './graph-editor.js';
-import { binaryCrossEntropyWithLogitsLoss, crossEntropyLoss, meanSquaredErrorLoss, questionAnsweringLoss } from './training-losses.js';
+import {
+  binaryCrossEntropyWithLogitsLoss,
+  crossEntropyLoss,
+  meanSquaredErrorLoss,
+  questionAnsweringLoss,
+} from './training-losses.js';
 
 /** The heads that take labels (every ALBERT head but `AlbertModel`). */
 export type TrainableHeadName = Exclude<AlbertHeadName, 'AlbertModel'>;
@@ -86,11 +99,16 @@ export function sequenceClassificationProblemType(config: AlbertConfig, override
 function routeInputsThroughReshape(e: GraphEditor, names: readonly string[]): void {
   const count = e.nodes.length;
   const routed = new Map<string, GraphValue>();
-  for (const name of names) routed.set(name, e.within('inputs', () => e.reshape(name, e.shape(name))));
+  for (const name of names)
+    routed.set(
+      name,
+      e.within('inputs', () => e.reshape(name, e.shape(name))),
+    );
   const added = e.nodes.splice(count);
   for (let index = 0; index < e.nodes.length; index += 1) {
     const node = e.nodes[index] as (typeof e.nodes)[number];
-    if (node.inputs.some((input) => routed.has(input))) e.nodes[index] = { ...node, inputs: node.inputs.map((input) => routed.get(input) ?? input) };
+    if (node.inputs.some((input) => routed.has(input)))
+      e.nodes[index] = { ...node, inputs: node.inputs.map((input) => routed.get(input) ?? input) };
   }
   e.nodes.unshift(...added);
 }
@@ -104,13 +122,23 @@ function routeInputsThroughReshape(e: GraphEditor, names: readonly string[]): vo
 function detachPaddingLookups(e: GraphEditor, padTokenId: number): GraphValue {
   const sumIndex = e.nodes.findIndex((node) => node.opType === 'Add' && node.name.startsWith('embeddings/'));
   const sum = e.nodes[sumIndex];
-  if (sum === undefined) throw new TrainingError('TRAINING_UNSUPPORTED_OPERATOR', 'the ALBERT graph has no embedding sum to attach the padding rule to', {});
+  if (sum === undefined)
+    throw new TrainingError(
+      'TRAINING_UNSUPPORTED_OPERATOR',
+      'the ALBERT graph has no embedding sum to attach the padding rule to',
+      {},
+    );
   const words = sum.inputs[0] as GraphValue;
   // the ids: the indices of the Gather that starts the word-embedding lookup
   const producers = new Map(e.nodes.flatMap((node) => node.outputs.map((output) => [output, node] as const)));
   let node = producers.get(words);
   while (node !== undefined && node.opType !== 'Gather') node = producers.get(node.inputs[0] as GraphValue);
-  if (node === undefined) throw new TrainingError('TRAINING_UNSUPPORTED_OPERATOR', 'the word-embedding lookup of the ALBERT graph is not a Gather', {});
+  if (node === undefined)
+    throw new TrainingError(
+      'TRAINING_UNSUPPORTED_OPERATOR',
+      'the word-embedding lookup of the ALBERT graph is not a Gather',
+      {},
+    );
   const ids = node.inputs[1] as GraphValue;
   const count = e.nodes.length;
   const detached = e.within('embeddings/padding_idx', () => {
@@ -140,13 +168,25 @@ function detachPaddingLookups(e: GraphEditor, padTokenId: number): GraphValue {
  * ```
  * @throws {@link TrainingError} `TRAINING_UNSUPPORTED_OPTION` for a head without labels.
  */
-export function buildAlbertTrainingGraph(config: AlbertConfig, weights: TrainingWeights, options: AlbertTrainingGraphOptions): AlbertTrainingGraph {
+export function buildAlbertTrainingGraph(
+  config: AlbertConfig,
+  weights: TrainingWeights,
+  options: AlbertTrainingGraphOptions,
+): AlbertTrainingGraph {
   const head = options.head;
   if (!(TRAINABLE_HEADS as readonly string[]).includes(head)) {
-    throw new TrainingError('TRAINING_UNSUPPORTED_OPTION', `head ${String(head)} has no loss to train (one of ${TRAINABLE_HEADS.join(', ')})`, { field: 'head', value: head });
+    throw new TrainingError(
+      'TRAINING_UNSUPPORTED_OPTION',
+      `head ${String(head)} has no loss to train (one of ${TRAINABLE_HEADS.join(', ')})`,
+      { field: 'head', value: head },
+    );
   }
   if (options.problemType !== undefined && head !== 'AlbertForSequenceClassification') {
-    throw new TrainingError('TRAINING_UNSUPPORTED_OPTION', `problemType is an option of AlbertForSequenceClassification, not of ${head}`, { field: 'problemType', value: options.problemType });
+    throw new TrainingError(
+      'TRAINING_UNSUPPORTED_OPTION',
+      `problemType is an option of AlbertForSequenceClassification, not of ${head}`,
+      { field: 'problemType', value: options.problemType },
+    );
   }
   const { proto, inputNames, outputNames } = buildAlbertModelProto(config, weights, { head, flavour: 'plain' });
   const e = new GraphEditor(proto);
@@ -156,7 +196,12 @@ export function buildAlbertTrainingGraph(config: AlbertConfig, weights: Training
   for (const key of weights.keys) if (!keyOfTensor.has(weights.get(key))) keyOfTensor.set(weights.get(key), key);
   const parameterOf = (key: string): string => {
     const parameter = weights.has(key) ? keyOfTensor.get(weights.get(key)) : undefined;
-    if (parameter === undefined) throw new TrainingError('TRAINING_NO_PARAMETERS', `the graph reads ${key}, which is not one of the weights' keys`, { key });
+    if (parameter === undefined)
+      throw new TrainingError(
+        'TRAINING_NO_PARAMETERS',
+        `the graph reads ${key}, which is not one of the weights' keys`,
+        { key },
+      );
     return parameter;
   };
   const parameterInputs: string[] = [];
@@ -175,17 +220,39 @@ export function buildAlbertTrainingGraph(config: AlbertConfig, weights: Training
       e.takeInitializer(name);
       const decoderWeight = declare(parameterOf('predictions.decoder.weight'));
       const decoderBias = declare(parameterOf('predictions.decoder.bias'));
-      e.nodes.push({ name: 'parameters/decoder_table', opType: 'Concat', domain: '', inputs: [e.transpose(decoderWeight, [1, 0]), e.unsqueeze(decoderBias, [0])], outputs: [name], attributes: { axis: { kind: 'int', value: 0 } } });
+      e.nodes.push({
+        name: 'parameters/decoder_table',
+        opType: 'Concat',
+        domain: '',
+        inputs: [e.transpose(decoderWeight, [1, 0]), e.unsqueeze(decoderBias, [0])],
+        outputs: [name],
+        attributes: { axis: { kind: 'int', value: 0 } },
+      });
     } else if (name.endsWith('.weight.transposed')) {
       e.takeInitializer(name);
       const source = declare(parameterOf(name.slice(0, -'.transposed'.length)));
-      e.nodes.push({ name: `parameters/${name}`, opType: 'Transpose', domain: '', inputs: [source], outputs: [name], attributes: { perm: { kind: 'ints', value: [1, 0] } } });
+      e.nodes.push({
+        name: `parameters/${name}`,
+        opType: 'Transpose',
+        domain: '',
+        inputs: [source],
+        outputs: [name],
+        attributes: { perm: { kind: 'ints', value: [1, 0] } },
+      });
     } else if (!name.startsWith('const/') && weights.has(name)) {
       e.takeInitializer(name);
       declare(parameterOf(name));
       // the initializer name is the parameter's canonical key unless it is a tied alias
       const parameter = parameterOf(name);
-      if (parameter !== name) e.nodes.push({ name: `parameters/${name}`, opType: 'Identity', domain: '', inputs: [parameter], outputs: [name], attributes: {} });
+      if (parameter !== name)
+        e.nodes.push({
+          name: `parameters/${name}`,
+          opType: 'Identity',
+          domain: '',
+          inputs: [parameter],
+          outputs: [name],
+          attributes: {},
+        });
     }
   }
   // the nodes that rebuild derived weights run first
@@ -210,36 +277,84 @@ export function buildAlbertTrainingGraph(config: AlbertConfig, weights: Training
   const loss = e.within('loss', (): GraphValue => {
     switch (head) {
       case 'AlbertForPreTraining': {
-        const mlm = crossEntropyLoss(e, e.reshape('prediction_logits', [-1, config.vocabSize]), e.reshape(label('labels', 'int64', ['batch', 'sequence']), [-1]), ignoreIndex, config.vocabSize);
-        const order = crossEntropyLoss(e, e.reshape('sop_logits', [-1, 2]), e.reshape(label('sentence_order_label', 'int64', ['batch']), [-1]), ignoreIndex, 2);
+        const mlm = crossEntropyLoss(
+          e,
+          e.reshape('prediction_logits', [-1, config.vocabSize]),
+          e.reshape(label('labels', 'int64', ['batch', 'sequence']), [-1]),
+          ignoreIndex,
+          config.vocabSize,
+        );
+        const order = crossEntropyLoss(
+          e,
+          e.reshape('sop_logits', [-1, 2]),
+          e.reshape(label('sentence_order_label', 'int64', ['batch']), [-1]),
+          ignoreIndex,
+          2,
+        );
         return e.add(mlm, order);
       }
       case 'AlbertForMaskedLM':
-        return crossEntropyLoss(e, e.reshape('logits', [-1, config.vocabSize]), e.reshape(label('labels', 'int64', ['batch', 'sequence']), [-1]), ignoreIndex, config.vocabSize);
+        return crossEntropyLoss(
+          e,
+          e.reshape('logits', [-1, config.vocabSize]),
+          e.reshape(label('labels', 'int64', ['batch', 'sequence']), [-1]),
+          ignoreIndex,
+          config.vocabSize,
+        );
       case 'AlbertForSequenceClassification': {
         problemType = sequenceClassificationProblemType(config, options.problemType);
         if (problemType === 'regression') {
           const targets = label('labels', 'float32', config.numLabels === 1 ? ['batch'] : ['batch', config.numLabels]);
-          return config.numLabels === 1 ? meanSquaredErrorLoss(e, e.reshape('logits', [-1]), e.reshape(targets, [-1])) : meanSquaredErrorLoss(e, 'logits', targets);
+          return config.numLabels === 1
+            ? meanSquaredErrorLoss(e, e.reshape('logits', [-1]), e.reshape(targets, [-1]))
+            : meanSquaredErrorLoss(e, 'logits', targets);
         }
-        if (problemType === 'multi_label_classification') return binaryCrossEntropyWithLogitsLoss(e, 'logits', label('labels', 'float32', ['batch', config.numLabels]));
-        return crossEntropyLoss(e, e.reshape('logits', [-1, config.numLabels]), e.reshape(label('labels', 'int64', ['batch']), [-1]), ignoreIndex, config.numLabels);
+        if (problemType === 'multi_label_classification')
+          return binaryCrossEntropyWithLogitsLoss(e, 'logits', label('labels', 'float32', ['batch', config.numLabels]));
+        return crossEntropyLoss(
+          e,
+          e.reshape('logits', [-1, config.numLabels]),
+          e.reshape(label('labels', 'int64', ['batch']), [-1]),
+          ignoreIndex,
+          config.numLabels,
+        );
       }
       case 'AlbertForMultipleChoice':
         return crossEntropyLoss(e, 'logits', label('labels', 'int64', ['batch']), ignoreIndex);
       case 'AlbertForTokenClassification':
-        return crossEntropyLoss(e, e.reshape('logits', [-1, config.numLabels]), e.reshape(label('labels', 'int64', ['batch', 'sequence']), [-1]), ignoreIndex, config.numLabels);
+        return crossEntropyLoss(
+          e,
+          e.reshape('logits', [-1, config.numLabels]),
+          e.reshape(label('labels', 'int64', ['batch', 'sequence']), [-1]),
+          ignoreIndex,
+          config.numLabels,
+        );
       case 'AlbertForQuestionAnswering':
-        return questionAnsweringLoss(e, 'start_logits', 'end_logits', label('start_positions', 'int64', ['batch']), label('end_positions', 'int64', ['batch']));
+        return questionAnsweringLoss(
+          e,
+          'start_logits',
+          'end_logits',
+          label('start_positions', 'int64', ['batch']),
+          label('end_positions', 'int64', ['batch']),
+        );
     }
   });
   e.outputs.unshift({ name: 'loss', elementType: 'float32' as OnnxElementType });
-  e.nodes.push({ name: 'output/loss', opType: 'Identity', domain: '', inputs: [loss], outputs: ['loss'], attributes: {} });
+  e.nodes.push({
+    name: 'output/loss',
+    opType: 'Identity',
+    domain: '',
+    inputs: [loss],
+    outputs: ['loss'],
+    attributes: {},
+  });
 
   // ---- the backward pass ------------------------------------------------------------------------
   const { gradients, withoutGradient } = differentiate(e, { loss: 'loss', parameters: parameterInputs, stopGradient });
   const parameters = [...weights.keys];
-  const model = e.build(`ALBERT ${head} training graph built by albert-ts: loss and gradients of ${gradients.size} parameters`);
+  const model = e.build(
+    `ALBERT ${head} training graph built by albert-ts: loss and gradients of ${gradients.size} parameters`,
+  );
   return {
     bytes: encodeModel(model),
     inputNames: e.inputs.map((input) => input.name),

@@ -50,7 +50,8 @@ export function differentiate(editor: GraphEditor, options: DifferentiateOptions
   const requiresGrad = new Set<GraphValue>(options.parameters);
   for (const node of forward) {
     if (!isDifferentiable(node) || node.outputs.some((output) => options.stopGradient?.has(output) === true)) continue;
-    if (node.inputs.some((input) => requiresGrad.has(input))) for (const output of node.outputs) requiresGrad.add(output);
+    if (node.inputs.some((input) => requiresGrad.has(input)))
+      for (const output of node.outputs) requiresGrad.add(output);
   }
   // values the loss depends on
   const reachesLoss = new Set<GraphValue>([options.loss]);
@@ -84,11 +85,19 @@ export function differentiate(editor: GraphEditor, options: DifferentiateOptions
       const dy = gradientOf(node.outputs[0] as GraphValue);
       if (dy === undefined) continue;
       if (node.outputs.slice(1).some((output) => contributions.has(output))) {
-        throw new TrainingError('TRAINING_UNSUPPORTED_OPERATOR', `${node.opType} backward differentiates output 0 only (node ${node.name})`, { operator: node.opType, node: node.name });
+        throw new TrainingError(
+          'TRAINING_UNSUPPORTED_OPERATOR',
+          `${node.opType} backward differentiates output 0 only (node ${node.name})`,
+          { operator: node.opType, node: node.name },
+        );
       }
       const rule = GRADIENT_RULES[node.opType];
       if (rule === undefined) {
-        throw new TrainingError('TRAINING_UNSUPPORTED_OPERATOR', `no backward rule for ${node.opType} (node ${node.name}) on the path from a parameter to the loss`, { operator: node.opType, node: node.name });
+        throw new TrainingError(
+          'TRAINING_UNSUPPORTED_OPERATOR',
+          `no backward rule for ${node.opType} (node ${node.name}) on the path from a parameter to the loss`,
+          { operator: node.opType, node: node.name },
+        );
       }
       const grads = editor.within(node.name, () =>
         rule({
@@ -98,7 +107,12 @@ export function differentiate(editor: GraphEditor, options: DifferentiateOptions
           needs: (input) => needed[input] === true,
           shape: (value) => {
             const shape = shapes.get(value);
-            if (shape === undefined) throw new TrainingError('TRAINING_UNSUPPORTED_OPERATOR', `no static shape for ${value} (node ${node.name})`, { node: node.name, value });
+            if (shape === undefined)
+              throw new TrainingError(
+                'TRAINING_UNSUPPORTED_OPERATOR',
+                `no static shape for ${value} (node ${node.name})`,
+                { node: node.name, value },
+              );
             return shape;
           },
         }),

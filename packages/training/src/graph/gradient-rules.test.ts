@@ -1,5 +1,13 @@
 import { nodeBackend } from '@albert-ts/backend-node';
-import { attribute, createTensor, encodeModel, type Backend, type GraphValue, type OnnxModelProto, type Tensor } from '@albert-ts/core';
+import {
+  attribute,
+  createTensor,
+  encodeModel,
+  type Backend,
+  type GraphValue,
+  type OnnxModelProto,
+  type Tensor,
+} from '@albert-ts/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { differentiate } from './differentiate.js';
 import { GraphEditor } from './graph-editor.js';
@@ -56,12 +64,17 @@ async function checkRule(ruleCase: RuleCase): Promise<number> {
   const differentiable = Object.keys(ruleCase.inputs).filter((name) => !(ruleCase.constant ?? []).includes(name));
   const { gradients } = differentiate(e, { loss, parameters: differentiable });
   const proto = e.build();
-  const session = await backend.load({ bytes: encodeModel(proto), inputNames: e.inputs.map((input) => input.name), outputNames: e.outputs.map((output) => output.name) });
+  const session = await backend.load({
+    bytes: encodeModel(proto),
+    inputNames: e.inputs.map((input) => input.name),
+    outputNames: e.outputs.map((output) => output.name),
+  });
   try {
     const inputRandom = seeded(11);
     const feeds: Record<string, Tensor> = {};
     for (const [name, shape] of Object.entries(ruleCase.inputs)) {
-      const data = ruleCase.values?.(name, size(shape)) ?? Float32Array.from({ length: size(shape) }, () => inputRandom() * 2 - 1);
+      const data =
+        ruleCase.values?.(name, size(shape)) ?? Float32Array.from({ length: size(shape) }, () => inputRandom() * 2 - 1);
       feeds[name] = createTensor('float32', shape, data);
     }
     const outputs = await session.run(feeds);
@@ -77,13 +90,19 @@ async function checkRule(ruleCase: RuleCase): Promise<number> {
         const evaluate = async (delta: number): Promise<number> => {
           const data = Float32Array.from(base);
           data[index] = (data[index] as number) + delta;
-          const run = await session.run({ ...feeds, [name]: createTensor('float32', feeds[name]?.shape ?? [], data) }, { outputNames: ['loss'] });
+          const run = await session.run(
+            { ...feeds, [name]: createTensor('float32', feeds[name]?.shape ?? [], data) },
+            { outputNames: ['loss'] },
+          );
           return Number(run['loss']?.data[0]);
         };
         const numeric = ((await evaluate(step)) - (await evaluate(-step))) / (2 * step);
         const difference = Math.abs((analytic[index] as number) - numeric);
         worst = Math.max(worst, difference);
-        expect(difference, `${ruleCase.name}: d loss / d ${name}[${index}] analytic ${analytic[index]} vs finite difference ${numeric}`).toBeLessThanOrEqual(2e-3 + 2e-2 * Math.abs(numeric));
+        expect(
+          difference,
+          `${ruleCase.name}: d loss / d ${name}[${index}] analytic ${analytic[index]} vs finite difference ${numeric}`,
+        ).toBeLessThanOrEqual(2e-3 + 2e-2 * Math.abs(numeric));
       }
     }
     return worst;
@@ -105,24 +124,74 @@ const CASES: RuleCase[] = [
   { name: 'Identity', inputs: { a: [2, 3] }, build: (e, { a }) => e.op('Identity', [a as string]) },
   { name: 'Cast', inputs: { a: [2, 3] }, build: (e, { a }) => e.cast(a as string, 'float32') },
   { name: 'Neg', inputs: { a: [2, 3] }, build: (e, { a }) => e.neg(a as string) },
-  { name: 'Add (broadcast rank and size-1 axes)', inputs: { a: [2, 3, 4], b: [3, 1], c: [4] }, build: (e, { a, b, c }) => e.add(e.add(a as string, b as string), c as string) },
+  {
+    name: 'Add (broadcast rank and size-1 axes)',
+    inputs: { a: [2, 3, 4], b: [3, 1], c: [4] },
+    build: (e, { a, b, c }) => e.add(e.add(a as string, b as string), c as string),
+  },
   { name: 'Sub (broadcast)', inputs: { a: [2, 3], b: [3] }, build: (e, { a, b }) => e.sub(a as string, b as string) },
-  { name: 'Mul (broadcast, same input twice)', inputs: { a: [2, 3], b: [1, 3] }, build: (e, { a, b }) => e.mul(e.mul(a as string, b as string), a as string) },
-  { name: 'Div (broadcast)', inputs: { a: [2, 3], b: [3] }, values: (name, count) => (name === 'b' ? positive(name, count) : awayFromZero(name, count)), build: (e, { a, b }) => e.div(a as string, b as string) },
-  { name: 'Where', inputs: { a: [2, 3], b: [3] }, build: (e, { a, b }) => e.where(e.op('Greater', [a as string, e.float(0)]), a as string, b as string), values: awayFromZero },
-  { name: 'MatMul (weight [K, N] on rank 3)', inputs: { a: [2, 3, 4], b: [4, 5] }, build: (e, { a, b }) => e.matMul(a as string, b as string) },
-  { name: 'MatMul (batched, broadcast batch)', inputs: { a: [2, 3, 3, 4], b: [3, 4, 2] }, build: (e, { a, b }) => e.matMul(a as string, b as string) },
+  {
+    name: 'Mul (broadcast, same input twice)',
+    inputs: { a: [2, 3], b: [1, 3] },
+    build: (e, { a, b }) => e.mul(e.mul(a as string, b as string), a as string),
+  },
+  {
+    name: 'Div (broadcast)',
+    inputs: { a: [2, 3], b: [3] },
+    values: (name, count) => (name === 'b' ? positive(name, count) : awayFromZero(name, count)),
+    build: (e, { a, b }) => e.div(a as string, b as string),
+  },
+  {
+    name: 'Where',
+    inputs: { a: [2, 3], b: [3] },
+    build: (e, { a, b }) => e.where(e.op('Greater', [a as string, e.float(0)]), a as string, b as string),
+    values: awayFromZero,
+  },
+  {
+    name: 'MatMul (weight [K, N] on rank 3)',
+    inputs: { a: [2, 3, 4], b: [4, 5] },
+    build: (e, { a, b }) => e.matMul(a as string, b as string),
+  },
+  {
+    name: 'MatMul (batched, broadcast batch)',
+    inputs: { a: [2, 3, 3, 4], b: [3, 4, 2] },
+    build: (e, { a, b }) => e.matMul(a as string, b as string),
+  },
   { name: 'Transpose', inputs: { a: [2, 3, 4] }, build: (e, { a }) => e.transpose(a as string, [2, 0, 1]) },
   { name: 'Reshape', inputs: { a: [2, 3, 4] }, build: (e, { a }) => e.reshape(a as string, [0, -1]) },
   { name: 'Unsqueeze', inputs: { a: [2, 3] }, build: (e, { a }) => e.unsqueeze(a as string, [1]) },
   { name: 'Squeeze', inputs: { a: [2, 1, 3] }, build: (e, { a }) => e.squeeze(a as string, [1]) },
   { name: 'Expand', inputs: { a: [3, 1] }, build: (e, { a }) => e.op('Expand', [a as string, e.ints([2, 3, 4])]) },
-  { name: 'Concat', inputs: { a: [2, 3], b: [2, 2] }, build: (e, { a, b }) => e.op('Concat', [a as string, b as string, a as string], { axis: attribute.int(1) }) },
-  { name: 'Slice', inputs: { a: [5, 3] }, build: (e, { a }) => e.op('Slice', [a as string, e.ints([1]), e.ints([4]), e.ints([0])]) },
-  { name: 'Gather (axis 0, repeated indices)', inputs: { a: [5, 3] }, build: (e, { a }) => e.op('Gather', [a as string, e.ints([1, 3, 1, 0], [2, 2])]) },
-  { name: 'Gather (axis 1)', inputs: { a: [4, 5, 2] }, build: (e, { a }) => e.op('Gather', [a as string, e.ints([4, 0, 4], [3])], { axis: attribute.int(1) }) },
-  { name: 'Gather (scalar index, axis 2)', inputs: { a: [2, 3, 4] }, build: (e, { a }) => e.op('Gather', [a as string, e.int(2)], { axis: attribute.int(2) }) },
-  { name: 'ReduceSum (keepdims 0)', inputs: { a: [2, 3, 4] }, build: (e, { a }) => e.reduceSum(a as string, [1], false) },
+  {
+    name: 'Concat',
+    inputs: { a: [2, 3], b: [2, 2] },
+    build: (e, { a, b }) => e.op('Concat', [a as string, b as string, a as string], { axis: attribute.int(1) }),
+  },
+  {
+    name: 'Slice',
+    inputs: { a: [5, 3] },
+    build: (e, { a }) => e.op('Slice', [a as string, e.ints([1]), e.ints([4]), e.ints([0])]),
+  },
+  {
+    name: 'Gather (axis 0, repeated indices)',
+    inputs: { a: [5, 3] },
+    build: (e, { a }) => e.op('Gather', [a as string, e.ints([1, 3, 1, 0], [2, 2])]),
+  },
+  {
+    name: 'Gather (axis 1)',
+    inputs: { a: [4, 5, 2] },
+    build: (e, { a }) => e.op('Gather', [a as string, e.ints([4, 0, 4], [3])], { axis: attribute.int(1) }),
+  },
+  {
+    name: 'Gather (scalar index, axis 2)',
+    inputs: { a: [2, 3, 4] },
+    build: (e, { a }) => e.op('Gather', [a as string, e.int(2)], { axis: attribute.int(2) }),
+  },
+  {
+    name: 'ReduceSum (keepdims 0)',
+    inputs: { a: [2, 3, 4] },
+    build: (e, { a }) => e.reduceSum(a as string, [1], false),
+  },
   { name: 'ReduceMean', inputs: { a: [2, 3, 4] }, build: (e, { a }) => e.reduceMean(a as string, [-1], true) },
   { name: 'Tanh', inputs: { a: [2, 3] }, build: (e, { a }) => e.op('Tanh', [a as string]) },
   { name: 'Sigmoid', inputs: { a: [2, 3] }, build: (e, { a }) => e.op('Sigmoid', [a as string]) },
@@ -133,14 +202,36 @@ const CASES: RuleCase[] = [
   { name: 'Abs', inputs: { a: [2, 3] }, values: awayFromZero, build: (e, { a }) => e.op('Abs', [a as string]) },
   { name: 'Softplus', inputs: { a: [2, 3] }, build: (e, { a }) => e.op('Softplus', [a as string]) },
   { name: 'Relu', inputs: { a: [2, 3] }, values: awayFromZero, build: (e, { a }) => e.op('Relu', [a as string]) },
-  { name: 'LeakyRelu', inputs: { a: [2, 3] }, values: awayFromZero, build: (e, { a }) => e.op('LeakyRelu', [a as string], { alpha: attribute.float(0.1) }) },
-  { name: 'Clip', inputs: { a: [2, 4] }, values: awayFromZero, build: (e, { a }) => e.op('Clip', [a as string, e.float(-0.5), e.float(0.6)]) },
-  { name: 'Softmax', inputs: { a: [2, 3, 4] }, build: (e, { a }) => e.op('Softmax', [a as string], { axis: attribute.int(-1) }) },
-  { name: 'LogSoftmax', inputs: { a: [3, 5] }, build: (e, { a }) => e.op('LogSoftmax', [a as string], { axis: attribute.int(1) }) },
+  {
+    name: 'LeakyRelu',
+    inputs: { a: [2, 3] },
+    values: awayFromZero,
+    build: (e, { a }) => e.op('LeakyRelu', [a as string], { alpha: attribute.float(0.1) }),
+  },
+  {
+    name: 'Clip',
+    inputs: { a: [2, 4] },
+    values: awayFromZero,
+    build: (e, { a }) => e.op('Clip', [a as string, e.float(-0.5), e.float(0.6)]),
+  },
+  {
+    name: 'Softmax',
+    inputs: { a: [2, 3, 4] },
+    build: (e, { a }) => e.op('Softmax', [a as string], { axis: attribute.int(-1) }),
+  },
+  {
+    name: 'LogSoftmax',
+    inputs: { a: [3, 5] },
+    build: (e, { a }) => e.op('LogSoftmax', [a as string], { axis: attribute.int(1) }),
+  },
   {
     name: 'LayerNormalization',
     inputs: { a: [2, 3, 6], scale: [6], bias: [6] },
-    build: (e, { a, scale, bias }) => e.op('LayerNormalization', [a as string, scale as string, bias as string], { axis: attribute.int(-1), epsilon: attribute.float(1e-5) }),
+    build: (e, { a, scale, bias }) =>
+      e.op('LayerNormalization', [a as string, scale as string, bias as string], {
+        axis: attribute.int(-1),
+        epsilon: attribute.float(1e-5),
+      }),
   },
 ];
 

@@ -45,7 +45,12 @@ const inversePermutation = (perm: readonly number[]): number[] => {
  * over the leading axes the broadcast added and over the axes where `target` has size 1. The one
  * place where broadcasting is undone, as PyTorch's `sum_to_size`.
  */
-export function sumToShapeOf(context: GradientContext, grad: GraphValue, gradDims: readonly StaticDimension[], target: GraphValue): GraphValue {
+export function sumToShapeOf(
+  context: GradientContext,
+  grad: GraphValue,
+  gradDims: readonly StaticDimension[],
+  target: GraphValue,
+): GraphValue {
   const { e } = context;
   const targetDims = context.shape(target).dims;
   const leading = gradDims.length - targetDims.length;
@@ -55,12 +60,18 @@ export function sumToShapeOf(context: GradientContext, grad: GraphValue, gradDim
   });
   let result = grad;
   if (ones.length > 0) result = e.reduceSum(result, ones, true);
-  if (leading > 0) result = e.reduceSum(result, Array.from({ length: leading }, (_, index) => index), false);
+  if (leading > 0)
+    result = e.reduceSum(
+      result,
+      Array.from({ length: leading }, (_, index) => index),
+      false,
+    );
   return result;
 }
 
 const outputDims = (context: GradientContext): readonly StaticDimension[] => context.shape(y(context)).dims;
-const reshapeLike = (context: GradientContext, grad: GraphValue, like: GraphValue): GraphValue => context.e.reshape(grad, context.e.shape(like));
+const reshapeLike = (context: GradientContext, grad: GraphValue, like: GraphValue): GraphValue =>
+  context.e.reshape(grad, context.e.shape(like));
 /** Swaps the last two axes of a value of rank `rank`. */
 const swapLast = (context: GradientContext, value: GraphValue, rank: number): GraphValue =>
   context.e.transpose(value, [...Array.from({ length: rank - 2 }, (_, index) => index), rank - 1, rank - 2]);
@@ -83,8 +94,14 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
   // float → float casts only (integer values never carry gradients)
   Cast: ({ dy }) => [dy],
   Neg: ({ e, dy }) => [e.neg(dy)],
-  Add: (c) => [c.needs(0) ? sumToShapeOf(c, c.dy, outputDims(c), x(c, 0)) : undefined, c.needs(1) ? sumToShapeOf(c, c.dy, outputDims(c), x(c, 1)) : undefined],
-  Sub: (c) => [c.needs(0) ? sumToShapeOf(c, c.dy, outputDims(c), x(c, 0)) : undefined, c.needs(1) ? c.e.neg(sumToShapeOf(c, c.dy, outputDims(c), x(c, 1))) : undefined],
+  Add: (c) => [
+    c.needs(0) ? sumToShapeOf(c, c.dy, outputDims(c), x(c, 0)) : undefined,
+    c.needs(1) ? sumToShapeOf(c, c.dy, outputDims(c), x(c, 1)) : undefined,
+  ],
+  Sub: (c) => [
+    c.needs(0) ? sumToShapeOf(c, c.dy, outputDims(c), x(c, 0)) : undefined,
+    c.needs(1) ? c.e.neg(sumToShapeOf(c, c.dy, outputDims(c), x(c, 1))) : undefined,
+  ],
   Mul: (c) => [
     c.needs(0) ? sumToShapeOf(c, c.e.mul(c.dy, x(c, 1)), outputDims(c), x(c, 0)) : undefined,
     c.needs(1) ? sumToShapeOf(c, c.e.mul(c.dy, x(c, 0)), outputDims(c), x(c, 1)) : undefined,
@@ -109,13 +126,22 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
     const aDims = c.shape(a).dims;
     const bDims = c.shape(b).dims;
     const yDims = outputDims(c);
-    if (aDims.length < 2 || bDims.length < 2) throw new TrainingError('TRAINING_UNSUPPORTED_OPERATOR', `MatMul backward needs inputs of rank ≥ 2 (node ${c.node.name})`, { operator: 'MatMul', node: c.node.name });
+    if (aDims.length < 2 || bDims.length < 2)
+      throw new TrainingError(
+        'TRAINING_UNSUPPORTED_OPERATOR',
+        `MatMul backward needs inputs of rank ≥ 2 (node ${c.node.name})`,
+        { operator: 'MatMul', node: c.node.name },
+      );
     let gradA: GraphValue | undefined;
     let gradB: GraphValue | undefined;
     if (c.needs(0)) {
       // dA = dY · Bᵀ  [..., M, K]
       const product = e.matMul(dy, swapLast(c, b, bDims.length));
-      const productDims = [...broadcastDimensions(yDims.slice(0, -2), bDims.slice(0, -2)), aDims[aDims.length - 2] as StaticDimension, aDims[aDims.length - 1] as StaticDimension];
+      const productDims = [
+        ...broadcastDimensions(yDims.slice(0, -2), bDims.slice(0, -2)),
+        aDims[aDims.length - 2] as StaticDimension,
+        aDims[aDims.length - 1] as StaticDimension,
+      ];
       gradA = sumToShapeOf(c, product, productDims, a);
     }
     if (c.needs(1)) {
@@ -126,7 +152,11 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
       } else {
         // dB = Aᵀ · dY  [..., K, N]
         const product = e.matMul(swapLast(c, a, aDims.length), dy);
-        const productDims = [...broadcastDimensions(yDims.slice(0, -2), aDims.slice(0, -2)), bDims[bDims.length - 2] as StaticDimension, bDims[bDims.length - 1] as StaticDimension];
+        const productDims = [
+          ...broadcastDimensions(yDims.slice(0, -2), aDims.slice(0, -2)),
+          bDims[bDims.length - 2] as StaticDimension,
+          bDims[bDims.length - 1] as StaticDimension,
+        ];
         gradB = sumToShapeOf(c, product, productDims, b);
       }
     }
@@ -134,7 +164,10 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
   },
   Transpose: (c) => {
     const rank = c.shape(x(c, 0)).dims.length;
-    const perm = c.node.attributes['perm']?.kind === 'ints' ? c.node.attributes['perm'].value : Array.from({ length: rank }, (_, index) => rank - 1 - index);
+    const perm =
+      c.node.attributes['perm']?.kind === 'ints'
+        ? c.node.attributes['perm'].value
+        : Array.from({ length: rank }, (_, index) => rank - 1 - index);
     return [c.e.transpose(c.dy, inversePermutation(perm))];
   },
   Reshape: (c) => [reshapeLike(c, c.dy, x(c, 0))],
@@ -146,7 +179,13 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
     const rank = c.shape(x(c, 0)).dims.length;
     const axis = normalizeAxis(intAttribute(node, 'axis', 0), rank);
     const sizes = node.inputs.map((input) => c.shape(input).dims[axis] as StaticDimension);
-    const splitSizes = sizes.every((size) => size !== null) ? e.ints(sizes as number[]) : e.op('Concat', node.inputs.map((input) => e.shape(input, axis, axis + 1)), { axis: attribute.int(0) });
+    const splitSizes = sizes.every((size) => size !== null)
+      ? e.ints(sizes as number[])
+      : e.op(
+          'Concat',
+          node.inputs.map((input) => e.shape(input, axis, axis + 1)),
+          { axis: attribute.int(0) },
+        );
     const parts = e.opWithOutputs('Split', [c.dy, splitSizes], node.inputs.length, { axis: attribute.int(axis) });
     return parts.map((part, index) => (c.needs(index) ? part : undefined));
   },
@@ -155,16 +194,33 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
     const dims = c.shape(x(c, 0)).dims;
     const starts = c.shape(node.inputs[1] as string).values;
     const ends = c.shape(node.inputs[2] as string).values;
-    const axes = node.inputs[3] === undefined || node.inputs[3] === '' ? dims.map((_, index) => index) : c.shape(node.inputs[3]).values;
+    const axes =
+      node.inputs[3] === undefined || node.inputs[3] === ''
+        ? dims.map((_, index) => index)
+        : c.shape(node.inputs[3]).values;
     const steps = node.inputs[4] === undefined || node.inputs[4] === '' ? undefined : c.shape(node.inputs[4]).values;
-    if (starts === undefined || ends === undefined || axes === undefined || (steps !== undefined && steps.some((step) => step !== 1))) {
-      throw new TrainingError('TRAINING_UNSUPPORTED_OPERATOR', `Slice backward needs constant starts/ends/axes and unit steps (node ${node.name})`, { operator: 'Slice', node: node.name });
+    if (
+      starts === undefined ||
+      ends === undefined ||
+      axes === undefined ||
+      (steps !== undefined && steps.some((step) => step !== 1))
+    ) {
+      throw new TrainingError(
+        'TRAINING_UNSUPPORTED_OPERATOR',
+        `Slice backward needs constant starts/ends/axes and unit steps (node ${node.name})`,
+        { operator: 'Slice', node: node.name },
+      );
     }
     const pads = new Array<number>(dims.length * 2).fill(0);
     axes.forEach((axisValue, position) => {
       const axis = normalizeAxis(axisValue as number, dims.length);
       const dimension = dims[axis];
-      if (dimension === null || dimension === undefined) throw new TrainingError('TRAINING_UNSUPPORTED_OPERATOR', `Slice backward needs the sliced axis ${axis} to have a fixed size (node ${node.name})`, { operator: 'Slice', node: node.name });
+      if (dimension === null || dimension === undefined)
+        throw new TrainingError(
+          'TRAINING_UNSUPPORTED_OPERATOR',
+          `Slice backward needs the sliced axis ${axis} to have a fixed size (node ${node.name})`,
+          { operator: 'Slice', node: node.name },
+        );
       const clamp = (value: number): number => Math.min(Math.max(value < 0 ? value + dimension : value, 0), dimension);
       const start = clamp(starts[position] as number);
       const end = Math.max(clamp(ends[position] as number), start);
@@ -186,7 +242,11 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
     const dataDims = c.shape(data).dims;
     // a weight's shape is known: a constant (no Shape node reading the weight)
     const dataShape = dataDims.every((dimension) => dimension !== null) ? e.ints(dataDims as number[]) : e.shape(data);
-    if (axis === 0) return [e.op('ScatterND', [e.zeros(dataShape), indexTuples, dy], { reduction: attribute.string('add') }), undefined];
+    if (axis === 0)
+      return [
+        e.op('ScatterND', [e.zeros(dataShape), indexTuples, dy], { reduction: attribute.string('add') }),
+        undefined,
+      ];
     const front = [axis, ...Array.from({ length: rank }, (_, index) => index).filter((index) => index !== axis)];
     // dY is data[:axis] + indices + data[axis+1:]; the scatter wants indices + data[:axis] + data[axis+1:]
     const dyPerm = [
@@ -195,29 +255,47 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
       ...Array.from({ length: rank - axis - 1 }, (_, index) => axis + indexRank + index),
     ];
     const movedShape = e.op('Gather', [dataShape, e.ints(front)]);
-    const scattered = e.op('ScatterND', [e.zeros(movedShape), indexTuples, e.transpose(dy, dyPerm)], { reduction: attribute.string('add') });
+    const scattered = e.op('ScatterND', [e.zeros(movedShape), indexTuples, e.transpose(dy, dyPerm)], {
+      reduction: attribute.string('add'),
+    });
     return [e.transpose(scattered, inversePermutation(front)), undefined];
   },
   ReduceSum: (c) => {
     const { e, node, dy } = c;
     const rank = c.shape(x(c, 0)).dims.length;
-    const axes = node.inputs[1] === undefined || node.inputs[1] === '' ? Array.from({ length: rank }, (_, index) => index) : (c.shape(node.inputs[1]).values as number[]);
+    const axes =
+      node.inputs[1] === undefined || node.inputs[1] === ''
+        ? Array.from({ length: rank }, (_, index) => index)
+        : (c.shape(node.inputs[1]).values as number[]);
     const keep = intAttribute(node, 'keepdims', 1) === 1;
-    const kept = keep ? dy : e.unsqueeze(dy, axes.map((axis) => normalizeAxis(axis, rank)));
+    const kept = keep
+      ? dy
+      : e.unsqueeze(
+          dy,
+          axes.map((axis) => normalizeAxis(axis, rank)),
+        );
     return [e.op('Expand', [kept, e.shape(x(c, 0))]), undefined];
   },
   ReduceMean: (c) => {
     const { e, node, dy } = c;
     const rank = c.shape(x(c, 0)).dims.length;
     const axesAttribute = node.attributes['axes'];
-    const axes = axesAttribute?.kind === 'ints' ? axesAttribute.value.map((axis) => normalizeAxis(axis, rank)) : Array.from({ length: rank }, (_, index) => index);
+    const axes =
+      axesAttribute?.kind === 'ints'
+        ? axesAttribute.value.map((axis) => normalizeAxis(axis, rank))
+        : Array.from({ length: rank }, (_, index) => index);
     const keep = intAttribute(node, 'keepdims', 1) === 1;
     const kept = keep ? dy : e.unsqueeze(dy, axes);
     const input = x(c, 0);
-    const count = e.cast(e.op('ReduceProd', [e.op('Gather', [e.shape(input), e.ints(axes)])], { keepdims: attribute.int(0) }), 'float32');
+    const count = e.cast(
+      e.op('ReduceProd', [e.op('Gather', [e.shape(input), e.ints(axes)])], { keepdims: attribute.int(0) }),
+      'float32',
+    );
     return [e.div(e.op('Expand', [kept, e.shape(input)]), count)];
   },
-  Tanh: unary(({ e, dy, node }) => e.mul(dy, e.sub(e.float(1), e.mul(node.outputs[0] as string, node.outputs[0] as string)))),
+  Tanh: unary(({ e, dy, node }) =>
+    e.mul(dy, e.sub(e.float(1), e.mul(node.outputs[0] as string, node.outputs[0] as string))),
+  ),
   Sigmoid: unary(({ e, dy, node }) => {
     const s = node.outputs[0] as string;
     return e.mul(dy, e.mul(s, e.sub(e.float(1), s)));
@@ -233,7 +311,9 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
   Abs: unary(({ e, dy, node }) => e.mul(dy, e.op('Sign', [node.inputs[0] as string]))),
   Softplus: unary(({ e, dy, node }) => e.mul(dy, e.op('Sigmoid', [node.inputs[0] as string]))),
   // PyTorch: threshold_backward(dy, result, 0)
-  Relu: unary(({ e, dy, node }) => e.mul(dy, e.cast(e.op('Greater', [node.outputs[0] as string, e.float(0)]), 'float32'))),
+  Relu: unary(({ e, dy, node }) =>
+    e.mul(dy, e.cast(e.op('Greater', [node.outputs[0] as string, e.float(0)]), 'float32')),
+  ),
   LeakyRelu: unary(({ e, dy, node }) => {
     const alpha = floatAttribute(node, 'alpha', 0.01);
     const positive = e.cast(e.op('Greater', [node.inputs[0] as string, e.float(0)]), 'float32');
@@ -272,7 +352,11 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
     const input = x(c, 0);
     const rank = c.shape(input).dims.length;
     if (normalizeAxis(intAttribute(node, 'axis', -1), rank) !== rank - 1) {
-      throw new TrainingError('TRAINING_UNSUPPORTED_OPERATOR', `LayerNormalization backward supports the last axis only (node ${node.name})`, { operator: 'LayerNormalization', node: node.name });
+      throw new TrainingError(
+        'TRAINING_UNSUPPORTED_OPERATOR',
+        `LayerNormalization backward supports the last axis only (node ${node.name})`,
+        { operator: 'LayerNormalization', node: node.name },
+      );
     }
     const epsilon = floatAttribute(node, 'epsilon', 1e-5);
     const centered = e.sub(input, e.reduceMean(input, [-1], true));
@@ -283,10 +367,17 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
     let gradX: GraphValue | undefined;
     if (c.needs(0)) {
       const g = e.mul(dy, x(c, 1));
-      const inner = e.sub(e.sub(g, e.reduceMean(g, [-1], true)), e.mul(normalized, e.reduceMean(e.mul(g, normalized), [-1], true)));
+      const inner = e.sub(
+        e.sub(g, e.reduceMean(g, [-1], true)),
+        e.mul(normalized, e.reduceMean(e.mul(g, normalized), [-1], true)),
+      );
       gradX = e.mul(inverseDeviation, inner);
     }
-    return [gradX, c.needs(1) ? sumToShapeOf(c, e.mul(dy, normalized), dims, x(c, 1)) : undefined, c.needs(2) ? sumToShapeOf(c, dy, dims, x(c, 2)) : undefined];
+    return [
+      gradX,
+      c.needs(1) ? sumToShapeOf(c, e.mul(dy, normalized), dims, x(c, 1)) : undefined,
+      c.needs(2) ? sumToShapeOf(c, dy, dims, x(c, 2)) : undefined,
+    ];
   },
 };
 

@@ -60,17 +60,28 @@ export class GraphEditor {
   }
 
   /** Adds a node with `outputCount` outputs and returns them. */
-  opWithOutputs(opType: string, inputs: readonly GraphValue[], outputCount: number, attributes: Readonly<Record<string, OnnxAttributeValue>> = {}): GraphValue[] {
+  opWithOutputs(
+    opType: string,
+    inputs: readonly GraphValue[],
+    outputCount: number,
+    attributes: Readonly<Record<string, OnnxAttributeValue>> = {},
+  ): GraphValue[] {
     const prefix = this.scopes.length === 0 ? '' : `${this.scopes.join('/')}/`;
     const name = this.uniqueName(`${prefix}${opType}_${this.counter}`);
     this.counter += 1;
-    const outputs = Array.from({ length: outputCount }, (_, index) => (outputCount === 1 ? name : this.uniqueName(`${name}:${index}`)));
+    const outputs = Array.from({ length: outputCount }, (_, index) =>
+      outputCount === 1 ? name : this.uniqueName(`${name}:${index}`),
+    );
     this.nodes.push({ name, opType, domain: '', inputs, outputs, attributes });
     return outputs;
   }
 
   /** Adds a node with one output and returns it. */
-  op(opType: string, inputs: readonly GraphValue[], attributes: Readonly<Record<string, OnnxAttributeValue>> = {}): GraphValue {
+  op(
+    opType: string,
+    inputs: readonly GraphValue[],
+    attributes: Readonly<Record<string, OnnxAttributeValue>> = {},
+  ): GraphValue {
     return this.opWithOutputs(opType, inputs, 1, attributes)[0] as GraphValue;
   }
 
@@ -85,7 +96,14 @@ export class GraphEditor {
   output(value: GraphValue, name: string, elementType: OnnxElementType = 'float32'): void {
     if (value !== name) {
       this.names.add(name);
-      this.nodes.push({ name: `output/${name}`, opType: 'Identity', domain: '', inputs: [value], outputs: [name], attributes: {} });
+      this.nodes.push({
+        name: `output/${name}`,
+        opType: 'Identity',
+        domain: '',
+        inputs: [value],
+        outputs: [name],
+        attributes: {},
+      });
     }
     this.outputs.push({ name, elementType });
   }
@@ -98,7 +116,12 @@ export class GraphEditor {
     return tensor;
   }
 
-  private constant(elementType: OnnxElementType, dims: readonly number[], values: readonly number[], bytes: () => Uint8Array): GraphValue {
+  private constant(
+    elementType: OnnxElementType,
+    dims: readonly number[],
+    values: readonly number[],
+    bytes: () => Uint8Array,
+  ): GraphValue {
     const key = `${elementType}[${dims.join(',')}]:${values.join(',')}`;
     const existing = this.constantNames.get(key);
     if (existing !== undefined) return existing;
@@ -121,7 +144,9 @@ export class GraphEditor {
 
   /** An int64 constant of shape `dims` (1-D by default). */
   ints(values: readonly number[], dims: readonly number[] = [values.length]): GraphValue {
-    return this.constant('int64', dims, values, () => littleEndianBytes(BigInt64Array.from(values, (value) => BigInt(value))));
+    return this.constant('int64', dims, values, () =>
+      littleEndianBytes(BigInt64Array.from(values, (value) => BigInt(value))),
+    );
   }
 
   /** An int64 scalar. */
@@ -179,7 +204,9 @@ export class GraphEditor {
   }
   /** Sum over `axes` (every axis when empty). */
   reduceSum(x: GraphValue, axes: readonly number[], keepDims: boolean): GraphValue {
-    return this.op('ReduceSum', axes.length === 0 ? [x] : [x, this.ints(axes)], { keepdims: attribute.int(keepDims ? 1 : 0) });
+    return this.op('ReduceSum', axes.length === 0 ? [x] : [x, this.ints(axes)], {
+      keepdims: attribute.int(keepDims ? 1 : 0),
+    });
   }
   /** Mean over `axes` (opset 17: axes as an attribute). */
   reduceMean(x: GraphValue, axes: readonly number[], keepDims: boolean): GraphValue {
@@ -187,12 +214,26 @@ export class GraphEditor {
   }
   /** Float32 zeros of the shape tensor `shape`. */
   zeros(shape: GraphValue): GraphValue {
-    const zero: OnnxTensorProto = { name: 'value', elementType: 'float32', dims: [1], rawData: littleEndianBytes(Float32Array.of(0)) };
+    const zero: OnnxTensorProto = {
+      name: 'value',
+      elementType: 'float32',
+      dims: [1],
+      rawData: littleEndianBytes(Float32Array.of(0)),
+    };
     return this.op('ConstantOfShape', [shape], { value: { kind: 'tensor', value: zero } });
   }
   /** Casts to `to`. */
   cast(x: GraphValue, to: OnnxElementType): GraphValue {
-    const codes: Record<OnnxElementType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10, bfloat16: 16 };
+    const codes: Record<OnnxElementType, number> = {
+      float32: 1,
+      uint8: 2,
+      int8: 3,
+      int32: 6,
+      int64: 7,
+      bool: 9,
+      float16: 10,
+      bfloat16: 16,
+    };
     return this.op('Cast', [x], { to: attribute.int(codes[to]) });
   }
   /** `condition ? a : b`. */
@@ -205,7 +246,13 @@ export class GraphEditor {
     return {
       ...this.model,
       ...(docString === undefined ? {} : { docString }),
-      graph: { name: this.model.graph.name, nodes: this.nodes, initializers: this.initializers, inputs: this.inputs, outputs: this.outputs },
+      graph: {
+        name: this.model.graph.name,
+        nodes: this.nodes,
+        initializers: this.initializers,
+        inputs: this.inputs,
+        outputs: this.outputs,
+      },
     };
   }
 }

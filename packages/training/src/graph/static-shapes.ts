@@ -46,20 +46,27 @@ export function broadcastDimensions(a: readonly StaticDimension[], b: readonly S
 
 const same: ShapeRule = ([x]) => [{ dims: (x as StaticShape).dims }];
 const sameWithValues: ShapeRule = ([x]) => [x as StaticShape];
-const elementwise: ShapeRule = (inputs) => [{ dims: inputs.reduce<StaticDimension[]>((dims, input) => broadcastDimensions(dims, (input as StaticShape).dims), []) }];
-const integerArithmetic = (combine: (a: number, b: number) => number): ShapeRule => (inputs) => {
-  const [a, b] = inputs as [StaticShape, StaticShape];
-  const dims = broadcastDimensions(a.dims, b.dims);
-  if (a.values === undefined || b.values === undefined || dims.length > 1) return [{ dims }];
-  const length = Math.max(a.values.length, b.values.length);
-  const pick = (values: readonly StaticDimension[], index: number): StaticDimension => (values.length === 1 ? (values[0] as StaticDimension) : (values[index] as StaticDimension));
-  const values = Array.from({ length }, (_, index) => {
-    const x = pick(a.values as StaticDimension[], index);
-    const y = pick(b.values as StaticDimension[], index);
-    return x === null || y === null ? null : combine(x, y);
-  });
-  return [{ dims, values }];
-};
+const elementwise: ShapeRule = (inputs) => [
+  {
+    dims: inputs.reduce<StaticDimension[]>((dims, input) => broadcastDimensions(dims, (input as StaticShape).dims), []),
+  },
+];
+const integerArithmetic =
+  (combine: (a: number, b: number) => number): ShapeRule =>
+  (inputs) => {
+    const [a, b] = inputs as [StaticShape, StaticShape];
+    const dims = broadcastDimensions(a.dims, b.dims);
+    if (a.values === undefined || b.values === undefined || dims.length > 1) return [{ dims }];
+    const length = Math.max(a.values.length, b.values.length);
+    const pick = (values: readonly StaticDimension[], index: number): StaticDimension =>
+      values.length === 1 ? (values[0] as StaticDimension) : (values[index] as StaticDimension);
+    const values = Array.from({ length }, (_, index) => {
+      const x = pick(a.values as StaticDimension[], index);
+      const y = pick(b.values as StaticDimension[], index);
+      return x === null || y === null ? null : combine(x, y);
+    });
+    return [{ dims, values }];
+  };
 
 /** How each operator's output shapes follow from its inputs' (the operators core's plain graph, the losses and the backward rules use). */
 const SHAPE_RULES: Readonly<Record<string, ShapeRule>> = {
@@ -114,10 +121,18 @@ const SHAPE_RULES: Readonly<Record<string, ShapeRule>> = {
   Reshape: ([x, shape]) => {
     const input = (x as StaticShape).dims;
     const target = shape as StaticShape;
-    if (target.values === undefined) return [{ dims: Array.from({ length: (target.dims[0] as number | null) ?? 0 }, () => null) }];
-    const dims = target.values.map((value, index) => (value === 0 ? (input[index] ?? null) : value === -1 ? null : value));
+    if (target.values === undefined)
+      return [{ dims: Array.from({ length: (target.dims[0] as number | null) ?? 0 }, () => null) }];
+    const dims = target.values.map((value, index) =>
+      value === 0 ? (input[index] ?? null) : value === -1 ? null : value,
+    );
     const unknown = dims.indexOf(null);
-    if (unknown >= 0 && target.values[unknown] === -1 && input.every((value) => value !== null) && dims.filter((value) => value === null).length === 1) {
+    if (
+      unknown >= 0 &&
+      target.values[unknown] === -1 &&
+      input.every((value) => value !== null) &&
+      dims.filter((value) => value === null).length === 1
+    ) {
       const total = (input as number[]).reduce((product, value) => product * value, 1);
       const known = (dims.filter((value) => value !== null) as number[]).reduce((product, value) => product * value, 1);
       dims[unknown] = total / known;
@@ -131,12 +146,15 @@ const SHAPE_RULES: Readonly<Record<string, ShapeRule>> = {
     const normalized = list.map((axis) => normalizeAxis(axis, rank));
     const dims: StaticDimension[] = [];
     let next = 0;
-    for (let index = 0; index < rank; index += 1) dims.push(normalized.includes(index) ? 1 : (input.dims[next++] as StaticDimension));
+    for (let index = 0; index < rank; index += 1)
+      dims.push(normalized.includes(index) ? 1 : (input.dims[next++] as StaticDimension));
     return [input.values === undefined ? { dims } : { dims, values: input.values }];
   },
   Squeeze: ([x, axes]) => {
     const input = x as StaticShape;
-    const list = ((axes as StaticShape | undefined)?.values as number[] | undefined) ?? input.dims.flatMap((value, index) => (value === 1 ? [index] : []));
+    const list =
+      ((axes as StaticShape | undefined)?.values as number[] | undefined) ??
+      input.dims.flatMap((value, index) => (value === 1 ? [index] : []));
     const normalized = list.map((axis) => normalizeAxis(axis, input.dims.length));
     const dims = input.dims.filter((_, index) => !normalized.includes(index));
     return [input.values === undefined ? { dims } : { dims, values: input.values }];
@@ -144,7 +162,10 @@ const SHAPE_RULES: Readonly<Record<string, ShapeRule>> = {
   Shape: ([x], node) => {
     const dims = (x as StaticShape).dims;
     const start = normalizeAxis(intAttribute(node, 'start', 0), dims.length);
-    const end = node.attributes['end'] === undefined ? dims.length : normalizeAxis(intAttribute(node, 'end', dims.length), dims.length);
+    const end =
+      node.attributes['end'] === undefined
+        ? dims.length
+        : normalizeAxis(intAttribute(node, 'end', dims.length), dims.length);
     const values = dims.slice(start, end);
     return [{ dims: [values.length], values }];
   },
@@ -153,10 +174,18 @@ const SHAPE_RULES: Readonly<Record<string, ShapeRule>> = {
     const first = shapes[0] as StaticShape;
     const axis = normalizeAxis(intAttribute(node, 'axis', 0), first.dims.length);
     const dims = first.dims.map((value, index) => {
-      if (index !== axis) return shapes.map((shape) => shape.dims[index] as StaticDimension).find((dimension) => dimension !== null) ?? value;
-      return shapes.every((shape) => shape.dims[index] !== null) ? shapes.reduce((sum, shape) => sum + (shape.dims[index] as number), 0) : null;
+      if (index !== axis)
+        return (
+          shapes.map((shape) => shape.dims[index] as StaticDimension).find((dimension) => dimension !== null) ?? value
+        );
+      return shapes.every((shape) => shape.dims[index] !== null)
+        ? shapes.reduce((sum, shape) => sum + (shape.dims[index] as number), 0)
+        : null;
     });
-    const values = first.dims.length === 1 && shapes.every((shape) => shape.values !== undefined) ? shapes.flatMap((shape) => shape.values as StaticDimension[]) : undefined;
+    const values =
+      first.dims.length === 1 && shapes.every((shape) => shape.values !== undefined)
+        ? shapes.flatMap((shape) => shape.values as StaticDimension[])
+        : undefined;
     return [values === undefined ? { dims } : { dims, values }];
   },
   Gather: ([data, indices], node) => {
@@ -165,15 +194,28 @@ const SHAPE_RULES: Readonly<Record<string, ShapeRule>> = {
     const axis = normalizeAxis(intAttribute(node, 'axis', 0), source.dims.length);
     const dims = [...source.dims.slice(0, axis), ...index.dims, ...source.dims.slice(axis + 1)];
     if (source.values !== undefined && index.values !== undefined && source.dims.length === 1) {
-      return [{ dims, values: index.values.map((position) => (position === null ? null : (source.values?.at(position) ?? null))) }];
+      return [
+        {
+          dims,
+          values: index.values.map((position) => (position === null ? null : (source.values?.at(position) ?? null))),
+        },
+      ];
     }
     return [{ dims }];
   },
   Range: ([start, limit, delta]) => {
     const [a, b, c] = [start, limit, delta].map((shape) => shape?.values?.[0] ?? null);
-    return [{ dims: [a === null || b === null || c === null || a === undefined || b === undefined || c === undefined ? null : Math.max(Math.ceil((b - a) / c), 0)] }];
+    return [
+      {
+        dims: [
+          a === null || b === null || c === null || a === undefined || b === undefined || c === undefined
+            ? null
+            : Math.max(Math.ceil((b - a) / c), 0),
+        ],
+      },
+    ];
   },
-  Slice: ([data, starts, ends, axes], ) => {
+  Slice: ([data, starts, ends, axes]) => {
     const source = (data as StaticShape).dims;
     const axisList = (axes?.values as number[] | undefined) ?? source.map((_, index) => index);
     const dims = [...source];
@@ -182,9 +224,11 @@ const SHAPE_RULES: Readonly<Record<string, ShapeRule>> = {
       const dimension = source[normalized] as StaticDimension;
       const start = starts?.values?.[position] ?? null;
       const end = ends?.values?.[position] ?? null;
-      if (dimension === null || start === null || end === null || start === undefined || end === undefined) dims[normalized] = null;
+      if (dimension === null || start === null || end === null || start === undefined || end === undefined)
+        dims[normalized] = null;
       else {
-        const clamp = (value: number): number => Math.min(Math.max(value < 0 ? value + dimension : value, 0), dimension);
+        const clamp = (value: number): number =>
+          Math.min(Math.max(value < 0 ? value + dimension : value, 0), dimension);
         dims[normalized] = Math.max(clamp(end) - clamp(start), 0);
       }
     });
@@ -199,15 +243,30 @@ const SHAPE_RULES: Readonly<Record<string, ShapeRule>> = {
     const target = shape as StaticShape;
     return [{ dims: target.values ?? Array.from({ length: (target.dims[0] as number | null) ?? 0 }, () => null) }];
   },
-  ReduceSum: ([x, axes], node) => reduced((x as StaticShape).dims, (axes?.values as number[] | undefined) ?? [], intAttribute(node, 'keepdims', 1) === 1),
-  ReduceMean: ([x], node) => reduced((x as StaticShape).dims, intsAttribute(node, 'axes') ?? [], intAttribute(node, 'keepdims', 1) === 1),
-  ReduceProd: ([x], node) => reduced((x as StaticShape).dims, intsAttribute(node, 'axes') ?? [], intAttribute(node, 'keepdims', 1) === 1),
-  ReduceMax: ([x], node) => reduced((x as StaticShape).dims, intsAttribute(node, 'axes') ?? [], intAttribute(node, 'keepdims', 1) === 1),
+  ReduceSum: ([x, axes], node) =>
+    reduced(
+      (x as StaticShape).dims,
+      (axes?.values as number[] | undefined) ?? [],
+      intAttribute(node, 'keepdims', 1) === 1,
+    ),
+  ReduceMean: ([x], node) =>
+    reduced((x as StaticShape).dims, intsAttribute(node, 'axes') ?? [], intAttribute(node, 'keepdims', 1) === 1),
+  ReduceProd: ([x], node) =>
+    reduced((x as StaticShape).dims, intsAttribute(node, 'axes') ?? [], intAttribute(node, 'keepdims', 1) === 1),
+  ReduceMax: ([x], node) =>
+    reduced((x as StaticShape).dims, intsAttribute(node, 'axes') ?? [], intAttribute(node, 'keepdims', 1) === 1),
 };
 
 function reduced(dims: readonly StaticDimension[], axes: readonly number[], keepDims: boolean): StaticShape[] {
-  const normalized = axes.length === 0 ? dims.map((_, index) => index) : axes.map((axis) => normalizeAxis(axis, dims.length));
-  return [{ dims: keepDims ? dims.map((value, index) => (normalized.includes(index) ? 1 : value)) : dims.filter((_, index) => !normalized.includes(index)) }];
+  const normalized =
+    axes.length === 0 ? dims.map((_, index) => index) : axes.map((axis) => normalizeAxis(axis, dims.length));
+  return [
+    {
+      dims: keepDims
+        ? dims.map((value, index) => (normalized.includes(index) ? 1 : value))
+        : dims.filter((_, index) => !normalized.includes(index)),
+    },
+  ];
 }
 
 function decodeInt64(tensor: OnnxTensorProto): number[] | undefined {
@@ -224,7 +283,8 @@ function decodeInt64(tensor: OnnxTensorProto): number[] | undefined {
  */
 export function inferStaticShapes(editor: GraphEditor): Map<string, StaticShape> {
   const shapes = new Map<string, StaticShape>();
-  for (const input of editor.inputs) shapes.set(input.name, { dims: (input.dims ?? []).map((value) => (typeof value === 'number' ? value : null)) });
+  for (const input of editor.inputs)
+    shapes.set(input.name, { dims: (input.dims ?? []).map((value) => (typeof value === 'number' ? value : null)) });
   for (const tensor of editor.initializers) {
     const values = decodeInt64(tensor);
     shapes.set(tensor.name, values === undefined ? { dims: tensor.dims } : { dims: tensor.dims, values });
@@ -232,9 +292,16 @@ export function inferStaticShapes(editor: GraphEditor): Map<string, StaticShape>
   for (const node of editor.nodes) {
     const rule = SHAPE_RULES[node.opType];
     if (rule === undefined || node.domain !== '') {
-      throw new TrainingError('TRAINING_UNSUPPORTED_OPERATOR', `the training graph cannot infer shapes through ${node.domain === '' ? '' : `${node.domain}.`}${node.opType} (node ${node.name}); build the plain graph flavour`, { operator: node.opType, node: node.name });
+      throw new TrainingError(
+        'TRAINING_UNSUPPORTED_OPERATOR',
+        `the training graph cannot infer shapes through ${node.domain === '' ? '' : `${node.domain}.`}${node.opType} (node ${node.name}); build the plain graph flavour`,
+        { operator: node.opType, node: node.name },
+      );
     }
-    const outputs = rule(node.inputs.map((input) => (input === '' ? undefined : shapes.get(input))), node);
+    const outputs = rule(
+      node.inputs.map((input) => (input === '' ? undefined : shapes.get(input))),
+      node,
+    );
     node.outputs.forEach((output, index) => {
       const shape = outputs[index];
       if (shape !== undefined) shapes.set(output, shape);

@@ -15,11 +15,20 @@ function axisSize(e: GraphEditor, x: GraphValue, axis: number): GraphValue {
  * `-log_softmax(logits)[label]`; `logits` `[rows, classes]`, `labels` int64 `[rows]`. No counted row
  * gives NaN (0/0), as PyTorch. `classCount`, when known, makes the class indices a constant.
  */
-export function crossEntropyLoss(e: GraphEditor, logits: GraphValue, labels: GraphValue, ignoreIndex: GraphValue, classCount?: number): GraphValue {
+export function crossEntropyLoss(
+  e: GraphEditor,
+  logits: GraphValue,
+  labels: GraphValue,
+  ignoreIndex: GraphValue,
+  classCount?: number,
+): GraphValue {
   const valid = e.op('Not', [e.op('Equal', [labels, ignoreIndex])]); // [rows]
   const safeLabels = e.where(valid, labels, e.int(0)); // [rows]
   // a constant when the class count is known (onnxruntime-web's WebGPU mis-sizes some int64 shape arithmetic)
-  const classes = classCount === undefined ? e.op('Range', [e.int(0), axisSize(e, logits, 1), e.int(1)]) : e.ints(Array.from({ length: classCount }, (_, index) => index)); // [classes]
+  const classes =
+    classCount === undefined
+      ? e.op('Range', [e.int(0), axisSize(e, logits, 1), e.int(1)])
+      : e.ints(Array.from({ length: classCount }, (_, index) => index)); // [classes]
   const oneHot = e.cast(e.op('Equal', [e.unsqueeze(safeLabels, [1]), classes]), 'float32'); // [rows, classes]
   const logProbabilities = e.op('LogSoftmax', [logits], { axis: { kind: 'int', value: 1 } }); // [rows, classes]
   const picked = e.reduceSum(e.mul(logProbabilities, oneHot), [1], false); // [rows]
@@ -29,7 +38,9 @@ export function crossEntropyLoss(e: GraphEditor, logits: GraphValue, labels: Gra
 
 /** `BCEWithLogitsLoss`: mean over every element of `softplus(x) − x·y`. */
 export function binaryCrossEntropyWithLogitsLoss(e: GraphEditor, logits: GraphValue, targets: GraphValue): GraphValue {
-  return e.op('ReduceMean', [e.sub(e.op('Softplus', [logits]), e.mul(logits, targets))], { keepdims: { kind: 'int', value: 0 } });
+  return e.op('ReduceMean', [e.sub(e.op('Softplus', [logits]), e.mul(logits, targets))], {
+    keepdims: { kind: 'int', value: 0 },
+  });
 }
 
 /** `MSELoss`: mean over every element of `(x − y)²`. */
@@ -42,7 +53,13 @@ export function meanSquaredErrorLoss(e: GraphEditor, predictions: GraphValue, ta
  * HF's span loss: positions clamped to `[0, S]`, position `S` ignored, mean of the start and end
  * cross-entropies; logits `[batch, S]`, positions int64 `[batch]`.
  */
-export function questionAnsweringLoss(e: GraphEditor, startLogits: GraphValue, endLogits: GraphValue, startPositions: GraphValue, endPositions: GraphValue): GraphValue {
+export function questionAnsweringLoss(
+  e: GraphEditor,
+  startLogits: GraphValue,
+  endLogits: GraphValue,
+  startPositions: GraphValue,
+  endPositions: GraphValue,
+): GraphValue {
   const ignored = axisSize(e, startLogits, 1); // S
   const clamp = (positions: GraphValue): GraphValue => e.op('Max', [e.op('Min', [positions, ignored]), e.int(0)]);
   const start = crossEntropyLoss(e, startLogits, clamp(startPositions), ignored);

@@ -11,7 +11,11 @@ export function accuracy(predictions: readonly number[], references: readonly nu
  * occur in the references or predictions (a class with no true positives and no support scores 0);
  * `micro` counts every decision once (for single-label data it equals accuracy).
  */
-export function f1Score(predictions: readonly number[], references: readonly number[], average: 'macro' | 'micro' = 'macro'): number {
+export function f1Score(
+  predictions: readonly number[],
+  references: readonly number[],
+  average: 'macro' | 'micro' = 'macro',
+): number {
   const classes = [...new Set([...predictions, ...references])].sort((a, b) => a - b);
   let truePositives = 0;
   let falsePositives = 0;
@@ -32,7 +36,8 @@ export function f1Score(predictions: readonly number[], references: readonly num
     falseNegatives += fn;
     perClass.push(tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn));
   }
-  if (average === 'micro') return truePositives === 0 ? 0 : (2 * truePositives) / (2 * truePositives + falsePositives + falseNegatives);
+  if (average === 'micro')
+    return truePositives === 0 ? 0 : (2 * truePositives) / (2 * truePositives + falsePositives + falseNegatives);
   return perClass.length === 0 ? Number.NaN : perClass.reduce((sum, value) => sum + value, 0) / perClass.length;
 }
 
@@ -42,7 +47,8 @@ export function argmaxRows(values: ArrayLike<number>, columns: number): number[]
   const result: number[] = [];
   for (let row = 0; row < rows; row += 1) {
     let best = 0;
-    for (let column = 1; column < columns; column += 1) if ((values[row * columns + column] as number) > (values[row * columns + best] as number)) best = column;
+    for (let column = 1; column < columns; column += 1)
+      if ((values[row * columns + column] as number) > (values[row * columns + best] as number)) best = column;
     result.push(best);
   }
   return result;

@@ -47,7 +47,10 @@ export interface EntityScores {
 }
 
 /** seqeval-style micro F1 over entities: an entity counts when its type and exact span match. */
-export function entityF1(predictions: readonly (readonly string[])[], references: readonly (readonly string[])[]): EntityScores {
+export function entityF1(
+  predictions: readonly (readonly string[])[],
+  references: readonly (readonly string[])[],
+): EntityScores {
   let correct = 0;
   let predicted = 0;
   let actual = 0;

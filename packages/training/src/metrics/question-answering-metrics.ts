@@ -17,10 +17,14 @@ export function exactMatch(prediction: string, references: readonly string[]): n
 
 /** SQuAD token F1 of a prediction against its best-matching reference. */
 export function answerF1(prediction: string, references: readonly string[]): number {
-  const predicted = normalizeAnswer(prediction).split(' ').filter((word) => word !== '');
+  const predicted = normalizeAnswer(prediction)
+    .split(' ')
+    .filter((word) => word !== '');
   let best = 0;
   for (const reference of references) {
-    const actual = normalizeAnswer(reference).split(' ').filter((word) => word !== '');
+    const actual = normalizeAnswer(reference)
+      .split(' ')
+      .filter((word) => word !== '');
     if (predicted.length === 0 || actual.length === 0) {
       best = Math.max(best, predicted.length === actual.length ? 1 : 0);
       continue;

@@ -23,12 +23,20 @@ const f = Math.fround;
 /** Checks an options object's keys against the allowed ones. */
 export function checkOptionKeys(where: string, options: object, allowed: ReadonlySet<string>): void {
   for (const key of Object.keys(options)) {
-    if (!allowed.has(key)) throw new TrainingError('TRAINING_BAD_OPTIONS', `${where}: unknown option ${key} (${[...allowed].join(', ')})`, { field: key });
+    if (!allowed.has(key))
+      throw new TrainingError('TRAINING_BAD_OPTIONS', `${where}: unknown option ${key} (${[...allowed].join(', ')})`, {
+        field: key,
+      });
   }
 }
 
 function checkNumber(where: string, field: string, value: number, low: number, high = Infinity): void {
-  if (!(typeof value === 'number' && value >= low && value <= high)) throw new TrainingError('TRAINING_BAD_OPTIONS', `${where}: ${field} must be in [${low}, ${high}], not ${String(value)}`, { field, value });
+  if (!(typeof value === 'number' && value >= low && value <= high))
+    throw new TrainingError(
+      'TRAINING_BAD_OPTIONS',
+      `${where}: ${field} must be in [${low}, ${high}], not ${String(value)}`,
+      { field, value },
+    );
 }
 
 /**
@@ -74,8 +82,16 @@ export class AdamW implements Optimizer {
     const [beta1, beta2] = this.betas;
     for (const [name, gradient] of gradients) {
       const parameter = parameters.get(name);
-      if (parameter === undefined) throw new TrainingError('TRAINING_BAD_STATE', `AdamW: a gradient for ${name}, which is not a parameter`, { field: name });
-      if (parameter.length !== gradient.length) throw new TrainingError('TRAINING_BAD_STATE', `AdamW: gradient of ${name} has ${gradient.length} elements, the parameter ${parameter.length}`, { field: name });
+      if (parameter === undefined)
+        throw new TrainingError('TRAINING_BAD_STATE', `AdamW: a gradient for ${name}, which is not a parameter`, {
+          field: name,
+        });
+      if (parameter.length !== gradient.length)
+        throw new TrainingError(
+          'TRAINING_BAD_STATE',
+          `AdamW: gradient of ${name} has ${gradient.length} elements, the parameter ${parameter.length}`,
+          { field: name },
+        );
       let m = this.expAvg.get(name);
       let v = this.expAvgSq.get(name);
       if (m === undefined || v === undefined) {
@@ -113,21 +129,47 @@ export class AdamW implements Optimizer {
     const tensors = new Map<string, Float32Array>();
     for (const [name, m] of this.expAvg) tensors.set(`${name}.exp_avg`, m);
     for (const [name, v] of this.expAvgSq) tensors.set(`${name}.exp_avg_sq`, v);
-    return { type: 'AdamW', scalars: { lr: this.lr, betas: [...this.betas], eps: this.eps, weight_decay: this.weightDecay, steps: Object.fromEntries(this.steps) }, tensors };
+    return {
+      type: 'AdamW',
+      scalars: {
+        lr: this.lr,
+        betas: [...this.betas],
+        eps: this.eps,
+        weight_decay: this.weightDecay,
+        steps: Object.fromEntries(this.steps),
+      },
+      tensors,
+    };
   }
 
   loadStateDict(state: OptimizerStateDict): void {
-    if (state.type !== 'AdamW') throw new TrainingError('TRAINING_BAD_STATE', `AdamW cannot load an optimizer state of type ${state.type}`, { field: 'type', value: state.type });
+    if (state.type !== 'AdamW')
+      throw new TrainingError('TRAINING_BAD_STATE', `AdamW cannot load an optimizer state of type ${state.type}`, {
+        field: 'type',
+        value: state.type,
+      });
     const steps = state.scalars['steps'];
-    if (typeof steps !== 'object' || steps === null) throw new TrainingError('TRAINING_BAD_STATE', 'AdamW state: steps missing', { field: 'steps' });
+    if (typeof steps !== 'object' || steps === null)
+      throw new TrainingError('TRAINING_BAD_STATE', 'AdamW state: steps missing', { field: 'steps' });
     this.steps.clear();
     this.expAvg.clear();
     this.expAvgSq.clear();
     for (const [name, step] of Object.entries(steps as Record<string, unknown>)) {
       const m = state.tensors.get(`${name}.exp_avg`);
       const v = state.tensors.get(`${name}.exp_avg_sq`);
-      if (typeof step !== 'number' || !Number.isInteger(step) || step < 1 || m === undefined || v === undefined || m.length !== v.length) {
-        throw new TrainingError('TRAINING_BAD_STATE', `AdamW state of ${name} is incomplete (step ${String(step)}, exp_avg and exp_avg_sq needed)`, { field: name });
+      if (
+        typeof step !== 'number' ||
+        !Number.isInteger(step) ||
+        step < 1 ||
+        m === undefined ||
+        v === undefined ||
+        m.length !== v.length
+      ) {
+        throw new TrainingError(
+          'TRAINING_BAD_STATE',
+          `AdamW state of ${name} is incomplete (step ${String(step)}, exp_avg and exp_avg_sq needed)`,
+          { field: name },
+        );
       }
       this.steps.set(name, step);
       this.expAvg.set(name, Float32Array.from(m));

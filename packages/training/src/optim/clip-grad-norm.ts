@@ -23,17 +23,27 @@ export interface ClipGradNormOptions {
  */
 export function clipGradNorm(gradients: ParameterSet, options: ClipGradNormOptions): number {
   const strictKeys = new Set(['maxNorm', 'normType']);
-  for (const key of Object.keys(options)) if (!strictKeys.has(key)) throw new TrainingError('TRAINING_BAD_OPTIONS', `clipGradNorm: unknown option ${key} (maxNorm, normType)`, { field: key });
+  for (const key of Object.keys(options))
+    if (!strictKeys.has(key))
+      throw new TrainingError('TRAINING_BAD_OPTIONS', `clipGradNorm: unknown option ${key} (maxNorm, normType)`, {
+        field: key,
+      });
   const { maxNorm } = options;
   const normType = options.normType ?? 2;
-  if (!(maxNorm >= 0) || !Number.isFinite(maxNorm)) throw new TrainingError('TRAINING_BAD_OPTIONS', `clipGradNorm: maxNorm must be a finite number ≥ 0, not ${maxNorm}`, { field: 'maxNorm', value: maxNorm });
+  if (!(maxNorm >= 0) || !Number.isFinite(maxNorm))
+    throw new TrainingError(
+      'TRAINING_BAD_OPTIONS',
+      `clipGradNorm: maxNorm must be a finite number ≥ 0, not ${maxNorm}`,
+      { field: 'maxNorm', value: maxNorm },
+    );
   if (gradients.size === 0) return 0;
   const norms: number[] = [];
   for (const gradient of gradients.values()) {
     let norm = 0;
     if (normType === Infinity) for (const value of gradient) norm = Math.max(norm, Math.abs(value));
     else if (normType === 2) {
-      for (let index = 0; index < gradient.length; index += 1) norm += (gradient[index] as number) * (gradient[index] as number);
+      for (let index = 0; index < gradient.length; index += 1)
+        norm += (gradient[index] as number) * (gradient[index] as number);
       norm = Math.sqrt(norm);
     } else {
       for (const value of gradient) norm += Math.abs(value) ** normType;
@@ -41,8 +51,14 @@ export function clipGradNorm(gradients: ParameterSet, options: ClipGradNormOptio
     }
     norms.push(Math.fround(norm));
   }
-  const total = Math.fround(normType === Infinity ? Math.max(...norms) : norms.reduce((sum, norm) => sum + norm ** normType, 0) ** (1 / normType));
+  const total = Math.fround(
+    normType === Infinity
+      ? Math.max(...norms)
+      : norms.reduce((sum, norm) => sum + norm ** normType, 0) ** (1 / normType),
+  );
   const coefficient = Math.fround(Math.min(Math.fround(maxNorm / Math.fround(total + 1e-6)), 1));
-  for (const gradient of gradients.values()) for (let index = 0; index < gradient.length; index += 1) gradient[index] = Math.fround((gradient[index] as number) * coefficient);
+  for (const gradient of gradients.values())
+    for (let index = 0; index < gradient.length; index += 1)
+      gradient[index] = Math.fround((gradient[index] as number) * coefficient);
   return total;
 }

@@ -24,13 +24,34 @@ export interface LearningRateScheduleOptions {
  */
 export function learningRateSchedule(options: LearningRateScheduleOptions): (step: number) => number {
   const allowed = new Set(['lr', 'warmupSteps', 'totalSteps', 'decay']);
-  for (const key of Object.keys(options)) if (!allowed.has(key)) throw new TrainingError('TRAINING_BAD_OPTIONS', `learningRateSchedule: unknown option ${key} (${[...allowed].join(', ')})`, { field: key });
+  for (const key of Object.keys(options))
+    if (!allowed.has(key))
+      throw new TrainingError(
+        'TRAINING_BAD_OPTIONS',
+        `learningRateSchedule: unknown option ${key} (${[...allowed].join(', ')})`,
+        { field: key },
+      );
   const warmup = options.warmupSteps ?? 0;
   const total = options.totalSteps;
   const decay = options.decay ?? 'linear';
-  if (!Number.isInteger(warmup) || warmup < 0) throw new TrainingError('TRAINING_BAD_OPTIONS', `learningRateSchedule: warmupSteps must be an integer ≥ 0, not ${warmup}`, { field: 'warmupSteps', value: warmup });
-  if (!Number.isInteger(total) || total < 0) throw new TrainingError('TRAINING_BAD_OPTIONS', `learningRateSchedule: totalSteps must be an integer ≥ 0, not ${total}`, { field: 'totalSteps', value: total });
-  if (!['linear', 'cosine', 'constant'].includes(decay)) throw new TrainingError('TRAINING_BAD_OPTIONS', `learningRateSchedule: decay must be linear, cosine or constant, not ${String(decay)}`, { field: 'decay', value: decay });
+  if (!Number.isInteger(warmup) || warmup < 0)
+    throw new TrainingError(
+      'TRAINING_BAD_OPTIONS',
+      `learningRateSchedule: warmupSteps must be an integer ≥ 0, not ${warmup}`,
+      { field: 'warmupSteps', value: warmup },
+    );
+  if (!Number.isInteger(total) || total < 0)
+    throw new TrainingError(
+      'TRAINING_BAD_OPTIONS',
+      `learningRateSchedule: totalSteps must be an integer ≥ 0, not ${total}`,
+      { field: 'totalSteps', value: total },
+    );
+  if (!['linear', 'cosine', 'constant'].includes(decay))
+    throw new TrainingError(
+      'TRAINING_BAD_OPTIONS',
+      `learningRateSchedule: decay must be linear, cosine or constant, not ${String(decay)}`,
+      { field: 'decay', value: decay },
+    );
   return (step: number): number => {
     if (step < warmup) return (options.lr * step) / Math.max(1, warmup);
     if (decay === 'constant') return options.lr;

@@ -7,10 +7,20 @@ import { decaysByDefault } from './parameter-groups.js';
 import { SGD } from './sgd.js';
 
 describe('AdamW', () => {
-  it('takes PyTorch\'s first step: decoupled decay, bias correction, eps outside the square root', () => {
-    const parameters = new Map([['w', Float32Array.of(1, -2)], ['b.bias', Float32Array.of(0.5)], ['unused', Float32Array.of(3)]]);
+  it("takes PyTorch's first step: decoupled decay, bias correction, eps outside the square root", () => {
+    const parameters = new Map([
+      ['w', Float32Array.of(1, -2)],
+      ['b.bias', Float32Array.of(0.5)],
+      ['unused', Float32Array.of(3)],
+    ]);
     const optimizer = new AdamW({ lr: 0.1, weightDecay: 0.5 });
-    optimizer.step(parameters, new Map([['w', Float32Array.of(0.2, -0.4)], ['b.bias', Float32Array.of(1)]]));
+    optimizer.step(
+      parameters,
+      new Map([
+        ['w', Float32Array.of(0.2, -0.4)],
+        ['b.bias', Float32Array.of(1)],
+      ]),
+    );
     // step 1: m̂ = g, v̂ = g², update = lr · g / (|g| + eps) ≈ lr · sign(g); decay only for w
     expect(parameters.get('w')?.[0]).toBeCloseTo(1 * (1 - 0.1 * 0.5) - 0.1, 6);
     expect(parameters.get('w')?.[1]).toBeCloseTo(-2 * (1 - 0.1 * 0.5) + 0.1, 6);
@@ -49,7 +59,10 @@ describe('SGD', () => {
 
 describe('clipGradNorm', () => {
   it('scales by maxNorm / (total + 1e-6) and returns the total norm', () => {
-    const gradients = new Map([['a', Float32Array.of(3)], ['b', Float32Array.of(4)]]);
+    const gradients = new Map([
+      ['a', Float32Array.of(3)],
+      ['b', Float32Array.of(4)],
+    ]);
     expect(clipGradNorm(gradients, { maxNorm: 1 })).toBeCloseTo(5, 6);
     expect(gradients.get('a')?.[0]).toBeCloseTo(3 / (5 + 1e-6), 6);
     const small = new Map([['a', Float32Array.of(0.3)]]);

@@ -42,14 +42,21 @@ export class SGD implements Optimizer {
     this.weightDecay = options.weightDecay ?? 0;
     this.nesterov = options.nesterov ?? false;
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
-      throw new TrainingError('TRAINING_BAD_OPTIONS', 'SGD: Nesterov momentum requires a momentum > 0 and zero dampening', { field: 'nesterov', value: true });
+      throw new TrainingError(
+        'TRAINING_BAD_OPTIONS',
+        'SGD: Nesterov momentum requires a momentum > 0 and zero dampening',
+        { field: 'nesterov', value: true },
+      );
     }
   }
 
   step(parameters: ParameterSet, gradients: ReadonlyParameterSet): void {
     for (const [name, gradient] of gradients) {
       const parameter = parameters.get(name);
-      if (parameter === undefined || parameter.length !== gradient.length) throw new TrainingError('TRAINING_BAD_STATE', `SGD: the gradient of ${name} does not match a parameter`, { field: name });
+      if (parameter === undefined || parameter.length !== gradient.length)
+        throw new TrainingError('TRAINING_BAD_STATE', `SGD: the gradient of ${name} does not match a parameter`, {
+          field: name,
+        });
       let buffer = this.buffers.get(name);
       const first = buffer === undefined;
       if (this.momentum !== 0 && buffer === undefined) {
@@ -72,14 +79,29 @@ export class SGD implements Optimizer {
   stateDict(): OptimizerStateDict {
     const tensors = new Map<string, Float32Array>();
     for (const [name, buffer] of this.buffers) tensors.set(`${name}.momentum_buffer`, buffer);
-    return { type: 'SGD', scalars: { lr: this.lr, momentum: this.momentum, dampening: this.dampening, weight_decay: this.weightDecay, nesterov: this.nesterov }, tensors };
+    return {
+      type: 'SGD',
+      scalars: {
+        lr: this.lr,
+        momentum: this.momentum,
+        dampening: this.dampening,
+        weight_decay: this.weightDecay,
+        nesterov: this.nesterov,
+      },
+      tensors,
+    };
   }
 
   loadStateDict(state: OptimizerStateDict): void {
-    if (state.type !== 'SGD') throw new TrainingError('TRAINING_BAD_STATE', `SGD cannot load an optimizer state of type ${state.type}`, { field: 'type', value: state.type });
+    if (state.type !== 'SGD')
+      throw new TrainingError('TRAINING_BAD_STATE', `SGD cannot load an optimizer state of type ${state.type}`, {
+        field: 'type',
+        value: state.type,
+      });
     this.buffers.clear();
     for (const [key, tensor] of state.tensors) {
-      if (!key.endsWith('.momentum_buffer')) throw new TrainingError('TRAINING_BAD_STATE', `SGD state: unexpected tensor ${key}`, { field: key });
+      if (!key.endsWith('.momentum_buffer'))
+        throw new TrainingError('TRAINING_BAD_STATE', `SGD state: unexpected tensor ${key}`, { field: key });
       this.buffers.set(key.slice(0, -'.momentum_buffer'.length), Float32Array.from(tensor));
     }
     if (typeof state.scalars['lr'] === 'number') this.lr = state.scalars['lr'];

@@ -6,7 +6,10 @@
 import { AlbertError } from '@albert-ts/config';
 
 function nodeOnly(): never {
-  throw new AlbertError('NODE_ONLY', 'this needs Node.js (writing a directory): in a browser, use Trainer.checkpointFiles()');
+  throw new AlbertError(
+    'NODE_ONLY',
+    'this needs Node.js (writing a directory): in a browser, use Trainer.checkpointFiles()',
+  );
 }
 
 export const fsPromises: typeof import('node:fs/promises') = nodeOnly();

@@ -30,7 +30,12 @@ export class GradientSession {
    *
    * @param shapes - the shape of every parameter input (from the weights).
    */
-  static async load(backend: Backend, graph: AlbertTrainingGraph, shapes: ReadonlyMap<string, readonly number[]>, options: BackendLoadOptions = {}): Promise<GradientSession> {
+  static async load(
+    backend: Backend,
+    graph: AlbertTrainingGraph,
+    shapes: ReadonlyMap<string, readonly number[]>,
+    options: BackendLoadOptions = {},
+  ): Promise<GradientSession> {
     return new GradientSession(graph, await backend.load(graph, options), shapes);
   }
 
@@ -48,22 +53,37 @@ export class GradientSession {
     return this.execute(parameters, feeds, false);
   }
 
-  private async execute(parameters: ReadonlyParameterSet, feeds: Readonly<Record<string, Tensor>>, withGradients: boolean): Promise<GradientResult> {
+  private async execute(
+    parameters: ReadonlyParameterSet,
+    feeds: Readonly<Record<string, Tensor>>,
+    withGradients: boolean,
+  ): Promise<GradientResult> {
     const all: Record<string, Tensor> = {};
     for (const name of this.graph.parameterInputs) {
       const data = parameters.get(name);
       const shape = this.shapes.get(name);
-      if (data === undefined || shape === undefined) throw new TrainingError('TRAINING_BAD_STATE', `parameter ${name} is missing`, { field: name });
+      if (data === undefined || shape === undefined)
+        throw new TrainingError('TRAINING_BAD_STATE', `parameter ${name} is missing`, { field: name });
       all[name] = createTensor('float32', shape, data);
     }
     for (const name of [...this.graph.modelInputs, ...this.graph.labelInputs.map((label) => label.name)]) {
       const tensor = feeds[name];
-      if (tensor === undefined) throw new TrainingError('TRAINING_BAD_BATCH', `the batch has no ${name} (the ${this.graph.head} training graph needs ${[...this.graph.modelInputs, ...this.graph.labelInputs.map((label) => label.name)].join(', ')})`, { field: name });
+      if (tensor === undefined)
+        throw new TrainingError(
+          'TRAINING_BAD_BATCH',
+          `the batch has no ${name} (the ${this.graph.head} training graph needs ${[...this.graph.modelInputs, ...this.graph.labelInputs.map((label) => label.name)].join(', ')})`,
+          { field: name },
+        );
       all[name] = tensor;
     }
-    const outputs = await this.session.run(all, withGradients ? {} : { outputNames: ['loss', ...this.graph.logitOutputs] });
+    const outputs = await this.session.run(
+      all,
+      withGradients ? {} : { outputNames: ['loss', ...this.graph.logitOutputs] },
+    );
     const gradients: ParameterSet = new Map();
-    if (withGradients) for (const [parameter, output] of this.graph.gradients) gradients.set(parameter, outputs[output]?.data as Float32Array);
+    if (withGradients)
+      for (const [parameter, output] of this.graph.gradients)
+        gradients.set(parameter, outputs[output]?.data as Float32Array);
     const head: Record<string, Tensor> = {};
     for (const name of this.graph.logitOutputs) {
       const tensor = outputs[name];

@@ -27,7 +27,11 @@ describe('Trainer on the demo model', () => {
     const baseConfig = AlbertConfig.parse(await source.readText('config.json'), { file: 'config.json' });
     const config = baseConfig.with({ numLabels: 2, id2label: { 0: 'cooking', 1: 'space' } });
     // core's HF-style head initialization: the classifier (and the pooler, if absent) from N(0, initializer_range), seeded
-    const { weights, warnings } = await loadPretrainedWeights(source, 'AlbertForSequenceClassification', { config, initializeMissingHead: true, seed: 42 });
+    const { weights, warnings } = await loadPretrainedWeights(source, 'AlbertForSequenceClassification', {
+      config,
+      initializeMissingHead: true,
+      seed: 42,
+    });
     expect(warnings.join('\n')).toContain('classifier.weight');
     const tokenizer = await AlbertTokenizer.fromFiles(source);
     const encode = (example: { text: string; label: number }) => {
@@ -37,14 +41,30 @@ describe('Trainer on the demo model', () => {
     const train = TWO_TOPICS_TRAIN.map(encode);
     const heldOut = TWO_TOPICS_HELD_OUT.map(encode);
 
-    const trainer = await Trainer.create({ backend, config, weights, head: 'AlbertForSequenceClassification', optimizer: { lr: 2e-4 }, warmupSteps: 2, seed: 1 });
+    const trainer = await Trainer.create({
+      backend,
+      config,
+      weights,
+      head: 'AlbertForSequenceClassification',
+      optimizer: { lr: 2e-4 },
+      warmupSteps: 2,
+      seed: 1,
+    });
     const before = await trainer.evaluate(heldOut, { metrics: ['accuracy', 'f1-macro'] });
     const progress: TrainingProgress[] = [];
     const started = performance.now();
-    const { evaluations } = await trainer.fit(train, { epochs: 4, batchSize: 8, evalData: heldOut, metrics: ['accuracy', 'f1-macro'], onProgress: (event) => progress.push(event) });
+    const { evaluations } = await trainer.fit(train, {
+      epochs: 4,
+      batchSize: 8,
+      evalData: heldOut,
+      metrics: ['accuracy', 'f1-macro'],
+      onProgress: (event) => progress.push(event),
+    });
     const seconds = (performance.now() - started) / 1000;
     const after = evaluations[evaluations.length - 1];
-    console.log(`[trainer] demo model, two topics: held-out accuracy ${before.metrics['accuracy']} -> ${after?.metrics['accuracy']} (loss ${before.loss.toFixed(3)} -> ${after?.loss.toFixed(3)}) in ${seconds.toFixed(1)} s, ${trainer.stepCount} steps`);
+    console.log(
+      `[trainer] demo model, two topics: held-out accuracy ${before.metrics['accuracy']} -> ${after?.metrics['accuracy']} (loss ${before.loss.toFixed(3)} -> ${after?.loss.toFixed(3)}) in ${seconds.toFixed(1)} s, ${trainer.stepCount} steps`,
+    );
     expect(after?.metrics['accuracy']).toBeGreaterThanOrEqual(0.8);
     expect(progress.filter((event) => event.kind === 'step')).toHaveLength(20);
     expect(seconds).toBeLessThan(60);
@@ -53,25 +73,49 @@ describe('Trainer on the demo model', () => {
     const directory = await mkdtemp(join(tmpdir(), 'albert-trainer-'));
     temporary.push(directory);
     await trainer.save(directory, { tokenizerSource: source });
-    for (const name of ['config.json', 'model.safetensors', 'spiece.model', 'tokenizer_config.json', 'optimizer.safetensors', 'trainer_state.json']) expect(existsSync(join(directory, name)), name).toBe(true);
+    for (const name of [
+      'config.json',
+      'model.safetensors',
+      'spiece.model',
+      'tokenizer_config.json',
+      'optimizer.safetensors',
+      'trainer_state.json',
+    ])
+      expect(existsSync(join(directory, name)), name).toBe(true);
     const reloaded = await AlbertForSequenceClassification.fromPretrained(directory, { backend, flavour: 'plain' });
     try {
       const batch = heldOut.slice(0, 4);
       const length = Math.max(...batch.map((example) => example.inputIds.length));
       const inputs = {
-        inputIds: batch.map((example) => [...example.inputIds, ...new Array<number>(length - example.inputIds.length).fill(0)]),
-        attentionMask: batch.map((example) => [...example.inputIds.map(() => 1), ...new Array<number>(length - example.inputIds.length).fill(0)]),
+        inputIds: batch.map((example) => [
+          ...example.inputIds,
+          ...new Array<number>(length - example.inputIds.length).fill(0),
+        ]),
+        attentionMask: batch.map((example) => [
+          ...example.inputIds.map(() => 1),
+          ...new Array<number>(length - example.inputIds.length).fill(0),
+        ]),
       };
       const output = await reloaded.forward(inputs);
       const ours = await trainer.evaluate(batch, { batchSize: 4 });
       expect(ours.loss).toBeGreaterThan(0);
       // the trainer's own forward logits on the same padded batch
       const feeds = (await import('../data/collate-batch.js')).collateBatch(trainer.graph, batch, { padTokenId: 0 });
-      const session = (trainer as unknown as { session: { evaluate: (p: unknown, f: unknown) => Promise<{ outputs: Record<string, { data: Float32Array }> }> } }).session;
+      const session = (
+        trainer as unknown as {
+          session: {
+            evaluate: (p: unknown, f: unknown) => Promise<{ outputs: Record<string, { data: Float32Array }> }>;
+          };
+        }
+      ).session;
       const trainerLogits = (await session.evaluate(trainer.parameters, feeds)).outputs['logits']?.data as Float32Array;
       const reloadedLogits = output.logits.data;
       let difference = 0;
-      for (let index = 0; index < reloadedLogits.length; index += 1) difference = Math.max(difference, Math.abs((reloadedLogits[index] as number) - (trainerLogits[index] as number)));
+      for (let index = 0; index < reloadedLogits.length; index += 1)
+        difference = Math.max(
+          difference,
+          Math.abs((reloadedLogits[index] as number) - (trainerLogits[index] as number)),
+        );
       console.log(`[trainer] reloaded checkpoint logits max |diff| ${difference}`);
       expect(difference).toBeLessThan(1e-5);
     } finally {
@@ -79,7 +123,16 @@ describe('Trainer on the demo model', () => {
     }
 
     // resume: the optimizer state round-trips
-    const resumed = await Trainer.create({ backend, config, weights: await (async () => { const loaded = await loadPretrainedWeights(directorySource(directory), 'AlbertForSequenceClassification'); return loaded.weights; })(), head: 'AlbertForSequenceClassification', optimizer: { lr: 1e-4 } });
+    const resumed = await Trainer.create({
+      backend,
+      config,
+      weights: await (async () => {
+        const loaded = await loadPretrainedWeights(directorySource(directory), 'AlbertForSequenceClassification');
+        return loaded.weights;
+      })(),
+      head: 'AlbertForSequenceClassification',
+      optimizer: { lr: 1e-4 },
+    });
     await resumed.loadOptimizerState(directorySource(directory));
     expect(resumed.stepCount).toBe(trainer.stepCount);
     expect(resumed.optimizer.stateDict().tensors.size).toBe(trainer.optimizer.stateDict().tensors.size);
@@ -89,15 +142,25 @@ describe('Trainer on the demo model', () => {
     const python = process.env['ALBERT_PYTHON'] ?? 'python3';
     const probe = spawnSync(python, ['-c', 'import transformers, torch'], { encoding: 'utf8' });
     if (probe.status !== 0) {
-      console.warn(`[trainer] transformers check skipped: ${python} cannot import transformers and torch (set ALBERT_PYTHON to a Python that can)`);
+      console.warn(
+        `[trainer] transformers check skipped: ${python} cannot import transformers and torch (set ALBERT_PYTHON to a Python that can)`,
+      );
     } else {
       const script = `import sys, json, torch\nfrom transformers import AlbertForSequenceClassification\nm = AlbertForSequenceClassification.from_pretrained(sys.argv[1]).eval()\nids = torch.tensor(json.loads(sys.argv[2]))\nprint(json.dumps(m(input_ids=ids).logits.tolist()))`;
       const ids = [heldOut[0]?.inputIds ?? []];
       const run = spawnSync(python, ['-c', script, directory, JSON.stringify(ids)], { encoding: 'utf8' });
       expect(run.status, run.stderr).toBe(0);
       const theirs = (JSON.parse(run.stdout.trim().split('\n').pop() ?? '[]') as number[][])[0] ?? [];
-      const feeds = (await import('../data/collate-batch.js')).collateBatch(trainer.graph, [heldOut[0] as never], { padTokenId: 0 });
-      const session = (trainer as unknown as { session: { evaluate: (p: unknown, f: unknown) => Promise<{ outputs: Record<string, { data: Float32Array }> }> } }).session;
+      const feeds = (await import('../data/collate-batch.js')).collateBatch(trainer.graph, [heldOut[0] as never], {
+        padTokenId: 0,
+      });
+      const session = (
+        trainer as unknown as {
+          session: {
+            evaluate: (p: unknown, f: unknown) => Promise<{ outputs: Record<string, { data: Float32Array }> }>;
+          };
+        }
+      ).session;
       const mine = (await session.evaluate(trainer.parameters, feeds)).outputs['logits']?.data as Float32Array;
       const difference = Math.max(...theirs.map((value, index) => Math.abs(value - (mine[index] as number))));
       console.log(`[trainer] transformers reloads the checkpoint: logits max |diff| ${difference}`);
@@ -108,8 +171,21 @@ describe('Trainer on the demo model', () => {
 
   it('refuses unknown options with a typed error', async () => {
     const source = directorySource(demoDirectory);
-    const config = AlbertConfig.parse(await source.readText('config.json'), { file: 'config.json' }).with({ numLabels: 2 });
-    const { weights } = await loadPretrainedWeights(source, 'AlbertForSequenceClassification', { config, initializeMissingHead: true });
-    await expect(Trainer.create({ backend: nodeBackend(), config, weights, head: 'AlbertForSequenceClassification', learningRate: 1 } as never)).rejects.toBeInstanceOf(TrainingError);
+    const config = AlbertConfig.parse(await source.readText('config.json'), { file: 'config.json' }).with({
+      numLabels: 2,
+    });
+    const { weights } = await loadPretrainedWeights(source, 'AlbertForSequenceClassification', {
+      config,
+      initializeMissingHead: true,
+    });
+    await expect(
+      Trainer.create({
+        backend: nodeBackend(),
+        config,
+        weights,
+        head: 'AlbertForSequenceClassification',
+        learningRate: 1,
+      } as never),
+    ).rejects.toBeInstanceOf(TrainingError);
   });
 });

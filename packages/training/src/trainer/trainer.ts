@@ -1,9 +1,27 @@
 import type { AlbertConfig, ProblemType } from '@albert-ts/config';
-import { createTensor, readSafetensors, type Backend, type BackendLoadOptions, type ModelFileSource, type Tensor } from '@albert-ts/core';
+import {
+  createTensor,
+  readSafetensors,
+  type Backend,
+  type BackendLoadOptions,
+  type ModelFileSource,
+  type Tensor,
+} from '@albert-ts/core';
 import { encodeSafetensors } from '../checkpoint/encode-safetensors.js';
 import { collateBatch } from '../data/collate-batch.js';
-import { batchesOf, seededRandom, shuffled, type TrainingData, type TrainingExample } from '../data/training-example.js';
-import { buildAlbertTrainingGraph, type AlbertTrainingGraph, type TrainableHeadName, type TrainingWeights } from '../graph/albert-training-graph.js';
+import {
+  batchesOf,
+  seededRandom,
+  shuffled,
+  type TrainingData,
+  type TrainingExample,
+} from '../data/training-example.js';
+import {
+  buildAlbertTrainingGraph,
+  type AlbertTrainingGraph,
+  type TrainableHeadName,
+  type TrainingWeights,
+} from '../graph/albert-training-graph.js';
 import { accuracy, argmaxRows, f1Score } from '../metrics/classification-metrics.js';
 import { AdamW, checkOptionKeys, type AdamWOptions } from '../optim/adamw.js';
 import { clipGradNorm } from '../optim/clip-grad-norm.js';
@@ -106,8 +124,31 @@ export interface EvaluationResult {
   readonly metrics: Readonly<Record<string, number>>;
 }
 
-const TRAINER_OPTION_KEYS = new Set(['backend', 'config', 'weights', 'head', 'problemType', 'optimizer', 'customOptimizer', 'maxGradNorm', 'gradientAccumulationSteps', 'warmupSteps', 'decay', 'seed', 'loadOptions']);
-const FIT_OPTION_KEYS = new Set(['epochs', 'batchSize', 'evalData', 'metrics', 'onProgress', 'signal', 'shuffle', 'totalSteps']);
+const TRAINER_OPTION_KEYS = new Set([
+  'backend',
+  'config',
+  'weights',
+  'head',
+  'problemType',
+  'optimizer',
+  'customOptimizer',
+  'maxGradNorm',
+  'gradientAccumulationSteps',
+  'warmupSteps',
+  'decay',
+  'seed',
+  'loadOptions',
+]);
+const FIT_OPTION_KEYS = new Set([
+  'epochs',
+  'batchSize',
+  'evalData',
+  'metrics',
+  'onProgress',
+  'signal',
+  'shuffle',
+  'totalSteps',
+]);
 
 /** The files of a saved optimizer state (beside the model files). */
 export const OPTIMIZER_STATE_FILES: {
@@ -166,18 +207,33 @@ export class Trainer {
   static async create(options: TrainerOptions): Promise<Trainer> {
     checkOptionKeys('Trainer', options, TRAINER_OPTION_KEYS);
     const accumulation = options.gradientAccumulationSteps ?? 1;
-    if (!Number.isInteger(accumulation) || accumulation < 1) throw new TrainingError('TRAINING_BAD_OPTIONS', `Trainer: gradientAccumulationSteps must be an integer ≥ 1, not ${accumulation}`, { field: 'gradientAccumulationSteps', value: accumulation });
-    const graph = buildAlbertTrainingGraph(options.config, options.weights, options.problemType === undefined ? { head: options.head } : { head: options.head, problemType: options.problemType });
+    if (!Number.isInteger(accumulation) || accumulation < 1)
+      throw new TrainingError(
+        'TRAINING_BAD_OPTIONS',
+        `Trainer: gradientAccumulationSteps must be an integer ≥ 1, not ${accumulation}`,
+        { field: 'gradientAccumulationSteps', value: accumulation },
+      );
+    const graph = buildAlbertTrainingGraph(
+      options.config,
+      options.weights,
+      options.problemType === undefined
+        ? { head: options.head }
+        : { head: options.head, problemType: options.problemType },
+    );
     const shapes = new Map(options.weights.keys.map((key) => [key, options.weights.get(key).shape]));
     const session = await GradientSession.load(options.backend, graph, shapes, options.loadOptions);
-    const parameters: ParameterSet = new Map(options.weights.keys.map((key) => [key, Float32Array.from(options.weights.get(key).data)]));
+    const parameters: ParameterSet = new Map(
+      options.weights.keys.map((key) => [key, Float32Array.from(options.weights.get(key).data)]),
+    );
     return new Trainer(options, graph, session, parameters);
   }
 
   /** The current weights as tensors by HF name (views of {@link Trainer.parameters}). */
   weights(): Map<string, Tensor<'float32'>> {
     const shapes = new Map(this.options.weights.keys.map((key) => [key, this.options.weights.get(key).shape]));
-    return new Map([...this.parameters].map(([key, data]) => [key, createTensor('float32', shapes.get(key) ?? [data.length], data)]));
+    return new Map(
+      [...this.parameters].map(([key, data]) => [key, createTensor('float32', shapes.get(key) ?? [data.length], data)]),
+    );
   }
 
   /**
@@ -190,15 +246,22 @@ export class Trainer {
     let gradients: ParameterSet | undefined;
     let loss = 0;
     for (const micro of microBatches) {
-      const result = await this.session.run(this.parameters, collateBatch(this.graph, micro, { padTokenId: this.options.config.padTokenId ?? 0 }));
+      const result = await this.session.run(
+        this.parameters,
+        collateBatch(this.graph, micro, { padTokenId: this.options.config.padTokenId ?? 0 }),
+      );
       loss += result.loss * scale;
       if (gradients === undefined) {
         gradients = result.gradients;
-        if (scale !== 1) for (const gradient of gradients.values()) for (let index = 0; index < gradient.length; index += 1) gradient[index] = Math.fround((gradient[index] as number) * scale);
+        if (scale !== 1)
+          for (const gradient of gradients.values())
+            for (let index = 0; index < gradient.length; index += 1)
+              gradient[index] = Math.fround((gradient[index] as number) * scale);
       } else {
         for (const [name, gradient] of result.gradients) {
           const sum = gradients.get(name) as Float32Array;
-          for (let index = 0; index < sum.length; index += 1) sum[index] = Math.fround((sum[index] as number) + Math.fround((gradient[index] as number) * scale));
+          for (let index = 0; index < sum.length; index += 1)
+            sum[index] = Math.fround((sum[index] as number) + Math.fround((gradient[index] as number) * scale));
         }
       }
     }
@@ -213,18 +276,26 @@ export class Trainer {
   }
 
   /** Loss and metrics over `data` (forward only: the backward outputs are not computed). */
-  async evaluate(data: TrainingData, options: { batchSize?: number; metrics?: readonly TrainingMetricName[] } = {}): Promise<EvaluationResult> {
+  async evaluate(
+    data: TrainingData,
+    options: { batchSize?: number; metrics?: readonly TrainingMetricName[] } = {},
+  ): Promise<EvaluationResult> {
     let loss = 0;
     let count = 0;
     const predictions: number[] = [];
     const references: number[] = [];
-    const classification = this.graph.head === 'AlbertForSequenceClassification' || this.graph.head === 'AlbertForMultipleChoice';
+    const classification =
+      this.graph.head === 'AlbertForSequenceClassification' || this.graph.head === 'AlbertForMultipleChoice';
     for await (const batch of batchesOf(data, options.batchSize ?? 16)) {
       const feeds = collateBatch(this.graph, batch, { padTokenId: this.options.config.padTokenId ?? 0 });
       const result = await this.session.evaluate(this.parameters, feeds);
       loss += result.loss * batch.length;
       count += batch.length;
-      if (classification && this.graph.problemType !== 'regression' && this.graph.problemType !== 'multi_label_classification') {
+      if (
+        classification &&
+        this.graph.problemType !== 'regression' &&
+        this.graph.problemType !== 'multi_label_classification'
+      ) {
         const logits = result.outputs['logits'] as Tensor<'float32'>;
         predictions.push(...argmaxRows(logits.data, logits.shape[logits.shape.length - 1] as number));
         references.push(...batch.map((example) => example.label as number));
@@ -232,8 +303,16 @@ export class Trainer {
     }
     const metrics: Record<string, number> = {};
     for (const name of options.metrics ?? (predictions.length > 0 ? ['accuracy'] : [])) {
-      if (predictions.length === 0) throw new TrainingError('TRAINING_UNSUPPORTED_OPTION', `metric ${name} needs single-label classification predictions (${this.graph.head})`, { field: 'metrics', value: name });
-      metrics[name] = name === 'accuracy' ? accuracy(predictions, references) : f1Score(predictions, references, name === 'f1-macro' ? 'macro' : 'micro');
+      if (predictions.length === 0)
+        throw new TrainingError(
+          'TRAINING_UNSUPPORTED_OPTION',
+          `metric ${name} needs single-label classification predictions (${this.graph.head})`,
+          { field: 'metrics', value: name },
+        );
+      metrics[name] =
+        name === 'accuracy'
+          ? accuracy(predictions, references)
+          : f1Score(predictions, references, name === 'f1-macro' ? 'macro' : 'micro');
     }
     return { loss: loss / count, metrics };
   }
@@ -243,19 +322,39 @@ export class Trainer {
     checkOptionKeys('Trainer.fit', options, FIT_OPTION_KEYS);
     const epochs = options.epochs ?? 1;
     const batchSize = options.batchSize ?? 8;
-    if (!Number.isInteger(epochs) || epochs < 1) throw new TrainingError('TRAINING_BAD_OPTIONS', `fit: epochs must be an integer ≥ 1, not ${epochs}`, { field: 'epochs', value: epochs });
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new TrainingError('TRAINING_BAD_OPTIONS', `fit: batchSize must be an integer ≥ 1, not ${batchSize}`, { field: 'batchSize', value: batchSize });
+    if (!Number.isInteger(epochs) || epochs < 1)
+      throw new TrainingError('TRAINING_BAD_OPTIONS', `fit: epochs must be an integer ≥ 1, not ${epochs}`, {
+        field: 'epochs',
+        value: epochs,
+      });
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new TrainingError('TRAINING_BAD_OPTIONS', `fit: batchSize must be an integer ≥ 1, not ${batchSize}`, {
+        field: 'batchSize',
+        value: batchSize,
+      });
     const accumulation = this.options.gradientAccumulationSteps ?? 1;
     const array = Array.isArray(trainData) ? (trainData as readonly TrainingExample[]) : undefined;
-    const totalSteps = options.totalSteps ?? (array === undefined ? undefined : this.stepCount + epochs * Math.ceil(Math.ceil(array.length / batchSize) / accumulation));
+    const totalSteps =
+      options.totalSteps ??
+      (array === undefined
+        ? undefined
+        : this.stepCount + epochs * Math.ceil(Math.ceil(array.length / batchSize) / accumulation));
     const warmupSteps = this.options.warmupSteps ?? 0;
     if (totalSteps !== undefined || this.options.decay === 'constant' || warmupSteps > 0) {
-      this.schedule = learningRateSchedule({ lr: this.baseLr, warmupSteps, totalSteps: totalSteps ?? Number.MAX_SAFE_INTEGER, decay: totalSteps === undefined ? 'constant' : (this.options.decay ?? 'linear') });
+      this.schedule = learningRateSchedule({
+        lr: this.baseLr,
+        warmupSteps,
+        totalSteps: totalSteps ?? Number.MAX_SAFE_INTEGER,
+        decay: totalSteps === undefined ? 'constant' : (this.options.decay ?? 'linear'),
+      });
     }
     const random = seededRandom(this.options.seed ?? 0);
     const evaluations: EvaluationResult[] = [];
     const checkAbort = (): void => {
-      if (options.signal?.aborted === true) throw new TrainingError('TRAINING_ABORTED', `training aborted after ${this.stepCount} steps`, { step: this.stepCount });
+      if (options.signal?.aborted === true)
+        throw new TrainingError('TRAINING_ABORTED', `training aborted after ${this.stepCount} steps`, {
+          step: this.stepCount,
+        });
     };
     for (let epoch = 0; epoch < epochs; epoch += 1) {
       const data = array !== undefined && options.shuffle !== false ? shuffled(array, random) : trainData;
@@ -266,7 +365,16 @@ export class Trainer {
         const result = await this.step(pending);
         const examples = pending.reduce((sum, micro) => sum + micro.length, 0);
         pending = [];
-        options.onProgress?.({ kind: 'step', epoch, step: this.stepCount, ...(totalSteps === undefined ? {} : { totalSteps }), loss: result.loss, lr: result.lr, gradNorm: result.gradNorm, examplesPerSecond: (examples * 1000) / Math.max(performance.now() - started, 1e-3) });
+        options.onProgress?.({
+          kind: 'step',
+          epoch,
+          step: this.stepCount,
+          ...(totalSteps === undefined ? {} : { totalSteps }),
+          loss: result.loss,
+          lr: result.lr,
+          gradNorm: result.gradNorm,
+          examplesPerSecond: (examples * 1000) / Math.max(performance.now() - started, 1e-3),
+        });
       };
       for await (const batch of batchesOf(data, batchSize)) {
         pending.push(batch);
@@ -275,9 +383,18 @@ export class Trainer {
       if (pending.length > 0) await flush();
       if (options.evalData !== undefined) {
         checkAbort();
-        const evaluation = await this.evaluate(options.evalData, { batchSize, ...(options.metrics === undefined ? {} : { metrics: options.metrics }) });
+        const evaluation = await this.evaluate(options.evalData, {
+          batchSize,
+          ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+        });
         evaluations.push(evaluation);
-        options.onProgress?.({ kind: 'evaluation', epoch, step: this.stepCount, loss: evaluation.loss, metrics: evaluation.metrics });
+        options.onProgress?.({
+          kind: 'evaluation',
+          epoch,
+          step: this.stepCount,
+          loss: evaluation.loss,
+          metrics: evaluation.metrics,
+        });
       }
     }
     return { steps: this.stepCount, evaluations };
@@ -289,11 +406,18 @@ export class Trainer {
    * the word embeddings and `predictions.bias`), the tokenizer files copied from `tokenizerSource`, and
    * with `optimizerState` the optimizer's state (`optimizer.safetensors`, `trainer_state.json`).
    */
-  async checkpointFiles(options: { tokenizerSource?: ModelFileSource; optimizerState?: boolean } = {}): Promise<Map<string, Uint8Array>> {
+  async checkpointFiles(
+    options: { tokenizerSource?: ModelFileSource; optimizerState?: boolean } = {},
+  ): Promise<Map<string, Uint8Array>> {
     const files = new Map<string, Uint8Array>();
-    const config = this.options.config.with({ architectures: [this.graph.head], ...(this.graph.problemType === null ? {} : { problemType: this.graph.problemType }) });
+    const config = this.options.config.with({
+      architectures: [this.graph.head],
+      ...(this.graph.problemType === null ? {} : { problemType: this.graph.problemType }),
+    });
     files.set('config.json', new TextEncoder().encode(`${JSON.stringify(config.toJSON(), null, 2)}\n`));
-    const tensors = new Map([...this.weights()].map(([key, tensor]) => [key, { shape: tensor.shape, data: tensor.data }]));
+    const tensors = new Map(
+      [...this.weights()].map(([key, tensor]) => [key, { shape: tensor.shape, data: tensor.data }]),
+    );
     files.set('model.safetensors', encodeSafetensors(tensors));
     if (options.tokenizerSource !== undefined) {
       for (const name of ['spiece.model', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json']) {
@@ -304,7 +428,12 @@ export class Trainer {
       const state = this.optimizer.stateDict();
       const shapes = new Map([...state.tensors].map(([key, data]) => [key, { shape: [data.length], data }]));
       files.set(OPTIMIZER_STATE_FILES.tensors, encodeSafetensors(shapes));
-      files.set(OPTIMIZER_STATE_FILES.scalars, new TextEncoder().encode(`${JSON.stringify({ type: state.type, scalars: state.scalars, step: this.stepCount }, null, 2)}\n`));
+      files.set(
+        OPTIMIZER_STATE_FILES.scalars,
+        new TextEncoder().encode(
+          `${JSON.stringify({ type: state.type, scalars: state.scalars, step: this.stepCount }, null, 2)}\n`,
+        ),
+      );
     }
     return files;
   }
@@ -313,7 +442,10 @@ export class Trainer {
    * Writes {@link Trainer.checkpointFiles} into `directory` (Node; created if needed). Each file is written
    * to a temporary name first and renamed, so a crash never leaves a half-written file.
    */
-  async save(directory: string, options: { tokenizerSource?: ModelFileSource; optimizerState?: boolean } = {}): Promise<void> {
+  async save(
+    directory: string,
+    options: { tokenizerSource?: ModelFileSource; optimizerState?: boolean } = {},
+  ): Promise<void> {
     // `#node-builtins` (package.json "imports"): Node's modules in Node, a typed error elsewhere (bundlers never see `node:`).
     const builtins = await import('#node-builtins');
     const { mkdir, rename, writeFile } = builtins.fsPromises;
@@ -328,12 +460,29 @@ export class Trainer {
 
   /** Restores the optimizer state and step count saved beside a checkpoint. */
   async loadOptimizerState(source: ModelFileSource): Promise<void> {
-    const scalars = JSON.parse(await source.readText(OPTIMIZER_STATE_FILES.scalars)) as { type?: unknown; scalars?: unknown; step?: unknown };
-    if (typeof scalars.type !== 'string' || typeof scalars.scalars !== 'object' || scalars.scalars === null || typeof scalars.step !== 'number') {
-      throw new TrainingError('TRAINING_BAD_STATE', `${OPTIMIZER_STATE_FILES.scalars} in ${source.description} is not an optimizer state`, { file: OPTIMIZER_STATE_FILES.scalars });
+    const scalars = JSON.parse(await source.readText(OPTIMIZER_STATE_FILES.scalars)) as {
+      type?: unknown;
+      scalars?: unknown;
+      step?: unknown;
+    };
+    if (
+      typeof scalars.type !== 'string' ||
+      typeof scalars.scalars !== 'object' ||
+      scalars.scalars === null ||
+      typeof scalars.step !== 'number'
+    ) {
+      throw new TrainingError(
+        'TRAINING_BAD_STATE',
+        `${OPTIMIZER_STATE_FILES.scalars} in ${source.description} is not an optimizer state`,
+        { file: OPTIMIZER_STATE_FILES.scalars },
+      );
     }
     const tensors = readSafetensors(await source.read(OPTIMIZER_STATE_FILES.tensors), OPTIMIZER_STATE_FILES.tensors);
-    this.optimizer.loadStateDict({ type: scalars.type, scalars: scalars.scalars as Record<string, unknown>, tensors: new Map([...tensors].map(([key, tensor]) => [key, tensor.data])) });
+    this.optimizer.loadStateDict({
+      type: scalars.type,
+      scalars: scalars.scalars as Record<string, unknown>,
+      tensors: new Map([...tensors].map(([key, tensor]) => [key, tensor.data])),
+    });
     this.stepCount = scalars.step;
   }
 

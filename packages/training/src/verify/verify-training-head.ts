@@ -1,5 +1,12 @@
 import { AlbertConfig } from '@albert-ts/config';
-import { createTensor, loadPretrainedWeights, readSafetensors, type Backend, type ModelFileSource, type Tensor } from '@albert-ts/core';
+import {
+  createTensor,
+  loadPretrainedWeights,
+  readSafetensors,
+  type Backend,
+  type ModelFileSource,
+  type Tensor,
+} from '@albert-ts/core';
 import { buildAlbertTrainingGraph, TRAINABLE_HEADS, type TrainableHeadName } from '../graph/albert-training-graph.js';
 import { AdamW } from '../optim/adamw.js';
 import { clipGradNorm } from '../optim/clip-grad-norm.js';
@@ -87,7 +94,11 @@ export function flattenNested(value: unknown): { shape: number[]; values: number
 
 const int64Tensor = (value: unknown): Tensor => {
   const { shape, values } = flattenNested(value);
-  return createTensor('int64', shape, BigInt64Array.from(values, (item) => BigInt(item)));
+  return createTensor(
+    'int64',
+    shape,
+    BigInt64Array.from(values, (item) => BigInt(item)),
+  );
 };
 const float32Tensor = (value: unknown): Tensor => {
   const { shape, values } = flattenNested(value);
@@ -105,7 +116,9 @@ export interface VerifyTrainingHeadOptions {
   /** The parsed `training.json`. */
   readonly fixture: TrainingFixture;
   /** The model's `cases.json`, parsed. */
-  readonly cases: { readonly cases: readonly { readonly name: string; readonly inputs: Readonly<Record<string, unknown>> }[] };
+  readonly cases: {
+    readonly cases: readonly { readonly name: string; readonly inputs: Readonly<Record<string, unknown>> }[];
+  };
   /** The head key. */
   readonly head: string;
 }
@@ -120,11 +133,20 @@ export interface VerifyTrainingHeadOptions {
 export async function verifyTrainingHead(options: VerifyTrainingHeadOptions): Promise<TrainingHeadReport> {
   const { fixture, head: key } = options;
   const spec = fixture.heads[key];
-  if (spec === undefined) throw new TrainingError('TRAINING_BAD_STATE', `training.json has no head ${key}`, { field: 'heads', value: key });
+  if (spec === undefined)
+    throw new TrainingError('TRAINING_BAD_STATE', `training.json has no head ${key}`, { field: 'heads', value: key });
   const testCase = options.cases.cases.find((candidate) => candidate.name === spec.case);
-  if (testCase === undefined) throw new TrainingError('TRAINING_BAD_STATE', `cases.json has no case ${spec.case} (head ${key})`, { field: 'case', value: spec.case });
+  if (testCase === undefined)
+    throw new TrainingError('TRAINING_BAD_STATE', `cases.json has no case ${spec.case} (head ${key})`, {
+      field: 'case',
+      value: spec.case,
+    });
   const head = key.split('-')[0] as TrainableHeadName;
-  if (!TRAINABLE_HEADS.includes(head)) throw new TrainingError('TRAINING_BAD_STATE', `training.json head ${key} is not a trainable ALBERT head`, { field: 'heads', value: key });
+  if (!TRAINABLE_HEADS.includes(head))
+    throw new TrainingError('TRAINING_BAD_STATE', `training.json head ${key} is not a trainable ALBERT head`, {
+      field: 'heads',
+      value: key,
+    });
   const source = options.modelSource(spec.checkpoint);
   let config = AlbertConfig.parse(await source.readText('config.json'), { file: `${source.description}/config.json` });
   if (key.endsWith('-multi-label')) config = config.with({ problemType: 'multi_label_classification' });
@@ -132,8 +154,10 @@ export async function verifyTrainingHead(options: VerifyTrainingHeadOptions): Pr
   const graph = buildAlbertTrainingGraph(config, weights, { head });
   const initial: ParameterSet = new Map(weights.keys.map((name) => [name, Float32Array.from(weights.get(name).data)]));
   const shapes = new Map(weights.keys.map((name) => [name, weights.get(name).shape]));
-  const copy = (set: ParameterSet): ParameterSet => new Map([...set].map(([name, data]) => [name, Float32Array.from(data)]));
-  const readTensors = async (name: string): Promise<ReadonlyMap<string, Tensor<'float32'>>> => readSafetensors(await options.trainingSource.read(name), `${options.trainingSource.description}/${name}`);
+  const copy = (set: ParameterSet): ParameterSet =>
+    new Map([...set].map(([name, data]) => [name, Float32Array.from(data)]));
+  const readTensors = async (name: string): Promise<ReadonlyMap<string, Tensor<'float32'>>> =>
+    readSafetensors(await options.trainingSource.read(name), `${options.trainingSource.description}/${name}`);
 
   const feeds: Record<string, Tensor> = {};
   for (const name of graph.modelInputs) {
@@ -143,15 +167,23 @@ export async function verifyTrainingHead(options: VerifyTrainingHeadOptions): Pr
   if (graph.modelInputs.includes('position_ids') && feeds['position_ids'] === undefined) {
     const ids = feeds['input_ids'] as Tensor;
     const length = ids.shape[ids.shape.length - 1] as number;
-    feeds['position_ids'] = createTensor('int64', ids.shape, BigInt64Array.from({ length: ids.data.length }, (_, index) => BigInt(index % length)));
+    feeds['position_ids'] = createTensor(
+      'int64',
+      ids.shape,
+      BigInt64Array.from({ length: ids.data.length }, (_, index) => BigInt(index % length)),
+    );
   }
-  for (const label of graph.labelInputs) feeds[label.name] = label.elementType === 'int64' ? int64Tensor(spec.labels[label.name]) : float32Tensor(spec.labels[label.name]);
+  for (const label of graph.labelInputs)
+    feeds[label.name] =
+      label.elementType === 'int64' ? int64Tensor(spec.labels[label.name]) : float32Tensor(spec.labels[label.name]);
 
   const problems: string[] = [];
   const expectedWithGradient = spec.parameters.filter((name) => !spec.parameters_without_gradient.includes(name));
   const ours = new Set(graph.gradients.keys());
-  for (const name of expectedWithGradient) if (!ours.has(name)) problems.push(`no gradient for ${name} (PyTorch has one)`);
-  for (const name of ours) if (!expectedWithGradient.includes(name)) problems.push(`a gradient for ${name} (PyTorch has none)`);
+  for (const name of expectedWithGradient)
+    if (!ours.has(name)) problems.push(`no gradient for ${name} (PyTorch has one)`);
+  for (const name of ours)
+    if (!expectedWithGradient.includes(name)) problems.push(`a gradient for ${name} (PyTorch has none)`);
 
   const session = await GradientSession.load(options.backend, graph, shapes);
   try {
@@ -168,7 +200,10 @@ export async function verifyTrainingHead(options: VerifyTrainingHeadOptions): Pr
       for (let index = 0; index < reference.length; index += 1) {
         const difference = Math.abs((gradient[index] as number) - (reference[index] as number));
         maxGradDiff = Math.max(maxGradDiff, difference);
-        const ratio = difference / (TRAINING_TOLERANCE.gradient.absolute + TRAINING_TOLERANCE.gradient.relative * Math.abs(reference[index] as number));
+        const ratio =
+          difference /
+          (TRAINING_TOLERANCE.gradient.absolute +
+            TRAINING_TOLERANCE.gradient.relative * Math.abs(reference[index] as number));
         if (!(ratio <= worstRatio)) {
           worstRatio = ratio;
           worstGradElement = `${name}[${index}] ours ${gradient[index]} ref ${reference[index]}`;
@@ -176,9 +211,16 @@ export async function verifyTrainingHead(options: VerifyTrainingHeadOptions): Pr
       }
     }
 
-    const optimizerOptions = { lr: fixture.optimizer.lr, betas: fixture.optimizer.betas, eps: fixture.optimizer.eps, weightDecay: fixture.optimizer.weight_decay };
+    const optimizerOptions = {
+      lr: fixture.optimizer.lr,
+      betas: fixture.optimizer.betas,
+      eps: fixture.optimizer.eps,
+      weightDecay: fixture.optimizer.weight_decay,
+    };
     const oneStep = copy(initial);
-    const grads: ParameterSet = new Map(expectedWithGradient.map((name) => [name, Float32Array.from(referenceGrads.get(name)?.data ?? [])]));
+    const grads: ParameterSet = new Map(
+      expectedWithGradient.map((name) => [name, Float32Array.from(referenceGrads.get(name)?.data ?? [])]),
+    );
     clipGradNorm(grads, { maxNorm: fixture.optimizer.clip_grad_norm });
     new AdamW(optimizerOptions).step(oneStep, grads);
     const afterOne = await readTensors(`${key}.after-1-step.safetensors`);
@@ -190,7 +232,11 @@ export async function verifyTrainingHead(options: VerifyTrainingHeadOptions): Pr
         problems.push(`after one step: ${name} missing`);
         continue;
       }
-      for (let index = 0; index < reference.length; index += 1) oneStepMaxDiff = Math.max(oneStepMaxDiff, Math.abs((parameter[index] as number) - (reference[index] as number)));
+      for (let index = 0; index < reference.length; index += 1)
+        oneStepMaxDiff = Math.max(
+          oneStepMaxDiff,
+          Math.abs((parameter[index] as number) - (reference[index] as number)),
+        );
     }
 
     const parameters = copy(initial);
@@ -203,17 +249,27 @@ export async function verifyTrainingHead(options: VerifyTrainingHeadOptions): Pr
       clipGradNorm(stepGrads, { maxNorm: fixture.optimizer.clip_grad_norm });
       optimizer.step(parameters, stepGrads);
     }
-    const threeStepLossMaxRelDiff = Math.max(...losses.map((loss, index) => Math.abs(loss - (spec.losses_before_steps[index] as number)) / Math.abs(spec.losses_before_steps[index] as number)));
+    const threeStepLossMaxRelDiff = Math.max(
+      ...losses.map(
+        (loss, index) =>
+          Math.abs(loss - (spec.losses_before_steps[index] as number)) /
+          Math.abs(spec.losses_before_steps[index] as number),
+      ),
+    );
     const afterThree = await readTensors(`${key}.after-${fixture.optimizer.steps}-steps.safetensors`);
     const differences: number[] = [];
     for (const name of spec.parameters) {
       const reference = afterThree.get(name)?.data;
       const parameter = parameters.get(name);
       if (reference === undefined || parameter === undefined) continue;
-      for (let index = 0; index < reference.length; index += 1) differences.push(Math.abs((parameter[index] as number) - (reference[index] as number)));
+      for (let index = 0; index < reference.length; index += 1)
+        differences.push(Math.abs((parameter[index] as number) - (reference[index] as number)));
     }
     differences.sort((a, b) => a - b);
-    const percentile = (fraction: number): number => (differences.length === 0 ? 0 : (differences[Math.min(differences.length - 1, Math.floor(fraction * (differences.length - 1)))] as number));
+    const percentile = (fraction: number): number =>
+      differences.length === 0
+        ? 0
+        : (differences[Math.min(differences.length - 1, Math.floor(fraction * (differences.length - 1)))] as number);
     const pass =
       problems.length === 0 &&
       lossDiff <= TRAINING_TOLERANCE.gradient.absolute + TRAINING_TOLERANCE.gradient.relative * Math.abs(spec.loss) &&

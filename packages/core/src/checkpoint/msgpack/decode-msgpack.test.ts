@@ -38,7 +38,12 @@ describe('decodeMsgpack', () => {
     expect(decode([0xd9, 0x01, 0x78])).toBe('x');
     expect(Array.from(decode([0xc4, 0x02, 0x09, 0x08]) as Uint8Array)).toEqual([9, 8]);
     expect(decode([0x92, 0x01, 0x92, 0x02, 0x03])).toEqual([1, [2, 3]]);
-    expect(decode([0x82, 0xa1, 0x61, 0x01, 0xa1, 0x62, 0x90])).toEqual(new Map<unknown, unknown>([['a', 1], ['b', []]]));
+    expect(decode([0x82, 0xa1, 0x61, 0x01, 0xa1, 0x62, 0x90])).toEqual(
+      new Map<unknown, unknown>([
+        ['a', 1],
+        ['b', []],
+      ]),
+    );
     const fixed = decode([0xd4, 0x01, 0x2a]) as MsgpackExtension;
     expect(fixed).toBeInstanceOf(MsgpackExtension);
     expect(fixed.type).toBe(1);

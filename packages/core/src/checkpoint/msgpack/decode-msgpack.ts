@@ -46,13 +46,18 @@ export function decodeMsgpack(bytes: Uint8Array, options: DecodeMsgpackOptions):
   let position = 0;
 
   const invalid = (message: string): never => {
-    throw new CheckpointError('CHECKPOINT_INVALID_MSGPACK', `${file}: invalid MessagePack at byte ${position}: ${message}`, {
-      file,
-      offset: position,
-    });
+    throw new CheckpointError(
+      'CHECKPOINT_INVALID_MSGPACK',
+      `${file}: invalid MessagePack at byte ${position}: ${message}`,
+      {
+        file,
+        offset: position,
+      },
+    );
   };
   const need = (count: number): number => {
-    if (position + count > bytes.length) invalid(`needs ${count} more bytes but the file ends at byte ${bytes.length} (truncated?)`);
+    if (position + count > bytes.length)
+      invalid(`needs ${count} more bytes but the file ends at byte ${bytes.length} (truncated?)`);
     const start = position;
     position += count;
     return start;
@@ -72,7 +77,8 @@ export function decodeMsgpack(bytes: Uint8Array, options: DecodeMsgpackOptions):
     value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
   // Each element needs at least one byte: a count larger than what remains is a lie.
   const count = (value: number, perItem: number): number => {
-    if (value * perItem > bytes.length - position) invalid(`a container declares ${value} items but only ${bytes.length - position} bytes remain`);
+    if (value * perItem > bytes.length - position)
+      invalid(`a container declares ${value} items but only ${bytes.length - position} bytes remain`);
     return value;
   };
 
@@ -100,7 +106,8 @@ export function decodeMsgpack(bytes: Uint8Array, options: DecodeMsgpackOptions):
       case 0xc7:
       case 0xc8:
       case 0xc9: {
-        const length = type === 0xc7 ? view.getUint8(need(1)) : type === 0xc8 ? view.getUint16(need(2)) : view.getUint32(need(4));
+        const length =
+          type === 0xc7 ? view.getUint8(need(1)) : type === 0xc8 ? view.getUint16(need(2)) : view.getUint32(need(4));
         const extensionType = view.getInt8(need(1));
         return new MsgpackExtension(extensionType, take(length));
       }

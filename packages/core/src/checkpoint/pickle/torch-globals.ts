@@ -8,7 +8,8 @@ export interface TorchStorageType {
   /** The storage class name, e.g. `FloatStorage`. */
   readonly className: string;
   /** Element kind. */
-  readonly kind: 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+  readonly kind:
+    'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
   /** Bytes per element. */
   readonly elementSize: number;
 }
@@ -64,7 +65,8 @@ export function isPickledTensor(value: PickleValue): value is PickledTensor {
 
 function integerList(value: PickleValue | undefined): number[] | undefined {
   const items = value instanceof PickleTuple ? value.items : Array.isArray(value) ? value : undefined;
-  if (items === undefined || !items.every((item) => typeof item === 'number' && Number.isSafeInteger(item))) return undefined;
+  if (items === undefined || !items.every((item) => typeof item === 'number' && Number.isSafeInteger(item)))
+    return undefined;
   return items as number[];
 }
 
@@ -78,32 +80,54 @@ export function torchAllowedGlobals(file: string): ReadonlyMap<string, AllowedGl
   const invalid = (message: string): never => {
     throw new CheckpointError('CHECKPOINT_INVALID_PICKLE', `${file}: ${message}`, { file });
   };
-  const rebuildTensor = (name: string) => (args: readonly PickleValue[]): PickledTensor => {
-    const [storage, storageOffset] = args;
-    const size = integerList(args[2]);
-    const stride = integerList(args[3]);
-    if (typeof storage !== 'object' || storage === null || (storage as PickleObject).pickleKind !== 'storage') {
-      return invalid(`${name}: first argument is not a storage`);
-    }
-    if (typeof storageOffset !== 'number' || !Number.isSafeInteger(storageOffset) || storageOffset < 0) {
-      return invalid(`${name}: bad storage offset`);
-    }
-    if (size === undefined || stride === undefined || size.length !== stride.length || size.some((item) => item < 0) || stride.some((item) => item < 0)) {
-      return invalid(`${name}: bad size or stride`);
-    }
-    return { pickleKind: 'tensor', storage: storage as TorchStorageReference, storageOffset, size, stride };
-  };
+  const rebuildTensor =
+    (name: string) =>
+    (args: readonly PickleValue[]): PickledTensor => {
+      const [storage, storageOffset] = args;
+      const size = integerList(args[2]);
+      const stride = integerList(args[3]);
+      if (typeof storage !== 'object' || storage === null || (storage as PickleObject).pickleKind !== 'storage') {
+        return invalid(`${name}: first argument is not a storage`);
+      }
+      if (typeof storageOffset !== 'number' || !Number.isSafeInteger(storageOffset) || storageOffset < 0) {
+        return invalid(`${name}: bad storage offset`);
+      }
+      if (
+        size === undefined ||
+        stride === undefined ||
+        size.length !== stride.length ||
+        size.some((item) => item < 0) ||
+        stride.some((item) => item < 0)
+      ) {
+        return invalid(`${name}: bad size or stride`);
+      }
+      return { pickleKind: 'tensor', storage: storage as TorchStorageReference, storageOffset, size, stride };
+    };
   const globals = new Map<string, AllowedGlobal>([
     // OrderedDict() (state dicts, backward-hook dicts): an empty dict.
-    ['collections.OrderedDict', { call: (args) => (args.length === 0 ? new Map() : invalid('OrderedDict called with arguments')) }],
+    [
+      'collections.OrderedDict',
+      { call: (args) => (args.length === 0 ? new Map() : invalid('OrderedDict called with arguments')) },
+    ],
     ['torch._utils._rebuild_tensor_v2', { call: rebuildTensor('_rebuild_tensor_v2') }],
     ['torch._utils._rebuild_tensor', { call: rebuildTensor('_rebuild_tensor') }],
     // nn.Parameter(tensor, requires_grad, hooks): the tensor itself.
-    ['torch._utils._rebuild_parameter', { call: (args) => (args[0] !== undefined && isPickledTensor(args[0]) ? args[0] : invalid('_rebuild_parameter without a tensor')) }],
+    [
+      'torch._utils._rebuild_parameter',
+      {
+        call: (args) =>
+          args[0] !== undefined && isPickledTensor(args[0]) ? args[0] : invalid('_rebuild_parameter without a tensor'),
+      },
+    ],
     // nn.Parameter with Python attributes (the state is ignored; it sets no weight values).
     [
       'torch._utils._rebuild_parameter_with_state',
-      { call: (args) => (args[0] !== undefined && isPickledTensor(args[0]) ? args[0] : invalid('_rebuild_parameter_with_state without a tensor')) },
+      {
+        call: (args) =>
+          args[0] !== undefined && isPickledTensor(args[0])
+            ? args[0]
+            : invalid('_rebuild_parameter_with_state without a tensor'),
+      },
     ],
   ]);
   for (const name of TORCH_STORAGE_TYPES.keys()) globals.set(name, {});
@@ -122,11 +146,15 @@ export function torchStorageFromPersistentId(pid: PickleValue, file: string): To
   if (!(pid instanceof PickleTuple)) return invalid('not a tuple');
   const [tag, storageClass, key, , elementCount, viewMetadata] = pid.items;
   if (tag !== 'storage') return invalid(`unknown tag ${JSON.stringify(tag)}`);
-  const qualifiedName = typeof storageClass === 'object' && storageClass !== null && 'qualifiedName' in storageClass ? String(storageClass.qualifiedName) : undefined;
+  const qualifiedName =
+    typeof storageClass === 'object' && storageClass !== null && 'qualifiedName' in storageClass
+      ? String(storageClass.qualifiedName)
+      : undefined;
   const type = qualifiedName === undefined ? undefined : TORCH_STORAGE_TYPES.get(qualifiedName);
   if (type === undefined) return invalid('the storage type is not a torch storage class');
   if (typeof key !== 'string') return invalid('storage key is not a string');
-  if (typeof elementCount !== 'number' || !Number.isSafeInteger(elementCount) || elementCount < 0) return invalid('bad element count');
+  if (typeof elementCount !== 'number' || !Number.isSafeInteger(elementCount) || elementCount < 0)
+    return invalid('bad element count');
   let viewOffset = 0;
   if (viewMetadata !== undefined && viewMetadata !== null) {
     const view = viewMetadata instanceof PickleTuple ? viewMetadata.items : undefined;

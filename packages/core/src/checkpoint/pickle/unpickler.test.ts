@@ -60,7 +60,7 @@ describe('unpickle', () => {
 
   it('reads protocol 0 text opcodes', () => {
     const text = (source: string) => Array.from(new TextEncoder().encode(source));
-    const value = load([text('(lp0\nI1\naI00\naL12345678901234567890L\naF0.25\naS\'abc\'\naVx\\u00e9\na.')]);
+    const value = load([text("(lp0\nI1\naI00\naL12345678901234567890L\naF0.25\naS'abc'\naVx\\u00e9\na.")]);
     expect(value).toEqual([1, false, 12345678901234567890n, 0.25, 'abc', 'xé']);
   });
 
@@ -89,7 +89,15 @@ describe('unpickle', () => {
   });
 
   it('refuses disallowed globals named through STACK_GLOBAL and INST', () => {
-    const stackGlobal = error(() => load([pickle.proto(4), pickle.shortString('builtins'), pickle.shortString('exec'), pickle.stackGlobal(), pickle.stop()]));
+    const stackGlobal = error(() =>
+      load([
+        pickle.proto(4),
+        pickle.shortString('builtins'),
+        pickle.shortString('exec'),
+        pickle.stackGlobal(),
+        pickle.stop(),
+      ]),
+    );
     expect(stackGlobal.code).toBe('CHECKPOINT_DISALLOWED_GLOBAL');
     expect(stackGlobal.message).toContain('builtins.exec');
     const inst = error(() => load([pickle.mark(), pickle.inst('__builtin__', 'eval'), pickle.stop()]));
@@ -98,17 +106,30 @@ describe('unpickle', () => {
   });
 
   it('never calls a global without a builder, and refuses object construction opcodes', () => {
-    const storage = error(() => load([pickle.proto(2), pickle.global('torch', 'FloatStorage'), pickle.emptyTuple(), pickle.reduce(), pickle.stop()], torchAllowedGlobals('test.pkl')));
+    const storage = error(() =>
+      load(
+        [pickle.proto(2), pickle.global('torch', 'FloatStorage'), pickle.emptyTuple(), pickle.reduce(), pickle.stop()],
+        torchAllowedGlobals('test.pkl'),
+      ),
+    );
     expect(storage.code).toBe('CHECKPOINT_INVALID_PICKLE');
     expect(storage.message).toContain('torch.FloatStorage cannot be called');
     for (const opcode of [0x81, 0x92, 0x6f, 0x82, 0x97]) {
-      const refused = error(() => load([pickle.proto(2), pickle.global('collections', 'OrderedDict'), pickle.emptyTuple(), [opcode], pickle.stop()], torchAllowedGlobals('test.pkl')));
+      const refused = error(() =>
+        load(
+          [pickle.proto(2), pickle.global('collections', 'OrderedDict'), pickle.emptyTuple(), [opcode], pickle.stop()],
+          torchAllowedGlobals('test.pkl'),
+        ),
+      );
       expect(refused.code).toBe('CHECKPOINT_INVALID_PICKLE');
     }
   });
 
   it('keeps allowed globals as values', () => {
-    const value = load([pickle.proto(2), pickle.global('torch', 'LongStorage'), pickle.stop()], torchAllowedGlobals('test.pkl'));
+    const value = load(
+      [pickle.proto(2), pickle.global('torch', 'LongStorage'), pickle.stop()],
+      torchAllowedGlobals('test.pkl'),
+    );
     expect(value).toBeInstanceOf(PickleGlobal);
     expect((value as PickleGlobal).qualifiedName).toBe('torch.LongStorage');
   });
@@ -123,7 +144,15 @@ describe('unpickle', () => {
       [pickle.proto(2), pickle.stop()], // empty stack
       [pickle.proto(2), [0xff], pickle.stop()], // unknown opcode
       [pickle.proto(2), pickle.none(), pickle.binPersId(), pickle.stop()], // no persistent_load
-      [pickle.proto(2), pickle.emptyList(), pickle.mark(), pickle.int(1), pickle.int(2), pickle.setItems(), pickle.stop()], // SETITEMS on a list
+      [
+        pickle.proto(2),
+        pickle.emptyList(),
+        pickle.mark(),
+        pickle.int(1),
+        pickle.int(2),
+        pickle.setItems(),
+        pickle.stop(),
+      ], // SETITEMS on a list
     ];
     for (const parts of cases) expect(error(() => load(parts)).code).toBe('CHECKPOINT_INVALID_PICKLE');
   });

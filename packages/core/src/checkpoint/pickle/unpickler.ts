@@ -103,7 +103,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
     return text;
   };
   const pop = (): PickleValue => {
-    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1]!)) invalid('stack underflow');
+    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1]!))
+      invalid('stack underflow');
     const item = stack.pop()!;
     if (item === MARK) return invalid('unexpected MARK');
     return item;
@@ -141,7 +142,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
   // string parsed once (shifting a BigInt per byte would be quadratic).
   const decodeLong = (data: Uint8Array): number | bigint => {
     if (data.length === 0) return 0;
-    if (data.length > MAXIMUM_LONG_BYTES) invalid(`a ${data.length}-byte integer is longer than the ${MAXIMUM_LONG_BYTES} bytes a state dict can use`);
+    if (data.length > MAXIMUM_LONG_BYTES)
+      invalid(`a ${data.length}-byte integer is longer than the ${MAXIMUM_LONG_BYTES} bytes a state dict can use`);
     const digits = new Array<string>(data.length);
     for (let index = 0; index < data.length; index += 1) digits[data.length - 1 - index] = HEX_BYTES[data[index]!]!;
     let value = BigInt(`0x${digits.join('')}`);
@@ -150,13 +152,15 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
   };
   const decimal = (text: string, what: string): number | bigint => {
     if (!/^[+-]?\d+$/.test(text)) return invalid(`bad ${what} ${JSON.stringify(text.slice(0, 40))}`);
-    if (text.length > MAXIMUM_DECIMAL_DIGITS) invalid(`${what} with ${text.length} digits exceeds ${MAXIMUM_DECIMAL_DIGITS} (Python's own limit for int())`);
+    if (text.length > MAXIMUM_DECIMAL_DIGITS)
+      invalid(`${what} with ${text.length} digits exceeds ${MAXIMUM_DECIMAL_DIGITS} (Python's own limit for int())`);
     return integerOf(BigInt(text));
   };
   const setItems = (target: PickleValue, items: PickleValue[]): void => {
     if (!(target instanceof Map)) invalid('SETITEM(S) on a value that is not a dict');
     if (items.length % 2 !== 0) invalid('SETITEMS with an odd number of items');
-    for (let index = 0; index < items.length; index += 2) (target as Map<PickleValue, PickleValue>).set(items[index]!, items[index + 1]!);
+    for (let index = 0; index < items.length; index += 2)
+      (target as Map<PickleValue, PickleValue>).set(items[index]!, items[index + 1]!);
   };
   const appendItems = (target: PickleValue, items: PickleValue[]): void => {
     if (target instanceof Set) {
@@ -167,7 +171,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
     // one at a time: spreading a long MARK group into push() would overflow the call stack
     for (const item of items) (target as PickleValue[]).push(item);
   };
-  const unsupported = (name: string): never => invalid(`opcode ${name} is not supported by the restricted unpickler (it would construct arbitrary objects)`);
+  const unsupported = (name: string): never =>
+    invalid(`opcode ${name} is not supported by the restricted unpickler (it would construct arbitrary objects)`);
 
   for (;;) {
     opcodeStart = position;
@@ -264,11 +269,14 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
         break;
       case 0x56: // UNICODE (raw-unicode-escape, text)
         stack.push(
-          line().replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_match, short: string | undefined, long: string | undefined) => {
-            const codePoint = parseInt(short ?? long ?? '0', 16);
-            if (codePoint > 0x10ffff) invalid(`UNICODE escape \\U${long ?? ''} is not a Unicode code point`);
-            return String.fromCodePoint(codePoint);
-          }),
+          line().replace(
+            /\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g,
+            (_match, short: string | undefined, long: string | undefined) => {
+              const codePoint = parseInt(short ?? long ?? '0', 16);
+              if (codePoint > 0x10ffff) invalid(`UNICODE escape \\U${long ?? ''} is not a Unicode code point`);
+              return String.fromCodePoint(codePoint);
+            },
+          ),
         );
         break;
       case 0x54: {
@@ -285,7 +293,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
         // STRING (quoted repr, text)
         const text = line();
         const quote = text[0];
-        if ((quote !== "'" && quote !== '"') || text[text.length - 1] !== quote || text.length < 2) invalid('bad STRING');
+        if ((quote !== "'" && quote !== '"') || text[text.length - 1] !== quote || text.length < 2)
+          invalid('bad STRING');
         stack.push(text.slice(1, -1));
         break;
       }
@@ -433,7 +442,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
         if (!(callable instanceof PickleGlobal)) return invalid('REDUCE on a value that is not a global');
         const allowed = allowedGlobals.get(callable.qualifiedName);
         if (allowed?.call === undefined) return invalid(`the global ${callable.qualifiedName} cannot be called`);
-        if (!(args instanceof PickleTuple)) return invalid(`REDUCE arguments of ${callable.qualifiedName} are not a tuple`);
+        if (!(args instanceof PickleTuple))
+          return invalid(`REDUCE arguments of ${callable.qualifiedName} are not a tuple`);
         stack.push(allowed.call(args.items));
         break;
       }

@@ -32,7 +32,8 @@ export function directorySource(path: string): ModelFileSource {
       const { fsPromises: fs, path: nodePath } = await import('#node-builtins');
       const real = await fs.realpath(path);
       const allowed = [real];
-      if (nodePath.basename(nodePath.dirname(real)) === 'snapshots') allowed.push(nodePath.join(nodePath.dirname(nodePath.dirname(real)), 'blobs'));
+      if (nodePath.basename(nodePath.dirname(real)) === 'snapshots')
+        allowed.push(nodePath.join(nodePath.dirname(nodePath.dirname(real)), 'blobs'));
       return allowed;
     })());
   /** Refuses a file that is a link to somewhere outside the model directory (before reading a byte of it). */
@@ -44,7 +45,9 @@ export function directorySource(path: string): ModelFileSource {
     } catch {
       return; // absent: readFile reports it
     }
-    const inside = (await allowedRoots()).some((root) => real === root || real.startsWith(root.endsWith(nodePath.sep) ? root : root + nodePath.sep));
+    const inside = (await allowedRoots()).some(
+      (root) => real === root || real.startsWith(root.endsWith(nodePath.sep) ? root : root + nodePath.sep),
+    );
     if (!inside) {
       throw new CheckpointError(
         'CHECKPOINT_OUTSIDE_SOURCE',
@@ -64,10 +67,15 @@ export function directorySource(path: string): ModelFileSource {
     } catch (error) {
       if (error instanceof CheckpointError) throw error;
       if (isNotFound(error)) throw fileNotFound(name, description);
-      throw new CheckpointError('CHECKPOINT_READ_FAILED', `${name}: cannot read it from ${description}: ${String(error)}`, {
-        file: name,
-        source: description,
-      }, { cause: error });
+      throw new CheckpointError(
+        'CHECKPOINT_READ_FAILED',
+        `${name}: cannot read it from ${description}: ${String(error)}`,
+        {
+          file: name,
+          source: description,
+        },
+        { cause: error },
+      );
     }
   };
   return {

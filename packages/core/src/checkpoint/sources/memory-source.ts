@@ -9,7 +9,10 @@ import { checkModelFileName, fileNotFound } from './file-name.js';
  * @param files - file name → content.
  * @param description - shown in error messages; defaults to `"memory"`.
  */
-export function memorySource(files: Record<string, Uint8Array | ArrayBuffer | string>, description = 'memory'): ModelFileSource {
+export function memorySource(
+  files: Record<string, Uint8Array | ArrayBuffer | string>,
+  description = 'memory',
+): ModelFileSource {
   const table = new Map(Object.entries(files));
   const lookup = (name: string): Uint8Array | ArrayBuffer | string => {
     checkModelFileName(name, description);
@@ -30,7 +33,9 @@ export function memorySource(files: Record<string, Uint8Array | ArrayBuffer | st
     },
     async readText(name) {
       const content = lookup(name);
-      return typeof content === 'string' ? content : decodeUtf8Text(content instanceof Uint8Array ? content : new Uint8Array(content), name);
+      return typeof content === 'string'
+        ? content
+        : decodeUtf8Text(content instanceof Uint8Array ? content : new Uint8Array(content), name);
     },
   };
 }

@@ -19,27 +19,37 @@ export function urlSource(baseUrl: string, options: UrlSourceOptions = {}): Mode
   const description = baseUrl;
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   const fetchFunction = options.fetch ?? ((input, init) => fetch(input, init));
-  const urlOf = (name: string): string => base + checkModelFileName(name, description).split('/').map(encodeURIComponent).join('/');
+  const urlOf = (name: string): string =>
+    base + checkModelFileName(name, description).split('/').map(encodeURIComponent).join('/');
   const request = async (name: string, method: 'GET' | 'HEAD'): Promise<Response> => {
     const url = urlOf(name);
     try {
       return await fetchFunction(url, { method });
     } catch (error) {
-      throw new CheckpointError('CHECKPOINT_READ_FAILED', `${name}: ${method} ${url} failed: ${String(error)}`, {
-        file: name,
-        source: description,
-      }, { cause: error });
+      throw new CheckpointError(
+        'CHECKPOINT_READ_FAILED',
+        `${name}: ${method} ${url} failed: ${String(error)}`,
+        {
+          file: name,
+          source: description,
+        },
+        { cause: error },
+      );
     }
   };
   const read = async (name: string): Promise<Uint8Array> => {
     const response = await request(name, 'GET');
     if (response.status === 404) throw fileNotFound(name, description);
     if (!response.ok) {
-      throw new CheckpointError('CHECKPOINT_READ_FAILED', `${name}: GET ${urlOf(name)} answered HTTP ${response.status}`, {
-        file: name,
-        source: description,
-        status: response.status,
-      });
+      throw new CheckpointError(
+        'CHECKPOINT_READ_FAILED',
+        `${name}: GET ${urlOf(name)} answered HTTP ${response.status}`,
+        {
+          file: name,
+          source: description,
+          status: response.status,
+        },
+      );
     }
     return new Uint8Array(await response.arrayBuffer());
   };
@@ -49,11 +59,15 @@ export function urlSource(baseUrl: string, options: UrlSourceOptions = {}): Mode
       const response = await request(name, 'HEAD');
       if (response.ok) return true;
       if (response.status === 404) return false;
-      throw new CheckpointError('CHECKPOINT_READ_FAILED', `${name}: HEAD ${urlOf(name)} answered HTTP ${response.status}`, {
-        file: name,
-        source: description,
-        status: response.status,
-      });
+      throw new CheckpointError(
+        'CHECKPOINT_READ_FAILED',
+        `${name}: HEAD ${urlOf(name)} answered HTTP ${response.status}`,
+        {
+          file: name,
+          source: description,
+          status: response.status,
+        },
+      );
     },
     read,
     async readText(name) {

@@ -50,19 +50,45 @@ export function fusedLayerOperators(kind: FusedAttentionKind, hiddenAct: string)
  * the packed-QKV `Attention` (`MultiHeadAttention` for int8 graphs), else `MultiHeadAttention`; plain when the backend lacks the operators or
  * the graph needs what fused operators cannot give. Pure; never throws.
  */
-export function chooseFusedAttention(backend: Pick<Backend, 'name' | 'capabilities'>, request: GraphFlavourRequest, constraints: FusedLayerConstraints): FusedAttentionChoice {
+export function chooseFusedAttention(
+  backend: Pick<Backend, 'name' | 'capabilities'>,
+  request: GraphFlavourRequest,
+  constraints: FusedLayerConstraints,
+): FusedAttentionChoice {
   const skipLayerNormalization = backend.capabilities.contribOperators.includes('SkipLayerNormalization');
   if (request === 'plain') return { kind: null, skipLayerNormalization, reason: 'the plain flavour was requested' };
   if (constraints.positionEmbeddingType !== 'absolute') {
-    return { kind: null, skipLayerNormalization, reason: `position_embedding_type ${constraints.positionEmbeddingType} adds relative-position scores the fused attention cannot take` };
+    return {
+      kind: null,
+      skipLayerNormalization,
+      reason: `position_embedding_type ${constraints.positionEmbeddingType} adds relative-position scores the fused attention cannot take`,
+    };
   }
-  if (constraints.headMask === true) return { kind: null, skipLayerNormalization, reason: 'head_mask scales attention probabilities inside the attention' };
-  if (constraints.outputAttentions === true) return { kind: null, skipLayerNormalization, reason: 'attention probabilities were requested as outputs' };
+  if (constraints.headMask === true)
+    return {
+      kind: null,
+      skipLayerNormalization,
+      reason: 'head_mask scales attention probabilities inside the attention',
+    };
+  if (constraints.outputAttentions === true)
+    return { kind: null, skipLayerNormalization, reason: 'attention probabilities were requested as outputs' };
   const available = new Set(backend.capabilities.contribOperators);
-  const kinds: readonly FusedAttentionKind[] = backend.name.includes('webgpu') || constraints.precision === 'int8' ? ['multi-head-attention'] : ['attention', 'multi-head-attention'];
+  const kinds: readonly FusedAttentionKind[] =
+    backend.name.includes('webgpu') || constraints.precision === 'int8'
+      ? ['multi-head-attention']
+      : ['attention', 'multi-head-attention'];
   for (const kind of kinds) {
     const missing = fusedLayerOperators(kind, constraints.hiddenAct).filter((operator) => !available.has(operator));
-    if (missing.length === 0) return { kind, skipLayerNormalization, reason: `the backend implements ${[...fusedLayerOperators(kind, constraints.hiddenAct), ...(skipLayerNormalization ? ['SkipLayerNormalization'] : [])].join(', ')}` };
+    if (missing.length === 0)
+      return {
+        kind,
+        skipLayerNormalization,
+        reason: `the backend implements ${[...fusedLayerOperators(kind, constraints.hiddenAct), ...(skipLayerNormalization ? ['SkipLayerNormalization'] : [])].join(', ')}`,
+      };
   }
-  return { kind: null, skipLayerNormalization, reason: `backend ${backend.name} does not list the fused operators (${kinds.map((kind) => fusedLayerOperators(kind, constraints.hiddenAct).join(' + ')).join(' or ')})` };
+  return {
+    kind: null,
+    skipLayerNormalization,
+    reason: `backend ${backend.name} does not list the fused operators (${kinds.map((kind) => fusedLayerOperators(kind, constraints.hiddenAct).join(' + ')).join(' or ')})`,
+  };
 }

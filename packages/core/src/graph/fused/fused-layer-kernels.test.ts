@@ -16,7 +16,14 @@ function layerWeights(): Map<string, Tensor<'float32'>> {
   let counter = 0;
   const make = (key: string, shape: number[]): void => {
     const size = shape.reduce((a, b) => a * b, 1);
-    weights.set(key, createTensor('float32', shape, Float32Array.from({ length: size }, () => (counter += 1))));
+    weights.set(
+      key,
+      createTensor(
+        'float32',
+        shape,
+        Float32Array.from({ length: size }, () => (counter += 1)),
+      ),
+    );
   };
   for (const name of ['query', 'key', 'value', 'dense']) {
     make(`${PREFIX}.attention.${name}.weight`, [H, H]);
@@ -34,27 +41,46 @@ function layerWeights(): Map<string, Tensor<'float32'>> {
 }
 
 /** Builds `layers` applications of one shared layer the way the model builder's encoder loop does. */
-function build(kind: FusedAttentionKind, hiddenAct: HiddenAct, layers = 2, outputAttentions = false, skipLayerNormalization = true): OnnxModelProto {
-  const config = AlbertConfig.fromJSON({ hidden_size: H, num_attention_heads: 2, intermediate_size: I, embedding_size: 2, vocab_size: 10, num_hidden_layers: layers, hidden_act: hiddenAct });
+function build(
+  kind: FusedAttentionKind,
+  hiddenAct: HiddenAct,
+  layers = 2,
+  outputAttentions = false,
+  skipLayerNormalization = true,
+): OnnxModelProto {
+  const config = AlbertConfig.fromJSON({
+    hidden_size: H,
+    num_attention_heads: 2,
+    intermediate_size: I,
+    embedding_size: 2,
+    vocab_size: 10,
+    num_hidden_layers: layers,
+    hidden_act: hiddenAct,
+  });
   const weights = layerWeights();
   const g = new GraphBuilder('test');
   const x = g.input('x', 'float32', ['batch', 'sequence', H]);
   const mask = g.input('attention_mask', 'int64', ['batch', 'sequence']);
-  const maskAdd = g.unsqueeze(g.mul(g.sub(g.float(1), g.cast(mask, 'float32')), g.float(-3.4028234663852886e38)), [1, 2]);
+  const maskAdd = g.unsqueeze(
+    g.mul(g.sub(g.float(1), g.cast(mask, 'float32')), g.float(-3.4028234663852886e38)),
+    [1, 2],
+  );
   const get = (key: string): Tensor<'float32'> => {
     const tensor = weights.get(key);
     if (tensor === undefined) throw new Error(`missing ${key}`);
     return tensor;
   };
   const weight = (key: string): GraphValue => g.weight(key, get(key));
-  const linearKernel = (prefix: string): GraphValue => g.derivedWeight(get(`${prefix}.weight`), 'transposed', `${prefix}.weight.transposed`, (t) => t);
+  const linearKernel = (prefix: string): GraphValue =>
+    g.derivedWeight(get(`${prefix}.weight`), 'transposed', `${prefix}.weight.transposed`, (t) => t);
   const context: AlbertLayerContext = {
     g,
     config,
     linear: (value, prefix) => g.add(g.matMul(value, linearKernel(prefix)), weight(`${prefix}.bias`)),
     weight,
     linearKernel,
-    layerNorm: (value, prefix) => g.layerNorm(value, weight(`${prefix}.weight`), weight(`${prefix}.bias`), config.layerNormEps),
+    layerNorm: (value, prefix) =>
+      g.layerNorm(value, weight(`${prefix}.weight`), weight(`${prefix}.bias`), config.layerNormEps),
     maskAdd,
     headMask: undefined,
     relativeTable: undefined,
@@ -65,8 +91,16 @@ function build(kind: FusedAttentionKind, hiddenAct: HiddenAct, layers = 2, outpu
   let hidden: GraphValue = x;
   for (let layer = 0; layer < layers; layer += 1) {
     const input = hidden;
-    const attended = kernels.residualLayerNorm(kernels.selfAttention(input, `${PREFIX}.attention`, undefined).output, input, `${PREFIX}.attention.LayerNorm`);
-    hidden = kernels.residualLayerNorm(kernels.feedForward(attended, PREFIX), attended, `${PREFIX}.full_layer_layer_norm`);
+    const attended = kernels.residualLayerNorm(
+      kernels.selfAttention(input, `${PREFIX}.attention`, undefined).output,
+      input,
+      `${PREFIX}.attention.LayerNorm`,
+    );
+    hidden = kernels.residualLayerNorm(
+      kernels.feedForward(attended, PREFIX),
+      attended,
+      `${PREFIX}.full_layer_layer_norm`,
+    );
   }
   g.output(hidden, 'y', 'float32');
   return g.build({ producerVersion: 'test' });
@@ -81,7 +115,8 @@ describe('fusedLayerKernels', () => {
     expect(ops.filter((op) => op === 'FastGelu')).toHaveLength(2);
     expect(ops).not.toContain('Softmax');
     expect(ops).not.toContain('Add');
-    for (const node of proto.graph.nodes.filter((n) => n.opType === 'SkipLayerNormalization')) expect(node.inputs).toHaveLength(5);
+    for (const node of proto.graph.nodes.filter((n) => n.opType === 'SkipLayerNormalization'))
+      expect(node.inputs).toHaveLength(5);
     const names = proto.graph.initializers.map((tensor) => tensor.name);
     expect(new Set(names).size).toBe(names.length);
     expect(proto.opsetImports).toContainEqual({ domain: 'com.microsoft', version: 1 });
@@ -96,7 +131,9 @@ describe('fusedLayerKernels', () => {
     const attention = proto.graph.nodes.find((node) => node.opType === 'Attention');
     const packed = proto.graph.nodes.find((node) => node.outputs[0] === attention?.inputs[1]);
     expect(packed?.opType).toBe('Concat');
-    expect(packed?.inputs).toEqual(['query', 'key', 'value'].map((name) => `${PREFIX}.attention.${name}.weight.transposed`));
+    expect(packed?.inputs).toEqual(
+      ['query', 'key', 'value'].map((name) => `${PREFIX}.attention.${name}.weight.transposed`),
+    );
     expect(packed?.attributes['axis']).toEqual({ kind: 'int', value: 1 });
     expect(proto.graph.initializers.every((tensor) => !tensor.name.includes('packed'))).toBe(true);
   });
@@ -136,22 +173,39 @@ describe('chooseFusedAttention', () => {
   const operators = ['Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu', 'BiasGelu'];
   const cpu = { name: 'node-cpu', capabilities: { contribOperators: operators, float16: false } };
   const webgpu = { name: 'webgpu', capabilities: { contribOperators: operators, float16: true } };
-  const webgpuWithoutBiasGelu = { name: 'node-webgpu', capabilities: { contribOperators: ['Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu'], float16: true } };
-  const limited = { name: 'wasm', capabilities: { contribOperators: ['MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu'], float16: false } };
+  const webgpuWithoutBiasGelu = {
+    name: 'node-webgpu',
+    capabilities: {
+      contribOperators: ['Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu'],
+      float16: true,
+    },
+  };
+  const limited = {
+    name: 'wasm',
+    capabilities: { contribOperators: ['MultiHeadAttention', 'SkipLayerNormalization', 'FastGelu'], float16: false },
+  };
   const absolute = { positionEmbeddingType: 'absolute', hiddenAct: 'gelu_new' } as const;
   it('prefers the packed Attention on CPU/WASM, MultiHeadAttention on WebGPU', () => {
     expect(chooseFusedAttention(cpu, 'auto', absolute).kind).toBe('attention');
     expect(chooseFusedAttention(webgpu, 'auto', absolute).kind).toBe('multi-head-attention');
     expect(chooseFusedAttention(limited, 'auto', absolute).kind).toBe('multi-head-attention');
-    expect(chooseFusedAttention({ name: 'x', capabilities: { contribOperators: [], float16: false } }, 'auto', absolute)).toMatchObject({ kind: null });
+    expect(
+      chooseFusedAttention({ name: 'x', capabilities: { contribOperators: [], float16: false } }, 'auto', absolute),
+    ).toMatchObject({ kind: null });
   });
   it('falls back to plain with a reason when the graph needs what fused ops cannot give', () => {
     expect(chooseFusedAttention(cpu, 'plain', absolute).kind).toBeNull();
-    expect(chooseFusedAttention(cpu, 'auto', { ...absolute, positionEmbeddingType: 'relative_key' }).reason).toMatch(/relative_key/);
+    expect(chooseFusedAttention(cpu, 'auto', { ...absolute, positionEmbeddingType: 'relative_key' }).reason).toMatch(
+      /relative_key/,
+    );
     expect(chooseFusedAttention(cpu, 'auto', { ...absolute, headMask: true }).kind).toBeNull();
     expect(chooseFusedAttention(cpu, 'auto', { ...absolute, outputAttentions: true }).kind).toBeNull();
-    expect(chooseFusedAttention(webgpuWithoutBiasGelu, 'auto', { ...absolute, hiddenAct: 'gelu' }).reason).toMatch(/BiasGelu/);
-    expect(chooseFusedAttention(webgpuWithoutBiasGelu, 'auto', { ...absolute, hiddenAct: 'relu' }).kind).toBe('multi-head-attention');
+    expect(chooseFusedAttention(webgpuWithoutBiasGelu, 'auto', { ...absolute, hiddenAct: 'gelu' }).reason).toMatch(
+      /BiasGelu/,
+    );
+    expect(chooseFusedAttention(webgpuWithoutBiasGelu, 'auto', { ...absolute, hiddenAct: 'relu' }).kind).toBe(
+      'multi-head-attention',
+    );
   });
   it('lists the operators a fused layer needs (SkipLayerNormalization is optional)', () => {
     expect(fusedLayerOperators('attention', 'gelu_new')).toEqual(['Attention', 'FastGelu']);
@@ -163,7 +217,13 @@ describe('chooseFusedAttention', () => {
   });
   it('uses SkipLayerNormalization only where the backend lists it', () => {
     expect(chooseFusedAttention(cpu, 'auto', absolute).skipLayerNormalization).toBe(true);
-    const withoutSkip = { name: 'node-cpu', capabilities: { contribOperators: ['Attention', 'FastGelu'], float16: false } };
-    expect(chooseFusedAttention(withoutSkip, 'auto', absolute)).toMatchObject({ kind: 'attention', skipLayerNormalization: false });
+    const withoutSkip = {
+      name: 'node-cpu',
+      capabilities: { contribOperators: ['Attention', 'FastGelu'], float16: false },
+    };
+    expect(chooseFusedAttention(withoutSkip, 'auto', absolute)).toMatchObject({
+      kind: 'attention',
+      skipLayerNormalization: false,
+    });
   });
 });

@@ -9,7 +9,11 @@ const FLOAT32_MIN = -3.4028234663852886e38;
 const MICROSOFT = { domain: 'com.microsoft' } as const;
 
 /** `hidden_act` values with a fused bias + activation operator that computes exactly HF's formula. */
-const FUSED_GELU: Readonly<Record<string, string>> = { gelu_new: 'FastGelu', gelu_pytorch_tanh: 'FastGelu', gelu: 'BiasGelu' };
+const FUSED_GELU: Readonly<Record<string, string>> = {
+  gelu_new: 'FastGelu',
+  gelu_pytorch_tanh: 'FastGelu',
+  gelu: 'BiasGelu',
+};
 
 /**
  * Which fused attention operator the fused kernels use.
@@ -41,7 +45,11 @@ export interface FusedLayerKernelOptions {
  * relative positions, other activations) that part uses the plain kernel. Same weights as the plain
  * flavour and the same results within float32 rounding (≤ 2e-6 on the fixtures).
  */
-export function fusedLayerKernels(context: AlbertLayerContext, kind: FusedAttentionKind, options: FusedLayerKernelOptions = {}): AlbertLayerKernels {
+export function fusedLayerKernels(
+  context: AlbertLayerContext,
+  kind: FusedAttentionKind,
+  options: FusedLayerKernelOptions = {},
+): AlbertLayerKernels {
   const { g, config, maskAdd } = context;
   const plain = plainLayerKernels(context);
   // The projection bias of a value produced by these kernels, added inside SkipLayerNormalization.
@@ -65,11 +73,26 @@ export function fusedLayerKernels(context: AlbertLayerContext, kind: FusedAttent
 
   return {
     selfAttention(x, prefix, headMaskRow) {
-      if (context.outputAttentions || headMaskRow !== undefined || context.relativeTable !== undefined) return plain.selfAttention(x, prefix, headMaskRow);
+      if (context.outputAttentions || headMaskRow !== undefined || context.relativeTable !== undefined)
+        return plain.selfAttention(x, prefix, headMaskRow);
       let merged: GraphValue; // [B, S, H]
       if (kind === 'attention') {
-        const packedWeight = g.concat([context.linearKernel(`${prefix}.query`), context.linearKernel(`${prefix}.key`), context.linearKernel(`${prefix}.value`)], 1); // [H, 3H]
-        const packedBias = g.concat([context.weight(`${prefix}.query.bias`), context.weight(`${prefix}.key.bias`), context.weight(`${prefix}.value.bias`)], 0); // [3H]
+        const packedWeight = g.concat(
+          [
+            context.linearKernel(`${prefix}.query`),
+            context.linearKernel(`${prefix}.key`),
+            context.linearKernel(`${prefix}.value`),
+          ],
+          1,
+        ); // [H, 3H]
+        const packedBias = g.concat(
+          [
+            context.weight(`${prefix}.query.bias`),
+            context.weight(`${prefix}.key.bias`),
+            context.weight(`${prefix}.value.bias`),
+          ],
+          0,
+        ); // [3H]
         merged = g.op(
           'Attention',
           [x, packedWeight, packedBias, maskInput()],
@@ -80,7 +103,12 @@ export function fusedLayerKernels(context: AlbertLayerContext, kind: FusedAttent
         const query = context.linear(x, `${prefix}.query`); // [B, S, H]
         const key = context.linear(x, `${prefix}.key`); // [B, S, H]
         const value = context.linear(x, `${prefix}.value`); // [B, S, H]
-        merged = g.op('MultiHeadAttention', [query, key, value, '', '', maskInput()], { num_heads: attribute.int(config.numAttentionHeads) }, MICROSOFT); // [B, S, H]
+        merged = g.op(
+          'MultiHeadAttention',
+          [query, key, value, '', '', maskInput()],
+          { num_heads: attribute.int(config.numAttentionHeads) },
+          MICROSOFT,
+        ); // [B, S, H]
       }
       return { output: project(merged, `${prefix}.dense`) }; // [B, S, H] without the dense bias
     },
@@ -91,7 +119,12 @@ export function fusedLayerKernels(context: AlbertLayerContext, kind: FusedAttent
         return context.layerNorm(sum, prefix);
       }
       const inputs = [x, residual, context.weight(`${prefix}.weight`), context.weight(`${prefix}.bias`)];
-      return g.op('SkipLayerNormalization', bias === undefined ? inputs : [...inputs, bias], { epsilon: attribute.float(config.layerNormEps) }, MICROSOFT); // [B, S, H]
+      return g.op(
+        'SkipLayerNormalization',
+        bias === undefined ? inputs : [...inputs, bias],
+        { epsilon: attribute.float(config.layerNormEps) },
+        MICROSOFT,
+      ); // [B, S, H]
     },
     feedForward(x, prefix) {
       const operator = FUSED_GELU[config.hiddenAct];

@@ -4,7 +4,8 @@ import { createTensor } from '../../tensor.js';
 import { GraphBuilder } from '../graph-builder.js';
 import { convertToFloat16, float32ToFloat16Bits } from './convert-float16.js';
 
-const halfToNumber = (bits: number): number => float16ToFloat32(new Uint8Array([bits & 0xff, bits >>> 8]), 1)[0] as number;
+const halfToNumber = (bits: number): number =>
+  float16ToFloat32(new Uint8Array([bits & 0xff, bits >>> 8]), 1)[0] as number;
 
 describe('float32ToFloat16Bits', () => {
   it('encodes exactly representable values and rounds to nearest even', () => {
@@ -24,7 +25,9 @@ describe('float32ToFloat16Bits', () => {
   });
   it('round-trips within half precision', () => {
     for (const value of [0.1, -3.14159, 123.456, 1e-3, 7e-6]) {
-      expect(Math.abs(halfToNumber(float32ToFloat16Bits(value)) - value)).toBeLessThanOrEqual(Math.abs(value) * 2 ** -11 + 2 ** -25);
+      expect(Math.abs(halfToNumber(float32ToFloat16Bits(value)) - value)).toBeLessThanOrEqual(
+        Math.abs(value) * 2 ** -11 + 2 ** -25,
+      );
     }
   });
 });
@@ -41,11 +44,18 @@ describe('convertToFloat16', () => {
     const weight = converted.graph.initializers.find((tensor) => tensor.name === 'w');
     expect(weight?.elementType).toBe('float16');
     expect(Array.from(new Uint16Array(weight!.rawData.slice().buffer))).toEqual([0x3c00, 0x4000, 0x4200, 0x4400]);
-    expect(converted.graph.inputs).toEqual([{ name: 'x', elementType: 'float32', dims: ['batch', 2] }, { name: 'ids', elementType: 'int64', dims: ['batch'] }]);
+    expect(converted.graph.inputs).toEqual([
+      { name: 'x', elementType: 'float32', dims: ['batch', 2] },
+      { name: 'ids', elementType: 'int64', dims: ['batch'] },
+    ]);
     expect(converted.graph.outputs.map((output) => [output.name, output.elementType])).toEqual([['y', 'float32']]);
     const first = converted.graph.nodes[0];
     const last = converted.graph.nodes[converted.graph.nodes.length - 1];
-    expect([first?.opType, first?.inputs, first?.attributes['to']]).toEqual(['Cast', ['x'], { kind: 'int', value: 10 }]);
+    expect([first?.opType, first?.inputs, first?.attributes['to']]).toEqual([
+      'Cast',
+      ['x'],
+      { kind: 'int', value: 10 },
+    ]);
     expect([last?.opType, last?.outputs, last?.attributes['to']]).toEqual(['Cast', ['y'], { kind: 'int', value: 1 }]);
     const castIds = converted.graph.nodes.find((node) => node.opType === 'Cast' && node.inputs[0] === 'ids');
     expect(castIds?.attributes['to']).toEqual({ kind: 'int', value: 10 });

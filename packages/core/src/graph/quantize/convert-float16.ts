@@ -1,4 +1,10 @@
-import type { OnnxAttributeValue, OnnxModelProto, OnnxNodeProto, OnnxTensorProto, OnnxValueInfoProto } from '../onnx-proto.js';
+import type {
+  OnnxAttributeValue,
+  OnnxModelProto,
+  OnnxNodeProto,
+  OnnxTensorProto,
+  OnnxValueInfoProto,
+} from '../onnx-proto.js';
 
 /** The largest finite float16 magnitude. */
 export const FLOAT16_MAX = 65504;
@@ -42,7 +48,8 @@ function toFloat16Tensor(tensor: OnnxTensorProto): OnnxTensorProto {
   const view = new DataView(tensor.rawData.buffer, tensor.rawData.byteOffset, tensor.rawData.byteLength);
   const bytes = new Uint8Array(count * 2);
   const out = new DataView(bytes.buffer);
-  for (let index = 0; index < count; index += 1) out.setUint16(index * 2, float32ToFloat16Bits(view.getFloat32(index * 4, true)), true);
+  for (let index = 0; index < count; index += 1)
+    out.setUint16(index * 2, float32ToFloat16Bits(view.getFloat32(index * 4, true)), true);
   return { ...tensor, elementType: 'float16', rawData: bytes };
 }
 
@@ -63,22 +70,45 @@ export function convertToFloat16(model: OnnxModelProto): OnnxModelProto {
     if (input.elementType !== 'float32') continue;
     const half = `${input.name}/float16`;
     renamed.set(input.name, half);
-    head.push({ name: `${input.name}/CastToFloat16`, opType: 'Cast', domain: '', inputs: [input.name], outputs: [half], attributes: { to: { kind: 'int', value: FLOAT16 } } });
+    head.push({
+      name: `${input.name}/CastToFloat16`,
+      opType: 'Cast',
+      domain: '',
+      inputs: [input.name],
+      outputs: [half],
+      attributes: { to: { kind: 'int', value: FLOAT16 } },
+    });
   }
   const outputRenames = new Map<string, string>();
-  for (const output of graph.outputs) if (output.elementType === 'float32') outputRenames.set(output.name, `${output.name}/float16`);
+  for (const output of graph.outputs)
+    if (output.elementType === 'float32') outputRenames.set(output.name, `${output.name}/float16`);
   const rename = (name: string): string => renamed.get(name) ?? outputRenames.get(name) ?? name;
   const nodes = graph.nodes.map((node): OnnxNodeProto => {
     let attributes: Readonly<Record<string, OnnxAttributeValue>> = node.attributes;
     const to = node.attributes['to'];
-    if (node.opType === 'Cast' && node.domain === '' && to?.kind === 'int' && to.value === FLOAT) attributes = { ...node.attributes, to: { kind: 'int', value: FLOAT16 } };
-    return { ...node, inputs: node.inputs.map((input) => (input === '' ? input : rename(input))), outputs: node.outputs.map((output) => outputRenames.get(output) ?? output), attributes };
+    if (node.opType === 'Cast' && node.domain === '' && to?.kind === 'int' && to.value === FLOAT)
+      attributes = { ...node.attributes, to: { kind: 'int', value: FLOAT16 } };
+    return {
+      ...node,
+      inputs: node.inputs.map((input) => (input === '' ? input : rename(input))),
+      outputs: node.outputs.map((output) => outputRenames.get(output) ?? output),
+      attributes,
+    };
   });
   const tail: OnnxNodeProto[] = [];
   for (const [name, half] of outputRenames) {
-    tail.push({ name: `${name}/CastToFloat32`, opType: 'Cast', domain: '', inputs: [half], outputs: [name], attributes: { to: { kind: 'int', value: FLOAT } } });
+    tail.push({
+      name: `${name}/CastToFloat32`,
+      opType: 'Cast',
+      domain: '',
+      inputs: [half],
+      outputs: [name],
+      attributes: { to: { kind: 'int', value: FLOAT } },
+    });
   }
-  const initializers = graph.initializers.map((tensor) => (tensor.elementType === 'float32' ? toFloat16Tensor(tensor) : tensor));
+  const initializers = graph.initializers.map((tensor) =>
+    tensor.elementType === 'float32' ? toFloat16Tensor(tensor) : tensor,
+  );
   const inputs: OnnxValueInfoProto[] = [...graph.inputs];
   return { ...model, graph: { ...graph, nodes: [...head, ...nodes, ...tail], initializers, inputs } };
 }

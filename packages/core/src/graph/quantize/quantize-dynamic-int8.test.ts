@@ -7,8 +7,16 @@ import { quantizeColumnsInt8, quantizeDynamicInt8 } from './quantize-dynamic-int
 function model() {
   const g = new GraphBuilder('test');
   const x = g.input('x', 'float32', ['batch', 64]);
-  const big = createTensor('float32', [64, 300], Float32Array.from({ length: 64 * 300 }, (_, i) => Math.sin(i) * (1 + (i % 300) / 100)));
-  const small = createTensor('float32', [300, 2], Float32Array.from({ length: 600 }, (_, i) => Math.cos(i)));
+  const big = createTensor(
+    'float32',
+    [64, 300],
+    Float32Array.from({ length: 64 * 300 }, (_, i) => Math.sin(i) * (1 + (i % 300) / 100)),
+  );
+  const small = createTensor(
+    'float32',
+    [300, 2],
+    Float32Array.from({ length: 600 }, (_, i) => Math.cos(i)),
+  );
   const hidden = g.matMul(x, g.weight('big', big)); // [batch, 300]
   const again = g.matMul(x, g.weight('big', big)); // same weight twice
   const out = g.matMul(g.add(hidden, again), g.weight('small', small)); // [batch, 2]
@@ -30,8 +38,12 @@ describe('quantizeDynamicInt8', () => {
     expect(names.filter((name) => name === 'big.int8')).toHaveLength(1);
     expect(quantized.opsetImports).toContainEqual({ domain: 'com.microsoft', version: 1 });
     // dequantized weights are within half a step of the originals
-    const weight = new Int8Array(quantized.graph.initializers.find((t) => t.name === 'big.int8')!.rawData.slice().buffer);
-    const scale = new Float32Array(quantized.graph.initializers.find((t) => t.name === 'big.int8_scale')!.rawData.slice().buffer);
+    const weight = new Int8Array(
+      quantized.graph.initializers.find((t) => t.name === 'big.int8')!.rawData.slice().buffer,
+    );
+    const scale = new Float32Array(
+      quantized.graph.initializers.find((t) => t.name === 'big.int8_scale')!.rawData.slice().buffer,
+    );
     let worst = 0;
     for (let k = 0; k < 64; k += 1) {
       for (let n = 0; n < 300; n += 1) {
@@ -56,8 +68,16 @@ describe('quantizeDynamicInt8', () => {
   it('folds the bias Add of a linear into DynamicQuantizeMatMul, and only a lone 1-D float bias of the output width', () => {
     const g = new GraphBuilder('linear');
     const x = g.input('x', 'float32', ['batch', 64]);
-    const kernel = createTensor('float32', [64, 300], Float32Array.from({ length: 64 * 300 }, (_, i) => Math.sin(i)));
-    const bias = createTensor('float32', [300], Float32Array.from({ length: 300 }, (_, i) => i / 300));
+    const kernel = createTensor(
+      'float32',
+      [64, 300],
+      Float32Array.from({ length: 64 * 300 }, (_, i) => Math.sin(i)),
+    );
+    const bias = createTensor(
+      'float32',
+      [300],
+      Float32Array.from({ length: 300 }, (_, i) => i / 300),
+    );
     const y = g.add(g.matMul(x, g.weight('kernel', kernel)), g.weight('bias', bias)); // folded
     const shared = g.matMul(x, g.weight('kernel', kernel)); // read twice: not folded
     const z = g.add(shared, g.weight('bias', bias));
@@ -76,8 +96,14 @@ describe('quantizeDynamicInt8', () => {
     expect(producerOf('shared').inputs).toHaveLength(4);
     expect(folded.graph.nodes.filter((node) => node.opType === 'Add')).toHaveLength(1);
     // opted out, and never in the standard-operator form (MatMulInteger has no bias input)
-    expect(quantizeDynamicInt8(proto, { foldBias: false }).model.graph.nodes.filter((node) => node.opType === 'Add')).toHaveLength(2);
-    expect(quantizeDynamicInt8(proto, { operator: 'matmul-integer' }).model.graph.nodes.filter((node) => node.opType === 'Add')).toHaveLength(2);
+    expect(
+      quantizeDynamicInt8(proto, { foldBias: false }).model.graph.nodes.filter((node) => node.opType === 'Add'),
+    ).toHaveLength(2);
+    expect(
+      quantizeDynamicInt8(proto, { operator: 'matmul-integer' }).model.graph.nodes.filter(
+        (node) => node.opType === 'Add',
+      ),
+    ).toHaveLength(2);
   });
 
   it('respects the size threshold and the include filter', () => {

@@ -37,7 +37,8 @@ function floatElements(tensor: OnnxTensorProto): Float32Array {
   const { rawData } = tensor;
   const count = rawData.byteLength / 4;
   const probe = new Uint8Array(new Uint32Array([1]).buffer);
-  if (probe[0] === 1 && rawData.byteOffset % 4 === 0) return new Float32Array(rawData.buffer, rawData.byteOffset, count);
+  if (probe[0] === 1 && rawData.byteOffset % 4 === 0)
+    return new Float32Array(rawData.buffer, rawData.byteOffset, count);
   const view = new DataView(rawData.buffer, rawData.byteOffset, rawData.byteLength);
   const out = new Float32Array(count);
   for (let index = 0; index < count; index += 1) out[index] = view.getFloat32(index * 4, true);
@@ -70,7 +71,10 @@ export function quantizeColumnsInt8(weight: Float32Array, rows: number, columns:
   for (let row = 0; row < rows; row += 1) {
     const offset = row * columns;
     for (let column = 0; column < columns; column += 1) {
-      quantized[offset + column] = Math.max(-127, Math.min(127, Math.round((weight[offset + column] as number) / (scale[column] as number))));
+      quantized[offset + column] = Math.max(
+        -127,
+        Math.min(127, Math.round((weight[offset + column] as number) / (scale[column] as number))),
+      );
     }
   }
   return { quantized, scale };
@@ -107,10 +111,26 @@ export function quantizeDynamicInt8(model: OnnxModelProto, options: DynamicInt8O
   const biasAddAfter = (output: string, columns: number): { add: OnnxNodeProto; bias: string } | undefined => {
     const readers = consumers.get(output) ?? [];
     const add = readers[0];
-    if (!foldBias || graphOutputs.has(output) || readers.length !== 1 || add === undefined || add.opType !== 'Add' || add.domain !== '' || add.inputs.length !== 2) return undefined;
+    if (
+      !foldBias ||
+      graphOutputs.has(output) ||
+      readers.length !== 1 ||
+      add === undefined ||
+      add.opType !== 'Add' ||
+      add.domain !== '' ||
+      add.inputs.length !== 2
+    )
+      return undefined;
     const bias = add.inputs[0] === output ? add.inputs[1] : add.inputs[0];
     const tensor = bias === undefined ? undefined : initializers.get(bias);
-    if (bias === undefined || tensor === undefined || tensor.elementType !== 'float32' || tensor.dims.length !== 1 || tensor.dims[0] !== columns) return undefined;
+    if (
+      bias === undefined ||
+      tensor === undefined ||
+      tensor.elementType !== 'float32' ||
+      tensor.dims.length !== 1 ||
+      tensor.dims[0] !== columns
+    )
+      return undefined;
     return { add, bias };
   };
 
@@ -120,7 +140,12 @@ export function quantizeDynamicInt8(model: OnnxModelProto, options: DynamicInt8O
     const [rows, columns] = tensor.dims as [number, number];
     const { quantized, scale } = quantizeColumnsInt8(floatElements(tensor), rows, columns);
     const names = { weight: `${name}.int8`, scale: `${name}.int8_scale`, zero: `${name}.int8_zero_point` };
-    added.push({ name: names.weight, elementType: 'int8', dims: [rows, columns], rawData: littleEndianBytes(quantized) });
+    added.push({
+      name: names.weight,
+      elementType: 'int8',
+      dims: [rows, columns],
+      rawData: littleEndianBytes(quantized),
+    });
     added.push({ name: names.scale, elementType: 'float32', dims: [columns], rawData: littleEndianBytes(scale) });
     added.push({ name: names.zero, elementType: 'int8', dims: [columns], rawData: new Uint8Array(columns) });
     quantizedNames.set(name, names);
@@ -150,24 +175,69 @@ export function quantizeDynamicInt8(model: OnnxModelProto, options: DynamicInt8O
       const biasAdd = biasAddAfter(output, tensor.dims[1] as number);
       if (biasAdd !== undefined) folded.add(biasAdd.add); // y = x·W + b in the one operator
       const inputs = [input, names.weight, names.scale, names.zero, ...(biasAdd === undefined ? [] : [biasAdd.bias])];
-      nodes.push({ name: `${node.name}/int8`, opType: 'DynamicQuantizeMatMul', domain: 'com.microsoft', inputs, outputs: biasAdd === undefined ? [output] : [...biasAdd.add.outputs], attributes: {} });
+      nodes.push({
+        name: `${node.name}/int8`,
+        opType: 'DynamicQuantizeMatMul',
+        domain: 'com.microsoft',
+        inputs,
+        outputs: biasAdd === undefined ? [output] : [...biasAdd.add.outputs],
+        attributes: {},
+      });
       continue;
     }
     // y = (x_q - x_zero) · (W_q - 0) · x_scale · w_scale
     const prefix = `${node.name}/int8`;
-    nodes.push({ name: `${prefix}/DynamicQuantizeLinear`, opType: 'DynamicQuantizeLinear', domain: '', inputs: [input], outputs: [`${prefix}/x_q`, `${prefix}/x_scale`, `${prefix}/x_zero`], attributes: {} });
-    nodes.push({ name: `${prefix}/MatMulInteger`, opType: 'MatMulInteger', domain: '', inputs: [`${prefix}/x_q`, names.weight, `${prefix}/x_zero`, names.zero], outputs: [`${prefix}/accumulated`], attributes: {} });
-    nodes.push({ name: `${prefix}/Cast`, opType: 'Cast', domain: '', inputs: [`${prefix}/accumulated`], outputs: [`${prefix}/accumulated_float`], attributes: { to: { kind: 'int', value: 1 } } });
-    nodes.push({ name: `${prefix}/MulScale`, opType: 'Mul', domain: '', inputs: [`${prefix}/x_scale`, names.scale], outputs: [`${prefix}/scale`], attributes: {} });
-    nodes.push({ name: `${prefix}/Mul`, opType: 'Mul', domain: '', inputs: [`${prefix}/accumulated_float`, `${prefix}/scale`], outputs: [output], attributes: {} });
+    nodes.push({
+      name: `${prefix}/DynamicQuantizeLinear`,
+      opType: 'DynamicQuantizeLinear',
+      domain: '',
+      inputs: [input],
+      outputs: [`${prefix}/x_q`, `${prefix}/x_scale`, `${prefix}/x_zero`],
+      attributes: {},
+    });
+    nodes.push({
+      name: `${prefix}/MatMulInteger`,
+      opType: 'MatMulInteger',
+      domain: '',
+      inputs: [`${prefix}/x_q`, names.weight, `${prefix}/x_zero`, names.zero],
+      outputs: [`${prefix}/accumulated`],
+      attributes: {},
+    });
+    nodes.push({
+      name: `${prefix}/Cast`,
+      opType: 'Cast',
+      domain: '',
+      inputs: [`${prefix}/accumulated`],
+      outputs: [`${prefix}/accumulated_float`],
+      attributes: { to: { kind: 'int', value: 1 } },
+    });
+    nodes.push({
+      name: `${prefix}/MulScale`,
+      opType: 'Mul',
+      domain: '',
+      inputs: [`${prefix}/x_scale`, names.scale],
+      outputs: [`${prefix}/scale`],
+      attributes: {},
+    });
+    nodes.push({
+      name: `${prefix}/Mul`,
+      opType: 'Mul',
+      domain: '',
+      inputs: [`${prefix}/accumulated_float`, `${prefix}/scale`],
+      outputs: [output],
+      attributes: {},
+    });
   }
 
   const used = new Set<string>();
   for (const node of nodes) for (const input of node.inputs) used.add(input);
   const kept = graph.initializers.filter((tensor) => used.has(tensor.name));
-  const opsetImports = operator === 'dynamic-quantize-matmul' && quantizedNames.size > 0 && !model.opsetImports.some((opset) => opset.domain === 'com.microsoft')
-    ? [...model.opsetImports, { domain: 'com.microsoft', version: 1 }]
-    : model.opsetImports;
+  const opsetImports =
+    operator === 'dynamic-quantize-matmul' &&
+    quantizedNames.size > 0 &&
+    !model.opsetImports.some((opset) => opset.domain === 'com.microsoft')
+      ? [...model.opsetImports, { domain: 'com.microsoft', version: 1 }]
+      : model.opsetImports;
   return {
     model: { ...model, opsetImports, graph: { ...graph, nodes, initializers: [...kept, ...added] } },
     quantizedWeights: [...quantizedNames.keys()],
