@@ -234,8 +234,8 @@ describe('model input validation', () => {
       weights: { get: () => createTensor('float32', [1], Float32Array.of(0)), has: () => true },
       backend,
     });
-    // eslint-disable-next-line no-sparse-arrays
     await expect(
+      // eslint-disable-next-line no-sparse-arrays -- a hole in the array is the hostile input
       masked.forward({ inputIds: [[1, 2, 3]] }, { logitsPositions: [[0, , 2] as number[]] }),
     ).rejects.toMatchObject({ code: 'INPUT_NOT_INTEGER' });
     await expect(masked.forward({ inputIds: [[1, 2, 3]] }, { logitsPositions: ['0' as never] })).rejects.toMatchObject({
