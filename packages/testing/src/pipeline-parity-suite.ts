@@ -119,14 +119,12 @@ export function definePipelineParitySuite(options: PipelineParitySuiteOptions): 
       ? fixtureSource(options.readFixture, '../apps/cli/demo-model')
       : fixtureSource(options.readFixture, `pipelines/${name}`);
   const run = (): Promise<PipelineCasesReport> => {
-    report ??= options
-      .readFixture('pipelines/cases.json')
-      .then((bytes) =>
-        runPipelineCases(parsePipelineCases(new TextDecoder().decode(bytes), 'fixtures/pipelines/cases.json'), {
-          backend: backend as Backend,
-          source,
-        }),
-      );
+    report ??= options.readFixture('pipelines/cases.json').then((bytes) =>
+      runPipelineCases(parsePipelineCases(new TextDecoder().decode(bytes), 'fixtures/pipelines/cases.json'), {
+        backend: backend as Backend,
+        source,
+      }),
+    );
     return report;
   };
 
