@@ -166,7 +166,14 @@ export function preprocessTokenClassification(
  * entities that overlap (one starts inside the previous) the longer one kept, the higher score on a tie.
  */
 export function aggregateOverlappingEntities<
-  Entity extends { readonly start: number | null; readonly end: number | null; readonly score: number },
+  Entity extends {
+    /** Start offset in the text. */
+    readonly start: number | null;
+    /** End offset in the text. */
+    readonly end: number | null;
+    /** The entity's score. */
+    readonly score: number;
+  },
 >(entities: readonly Entity[]): Entity[] {
   if (entities.length === 0) return [];
   const sorted = [...entities].sort((a, b) => (a.start ?? 0) - (b.start ?? 0));

@@ -25,7 +25,12 @@ export interface MaskNgramsOptions {
 export function maskNgrams(
   inputIds: readonly number[],
   options: MaskNgramsOptions,
-): { inputIds: number[]; labels: number[] } {
+): {
+  /** The inputs with the selected tokens replaced. */
+  inputIds: number[];
+  /** The MLM labels: the original id where selected, -100 elsewhere. */
+  labels: number[];
+} {
   const maxNgram = options.maxNgram ?? 3;
   const candidates = inputIds.flatMap((id, index) => (options.specialIds.has(id) ? [] : [index]));
   const target = Math.max(1, Math.round(candidates.length * (options.probability ?? 0.15)));

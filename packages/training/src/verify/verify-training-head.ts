@@ -17,7 +17,12 @@ import { TrainingError } from '../training-error.js';
 /** The tolerances of the training fixtures (see `fixtures/training/README.md`). */
 export const TRAINING_TOLERANCE = {
   /** Loss and gradients: |ours − ref| ≤ absolute + relative·|ref| per element. */
-  gradient: { absolute: 1e-5, relative: 1e-4 },
+  gradient: {
+    /** The absolute part. */
+    absolute: 1e-5,
+    /** The part relative to |ref|. */
+    relative: 1e-4,
+  },
   /** One optimizer step from the reference gradients: absolute, per element. */
   oneStep: 1e-6,
   /** The losses before each of three full steps: relative. */
@@ -47,29 +52,49 @@ export interface TrainingHeadReport {
   /** The largest relative difference of {@link TrainingHeadReport.lossesBeforeSteps} from the reference. */
   readonly threeStepLossMaxRelDiff: number;
   /** The median and 99th-percentile |parameter − reference| after the full steps (for inspection only). */
-  readonly threeStepParameterDiff: { readonly median: number; readonly p99: number };
+  readonly threeStepParameterDiff: {
+    /** The median difference. */
+    readonly median: number;
+    /** The 99th-percentile difference. */
+    readonly p99: number;
+  };
   /** Problems besides the numbers (a gradient for a parameter PyTorch has none for, ...). */
   readonly problems: readonly string[];
   /** Everything within {@link TRAINING_TOLERANCE}. */
   readonly pass: boolean;
 }
 
-interface HeadSpec {
+/** One head of `training.json` (its snake_case keys as the fixture writes them). */
+export interface HeadSpec {
+  /** The checkpoint sub-directory. */
   readonly checkpoint: string;
+  /** The case of the model's `cases.json`. */
   readonly case: string;
+  /** The labels fed to the head. */
   readonly labels: Record<string, unknown>;
+  /** PyTorch's loss. */
   readonly loss: number;
+  /** PyTorch's losses before each of the full steps. */
   readonly losses_before_steps: readonly number[];
+  /** Every parameter, HF names. */
   readonly parameters: readonly string[];
+  /** The parameters the loss does not reach. */
   readonly parameters_without_gradient: readonly string[];
 }
 
-interface OptimizerSpec {
+/** The optimizer settings of `training.json`. */
+export interface OptimizerSpec {
+  /** Learning rate. */
   readonly lr: number;
+  /** Adam's betas. */
   readonly betas: [number, number];
+  /** Adam's epsilon. */
   readonly eps: number;
+  /** Decoupled weight decay. */
   readonly weight_decay: number;
+  /** The max norm of the gradient clipping before each step. */
   readonly clip_grad_norm: number;
+  /** The number of full steps. */
   readonly steps: number;
 }
 
@@ -82,7 +107,12 @@ export interface TrainingFixture {
 }
 
 /** Flattens a nested number array into its shape and elements. */
-export function flattenNested(value: unknown): { shape: number[]; values: number[] } {
+export function flattenNested(value: unknown): {
+  /** The length of each level. */
+  shape: number[];
+  /** The elements, row-major. */
+  values: number[];
+} {
   const shape: number[] = [];
   let level: unknown = value;
   while (Array.isArray(level)) {
@@ -117,7 +147,13 @@ export interface VerifyTrainingHeadOptions {
   readonly fixture: TrainingFixture;
   /** The model's `cases.json`, parsed. */
   readonly cases: {
-    readonly cases: readonly { readonly name: string; readonly inputs: Readonly<Record<string, unknown>> }[];
+    /** The cases. */
+    readonly cases: readonly {
+      /** The case name. */
+      readonly name: string;
+      /** The case's inputs. */
+      readonly inputs: Readonly<Record<string, unknown>>;
+    }[];
   };
   /** The head key. */
   readonly head: string;
