@@ -46,12 +46,18 @@ function examplesOf(file: string): Example[] {
     while (end < lines.length && lines[end] !== '```') end += 1;
     let previous = start - 1;
     while (previous >= 0 && (lines[previous] ?? '').trim() === '') previous -= 1;
-    const marker = /^<!-- example: not run \((.+)\) -->$/.exec((lines[previous] ?? '').trim());
+    const previousLine = (lines[previous] ?? '').trim();
+    const marker = /^<!-- example: not run \((.+)\) -->$/.exec(previousLine);
+    // `<!-- example -->` marks the task guides' examples that apps/cli/src/docs-examples.test.ts runs
+    // against the fixture models and compares with the output printed below them.
+    const runByCli =
+      previousLine === '<!-- example -->' ? 'run with its printed output by apps/cli docs-examples' : undefined;
+    const notRun = marker?.[1] ?? runByCli;
     examples.push({
       file,
       line: start + 1,
       code: lines.slice(start + 1, end).join('\n'),
-      ...(marker ? { notRun: marker[1] as string } : {}),
+      ...(notRun === undefined ? {} : { notRun }),
     });
     index = end;
   }
