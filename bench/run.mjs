@@ -231,20 +231,27 @@ function spawnPythonPeer() {
 }
 
 /**
- * albert-ts's own plain graph (standard operators, shared layers stored once) as an ONNX file, for the
- * Python onnxruntime peer: the same graph on both bindings isolates what the Node path costs.
+ * albert-ts's node-cpu graph (shared layers stored once) as an ONNX file, for the Python onnxruntime
+ * peer: the same graph and session options on both bindings isolate what the Node path costs.
  */
-async function ensureOursPlainGraph(modelDirectory) {
-  const file = join(cacheRoot, 'ours-plain.onnx');
+async function ensureOursGraph(modelDirectory) {
+  const file = join(cacheRoot, 'ours-node-cpu.onnx');
   const source = await stat(join(modelDirectory, 'model.safetensors'));
   if (existsSync(file) && (await stat(file)).mtimeMs >= source.mtimeMs) return file;
-  log('writing albert-ts plain graph for the Python onnxruntime peer …');
+  log("writing albert-ts's node-cpu graph for the Python onnxruntime peer …");
   const core = await import('@albert-ts/core');
   const { config, weights } = await core.loadPretrainedWeights(
     core.directorySource(modelDirectory),
     'AlbertForMaskedLM',
   );
-  const graph = core.buildAlbertGraphChunks(config, weights, { head: 'AlbertForMaskedLM', flavour: 'plain' });
+  // the graph nodeBackend's CPU device gets by default (flavour auto → fused: packed-QKV Attention, FastGelu,
+  // Add + LayerNormalization); python-peer.py disables SkipLayerNormFusion as nodeBackend does
+  const graph = core.buildAlbertGraphChunks(config, weights, {
+    head: 'AlbertForMaskedLM',
+    flavour: 'fused',
+    fusedAttention: 'attention',
+    skipLayerNormalization: false,
+  });
   await writeFile(
     file,
     Buffer.concat(graph.chunks.map((chunk) => Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))),
@@ -279,7 +286,7 @@ async function main() {
 
   const peerNames = option('peers', null)?.split(',') ?? [...(quick ? QUICK_PEERS : DEFAULT_PEERS)];
   for (const name of peerNames) if (!PEERS[name]) throw new Error(`unknown peer ${name} (see --list)`);
-  if (peerNames.includes('py-ort-ours')) context.oursPlainGraphPath = await ensureOursPlainGraph(modelDirectory);
+  if (peerNames.includes('py-ort-ours')) context.oursGraphPath = await ensureOursGraph(modelDirectory);
   const workloads = makeWorkloads();
   const workloadNames = option('workloads', 'W1,W2,W3').split(',');
 

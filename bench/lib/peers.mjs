@@ -148,7 +148,7 @@ export const PEERS = {
     pythonModules: ['onnxruntime', 'numpy'],
   },
   'py-ort-ours': {
-    label: "onnxruntime 1.30 Python binding, albert-ts's plain graph (the same graph as ours-node-plain)",
+    label: "onnxruntime 1.30 Python binding, albert-ts's node-cpu graph and session options (the same as ours-node)",
     runtime: 'python',
     pythonModules: ['onnxruntime', 'numpy'],
   },

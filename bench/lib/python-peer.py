@@ -37,13 +37,16 @@ def pad_batches(np, workload):
     return [pad_batch(np, sequences[i : i + size]) for i in range(0, len(sequences), size)]
 
 
-def load_onnxruntime(path):
+def load_onnxruntime(path, disabled_optimizers=None):
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = THREADS
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if disabled_optimizers:
+        # as nodeBackend does on CPU (docs/performance.md 0a)
+        options.add_session_config_entry("optimization.disable_specified_optimizers", disabled_optimizers)
     session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
     names = {i.name for i in session.get_inputs()}
 
@@ -86,7 +89,7 @@ def main():
                 if peer == "py-ort-standard":
                     run = load_onnxruntime(context["standardExportPath"])
                 elif peer == "py-ort-ours":
-                    run = load_onnxruntime(context["oursPlainGraphPath"])
+                    run = load_onnxruntime(context["oursGraphPath"], "SkipLayerNormFusion")
                 elif peer == "py-torch":
                     run = load_torch(context["modelDirectory"])
                 else:
