@@ -375,13 +375,15 @@ async function main() {
     for (const kind of ['native', 'wasm']) if (late[kind].bestGflops > gemm[kind].bestGflops) gemm[kind] = late[kind];
   }
 
-  // 4. Peak RSS during W2 and cold load time: a fresh process per peer that loads and runs W2 twice.
+  // 4. Memory and cold load time: a fresh process per peer loads the model (RSS after load), then runs W1, W2
+  // and W3 once each, padded (peak RSS of the three in one process).
   if (!flag('no-rss') && !quick) {
     for (const peer of live) {
-      log(`peak RSS of ${peer.name} …`);
+      log(`RSS of ${peer.name} …`);
       const process_ = spawnPeer(peer.name);
       const loaded = await process_.request({ type: 'load', peer: peer.name, context });
-      for (let i = 0; i < 2; i += 1) await process_.request({ type: 'run', workload: 'W2', mode: 'padded' });
+      peer.loadRssBytes = (await process_.request({ type: 'rss' })).rssBytes;
+      for (const workload of ['W1', 'W2', 'W3']) await process_.request({ type: 'run', workload, mode: 'padded' });
       peer.loadMs = loaded.firstResultMs;
       peer.peakRssBytes = (await process_.request({ type: 'rss' })).maxRssBytes;
       await process_.close();
@@ -473,6 +475,7 @@ async function main() {
         error: peer.error,
         loadMs: peer.loadMs,
         warmLoadMs: peer.warmLoadMs,
+        loadRssBytes: peer.loadRssBytes,
         peakRssBytes: peer.peakRssBytes,
         results,
       };
@@ -509,7 +512,8 @@ function printTable(result, keys) {
     'peer',
     ...keys.map((k) => `${k} ms median (min–max) [×floor, ×tjs, ×py-ort]`),
     'load → first W1 result ms',
-    result.quick ? 'peak RSS (whole run) MiB' : 'peak RSS W2 MiB',
+    'RSS after load MiB',
+    result.quick ? 'peak RSS (whole run) MiB' : 'peak RSS W1–W3 MiB',
   ];
   const rows = result.peers.map((peer) => {
     if (peer.error) return [peer.name, `failed: ${peer.error}`];
@@ -528,6 +532,7 @@ function printTable(result, keys) {
         return `${fmt(r.median)} (${fmt(r.min)}–${fmt(r.max)})${extra ? ` [${extra}]` : ''}`;
       }),
       peer.loadMs ? fmt(peer.loadMs) : '—',
+      peer.loadRssBytes ? (peer.loadRssBytes / 2 ** 20).toFixed(0) : '—',
       peer.peakRssBytes ? (peer.peakRssBytes / 2 ** 20).toFixed(0) : '—',
     ];
   });

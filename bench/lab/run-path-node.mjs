@@ -50,7 +50,10 @@ if (profile) {
   const prefix = `run-path-node-${process.pid}`;
   const file = `/tmp/${readdirSync('/tmp').find((name) => name.startsWith(prefix))}`;
   const events = JSON.parse(readFileSync(file, 'utf8'));
-  modelRun = events.filter((e) => e.name === 'model_run').map((e) => e.dur / 1000).slice(1);
+  modelRun = events
+    .filter((e) => e.name === 'model_run')
+    .map((e) => e.dur / 1000)
+    .slice(1);
   rmSync(file);
 }
 console.log(JSON.stringify({ runtime: 'node', runs, modelRun, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));

@@ -1,7 +1,7 @@
 // One peer in its own process, driven by bench/run.mjs over IPC:
 //   { type: 'load', peer, context } → { type: 'loaded', ms }
 //   { type: 'run', workload, mode, repeat? } → { type: 'ran', ms } (mode 'padded' | 'bucketed'; ms[] with repeat)
-//   { type: 'rss' }                  → { type: 'rss', maxRssBytes }
+//   { type: 'rss' }                  → { type: 'rss', rssBytes, maxRssBytes } (now and peak)
 //   { type: 'gemm', quick }          → { type: 'gemm', native, wasm }
 //   { type: 'quality', model, runtime } → int8-vs-float32 quality (see quality.mjs)
 import { PEERS, preparePeer } from './peers.mjs';
@@ -62,7 +62,7 @@ async function handle(message) {
       return { type: 'ran', ms: performance.now() - start };
     }
     case 'rss':
-      return { type: 'rss', maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+      return { type: 'rss', rssBytes: process.memoryUsage.rss(), maxRssBytes: process.resourceUsage().maxRSS * 1024 };
     case 'quality': {
       const { measureQuality, DEMO_MODEL_DIRECTORY } = await import('./quality.mjs');
       const directory = message.model === 'demo' ? DEMO_MODEL_DIRECTORY : message.modelDirectory;

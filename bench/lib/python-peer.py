@@ -15,6 +15,15 @@ import time
 THREADS = 2
 
 
+def current_rss_bytes():
+    """The process's resident set now (/proc/self/statm, Linux), 0 where that file does not exist."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * resource.getpagesize()
+    except OSError:
+        return 0
+
+
 def pad_batch(np, sequences):
     """Right-padded int64 batch, as padBatch in bench/lib/model.mjs."""
     width = max(len(s) for s in sequences)
@@ -110,7 +119,11 @@ def main():
                     times.append((time.perf_counter() - start) * 1000)
                 reply = {"type": "ran", "ms": times if repeat > 1 else times[0]}
             elif kind == "rss":
-                reply = {"type": "rss", "maxRssBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+                reply = {
+                    "type": "rss",
+                    "rssBytes": current_rss_bytes(),
+                    "maxRssBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+                }
             elif kind == "exit":
                 return
             else:

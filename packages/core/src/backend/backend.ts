@@ -75,6 +75,10 @@ export interface Backend {
   readonly capabilities: BackendCapabilities;
   /** Can this backend run here? Never throws; when not, says why. */
   probe(): Promise<BackendProbeResult>;
-  /** Creates a session for `model`. */
+  /**
+   * Creates a session for `model`. `model.bytes` belongs to the backend only until the returned promise
+   * settles: the model classes free that memory right after (the runtime holds its own copy), so a backend
+   * that needs the bytes later keeps a copy of them.
+   */
   load(model: OnnxModel, options?: BackendLoadOptions): Promise<BackendSession>;
 }

@@ -18,6 +18,7 @@ import {
   type AlbertHeadName,
 } from '../graph/albert-graph.js';
 import { chooseFusedAttention } from '../graph/fused/choose-fused-attention.js';
+import { releaseWholeBuffer } from '../memory/release-array-buffer.js';
 import { createTensor, type Tensor } from '../tensor.js';
 import {
   padEncodings,
@@ -373,11 +374,11 @@ export abstract class AlbertPreTrainedModel {
     let session = this.sessions.get(key);
     if (session === undefined) {
       session = (async () => {
-        const loaded = await this.backend.load(
-          buildAlbertGraph(this.config, await this.loadWeights(), options),
-          this.loadOptions,
-        );
-        // the session holds its own copy of every weight: drop ours (re-read if another variant is needed)
+        const graph = buildAlbertGraph(this.config, await this.loadWeights(), options);
+        const loaded = await this.backend.load(graph, this.loadOptions);
+        // The session holds its own copy of the graph and of every weight: free the encoded graph now
+        // (docs/performance.md, section 9) and drop our weights (re-read if another variant is needed).
+        releaseWholeBuffer(graph.bytes);
         if (this.releaseWeights) this.heldWeights = undefined;
         return loaded;
       })();

@@ -15,14 +15,16 @@ import { ModelStateError } from './model-state-error.js';
 /** A backend whose sessions answer when the test releases them, counting loads and disposals. */
 function controlledBackend() {
   const counts = { loads: 0, disposals: 0, runs: 0 };
+  const loaded: Uint8Array[] = [];
   const waiting: (() => void)[] = [];
   const backend: Backend = {
     specificationVersion: 1,
     name: 'controlled',
     capabilities: { contribOperators: [], float16: false },
     probe: async () => ({ available: true }),
-    load: async (): Promise<BackendSession> => {
+    load: async (model): Promise<BackendSession> => {
       counts.loads += 1;
+      loaded.push(model.bytes);
       let disposed = false;
       return {
         inputNames: ['input_ids', 'attention_mask', 'token_type_ids', 'position_ids'],
@@ -47,7 +49,7 @@ function controlledBackend() {
   const releaseAll = (): void => {
     for (const resolve of waiting.splice(0)) resolve();
   };
-  return { backend, counts, releaseAll, waiting };
+  return { backend, counts, releaseAll, waiting, loaded };
 }
 
 async function tinyModel(backend: Backend): Promise<AlbertModel> {
@@ -103,5 +105,19 @@ describe('model lifecycle: dispose() during forward()', () => {
     await expect(model.forward({ inputIds: [[2, 500]] })).rejects.toMatchObject({ code: 'INPUT_OUT_OF_RANGE' });
     releaseAll();
     await model.dispose();
+  });
+});
+
+describe('model memory', () => {
+  it("frees the encoded graph once the backend has loaded it; an exported graph stays the caller's", async () => {
+    const { backend, counts, releaseAll, loaded } = controlledBackend();
+    const model = await tinyModel(backend);
+    const running = model.forward({ inputIds: [[2, 5, 3]] });
+    await until(() => counts.runs === 1);
+    releaseAll();
+    await running;
+    expect(loaded[0]!.byteLength).toBe(0); // detached: its memory is freed without waiting for a collection
+    const exported = await model.exportGraph();
+    expect(exported.bytes.byteLength).toBeGreaterThan(1000);
   });
 });
