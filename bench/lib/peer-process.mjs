@@ -32,7 +32,7 @@ async function handle(message) {
       peer = await PEERS[message.peer].load(message.context);
       const ms = performance.now() - start;
       // Time to the first W1 result: model classes may build the graph / session lazily on first use.
-      await peer.run(padded.W1[0]);
+      peer.free?.(await peer.run(padded.W1[0]));
       return { type: 'loaded', ms, firstResultMs: performance.now() - start };
     }
     case 'run': {
@@ -42,7 +42,7 @@ async function handle(message) {
         const times = [];
         for (let r = 0; r < message.repeat; r += 1) {
           const start = performance.now();
-          for (const batch of padded[message.workload]) await peer.run(batch);
+          for (const batch of padded[message.workload]) peer.free?.(await peer.run(batch));
           times.push(performance.now() - start);
         }
         return { type: 'ran', ms: times };
@@ -57,7 +57,8 @@ async function handle(message) {
           });
         }
       } else {
-        for (const batch of padded[message.workload]) await peer.run(batch);
+        // a dropped result is freed where the peer can (ours: disposeTensor), as Python frees it at once
+        for (const batch of padded[message.workload]) peer.free?.(await peer.run(batch));
       }
       return { type: 'ran', ms: performance.now() - start };
     }

@@ -115,6 +115,10 @@ async function oursPeer(context, backendName, options = {}) {
         tokenTypeIds: shaped(batch.tokenTypeIds),
       });
     },
+    /** Frees a result the bench dropped (core's disposeTensor: the JavaScript analog of Python's `del`). */
+    free(result) {
+      for (const tensor of Object.values(result)) if (tensor?.data) core.disposeTensor(tensor);
+    },
     async release() {
       await model.dispose?.();
     },

@@ -1,4 +1,5 @@
 export * from './tensor.js';
+export * from './memory/index.js';
 export * from './backend/index.js';
 export * from './checkpoint/index.js';
 export * from './graph/index.js';
