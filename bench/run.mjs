@@ -2,7 +2,7 @@
 // albert-ts benchmark: W1 (1×128), W2 (8×128), W3 (64 natural-length texts) against transformers.js,
 // onnxruntime (Node and Python) and PyTorch eager on the same random-weight albert-base-v2-shaped model, in
 // alternating rounds, each peer in its own process. Usage: pnpm bench [--quick] [--json] [--rounds N]
-// [--peers a,b] [--no-rss] [--list] [--sources] [--setup-python] (Python peers: see bench/lib/python-peer.py)
+// [--peers a,b] [--no-rss] [--list] [--sources] [--setup-python] [--no-tokenizer] (Python peers: see bench/lib/python-peer.py)
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile, stat } from 'node:fs/promises';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -490,6 +490,29 @@ async function main() {
       result,
       modes.map((m) => m.key),
     );
+  if (!json && !quick && !flag('no-tokenizer')) tokenizerRows();
+}
+
+/**
+ * The tokenizer rows (bench/tokenizer/run.mjs, 2 MB, 3 rounds) after the model table, in their own
+ * process: albert-ts slow and fast against the C++ SentencePiece WASM build and @huggingface/tokenizers.
+ */
+function tokenizerRows() {
+  log('tokenizer …');
+  const child = spawnSync(
+    process.execPath,
+    ['--import', './bench/lib/ts-register.mjs', 'bench/tokenizer/run.mjs', '--size', '2', '--rounds', '3'],
+    { cwd: join(here, '..'), encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  const table = (child.stdout ?? '').split('\n').filter((line) => line.startsWith('|') || line.includes('ids'));
+  if (child.status !== 0 || table.length === 0) {
+    console.log(
+      `\ntokenizer: skipped (${(child.stderr || child.error?.message || 'no table').trim().split('\n').at(-1)})`,
+    );
+    return;
+  }
+  console.log('\ntokenizer (bench/tokenizer/run.mjs --size 2 --rounds 3):');
+  for (const line of table) console.log(line);
 }
 
 function printTable(result, keys) {

@@ -35,7 +35,14 @@ for (let i = 0; i < Number(runsText) + 1; i++) {
   const out = fetch ? await session.run(feeds, fetch) : await session.run(feeds);
   const wall = performance.now() - start;
   const after = process.resourceUsage();
-  void out;
+  // free=1: free each result at once (core's disposeTensor does this), as Python frees it at `del`
+  if (extra.free === '1')
+    for (const value of Object.values(out)) {
+      const channel = new MessageChannel();
+      channel.port1.postMessage(null, [value.data.buffer]);
+      channel.port1.close();
+      channel.port2.close();
+    }
   if (i > 0)
     runs.push({
       wall,
