@@ -2,7 +2,8 @@
 // albert-ts benchmark: W1 (1×128), W2 (8×128), W3 (64 natural-length texts) against transformers.js,
 // onnxruntime (Node and Python) and PyTorch eager on the same random-weight albert-base-v2-shaped model, in
 // alternating rounds, each peer in its own process. Usage: pnpm bench [--quick] [--json] [--rounds N]
-// [--peers a,b] [--no-rss] [--list] [--sources] [--setup-python] [--no-tokenizer] (Python peers: see bench/lib/python-peer.py)
+// [--peers a,b] [--no-rss] [--list] [--sources] [--setup-python] [--no-tokenizer]
+// (Python peers: see bench/lib/python-peer.py)
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile, stat } from 'node:fs/promises';
 import { existsSync, readdirSync, statSync } from 'node:fs';
