@@ -53,25 +53,35 @@ export function dropoutMask(size: number, probability: number, key: DropoutRando
     );
   const mask = new Float32Array(size);
   if (probability <= 0) return mask.fill(1);
+  if (probability >= 1) return mask;
   const keep = dropoutScale(probability);
-  const threshold = probability >= 1 ? 2 ** 32 : Math.floor(probability * 2 ** 32);
-  // four 32-bit words from the key, each word a different hash chain
+  // dropped when the unsigned draw u < ⌊p·2³²⌋, compared as signed int32 values (u − 2³¹ < ⌊p·2³²⌋ − 2³¹)
+  const threshold = (Math.floor(probability * 2 ** 32) - 2 ** 31) | 0;
+  // four 32-bit words from the key, each word a different hash chain (int32 values throughout)
   const low = key.seed >>> 0;
   const high = Math.floor(key.seed / 2 ** 32) >>> 0;
-  let a = mix32(low ^ mix32(high ^ 0x9e3779b9));
-  let b = mix32(key.step ^ mix32(a ^ 0x7f4a7c15));
-  let c = mix32(key.microBatch ^ mix32(b ^ 0x94d049bb));
-  let d = mix32(site ^ mix32(c ^ 0xbf58476d));
+  let a = mix32(low ^ mix32(high ^ 0x9e3779b9)) | 0;
+  let b = mix32(key.step ^ mix32(a ^ 0x7f4a7c15)) | 0;
+  let c = mix32(key.microBatch ^ mix32(b ^ 0x94d049bb)) | 0;
+  let d = mix32(site ^ mix32(c ^ 0xbf58476d)) | 0;
   // sfc32: state (a, b, c) and the counter d; 12 rounds mix the seed in before the first draw
   let t = 0;
-  for (let index = -12; index < size; index += 1) {
+  for (let round = 0; round < 12; round += 1) {
     t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
     c = (c << 21) | (c >>> 11);
     c = (c + t) | 0;
-    if (index >= 0) mask[index] = t >>> 0 < threshold ? 0 : keep;
+  }
+  for (let index = 0; index < size; index += 1) {
+    t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    mask[index] = (t ^ -0x80000000) < threshold ? 0 : keep;
   }
   return mask;
 }

@@ -155,13 +155,13 @@ describe('Trainer on the demo model', () => {
       const feeds = (await import('../data/collate-batch.js')).collateBatch(trainer.graph, [heldOut[0] as never], {
         padTokenId: 0,
       });
-      const session = (
+      const session = await (
         trainer as unknown as {
-          session: {
+          evalModeSession: () => Promise<{
             evaluate: (p: unknown, f: unknown) => Promise<{ outputs: Record<string, { data: Float32Array }> }>;
-          };
+          }>;
         }
-      ).session;
+      ).evalModeSession();
       const mine = (await session.evaluate(trainer.parameters, feeds)).outputs['logits']?.data as Float32Array;
       const difference = Math.max(...theirs.map((value, index) => Math.abs(value - (mine[index] as number))));
       console.log(`[trainer] transformers reloads the checkpoint: logits max |diff| ${difference}`);
