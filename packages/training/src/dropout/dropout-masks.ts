@@ -6,6 +6,11 @@ import { TrainingError } from '../training-error.js';
  * Which masks to draw: a mask is a pure function of the seed, the optimizer step, the micro-batch within the
  * step and the site, so a run is reproducible, every step differs, and a resumed run draws what the
  * uninterrupted run would have drawn.
+ *
+ * @example
+ * ```ts
+ * const key: DropoutRandomKey = { seed: 42, step: trainer.stepCount, microBatch: 0 };
+ * ```
  */
 export interface DropoutRandomKey {
   /** The run's seed (the Trainer's `seed`). A non-negative integer below 2⁵³. */
@@ -24,7 +29,14 @@ function mix32(value: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** The float32 keep value `1/(1−p)` as PyTorch computes it (`noise.div_(1 - p)` on a float tensor). */
+/**
+ * The float32 keep value `1/(1−p)` as PyTorch computes it (`noise.div_(1 - p)` on a float tensor).
+ *
+ * @example
+ * ```ts
+ * dropoutScale(0.1); // 1.1111111640930176, the kept value of torch.nn.functional.dropout(x, 0.1) for x = 1
+ * ```
+ */
 export function dropoutScale(probability: number): number {
   return Math.fround(1 / Math.fround(1 - probability));
 }

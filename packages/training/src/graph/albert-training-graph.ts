@@ -57,6 +57,12 @@ export interface AlbertTrainingGraphOptions {
    * ({@link AlbertTrainingGraph.dropoutMasks}). Default `false`: eval-mode forward (`model.eval()`), as the
    * training fixtures were made. A dropout whose probability is 0 adds nothing, so with every probability 0
    * the graph is the same bytes either way.
+   *
+   * @example
+   * ```ts
+   * const graph = buildAlbertTrainingGraph(config, weights, { head: 'AlbertForSequenceClassification', dropout: true });
+   * const masks = dropoutMaskFeeds(graph.dropoutMasks, feeds, { seed: 42, step: 0, microBatch: 0 });
+   * ```
    */
   readonly dropout?: boolean;
 }

@@ -16,15 +16,33 @@ import type { GraphEditor } from './graph-editor.js';
  *
  * `AlbertLayer` also constructs a `dropout` but never calls it (its feed-forward output is not dropped), and the
  * MLM and question-answering heads have none.
+ *
+ * @example
+ * ```ts
+ * graph.dropoutMasks.filter((mask) => mask.site === 'attention-probabilities').length; // layers × inner layers
+ * ```
  */
 export type DropoutSiteKind = 'embeddings' | 'attention-probabilities' | 'attention-output' | 'classifier';
 
-/** A mask dimension: `rows` is the batch (batch·choices for multiple choice), `sequence` the sequence length. */
+/**
+ * A mask dimension: `rows` is the batch (batch·choices for multiple choice), `sequence` the sequence length.
+ *
+ * @example
+ * ```ts
+ * const dims: DropoutMaskDimension[] = ['rows', 12, 'sequence', 'sequence']; // attention probabilities
+ * ```
+ */
 export type DropoutMaskDimension = number | 'rows' | 'sequence';
 
 /**
  * One dropout of a training graph: the graph multiplies the dropped activation by the float32 input `name`,
  * which holds `0` where an element is dropped and `1/(1−p)` where it is kept (PyTorch's inverted dropout).
+ *
+ * @example
+ * ```ts
+ * // { name: 'dropout.layer_0.inner_0.attention_output', site: 'attention-output', probability: 0.1, dims: ['rows', 'sequence', 768] }
+ * const [embeddings] = graph.dropoutMasks; // dropout.embeddings: ['rows', 'sequence', E]
+ * ```
  */
 export interface DropoutMaskInput {
   /** Graph input name (`dropout.embeddings`, `dropout.layer_0.inner_0.attention_probabilities`, ...). */
@@ -37,7 +55,14 @@ export interface DropoutMaskInput {
   readonly dims: readonly DropoutMaskDimension[];
 }
 
-/** The drop probabilities of HF's ALBERT for one head. */
+/**
+ * The drop probabilities of HF's ALBERT for one head.
+ *
+ * @example
+ * ```ts
+ * const { hidden, attentionProbabilities, classifier } = albertDropoutProbabilities(config, 'AlbertForMultipleChoice');
+ * ```
+ */
 export interface AlbertDropoutProbabilities {
   /** `hidden_dropout_prob`: embeddings and attention output. */
   readonly hidden: number;
@@ -81,7 +106,13 @@ const CLASSIFIER_KERNELS = new Set(['classifier.weight.transposed', 'sop_classif
  * The masks are graph inputs (drawn in TypeScript, see `dropoutMaskFeeds`): the backward pass of `Mul` then
  * multiplies the incoming gradient by the same mask (`dx = dy · mask`), and the masks are the same on every backend.
  *
- * @throws {@link TrainingError} `TRAINING_UNSUPPORTED_OPERATOR` when the graph lacks a site HF has.
+ * @example
+ * ```ts
+ * const e = new GraphEditor(buildAlbertModelProto(config, weights, { head, flavour: 'plain' }).proto);
+ * const masks = insertAlbertDropout(e, config, head); // before the loss and `differentiate`
+ * ```
+ * @throws {@link TrainingError} `TRAINING_UNSUPPORTED_OPERATOR` when the graph lacks a site HF has;
+ * `TRAINING_BAD_OPTIONS` for a probability outside [0, 1].
  */
 export function insertAlbertDropout(
   e: GraphEditor,

@@ -67,6 +67,12 @@ export interface TrainerOptions {
    * every step and micro-batch draws new masks). `evaluate` always runs without dropout (`model.eval()`).
    * Default `true`; `false` trains with dropout off, as the training fixtures were made. Without a non-zero
    * dropout probability in the config the two are the same.
+   *
+   * @example
+   * ```ts
+   * const trainer = await Trainer.create({ backend, config, weights, head, seed: 42 }); // dropout on, reproducible
+   * const noDropout = await Trainer.create({ backend, config, weights, head, dropout: false });
+   * ```
    */
   readonly dropout?: boolean;
   /** Backend session options. */
