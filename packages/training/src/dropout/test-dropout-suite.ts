@@ -44,7 +44,7 @@ export function defineDropoutSuite(options: DropoutSuiteOptions): void {
       console.log(
         `[dropout] ${options.backendName}: ${result.masks} masks, loss ${result.loss} (node-cpu ${DROPOUT_CASE_NODE_CPU_LOSS}), eval ${result.evalLoss}`,
       );
-      expect(result.masks).toBe(26);
+      expect(result.masks).toBe(6); // embeddings, 2 layers × (probabilities, output), classifier
       expect(Math.abs(result.loss - DROPOUT_CASE_NODE_CPU_LOSS)).toBeLessThanOrEqual(
         tolerance(DROPOUT_CASE_NODE_CPU_LOSS),
       );
@@ -60,6 +60,6 @@ export function defineDropoutSuite(options: DropoutSuiteOptions): void {
         expect(Math.abs(result.onesLoss - result.evalLoss)).toBeLessThanOrEqual(tolerance(result.evalLoss));
         expect(result.onesGradientDiff).toBeLessThan(1e-5);
       }
-    });
+    }, 600_000); // SwiftShader's WebGPU on a loaded machine
   });
 }
