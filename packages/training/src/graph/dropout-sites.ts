@@ -82,12 +82,14 @@ export interface AlbertDropoutProbabilities {
  * ```
  */
 export function albertDropoutProbabilities(config: AlbertConfig, head: string): AlbertDropoutProbabilities {
+  // HF's token classifier falls back to hidden_dropout_prob when classifier_dropout_prob is None; AlbertConfig
+  // only accepts a number in [0, 1] there, so the fallback cannot arise
   const classifier =
     head === 'AlbertForSequenceClassification' ||
     head === 'AlbertForMultipleChoice' ||
     head === 'AlbertForPreTraining' ||
     head === 'AlbertForTokenClassification'
-      ? ((config.classifierDropoutProb as number | null) ?? config.hiddenDropoutProb)
+      ? config.classifierDropoutProb
       : 0;
   return {
     hidden: config.hiddenDropoutProb,
