@@ -5,6 +5,7 @@ import {
   createTensor,
   directorySource,
   loadPretrainedWeights,
+  memorySource,
   type Backend,
   type Tensor,
 } from '@albert-ts/core';
@@ -205,5 +206,34 @@ describe.each(backends)('dropout in training mode (%s)', (_name, createBackend) 
       });
     }
     expect(Math.abs(start.loss - loss / examples.length)).toBeLessThan(1e-5);
+  });
+});
+
+describe('dropout across a resume (node-cpu)', () => {
+  it('a run resumed from a checkpoint draws the masks the uninterrupted run draws', async () => {
+    const backend = nodeBackend({ device: 'cpu' });
+    const create = async (start: typeof weights) => {
+      const trainer = await Trainer.create({
+        backend,
+        config,
+        weights: start,
+        head,
+        optimizer: { lr: 1e-3 },
+        seed: 21,
+      });
+      open.push(trainer);
+      return trainer;
+    };
+    const uninterrupted = await create(weights);
+    const losses = [(await uninterrupted.step(examples)).loss, (await uninterrupted.step(examples)).loss];
+    const first = await create(weights);
+    expect((await first.step(examples)).loss).toBe(losses[0]);
+    const files = memorySource(Object.fromEntries(await first.checkpointFiles()));
+    const resumed = await create((await loadPretrainedWeights(files, head, { config })).weights);
+    await resumed.loadOptimizerState(files);
+    expect(resumed.stepCount).toBe(1);
+    expect((await resumed.step(examples)).loss).toBe(losses[1]);
+    for (const [name, data] of uninterrupted.parameters)
+      expect(maxDifference(resumed.parameters.get(name) as Float32Array, data), name).toBe(0);
   });
 });
