@@ -5,6 +5,8 @@ export * from './graph/gradient-rules.js';
 export * from './graph/differentiate.js';
 export * from './graph/training-losses.js';
 export * from './graph/albert-training-graph.js';
+export * from './graph/dropout-sites.js';
+export * from './dropout/dropout-masks.js';
 export * from './optim/parameter-set.js';
 export * from './optim/optimizer.js';
 export * from './optim/parameter-groups.js';

@@ -10,6 +10,7 @@ import {
 } from '@albert-ts/core';
 import { TrainingError } from '../training-error.js';
 import { differentiate } from './differentiate.js';
+import { insertAlbertDropout, type DropoutMaskInput } from './dropout-sites.js';
 import { GraphEditor } from './graph-editor.js';
 import {
   binaryCrossEntropyWithLogitsLoss,
@@ -51,6 +52,19 @@ export interface AlbertTrainingGraphOptions {
    * be named because HF infers it from float labels).
    */
   readonly problemType?: ProblemType;
+  /**
+   * Training mode (HF's `model.train()`): HF's dropouts at the config's probabilities, each fed a mask input
+   * ({@link AlbertTrainingGraph.dropoutMasks}). Default `false`: eval-mode forward (`model.eval()`), as the
+   * training fixtures were made. A dropout whose probability is 0 adds nothing, so with every probability 0
+   * the graph is the same bytes either way.
+   *
+   * @example
+   * ```ts
+   * const graph = buildAlbertTrainingGraph(config, weights, { head: 'AlbertForSequenceClassification', dropout: true });
+   * const masks = dropoutMaskFeeds(graph.dropoutMasks, feeds, { seed: 42, step: 0, microBatch: 0 });
+   * ```
+   */
+  readonly dropout?: boolean;
 }
 
 /** One label input of a training graph. */
@@ -80,8 +94,13 @@ export interface AlbertTrainingGraph extends OnnxModel {
   readonly gradients: ReadonlyMap<string, string>;
   /** Parameters without a gradient (not read, or not reaching the loss): PyTorch's `grad is None`. */
   readonly withoutGradient: readonly string[];
-  /** The model inputs (`input_ids`, `attention_mask`, `token_type_ids`, `position_ids` where absolute). */
+  /**
+   * The model inputs (`input_ids`, `attention_mask`, `token_type_ids`, `position_ids` where absolute), then the
+   * dropout masks of a training-mode graph ({@link AlbertTrainingGraph.dropoutMasks}).
+   */
   readonly modelInputs: readonly string[];
+  /** The dropout mask inputs of a training-mode graph, in graph order (empty in eval mode or when every p is 0). */
+  readonly dropoutMasks: readonly DropoutMaskInput[];
   /** The label inputs. */
   readonly labelInputs: readonly TrainingLabelInput[];
   /** The head's output names (logits), besides `loss`. */
@@ -181,6 +200,15 @@ export function buildAlbertTrainingGraph(
       { field: 'head', value: head },
     );
   }
+  if (options.dropout !== undefined && typeof options.dropout !== 'boolean')
+    throw new TrainingError(
+      'TRAINING_UNSUPPORTED_OPTION',
+      `dropout must be a boolean, not ${String(options.dropout)}`,
+      {
+        field: 'dropout',
+        value: String(options.dropout),
+      },
+    );
   if (options.problemType !== undefined && head !== 'AlbertForSequenceClassification') {
     throw new TrainingError(
       'TRAINING_UNSUPPORTED_OPTION',
@@ -257,6 +285,9 @@ export function buildAlbertTrainingGraph(
   }
   // the nodes that rebuild derived weights run first
   e.nodes.unshift(...e.nodes.splice(nodeCount));
+
+  // ---- training mode: HF's dropouts, each `x · mask` with a mask input
+  const dropoutMasks = options.dropout === true ? insertAlbertDropout(e, config, head) : [];
 
   // ---- int64 model inputs are read through a Reshape to their own shape: onnxruntime-web's WebGPU computes
   // wrong embedding lookups when an int64 graph input feeds a Gather and other nodes at once
@@ -365,7 +396,8 @@ export function buildAlbertTrainingGraph(
     parameterInputs,
     gradients,
     withoutGradient: parameters.filter((parameter) => !gradients.has(parameter) || withoutGradient.includes(parameter)),
-    modelInputs: inputNames,
+    modelInputs: [...inputNames, ...dropoutMasks.map((mask) => mask.name)],
+    dropoutMasks,
     labelInputs,
     logitOutputs: outputNames,
   };

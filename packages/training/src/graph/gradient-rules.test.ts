@@ -142,6 +142,22 @@ const CASES: RuleCase[] = [
     build: (e, { a, b }) => e.div(a as string, b as string),
   },
   {
+    // dropout in a training graph is `x · mask` with a fixed mask input of 0 (dropped) or 1/(1−p) (kept):
+    // Mul's rule gives dx = dy · mask, zero at the dropped positions
+    name: 'Mul (dropout: x · a fixed mask of 0 and 1/(1−p))',
+    inputs: { a: [2, 3, 4] },
+    build: (e, { a }) =>
+      e.mul(
+        a as string,
+        e.floats(
+          Array.from({ length: 24 }, (_, index) =>
+            index % 3 === 1 || index === 4 ? 0 : Math.fround(1 / Math.fround(0.75)),
+          ),
+          [2, 3, 4],
+        ),
+      ),
+  },
+  {
     name: 'Where',
     inputs: { a: [2, 3], b: [3] },
     build: (e, { a, b }) => e.where(e.op('Greater', [a as string, e.float(0)]), a as string, b as string),

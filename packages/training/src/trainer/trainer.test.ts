@@ -101,13 +101,14 @@ describe('Trainer on the demo model', () => {
       expect(ours.loss).toBeGreaterThan(0);
       // the trainer's own forward logits on the same padded batch
       const feeds = (await import('../data/collate-batch.js')).collateBatch(trainer.graph, batch, { padTokenId: 0 });
-      const session = (
+      // the eval-mode session (the demo config's classifier dropout makes the training session a train-mode graph)
+      const session = await (
         trainer as unknown as {
-          session: {
+          evalModeSession: () => Promise<{
             evaluate: (p: unknown, f: unknown) => Promise<{ outputs: Record<string, { data: Float32Array }> }>;
-          };
+          }>;
         }
-      ).session;
+      ).evalModeSession();
       const trainerLogits = (await session.evaluate(trainer.parameters, feeds)).outputs['logits']?.data as Float32Array;
       const reloadedLogits = output.logits.data;
       let difference = 0;
@@ -154,13 +155,13 @@ describe('Trainer on the demo model', () => {
       const feeds = (await import('../data/collate-batch.js')).collateBatch(trainer.graph, [heldOut[0] as never], {
         padTokenId: 0,
       });
-      const session = (
+      const session = await (
         trainer as unknown as {
-          session: {
+          evalModeSession: () => Promise<{
             evaluate: (p: unknown, f: unknown) => Promise<{ outputs: Record<string, { data: Float32Array }> }>;
-          };
+          }>;
         }
-      ).session;
+      ).evalModeSession();
       const mine = (await session.evaluate(trainer.parameters, feeds)).outputs['logits']?.data as Float32Array;
       const difference = Math.max(...theirs.map((value, index) => Math.abs(value - (mine[index] as number))));
       console.log(`[trainer] transformers reloads the checkpoint: logits max |diff| ${difference}`);

@@ -9,6 +9,7 @@ import {
 } from '@albert-ts/core';
 import { encodeSafetensors } from '../checkpoint/encode-safetensors.js';
 import { collateBatch } from '../data/collate-batch.js';
+import { dropoutMaskFeeds } from '../dropout/dropout-masks.js';
 import {
   batchesOf,
   seededRandom,
@@ -58,8 +59,22 @@ export interface TrainerOptions {
   readonly warmupSteps?: number;
   /** Decay after warmup (default `linear`; needs the total step count, which `fit` knows for arrays). */
   readonly decay?: 'linear' | 'cosine' | 'constant';
-  /** Seed of the shuffling (default 0). */
+  /** Seed of the shuffling and of the dropout masks (default 0), as HF's `TrainingArguments.seed`. */
   readonly seed?: number;
+  /**
+   * Training mode (HF's `model.train()`, which HF's Trainer sets for every training step): `step`/`fit` apply
+   * HF's dropouts at the config's probabilities, with masks drawn from `seed` (the same seed gives the same run;
+   * every step and micro-batch draws new masks). `evaluate` always runs without dropout (`model.eval()`).
+   * Default `true`; `false` trains with dropout off, as the training fixtures were made. Without a non-zero
+   * dropout probability in the config the two are the same.
+   *
+   * @example
+   * ```ts
+   * const trainer = await Trainer.create({ backend, config, weights, head, seed: 42 }); // dropout on, reproducible
+   * const noDropout = await Trainer.create({ backend, config, weights, head, dropout: false });
+   * ```
+   */
+  readonly dropout?: boolean;
   /** Backend session options. */
   readonly loadOptions?: BackendLoadOptions;
 }
@@ -137,6 +152,7 @@ const TRAINER_OPTION_KEYS = new Set([
   'warmupSteps',
   'decay',
   'seed',
+  'dropout',
   'loadOptions',
 ]);
 const FIT_OPTION_KEYS = new Set([
@@ -186,6 +202,8 @@ export class Trainer {
   stepCount = 0;
   private schedule: ((step: number) => number) | undefined;
   private readonly baseLr: number;
+  /** The eval-mode (dropout-free) session of a training-mode graph with dropout, built on first use. */
+  private evaluationSession: Promise<GradientSession> | undefined;
 
   private constructor(
     private readonly options: TrainerOptions,
@@ -213,13 +231,20 @@ export class Trainer {
         `Trainer: gradientAccumulationSteps must be an integer ≥ 1, not ${accumulation}`,
         { field: 'gradientAccumulationSteps', value: accumulation },
       );
-    const graph = buildAlbertTrainingGraph(
-      options.config,
-      options.weights,
-      options.problemType === undefined
-        ? { head: options.head }
-        : { head: options.head, problemType: options.problemType },
-    );
+    if (options.dropout !== undefined && typeof options.dropout !== 'boolean')
+      throw new TrainingError(
+        'TRAINING_BAD_OPTIONS',
+        `Trainer: dropout must be a boolean, not ${String(options.dropout)}`,
+        {
+          field: 'dropout',
+          value: String(options.dropout),
+        },
+      );
+    const graph = buildAlbertTrainingGraph(options.config, options.weights, {
+      head: options.head,
+      ...(options.problemType === undefined ? {} : { problemType: options.problemType }),
+      dropout: options.dropout !== false,
+    });
     const shapes = new Map(options.weights.keys.map((key) => [key, options.weights.get(key).shape]));
     const session = await GradientSession.load(options.backend, graph, shapes, options.loadOptions);
     const parameters: ParameterSet = new Map(
@@ -245,11 +270,14 @@ export class Trainer {
     const scale = 1 / microBatches.length;
     let gradients: ParameterSet | undefined;
     let loss = 0;
-    for (const micro of microBatches) {
-      const result = await this.session.run(
-        this.parameters,
-        collateBatch(this.graph, micro, { padTokenId: this.options.config.padTokenId ?? 0 }),
-      );
+    for (const [microBatch, micro] of microBatches.entries()) {
+      const feeds = collateBatch(this.graph, micro, { padTokenId: this.options.config.padTokenId ?? 0 });
+      const masks = dropoutMaskFeeds(this.graph.dropoutMasks, feeds, {
+        seed: this.options.seed ?? 0,
+        step: this.stepCount,
+        microBatch,
+      });
+      const result = await this.session.run(this.parameters, { ...feeds, ...masks });
       loss += result.loss * scale;
       if (gradients === undefined) {
         gradients = result.gradients;
@@ -286,9 +314,10 @@ export class Trainer {
     const references: number[] = [];
     const classification =
       this.graph.head === 'AlbertForSequenceClassification' || this.graph.head === 'AlbertForMultipleChoice';
+    const session = await this.evalModeSession();
     for await (const batch of batchesOf(data, options.batchSize ?? 16)) {
       const feeds = collateBatch(this.graph, batch, { padTokenId: this.options.config.padTokenId ?? 0 });
-      const result = await this.session.evaluate(this.parameters, feeds);
+      const result = await session.evaluate(this.parameters, feeds);
       loss += result.loss * batch.length;
       count += batch.length;
       if (
@@ -315,6 +344,21 @@ export class Trainer {
           : f1Score(predictions, references, name === 'f1-macro' ? 'macro' : 'micro');
     }
     return { loss: loss / count, metrics };
+  }
+
+  /** The session `evaluate` runs: the training graph itself, or its dropout-free twin when it has dropout. */
+  private evalModeSession(): Promise<GradientSession> {
+    if (this.graph.dropoutMasks.length === 0) return Promise.resolve(this.session);
+    this.evaluationSession ??= (async () => {
+      const { options } = this;
+      const graph = buildAlbertTrainingGraph(options.config, options.weights, {
+        head: options.head,
+        ...(options.problemType === undefined ? {} : { problemType: options.problemType }),
+      });
+      const shapes = new Map(options.weights.keys.map((key) => [key, options.weights.get(key).shape]));
+      return GradientSession.load(options.backend, graph, shapes, options.loadOptions);
+    })();
+    return this.evaluationSession;
   }
 
   /** Trains for `epochs` over `trainData` (shuffled each epoch when it is an array), evaluating after each epoch. */
@@ -489,5 +533,6 @@ export class Trainer {
   /** Frees the backend session. */
   async dispose(): Promise<void> {
     await this.session.dispose();
+    if (this.evaluationSession !== undefined) await (await this.evaluationSession).dispose();
   }
 }
