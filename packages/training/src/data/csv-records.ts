@@ -155,7 +155,12 @@ export async function* csvRecords(chunks: DataChunks, options: CsvRecordsOptions
       }
     }
   }
-  if (state === 'quoted') throw bad(`a quoted field is not closed (starts on line ${recordLine})`);
+  if (state === 'quoted')
+    throw new TrainingError(
+      'TRAINING_BAD_DATA',
+      `${file} line ${recordLine}: a quoted field is not closed (the record starts on line ${recordLine} and runs to the end of the file)`,
+      { file, line: recordLine },
+    );
   if (field.endsWith('\r')) field = field.slice(0, -1);
   yield* endRecord();
   if (header === undefined) throw emptyFileError(file, 'header row');
