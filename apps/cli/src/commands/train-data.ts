@@ -120,7 +120,8 @@ export type EvaluationReferences =
       readonly questionOfFeature: readonly number[];
     }
   | { readonly kind: 'multiple-choice' }
-  | { readonly kind: 'language-modeling' };
+  | { readonly kind: 'language-modeling' }
+  | { readonly kind: 'pretraining' };
 
 /** Examples of one file, tokenized for the head. */
 export interface TrainDataSet {
@@ -252,7 +253,7 @@ export async function readTrainRecords(file: string, settings: TrainDataSettings
               `${file}: no sentence pair (pretraining needs documents of at least two sentences, separated by blank lines)`,
               { file },
             );
-          return { examples, references: { kind: 'language-modeling' } };
+          return { examples, references: { kind: 'pretraining' } };
         },
       };
   }

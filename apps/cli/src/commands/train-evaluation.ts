@@ -40,8 +40,8 @@ const sliceCodePoints = (text: string, start: number, end: number): string => [.
  * and macro F1 for single-label classification, seqeval entity precision/recall/F1 (and token accuracy)
  * for token classification, SQuAD exact match / F1 for question answering (the best span over the windows
  * of each question, as HF's `postprocess_qa_predictions`: n-best 20, answers up to 30 tokens, the empty
- * answer when it scores best on SQuAD v2 data), accuracy for multiple choice, perplexity for masked LM and
- * pretraining.
+ * answer when it scores best on SQuAD v2 data), accuracy for multiple choice, perplexity for masked LM, and
+ * the sentence-order accuracy for pretraining (whose loss is the MLM and SOP losses summed).
  */
 export async function evaluateTask(
   session: GradientSession,
@@ -77,6 +77,10 @@ export async function evaluateTask(
       const logits = result.outputs['logits'] as Tensor<'float32'>;
       predictions.push(...argmaxRows(logits.data, logits.shape[logits.shape.length - 1] as number));
       references.push(...batch.map((example) => example.label as number));
+    } else if (references_.kind === 'pretraining') {
+      const logits = result.outputs['sop_logits'] as Tensor<'float32'>;
+      predictions.push(...argmaxRows(logits.data, logits.shape[logits.shape.length - 1] as number));
+      references.push(...batch.map((example) => example.sentenceOrderLabel as number));
     } else if (references_.kind === 'tokens') {
       const logits = result.outputs['logits'] as Tensor<'float32'>;
       const [, length, classes] = logits.shape as [number, number, number];
@@ -127,7 +131,8 @@ export async function evaluateTask(
   }
   const metrics: Record<string, number> = {};
   const kind = data.references.kind;
-  if (predictions.length > 0 && kind !== 'tokens') {
+  if (kind === 'pretraining') metrics['sop_accuracy'] = accuracy(predictions, references);
+  else if (predictions.length > 0 && kind !== 'tokens') {
     metrics['accuracy'] = accuracy(predictions, references);
     if (kind === 'classification') metrics['f1'] = f1Score(predictions, references, 'macro');
   }

@@ -17,6 +17,8 @@ import {
 } from '@albert-ts/core';
 import { collateBatch, GradientSession, type Trainer, type TrainingExample } from '@albert-ts/training';
 import { afterAll, describe, expect, it } from 'vitest';
+import { COMMIT_MAIN, tinyRepos } from '../../../../packages/core/src/hub/test-hub-fixtures.js';
+import { startMockHub } from '../../../../packages/core/src/hub/test-hub-server.js';
 import { runCli } from '../run-cli.js';
 import { createTestContext } from '../test-context.js';
 import { commands } from './index.js';
@@ -427,7 +429,7 @@ describe('albert train', () => {
       capture(snapshots),
     );
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/eval .* perplexity [\d.]+/);
+    expect(result.stderr).toMatch(/eval .* loss [\d.]+ {2}sop_accuracy [\d.]+/);
     await expectReloads(join(directory, 'out'), snapshots[0] as Snapshot);
     expect((await run(['fill-mask', '--model', 'out', '--json', 'The sun [MASK] in the east.'], directory)).code).toBe(
       0,
@@ -478,6 +480,63 @@ describe('albert train', () => {
       ['full', 'resumed'].map((name) => readFile(join(directory, name, 'model.safetensors'))),
     );
     expect(Buffer.compare(a as Buffer, b as Buffer)).toBe(0);
+  });
+
+  it('draws a progress bar with loss, learning rate and examples/s on a terminal', async () => {
+    const directory = await workspace({ 'train.jsonl': CLASSIFICATION });
+    const context = createTestContext({ cwd: directory });
+    let terminal = '';
+    const tty = { ...context, stderr: { write: (text: string) => (terminal += text), isTTY: true, columns: 100 } };
+    const argv = [
+      'train',
+      '--task',
+      'sequence-classification',
+      '--model',
+      join(pipelines, 'sequence-classification'),
+      '--train',
+      'train.jsonl',
+      '--out',
+      'out',
+      ...COMMON,
+    ];
+    expect(await runCli(argv, tty, commands)).toBe(0);
+    expect(terminal).toMatch(/\r\[█+░*\] +50% {2}step 1\/2 {2}loss [\d.]+ {2}lr 5\.0e-5 {2}[\d.]+ ex\/s {2}ETA/);
+    expect(terminal).toContain('trained 2 steps');
+  });
+
+  it('--model with a Hub id downloads through the Hub resolution (mock Hub on 127.0.0.1)', async () => {
+    const hub = await startMockHub(await tinyRepos());
+    try {
+      const directory = await workspace({ 'train.jsonl': CLASSIFICATION.split('\n').slice(0, 2).join('\n') });
+      const context = createTestContext({
+        cwd: directory,
+        env: { HF_ENDPOINT: hub.endpoint, HF_HOME: directory, HF_HUB_CACHE: join(directory, 'cache') },
+      });
+      const argv = [
+        'train',
+        '--task',
+        'sequence-classification',
+        '--model',
+        'albert-ts/demo',
+        '--train',
+        'train.jsonl',
+        '--out',
+        'out',
+        '--epochs',
+        '1',
+        '--batch-size',
+        '2',
+        '--max-length',
+        '16',
+      ];
+      expect(await runCli(argv, context, commands), context.errors()).toBe(0);
+      expect(
+        existsSync(join(directory, 'cache', 'models--albert-ts--demo', 'snapshots', COMMIT_MAIN, 'model.safetensors')),
+      ).toBe(true);
+      expect(existsSync(join(directory, 'out', 'spiece.model'))).toBe(true);
+    } finally {
+      await hub.close();
+    }
   });
 
   it('names the file and line of a bad example and writes nothing', async () => {

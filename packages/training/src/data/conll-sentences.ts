@@ -94,7 +94,9 @@ export async function* conllSentences(
  * ```ts
  * tokenClassificationExample({ words: ['Paris', 'rocks'], tags: ['B-LOC', 'O'], … }, tokenizer, { labelIds: [0, 1], maxLength: 128 });
  * ```
- * @param labelIds - the class index of each word's tag (e.g. from `resolveLabel`).
+ * @param sentence - the words.
+ * @param tokenizer - a fast tokenizer (word ids come from it).
+ * @param options - `labelIds`: the class index of each word's tag (e.g. from `resolveLabel`); `maxLength`: the longest sequence.
  */
 export function tokenClassificationExample(
   sentence: Pick<ConllSentence, 'words'>,
