@@ -94,7 +94,14 @@ export class TrainProgress {
         break;
       case 'evaluation':
         line(
-          `eval  epoch ${event.epoch + 1}  step ${event.step}  loss ${event.loss.toFixed(4)}  ${formatMetrics(event.metrics)}`,
+          [
+            `eval  epoch ${event.epoch + 1}`,
+            `step ${event.step}`,
+            `loss ${event.loss.toFixed(4)}`,
+            formatMetrics(event.metrics),
+          ]
+            .filter((part) => part !== '')
+            .join('  '),
         );
         break;
       case 'save':

@@ -259,6 +259,47 @@ describe('albert train', () => {
     });
   });
 
+  it('sequence-classification: regression numbers and multi-label lists set the problem type of a new head', async () => {
+    const directory = await workspace({
+      'regression.jsonl': jsonl([
+        { text: 'Great.', label: 0.9 },
+        { text: 'Awful.', label: 0.1 },
+      ]),
+      'multi.jsonl': jsonl([
+        { text: 'Bread and stars.', labels: ['cooking', 'space'] },
+        { text: 'Soup.', labels: ['cooking'] },
+      ]),
+    });
+    const model = join(pipelines, 'feature-extraction');
+    for (const [file, problemType, id2label] of [
+      ['regression.jsonl', 'regression', { 0: 'LABEL_0' }],
+      ['multi.jsonl', 'multi_label_classification', { 0: 'cooking', 1: 'space' }],
+    ] as const) {
+      const out = file.replace('.jsonl', '');
+      const result = await run(
+        [
+          'train',
+          '--task',
+          'sequence-classification',
+          '--model',
+          model,
+          '--train',
+          file,
+          '--eval',
+          file,
+          '--out',
+          out,
+          ...COMMON,
+        ],
+        directory,
+      );
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/eval {2}epoch 1 {2}step 1 {2}loss [\d.]+\n/);
+      const config = JSON.parse(await readFile(join(directory, out, 'config.json'), 'utf8')) as Record<string, unknown>;
+      expect(config).toMatchObject({ problem_type: problemType, id2label });
+    }
+  });
+
   it('token-classification: CoNLL, entity F1, reload and ner', async () => {
     const directory = await workspace({ 'train.conll': CONLL });
     const snapshots: Snapshot[] = [];
