@@ -400,7 +400,8 @@ async function runTraining(
         gradNorm: result.gradNorm,
         examplesPerSecond: (batch.length * 1000) / Math.max(performance.now() - started, 1e-3),
       });
-      if (run.evalEvery !== undefined && trainer.stepCount % run.evalEvery === 0 && trainer.stepCount !== totalSteps)
+      // the last step of an epoch is evaluated by the epoch's evaluation
+      if (run.evalEvery !== undefined && trainer.stepCount % run.evalEvery === 0 && index < stepsPerEpoch - 1)
         await evaluate(epoch);
       if (run.saveEvery !== undefined && trainer.stepCount % run.saveEvery === 0) {
         const path = join(run.out, `checkpoint-${trainer.stepCount}`);
