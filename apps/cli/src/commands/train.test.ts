@@ -150,15 +150,16 @@ function capture(into: Snapshot[]): Parameters<typeof createTrainCommand>[0] {
 async function expectReloads(out: string, snapshot: Snapshot): Promise<void> {
   const { weights } = await loadPretrainedWeights(directorySource(out), snapshot.head);
   for (const [key, data] of snapshot.parameters) expect(weights.get(key).data, key).toEqual(data);
-  const model = await HEADS[snapshot.head].fromPretrained(out, {
-    backend: nodeBackend({ device: 'cpu' }),
-    flavour: 'plain',
-  });
-  const ids = snapshot.example.inputIds;
-  const inputIds = (Array.isArray(ids[0]) ? [ids] : [ids]) as never;
-  const output = (await (model as { forward: (inputs: unknown) => Promise<Record<string, Tensor>> }).forward({
-    inputIds,
-  })) as Record<string, Tensor>;
+  interface LoadedModel {
+    forward(inputs: unknown): Promise<unknown>;
+    dispose(): Promise<void>;
+  }
+  const modelClass = HEADS[snapshot.head] as unknown as {
+    fromPretrained(path: string, options: { backend: unknown; flavour: 'plain' }): Promise<LoadedModel>;
+  };
+  const model = await modelClass.fromPretrained(out, { backend: nodeBackend({ device: 'cpu' }), flavour: 'plain' });
+  const inputIds = [snapshot.example.inputIds];
+  const output = (await model.forward({ inputIds })) as Record<string, Tensor>;
   for (const [name, expected] of Object.entries(snapshot.outputs)) {
     const actual = output[CORE_NAME[name] as string] as Tensor;
     expect(actual.shape, name).toEqual(expected.shape);
@@ -167,7 +168,7 @@ async function expectReloads(out: string, snapshot: Snapshot): Promise<void> {
     );
     expect(difference, name).toBeLessThanOrEqual(1e-5);
   }
-  await (model as { dispose: () => Promise<void> }).dispose();
+  await model.dispose();
 }
 
 const COMMON = ['--tokenizer', tokenizer, '--epochs', '1', '--batch-size', '2', '--seed', '3'];
