@@ -592,6 +592,33 @@ describe('albert train', () => {
     expect(existsSync(join(directory, 'out'))).toBe(false);
   });
 
+  it('an empty or missing file is a typed error naming it', async () => {
+    const directory = await workspace({ 'empty.csv': '', 'bad.csv': 'text,label\nok,"x\n' });
+    const cases = [
+      ['empty.csv', 'error [TRAINING_BAD_DATA]: empty.csv: no header row (the file is empty)'],
+      ['bad.csv', 'error [TRAINING_BAD_DATA]: bad.csv line 2: a quoted field is not closed'],
+      ['missing.jsonl', 'error [TRAINING_BAD_DATA]: cannot read missing.jsonl'],
+    ];
+    for (const [file, message] of cases) {
+      const argv = [
+        'train',
+        '--task',
+        'sequence-classification',
+        '--model',
+        join(pipelines, 'sequence-classification'),
+        '--tokenizer',
+        tokenizer,
+        '--train',
+        file as string,
+        '--out',
+        'out',
+      ];
+      const result = await run(argv, directory);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(message);
+    }
+  });
+
   it('rejects bad flags with a usage error', async () => {
     const directory = await workspace({});
     for (const argv of [
@@ -599,6 +626,19 @@ describe('albert train', () => {
       ['train', '--task', 'masked-lm', '--out', 'out'],
       ['train', '--task', 'masked-lm', '--train', 'x.txt', '--out', 'out', '--batch-size', '0'],
       ['train', '--task', 'nope', '--train', 'x.txt', '--out', 'out'],
+      [
+        'train',
+        '--task',
+        'masked-lm',
+        '--model',
+        join(pipelines, 'masked-lm'),
+        '--train',
+        'x.txt',
+        '--out',
+        'out',
+        '--max-length',
+        '513',
+      ],
     ]) {
       const result = await run(argv, directory);
       expect(result.code, argv.join(' ')).toBe(2);

@@ -241,6 +241,11 @@ export function createTrainCommand(hooks: TrainCommandHooks = {}): CliCommand {
       const tokenizerSource =
         flags.tokenizer === undefined ? modelSource : directorySource(resolve(context.cwd, flags.tokenizer));
       const baseConfig = AlbertConfig.parse(await modelSource.readText('config.json'), { file: 'config.json' });
+      if (settings.maxLength > baseConfig.maxPositionEmbeddings)
+        throw new UsageError(
+          `--max-length ${settings.maxLength} is more than the model's ${baseConfig.maxPositionEmbeddings} positions (max_position_embeddings)`,
+          { flag: '--max-length', value: settings.maxLength },
+        );
       const tokenizer = await loadTokenizer(tokenizerSource);
       const dataSettings = (config: AlbertConfig): TrainDataSettings => ({
         task,
