@@ -10,7 +10,7 @@ import {
   collectLabelNames,
   conllSentences,
   isDefaultLabelNames,
-  maskedLanguageModelingExample,
+  maskTokens,
   multipleChoiceCsvRecords,
   multipleChoiceExample,
   multipleChoiceJsonLines,
@@ -125,10 +125,15 @@ export type EvaluationReferences =
 
 /** Examples of one file, tokenized for the head. */
 export interface TrainDataSet {
-  /** The examples (QA: one per window). */
+  /** The examples (QA: one per window; masked LM: masked once, for evaluation). */
   readonly examples: readonly TrainingExample[];
   /** What evaluation needs. */
   readonly references: EvaluationReferences;
+  /**
+   * Masked LM: the examples of training epoch `epoch`, masked afresh each epoch (HF's collator masks each
+   * batch anew) from a source seeded by the seed and the epoch, so a resumed run masks as the original did.
+   */
+  readonly examplesOfEpoch?: (epoch: number) => readonly TrainingExample[];
 }
 
 /** The labels and loss the task trains with, decided from the model's config and the training file. */
@@ -211,15 +216,29 @@ export async function readTrainRecords(file: string, settings: TrainDataSettings
         task: 'other',
         file,
         examples: async () => {
-          const random = seededRandom(settings.seed + 1);
-          const examples: TrainingExample[] = [];
+          const encodings: { inputIds: number[]; tokenTypeIds: number[] }[] = [];
           for await (const { text } of textLines(chunks, { file })) {
             if (text.trim() === '') continue;
-            examples.push(maskedLanguageModelingExample(text, tokenizer, { maxLength, random }));
+            const { inputIds, tokenTypeIds } = tokenizer.encode(text, { truncation: true, maxLength });
+            encodings.push({ inputIds, tokenTypeIds });
           }
-          if (examples.length === 0)
+          if (encodings.length === 0)
             throw new TrainingError('TRAINING_BAD_DATA', `${file}: no text (the file is empty)`, { file });
-          return { examples, references: { kind: 'language-modeling' } };
+          const masking = {
+            maskTokenId: tokenizer.maskTokenId,
+            vocabSize: tokenizer.length,
+            specialIds: new Set(tokenizer.allSpecialIds),
+          };
+          const masked = (random: () => number): TrainingExample[] =>
+            encodings.map((encoding) => ({
+              ...maskTokens(encoding.inputIds, { ...masking, random }),
+              tokenTypeIds: encoding.tokenTypeIds,
+            }));
+          return {
+            examples: masked(seededRandom(settings.seed + 1)),
+            references: { kind: 'language-modeling' },
+            examplesOfEpoch: (epoch) => masked(seededRandom(settings.seed * 1_000_003 + epoch + 2)),
+          };
         },
       };
     case 'pretraining':

@@ -478,51 +478,57 @@ describe('albert train', () => {
     );
   });
 
-  it('--resume from a --save-every checkpoint continues with the same losses as an uninterrupted run', async () => {
-    const directory = await workspace({ 'train.jsonl': CLASSIFICATION });
-    const base = [
-      'train',
-      '--task',
-      'sequence-classification',
-      '--model',
-      join(pipelines, 'sequence-classification'),
-      '--train',
-      'train.jsonl',
-      '--json',
-      '--lr',
-      '1e-3',
-      '--warmup',
-      '1',
-      '--tokenizer',
-      tokenizer,
-      '--batch-size',
-      '2',
-      '--epochs',
-      '2',
-      '--seed',
-      '7',
-    ];
-    const losses = (stdout: string): number[] =>
-      stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as { event: string; loss?: number })
-        .filter((event) => event.event === 'step')
-        .map((event) => event.loss as number);
-    const full = await run([...base, '--out', 'full', '--save-every', '1'], directory);
-    expect(full.code).toBe(0);
-    const uninterrupted = losses(full.stdout);
-    expect(uninterrupted).toHaveLength(4);
-    expect(existsSync(join(directory, 'full', 'checkpoint-3', 'optimizer.safetensors'))).toBe(true);
-    expect(existsSync(join(directory, 'full', 'checkpoint-3', 'training_args.json'))).toBe(true);
-    const resumed = await run([...base, '--out', 'resumed', '--resume', join('full', 'checkpoint-1')], directory);
-    expect(resumed.code).toBe(0);
-    expect(losses(resumed.stdout)).toEqual(uninterrupted.slice(1));
-    const [a, b] = await Promise.all(
-      ['full', 'resumed'].map((name) => readFile(join(directory, name, 'model.safetensors'))),
-    );
-    expect(Buffer.compare(a as Buffer, b as Buffer)).toBe(0);
-  });
+  it.each([
+    ['sequence-classification', 'sequence-classification', 'train.jsonl', CLASSIFICATION],
+    ['masked-lm', 'masked-lm', 'train.txt', LINES], // masked afresh each epoch
+  ])(
+    '--resume from a --save-every checkpoint continues with the same losses as an uninterrupted run (%s)',
+    async (task, model, file, content) => {
+      const directory = await workspace({ [file]: content });
+      const base = [
+        'train',
+        '--task',
+        task,
+        '--model',
+        join(pipelines, model),
+        '--train',
+        file,
+        '--json',
+        '--lr',
+        '1e-3',
+        '--warmup',
+        '1',
+        '--tokenizer',
+        tokenizer,
+        '--batch-size',
+        '2',
+        '--epochs',
+        '2',
+        '--seed',
+        '7',
+      ];
+      const losses = (stdout: string): number[] =>
+        stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { event: string; loss?: number })
+          .filter((event) => event.event === 'step')
+          .map((event) => event.loss as number);
+      const full = await run([...base, '--out', 'full', '--save-every', '1'], directory);
+      expect(full.code).toBe(0);
+      const uninterrupted = losses(full.stdout);
+      expect(uninterrupted).toHaveLength(4);
+      expect(existsSync(join(directory, 'full', 'checkpoint-3', 'optimizer.safetensors'))).toBe(true);
+      expect(existsSync(join(directory, 'full', 'checkpoint-3', 'training_args.json'))).toBe(true);
+      const resumed = await run([...base, '--out', 'resumed', '--resume', join('full', 'checkpoint-1')], directory);
+      expect(resumed.code).toBe(0);
+      expect(losses(resumed.stdout)).toEqual(uninterrupted.slice(1));
+      const [a, b] = await Promise.all(
+        ['full', 'resumed'].map((name) => readFile(join(directory, name, 'model.safetensors'))),
+      );
+      expect(Buffer.compare(a as Buffer, b as Buffer)).toBe(0);
+    },
+  );
 
   it('draws a progress bar with loss, learning rate and examples/s on a terminal', async () => {
     const directory = await workspace({ 'train.jsonl': CLASSIFICATION });

@@ -307,6 +307,7 @@ export function createTrainCommand(hooks: TrainCommandHooks = {}): CliCommand {
           context,
           settings,
           train: train.examples,
+          ...(train.examplesOfEpoch === undefined ? {} : { examplesOfEpoch: train.examplesOfEpoch }),
           evaluate:
             evalData === undefined || evalSession === undefined
               ? undefined
@@ -342,6 +343,7 @@ async function runTraining(
     readonly context: CliContext;
     readonly settings: TrainingArguments;
     readonly train: readonly TrainingExample[];
+    readonly examplesOfEpoch?: (epoch: number) => readonly TrainingExample[];
     readonly evaluate: (() => Promise<{ loss: number; metrics: Readonly<Record<string, number>> }>) | undefined;
     readonly out: string;
     readonly saveEvery: number | undefined;
@@ -365,6 +367,7 @@ async function runTraining(
     );
   // the shuffle of epoch e is the e-th draw of one seeded source, so a resumed run replays the same order
   const random = seededRandom(settings.seed);
+  const indices = run.train.map((_, index) => index);
   const evaluate = async (epoch: number): Promise<void> => {
     if (run.evaluate === undefined) return;
     const result = await run.evaluate();
@@ -377,15 +380,19 @@ async function runTraining(
     });
   };
   for (let epoch = 0; epoch < settings.epochs; epoch += 1) {
-    const order = shuffled(run.train, random);
+    const order = shuffled(indices, random);
     if ((epoch + 1) * stepsPerEpoch <= startStep) continue;
+    // masked LM: the epoch's own masks
+    const examples = run.examplesOfEpoch?.(epoch) ?? run.train;
     for (let index = 0; index < stepsPerEpoch; index += 1) {
       if (epoch * stepsPerEpoch + index < startStep) continue;
       if (context.signal?.aborted === true)
         throw new TrainingError('TRAINING_ABORTED', `training aborted after ${trainer.stepCount} steps`, {
           step: trainer.stepCount,
         });
-      const batch = order.slice(index * settings.batchSize, (index + 1) * settings.batchSize);
+      const batch = order
+        .slice(index * settings.batchSize, (index + 1) * settings.batchSize)
+        .map((position) => examples[position] as TrainingExample);
       trainer.optimizer.lr = schedule(trainer.stepCount);
       const started = performance.now();
       const result = await trainer.step(batch);
