@@ -47,7 +47,7 @@ export const TRAIN_TASKS = [
 export type TrainTask = (typeof TRAIN_TASKS)[number];
 
 /** The file formats `albert train` reads. */
-export const TRAIN_FORMATS = ['jsonl', 'csv', 'conll', 'squad', 'text'] as const;
+export const TRAIN_FORMATS = ['jsonl', 'csv', 'tsv', 'conll', 'squad', 'text'] as const;
 
 /** One file format of `albert train`. */
 export type TrainFormat = (typeof TRAIN_FORMATS)[number];
@@ -63,20 +63,26 @@ export const HEAD_OF_TASK: Readonly<Record<TrainTask, TrainableHeadName>> = {
 };
 
 const FORMATS_OF_TASK: Readonly<Record<TrainTask, readonly TrainFormat[]>> = {
-  'sequence-classification': ['jsonl', 'csv'],
+  'sequence-classification': ['jsonl', 'csv', 'tsv'],
   'token-classification': ['conll'],
   'question-answering': ['squad'],
-  'multiple-choice': ['jsonl', 'csv'],
+  'multiple-choice': ['jsonl', 'csv', 'tsv'],
   'masked-lm': ['text'],
   pretraining: ['text'],
 };
 
-/** The format of `file` for `task`: `--format`, else from the extension (`.csv`/`.tsv` → CSV, `.jsonl` → JSON Lines), else the task's usual one. */
+/** The format of `file` for `task`: `--format`, else from the extension (`.csv`, `.tsv`, `.jsonl`), else the task's usual one. */
 export function formatOf(task: TrainTask, file: string, explicit: string | undefined): TrainFormat {
   const allowed = FORMATS_OF_TASK[task];
   const extension = extname(file).toLowerCase();
   const guess: TrainFormat | undefined =
-    extension === '.csv' ? 'csv' : extension === '.jsonl' || extension === '.ndjson' ? 'jsonl' : undefined;
+    extension === '.csv'
+      ? 'csv'
+      : extension === '.tsv'
+        ? 'tsv'
+        : extension === '.jsonl' || extension === '.ndjson'
+          ? 'jsonl'
+          : undefined;
   const format = (explicit ?? (guess !== undefined && allowed.includes(guess) ? guess : allowed[0])) as TrainFormat;
   if (!allowed.includes(format))
     throw new TrainingError(
@@ -184,12 +190,13 @@ export async function readTrainRecords(file: string, settings: TrainDataSettings
       return {
         task: settings.task,
         file,
-        csv: format === 'csv',
+        csv: format !== 'jsonl',
         records: await collect(
-          format === 'csv'
+          format !== 'jsonl'
             ? classificationCsvRecords(chunks, {
                 file,
                 ...(settings.columns === undefined ? {} : { columns: settings.columns }),
+                ...(format === 'tsv' ? { delimiter: '\t' } : {}),
               })
             : classificationJsonLines(chunks, { file }),
         ),
@@ -200,7 +207,9 @@ export async function readTrainRecords(file: string, settings: TrainDataSettings
       return { task: settings.task, file, records: await readSquad(chunks, { file }) };
     case 'multiple-choice': {
       const records = await collect(
-        format === 'csv' ? multipleChoiceCsvRecords(chunks, { file }) : multipleChoiceJsonLines(chunks, { file }),
+        format === 'jsonl'
+          ? multipleChoiceJsonLines(chunks, { file })
+          : multipleChoiceCsvRecords(chunks, { file, ...(format === 'tsv' ? { delimiter: '\t' } : {}) }),
       );
       return {
         task: 'other',

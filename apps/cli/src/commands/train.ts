@@ -58,7 +58,7 @@ const FLAGS = {
   },
   format: {
     type: 'string',
-    description: 'the data format when the file extension does not tell (.csv → csv, .jsonl → jsonl)',
+    description: 'the data format when the file extension does not tell (.csv → csv, .tsv → tsv, .jsonl → jsonl)',
     valueName: 'FORMAT',
     choices: TRAIN_FORMATS,
   },

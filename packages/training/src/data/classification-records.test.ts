@@ -53,6 +53,10 @@ describe('classification records', () => {
       { text: 'Hi, you', textPair: 'there', label: 'greeting', line: 2 },
       { text: 'Bye', textPair: '', label: ['farewell', 'polite'], line: 3 },
     ]);
+    const tsv = 'text\tlabel\n"Hi, you"\tgreeting\n';
+    expect(await collect(classificationCsvRecords([tsv], { file: 'train.tsv', delimiter: '\t' }))).toEqual([
+      { text: 'Hi, you', label: 'greeting', line: 2 },
+    ]);
     const mapped = 'sentence,topic\nGoal!,sports\n';
     expect(
       await collect(

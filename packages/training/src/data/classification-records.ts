@@ -91,7 +91,7 @@ export async function* classificationJsonLines(
 
 /**
  * Sequence-classification examples from a CSV file with a header row: columns `text`, `label` and
- * optionally `text_pair` (other names through `columns`). The label cell is a label name, a class index or
+ * optionally `text_pair` (other names through `columns`; `delimiter: '\t'` for TSV). The label cell is a label name, a class index or
  * (regression) a number; several labels (multi-label) are separated by `|`. Streamed.
  *
  * @example
@@ -103,7 +103,12 @@ export async function* classificationJsonLines(
  */
 export async function* classificationCsvRecords(
   chunks: DataChunks,
-  options: { readonly file: string; readonly columns?: ClassificationColumns; readonly maxRecordLength?: number },
+  options: {
+    readonly file: string;
+    readonly columns?: ClassificationColumns;
+    readonly maxRecordLength?: number;
+    readonly delimiter?: string;
+  },
 ): AsyncGenerator<ClassificationRecord> {
   const { file } = options;
   const textColumn = options.columns?.text ?? 'text';
@@ -113,6 +118,7 @@ export async function* classificationCsvRecords(
   for await (const record of csvRecords(chunks, {
     file,
     ...(options.maxRecordLength === undefined ? {} : { maxRecordLength: options.maxRecordLength }),
+    ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
   })) {
     const text = csvField(record, textColumn, file);
     const cell = csvField(record, labelColumn, file).trim();

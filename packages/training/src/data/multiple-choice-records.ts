@@ -112,7 +112,7 @@ export async function* multipleChoiceJsonLines(
  */
 export async function* multipleChoiceCsvRecords(
   chunks: DataChunks,
-  options: { readonly file: string; readonly maxRecordLength?: number },
+  options: { readonly file: string; readonly maxRecordLength?: number; readonly delimiter?: string },
 ): AsyncGenerator<MultipleChoiceRecord> {
   const { file } = options;
   let choiceColumns: string[] | undefined;
