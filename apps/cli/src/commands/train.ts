@@ -297,11 +297,12 @@ export function createTrainCommand(hooks: TrainCommandHooks = {}): CliCommand {
         ...loadOptions,
       });
       const shapes = new Map(weights.keys.map((key) => [key, weights.get(key).shape]));
-      const evalSession =
-        evalData === undefined
-          ? undefined
-          : await GradientSession.load(backend, trainer.graph, shapes, loadOptions.loadOptions);
+      let evalSession: GradientSession | undefined;
       try {
+        // a second session on the same training graph: the weights are its inputs, so it holds no copy of them
+        if (evalData !== undefined)
+          evalSession = await GradientSession.load(backend, trainer.graph, shapes, loadOptions.loadOptions);
+        const session = evalSession;
         if (resumeSource !== undefined) await trainer.loadOptimizerState(resumeSource);
         await runTraining(trainer, {
           context,
@@ -309,10 +310,10 @@ export function createTrainCommand(hooks: TrainCommandHooks = {}): CliCommand {
           train: train.examples,
           ...(train.examplesOfEpoch === undefined ? {} : { examplesOfEpoch: train.examplesOfEpoch }),
           evaluate:
-            evalData === undefined || evalSession === undefined
+            evalData === undefined || session === undefined
               ? undefined
               : () =>
-                  evaluateTask(evalSession, trainer.graph, trainer.parameters, evalData, {
+                  evaluateTask(session, trainer.graph, trainer.parameters, evalData, {
                     batchSize: settings.batchSize,
                     padTokenId: config.padTokenId ?? 0,
                   }),
