@@ -173,11 +173,11 @@ export function createTrainCommand(hooks: TrainCommandHooks = {}): CliCommand {
     help: [
       'Trains one head and saves it where `albert classify/ner/qa/choose/fill-mask` and Python transformers',
       'load it. Tasks and data formats:',
-      '  sequence-classification  JSON Lines {"text", "text_pair"?, "label"} or CSV with a header (text, text_pair, label);',
+      '  sequence-classification  JSON Lines {"text", "text_pair"?, "label"} or CSV/TSV with a header (text, text_pair, label);',
       '                           labels are names, class indices, numbers (regression) or "labels": [...] (multi-label)',
       '  token-classification     CoNLL: one "word ... tag" per line, a blank line between sentences',
       '  question-answering       SQuAD JSON (v1.1, or v2 with is_impossible)',
-      '  multiple-choice          JSON Lines {"context"?, "question"?, "choices": [...], "label"} or CSV (choice0, choice1, …)',
+      '  multiple-choice          JSON Lines {"context"?, "question"?, "choices": [...], "label"} or CSV/TSV (choice0, …)',
       '  masked-lm                plain text, one example per line (15 % of the tokens masked, 80/10/10)',
       '  pretraining              plain text, documents separated by blank lines (n-gram masking + sentence order)',
       'Sequences longer than --max-length are truncated; question answering splits long contexts into windows',
