@@ -13,6 +13,7 @@ import {
   AlbertForTokenClassification,
   directorySource,
   loadPretrainedWeights,
+  readSafetensors,
   type Tensor,
 } from '@albert-ts/core';
 import { collateBatch, GradientSession, type Trainer, type TrainingExample } from '@albert-ts/training';
@@ -326,6 +327,29 @@ describe('albert train', () => {
     expect(result.code).toBe(0);
     await expectReloads(join(directory, 'out'), snapshots[0] as Snapshot);
     expect((await run(['ner', '--model', 'out', '--json', 'Alice lives in Paris.'], directory)).code).toBe(0);
+  });
+
+  it('token-classification from a base model: tags collected, no pooler in the saved model (as HF saves it)', async () => {
+    const directory = await workspace({ 'train.conll': CONLL });
+    const argv = [
+      'train',
+      '--task',
+      'token-classification',
+      '--model',
+      join(pipelines, 'feature-extraction'),
+      '--train',
+      'train.conll',
+      '--out',
+      'out',
+      ...COMMON,
+    ];
+    const result = await run(argv, directory);
+    expect(result.code, result.stderr).toBe(0);
+    const tensors = readSafetensors(await readFile(join(directory, 'out', 'model.safetensors')), 'model.safetensors');
+    expect([...tensors.keys()].filter((key) => key.includes('pooler'))).toEqual([]);
+    expect(tensors.get('classifier.weight')?.shape).toEqual([4, 32]);
+    const config = JSON.parse(await readFile(join(directory, 'out', 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config['id2label']).toEqual({ 0: 'B-LOC', 1: 'B-PER', 2: 'I-PER', 3: 'O' });
   });
 
   it('token-classification: a tag the model does not have names the line', async () => {

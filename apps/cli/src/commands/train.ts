@@ -11,6 +11,7 @@ import {
   Trainer,
   TrainingError,
   type TrainingExample,
+  type TrainingWeights,
 } from '@albert-ts/training';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import { backendByName } from '../backend-by-name.js';
@@ -126,6 +127,23 @@ interface TrainingArguments {
   readonly seed: number;
   readonly maxLength: number;
   readonly docStride: number;
+}
+
+/** The heads whose HF class has a pooler. */
+const HEADS_WITH_POOLER: ReadonlySet<string> = new Set([
+  'AlbertForSequenceClassification',
+  'AlbertForMultipleChoice',
+  'AlbertForPreTraining',
+]);
+
+/** `weights` without `albert.pooler.*`. */
+function withoutPooler(weights: TrainingWeights): TrainingWeights {
+  const pooler = (key: string): boolean => key.startsWith('albert.pooler.');
+  return {
+    get: (key) => weights.get(key),
+    has: (key) => !pooler(key) && weights.has(key),
+    keys: weights.keys.filter((key) => !pooler(key)),
+  };
 }
 
 /** The file in a checkpoint that holds {@link TrainingArguments}. */
@@ -278,12 +296,15 @@ export function createTrainCommand(hooks: TrainCommandHooks = {}): CliCommand {
           ? undefined
           : await trainDataSet(await readTrainRecords(flags.eval, dataSettings(config)), labels, dataSettings(config));
       // a new head (or one whose label count changed) is initialized as HF does, seeded
-      const { weights } = await loadPretrainedWeights(modelSource, head, {
+      const loaded = await loadPretrainedWeights(modelSource, head, {
         config,
         initializeMissingHead: true,
         ignoreMismatchedSizes: true,
         seed: settings.seed,
       });
+      // HF's token-classification, QA and masked-LM classes have no pooler (add_pooling_layer=False): a base
+      // checkpoint's pooler is left out, so the saved model has exactly the HF class's tensors
+      const weights = HEADS_WITH_POOLER.has(head) ? loaded.weights : withoutPooler(loaded.weights);
       const backend = backendByName(flags.backend ?? context.env['ALBERT_BACKEND'] ?? 'node-cpu');
       const loadOptions = flags.threads === undefined ? {} : { loadOptions: { intraOpNumThreads: flags.threads } };
       const trainer = await Trainer.create({
