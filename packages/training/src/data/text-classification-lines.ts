@@ -16,6 +16,8 @@ export interface TextClassificationLine {
  * Parses JSON Lines `{ "text": ..., "text_pair"?: ..., "label": ... }` (blank lines skipped).
  *
  * @throws {@link TrainingError} `TRAINING_BAD_BATCH` naming the file and line of a malformed line.
+ * @deprecated Use {@link classificationJsonLines}: streamed, with multi-label and regression labels and
+ *   `TRAINING_BAD_DATA` errors.
  */
 export function parseTextClassificationLines(content: string, file: string): TextClassificationLine[] {
   const lines: TextClassificationLine[] = [];
