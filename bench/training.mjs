@@ -4,8 +4,11 @@
 // 2 threads) against PyTorch eager, each peer in its own process, one peer at a time (a training process
 // holds weights, gradients and Adam moments: running them side by side would measure the machine's memory).
 //
-// Usage: pnpm bench:training [--small] [--steps N] [--warmup N] [--peers a,b] [--json] [--list] [--sources]
-//   --small   a small model and batch (smoke test: seconds, not minutes; the tests in bench/test use it)
+// Usage: pnpm bench:training [--shape base|medium|small] [--small] [--steps N] [--warmup N] [--peers a,b] [--json]
+//        [--list] [--sources]
+//   --shape base    albert-base-v2's shape, batch 8 × 128 (the default; the issue's measurement)
+//   --shape medium  V 30000, E 128, H 384, I 1536, 6 heads, 12 layers, batch 4 × 64 (for a loaded machine)
+//   --small         = --shape small: a tiny model and batch (smoke test; the tests in bench/test use it)
 // Python: $ALBERT_BENCH_PYTHON, else bench/.cache/venv (`pnpm bench --setup-python`), else python3.
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -24,7 +27,10 @@ const option = (name, fallback) => {
   const index = argv.indexOf(`--${name}`);
   return index >= 0 && argv[index + 1] ? argv[index + 1] : fallback;
 };
-const small = flag('small');
+const shape = flag('small') ? 'small' : option('shape', 'base');
+if (!['base', 'medium', 'small'].includes(shape))
+  throw new Error(`--shape must be base, medium or small, not ${shape}`);
+const small = shape === 'small';
 const json = flag('json');
 const steps = Number(option('steps', small ? 3 : 10));
 const warmup = Number(option('warmup', small ? 1 : 2));
@@ -37,24 +43,28 @@ const CONFIG = {
   classifier_dropout_prob: 0,
   id2label: { 0: 'LABEL_0', 1: 'LABEL_1' },
   label2id: { LABEL_0: 0, LABEL_1: 1 },
-  ...(small
-    ? {
-        vocab_size: 1000,
-        embedding_size: 32,
-        hidden_size: 64,
-        num_hidden_layers: 2,
-        num_attention_heads: 2,
-        intermediate_size: 128,
-        max_position_embeddings: 64,
-      }
-    : {}),
+  ...{
+    base: {},
+    medium: { hidden_size: 384, num_attention_heads: 6, intermediate_size: 1536 },
+    small: {
+      vocab_size: 1000,
+      embedding_size: 32,
+      hidden_size: 64,
+      num_hidden_layers: 2,
+      num_attention_heads: 2,
+      intermediate_size: 128,
+      max_position_embeddings: 64,
+    },
+  }[shape],
 };
-const BATCH = small ? { size: 2, length: 16 } : { size: 8, length: 128 };
+const BATCH = { base: { size: 8, length: 128 }, medium: { size: 4, length: 64 }, small: { size: 2, length: 16 } }[
+  shape
+];
 const DEFAULT_PEERS = Object.keys(TRAINING_PEERS);
 
 /** Writes (once per config and seed) the model directory every peer loads: the MLM weights plus pooler and classifier. */
 async function ensureTrainingModel(seed = 1234) {
-  const directory = join(cacheRoot, `training-${small ? 'small' : 'base'}-seed${seed}`);
+  const directory = join(cacheRoot, `training-${shape}-seed${seed}`);
   const stamp = join(directory, 'bench-stamp.json');
   const expected = JSON.stringify({ seed, CONFIG });
   if (existsSync(stamp) && (await readFile(stamp, 'utf8')) === expected) return directory;
@@ -199,7 +209,7 @@ async function main() {
   const modelDirectory = await ensureTrainingModel();
   const context = { modelDirectory, batch: makeBatch() };
   log(
-    `training step: ${small ? 'SMALL smoke-test model' : 'albert-base-v2 shape'} (V=${CONFIG.vocab_size}, E=${CONFIG.embedding_size}, H=${CONFIG.hidden_size}, L=${CONFIG.num_hidden_layers}, I=${CONFIG.intermediate_size}), batch ${BATCH.size} × ${BATCH.length}, fp32, 2 threads; ${warmup} warm-up + ${steps} timed steps per peer`,
+    `training step: ${{ base: 'albert-base-v2 shape', medium: 'MEDIUM shape', small: 'SMALL smoke-test shape' }[shape]} (V=${CONFIG.vocab_size}, E=${CONFIG.embedding_size}, H=${CONFIG.hidden_size}, L=${CONFIG.num_hidden_layers}, I=${CONFIG.intermediate_size}), batch ${BATCH.size} × ${BATCH.length}, fp32, 2 threads; ${warmup} warm-up + ${steps} timed steps per peer`,
   );
   log(
     useBuiltPackages ? 'albert-ts peers run the built packages (dist/)' : 'albert-ts peers run the TypeScript sources',
@@ -256,7 +266,7 @@ async function main() {
       node: process.version,
       loadAverage: os.loadavg(),
     },
-    shape: small ? 'small' : 'albert-base-v2',
+    shape,
     config: CONFIG,
     batch: BATCH,
     steps,
