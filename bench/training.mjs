@@ -10,6 +10,7 @@
 //   --shape medium  V 30000, E 128, H 384, I 1536, 6 heads, 12 layers, batch 4 × 64 (for a loaded machine)
 //   --small         = --shape small: a tiny model and batch (smoke test; the tests in bench/test use it)
 // Python: $ALBERT_BENCH_PYTHON, else bench/.cache/venv (`pnpm bench --setup-python`), else python3.
+// node-webgpu: only with ALBERT_TRAINING_NODE_WEBGPU=1 (as the training parity suite; too slow on SwiftShader).
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';

@@ -42,6 +42,12 @@ async function load(peerName, context) {
   const peer = TRAINING_PEERS[peerName];
   const core = await import('@albert-ts/core');
   const training = await import('@albert-ts/training');
+  if (peer.runtime === 'node-webgpu' && process.env.ALBERT_TRAINING_NODE_WEBGPU !== '1')
+    return {
+      type: 'unavailable',
+      reason:
+        'node-webgpu training runs only with ALBERT_TRAINING_NODE_WEBGPU=1 (on a software Vulkan adapter it does not finish within minutes; set it where there is a real GPU)',
+    };
   const backend = await backendOf(peer.runtime);
   const probe = await backend.probe();
   if (!probe.available) return { type: 'unavailable', reason: probe.reason };
