@@ -46,6 +46,8 @@ export interface TrainingParitySuiteOptions {
   readonly heads?: readonly string[];
   readonly requiredBackends?: readonly string[];
   readonly onReport?: (rows: readonly TrainingParityRow[]) => void | Promise<void>;
+  /** Where the optimizer runs (default `typescript`; `graph`: the AdamW update graph and the fused step graph). */
+  readonly optimizerPlacement?: 'typescript' | 'graph';
 }
 
 function requiredFromEnvironment(): string[] {
@@ -90,7 +92,9 @@ export function defineTrainingParitySuite(options: TrainingParitySuiteOptions): 
     return pending;
   };
 
-  describe(`training parity: ${options.backendName}`, () => {
+  const placement = options.optimizerPlacement ?? 'typescript';
+  const title = placement === 'typescript' ? options.backendName : `${options.backendName}, optimizer in the graph`;
+  describe(`training parity: ${title}`, () => {
     beforeAll(async () => {
       backend = options.createBackend();
       probe = await backend.probe();
@@ -102,7 +106,7 @@ export function defineTrainingParitySuite(options: TrainingParitySuiteOptions): 
     afterAll(async () => {
       if (rows.length > 0)
         console.log(
-          `[training parity] ${options.backendName}: ${rows.filter((row) => row.pass).length}/${rows.length} heads pass\n${formatTrainingParityTable(rows)}`,
+          `[training parity] ${title}: ${rows.filter((row) => row.pass).length}/${rows.length} heads pass\n${formatTrainingParityTable(rows)}`,
         );
       await options.onReport?.(rows);
     });
@@ -128,6 +132,7 @@ export function defineTrainingParitySuite(options: TrainingParitySuiteOptions): 
             fixture,
             cases,
             head: key,
+            optimizerPlacement: placement,
           });
           rows.push({ backend: options.backendName, model, ...report });
           expect(report.problems).toEqual([]);

@@ -6,6 +6,7 @@ import {
   type GraphValue,
   type OnnxElementType,
   type OnnxModel,
+  type OnnxModelProto,
   type Tensor,
 } from '@albert-ts/core';
 import { TrainingError } from '../training-error.js';
@@ -105,6 +106,8 @@ export interface AlbertTrainingGraph extends OnnxModel {
   readonly labelInputs: readonly TrainingLabelInput[];
   /** The head's output names (logits), besides `loss`. */
   readonly logitOutputs: readonly string[];
+  /** The graph before encoding (weights are inputs, so it holds constants only), for graphs that extend it. */
+  readonly proto: OnnxModelProto;
 }
 
 /** The loss of a sequence-classification head, HF's way. */
@@ -400,5 +403,6 @@ export function buildAlbertTrainingGraph(
     dropoutMasks,
     labelInputs,
     logitOutputs: outputNames,
+    proto: model,
   };
 }

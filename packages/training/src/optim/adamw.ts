@@ -78,6 +78,53 @@ export class AdamW implements Optimizer {
     checkNumber('AdamW', 'weightDecay', this.weightDecay, 0);
   }
 
+  /** The hyper-parameters besides the learning rate (for an update graph built to match). */
+  get hyperParameters(): {
+    /** `(β1, β2)`. */
+    readonly betas: readonly [number, number];
+    /** Adam's epsilon. */
+    readonly eps: number;
+    /** The decoupled weight decay. */
+    readonly weightDecay: number;
+    /** Which parameters decay. */
+    readonly decays: (name: string) => boolean;
+  } {
+    return { betas: this.betas, eps: this.eps, weightDecay: this.weightDecay, decays: this.decays };
+  }
+
+  /**
+   * The state of `name` for an update that runs elsewhere (an update graph): its moments (zeros of
+   * `length` elements before its first step) and the number of steps it has taken.
+   */
+  moments(
+    name: string,
+    length: number,
+  ): {
+    /** The first moment. */
+    readonly expAvg: Float32Array;
+    /** The second moment. */
+    readonly expAvgSq: Float32Array;
+    /** Steps taken. */
+    readonly step: number;
+  } {
+    const expAvg = this.expAvg.get(name) ?? new Float32Array(length);
+    const expAvgSq = this.expAvgSq.get(name) ?? new Float32Array(length);
+    if (expAvg.length !== length || expAvgSq.length !== length)
+      throw new TrainingError(
+        'TRAINING_BAD_STATE',
+        `AdamW: the state of ${name} has ${expAvg.length} elements, the parameter ${length}`,
+        { field: name },
+      );
+    return { expAvg, expAvgSq, step: this.steps.get(name) ?? 0 };
+  }
+
+  /** Records the result of one update of `name` computed elsewhere (an update graph): new moments, one more step. */
+  recordStep(name: string, expAvg: Float32Array, expAvgSq: Float32Array): void {
+    this.expAvg.set(name, expAvg);
+    this.expAvgSq.set(name, expAvgSq);
+    this.steps.set(name, (this.steps.get(name) ?? 0) + 1);
+  }
+
   step(parameters: ParameterSet, gradients: ReadonlyParameterSet): void {
     const [beta1, beta2] = this.betas;
     for (const [name, gradient] of gradients) {

@@ -29,8 +29,21 @@ import { clipGradNorm } from '../optim/clip-grad-norm.js';
 import { learningRateSchedule } from '../optim/learning-rate-schedule.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { ParameterSet } from '../optim/parameter-set.js';
+import { AdamWUpdateSession } from '../session/adamw-update-session.js';
+import { buildAlbertTrainingStepGraph } from '../session/albert-training-step-graph.js';
 import { GradientSession } from '../session/gradient-session.js';
+import { TrainingStepSession } from '../session/training-step-session.js';
 import { TrainingError } from '../training-error.js';
+
+/** What evaluation reads of a forward run: the loss and the head's outputs. */
+type EvaluatedBatch = { readonly loss: number; readonly outputs: Readonly<Record<string, Tensor>> };
+/**
+ * Where the optimizer runs (see docs/architecture.md, Training): `typescript` — gradients out of the
+ * training graph, clipping and the optimizer in TypeScript; `update-graph` — gradients out, clipping and
+ * AdamW as a second ONNX graph on the backend; `fused` — one graph per step (forward, backward, clipping,
+ * AdamW: weights and moments in, loss and the updated weights and moments out).
+ */
+export type OptimizerPlacement = 'typescript' | 'update-graph' | 'fused';
 
 /** Built-in metrics of {@link Trainer.evaluate}. */
 export type TrainingMetricName = 'accuracy' | 'f1-macro' | 'f1-micro';
@@ -77,6 +90,11 @@ export interface TrainerOptions {
   readonly dropout?: boolean;
   /** Backend session options. */
   readonly loadOptions?: BackendLoadOptions;
+  /**
+   * Where the optimizer runs (default `typescript`). `update-graph` and `fused` run AdamW (not a
+   * `customOptimizer`); `fused` takes one micro-batch per step (no gradient accumulation).
+   */
+  readonly optimizerPlacement?: OptimizerPlacement;
 }
 
 /** Options of {@link Trainer.fit}. */
@@ -154,6 +172,7 @@ const TRAINER_OPTION_KEYS = new Set([
   'seed',
   'dropout',
   'loadOptions',
+  'optimizerPlacement',
 ]);
 const FIT_OPTION_KEYS = new Set([
   'epochs',
@@ -184,7 +203,7 @@ export interface FitResult {
 
 /**
  * Fine-tunes (or pretrains) one ALBERT head: the training graph runs forward + backward on the backend,
- * the optimizer updates the fp32 master weights in TypeScript.
+ * the optimizer updates the fp32 master weights in TypeScript (or in a graph: `optimizerPlacement`).
  *
  * @example
  * ```ts
@@ -194,7 +213,10 @@ export interface FitResult {
  * ```
  */
 export class Trainer {
-  /** The fp32 master weights, by HF name (updated in place by each step). */
+  /**
+   * The fp32 master weights, by HF name: updated in place by each step with the TypeScript optimizer;
+   * with the optimizer in a graph, each step replaces the entries with the graph's output arrays.
+   */
   readonly parameters: ParameterSet;
   /** The optimizer. */
   readonly optimizer: Optimizer;
@@ -209,11 +231,13 @@ export class Trainer {
     private readonly options: TrainerOptions,
     /** The training graph. */
     readonly graph: AlbertTrainingGraph,
-    private readonly session: GradientSession,
+    private readonly session: GradientSession | TrainingStepSession,
     parameters: ParameterSet,
+    optimizer: Optimizer,
+    private readonly updateSession: AdamWUpdateSession | undefined,
   ) {
     this.parameters = parameters;
-    this.optimizer = options.customOptimizer ?? new AdamW({ lr: 5e-5, ...options.optimizer });
+    this.optimizer = optimizer;
     this.baseLr = this.optimizer.lr;
   }
 
@@ -240,17 +264,59 @@ export class Trainer {
           value: String(options.dropout),
         },
       );
-    const graph = buildAlbertTrainingGraph(options.config, options.weights, {
+    const placement = options.optimizerPlacement ?? 'typescript';
+    if (!['typescript', 'update-graph', 'fused'].includes(placement))
+      throw new TrainingError(
+        'TRAINING_BAD_OPTIONS',
+        `Trainer: optimizerPlacement must be typescript, update-graph or fused, not ${String(placement)}`,
+        { field: 'optimizerPlacement', value: placement },
+      );
+    if (placement !== 'typescript' && options.customOptimizer !== undefined)
+      throw new TrainingError(
+        'TRAINING_UNSUPPORTED_OPTION',
+        `Trainer: optimizerPlacement ${placement} runs AdamW in a graph; a customOptimizer needs optimizerPlacement typescript`,
+        { field: 'customOptimizer' },
+      );
+    if (placement === 'fused' && accumulation !== 1)
+      throw new TrainingError(
+        'TRAINING_UNSUPPORTED_OPTION',
+        'Trainer: the fused training step takes one micro-batch per step; use optimizerPlacement update-graph for gradient accumulation',
+        { field: 'gradientAccumulationSteps', value: accumulation },
+      );
+    const graphOptions = {
       head: options.head,
       ...(options.problemType === undefined ? {} : { problemType: options.problemType }),
       dropout: options.dropout !== false,
-    });
+    };
     const shapes = new Map(options.weights.keys.map((key) => [key, options.weights.get(key).shape]));
-    const session = await GradientSession.load(options.backend, graph, shapes, options.loadOptions);
+    const optimizer = options.customOptimizer ?? new AdamW({ lr: 5e-5, ...options.optimizer });
+    const maxGradNorm = options.maxGradNorm ?? 1;
+    let graph: AlbertTrainingGraph;
+    let session: GradientSession | TrainingStepSession;
+    let updateSession: AdamWUpdateSession | undefined;
+    if (placement === 'fused') {
+      const { betas, eps, weightDecay, decays } = (optimizer as AdamW).hyperParameters;
+      const stepGraph = buildAlbertTrainingStepGraph(options.config, options.weights, {
+        ...graphOptions,
+        optimizer: { betas, eps, weightDecay, decays, maxGradNorm },
+      });
+      graph = stepGraph;
+      session = await TrainingStepSession.load(options.backend, stepGraph, shapes, options.loadOptions);
+    } else {
+      graph = buildAlbertTrainingGraph(options.config, options.weights, graphOptions);
+      session = await GradientSession.load(options.backend, graph, shapes, options.loadOptions);
+      if (placement === 'update-graph') {
+        const gradientShapes = new Map([...graph.gradients.keys()].map((key) => [key, shapes.get(key) ?? []]));
+        updateSession = await AdamWUpdateSession.load(options.backend, gradientShapes, optimizer as AdamW, {
+          maxGradNorm,
+          ...(options.loadOptions === undefined ? {} : { loadOptions: options.loadOptions }),
+        });
+      }
+    }
     const parameters: ParameterSet = new Map(
       options.weights.keys.map((key) => [key, Float32Array.from(options.weights.get(key).data)]),
     );
-    return new Trainer(options, graph, session, parameters);
+    return new Trainer(options, graph, session, parameters, optimizer, updateSession);
   }
 
   /** The current weights as tensors by HF name (views of {@link Trainer.parameters}). */
@@ -267,11 +333,31 @@ export class Trainer {
    */
   async step(batch: readonly TrainingExample[] | readonly (readonly TrainingExample[])[]): Promise<StepResult> {
     const microBatches = (Array.isArray(batch[0]) ? batch : [batch]) as readonly (readonly TrainingExample[])[];
+    const padTokenId = this.options.config.padTokenId ?? 0;
+    if (this.session instanceof TrainingStepSession) {
+      if (microBatches.length !== 1)
+        throw new TrainingError(
+          'TRAINING_UNSUPPORTED_OPTION',
+          `the fused training step takes one micro-batch per step, not ${microBatches.length}`,
+          { field: 'batch', value: microBatches.length },
+        );
+      const lr = this.schedule === undefined ? this.optimizer.lr : this.schedule(this.stepCount);
+      this.optimizer.lr = lr;
+      const feeds = collateBatch(this.graph, microBatches[0] as readonly TrainingExample[], { padTokenId });
+      const masks = dropoutMaskFeeds(this.graph.dropoutMasks, feeds, {
+        seed: this.options.seed ?? 0,
+        step: this.stepCount,
+        microBatch: 0,
+      });
+      const result = await this.session.step(this.parameters, this.optimizer as AdamW, lr, { ...feeds, ...masks });
+      this.stepCount += 1;
+      return { loss: result.loss, gradNorm: result.gradNorm, lr };
+    }
     const scale = 1 / microBatches.length;
     let gradients: ParameterSet | undefined;
     let loss = 0;
     for (const [microBatch, micro] of microBatches.entries()) {
-      const feeds = collateBatch(this.graph, micro, { padTokenId: this.options.config.padTokenId ?? 0 });
+      const feeds = collateBatch(this.graph, micro, { padTokenId });
       const masks = dropoutMaskFeeds(this.graph.dropoutMasks, feeds, {
         seed: this.options.seed ?? 0,
         step: this.stepCount,
@@ -295,10 +381,14 @@ export class Trainer {
     }
     const grads = gradients as ParameterSet;
     const maxNorm = this.options.maxGradNorm ?? 1;
-    const gradNorm = Number.isFinite(maxNorm) ? clipGradNorm(grads, { maxNorm }) : Number.NaN;
     const lr = this.schedule === undefined ? this.optimizer.lr : this.schedule(this.stepCount);
     this.optimizer.lr = lr;
-    this.optimizer.step(this.parameters, grads);
+    let gradNorm: number;
+    if (this.updateSession !== undefined) gradNorm = await this.updateSession.step(this.parameters, grads, lr);
+    else {
+      gradNorm = Number.isFinite(maxNorm) ? clipGradNorm(grads, { maxNorm }) : Number.NaN;
+      this.optimizer.step(this.parameters, grads);
+    }
     this.stepCount += 1;
     return { loss, gradNorm, lr };
   }
@@ -314,10 +404,10 @@ export class Trainer {
     const references: number[] = [];
     const classification =
       this.graph.head === 'AlbertForSequenceClassification' || this.graph.head === 'AlbertForMultipleChoice';
-    const session = await this.evalModeSession();
+    const evaluateBatch = await this.evalMode();
     for await (const batch of batchesOf(data, options.batchSize ?? 16)) {
       const feeds = collateBatch(this.graph, batch, { padTokenId: this.options.config.padTokenId ?? 0 });
-      const result = await session.evaluate(this.parameters, feeds);
+      const result = await evaluateBatch(feeds);
       loss += result.loss * batch.length;
       count += batch.length;
       if (
@@ -346,9 +436,13 @@ export class Trainer {
     return { loss: loss / count, metrics };
   }
 
-  /** The session `evaluate` runs: the training graph itself, or its dropout-free twin when it has dropout. */
-  private evalModeSession(): Promise<GradientSession> {
-    if (this.graph.dropoutMasks.length === 0) return Promise.resolve(this.session);
+  /** Evaluates a batch in eval mode: dropout off (a dropout-free graph, built on first use, when training uses it). */
+  private async evalMode(): Promise<(feeds: Readonly<Record<string, Tensor>>) => Promise<EvaluatedBatch>> {
+    const { session } = this;
+    if (this.graph.dropoutMasks.length === 0)
+      return session instanceof TrainingStepSession
+        ? (feeds) => session.evaluate(this.parameters, this.optimizer as AdamW, feeds)
+        : (feeds) => session.evaluate(this.parameters, feeds);
     this.evaluationSession ??= (async () => {
       const { options } = this;
       const graph = buildAlbertTrainingGraph(options.config, options.weights, {
@@ -358,7 +452,8 @@ export class Trainer {
       const shapes = new Map(options.weights.keys.map((key) => [key, options.weights.get(key).shape]));
       return GradientSession.load(options.backend, graph, shapes, options.loadOptions);
     })();
-    return this.evaluationSession;
+    const evaluation = await this.evaluationSession;
+    return (feeds) => evaluation.evaluate(this.parameters, feeds);
   }
 
   /** Trains for `epochs` over `trainData` (shuffled each epoch when it is an array), evaluating after each epoch. */
@@ -530,9 +625,10 @@ export class Trainer {
     this.stepCount = scalars.step;
   }
 
-  /** Frees the backend session. */
+  /** Frees the backend sessions. */
   async dispose(): Promise<void> {
     await this.session.dispose();
+    await this.updateSession?.dispose();
     if (this.evaluationSession !== undefined) await (await this.evaluationSession).dispose();
   }
 }

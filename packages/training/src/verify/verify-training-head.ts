@@ -11,7 +11,10 @@ import { buildAlbertTrainingGraph, TRAINABLE_HEADS, type TrainableHeadName } fro
 import { AdamW } from '../optim/adamw.js';
 import { clipGradNorm } from '../optim/clip-grad-norm.js';
 import type { ParameterSet } from '../optim/parameter-set.js';
+import { AdamWUpdateSession } from '../session/adamw-update-session.js';
+import { buildAlbertTrainingStepGraph } from '../session/albert-training-step-graph.js';
 import { GradientSession } from '../session/gradient-session.js';
+import { TrainingStepSession } from '../session/training-step-session.js';
 import { TrainingError } from '../training-error.js';
 
 /** The tolerances of the training fixtures (see `fixtures/training/README.md`). */
@@ -157,6 +160,11 @@ export interface VerifyTrainingHeadOptions {
   };
   /** The head key. */
   readonly head: string;
+  /**
+   * Where the optimizer runs (default `typescript`): `graph` checks the one step from the reference
+   * gradients with the AdamW update graph and the full steps with the fused training-step graph.
+   */
+  readonly optimizerPlacement?: 'typescript' | 'graph';
 }
 
 /**
@@ -257,8 +265,22 @@ export async function verifyTrainingHead(options: VerifyTrainingHeadOptions): Pr
     const grads: ParameterSet = new Map(
       expectedWithGradient.map((name) => [name, Float32Array.from(referenceGrads.get(name)?.data ?? [])]),
     );
-    clipGradNorm(grads, { maxNorm: fixture.optimizer.clip_grad_norm });
-    new AdamW(optimizerOptions).step(oneStep, grads);
+    const inGraph = options.optimizerPlacement === 'graph';
+    if (inGraph) {
+      const optimizer = new AdamW(optimizerOptions);
+      const gradientShapes = new Map(expectedWithGradient.map((name) => [name, shapes.get(name) ?? []]));
+      const update = await AdamWUpdateSession.load(options.backend, gradientShapes, optimizer, {
+        maxGradNorm: fixture.optimizer.clip_grad_norm,
+      });
+      try {
+        await update.step(oneStep, grads, optimizer.lr);
+      } finally {
+        await update.dispose();
+      }
+    } else {
+      clipGradNorm(grads, { maxNorm: fixture.optimizer.clip_grad_norm });
+      new AdamW(optimizerOptions).step(oneStep, grads);
+    }
     const afterOne = await readTensors(`${key}.after-1-step.safetensors`);
     let oneStepMaxDiff = 0;
     for (const name of spec.parameters) {
@@ -278,12 +300,31 @@ export async function verifyTrainingHead(options: VerifyTrainingHeadOptions): Pr
     const parameters = copy(initial);
     const optimizer = new AdamW(optimizerOptions);
     const losses: number[] = [];
-    for (let step = 0; step < fixture.optimizer.steps; step += 1) {
-      const run = step === 0 ? result : await session.run(parameters, feeds);
-      losses.push(run.loss);
-      const stepGrads = copy(run.gradients);
-      clipGradNorm(stepGrads, { maxNorm: fixture.optimizer.clip_grad_norm });
-      optimizer.step(parameters, stepGrads);
+    if (inGraph) {
+      const stepGraph = buildAlbertTrainingStepGraph(config, weights, {
+        head,
+        optimizer: {
+          betas: optimizerOptions.betas,
+          eps: optimizerOptions.eps,
+          weightDecay: optimizerOptions.weightDecay,
+          maxGradNorm: fixture.optimizer.clip_grad_norm,
+        },
+      });
+      const stepSession = await TrainingStepSession.load(options.backend, stepGraph, shapes);
+      try {
+        for (let step = 0; step < fixture.optimizer.steps; step += 1)
+          losses.push((await stepSession.step(parameters, optimizer, optimizer.lr, feeds)).loss);
+      } finally {
+        await stepSession.dispose();
+      }
+    } else {
+      for (let step = 0; step < fixture.optimizer.steps; step += 1) {
+        const run = step === 0 ? result : await session.run(parameters, feeds);
+        losses.push(run.loss);
+        const stepGrads = copy(run.gradients);
+        clipGradNorm(stepGrads, { maxNorm: fixture.optimizer.clip_grad_norm });
+        optimizer.step(parameters, stepGrads);
+      }
     }
     const threeStepLossMaxRelDiff = Math.max(
       ...losses.map(
