@@ -40,7 +40,9 @@ describe('fineTune (node-wasm)', () => {
       expect(steps.map((event) => event.step)).toEqual(Array.from({ length: 18 }, (_, index) => index + 1));
       expect(evaluations.map((event) => event.epoch)).toEqual([0, 1, 2, 3]);
       const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
-      expect(mean(steps.slice(-6).map((event) => event.loss))).toBeLessThan(mean(steps.slice(0, 6).map((event) => event.loss)));
+      expect(mean(steps.slice(-6).map((event) => event.loss))).toBeLessThan(
+        mean(steps.slice(0, 6).map((event) => event.loss)),
+      );
       const last = evaluations[evaluations.length - 1];
       expect(last?.count).toBe(14);
       expect(last?.correct).toBeGreaterThanOrEqual(11);

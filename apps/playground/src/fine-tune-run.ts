@@ -103,9 +103,25 @@ export function checkFineTuneSettings(settings: FineTuneSettings): void {
     fail('learning rate', settings.learningRate, 'a number above 0 and at most 1');
 }
 
-/** Lets the page draw and handle clicks between two training steps. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * Lets the page draw and handle clicks between two training steps: waits for the next frame (the page paints
+ * the new status and plot, queued input runs) and a task after it; at most 100 ms where frames do not come (a
+ * hidden tab) and a plain task where there are no frames (Node).
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestAnimationFrame !== 'function') {
+      setTimeout(resolve, 0);
+      return;
+    }
+    const timer = setTimeout(resolve, 100);
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        clearTimeout(timer);
+        resolve();
+      }, 0),
+    );
+  });
 }
 
 /**

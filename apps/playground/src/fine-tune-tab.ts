@@ -118,6 +118,8 @@ export function mountFineTune(document: Document): void {
     downloadList.replaceChildren();
     const losses: number[] = [];
     drawLossPlot(plot, losses, 1);
+    delete status.dataset.step;
+    setStatus('reading the set…', 'busy');
     const run = new AbortController();
     controller = run;
     void (async () => {

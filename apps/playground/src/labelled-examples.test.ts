@@ -42,7 +42,9 @@ describe('parseLabelledSet', () => {
   });
 
   it('names the line of a malformed line, a bad label or a mix of names and indices', () => {
-    const malformed = errorOf(() => parseLabelledSet(`${line('a', 'x')}\n${line('b', 'y')}\n{"text": "c",`, 'pasted set'));
+    const malformed = errorOf(() =>
+      parseLabelledSet(`${line('a', 'x')}\n${line('b', 'y')}\n{"text": "c",`, 'pasted set'),
+    );
     expect(malformed.code).toBe('TRAINING_BAD_BATCH');
     expect(malformed.message).toMatch(/^pasted set:3: not JSON/);
     const noText = errorOf(() => parseLabelledSet(`${line('a', 'x')}\n{"label": "y"}`, 'train.jsonl'));
@@ -50,7 +52,9 @@ describe('parseLabelledSet', () => {
     const badLabel = errorOf(() => parseLabelledSet(`${line('a', 'x')}\n${line('b', -1)}`, 'pasted set'));
     expect(badLabel.code).toBe('TRAINING_BAD_LABELS');
     expect(badLabel.message).toMatch(/^pasted set:2: "label"/);
-    const mixed = errorOf(() => parseLabelledSet(`${line('a', 'x')}\n${line('b', 'y')}\n${line('c', 1)}`, 'pasted set'));
+    const mixed = errorOf(() =>
+      parseLabelledSet(`${line('a', 'x')}\n${line('b', 'y')}\n${line('c', 1)}`, 'pasted set'),
+    );
     expect(mixed.code).toBe('TRAINING_BAD_LABELS');
     expect(mixed.message).toMatch(/^pasted set:3: label 1 mixes a class index with label names/);
   });
