@@ -24,9 +24,14 @@ function demoModel(): Plugin {
   return {
     name: 'albert-demo-model',
     configureServer(server) {
-      server.middlewares.use('/demo-model/', (request, response, next) => {
+      server.middlewares.use('/demo-model/', (request, response) => {
         const name = (request.url ?? '').split('?')[0]?.replace(/^\//, '') ?? '';
-        if (!demoModelFiles.includes(name)) return next();
+        // any other name is absent (404), not the dev server's index.html: sources probe for optional files
+        if (!demoModelFiles.includes(name)) {
+          response.statusCode = 404;
+          response.end();
+          return;
+        }
         response.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
         createReadStream(join(demoModelDirectory, name)).pipe(response);
       });

@@ -1,0 +1,68 @@
+// The fine-tune tab's starting set: short sentences about cooking and about the sky and space, written for
+// this repository (the same sentences as @albert-ts/training's fine-tuning test). The demo model's classifier
+// learns them in a few epochs.
+
+/** `[label, text]` pairs of the starting set. */
+export const TWO_TOPICS: readonly (readonly [label: string, text: string])[] = [
+  ['cooking', 'She baked fresh bread in the oven this morning.'],
+  ['cooking', 'Add a pinch of salt to the boiling water.'],
+  ['cooking', 'The soup needs more pepper and garlic.'],
+  ['cooking', 'He cut the onions and fried them in butter.'],
+  ['cooking', 'We ate rice with chicken and vegetables for dinner.'],
+  ['cooking', 'Stir the sauce slowly until it thickens.'],
+  ['cooking', 'The cake was sweet and full of sugar.'],
+  ['cooking', 'Mix the flour, eggs and milk in a bowl.'],
+  ['cooking', 'My mother cooks potatoes with cheese.'],
+  ['cooking', 'The kitchen smelled of roasted meat.'],
+  ['cooking', 'Put the butter and the eggs in the pan.'],
+  ['cooking', 'He likes apples, pears and cherries for breakfast.'],
+  ['cooking', 'The cook served hot soup and bread.'],
+  ['cooking', 'Boil the beans for twenty minutes.'],
+  ['cooking', 'She made a salad with tomatoes and oil.'],
+  ['cooking', 'The recipe asks for two cups of sugar.'],
+  ['cooking', 'We had fish and potatoes at the dinner table.'],
+  ['cooking', 'Bake the pie until the crust is golden.'],
+  ['cooking', 'He poured milk into his tea.'],
+  ['cooking', 'The meal was cooked with wine and herbs.'],
+  ['cooking', 'Fry the eggs in a little oil.'],
+  ['cooking', 'The bread and cheese were on the table.'],
+  ['cooking', 'She added sugar and milk to the cake.'],
+  ['cooking', 'We cooked the meat with onions and salt.'],
+  ['cooking', 'The soup was too hot to eat.'],
+  ['cooking', 'He baked a pie with apples.'],
+  ['cooking', 'Put the rice in boiling water.'],
+  ['cooking', 'The dinner had fish, butter and potatoes.'],
+  ['space', 'The stars shine brightly in the night sky.'],
+  ['space', 'The moon moves around the earth.'],
+  ['space', 'Astronomers watched the planet through a telescope.'],
+  ['space', 'The sun is a star at the centre of our solar system.'],
+  ['space', 'A comet crossed the sky last winter.'],
+  ['space', 'Mars is a red planet far from the earth.'],
+  ['space', 'The rocket carried astronauts into space.'],
+  ['space', 'Light from distant stars takes years to reach us.'],
+  ['space', 'Jupiter is the largest planet of the solar system.'],
+  ['space', 'The earth turns around the sun once a year.'],
+  ['space', 'At night we saw the moon and many stars.'],
+  ['space', 'The telescope showed the rings of Saturn.'],
+  ['space', 'Space is dark, cold and almost empty.'],
+  ['space', 'A new star appeared in the eastern sky.'],
+  ['space', 'The planets move in orbits around the sun.'],
+  ['space', 'The astronaut looked down at the earth from space.'],
+  ['space', 'An eclipse happens when the moon hides the sun.'],
+  ['space', 'The galaxy contains billions of stars.'],
+  ['space', 'Venus is the brightest planet in the evening sky.'],
+  ['space', 'The satellite circles the planet every hour.'],
+  ['space', 'The moon was full and bright.'],
+  ['space', 'The planet moves slowly around its star.'],
+  ['space', 'We looked at the stars with a telescope.'],
+  ['space', 'The rocket flew towards the moon.'],
+  ['space', 'The sun and the planets formed long ago.'],
+  ['space', 'Saturn is a planet with large rings.'],
+  ['space', 'The night sky was full of stars.'],
+  ['space', 'An astronaut walked on the moon.'],
+];
+
+/** The starting set in the tab's format: JSON Lines `{"text": ..., "label": ...}`. */
+export function twoTopicsJsonLines(): string {
+  return TWO_TOPICS.map(([label, text]) => JSON.stringify({ text, label })).join('\n');
+}
