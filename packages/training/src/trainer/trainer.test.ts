@@ -102,14 +102,12 @@ describe('Trainer on the demo model', () => {
       // the trainer's own forward logits on the same padded batch
       const feeds = (await import('../data/collate-batch.js')).collateBatch(trainer.graph, batch, { padTokenId: 0 });
       // the eval-mode session (the demo config's classifier dropout makes the training session a train-mode graph)
-      const session = await (
+      const evaluateBatch = await (
         trainer as unknown as {
-          evalModeSession: () => Promise<{
-            evaluate: (p: unknown, f: unknown) => Promise<{ outputs: Record<string, { data: Float32Array }> }>;
-          }>;
+          evalMode: () => Promise<(f: unknown) => Promise<{ outputs: Record<string, { data: Float32Array }> }>>;
         }
-      ).evalModeSession();
-      const trainerLogits = (await session.evaluate(trainer.parameters, feeds)).outputs['logits']?.data as Float32Array;
+      ).evalMode();
+      const trainerLogits = (await evaluateBatch(feeds)).outputs['logits']?.data as Float32Array;
       const reloadedLogits = output.logits.data;
       let difference = 0;
       for (let index = 0; index < reloadedLogits.length; index += 1)
@@ -155,14 +153,12 @@ describe('Trainer on the demo model', () => {
       const feeds = (await import('../data/collate-batch.js')).collateBatch(trainer.graph, [heldOut[0] as never], {
         padTokenId: 0,
       });
-      const session = await (
+      const evaluateBatch = await (
         trainer as unknown as {
-          evalModeSession: () => Promise<{
-            evaluate: (p: unknown, f: unknown) => Promise<{ outputs: Record<string, { data: Float32Array }> }>;
-          }>;
+          evalMode: () => Promise<(f: unknown) => Promise<{ outputs: Record<string, { data: Float32Array }> }>>;
         }
-      ).evalModeSession();
-      const mine = (await session.evaluate(trainer.parameters, feeds)).outputs['logits']?.data as Float32Array;
+      ).evalMode();
+      const mine = (await evaluateBatch(feeds)).outputs['logits']?.data as Float32Array;
       const difference = Math.max(...theirs.map((value, index) => Math.abs(value - (mine[index] as number))));
       console.log(`[trainer] transformers reloads the checkpoint: logits max |diff| ${difference}`);
       expect(difference).toBeLessThan(1e-4);
