@@ -16,7 +16,9 @@ export { WebBackendError, type WebBackendErrorCode } from '@albert-ts/backend-wa
  *
  * @example
  * ```ts
+ * import { AlbertForMaskedLM, urlSource } from '@albert-ts/core';
  * import { webgpuBackend } from '@albert-ts/backend-webgpu/jsep';
+ *
  * const model = await AlbertForMaskedLM.fromPretrained(urlSource('/models/albert-base-v2/'), { backend: webgpuBackend() });
  * ```
  */
