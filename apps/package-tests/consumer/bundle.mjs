@@ -1,15 +1,17 @@
-// Bundles the browser app (browser/wasm.html + browser/auto.html) with one bundler, as a user's project
-// would: `node bundle.mjs vite|webpack|esbuild` writes dist-<bundler>/{wasm,auto}.html and their assets.
+// Bundles the browser app (browser/wasm.html, auto.html, threads.html) with one bundler, as a user's project
+// would: `node bundle.mjs vite|webpack|esbuild` writes dist-<bundler>/{wasm,auto,threads}.html and their assets;
+// `node bundle.mjs <bundler> auto` bundles only the named pages, into dist-<bundler>-auto (bundle sizes per page).
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
 const bundler = process.argv[2];
+const chosenPages = process.argv.slice(3);
 const root = resolve('browser');
-const outDir = resolve(`dist-${bundler}`);
+const outDir = resolve(chosenPages.length === 0 ? `dist-${bundler}` : `dist-${bundler}-${chosenPages.join('-')}`);
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-const pages = ['wasm', 'auto'];
+const pages = chosenPages.length === 0 ? ['wasm', 'auto', 'threads'] : chosenPages;
 const page = (name, script) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>albert-ts ${name}</title></head>` +
   `<body><script type="module" src="./${script}"></script></body></html>`;
@@ -61,12 +63,18 @@ if (bundler === 'vite') {
     logLevel: 'warning',
   });
   // esbuild does not emit `new URL('x.wasm', import.meta.url)` assets: copy onnxruntime-web's files next to
-  // the bundle (the recipe the docs give for esbuild).
+  // the bundle (the recipe the docs give for esbuild): at the top, where onnxruntime-web's own module looks for
+  // them, and under onnxruntime-web/, where `@albert-ts/backend-wasm/assets`'s URLs point from a top-level chunk.
+  // Only the builds the pages use: the WASM build for @albert-ts/backend-wasm, the JSEP build for albert-ts.
   const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
-  for (const file of readdirSync(ortDist).filter((name) =>
-    /^ort-wasm-simd-threaded(\.jsep)?\.(wasm|mjs)$/.test(name),
-  )) {
+  const builds = new Set(pages.map((name) => (name === 'auto' ? 'jsep' : 'wasm')));
+  mkdirSync(join(outDir, 'onnxruntime-web'));
+  for (const file of readdirSync(ortDist)) {
+    const match = /^ort-wasm-simd-threaded(\.jsep)?\.(wasm|mjs)$/.exec(file);
+    if (match === null || !builds.has(match[1] === undefined ? 'wasm' : 'jsep')) continue;
     copyFileSync(join(ortDist, file), join(outDir, file));
+    if (pages.includes('threads') && match[1] === undefined)
+      copyFileSync(join(ortDist, file), join(outDir, 'onnxruntime-web', file));
   }
   for (const name of pages) writeFileSync(join(outDir, `${name}.html`), page(name, `${name}.js`));
 } else {

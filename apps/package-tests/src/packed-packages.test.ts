@@ -289,7 +289,31 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
     });
 
     for (const bundler of BUNDLERS) {
-      it(`${bundler}: bundles without node: modules and runs in Chromium (wasm page, albert-ts device 'auto' page)`, async (context) => {
+      it(`${bundler}: albert-ts alone bundles one onnxruntime-web build (JSEP, for both WebGPU and WebAssembly)`, async () => {
+        const bundled = await run(process.execPath, ['bundle.mjs', bundler, 'auto'], project, 300_000);
+        expect(bundled.code, bundled.stdout + bundled.stderr).toBe(0);
+        const outDir = join(project, `dist-${bundler}-auto`);
+        const files = readdirSync(outDir, { recursive: true, encoding: 'utf8' });
+        const wasmFiles = files.filter((file) => file.endsWith('.wasm'));
+        report[`bundle-${bundler}-albert-ts-only`] = {
+          totalBytes: directorySize(outDir),
+          javascriptBytes: files
+            .filter((file) => /\.m?js$/.test(file))
+            .reduce((total, file) => total + statSync(join(outDir, file)).size, 0),
+          wasmFiles: Object.fromEntries(wasmFiles.map((file) => [file, statSync(join(outDir, file)).size])),
+        };
+        // Vite and webpack emit the .wasm; esbuild emits none (bundle.mjs copies the JSEP build's files for it).
+        // Either way, no chunk of onnxruntime-web's WASM-only build (`ort.wasm.bundle.min`) and one binary, JSEP's.
+        expect(files.filter((file) => /ort\.wasm\.bundle/.test(file))).toEqual([]);
+        expect(wasmFiles.length, wasmFiles.join(', ')).toBe(1);
+        // Named by content hash with webpack: the JSEP binary is the one of its size.
+        const jsepBytes = statSync(
+          join(project, 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm'),
+        ).size;
+        expect(statSync(join(outDir, wasmFiles[0] ?? '')).size, wasmFiles[0]).toBe(jsepBytes);
+      });
+
+      it(`${bundler}: bundles without node: modules and runs in Chromium (wasm page, albert-ts device 'auto' page, threads page)`, async (context) => {
         const bundled = await run(process.execPath, ['bundle.mjs', bundler], project, 300_000);
         expect(bundled.code, bundled.stdout + bundled.stderr).toBe(0);
         const outDir = join(project, `dist-${bundler}`);
@@ -302,8 +326,10 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
             .reduce((total, file) => total + statSync(join(outDir, file)).size, 0),
           wasmFiles: Object.fromEntries(wasmFiles.map((file) => [file, statSync(join(outDir, file)).size])),
         };
-        // One build per page: the plain WebAssembly build and JSEP (WebGPU); never the asyncify/jspi builds.
-        expect(wasmFiles.length, wasmFiles.join(', ')).toBeLessThanOrEqual(2);
+        // One build per page: the plain WebAssembly build and JSEP (WebGPU); never the asyncify/jspi builds (for
+        // esbuild, bundle.mjs copies the WASM build twice: next to the bundle and under onnxruntime-web/).
+        const builds = new Set(wasmFiles.map((file) => statSync(join(outDir, file)).size));
+        expect(builds.size, wasmFiles.join(', ')).toBeLessThanOrEqual(2);
         // The browser targets of the packages' `#node-builtins` imports were bundled (their typed NODE_ONLY error),
         // not Node's modules (onnxruntime-web's own guarded `node:` requires are its business).
         const javascript = files
@@ -319,7 +345,7 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
         }
         const served = await serve(outDir, join(project, 'node_modules/@albert-ts/cli/demo-model'));
         try {
-          for (const page of ['wasm', 'auto']) {
+          for (const page of ['wasm', 'auto', 'threads']) {
             const tab = await browser.newPage();
             const consoleErrors: string[] = [];
             tab.on('console', (message) => {
@@ -335,12 +361,21 @@ describe.skipIf(skipReason !== undefined)('the packed packages, installed with n
               timeout: 120_000,
             });
             const outcome = await tab.evaluate(() => ({
-              result: (window as { __albertResult?: { backend: string; top: string } }).__albertResult,
+              result: (window as { __albertResult?: { backend: string; top: string; threads?: number } })
+                .__albertResult,
               error: (window as { __albertError?: string }).__albertError,
             }));
             expect(outcome.error, `${bundler} ${page}`).toBeUndefined();
             expect(outcome.result?.top, `${bundler} ${page}`).toBe('▁the');
-            report[`run-${bundler}-${page}`] = outcome.result;
+            const workers = tab.workers().length;
+            report[`run-${bundler}-${page}`] = { ...outcome.result, workers };
+            if (page === 'threads') {
+              // backend-wasm's asset URLs as wasmPaths: two threads in the cross-origin isolated page, no recipe
+              // note, and onnxruntime-web's worker threads started from the standalone loader.
+              expect(outcome.result, `${bundler} threads`).toMatchObject({ crossOriginIsolated: true, threads: 2 });
+              expect(outcome.result, `${bundler} threads`).not.toHaveProperty('threadsNote', expect.any(String));
+              expect(workers, `${bundler} threads: worker threads`).toBeGreaterThan(0);
+            }
             expect(consoleErrors, `${bundler} ${page}`).toEqual([]);
             await tab.close();
           }

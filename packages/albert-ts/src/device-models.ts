@@ -17,7 +17,18 @@ export interface DeviceFromPretrainedOptions extends Omit<FromPretrainedOptions,
   readonly backend?: FromPretrainedOptions['backend'];
 }
 
-/** Core's options: the backend of `device` (default `'auto'`) when no backend is given. */
+/**
+ * Core's options: the backend of `device` (default `'auto'`) when no backend is given.
+ *
+ * @example
+ * ```ts
+ * import { AlbertForMaskedLM, resolveDeviceOptions } from 'albert-ts';
+ *
+ * // What the device-aware fromPretrained does first: a device becomes a backend (fallbacks reported).
+ * const options = await resolveDeviceOptions({ device: 'wasm' });
+ * const model = await AlbertForMaskedLM.fromPretrained('./demo-model', options);
+ * ```
+ */
 export async function resolveDeviceOptions(options: DeviceFromPretrainedOptions = {}): Promise<FromPretrainedOptions> {
   const { device, onDeviceFallback, backend, ...rest } = options;
   if (backend !== undefined) {
@@ -39,6 +50,17 @@ export async function resolveDeviceOptions(options: DeviceFromPretrainedOptions 
 
 /**
  * `AlbertModel` of `@albert-ts/core` (the bare encoder (hidden states and pooled output)) whose `fromPretrained` also takes a `device`.
+ *
+ * @example
+ * ```ts
+ * import { AlbertModel } from 'albert-ts';
+ *
+ * // device: 'auto' | 'cpu' | 'cuda' | 'wasm' | 'webgpu' (default 'auto'; each fallback is reported)
+ * const model = await AlbertModel.fromPretrained('./albert-base-v2', { device: 'auto' });
+ * const { lastHiddenState } = await model.forward({ inputIds: [[2, 10975, 126, 3]] });
+ * console.log(lastHiddenState.shape); // [1, 4, hidden]
+ * await model.dispose();
+ * ```
  */
 export class AlbertModel extends core.AlbertModel {
   /**
@@ -61,6 +83,17 @@ export class AlbertModel extends core.AlbertModel {
 
 /**
  * `AlbertForPreTraining` of `@albert-ts/core` (MLM + sentence-order prediction heads) whose `fromPretrained` also takes a `device`.
+ *
+ * @example
+ * ```ts
+ * import { AlbertForPreTraining } from 'albert-ts';
+ *
+ * // device: 'auto' | 'cpu' | 'cuda' | 'wasm' | 'webgpu' (default 'auto'; each fallback is reported)
+ * const model = await AlbertForPreTraining.fromPretrained('./albert-base-v2', { device: 'auto' });
+ * const { sopLogits } = await model.forward({ inputIds: [[2, 10975, 3, 126, 3]], tokenTypeIds: [[0, 0, 0, 1, 1]] });
+ * console.log(sopLogits.shape); // [1, 2]
+ * await model.dispose();
+ * ```
  */
 export class AlbertForPreTraining extends core.AlbertForPreTraining {
   /**
@@ -83,6 +116,17 @@ export class AlbertForPreTraining extends core.AlbertForPreTraining {
 
 /**
  * `AlbertForMaskedLM` of `@albert-ts/core` (the masked-language-model head (`fillMask`)) whose `fromPretrained` also takes a `device`.
+ *
+ * @example
+ * ```ts
+ * import { AlbertForMaskedLM } from 'albert-ts';
+ *
+ * // device: 'auto' | 'cpu' | 'cuda' | 'wasm' | 'webgpu' (default 'auto'; each fallback is reported)
+ * const model = await AlbertForMaskedLM.fromPretrained('albert/albert-base-v2', { device: 'auto' });
+ * const result = await model.fillMask('Paris is the [MASK] of France.');
+ * console.log(model.backend.name, result.masks[0]?.predictions[0]?.token);
+ * await model.dispose();
+ * ```
  */
 export class AlbertForMaskedLM extends core.AlbertForMaskedLM {
   /**
@@ -105,6 +149,17 @@ export class AlbertForMaskedLM extends core.AlbertForMaskedLM {
 
 /**
  * `AlbertForSequenceClassification` of `@albert-ts/core` (the sequence classification head) whose `fromPretrained` also takes a `device`.
+ *
+ * @example
+ * ```ts
+ * import { AlbertForSequenceClassification } from 'albert-ts';
+ *
+ * // device: 'auto' | 'cpu' | 'cuda' | 'wasm' | 'webgpu' (default 'auto'; each fallback is reported)
+ * const model = await AlbertForSequenceClassification.fromPretrained('./albert-sst2', { device: 'auto' });
+ * const { logits } = await model.forward({ inputIds: [[2, 10975, 126, 3]] });
+ * console.log(logits.shape); // [1, numLabels]
+ * await model.dispose();
+ * ```
  */
 export class AlbertForSequenceClassification extends core.AlbertForSequenceClassification {
   /**
@@ -127,6 +182,18 @@ export class AlbertForSequenceClassification extends core.AlbertForSequenceClass
 
 /**
  * `AlbertForMultipleChoice` of `@albert-ts/core` (the multiple-choice head) whose `fromPretrained` also takes a `device`.
+ *
+ * @example
+ * ```ts
+ * import { AlbertForMultipleChoice } from 'albert-ts';
+ *
+ * // device: 'auto' | 'cpu' | 'cuda' | 'wasm' | 'webgpu' (default 'auto'; each fallback is reported)
+ * const model = await AlbertForMultipleChoice.fromPretrained('./albert-swag', { device: 'auto' });
+ * // [batch = 1, choices = 2, sequence = 4]
+ * const { logits } = await model.forward({ inputIds: [[[2, 10975, 126, 3], [2, 10975, 127, 3]]] });
+ * console.log(logits.shape); // [1, 2]
+ * await model.dispose();
+ * ```
  */
 export class AlbertForMultipleChoice extends core.AlbertForMultipleChoice {
   /**
@@ -149,6 +216,17 @@ export class AlbertForMultipleChoice extends core.AlbertForMultipleChoice {
 
 /**
  * `AlbertForTokenClassification` of `@albert-ts/core` (the token classification head) whose `fromPretrained` also takes a `device`.
+ *
+ * @example
+ * ```ts
+ * import { AlbertForTokenClassification } from 'albert-ts';
+ *
+ * // device: 'auto' | 'cpu' | 'cuda' | 'wasm' | 'webgpu' (default 'auto'; each fallback is reported)
+ * const model = await AlbertForTokenClassification.fromPretrained('./albert-ner', { device: 'auto' });
+ * const { logits } = await model.forward({ inputIds: [[2, 10975, 126, 3]] });
+ * console.log(logits.shape); // [1, 4, numLabels]
+ * await model.dispose();
+ * ```
  */
 export class AlbertForTokenClassification extends core.AlbertForTokenClassification {
   /**
@@ -171,6 +249,17 @@ export class AlbertForTokenClassification extends core.AlbertForTokenClassificat
 
 /**
  * `AlbertForQuestionAnswering` of `@albert-ts/core` (the extractive question-answering head) whose `fromPretrained` also takes a `device`.
+ *
+ * @example
+ * ```ts
+ * import { AlbertForQuestionAnswering } from 'albert-ts';
+ *
+ * // device: 'auto' | 'cpu' | 'cuda' | 'wasm' | 'webgpu' (default 'auto'; each fallback is reported)
+ * const model = await AlbertForQuestionAnswering.fromPretrained('./albert-squad', { device: 'auto' });
+ * const { startLogits, endLogits } = await model.forward({ inputIds: [[2, 10975, 3, 126, 3]], tokenTypeIds: [[0, 0, 0, 1, 1]] });
+ * console.log(startLogits.shape, endLogits.shape); // [1, 5] each
+ * await model.dispose();
+ * ```
  */
 export class AlbertForQuestionAnswering extends core.AlbertForQuestionAnswering {
   /**

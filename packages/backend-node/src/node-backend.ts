@@ -228,6 +228,17 @@ const NODE_BACKEND_OPTION_KEYS = [
  * A {@link Backend} over onnxruntime-node: `node-cpu`, `node-webgpu` or `node-cuda`. onnxruntime-node is
  * loaded lazily (importing this package has no side effects); a device that cannot run here is
  * reported by {@link Backend.probe} with the reason, never by a crash.
+ *
+ * @example
+ * ```ts
+ * import { AlbertForMaskedLM } from '@albert-ts/core';
+ * import { nodeBackend } from '@albert-ts/backend-node';
+ *
+ * const model = await AlbertForMaskedLM.fromPretrained('albert/albert-base-v2', {
+ *   backend: nodeBackend({ device: 'cpu', intraOpNumThreads: 4 }), // or device: 'cuda' | 'webgpu'
+ * });
+ * console.log((await model.fillMask('Paris is the [MASK] of France.')).masks[0]?.predictions[0]?.token);
+ * ```
  */
 export function nodeBackend(options: NodeBackendOptions = {}): Backend {
   checkOptionKeys(options, NODE_BACKEND_OPTION_KEYS, 'nodeBackend');

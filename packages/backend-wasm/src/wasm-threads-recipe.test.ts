@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WASM_THREADS_RECIPE, wasmBackend } from './wasm-backend.js';
+import { WASM_THREADS_RECIPE } from './create-wasm-backend.js';
+import { wasmBackend } from './wasm-backend.js';
 
 // environment() of a cross-origin isolated page, simulated in Node (no `process`, crossOriginIsolated true):
 // threads only with the standalone loader (wasmPaths), else one thread and the recipe as the note.

@@ -8,14 +8,17 @@ import type { WebGpuBackend, WebGpuBackendOptions } from './webgpu-backend-types
 
 export { DEFAULT_WEBGPU_BUILD, WEBGPU_CONTRIB_OPERATORS } from './webgpu-backend-types.js';
 export type { WebGpuAdapterReport, WebGpuBackend, WebGpuBackendOptions, WebGpuBuild } from './webgpu-backend-types.js';
-export { WebBackendError, type WebBackendErrorCode } from '@albert-ts/backend-wasm';
+// From the /ort-web entry (not the package root, whose wasmBackend would pull onnxruntime-web's WASM build into bundles).
+export { WebBackendError, type WebBackendErrorCode } from '@albert-ts/backend-wasm/ort-web';
 
 /**
  * Creates the `webgpu` backend on onnxruntime-web's JSEP build (`build: 'webgpu'` is unavailable here).
  *
  * @example
  * ```ts
+ * import { AlbertForMaskedLM, urlSource } from '@albert-ts/core';
  * import { webgpuBackend } from '@albert-ts/backend-webgpu/jsep';
+ *
  * const model = await AlbertForMaskedLM.fromPretrained(urlSource('/models/albert-base-v2/'), { backend: webgpuBackend() });
  * ```
  */

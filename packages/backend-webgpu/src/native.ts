@@ -8,7 +8,8 @@ import type { WebGpuBackend, WebGpuBackendOptions } from './webgpu-backend-types
 
 export { WEBGPU_CONTRIB_OPERATORS } from './webgpu-backend-types.js';
 export type { WebGpuAdapterReport, WebGpuBackend, WebGpuBackendOptions, WebGpuBuild } from './webgpu-backend-types.js';
-export { WebBackendError, type WebBackendErrorCode } from '@albert-ts/backend-wasm';
+// From the /ort-web entry (not the package root, whose wasmBackend would pull onnxruntime-web's WASM build into bundles).
+export { WebBackendError, type WebBackendErrorCode } from '@albert-ts/backend-wasm/ort-web';
 
 /**
  * Creates the `webgpu` backend on onnxruntime-web's native WebGPU build; `build` defaults to `'webgpu'`

@@ -16,6 +16,18 @@ import type { WebGpuBackend, WebGpuBackendOptions } from './webgpu-backend-types
  * Importing this package has no side effects: onnxruntime-web is imported on the first `probe()` or `load()`.
  * Vite's dev server must not pre-bundle `onnxruntime-web` (`optimizeDeps.exclude`), which locates its
  * `.wasm` next to its own module; production bundles emit the `.wasm` as an asset. Nothing comes from a CDN.
+ *
+ * @example
+ * ```ts
+ * import { AlbertForMaskedLM } from '@albert-ts/core';
+ * import { webgpuBackend } from '@albert-ts/backend-webgpu/jsep'; // one onnxruntime-web build in the bundle
+ *
+ * const backend = webgpuBackend({ powerPreference: 'high-performance' });
+ * const probe = await backend.probe(); // says why not: no navigator.gpu, no adapter, ...
+ * if (probe.available) {
+ *   const model = await AlbertForMaskedLM.fromPretrained('/models/albert-base-v2/', { backend, dtype: 'fp16' });
+ * }
+ * ```
  */
 export function webgpuBackend(options: WebGpuBackendOptions = {}): WebGpuBackend {
   // Two static specifiers so that bundlers see (and split) both builds; only the chosen one is fetched.

@@ -5,6 +5,20 @@
  * `CONFIG_INVALID_FIELD` or `CHECKPOINT_MISSING_TENSOR`) and, in {@link AlbertError.details}, the
  * offending file, field, key or value, so that callers can react without parsing the message.
  * Subclasses in each package narrow the code.
+ *
+ * @example
+ * ```ts
+ * import { AlbertError } from '@albert-ts/config';
+ * import { AlbertForMaskedLM } from '@albert-ts/core';
+ * import { nodeBackend } from '@albert-ts/backend-node';
+ *
+ * try {
+ *   await AlbertForMaskedLM.fromPretrained('./not-a-model', { backend: nodeBackend() });
+ * } catch (error) {
+ *   if (error instanceof AlbertError) console.error(error.code, error.message); // a stable code, then what and where
+ *   else throw error;
+ * }
+ * ```
  */
 export class AlbertError extends Error {
   /** Stable error code, in SCREAMING_SNAKE_CASE, prefixed by the area (`CONFIG_`, `TOKENIZER_`, ...). */

@@ -41,7 +41,17 @@ export function shapeSize(shape: readonly number[]): number {
   return size;
 }
 
-/** Creates a {@link Tensor}, checking that the data length matches the shape. */
+/**
+ * Creates a {@link Tensor}, checking that the data length matches the shape.
+ *
+ * @example
+ * ```ts
+ * import { createTensor } from '@albert-ts/core';
+ *
+ * const ids = createTensor('int64', [1, 3], new BigInt64Array([2n, 10975n, 3n])); // [batch, sequence]
+ * console.log(ids.dtype, ids.shape);
+ * ```
+ */
 export function createTensor<T extends TensorDataType>(
   dtype: T,
   shape: readonly number[],

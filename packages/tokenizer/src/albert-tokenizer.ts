@@ -223,6 +223,16 @@ function pythonStrip(text: string, left: boolean, right: boolean): [number, numb
  * const encoding = tokenizer.encode('Paris is the [MASK] of France.');
  * // encoding.inputIds → [2, 1162, 25, 14, 4, 16, 714, 9, 3]
  * ```
+ *
+ * @example
+ * ```ts
+ * import { AlbertTokenizer } from '@albert-ts/tokenizer';
+ *
+ * const tokenizer = await AlbertTokenizer.fromDirectory('./albert-base-v2'); // spiece.model + tokenizer_config.json
+ * const encoding = tokenizer.encode('Hello world!');
+ * console.log(encoding.inputIds, tokenizer.tokenize('Hello world!')); // [2, ..., 3] ['▁hello', '▁world', '!']
+ * console.log(tokenizer.decode(encoding.inputIds, { skipSpecialTokens: true })); // 'hello world!'
+ * ```
  */
 export class AlbertTokenizer {
   /** The SentencePiece model. */

@@ -116,6 +116,14 @@ function toReader(source: unknown): TokenizerFileReader {
  *   exists; `TOKENIZER_INVALID_CONFIG` / `TOKENIZER_MODEL_CORRUPT` for bad files; `OptionsError`
  *   for an unknown option. `InvalidTextError` (`CHECKPOINT_INVALID_TEXT`, from `@albert-ts/config`) for a
  *   JSON file that is not UTF-8 (a byte order mark is dropped), as everywhere in albert-ts.
+ *
+ * @example
+ * ```ts
+ * import { loadTokenizer } from '@albert-ts/tokenizer';
+ *
+ * const tokenizer = await loadTokenizer('./albert-base-v2'); // tokenizer.json, else built from spiece.model
+ * console.log(tokenizer.encode('Hello world!').inputIds);
+ * ```
  */
 export async function loadTokenizer(
   source: string | TokenizerFileReader | TokenizerFileSource,

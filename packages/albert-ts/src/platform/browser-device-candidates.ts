@@ -1,8 +1,10 @@
 /**
- * The backends of each device in browsers (`#device-candidates` without the `node` condition): WebGPU
- * (onnxruntime-web's JSEP build) and WebAssembly. Nothing here imports a Node module.
+ * The backends of each device in browsers (`#device-candidates` without the `node` condition): WebGPU and
+ * WebAssembly, both on onnxruntime-web's JSEP build (which also runs the WebAssembly provider), so that a
+ * bundle of albert-ts holds one `.wasm` binary (`ort-wasm-simd-threaded.jsep.wasm`, 28 MB) instead of the JSEP
+ * and the WASM-only builds (42 MB). Nothing here imports a Node module.
  */
-import { wasmBackend } from '@albert-ts/backend-wasm';
+import { wasmBackend } from '@albert-ts/backend-wasm/jsep';
 import { webgpuBackend } from '@albert-ts/backend-webgpu/jsep';
 import type { AlbertDevice, DeviceCandidate } from '../albert-device.js';
 

@@ -65,6 +65,17 @@ export interface BackendSession {
  * `@albert-ts/backend-*` package implements it over one runtime and exports a factory
  * (`nodeBackend()`, `wasmBackend()`, `webgpuBackend()`). Backends are values the caller passes in:
  * there is no global registry and importing a backend has no side effects.
+ *
+ * @example
+ * ```ts
+ * import { selectBackend, type Backend } from '@albert-ts/core';
+ * import { nodeBackend } from '@albert-ts/backend-node';
+ * import { wasmBackend } from '@albert-ts/backend-wasm';
+ *
+ * const backend: Backend = await selectBackend([nodeBackend(), wasmBackend()]); // the first that can run here
+ * const probe = await backend.probe(); // { available: true } or { available: false, reason }
+ * console.log(backend.name, probe, backend.capabilities.float16);
+ * ```
  */
 export interface Backend {
   /** Contract version, {@link BACKEND_SPECIFICATION_VERSION}. */

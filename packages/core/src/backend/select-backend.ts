@@ -5,6 +5,17 @@ import { BackendError } from './backend-error.js';
  * Picks the first backend of `candidates` whose {@link Backend.probe} says it is available, in the
  * given order. Pure: nothing is registered anywhere. When none is available, throws one
  * {@link BackendError} (`BACKEND_UNAVAILABLE`) listing every backend with its reason.
+ *
+ * @example
+ * ```ts
+ * import { AlbertForMaskedLM, selectBackend } from '@albert-ts/core';
+ * import { webgpuBackend } from '@albert-ts/backend-webgpu';
+ * import { wasmBackend } from '@albert-ts/backend-wasm';
+ *
+ * // WebGPU where the browser has an adapter, else WebAssembly; a BackendError lists every reason when none runs.
+ * const backend = await selectBackend([webgpuBackend(), wasmBackend()]);
+ * const model = await AlbertForMaskedLM.fromPretrained('albert/albert-base-v2', { backend });
+ * ```
  */
 export async function selectBackend(candidates: readonly Backend[]): Promise<Backend> {
   if (candidates.length === 0)

@@ -35,6 +35,16 @@ export interface BrowserHubSourceOptions extends HubOptions {
  * use), then each file is fetched from `{endpoint}/{id}/resolve/{commit}/{file}` and stored in the Cache API
  * under that URL, so entries are immutable and keyed by commit. Without `caches` nothing is cached. Offline
  * (`localFilesOnly`) or when the Hub is unreachable, the cache alone answers.
+ *
+ * @example
+ * ```ts
+ * import { AlbertForMaskedLM, browserHubSource } from '@albert-ts/core';
+ * import { wasmBackend } from '@albert-ts/backend-wasm';
+ *
+ * // In a browser: files fetched from the Hub once, then served from the Cache API.
+ * const source = await browserHubSource('albert/albert-base-v2', { revision: 'main' });
+ * const model = await AlbertForMaskedLM.fromPretrained(source, { backend: wasmBackend() });
+ * ```
  */
 export async function browserHubSource(repoId: string, options: BrowserHubSourceOptions = {}): Promise<HubModelSource> {
   validateRepoId(repoId);

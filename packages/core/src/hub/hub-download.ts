@@ -55,6 +55,15 @@ const blobsInFlight = new Map<string, Promise<boolean>>();
  *   through `refs/<revision>`.
  *
  * @throws {@link HubError} naming the repository, file and revision (401/403 with a token hint, 404, offline and not cached, integrity).
+ *
+ * @example
+ * ```ts
+ * import { hubDownload } from '@albert-ts/core';
+ *
+ * // Into the cache Python uses (~/.cache/huggingface/hub), pinned to a revision; a second call reads the cache.
+ * const { path, commit, fromCache } = await hubDownload('albert/albert-base-v2', 'config.json', { revision: 'main' });
+ * console.log(path, commit, fromCache);
+ * ```
  */
 export async function hubDownload(repoId: string, file: string, options: HubOptions = {}): Promise<HubDownloadResult> {
   const settings = await resolveHubSettings(options);

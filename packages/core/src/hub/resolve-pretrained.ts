@@ -91,6 +91,14 @@ export function pickResolvePretrainedOptions(options: object): ResolvePretrained
  *
  * @throws {@link HubError} (`HUB_LOCAL_NOT_FOUND` for a path that is not a directory, `HUB_INVALID_ID`,
  * 401/403/404, offline and not cached, network, integrity).
+ *
+ * @example
+ * ```ts
+ * import { resolvePretrained } from '@albert-ts/core';
+ *
+ * const source = await resolvePretrained('albert/albert-base-v2', { localFilesOnly: true }); // the cache alone
+ * console.log(source.description, await source.has('model.safetensors'));
+ * ```
  */
 export async function resolvePretrained(
   idOrPath: string,

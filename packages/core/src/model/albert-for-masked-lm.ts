@@ -50,7 +50,20 @@ export interface AlbertForMaskedLMOutput extends AlbertOptionalOutputs {
   readonly loss?: number;
 }
 
-/** ALBERT with the masked-LM head (HF `AlbertForMaskedLM`), plus a fill-mask pipeline. */
+/**
+ * ALBERT with the masked-LM head (HF `AlbertForMaskedLM`), plus a fill-mask pipeline.
+ *
+ * @example
+ * ```ts
+ * import { AlbertForMaskedLM } from '@albert-ts/core';
+ * import { nodeBackend } from '@albert-ts/backend-node';
+ *
+ * const model = await AlbertForMaskedLM.fromPretrained('albert/albert-base-v2', { backend: nodeBackend() });
+ * const result = await model.fillMask('Paris is the [MASK] of France.');
+ * console.log(result.masks[0]?.predictions[0]?.token); // '▁capital'
+ * await model.dispose();
+ * ```
+ */
 export class AlbertForMaskedLM extends AlbertPreTrainedModel {
   /** HF class name. */
   static readonly head: AlbertHeadName = 'AlbertForMaskedLM';

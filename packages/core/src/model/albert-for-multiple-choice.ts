@@ -29,6 +29,27 @@ export interface AlbertForMultipleChoiceOutput extends AlbertOptionalOutputs {
  * ALBERT for multiple choice (HF `AlbertForMultipleChoice`): inputs `[batch, choices, sequence]` are
  * folded to `[batch·choices, sequence]`, each scored by a classifier on the pooled output. Hidden
  * states and attentions have the folded batch `batch·choices`.
+ *
+ * @example
+ * ```ts
+ * import { AlbertForMultipleChoice } from '@albert-ts/core';
+ * import { nodeBackend } from '@albert-ts/backend-node';
+ * import { loadTokenizer } from '@albert-ts/tokenizer';
+ *
+ * const model = await AlbertForMultipleChoice.fromPretrained('./albert-swag', { backend: nodeBackend() });
+ * const tokenizer = await loadTokenizer('./albert-swag');
+ * const prompt = 'She opened the umbrella because';
+ * const choices = ['it was raining.', 'she was hungry.'].map((choice) =>
+ *   tokenizer.encodePair(prompt, choice, { padding: 'max_length', maxLength: 32 }),
+ * );
+ * // [batch = 1, choices = 2, sequence = 32]
+ * const { logits } = await model.forward({
+ *   inputIds: [choices.map((encoding) => encoding.inputIds)],
+ *   attentionMask: [choices.map((encoding) => encoding.attentionMask)],
+ *   tokenTypeIds: [choices.map((encoding) => encoding.tokenTypeIds)],
+ * });
+ * console.log(logits.data); // one score per choice
+ * ```
  */
 export class AlbertForMultipleChoice extends AlbertPreTrainedModel {
   /** HF class name. */

@@ -34,7 +34,25 @@ export interface AlbertForPreTrainingOutput extends AlbertOptionalOutputs {
   readonly sopLoss?: number;
 }
 
-/** ALBERT with the masked-LM and sentence-order-prediction heads (HF `AlbertForPreTraining`). */
+/**
+ * ALBERT with the masked-LM and sentence-order-prediction heads (HF `AlbertForPreTraining`).
+ *
+ * @example
+ * ```ts
+ * import { AlbertForPreTraining } from '@albert-ts/core';
+ * import { nodeBackend } from '@albert-ts/backend-node';
+ * import { loadTokenizer } from '@albert-ts/tokenizer';
+ *
+ * const model = await AlbertForPreTraining.fromPretrained('./albert-base-v2', { backend: nodeBackend() });
+ * const tokenizer = await loadTokenizer('./albert-base-v2');
+ * const pair = tokenizer.encodePair('The sun rose.', 'Birds began to sing.');
+ * const { predictionLogits, sopLogits } = await model.forward({
+ *   inputIds: [pair.inputIds],
+ *   tokenTypeIds: [pair.tokenTypeIds],
+ * });
+ * console.log(predictionLogits.shape, sopLogits.data); // [1, sequence, 30000], [in order, swapped] logits
+ * ```
+ */
 export class AlbertForPreTraining extends AlbertPreTrainedModel {
   /** HF class name. */
   static readonly head: AlbertHeadName = 'AlbertForPreTraining';

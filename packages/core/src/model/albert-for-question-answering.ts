@@ -30,7 +30,25 @@ export interface AlbertForQuestionAnsweringOutput extends AlbertOptionalOutputs 
   readonly loss?: number;
 }
 
-/** ALBERT with a span-extraction head (HF `AlbertForQuestionAnswering`). */
+/**
+ * ALBERT with a span-extraction head (HF `AlbertForQuestionAnswering`).
+ *
+ * @example
+ * ```ts
+ * import { AlbertForQuestionAnswering } from '@albert-ts/core';
+ * import { nodeBackend } from '@albert-ts/backend-node';
+ * import { loadTokenizer } from '@albert-ts/tokenizer';
+ *
+ * const model = await AlbertForQuestionAnswering.fromPretrained('./albert-squad', { backend: nodeBackend() });
+ * const tokenizer = await loadTokenizer('./albert-squad');
+ * const pair = tokenizer.encodePair('Where do rivers flow?', 'Rivers flow into the sea.');
+ * const { startLogits, endLogits } = await model.forward({
+ *   inputIds: [pair.inputIds],
+ *   tokenTypeIds: [pair.tokenTypeIds],
+ * });
+ * console.log(startLogits.shape, endLogits.shape); // [1, sequence] each; pipeline('question-answering', ...) picks the span
+ * ```
+ */
 export class AlbertForQuestionAnswering extends AlbertPreTrainedModel {
   /** HF class name. */
   static readonly head: AlbertHeadName = 'AlbertForQuestionAnswering';

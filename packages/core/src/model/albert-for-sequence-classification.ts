@@ -38,7 +38,23 @@ export interface AlbertForSequenceClassificationOutput extends AlbertOptionalOut
   readonly problemType?: ProblemType;
 }
 
-/** ALBERT with a classifier on the pooled output (HF `AlbertForSequenceClassification`). */
+/**
+ * ALBERT with a classifier on the pooled output (HF `AlbertForSequenceClassification`).
+ *
+ * @example
+ * ```ts
+ * import { AlbertForSequenceClassification } from '@albert-ts/core';
+ * import { nodeBackend } from '@albert-ts/backend-node';
+ * import { loadTokenizer } from '@albert-ts/tokenizer';
+ *
+ * const model = await AlbertForSequenceClassification.fromPretrained('./albert-sst2', { backend: nodeBackend() });
+ * const tokenizer = await loadTokenizer('./albert-sst2');
+ * const { inputIds } = tokenizer.encode('I loved this film.');
+ * const { logits } = await model.forward({ inputIds: [inputIds] });
+ * console.log(logits.shape, model.config.id2label); // [1, numLabels], e.g. { 0: 'negative', 1: 'positive' }
+ * // Or with Python's output: pipeline('sentiment-analysis', ...) from @albert-ts/pipelines.
+ * ```
+ */
 export class AlbertForSequenceClassification extends AlbertPreTrainedModel {
   /** HF class name. */
   static readonly head: AlbertHeadName = 'AlbertForSequenceClassification';

@@ -26,7 +26,22 @@ export interface AlbertForTokenClassificationOutput extends AlbertOptionalOutput
   readonly loss?: number;
 }
 
-/** ALBERT with a classifier on every token (HF `AlbertForTokenClassification`). */
+/**
+ * ALBERT with a classifier on every token (HF `AlbertForTokenClassification`).
+ *
+ * @example
+ * ```ts
+ * import { AlbertForTokenClassification } from '@albert-ts/core';
+ * import { nodeBackend } from '@albert-ts/backend-node';
+ * import { loadTokenizer } from '@albert-ts/tokenizer';
+ *
+ * const model = await AlbertForTokenClassification.fromPretrained('./albert-ner', { backend: nodeBackend() });
+ * const tokenizer = await loadTokenizer('./albert-ner');
+ * const { inputIds } = tokenizer.encode('Ada Lovelace was born in London.');
+ * const { logits } = await model.forward({ inputIds: [inputIds] });
+ * console.log(logits.shape); // [1, sequence, numLabels]; pipeline('ner', ...) groups them into entities
+ * ```
+ */
 export class AlbertForTokenClassification extends AlbertPreTrainedModel {
   /** HF class name. */
   static readonly head: AlbertHeadName = 'AlbertForTokenClassification';

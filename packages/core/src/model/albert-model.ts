@@ -18,7 +18,23 @@ export interface AlbertModelOutput extends AlbertOptionalOutputs {
   readonly poolerOutput?: Tensor<'float32'>;
 }
 
-/** The bare ALBERT encoder (HF `AlbertModel`): embeddings, shared layer groups, pooler. */
+/**
+ * The bare ALBERT encoder (HF `AlbertModel`): embeddings, shared layer groups, pooler.
+ *
+ * @example
+ * ```ts
+ * import { AlbertModel } from '@albert-ts/core';
+ * import { nodeBackend } from '@albert-ts/backend-node';
+ * import { loadTokenizer } from '@albert-ts/tokenizer';
+ *
+ * const model = await AlbertModel.fromPretrained('./albert-base-v2', { backend: nodeBackend() });
+ * const tokenizer = await loadTokenizer('./albert-base-v2');
+ * const { inputIds, attentionMask } = tokenizer.encode('ALBERT shares its layers.');
+ * const { lastHiddenState, poolerOutput } = await model.forward({ inputIds: [inputIds], attentionMask: [attentionMask] });
+ * console.log(lastHiddenState.shape, poolerOutput?.shape); // [1, sequence, 768] [1, 768]
+ * await model.dispose();
+ * ```
+ */
 export class AlbertModel extends AlbertPreTrainedModel {
   /** HF class name. */
   static readonly head: AlbertHeadName = 'AlbertModel';

@@ -282,6 +282,20 @@ export abstract class AlbertPreTrainedModel {
   /**
    * Loads a model from a directory path, a {@link ModelFileSource} or (with `resolveSource`) a Hub id:
    * `config.json` + a checkpoint (safetensors, PyTorch, Flax).
+   *
+   * @example
+   * ```ts
+   * import { AlbertForMaskedLM } from '@albert-ts/core';
+   * import { nodeBackend } from '@albert-ts/backend-node';
+   *
+   * // A Hub id (downloaded into the cache Python uses), a local directory, or a ModelFileSource.
+   * const model = await AlbertForMaskedLM.fromPretrained('albert/albert-base-v2', {
+   *   backend: nodeBackend(),
+   *   revision: 'main',
+   *   dtype: 'fp32',
+   *   onProgress: (progress) => console.log(progress),
+   * });
+   * ```
    */
   static async fromPretrained<T>(
     this: AlbertModelClass<T>,

@@ -224,6 +224,15 @@ const LARGE_INTEGER = 1e20;
  * batch.overflowToSampleMapping; // [0, 0, 0]: three windows of the one input
  * batch.sequenceIds[1];          // [null, 0, ..., 0, null, 1, ..., 1, null, null]
  * ```
+ *
+ * @example
+ * ```ts
+ * import { AlbertTokenizerFast } from '@albert-ts/tokenizer';
+ *
+ * const tokenizer = await AlbertTokenizerFast.fromFile('./albert-base-v2/tokenizer.json');
+ * const encoding = tokenizer.encode('Hello world!');
+ * console.log(encoding.tokens, encoding.offsets); // ['[CLS]', '▁hello', '▁world', '!', '[SEP]'], character spans
+ * ```
  */
 export class AlbertTokenizerFast {
   /** Name of the `tokenizer.json` (for messages). */

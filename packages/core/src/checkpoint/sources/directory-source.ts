@@ -19,6 +19,15 @@ function isNotFound(error: unknown): boolean {
  * is read; the links of a Hugging Face cache snapshot into its repository's `blobs/` are allowed.
  *
  * @param path - the model directory.
+ *
+ * @example
+ * ```ts
+ * import { directorySource, readCheckpoint } from '@albert-ts/core';
+ *
+ * const source = directorySource('./albert-base-v2');
+ * const checkpoint = await readCheckpoint(source); // safetensors, PyTorch or Flax, whichever the directory has
+ * console.log(checkpoint.format, checkpoint.files, checkpoint.stateDict.size);
+ * ```
  */
 export function directorySource(path: string): ModelFileSource {
   const description = path;

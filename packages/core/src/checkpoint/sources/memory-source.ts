@@ -8,6 +8,18 @@ import { checkModelFileName, fileNotFound } from './file-name.js';
  *
  * @param files - file name → content.
  * @param description - shown in error messages; defaults to `"memory"`.
+ *
+ * @example
+ * ```ts
+ * import { AlbertForMaskedLM, memorySource } from '@albert-ts/core';
+ * import { wasmBackend } from '@albert-ts/backend-wasm';
+ *
+ * const [config, weights, spiece] = await Promise.all(
+ *   ['config.json', 'model.safetensors', 'spiece.model'].map(async (name) => new Uint8Array(await (await fetch(name)).arrayBuffer())),
+ * );
+ * const source = memorySource({ 'config.json': config!, 'model.safetensors': weights!, 'spiece.model': spiece! }, 'my upload');
+ * const model = await AlbertForMaskedLM.fromPretrained(source, { backend: wasmBackend() });
+ * ```
  */
 export function memorySource(
   files: Record<string, Uint8Array | ArrayBuffer | string>,

@@ -14,6 +14,15 @@ export interface UrlSourceOptions {
  * `has` sends a `HEAD` request; 404 means absent, any other failure is an error.
  *
  * @param baseUrl - URL of the model directory (with or without a trailing `/`).
+ *
+ * @example
+ * ```ts
+ * import { AlbertForMaskedLM, urlSource } from '@albert-ts/core';
+ * import { wasmBackend } from '@albert-ts/backend-wasm';
+ *
+ * // A model directory served by your own site (config.json, spiece.model, model.safetensors).
+ * const model = await AlbertForMaskedLM.fromPretrained(urlSource('/models/albert-base-v2/'), { backend: wasmBackend() });
+ * ```
  */
 export function urlSource(baseUrl: string, options: UrlSourceOptions = {}): ModelFileSource {
   const description = baseUrl;

@@ -1,0 +1,15 @@
+/**
+ * `@albert-ts/backend-wasm/jsep-assets` in Node: the `file:` URLs of the installed onnxruntime-web JSEP build
+ * files (the same names as the browser entry, so isomorphic code may pass them as `wasmPaths` anywhere).
+ *
+ * @module
+ */
+import type { WasmAssetUrls } from '../create-wasm-backend.js';
+
+export type { WasmAssetUrls } from '../create-wasm-backend.js';
+
+/** The installed `ort-wasm-simd-threaded.jsep.mjs` and `.jsep.wasm` of onnxruntime-web (Node: `file:` URLs). */
+export const jsepAssetUrls: WasmAssetUrls = {
+  mjs: new URL(import.meta.resolve('onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs')),
+  wasm: new URL(import.meta.resolve('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm')),
+};
