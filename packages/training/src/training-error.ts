@@ -12,7 +12,19 @@ export type TrainingErrorCode =
   | 'TRAINING_ABORTED'
   | 'TRAINING_NO_PARAMETERS';
 
-/** Training cannot go on: an unsupported operator or option, bad labels or batches, a bad optimizer state. */
+/**
+ * Training cannot go on: an unsupported operator or option, bad labels or batches, a bad optimizer state.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await trainer.step(batch);
+ * } catch (error) {
+ *   if (error instanceof TrainingError && error.code === 'TRAINING_BAD_BATCH') console.error(error.message);
+ *   else throw error;
+ * }
+ * ```
+ */
 export class TrainingError extends AlbertError {
   declare readonly code: TrainingErrorCode;
 

@@ -9,6 +9,12 @@ export interface NamedFloatTensor {
 /**
  * Encodes float32 tensors as a `.safetensors` file (little-endian, header JSON padded with spaces to a
  * multiple of 8, `__metadata__: { format: 'pt' }` as PyTorch writes it), keys in the given order.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeSafetensors(new Map([['classifier.bias', { shape: [2], data: new Float32Array(2) }]]));
+ * await writeFile('model.safetensors', bytes);
+ * ```
  */
 export function encodeSafetensors(
   tensors: ReadonlyMap<string, NamedFloatTensor>,

@@ -18,6 +18,12 @@ const isNested = (value: readonly number[] | readonly (readonly number[])[]): va
  * padded with -100).
  *
  * @throws {@link TrainingError} `TRAINING_BAD_BATCH` naming the example and field that is missing or malformed.
+ *
+ * @example
+ * ```ts
+ * const graph = buildAlbertTrainingGraph(config, weights, { head: 'AlbertForSequenceClassification' });
+ * const feeds = collateBatch(graph, [{ inputIds: [2, 48, 3], label: 1 }], { padTokenId: 0 });
+ * ```
  */
 export function collateBatch(
   graph: AlbertTrainingGraph,

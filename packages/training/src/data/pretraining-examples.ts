@@ -95,6 +95,14 @@ export interface PretrainingExamplesOptions {
  * `AlbertForPreTraining` examples from plain text (documents separated by blank lines; sentences split at
  * `.`, `!`, `?`): two consecutive segments of one document, `[CLS] A [SEP] B [SEP]`, swapped half of the
  * time (`sentenceOrderLabel` 1 = swapped, as HF), with n-gram masking.
+ *
+ * @example
+ * ```ts
+ * const tokenizer = await AlbertTokenizer.fromDirectory('albert-base-v2');
+ * const examples = pretrainingExamples(corpusText, tokenizer, {
+ *   vocabSize: 30000, random: seededRandom(42), maxLength: 128,
+ * });
+ * ```
  */
 export function pretrainingExamples(
   text: string,

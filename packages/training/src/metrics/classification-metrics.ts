@@ -1,4 +1,11 @@
-/** Fraction of positions where `predictions[i] === references[i]` (NaN for none). */
+/**
+ * Fraction of positions where `predictions[i] === references[i]` (NaN for none).
+ *
+ * @example
+ * ```ts
+ * accuracy([1, 0, 1], [1, 1, 1]); // 0.6666…
+ * ```
+ */
 export function accuracy(predictions: readonly number[], references: readonly number[]): number {
   if (predictions.length === 0) return Number.NaN;
   let correct = 0;
@@ -10,6 +17,11 @@ export function accuracy(predictions: readonly number[], references: readonly nu
  * F1 over classes as scikit-learn's `f1_score`: `macro` averages the per-class F1 over the classes that
  * occur in the references or predictions (a class with no true positives and no support scores 0);
  * `micro` counts every decision once (for single-label data it equals accuracy).
+ *
+ * @example
+ * ```ts
+ * f1Score([0, 1, 1], [0, 1, 0], 'macro'); // 0.6666…
+ * ```
  */
 export function f1Score(
   predictions: readonly number[],

@@ -46,7 +46,14 @@ export interface EntityScores {
   readonly f1: number;
 }
 
-/** seqeval-style micro F1 over entities: an entity counts when its type and exact span match. */
+/**
+ * seqeval-style micro F1 over entities: an entity counts when its type and exact span match.
+ *
+ * @example
+ * ```ts
+ * entityF1([['B-PER', 'I-PER', 'O']], [['B-PER', 'I-PER', 'O']]); // { precision: 1, recall: 1, f1: 1 }
+ * ```
+ */
 export function entityF1(
   predictions: readonly (readonly string[])[],
   references: readonly (readonly string[])[],

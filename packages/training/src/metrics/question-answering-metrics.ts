@@ -9,13 +9,27 @@ export function normalizeAnswer(text: string): string {
     .join(' ');
 }
 
-/** SQuAD exact match: 1 when the normalized prediction equals one normalized reference, else 0. */
+/**
+ * SQuAD exact match: 1 when the normalized prediction equals one normalized reference, else 0.
+ *
+ * @example
+ * ```ts
+ * exactMatch('The Eiffel Tower', ['eiffel tower']); // 1 (case, articles and punctuation are ignored)
+ * ```
+ */
 export function exactMatch(prediction: string, references: readonly string[]): number {
   const normalized = normalizeAnswer(prediction);
   return references.some((reference) => normalizeAnswer(reference) === normalized) ? 1 : 0;
 }
 
-/** SQuAD token F1 of a prediction against its best-matching reference. */
+/**
+ * SQuAD token F1 of a prediction against its best-matching reference.
+ *
+ * @example
+ * ```ts
+ * answerF1('in Paris, France', ['Paris']); // 0.5
+ * ```
+ */
 export function answerF1(prediction: string, references: readonly string[]): number {
   const predicted = normalizeAnswer(prediction)
     .split(' ')

@@ -24,6 +24,12 @@ const f = Math.fround;
  * Stochastic gradient descent with momentum, as `torch.optim.SGD`: `d = g + λ·p`; the momentum buffer
  * starts as `d` and then follows `b ← μ·b + (1 − dampening)·d`; `p ← p − lr·(nesterov ? d + μ·b : b)`.
  * Parameters without a gradient are skipped.
+ *
+ * @example
+ * ```ts
+ * const customOptimizer = new SGD({ lr: 0.01, momentum: 0.9 });
+ * const trainer = await Trainer.create({ backend, config, weights, head, customOptimizer });
+ * ```
  */
 export class SGD implements Optimizer {
   lr: number;

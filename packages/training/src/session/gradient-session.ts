@@ -16,6 +16,14 @@ export interface GradientResult {
 /**
  * A training graph loaded on a backend: feeds the fp32 master weights and a batch, returns the loss,
  * the logits and the gradients. The optimizer runs outside the graph, in TypeScript.
+ *
+ * @example
+ * ```ts
+ * const graph = buildAlbertTrainingGraph(config, weights, { head: 'AlbertForSequenceClassification' });
+ * const shapes = new Map(weights.keys.map((key) => [key, weights.get(key).shape]));
+ * const session = await GradientSession.load(nodeBackend(), graph, shapes);
+ * const { loss, gradients } = await session.run(parameters, collateBatch(graph, examples, { padTokenId: 0 }));
+ * ```
  */
 export class GradientSession {
   private constructor(

@@ -173,6 +173,18 @@ export interface VerifyTrainingHeadOptions {
  * compared with PyTorch's within {@link TRAINING_TOLERANCE}.
  *
  * @throws {@link TrainingError} `TRAINING_BAD_STATE` when the fixture lacks the head or its case.
+ *
+ * @example
+ * ```ts
+ * const trainingSource = directorySource('fixtures/training/tiny');
+ * const fixture = JSON.parse(await trainingSource.readText('training.json'));
+ * const cases = JSON.parse(await directorySource('fixtures/models').readText('cases.json'));
+ * const modelSource = (checkpoint: string) => directorySource(`fixtures/models/${checkpoint}`);
+ * const report = await verifyTrainingHead({
+ *   backend: nodeBackend(), modelSource, trainingSource, fixture, cases, head: 'AlbertForMaskedLM',
+ * });
+ * console.log(report.lossDiff, report.maxGradDiff);
+ * ```
  */
 export async function verifyTrainingHead(options: VerifyTrainingHeadOptions): Promise<TrainingHeadReport> {
   const { fixture, head: key } = options;
