@@ -4,11 +4,12 @@ import { disposeTensor } from './dispose-tensor.js';
 
 describe('disposeTensor', () => {
   it('frees a tensor that owns its buffer and empties its data', () => {
-    const before = process.memoryUsage().arrayBuffers;
-    const tensor = createTensor('float32', [4, 1024, 1024], new Float32Array(4 * 1024 * 1024));
+    const tensor = createTensor('float32', [64, 1024, 1024], new Float32Array(64 * 1024 * 1024)); // 256 MiB
+    const held = process.memoryUsage().arrayBuffers;
     expect(disposeTensor(tensor)).toBe(true);
     expect(tensor.data.length).toBe(0);
-    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(2 ** 20);
+    // freed without a garbage collection (other work in this process may allocate meanwhile: a wide margin)
+    expect(held - process.memoryUsage().arrayBuffers).toBeGreaterThan(192 * 2 ** 20);
   });
 
   it('leaves a view into a larger buffer alone', () => {

@@ -3,14 +3,14 @@ import { releaseArrayBuffer, releaseWholeBuffer } from './release-array-buffer.j
 
 describe('releaseArrayBuffer', () => {
   it('detaches the buffer and frees its memory without a garbage collection', async () => {
-    const before = process.memoryUsage().arrayBuffers;
-    const bytes = new Uint8Array(64 * 2 ** 20).fill(1);
-    expect(process.memoryUsage().arrayBuffers - before).toBeGreaterThanOrEqual(64 * 2 ** 20);
+    const bytes = new Uint8Array(256 * 2 ** 20).fill(1);
+    const held = process.memoryUsage().arrayBuffers;
     expect(releaseArrayBuffer(bytes.buffer)).toBe(true);
     expect(bytes.byteLength).toBe(0);
     expect(bytes.buffer.byteLength).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(2 ** 20);
+    // other work in this process may allocate meanwhile: a wide margin
+    expect(held - process.memoryUsage().arrayBuffers).toBeGreaterThan(192 * 2 ** 20);
   });
 
   it('leaves buffers it cannot release alone', () => {
