@@ -2,7 +2,7 @@ import type { Tensor } from '../tensor.js';
 import { releaseWholeBuffer } from './release-array-buffer.js';
 
 /**
- * Frees a result tensor's memory now, as Python frees an array at `del`: JavaScript engines free a large
+ * Frees a result tensor's memory within milliseconds, as Python frees an array at `del`: JavaScript engines free a large
  * buffer only at a garbage collection, which inference work (a small JavaScript heap, large outputs) may
  * not trigger for many calls, so a loop of `forward` calls can hold several results' worth of memory
  * (three `[8, 128, 30000]` logits = 352 MiB) after it dropped them.

@@ -1,9 +1,10 @@
 /**
- * Frees the memory of an `ArrayBuffer` now instead of at the JavaScript engine's next garbage collection.
+ * Frees the memory of an `ArrayBuffer` within a few milliseconds instead of at the JavaScript engine's next
+ * garbage collection.
  *
  * The buffer is transferred into a `MessageChannel` message that is never delivered, and both ports are
- * closed: the buffer is detached (its `byteLength` becomes 0) and its backing store is freed with the
- * discarded message. V8 otherwise frees large buffers only when a collection runs, which an inference
+ * closed: the buffer is detached at once (its `byteLength` becomes 0) and its backing store is freed with
+ * the discarded message, in a later turn of the event loop. V8 otherwise frees large buffers only when a collection runs, which an inference
  * workload (a small JavaScript heap, large buffers) may not trigger for a long time.
  *
  * Only for buffers that this library allocated and that nothing else can reach: the caller must be sure no
