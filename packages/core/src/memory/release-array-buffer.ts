@@ -4,8 +4,9 @@
  *
  * The buffer is transferred into a `MessageChannel` message that is never delivered, and both ports are
  * closed: the buffer is detached at once (its `byteLength` becomes 0) and its backing store is freed with
- * the discarded message, in a later turn of the event loop. V8 otherwise frees large buffers only when a collection runs, which an inference
- * workload (a small JavaScript heap, large buffers) may not trigger for a long time.
+ * the discarded message, in a later turn of the event loop. V8 otherwise frees large buffers only when a
+ * collection runs, which an inference workload (a small JavaScript heap, large buffers) may not trigger for
+ * a long time.
  *
  * Only for buffers that this library allocated and that nothing else can reach: the caller must be sure no
  * view of it is used afterwards. Returns `false`, leaving the buffer alone, where that is not possible (no
