@@ -32,7 +32,7 @@ async function handle(message) {
       peer = await PEERS[message.peer].load(message.context);
       const ms = performance.now() - start;
       // Time to the first W1 result: model classes may build the graph / session lazily on first use.
-      peer.free?.(await peer.run(padded.W1[0]));
+      await runAndFree(peer, padded.W1[0]);
       return { type: 'loaded', ms, firstResultMs: performance.now() - start };
     }
     case 'run': {
@@ -42,7 +42,7 @@ async function handle(message) {
         const times = [];
         for (let r = 0; r < message.repeat; r += 1) {
           const start = performance.now();
-          for (const batch of padded[message.workload]) peer.free?.(await peer.run(batch));
+          for (const batch of padded[message.workload]) await runAndFree(peer, batch);
           times.push(performance.now() - start);
         }
         return { type: 'ran', ms: times };
@@ -58,7 +58,7 @@ async function handle(message) {
         }
       } else {
         // a dropped result is freed where the peer can (ours: disposeTensor), as Python frees it at once
-        for (const batch of padded[message.workload]) peer.free?.(await peer.run(batch));
+        for (const batch of padded[message.workload]) await runAndFree(peer, batch);
       }
       return { type: 'ran', ms: performance.now() - start };
     }
@@ -88,3 +88,12 @@ process.on('message', (message) => {
     (error) => process.send({ type: 'error', message: String(error?.stack ?? error) }),
   );
 });
+
+/**
+ * Runs a batch and frees the result where the peer can (ours: disposeTensor), as Python frees it at once.
+ * (Not `peer.free?.(await peer.run(batch))`: an optional call skips its arguments when `free` is absent.)
+ */
+async function runAndFree(peer, batch) {
+  const out = await peer.run(batch);
+  peer.free?.(out);
+}
