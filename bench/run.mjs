@@ -6,7 +6,7 @@
 // (Python peers: see bench/lib/python-peer.py)
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile, stat } from 'node:fs/promises';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -20,6 +20,7 @@ import {
 } from './lib/model.mjs';
 import { buildAlbertOnnx } from './lib/albert-onnx.mjs';
 import { PEERS } from './lib/peers.mjs';
+import { builtPackagesAreFresh, pythonInterpreter, pythonUnavailable } from './lib/bench-environment.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const cacheRoot = join(here, '.cache');
@@ -99,48 +100,12 @@ async function ensureStandardExport(modelDirectory) {
   };
 }
 
-/**
- * Whether every albert-ts package the peers import has a build (`pnpm build`) newer than its sources:
- * then the peers run the built JavaScript, as users do; otherwise the TypeScript sources through
- * bench/lib/ts-register.mjs (whose TypeScript compiler then also sits in the peer's memory).
- */
-function builtPackagesAreFresh() {
-  const newest = (directory) => {
-    let latest = 0;
-    for (const entry of readdirSync(directory, { withFileTypes: true })) {
-      const path = join(directory, entry.name);
-      latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-    }
-    return latest;
-  };
-  return ['config', 'tokenizer', 'core', 'backend-node', 'backend-wasm'].every((name) => {
-    const root = join(here, '..', 'packages', name);
-    const built = join(root, 'dist', 'index.js');
-    return existsSync(built) && statSync(built).mtimeMs >= newest(join(root, 'src'));
-  });
-}
-const useBuiltPackages = !flag('sources') && builtPackagesAreFresh();
-
-/**
- * The Python interpreter for the Python peers: $ALBERT_BENCH_PYTHON, else bench/.cache/venv (made by
- * `pnpm bench --setup-python`), else python3. A peer whose modules are missing is skipped with the reason.
- */
-function pythonInterpreter() {
-  if (process.env.ALBERT_BENCH_PYTHON) return process.env.ALBERT_BENCH_PYTHON;
-  const venv = join(cacheRoot, 'venv', 'bin', 'python');
-  return existsSync(venv) ? venv : 'python3';
-}
+const useBuiltPackages =
+  !flag('sources') && builtPackagesAreFresh(['config', 'tokenizer', 'core', 'backend-node', 'backend-wasm']);
 
 /** Why a Python peer cannot run here (null when it can): interpreter and modules checked once. */
 function pythonPeerUnavailable(name) {
-  const modules = PEERS[name].pythonModules ?? [];
-  const probe = spawnSync(pythonInterpreter(), ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
-  if (probe.error) return `no Python interpreter (${pythonInterpreter()}): ${probe.error.message}`;
-  if (probe.status !== 0) {
-    const last = probe.stderr.trim().split('\n').pop();
-    return `${pythonInterpreter()} lacks ${modules.join('/')} (${last}); run \`pnpm bench --setup-python\``;
-  }
-  return null;
+  return pythonUnavailable(PEERS[name].pythonModules ?? []);
 }
 
 /** `pnpm bench --setup-python`: a venv under bench/.cache with the Python peers' packages. */

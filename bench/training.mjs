@@ -11,14 +11,15 @@
 //   --small         = --shape small: a tiny model and batch (smoke test; the tests in bench/test use it)
 // Python: $ALBERT_BENCH_PYTHON, else bench/.cache/venv (`pnpm bench --setup-python`), else python3.
 // node-webgpu: only with ALBERT_TRAINING_NODE_WEBGPU=1 (as the training parity suite; too slow on SwiftShader).
-import { fork, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { fork, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { BENCH_CONFIG, createRandom, encodeSafetensors, generateWeights } from './lib/model.mjs';
 import { TRAINING_PEERS } from './lib/training-peers.mjs';
+import { builtPackagesAreFresh, pythonInterpreter, pythonUnavailable } from './lib/bench-environment.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const cacheRoot = join(here, '.cache');
@@ -107,39 +108,9 @@ function makeBatch() {
   };
 }
 
-/** Whether every package the peers import has a build newer than its sources (else they run the TypeScript sources). */
-function builtPackagesAreFresh() {
-  const newest = (directory) => {
-    let latest = 0;
-    for (const entry of readdirSync(directory, { withFileTypes: true })) {
-      const path = join(directory, entry.name);
-      latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-    }
-    return latest;
-  };
-  return ['config', 'tokenizer', 'core', 'backend-node', 'backend-wasm', 'training'].every((name) => {
-    const root = join(here, '..', 'packages', name);
-    const built = join(root, 'dist', 'index.js');
-    return existsSync(built) && statSync(built).mtimeMs >= newest(join(root, 'src'));
-  });
-}
-const useBuiltPackages = !flag('sources') && builtPackagesAreFresh();
-
-function pythonInterpreter() {
-  if (process.env.ALBERT_BENCH_PYTHON) return process.env.ALBERT_BENCH_PYTHON;
-  const venv = join(cacheRoot, 'venv', 'bin', 'python');
-  return existsSync(venv) ? venv : 'python3';
-}
-
-function pythonUnavailable(modules) {
-  const probe = spawnSync(pythonInterpreter(), ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
-  if (probe.error) return `no Python interpreter (${pythonInterpreter()}): ${probe.error.message}`;
-  if (probe.status !== 0) {
-    const last = probe.stderr.trim().split('\n').pop();
-    return `${pythonInterpreter()} lacks ${modules.join('/')} (${last}); set ALBERT_BENCH_PYTHON or run \`pnpm bench --setup-python\``;
-  }
-  return null;
-}
+const useBuiltPackages =
+  !flag('sources') &&
+  builtPackagesAreFresh(['config', 'tokenizer', 'core', 'backend-node', 'backend-wasm', 'training']);
 
 /** A peer process: requests answered in order (IPC for Node, JSON lines for Python). */
 function spawnPeer(name) {
