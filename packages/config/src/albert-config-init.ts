@@ -39,8 +39,11 @@ export interface AlbertConfigInit {
   readonly initializerRange: number;
   /** `layer_norm_eps`: epsilon of every LayerNorm. Default 1e-12. */
   readonly layerNormEps: number;
-  /** `classifier_dropout_prob`: dropout before classification heads (no effect in inference). Default 0.1. */
-  readonly classifierDropoutProb: number;
+  /**
+   * `classifier_dropout_prob`: dropout before classification heads (no effect in inference). Default 0.1;
+   * `null` (HF allows it) makes the token classifier use `hidden_dropout_prob`.
+   */
+  readonly classifierDropoutProb: number | null;
   /** `position_embedding_type`: `absolute`, `relative_key` or `relative_key_query`. Default `absolute`. */
   readonly positionEmbeddingType: PositionEmbeddingType;
   /** `pad_token_id`: id of `<pad>` (the word embedding's padding row), or null. Default 0. */

@@ -13,6 +13,7 @@ import {
   checkPositionEmbeddingType,
   checkPositiveInteger,
   checkPositiveNumber,
+  checkNullableProbability,
   checkProbability,
   checkProblemType,
   checkTokenId,
@@ -85,7 +86,7 @@ const FIELD_CHECKS: {
   typeVocabSize: checkPositiveInteger,
   initializerRange: checkNonNegativeNumber,
   layerNormEps: checkPositiveNumber,
-  classifierDropoutProb: checkProbability,
+  classifierDropoutProb: checkNullableProbability,
   positionEmbeddingType: checkPositionEmbeddingType,
   padTokenId: checkTokenId,
   bosTokenId: checkTokenId,
@@ -193,8 +194,11 @@ export class AlbertConfig implements AlbertConfigInit {
   readonly initializerRange: number;
   /** `layer_norm_eps`: LayerNorm epsilon. */
   readonly layerNormEps: number;
-  /** `classifier_dropout_prob` (training only). */
-  readonly classifierDropoutProb: number;
+  /**
+   * `classifier_dropout_prob` (training only); `null` as HF allows it: the token classifier then uses
+   * `hidden_dropout_prob`.
+   */
+  readonly classifierDropoutProb: number | null;
   /** `position_embedding_type`. */
   readonly positionEmbeddingType: PositionEmbeddingType;
   /** `pad_token_id`. */

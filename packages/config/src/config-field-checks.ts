@@ -88,6 +88,11 @@ export function checkProbability(field: string, value: unknown, context: CheckCo
   return number;
 }
 
+/** A probability or `null` (`classifier_dropout_prob`, which HF's token classifier reads as "use hidden_dropout_prob"). */
+export function checkNullableProbability(field: string, value: unknown, context: CheckContext): number | null {
+  return value === null ? null : checkProbability(field, value, context);
+}
+
 /** A number ≥ 0 (`initializer_range`). */
 export function checkNonNegativeNumber(field: string, value: unknown, context: CheckContext): number {
   const number = expectNumber(field, value, context, 'a number ≥ 0');

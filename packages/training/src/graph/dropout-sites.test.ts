@@ -1,3 +1,4 @@
+import { AlbertConfig } from '@albert-ts/config';
 import { directorySource, loadPretrainedWeights } from '@albert-ts/core';
 import { describe, expect, it } from 'vitest';
 import { TRAINABLE_HEADS, buildAlbertTrainingGraph, type TrainableHeadName } from './albert-training-graph.js';
@@ -77,5 +78,18 @@ describe('HF dropout sites in the training graph', () => {
       albertDropoutProbabilities(config.with({ classifierDropoutProb: 0.3 }), 'AlbertForPreTraining').classifier,
     ).toBe(0.3);
     expect(albertDropoutProbabilities(config.with(probabilities), 'AlbertForQuestionAnswering').classifier).toBe(0);
+  });
+});
+
+describe('classifier_dropout_prob null (HF allows None)', () => {
+  it('the token classifier uses hidden_dropout_prob; the heads that build nn.Dropout(None) are a typed error', () => {
+    const config = AlbertConfig.parse(JSON.stringify({ classifier_dropout_prob: null, hidden_dropout_prob: 0.2 }));
+    expect(config.classifierDropoutProb).toBeNull();
+    expect(config.toJSON()['classifier_dropout_prob']).toBeNull();
+    expect(albertDropoutProbabilities(config, 'AlbertForTokenClassification').classifier).toBe(0.2);
+    expect(albertDropoutProbabilities(config, 'AlbertForQuestionAnswering').classifier).toBe(0);
+    expect(() => albertDropoutProbabilities(config, 'AlbertForSequenceClassification')).toThrow(
+      expect.objectContaining({ code: 'TRAINING_UNSUPPORTED_OPTION' }),
+    );
   });
 });

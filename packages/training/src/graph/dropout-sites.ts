@@ -82,15 +82,24 @@ export interface AlbertDropoutProbabilities {
  * ```
  */
 export function albertDropoutProbabilities(config: AlbertConfig, head: string): AlbertDropoutProbabilities {
-  // HF's token classifier falls back to hidden_dropout_prob when classifier_dropout_prob is None; AlbertConfig
-  // only accepts a number in [0, 1] there, so the fallback cannot arise
-  const classifier =
+  let classifier = 0;
+  if (head === 'AlbertForTokenClassification')
+    // HF's token classifier falls back to hidden_dropout_prob when classifier_dropout_prob is None
+    classifier = config.classifierDropoutProb ?? config.hiddenDropoutProb;
+  else if (
     head === 'AlbertForSequenceClassification' ||
     head === 'AlbertForMultipleChoice' ||
-    head === 'AlbertForPreTraining' ||
-    head === 'AlbertForTokenClassification'
-      ? config.classifierDropoutProb
-      : 0;
+    head === 'AlbertForPreTraining'
+  ) {
+    if (config.classifierDropoutProb === null)
+      // HF builds nn.Dropout(classifier_dropout_prob) for these heads, which refuses None
+      throw new TrainingError(
+        'TRAINING_UNSUPPORTED_OPTION',
+        `${head} in training mode needs classifier_dropout_prob to be a number (it is null; only the token classifier falls back to hidden_dropout_prob)`,
+        { field: 'classifier_dropout_prob', value: null },
+      );
+    classifier = config.classifierDropoutProb;
+  }
   return {
     hidden: config.hiddenDropoutProb,
     attentionProbabilities: config.attentionProbsDropoutProb,
