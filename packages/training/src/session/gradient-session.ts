@@ -1,7 +1,7 @@
-import { createTensor, type Backend, type BackendLoadOptions, type BackendSession, type Tensor } from '@albert-ts/core';
+import { type Backend, type BackendLoadOptions, type BackendSession, type Tensor } from '@albert-ts/core';
 import type { AlbertTrainingGraph } from '../graph/albert-training-graph.js';
 import type { ParameterSet, ReadonlyParameterSet } from '../optim/parameter-set.js';
-import { TrainingError } from '../training-error.js';
+import { trainingGraphFeeds } from './training-graph-feeds.js';
 
 /** What one forward + backward run returns. */
 export interface GradientResult {
@@ -66,24 +66,7 @@ export class GradientSession {
     feeds: Readonly<Record<string, Tensor>>,
     withGradients: boolean,
   ): Promise<GradientResult> {
-    const all: Record<string, Tensor> = {};
-    for (const name of this.graph.parameterInputs) {
-      const data = parameters.get(name);
-      const shape = this.shapes.get(name);
-      if (data === undefined || shape === undefined)
-        throw new TrainingError('TRAINING_BAD_STATE', `parameter ${name} is missing`, { field: name });
-      all[name] = createTensor('float32', shape, data);
-    }
-    for (const name of [...this.graph.modelInputs, ...this.graph.labelInputs.map((label) => label.name)]) {
-      const tensor = feeds[name];
-      if (tensor === undefined)
-        throw new TrainingError(
-          'TRAINING_BAD_BATCH',
-          `the batch has no ${name} (the ${this.graph.head} training graph needs ${[...this.graph.modelInputs, ...this.graph.labelInputs.map((label) => label.name)].join(', ')})`,
-          { field: name },
-        );
-      all[name] = tensor;
-    }
+    const all = trainingGraphFeeds(this.graph, this.shapes, parameters, feeds, 'training graph');
     const outputs = await this.session.run(
       all,
       withGradients ? {} : { outputNames: ['loss', ...this.graph.logitOutputs] },

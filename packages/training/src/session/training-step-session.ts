@@ -1,8 +1,8 @@
-import { createTensor, type Backend, type BackendLoadOptions, type BackendSession, type Tensor } from '@albert-ts/core';
+import { type Backend, type BackendLoadOptions, type BackendSession, type Tensor } from '@albert-ts/core';
 import type { AdamW } from '../optim/adamw.js';
 import { GRAD_NORM_OUTPUT } from '../optim/adamw-update-graph.js';
 import type { ParameterSet, ReadonlyParameterSet } from '../optim/parameter-set.js';
-import { TrainingError } from '../training-error.js';
+import { trainingGraphFeeds } from './training-graph-feeds.js';
 import { adamwGraphFeeds, adamwGraphOutputNames, commitAdamWGraphOutputs } from './adamw-graph-state.js';
 import type { AlbertTrainingStepGraph } from './albert-training-step-graph.js';
 
@@ -94,26 +94,10 @@ export class TrainingStepSession {
     lr: number,
     feeds: Readonly<Record<string, Tensor>>,
   ): Record<string, Tensor> {
-    const all: Record<string, Tensor> = adamwGraphFeeds(this.graph.updated, this.shapes, parameters, optimizer, lr);
-    for (const name of this.graph.parameterInputs) {
-      const data = parameters.get(name);
-      const shape = this.shapes.get(name);
-      if (data === undefined || shape === undefined)
-        throw new TrainingError('TRAINING_BAD_STATE', `parameter ${name} is missing`, { field: name });
-      all[name] = createTensor('float32', shape, data);
-    }
-    const batchInputs = [...this.graph.modelInputs, ...this.graph.labelInputs.map((label) => label.name)];
-    for (const name of batchInputs) {
-      const tensor = feeds[name];
-      if (tensor === undefined)
-        throw new TrainingError(
-          'TRAINING_BAD_BATCH',
-          `the batch has no ${name} (the ${this.graph.head} training step needs ${batchInputs.join(', ')})`,
-          { field: name },
-        );
-      all[name] = tensor;
-    }
-    return all;
+    return {
+      ...adamwGraphFeeds(this.graph.updated, this.shapes, parameters, optimizer, lr),
+      ...trainingGraphFeeds(this.graph, this.shapes, parameters, feeds, 'training step'),
+    };
   }
 
   private headOutputs(outputs: Readonly<Record<string, Tensor>>): Record<string, Tensor> {
