@@ -40,6 +40,8 @@ describe('nodeBackend', () => {
       nodeSessionOptions('cpu', { enableCpuMemArena: false, intraOpNumThreads: 2 }, { intraOpNumThreads: 1 }),
     ).toMatchObject({ enableCpuMemArena: false, intraOpNumThreads: 1 });
     expect(nodeSessionOptions('cpu', {})).not.toHaveProperty('enableCpuMemArena');
+    expect(nodeSessionOptions('cpu', {}, { enableMemPattern: false })).toMatchObject({ enableMemPattern: false });
+    expect(nodeSessionOptions('cpu', {})).not.toHaveProperty('enableMemPattern');
     expect(nodeBackend({ device: 'cpu' }).capabilities.contribOperators).not.toContain('SkipLayerNormalization');
     const session = await nodeBackend({ device: 'cpu', enableCpuMemArena: false, allowSpinning: false }).load(
       buildProbeModel(),

@@ -88,6 +88,7 @@ export function nodeSessionOptions(
     ...(intraOpNumThreads === undefined ? {} : { intraOpNumThreads }),
     ...(graphOptimizationLevel === undefined ? {} : { graphOptimizationLevel }),
     ...(options.enableCpuMemArena === undefined ? {} : { enableCpuMemArena: options.enableCpuMemArena }),
+    ...(loadOptions.enableMemPattern === undefined ? {} : { enableMemPattern: loadOptions.enableMemPattern }),
     logSeverityLevel: 3 as const,
     extra: {
       ...(options.allowSpinning === undefined

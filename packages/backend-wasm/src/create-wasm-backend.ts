@@ -344,6 +344,7 @@ export function createWasmBackend(
   const sessionOptions = (loadOptions?: BackendLoadOptions) => ({
     executionProviders: ['wasm'],
     graphOptimizationLevel: loadOptions?.graphOptimizationLevel ?? 'all',
+    ...(loadOptions?.enableMemPattern === undefined ? {} : { enableMemPattern: loadOptions.enableMemPattern }),
     logSeverityLevel: 3 as const,
   });
 

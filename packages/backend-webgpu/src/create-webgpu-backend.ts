@@ -98,6 +98,7 @@ export function createWebGpuBackend(
   const sessionOptions = (loadOptions?: BackendLoadOptions) => ({
     executionProviders: ['webgpu'],
     graphOptimizationLevel: loadOptions?.graphOptimizationLevel ?? 'all',
+    ...(loadOptions?.enableMemPattern === undefined ? {} : { enableMemPattern: loadOptions.enableMemPattern }),
     logSeverityLevel: 3 as const,
   });
 

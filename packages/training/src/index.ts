@@ -20,6 +20,7 @@ export * from './session/adamw-graph-state.js';
 export * from './session/adamw-update-session.js';
 export * from './session/albert-training-step-graph.js';
 export * from './session/training-step-session.js';
+export * from './session/training-load-options.js';
 export * from './data/training-example.js';
 export * from './data/collate-batch.js';
 export * from './metrics/classification-metrics.js';

@@ -1,4 +1,5 @@
 import { createTensor, type Backend, type BackendLoadOptions, type BackendSession, type Tensor } from '@albert-ts/core';
+import { TRAINING_LOAD_OPTIONS } from './training-load-options.js';
 import type { AdamW } from '../optim/adamw.js';
 import { buildAdamWUpdateGraph, gradientInputName, GRAD_NORM_OUTPUT } from '../optim/adamw-update-graph.js';
 import type { ParameterSet, ReadonlyParameterSet } from '../optim/parameter-set.js';
@@ -46,7 +47,7 @@ export class AdamWUpdateSession {
       decays,
       ...(options.maxGradNorm === undefined ? {} : { maxGradNorm: options.maxGradNorm }),
     });
-    const session = await backend.load(graph, options.loadOptions);
+    const session = await backend.load(graph, { ...TRAINING_LOAD_OPTIONS, ...options.loadOptions });
     return new AdamWUpdateSession(session, optimizer, shapes, graph.parameters);
   }
 

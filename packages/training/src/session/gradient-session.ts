@@ -1,4 +1,5 @@
 import { type Backend, type BackendLoadOptions, type BackendSession, type Tensor } from '@albert-ts/core';
+import { TRAINING_LOAD_OPTIONS } from './training-load-options.js';
 import type { AlbertTrainingGraph } from '../graph/albert-training-graph.js';
 import type { ParameterSet, ReadonlyParameterSet } from '../optim/parameter-set.js';
 import { trainingGraphFeeds } from './training-graph-feeds.js';
@@ -37,6 +38,8 @@ export class GradientSession {
    * Loads `graph` on `backend`.
    *
    * @param shapes - the shape of every parameter input (from the weights).
+   * @param options - load options; onnxruntime's memory pattern is off unless they turn it on
+   *   ({@link TRAINING_LOAD_OPTIONS}).
    */
   static async load(
     backend: Backend,
@@ -44,7 +47,7 @@ export class GradientSession {
     shapes: ReadonlyMap<string, readonly number[]>,
     options: BackendLoadOptions = {},
   ): Promise<GradientSession> {
-    return new GradientSession(graph, await backend.load(graph, options), shapes);
+    return new GradientSession(graph, await backend.load(graph, { ...TRAINING_LOAD_OPTIONS, ...options }), shapes);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { type Backend, type BackendLoadOptions, type BackendSession, type Tensor } from '@albert-ts/core';
+import { TRAINING_LOAD_OPTIONS } from './training-load-options.js';
 import type { AdamW } from '../optim/adamw.js';
 import { GRAD_NORM_OUTPUT } from '../optim/adamw-update-graph.js';
 import type { ParameterSet, ReadonlyParameterSet } from '../optim/parameter-set.js';
@@ -42,6 +43,8 @@ export class TrainingStepSession {
    * Loads `graph` on `backend`.
    *
    * @param shapes - the shape of every parameter input (from the weights).
+   * @param options - load options; onnxruntime's memory pattern is off unless they turn it on
+   *   ({@link TRAINING_LOAD_OPTIONS}).
    */
   static async load(
     backend: Backend,
@@ -49,7 +52,7 @@ export class TrainingStepSession {
     shapes: ReadonlyMap<string, readonly number[]>,
     options: BackendLoadOptions = {},
   ): Promise<TrainingStepSession> {
-    return new TrainingStepSession(graph, await backend.load(graph, options), shapes);
+    return new TrainingStepSession(graph, await backend.load(graph, { ...TRAINING_LOAD_OPTIONS, ...options }), shapes);
   }
 
   /**
