@@ -14,6 +14,16 @@ export interface DifferentiateOptions {
   readonly gradientName?: (parameter: GraphValue) => string;
   /** Values treated as constants (PyTorch's `detach()`): no gradient flows through them. */
   readonly stopGradient?: ReadonlySet<GraphValue>;
+  /**
+   * Regions of forward nodes (node names) whose intermediates the backward pass recomputes instead of
+   * keeping them from the forward pass (activation checkpointing, as `torch.utils.checkpoint` does for a
+   * region): the backward pass re-emits a region's nodes from its inputs and differentiates through the
+   * copies, so only the region's inputs and outputs stay alive between the passes. The copies compute the
+   * same float32 values, so the gradients are the same numbers. Used for the activation function, whose
+   * intermediates (`x³`, `tanh(…)`, `1 + tanh(…)` for `gelu_new`) are each as large as the feed-forward
+   * layer's output.
+   */
+  readonly recompute?: readonly ReadonlySet<string>[];
 }
 
 /** What {@link differentiate} added. */
@@ -75,6 +85,58 @@ export function differentiate(editor: GraphEditor, options: DifferentiateOptions
     return sum;
   };
 
+  // recomputed regions: the copy of each region's node (renamed values), emitted on first use
+  const regionOf = new Map<string, ReadonlySet<string>>();
+  for (const region of options.recompute ?? []) for (const name of region) regionOf.set(name, region);
+  const recomputed = new Map<ReadonlySet<string>, Map<GraphValue, GraphValue>>();
+  const producer = new Map<GraphValue, string>();
+  for (const node of forward) for (const output of node.outputs) producer.set(output, node.name);
+  const producedIn = (region: ReadonlySet<string>, value: GraphValue): boolean =>
+    region.has(producer.get(value) ?? '');
+  const recomputedNode = (node: OnnxNodeProto): OnnxNodeProto => {
+    const region = regionOf.get(node.name);
+    if (region === undefined) return node;
+    let renamed = recomputed.get(region);
+    if (renamed === undefined) {
+      const copies = new Map<GraphValue, GraphValue>();
+      // a node whose outputs are all read outside the region (its result) is kept, not recomputed
+      const readOutside = new Set<GraphValue>(editor.outputs.map((output) => output.name));
+      for (const other of forward)
+        if (!region.has(other.name)) for (const input of other.inputs) readOutside.add(input);
+      editor.within('recompute', () => {
+        // The copies read the region's inputs through `Reshape(v, Shape(v))` (the same values, no copy):
+        // copies of nodes with the very inputs of the originals would be merged back into them by the
+        // runtime's common-subexpression elimination, which keeps the originals alive again.
+        const initializers = new Set(editor.initializers.map((tensor) => tensor.name));
+        for (const original of forward) {
+          if (!region.has(original.name)) continue;
+          for (const input of original.inputs) {
+            if (input === '' || copies.has(input) || initializers.has(input) || producedIn(region, input)) continue;
+            copies.set(input, editor.reshape(input, editor.shape(input)));
+          }
+        }
+        for (const original of forward) {
+          if (!region.has(original.name) || original.outputs.every((output) => readOutside.has(output))) continue;
+          const outputs = editor.opWithOutputs(
+            original.opType,
+            original.inputs.map((input) => copies.get(input) ?? input),
+            original.outputs.length,
+            original.attributes,
+          );
+          original.outputs.forEach((output, index) => copies.set(output, outputs[index] as GraphValue));
+        }
+      });
+      for (const [original, copy] of copies) {
+        const shape = shapes.get(original);
+        if (shape !== undefined) shapes.set(copy, shape);
+      }
+      renamed = copies;
+      recomputed.set(region, renamed);
+    }
+    const rename = (value: GraphValue): GraphValue => renamed.get(value) ?? value;
+    return { ...node, inputs: node.inputs.map(rename), outputs: node.outputs.map(rename) };
+  };
+
   editor.within('backward', () => {
     addContribution(options.loss, editor.float(1));
     for (let index = forward.length - 1; index >= 0; index -= 1) {
@@ -102,7 +164,7 @@ export function differentiate(editor: GraphEditor, options: DifferentiateOptions
       const grads = editor.within(node.name, () =>
         rule({
           e: editor,
-          node,
+          node: recomputedNode(node),
           dy,
           needs: (input) => needed[input] === true,
           shape: (value) => {

@@ -76,6 +76,35 @@ const reshapeLike = (context: GradientContext, grad: GraphValue, like: GraphValu
 const swapLast = (context: GradientContext, value: GraphValue, rank: number): GraphValue =>
   context.e.transpose(value, [...Array.from({ length: rank - 2 }, (_, index) => index), rank - 1, rank - 2]);
 
+/** The constant `axes` input of an Unsqueeze or Squeeze, where the graph has one. */
+const constantAxes = (c: GradientContext): number[] | undefined => {
+  const axes = c.node.inputs[1];
+  if (axes === undefined || axes === '') return undefined;
+  const values = c.shape(axes).values;
+  return values === undefined || values.some((value) => value === null) ? undefined : (values as number[]);
+};
+
+/**
+ * The shape a Reshape's output gradient is reshaped back to, as a constant where it can be: the input's
+ * fixed sizes, `0` (copy the gradient's size) where the forward shape copied the input's size at the same
+ * axis, and `-1` for one remaining unknown size. Only where that fails is it `Shape(input)`, which would keep
+ * the forward input alive until the backward pass reads its shape (for the attention's query, key, value
+ * and context, 4 × 3 MiB per layer at albert-base's 8 × 128).
+ */
+const inverseReshapeTarget = (c: GradientContext): GraphValue => {
+  const input = x(c, 0);
+  const inputDims = c.shape(input).dims;
+  const forwardTarget = c.shape(c.node.inputs[1] as GraphValue).values;
+  const allowZero = intAttribute(c.node, 'allowzero', 0) === 1;
+  const target = inputDims.map((dimension, index) =>
+    dimension !== null ? dimension : !allowZero && forwardTarget?.[index] === 0 ? 0 : null,
+  );
+  const unknown = target.filter((dimension) => dimension === null).length;
+  // a fixed size 0 would read as "copy" in the target
+  if (unknown > 1 || inputDims.some((dimension) => dimension === 0)) return c.e.shape(input);
+  return c.e.ints(target.map((dimension) => dimension ?? -1));
+};
+
 // Masks are multiplies by 0/1 rather than Where with a broadcast condition, which onnxruntime-web's
 // WebGPU evaluates wrongly (see docs/architecture.md, training).
 
@@ -170,9 +199,16 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
         : Array.from({ length: rank }, (_, index) => rank - 1 - index);
     return [c.e.transpose(c.dy, inversePermutation(perm))];
   },
-  Reshape: (c) => [reshapeLike(c, c.dy, x(c, 0))],
-  Unsqueeze: (c) => [reshapeLike(c, c.dy, x(c, 0))],
-  Squeeze: (c) => [reshapeLike(c, c.dy, x(c, 0))],
+  Reshape: (c) => [c.e.reshape(c.dy, inverseReshapeTarget(c))],
+  // with constant axes the inverse needs no Shape of the (large) input
+  Unsqueeze: (c) => {
+    const axes = constantAxes(c);
+    return [axes === undefined ? reshapeLike(c, c.dy, x(c, 0)) : c.e.squeeze(c.dy, axes)];
+  },
+  Squeeze: (c) => {
+    const axes = constantAxes(c);
+    return [axes === undefined ? reshapeLike(c, c.dy, x(c, 0)) : c.e.unsqueeze(c.dy, axes)];
+  },
   Expand: (c) => [sumToShapeOf(c, c.dy, outputDims(c), x(c, 0))],
   Concat: (c) => {
     const { e, node } = c;
