@@ -58,7 +58,10 @@ if (mode === 'plan') {
   let current = 0;
   let peak = { bytes: 0, at: -1, live: new Map() };
   nodes.forEach((node, index) => {
-    for (const value of node.outputs) (live.set(value, bytes(value)), (current += bytes(value)));
+    for (const value of node.outputs) {
+      live.set(value, bytes(value));
+      current += bytes(value);
+    }
     if (current > peak.bytes) peak = { bytes: current, at: index, live: new Map(live) };
     for (const value of [...node.inputs, ...node.outputs]) {
       if (!live.has(value) || outputs.has(value) || (lastReader.get(value) ?? index) > index) continue;
