@@ -69,7 +69,11 @@ export interface TrainerOptions {
   readonly backend: Backend;
   /** The model's config. */
   readonly config: AlbertConfig;
-  /** The starting weights (every parameter of the head; for a new head, core's `loadPretrainedWeights(source, head, { config, initializeMissingHead: true, seed })`). */
+  /**
+   * The starting weights (every parameter of the head; for a new head, core's `loadPretrainedWeights(source, head,
+   * { config, initializeMissingHead: true, seed })`). A base checkpoint's `albert.pooler.*` is left out for the heads
+   * whose HF class has no pooler (masked LM, token classification, question answering), as HF's class has none.
+   */
   readonly weights: TrainingWeights;
   /** The head to train. */
   readonly head: TrainableHeadName;
