@@ -554,6 +554,59 @@ describe('albert train', () => {
     },
   );
 
+  it('--resume keeps the run’s seed (trainer_state.json): without --seed the same losses, another --seed refused, a bad state file named', async () => {
+    const directory = await workspace({ 'train.jsonl': CLASSIFICATION });
+    const base = [
+      'train',
+      '--task',
+      'sequence-classification',
+      '--model',
+      join(pipelines, 'sequence-classification'),
+      '--train',
+      'train.jsonl',
+      '--json',
+      '--lr',
+      '1e-3',
+      '--tokenizer',
+      tokenizer,
+      '--batch-size',
+      '2',
+      '--epochs',
+      '2',
+    ];
+    const losses = (stdout: string): number[] =>
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { event: string; loss?: number })
+        .filter((event) => event.event === 'step')
+        .map((event) => event.loss as number);
+    const full = await run([...base, '--seed', '11', '--out', 'full', '--save-every', '2'], directory);
+    expect(full.code, full.stderr).toBe(0);
+    const checkpoint = join('full', 'checkpoint-2');
+    const state = JSON.parse(await readFile(join(directory, checkpoint, 'trainer_state.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(state).toMatchObject({ head: 'AlbertForSequenceClassification', step: 2, epoch: 1, seed: 11 });
+    await rm(join(directory, checkpoint, 'training_args.json'));
+    const resumed = await run([...base, '--out', 'resumed', '--resume', checkpoint], directory);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(losses(resumed.stdout)).toEqual(losses(full.stdout).slice(2));
+
+    const reseeded = await run([...base, '--seed', '12', '--out', 'other', '--resume', checkpoint], directory);
+    expect(reseeded.code).not.toBe(0);
+    expect(reseeded.stderr).toContain('--seed 12');
+    expect(reseeded.stderr).toContain('trainer_state.json');
+    expect(existsSync(join(directory, 'other'))).toBe(false);
+
+    await writeFile(join(directory, checkpoint, 'trainer_state.json'), JSON.stringify({ ...state, seed: -1 }));
+    const hostile = await run([...base, '--out', 'hostile', '--resume', checkpoint], directory);
+    expect(hostile.code).not.toBe(0);
+    expect(hostile.stderr).toMatch(/trainer_state\.json.*seed/);
+    expect(existsSync(join(directory, 'hostile'))).toBe(false);
+  });
+
   it('draws a progress bar with loss, learning rate and examples/s on a terminal', async () => {
     const directory = await workspace({ 'train.jsonl': CLASSIFICATION });
     const context = createTestContext({ cwd: directory });

@@ -6,12 +6,13 @@ import { loadTokenizer } from '@albert-ts/tokenizer';
 import {
   GradientSession,
   learningRateSchedule,
+  parseTrainerState,
   seededRandom,
   shuffled,
   Trainer,
+  TRAINER_STATE_FILE,
   TrainingError,
   type TrainingExample,
-  type TrainingWeights,
 } from '@albert-ts/training';
 import { formatFlagHelp, parseArguments } from '../arguments.js';
 import { backendByName } from '../backend-by-name.js';
@@ -74,7 +75,7 @@ const FLAGS = {
   },
   seed: {
     type: 'number',
-    description: 'seed of the new head, the shuffling and the masking (default 42)',
+    description: 'seed of the new head, the shuffling, the masking and dropout (default 42; --resume: the run’s)',
     valueName: 'N',
   },
   maxLength: {
@@ -127,23 +128,6 @@ interface TrainingArguments {
   readonly seed: number;
   readonly maxLength: number;
   readonly docStride: number;
-}
-
-/** The heads whose HF class has a pooler. */
-const HEADS_WITH_POOLER: ReadonlySet<string> = new Set([
-  'AlbertForSequenceClassification',
-  'AlbertForMultipleChoice',
-  'AlbertForPreTraining',
-]);
-
-/** `weights` without `albert.pooler.*`. */
-function withoutPooler(weights: TrainingWeights): TrainingWeights {
-  const pooler = (key: string): boolean => key.startsWith('albert.pooler.');
-  return {
-    get: (key) => weights.get(key),
-    has: (key) => !pooler(key) && weights.has(key),
-    keys: weights.keys.filter((key) => !pooler(key)),
-  };
 }
 
 /** The file in a checkpoint that holds {@link TrainingArguments}. */
@@ -234,6 +218,16 @@ export function createTrainCommand(hooks: TrainCommandHooks = {}): CliCommand {
       if (flags.out === undefined) throw new UsageError('train: --out DIR is required', { flag: '--out' });
       const resumeSource = flags.resume === undefined ? undefined : directorySource(resolve(context.cwd, flags.resume));
       const saved = resumeSource === undefined ? {} : await readArguments(resumeSource);
+      // the resumed run's seed (trainer_state.json) fixes its dropout masks, shuffles and masking: it is kept
+      const savedState =
+        resumeSource === undefined
+          ? undefined
+          : parseTrainerState(await resumeSource.read(TRAINER_STATE_FILE), resumeSource.description);
+      if (savedState !== undefined && flags.seed !== undefined && flags.seed !== savedState.seed)
+        throw new UsageError(
+          `train: --seed ${flags.seed} is not the seed of the resumed run (${savedState.seed}, in ${TRAINER_STATE_FILE}); a resumed run keeps its seed: leave --seed out`,
+          { flag: '--seed', value: flags.seed },
+        );
       const task = (flags.task ?? saved.task) as TrainTask | undefined;
       if (task === undefined)
         throw new UsageError(`train: --task is required (${TRAIN_TASKS.join(', ')})`, { flag: '--task' });
@@ -246,7 +240,7 @@ export function createTrainCommand(hooks: TrainCommandHooks = {}): CliCommand {
         lr: flags.lr ?? saved.lr ?? 5e-5,
         warmup: flags.warmup ?? saved.warmup ?? 0,
         weightDecay: flags.weightDecay ?? saved.weightDecay ?? 0,
-        seed: flags.seed ?? saved.seed ?? 42,
+        seed: flags.seed ?? savedState?.seed ?? saved.seed ?? 42,
         maxLength: flags.maxLength ?? saved.maxLength ?? (task === 'question-answering' ? 384 : 128),
         docStride: flags.docStride ?? saved.docStride ?? 128,
       };
@@ -302,9 +296,8 @@ export function createTrainCommand(hooks: TrainCommandHooks = {}): CliCommand {
         ignoreMismatchedSizes: true,
         seed: settings.seed,
       });
-      // HF's token-classification, QA and masked-LM classes have no pooler (add_pooling_layer=False): a base
-      // checkpoint's pooler is left out, so the saved model has exactly the HF class's tensors
-      const weights = HEADS_WITH_POOLER.has(head) ? loaded.weights : withoutPooler(loaded.weights);
+      // (the Trainer leaves a base checkpoint's pooler out for the heads whose HF class has none)
+      const weights = loaded.weights;
       const backend = backendByName(flags.backend ?? context.env['ALBERT_BACKEND'] ?? 'node-cpu');
       const loadOptions = flags.threads === undefined ? {} : { loadOptions: { intraOpNumThreads: flags.threads } };
       const trainer = await Trainer.create({
@@ -317,7 +310,7 @@ export function createTrainCommand(hooks: TrainCommandHooks = {}): CliCommand {
         seed: settings.seed,
         ...loadOptions,
       });
-      const shapes = new Map(weights.keys.map((key) => [key, weights.get(key).shape]));
+      const shapes = new Map([...trainer.weights()].map(([key, tensor]) => [key, tensor.shape]));
       let evalSession: GradientSession | undefined;
       try {
         // a second session on the same training graph: the weights are its inputs, so it holds no copy of them
@@ -418,6 +411,8 @@ async function runTraining(
       trainer.optimizer.lr = schedule(trainer.stepCount);
       const started = performance.now();
       const result = await trainer.step(batch);
+      // epochs completed (trainer_state.json's `epoch`)
+      trainer.epochCount = Math.floor(trainer.stepCount / stepsPerEpoch);
       if (!Number.isFinite(result.loss))
         throw new TrainingError(
           'TRAINING_BAD_STATE',

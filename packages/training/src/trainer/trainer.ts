@@ -7,7 +7,8 @@ import {
   type ModelFileSource,
   type Tensor,
 } from '@albert-ts/core';
-import { encodeSafetensors } from '../checkpoint/encode-safetensors.js';
+import { encodeSafetensors, type NamedFloatTensor } from '../checkpoint/encode-safetensors.js';
+import { hfCheckpointKeys } from '../checkpoint/hf-checkpoint-keys.js';
 import { collateBatch } from '../data/collate-batch.js';
 import { dropoutMaskFeeds } from '../dropout/dropout-masks.js';
 import {
@@ -34,6 +35,20 @@ import { buildAlbertTrainingStepGraph } from '../session/albert-training-step-gr
 import { GradientSession } from '../session/gradient-session.js';
 import { TrainingStepSession } from '../session/training-step-session.js';
 import { TrainingError } from '../training-error.js';
+import { epochShuffleSeed } from './epoch-shuffle-seed.js';
+import { encodeTrainerState, parseTrainerState } from './trainer-state.js';
+
+/** `weights` without `albert.pooler.*` when HF's class for `head` has no pooler (see {@link hfCheckpointKeys}). */
+function withoutUnusedPooler(weights: TrainingWeights, config: AlbertConfig, head: TrainableHeadName): TrainingWeights {
+  const kept = new Set(hfCheckpointKeys(config, head));
+  const dropped = (key: string): boolean => key.startsWith('albert.pooler.') && !kept.has(key);
+  if (!weights.keys.some(dropped)) return weights;
+  return {
+    get: (key) => weights.get(key),
+    has: (key) => !dropped(key) && weights.has(key),
+    keys: weights.keys.filter((key) => !dropped(key)),
+  };
+}
 
 /** What evaluation reads of a forward run: the loss and the head's outputs. */
 type EvaluatedBatch = { readonly loss: number; readonly outputs: Readonly<Record<string, Tensor>> };
@@ -54,7 +69,11 @@ export interface TrainerOptions {
   readonly backend: Backend;
   /** The model's config. */
   readonly config: AlbertConfig;
-  /** The starting weights (every parameter of the head; for a new head, core's `loadPretrainedWeights(source, head, { config, initializeMissingHead: true, seed })`). */
+  /**
+   * The starting weights (every parameter of the head; for a new head, core's `loadPretrainedWeights(source, head,
+   * { config, initializeMissingHead: true, seed })`). A base checkpoint's `albert.pooler.*` is left out for the heads
+   * whose HF class has no pooler (masked LM, token classification, question answering), as HF's class has none.
+   */
   readonly weights: TrainingWeights;
   /** The head to train. */
   readonly head: TrainableHeadName;
@@ -72,7 +91,11 @@ export interface TrainerOptions {
   readonly warmupSteps?: number;
   /** Decay after warmup (default `linear`; needs the total step count, which `fit` knows for arrays). */
   readonly decay?: 'linear' | 'cosine' | 'constant';
-  /** Seed of the shuffling and of the dropout masks (default 0), as HF's `TrainingArguments.seed`. */
+  /**
+   * Seed of the shuffling and of the dropout masks (default 0), as HF's `TrainingArguments.seed`: a non-negative
+   * integer below 2⁵³. {@link Trainer.loadOptimizerState} replaces it with the saved run's seed (as HF's Trainer
+   * restores its RNG states on resume), so a resumed run draws what the uninterrupted run drew.
+   */
   readonly seed?: number;
   /**
    * Training mode (HF's `model.train()`, which HF's Trainer sets for every training step): `step`/`fit` apply
@@ -189,7 +212,10 @@ const FIT_OPTION_KEYS = new Set([
 export const OPTIMIZER_STATE_FILES: {
   /** The state tensors (`<parameter>.exp_avg`, ...). */
   readonly tensors: 'optimizer.safetensors';
-  /** The optimizer type, hyper-parameters, step counts and the trainer's step. */
+  /**
+   * The trainer's state (see {@link TrainerState}): the head, the step and epoch counts, the seed and the dropout
+   * mode (what fixes the rest of the run's random draws), and the optimizer's type, hyper-parameters and steps.
+   */
   readonly scalars: 'trainer_state.json';
 } = { tensors: 'optimizer.safetensors', scalars: 'trainer_state.json' };
 
@@ -222,6 +248,9 @@ export class Trainer {
   readonly optimizer: Optimizer;
   /** Optimizer steps done. */
   stepCount = 0;
+  /** Epochs {@link Trainer.fit} completed: its shuffle of the next epoch is drawn from `(seed, epochCount)`. */
+  epochCount = 0;
+  private runSeed: number;
   private schedule: ((step: number) => number) | undefined;
   private readonly baseLr: number;
   /** The eval-mode (dropout-free) session of a training-mode graph with dropout, built on first use. */
@@ -239,6 +268,17 @@ export class Trainer {
     this.parameters = parameters;
     this.optimizer = optimizer;
     this.baseLr = this.optimizer.lr;
+    this.runSeed = options.seed ?? 0;
+  }
+
+  /** The seed of the dropout masks and of `fit`'s shuffling: the `seed` option, or the resumed run's. */
+  get seed(): number {
+    return this.runSeed;
+  }
+
+  /** Whether the training steps apply dropout masks (training mode with a non-zero dropout probability). */
+  get dropout(): boolean {
+    return this.graph.dropoutMasks.length > 0;
   }
 
   /**
@@ -246,8 +286,20 @@ export class Trainer {
    *
    * @throws {@link TrainingError} `TRAINING_BAD_OPTIONS` for an unknown option key.
    */
-  static async create(options: TrainerOptions): Promise<Trainer> {
-    checkOptionKeys('Trainer', options, TRAINER_OPTION_KEYS);
+  static async create(trainerOptions: TrainerOptions): Promise<Trainer> {
+    checkOptionKeys('Trainer', trainerOptions, TRAINER_OPTION_KEYS);
+    const seed = trainerOptions.seed ?? 0;
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0)
+      throw new TrainingError(
+        'TRAINING_BAD_OPTIONS',
+        `Trainer: seed must be an integer from 0 to 2⁵³ − 1, not ${String(seed)}`,
+        { field: 'seed', value: seed },
+      );
+    // the parameters of HF's class for the head: no pooler where it builds AlbertModel without one
+    const options: TrainerOptions = {
+      ...trainerOptions,
+      weights: withoutUnusedPooler(trainerOptions.weights, trainerOptions.config, trainerOptions.head),
+    };
     const accumulation = options.gradientAccumulationSteps ?? 1;
     if (!Number.isInteger(accumulation) || accumulation < 1)
       throw new TrainingError(
@@ -345,7 +397,7 @@ export class Trainer {
       this.optimizer.lr = lr;
       const feeds = collateBatch(this.graph, microBatches[0] as readonly TrainingExample[], { padTokenId });
       const masks = dropoutMaskFeeds(this.graph.dropoutMasks, feeds, {
-        seed: this.options.seed ?? 0,
+        seed: this.seed,
         step: this.stepCount,
         microBatch: 0,
       });
@@ -359,7 +411,7 @@ export class Trainer {
     for (const [microBatch, micro] of microBatches.entries()) {
       const feeds = collateBatch(this.graph, micro, { padTokenId });
       const masks = dropoutMaskFeeds(this.graph.dropoutMasks, feeds, {
-        seed: this.options.seed ?? 0,
+        seed: this.seed,
         step: this.stepCount,
         microBatch,
       });
@@ -487,7 +539,6 @@ export class Trainer {
         decay: totalSteps === undefined ? 'constant' : (this.options.decay ?? 'linear'),
       });
     }
-    const random = seededRandom(this.options.seed ?? 0);
     const evaluations: EvaluationResult[] = [];
     const checkAbort = (): void => {
       if (options.signal?.aborted === true)
@@ -496,7 +547,11 @@ export class Trainer {
         });
     };
     for (let epoch = 0; epoch < epochs; epoch += 1) {
-      const data = array !== undefined && options.shuffle !== false ? shuffled(array, random) : trainData;
+      // the order of an epoch is a pure function of (seed, epoch of the run): a resumed run shuffles alike
+      const data =
+        array !== undefined && options.shuffle !== false
+          ? shuffled(array, seededRandom(epochShuffleSeed(this.seed, this.epochCount)))
+          : trainData;
       let pending: TrainingExample[][] = [];
       const flush = async (): Promise<void> => {
         checkAbort();
@@ -520,6 +575,7 @@ export class Trainer {
         if (pending.length === accumulation) await flush();
       }
       if (pending.length > 0) await flush();
+      this.epochCount += 1;
       if (options.evalData !== undefined) {
         checkAbort();
         const evaluation = await this.evaluate(options.evalData, {
@@ -540,10 +596,22 @@ export class Trainer {
   }
 
   /**
-   * The files of an HF-layout checkpoint: `config.json` (architectures = the head, `id2label`, the
-   * problem type), `model.safetensors` (HF names; tied weights stored once, as `save_pretrained` does:
-   * the word embeddings and `predictions.bias`), the tokenizer files copied from `tokenizerSource`, and
-   * with `optimizerState` the optimizer's state (`optimizer.safetensors`, `trainer_state.json`).
+   * The files of an HF-layout checkpoint, as `save_pretrained` writes them for the head's class:
+   * - `config.json`: `architectures` = the head, `id2label`/`label2id` where they are not HF's defaults,
+   *   `problem_type` for sequence classification (HF sets it at the first forward with labels), `dtype` float32.
+   * - `model.safetensors`: the tensors of HF's `state_dict()` for the class, by HF name, sorted as safetensors
+   *   sorts them ({@link hfCheckpointKeys}): no pooler for masked LM, token classification and question
+   *   answering; the tied MLM decoder stored once (the word embeddings and `predictions.bias`).
+   * - the tokenizer files copied from `tokenizerSource`;
+   * - with `optimizerState` (default true): `optimizer.safetensors` (the moments) and `trainer_state.json`
+   *   ({@link TrainerState}: step, epoch, seed, dropout mode, optimizer scalars) for
+   *   {@link Trainer.loadOptimizerState}.
+   *
+   * @example
+   * ```ts
+   * const files = await trainer.checkpointFiles({ tokenizerSource, optimizerState: false }); // in a browser
+   * const model = await AlbertForSequenceClassification.fromPretrained(memorySource(Object.fromEntries(files)), { backend });
+   * ```
    */
   async checkpointFiles(
     options: { tokenizerSource?: ModelFileSource; optimizerState?: boolean } = {},
@@ -553,11 +621,16 @@ export class Trainer {
       architectures: [this.graph.head],
       ...(this.graph.problemType === null ? {} : { problemType: this.graph.problemType }),
     });
-    files.set('config.json', new TextEncoder().encode(`${JSON.stringify(config.toJSON(), null, 2)}\n`));
-    const tensors = new Map(
-      [...this.weights()].map(([key, tensor]) => [key, { shape: tensor.shape, data: tensor.data }]),
+    // the weights are float32: save_pretrained writes `dtype` (older transformers: `torch_dtype`) from them
+    const configJson: Record<string, unknown> = { ...config.toJSON(), dtype: 'float32' };
+    delete configJson['torch_dtype'];
+    const sortedConfig = Object.fromEntries(
+      Object.keys(configJson)
+        .sort()
+        .map((key) => [key, configJson[key]]),
     );
-    files.set('model.safetensors', encodeSafetensors(tensors));
+    files.set('config.json', new TextEncoder().encode(`${JSON.stringify(sortedConfig, null, 2)}\n`));
+    files.set('model.safetensors', encodeSafetensors(this.checkpointTensors()));
     if (options.tokenizerSource !== undefined) {
       for (const name of ['spiece.model', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json']) {
         if (await options.tokenizerSource.has(name)) files.set(name, await options.tokenizerSource.read(name));
@@ -567,14 +640,37 @@ export class Trainer {
       const state = this.optimizer.stateDict();
       const shapes = new Map([...state.tensors].map(([key, data]) => [key, { shape: [data.length], data }]));
       files.set(OPTIMIZER_STATE_FILES.tensors, encodeSafetensors(shapes));
-      files.set(
-        OPTIMIZER_STATE_FILES.scalars,
-        new TextEncoder().encode(
-          `${JSON.stringify({ type: state.type, scalars: state.scalars, step: this.stepCount }, null, 2)}\n`,
-        ),
-      );
+      const trainerState = encodeTrainerState({
+        head: this.graph.head,
+        step: this.stepCount,
+        epoch: this.epochCount,
+        seed: this.seed,
+        dropout: this.dropout,
+        optimizerPlacement: this.options.optimizerPlacement ?? 'typescript',
+        gradientAccumulationSteps: this.options.gradientAccumulationSteps ?? 1,
+        optimizerType: state.type,
+        optimizerScalars: state.scalars,
+      });
+      files.set(OPTIMIZER_STATE_FILES.scalars, new TextEncoder().encode(trainerState));
     }
     return files;
+  }
+
+  /** The tensors of `model.safetensors`: HF's names for the head, in safetensors' order. */
+  private checkpointTensors(): Map<string, NamedFloatTensor> {
+    const weights = this.weights();
+    const names = hfCheckpointKeys(this.options.config, this.graph.head);
+    // a parameter HF's class does not list would be lost otherwise (none from core's weights)
+    for (const key of weights.keys()) if (!names.includes(key)) names.push(key);
+    const tensors = new Map<string, NamedFloatTensor>();
+    for (const name of names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      // untied decoder: HF (transformers 5) keeps its bias as a tensor of its own, equal to predictions.bias
+      const tensor =
+        weights.get(name) ?? (name === 'predictions.decoder.bias' ? weights.get('predictions.bias') : undefined);
+      // absent: an optional tensor the source lacked (the unused absolute position table of a relative model)
+      if (tensor !== undefined) tensors.set(name, { shape: tensor.shape, data: tensor.data });
+    }
+    return tensors;
   }
 
   /**
@@ -597,32 +693,80 @@ export class Trainer {
     }
   }
 
-  /** Restores the optimizer state and step count saved beside a checkpoint. */
+  /**
+   * Resumes a saved run: restores the optimizer state (`optimizer.safetensors`), the step and epoch counts and the
+   * seed (`trainer_state.json`), so the following steps draw the dropout masks and `fit` the shuffles of the
+   * uninterrupted run — as HF's Trainer restores its RNG states on resume, the saved seed replaces this trainer's
+   * `seed` option. The weights come with the trainer (load them from the checkpoint with core's
+   * `loadPretrainedWeights`); the learning-rate schedule and the other hyper-parameters are this trainer's.
+   *
+   * Nothing changes unless the whole state loads.
+   *
+   * @throws {@link TrainingError} `TRAINING_BAD_STATE` naming the file and the field: a missing field, a wrong type,
+   * a count that is not an integer in [0, 2⁵³), a state of another head, optimizer or dropout mode (with both
+   * values), a moment that belongs to no parameter or has another size.
+   *
+   * @example
+   * ```ts
+   * const source = directorySource('out/checkpoint-500');
+   * const { weights } = await loadPretrainedWeights(source, 'AlbertForSequenceClassification');
+   * const trainer = await Trainer.create({ backend, config, weights, head: 'AlbertForSequenceClassification' });
+   * await trainer.loadOptimizerState(source); // trainer.stepCount === 500, trainer.seed === the run's
+   * ```
+   */
   async loadOptimizerState(source: ModelFileSource): Promise<void> {
-    const scalars = JSON.parse(await source.readText(OPTIMIZER_STATE_FILES.scalars)) as {
-      type?: unknown;
-      scalars?: unknown;
-      step?: unknown;
-    };
-    if (
-      typeof scalars.type !== 'string' ||
-      typeof scalars.scalars !== 'object' ||
-      scalars.scalars === null ||
-      typeof scalars.step !== 'number'
-    ) {
+    const stateFile = OPTIMIZER_STATE_FILES.scalars;
+    const state = parseTrainerState(await source.read(stateFile), source.description);
+    const refuse = (field: string, saved: unknown, current: unknown, hint: string): never => {
       throw new TrainingError(
         'TRAINING_BAD_STATE',
-        `${OPTIMIZER_STATE_FILES.scalars} in ${source.description} is not an optimizer state`,
-        { file: OPTIMIZER_STATE_FILES.scalars },
+        `${stateFile} in ${source.description}: ${field} of the saved run is ${JSON.stringify(saved)}, this trainer's is ${JSON.stringify(current)} (${hint})`,
+        { file: stateFile, field, saved, current },
       );
+    };
+    if (state.head !== this.graph.head)
+      refuse('head', state.head, this.graph.head, 'an optimizer state of another head');
+    if (state.dropout !== this.dropout)
+      refuse(
+        'dropout',
+        state.dropout,
+        this.dropout,
+        "whether dropout masks apply: create the trainer with the run's dropout option and config",
+      );
+    const current = this.optimizer.stateDict();
+    if (state.optimizerType !== current.type)
+      refuse('type', state.optimizerType, current.type, "the optimizer: create the trainer with the run's");
+
+    const tensorsFile = OPTIMIZER_STATE_FILES.tensors;
+    const tensors = new Map<string, Float32Array>();
+    for (const [name, tensor] of readSafetensors(await source.read(tensorsFile), tensorsFile)) {
+      const parameter = this.parameters.get(name.slice(0, Math.max(name.lastIndexOf('.'), 0)));
+      const problem =
+        parameter === undefined
+          ? `is the state of no parameter of this ${this.graph.head}`
+          : tensor.dtype !== 'float32' || tensor.data.length !== parameter.length
+            ? `has ${tensor.data.length} ${tensor.dtype} elements, its parameter ${parameter.length} float32`
+            : undefined;
+      if (problem !== undefined)
+        throw new TrainingError('TRAINING_BAD_STATE', `${tensorsFile} in ${source.description}: ${name} ${problem}`, {
+          file: tensorsFile,
+          field: name,
+        });
+      tensors.set(name, tensor.data as Float32Array);
     }
-    const tensors = readSafetensors(await source.read(OPTIMIZER_STATE_FILES.tensors), OPTIMIZER_STATE_FILES.tensors);
-    this.optimizer.loadStateDict({
-      type: scalars.type,
-      scalars: scalars.scalars as Record<string, unknown>,
-      tensors: new Map([...tensors].map(([key, tensor]) => [key, tensor.data])),
-    });
-    this.stepCount = scalars.step;
+    try {
+      this.optimizer.loadStateDict({ type: state.optimizerType, scalars: state.optimizerScalars, tensors });
+    } catch (error) {
+      this.optimizer.loadStateDict(current);
+      if (!(error instanceof TrainingError)) throw error;
+      throw new TrainingError(error.code, `${stateFile} in ${source.description}: ${error.message}`, {
+        ...error.details,
+        file: stateFile,
+      });
+    }
+    this.stepCount = state.step;
+    this.epochCount = state.epoch;
+    this.runSeed = state.seed;
   }
 
   /** Frees the backend sessions. */
