@@ -76,13 +76,17 @@ for (const label of graph.labelInputs) {
 }
 console.log(`${model} ${head} ${mode} on node-${device}: training graph ${graph.bytes.length} bytes`);
 
-if (process.env.VERBOSE === '1') {
+if (process.env.VERBOSE === '1' || process.env.VALIDATION !== undefined) {
   const ort = (await import('onnxruntime-node')).default;
   const session = await ort.InferenceSession.create(graph.bytes, {
-    executionProviders: [device],
+    executionProviders: [
+      device === 'webgpu' && process.env.VALIDATION !== undefined
+        ? { name: 'webgpu', validationMode: process.env.VALIDATION }
+        : device,
+    ],
     enableMemPattern: false,
-    logSeverityLevel: 0,
-    logVerbosityLevel: 1,
+    logSeverityLevel: process.env.VERBOSE === '1' ? 0 : 3,
+    logVerbosityLevel: process.env.VERBOSE === '1' ? 1 : 0,
   });
   const ortFeeds = {};
   for (const name of graph.parameterInputs)
