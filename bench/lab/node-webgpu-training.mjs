@@ -15,7 +15,10 @@
 // Measured (docs/performance.md, "node-webgpu training"): no hang — the first run of a session compiles
 // every distinct WebGPU program of the graph (61 for the tiny classifier's training graph, 387 dispatches
 // per run), which SwiftShader does in 0.1–3.8 s each: 10–35 s on the loaded two-core machine; later runs
-// take 0.3–0.5 s.
+// take 0.3–0.5 s; forward only (the training graph's loss and logits) is the same: 11.5 s, then 0.38 s. The
+// slowest compiles (gap before the next dispatch): Tanh 3.8 s, Gemm 3.7 and 3.2 s, Add 3.5 s, MatMul 3.2 s.
+// onnxruntime destroyed its WebGPU context with the last session, so `sessions` with PRESERVE=0 paid it again
+// per session (first runs 28.8, 19.2, 16.1 s); with the context kept (the default) 22.7, 0.39, 0.53 s.
 import { readFile } from 'node:fs/promises';
 import { AlbertConfig } from '@albert-ts/config';
 import * as core from '@albert-ts/core';

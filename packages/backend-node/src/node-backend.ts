@@ -51,7 +51,8 @@ export interface NodeBackendOptions {
    * first run, then 0.3 s with the context kept (docs/performance.md). Kept by one open session of a
    * 2 × 2 probe graph, since the Node binding does not pass onnxruntime's `preserveDevice` option on.
    * The cost: the context's buffer cache is not returned to the device when the last model is
-   * disposed. `false`: the context goes with the last session, as onnxruntime does by default.
+   * disposed. `false`: the context goes with the last session, as onnxruntime does by default — unless
+   * another WebGPU backend of the process keeps it (there is one context per process).
    */
   readonly preserveWebGpuContext?: boolean;
 }
@@ -122,7 +123,9 @@ let webGpuContextKeeper: Promise<OrtSession | undefined> | undefined;
  * and never releases it. A failure is not reported here: the model's own load reports it.
  */
 function keepWebGpuContext(ort: OrtModule, options: ReturnType<typeof nodeSessionOptions>): Promise<unknown> {
-  webGpuContextKeeper ??= ort.InferenceSession.create(buildProbeModel().bytes, options).catch(() => {
+  // one intra-op thread: the session never runs, so it needs no thread pool
+  const keeperOptions = { ...options, intraOpNumThreads: 1 };
+  webGpuContextKeeper ??= ort.InferenceSession.create(buildProbeModel().bytes, keeperOptions).catch(() => {
     webGpuContextKeeper = undefined;
     return undefined;
   });
