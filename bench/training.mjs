@@ -10,7 +10,9 @@
 //   --shape medium  V 30000, E 128, H 384, I 1536, 6 heads, 12 layers, batch 4 × 64 (for a loaded machine)
 //   --small         = --shape small: a tiny model and batch (smoke test; the tests in bench/test use it)
 // Python: $ALBERT_BENCH_PYTHON, else bench/.cache/venv (`pnpm bench --setup-python`), else python3.
-// node-webgpu: only with ALBERT_TRAINING_NODE_WEBGPU=1 (as the training parity suite; too slow on SwiftShader).
+// node-webgpu: set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json where there is no GPU; its peers run
+// by default with --shape small|medium, and at the base shape only with ALBERT_TRAINING_NODE_WEBGPU=1 (SwiftShader's
+// step is ~15x node-cpu's already at the small shape: docs/performance.md).
 import { fork, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -179,7 +181,7 @@ async function main() {
   const peerNames = option('peers', null)?.split(',') ?? DEFAULT_PEERS;
   for (const name of peerNames) if (!TRAINING_PEERS[name]) throw new Error(`unknown peer ${name} (see --list)`);
   const modelDirectory = await ensureTrainingModel();
-  const context = { modelDirectory, batch: makeBatch() };
+  const context = { modelDirectory, batch: makeBatch(), shape };
   log(
     `training step: ${{ base: 'albert-base-v2 shape', medium: 'MEDIUM shape', small: 'SMALL smoke-test shape' }[shape]} (V=${CONFIG.vocab_size}, E=${CONFIG.embedding_size}, H=${CONFIG.hidden_size}, L=${CONFIG.num_hidden_layers}, I=${CONFIG.intermediate_size}), batch ${BATCH.size} × ${BATCH.length}, fp32, 2 threads; ${warmup} warm-up + ${steps} timed steps per peer`,
   );

@@ -71,6 +71,20 @@ describe('nodeBackend', () => {
     console.log('node-webgpu probe:', result, 'VK_ICD_FILENAMES=', process.env['VK_ICD_FILENAMES']);
     if (!result.available) expect(result.reason).toMatch(/WebGPU/);
   });
+
+  it('runs webgpu models loaded after the previous one was disposed, with and without the kept context', async (context) => {
+    const probe = await nodeBackend({ device: 'webgpu' }).probe();
+    if (!probe.available) {
+      context.skip(probe.reason);
+      return;
+    }
+    for (const preserveWebGpuContext of [true, false, true]) {
+      const session = await nodeBackend({ device: 'webgpu', preserveWebGpuContext }).load(buildProbeModel());
+      const out = await session.run({ x: createTensor('float32', [2, 2], Float32Array.of(1, 2, 3, 4)) });
+      expect(Array.from(out['y']?.data as Float32Array)).toEqual([2, 4, 6, 8]);
+      await session.dispose();
+    }
+  });
 });
 
 describe('nodeBackend options', () => {
@@ -84,5 +98,6 @@ describe('nodeBackend options', () => {
     expect(() => nodeBackendByName('node-cpu', { threads: 2 } as never)).toThrow(
       expect.objectContaining({ code: 'OPTIONS_UNKNOWN_KEY' }),
     );
+    expect(nodeBackend({ device: 'webgpu', preserveWebGpuContext: false }).name).toBe('node-webgpu');
   });
 });

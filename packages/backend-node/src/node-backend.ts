@@ -43,6 +43,18 @@ export interface NodeBackendOptions {
    * one down (measured: 1 × 128 tokens 80 ms → 60 ms with two sessions in one process, docs/performance.md).
    */
   readonly allowSpinning?: boolean;
+  /**
+   * WebGPU only: keep onnxruntime's WebGPU context — the device and its cache of compiled shader
+   * pipelines — for the life of the process (default `true`). onnxruntime destroys the context with
+   * its last session, so each model loaded after the previous one was disposed compiles every
+   * pipeline again; on a software adapter (SwiftShader) that is 10–30 s for a small training graph's
+   * first run, then 0.3 s with the context kept (docs/performance.md). Kept by one open session of a
+   * 2 × 2 probe graph, since the Node binding does not pass onnxruntime's `preserveDevice` option on.
+   * The cost: the context's buffer cache is not returned to the device when the last model is
+   * disposed. `false`: the context goes with the last session, as onnxruntime does by default — unless
+   * another WebGPU backend of the process keeps it (there is one context per process).
+   */
+  readonly preserveWebGpuContext?: boolean;
 }
 
 type OrtModule = typeof import('onnxruntime-node');
@@ -97,6 +109,27 @@ export function nodeSessionOptions(
       ...(device === 'cpu' ? { optimization: { disable_specified_optimizers: 'SkipLayerNormFusion' } } : {}),
     },
   };
+}
+
+/**
+ * The session that keeps onnxruntime's process-wide WebGPU context alive (one per process: every
+ * onnxruntime-node WebGPU session of the process shares context 0), or the reason it could not be made.
+ */
+let webGpuContextKeeper: Promise<OrtSession | undefined> | undefined;
+
+/**
+ * Makes sure onnxruntime's WebGPU context outlives every model session (see
+ * {@link NodeBackendOptions.preserveWebGpuContext}): the first call opens a session of the probe graph
+ * and never releases it. A failure is not reported here: the model's own load reports it.
+ */
+function keepWebGpuContext(ort: OrtModule, options: ReturnType<typeof nodeSessionOptions>): Promise<unknown> {
+  // one intra-op thread: the session never runs, so it needs no thread pool
+  const keeperOptions = { ...options, intraOpNumThreads: 1 };
+  webGpuContextKeeper ??= ort.InferenceSession.create(buildProbeModel().bytes, keeperOptions).catch(() => {
+    webGpuContextKeeper = undefined;
+    return undefined;
+  });
+  return webGpuContextKeeper;
 }
 
 let ortModule: Promise<OrtModule> | undefined;
@@ -223,6 +256,7 @@ const NODE_BACKEND_OPTION_KEYS = [
   'graphOptimizationLevel',
   'enableCpuMemArena',
   'allowSpinning',
+  'preserveWebGpuContext',
 ] as const;
 
 /**
@@ -248,6 +282,7 @@ export function nodeBackend(options: NodeBackendOptions = {}): Backend {
   let probed: Promise<BackendProbeResult> | undefined;
 
   const sessionOptions = (loadOptions: BackendLoadOptions = {}) => nodeSessionOptions(device, options, loadOptions);
+  const preserveContext = device === 'webgpu' && options.preserveWebGpuContext !== false;
 
   const probe = (): Promise<BackendProbeResult> => {
     probed ??= (async (): Promise<BackendProbeResult> => {
@@ -258,6 +293,7 @@ export function nodeBackend(options: NodeBackendOptions = {}): Backend {
         return { available: false, reason: `onnxruntime-node could not be loaded: ${messageOf(error)}` };
       }
       try {
+        if (preserveContext) await keepWebGpuContext(ort, sessionOptions());
         const model = buildProbeModel();
         const session = await ort.InferenceSession.create(model.bytes, sessionOptions());
         try {
@@ -284,6 +320,7 @@ export function nodeBackend(options: NodeBackendOptions = {}): Backend {
     probe,
     async load(model: OnnxModel, loadOptions?: BackendLoadOptions): Promise<BackendSession> {
       const ort = await loadOrt();
+      if (preserveContext) await keepWebGpuContext(ort, sessionOptions());
       const session = await ort.InferenceSession.create(model.bytes, sessionOptions(loadOptions));
       return new NodeSession(ort, session);
     },
