@@ -154,7 +154,9 @@ export class TrainingStepSession {
 
   /**
    * One training step on `feeds` (model inputs and labels by HF name) at learning rate `lr`: the updated
-   * parameters replace the entries of `parameters`, `optimizer` records the new moments and the step.
+   * parameters replace the entries of `parameters`, `optimizer` records the new moments and the step — at once,
+   * or with the state on the device ({@link TrainingStepSession.keepsStateOnDevice}) at the next
+   * {@link TrainingStepSession.download}.
    *
    * @throws {@link TrainingError} `TRAINING_BAD_BATCH` when a model input or label is missing.
    */
@@ -182,17 +184,20 @@ export class TrainingStepSession {
     const next = new Map<string, DeviceTensor>();
     for (const name of this.graph.updated) {
       const names = adamwStateNames(name);
-      const take = (output: string): DeviceTensor => {
+      for (const [input, output] of [
+        [name, names.updatedParameter],
+        [names.expAvg, names.updatedExpAvg],
+        [names.expAvgSq, names.updatedExpAvgSq],
+      ] as const) {
         const handle = device[output];
-        if (handle === undefined)
+        if (handle === undefined) {
+          for (const unused of Object.values(device)) unused.dispose();
           throw new TrainingError('TRAINING_BAD_STATE', `the training step returned no ${output} on the device`, {
             field: output,
           });
-        return handle;
-      };
-      next.set(name, take(names.updatedParameter));
-      next.set(names.expAvg, take(names.updatedExpAvg));
-      next.set(names.expAvgSq, take(names.updatedExpAvgSq));
+        }
+        next.set(input, handle);
+      }
     }
     for (const handle of this.deviceState?.values() ?? []) handle.dispose();
     this.deviceState = next;
