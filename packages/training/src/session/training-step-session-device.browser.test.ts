@@ -5,6 +5,7 @@ import {
   initializeAlbertWeight,
   loadPretrainedWeights,
   memorySource,
+  readSafetensors,
   seededNormalSampler,
   type Backend,
 } from '@albert-ts/core';
@@ -17,6 +18,7 @@ import type { TrainingExample } from '../data/training-example.js';
 import { AdamW } from '../optim/adamw.js';
 import type { ParameterSet } from '../optim/parameter-set.js';
 import { Trainer } from '../trainer/trainer.js';
+import { TRAINING_TOLERANCE } from '../verify/verify-training-head.js';
 import { buildAlbertTrainingStepGraph } from './albert-training-step-graph.js';
 import { TrainingStepSession, type TrainingStepResult } from './training-step-session.js';
 
@@ -60,9 +62,32 @@ function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return max;
 }
 
+// The two paths have given identical bits in every run here; SwiftShader's float results can vary in the last bit
+// from run to run (the round-trip measurement saw one loss 1 ulp apart), so they are held to the fixture tolerances:
+// the three-step loss tolerance (relative) for losses and norms, the one-step tolerance for weights and moments.
 function expectSameState(a: ReadonlyMap<string, Float32Array>, b: ReadonlyMap<string, Float32Array>): void {
   expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  for (const [name, data] of a) expect(maxDifference(data, b.get(name) as Float32Array), name).toBe(0);
+  for (const [name, data] of a)
+    expect(maxDifference(data, b.get(name) as Float32Array), name).toBeLessThanOrEqual(TRAINING_TOLERANCE.oneStep);
+}
+
+function expectClose(a: number, b: number, what: string): void {
+  expect(Math.abs(a - b) / Math.max(Math.abs(b), 1e-30), `${what}: ${a} vs ${b}`).toBeLessThanOrEqual(
+    TRAINING_TOLERANCE.threeStepLoss,
+  );
+}
+
+function expectSameSteps(
+  a: readonly { loss: number; gradNorm: number; lr: number }[],
+  b: readonly { loss: number; gradNorm: number; lr: number }[],
+): void {
+  expect(a.length).toBe(b.length);
+  a.forEach((step, index) => {
+    const other = b[index] as (typeof b)[number];
+    expectClose(step.loss, other.loss, `loss of step ${index}`);
+    expectClose(step.gradNorm, other.gradNorm, `grad norm of step ${index}`);
+    expect(step.lr).toBe(other.lr);
+  });
 }
 
 describe('fused training step with the state on the WebGPU device', () => {
@@ -108,7 +133,7 @@ describe('fused training step with the state on the WebGPU device', () => {
     console.log(
       `[device state] tiny classifier, 3 fused steps: losses device ${deviceResults.map((result) => result.loss).join(', ')}; host ${hostResults.map((result) => result.loss).join(', ')}`,
     );
-    expect(deviceResults).toEqual(hostResults);
+    expectSameSteps(deviceResults, hostResults);
     // Between sync points JavaScript's copy is the one the run started from...
     expectSameState(onDevice.parameters, initial);
     expect(onDevice.optimizer.stateDict().tensors.size).toBe(0);
@@ -121,18 +146,29 @@ describe('fused training step with the state on the WebGPU device', () => {
     expectSameState(deviceState.tensors, hostState.tensors);
 
     // One more step each, then the checkpoint files (their own sync point) are the same bytes.
-    expect(await onDevice.step(examples)).toEqual(await onHost.step(examples));
+    expectSameSteps([await onDevice.step(examples)], [await onHost.step(examples)]);
     const deviceFiles = await onDevice.checkpointFiles();
     const hostFiles = await onHost.checkpointFiles();
     expect([...deviceFiles.keys()]).toEqual([...hostFiles.keys()]);
-    for (const [name, bytes] of deviceFiles) expect(bytes, name).toEqual(hostFiles.get(name));
-    expect(await onDevice.evaluate(examples)).toEqual(await onHost.evaluate(examples));
+    for (const [name, bytes] of deviceFiles) {
+      if (!name.endsWith('.safetensors')) expect(bytes, name).toEqual(hostFiles.get(name));
+      else
+        expectSameState(
+          new Map([...readSafetensors(bytes, name)].map(([key, tensor]) => [key, tensor.data])),
+          new Map(
+            [...readSafetensors(hostFiles.get(name) as Uint8Array, name)].map(([key, tensor]) => [key, tensor.data]),
+          ),
+        );
+    }
+    const [deviceEvaluation, hostEvaluation] = [await onDevice.evaluate(examples), await onHost.evaluate(examples)];
+    expectClose(deviceEvaluation.loss, hostEvaluation.loss, 'evaluation loss');
+    expect(deviceEvaluation.metrics).toEqual(hostEvaluation.metrics);
 
     // Loading an optimizer state hands the state back to JavaScript first; the runs stay together.
     const source = memorySource(Object.fromEntries(hostFiles));
     await onDevice.loadOptimizerState(source);
     await onHost.loadOptimizerState(source);
-    expect(await onDevice.step(examples)).toEqual(await onHost.step(examples));
+    expectSameSteps([await onDevice.step(examples)], [await onHost.step(examples)]);
     await onDevice.synchronize();
     expectSameState(onDevice.parameters, onHost.parameters);
     await onDevice.dispose();
@@ -170,8 +206,9 @@ describe('fused training step with the state on the WebGPU device', () => {
     const host = await run(false);
     expect([device.keeps, device.onDevice, device.afterRelease]).toEqual([true, true, false]);
     expect([host.keeps, host.onDevice]).toEqual([false, false]);
-    expect(device.results.map(({ loss, gradNorm }) => [loss, gradNorm])).toEqual(
-      host.results.map(({ loss, gradNorm }) => [loss, gradNorm]),
+    expectSameSteps(
+      device.results.map(({ loss, gradNorm }) => ({ loss, gradNorm, lr: 0 })),
+      host.results.map(({ loss, gradNorm }) => ({ loss, gradNorm, lr: 0 })),
     );
     expectSameState(device.parameters, host.parameters);
     expectSameState(device.optimizer.stateDict().tensors, host.optimizer.stateDict().tensors);
@@ -248,7 +285,7 @@ async function randomClassifier(shape: Record<string, number>) {
 // Opt-in (ALBERT_WEBGPU_BENCH=1): what the round trip costs per step, for docs/performance.md.
 describe.skipIf(!benchEnabled)('fused step round trip cost on browser-webgpu (ALBERT_WEBGPU_BENCH=1)', () => {
   const shapes: Record<string, { model: Record<string, number>; batch: [number, number] }> = {
-    // docs/performance.md: between the bench's small and medium shapes, so that SwiftShader finishes.
+    // docs/performance.md: between the bench's small and medium shapes (medium takes minutes per step on SwiftShader).
     'mid (V 8000, E 128, H 256, 4 layers, I 1024), batch 4 × 32': {
       model: {
         vocab_size: 8000,
@@ -258,11 +295,6 @@ describe.skipIf(!benchEnabled)('fused step round trip cost on browser-webgpu (AL
         intermediate_size: 1024,
       },
       batch: [4, 32],
-    },
-    // bench/training.mjs --shape medium.
-    'medium (V 30000, E 128, H 384, 12 layers, I 1536), batch 4 × 64': {
-      model: { hidden_size: 384, num_attention_heads: 6, intermediate_size: 1536 },
-      batch: [4, 64],
     },
   };
   for (const [label, shape] of Object.entries(shapes)) {
@@ -315,7 +347,7 @@ describe.skipIf(!benchEnabled)('fused step round trip cost on browser-webgpu (AL
         losses[String(keepStateOnDevice)] = runLosses;
         times.sort((a, b) => a - b);
         const median = (times[Math.floor(times.length / 2) - 1]! + times[Math.floor(times.length / 2)]!) / 2;
-        const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(2);
+        const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 4 : 2);
         table.push(
           `| ${keepStateOnDevice ? 'on the device' : 'JavaScript (round trip)'} | ${median.toFixed(0)} | ${mib(last!.transfer.fedBytes)} | ${mib(last!.transfer.fetchedBytes)} | ${keepStateOnDevice ? syncMs.toFixed(0) : '–'} |`,
         );
@@ -325,7 +357,15 @@ describe.skipIf(!benchEnabled)('fused step round trip cost on browser-webgpu (AL
           `| state | ms per step (median of 4) | MiB fed per step | MiB fetched per step | download (sync) ms |\n|---|---|---|---|---|\n${table.join('\n')}\n` +
           `losses host ${losses['false']?.join(', ')}\nlosses device ${losses['true']?.join(', ')}`,
       );
-      expect(losses['true']).toEqual(losses['false']);
+      // SwiftShader's float results vary in the last bit from run to run (seen: one loss 1 ulp apart at step 4, the
+      // next equal again), so the two paths are held to the fixture's three-step loss tolerance here.
+      const device = losses['true'] as number[];
+      const host = losses['false'] as number[];
+      const relative = Math.max(
+        ...device.map((loss, index) => Math.abs(loss - (host[index] as number)) / Math.abs(host[index] as number)),
+      );
+      console.log(`[round trip] max relative loss difference device vs host: ${relative.toExponential(2)}`);
+      expect(relative).toBeLessThanOrEqual(TRAINING_TOLERANCE.threeStepLoss);
     });
   }
 });
