@@ -86,6 +86,20 @@ export async function createOrtWebSession(
   // The device tensors this session returned: fed back only here, disposed with the session (onnxruntime-web
   // destroys its buffer cache when its last session is released, so no handle may outlive its session).
   const owner = createDeviceTensorOwner<OrtWebTensor>(backend);
+  // GPU buffers fed to the last run, by input: JSEP keeps a fed buffer registered as that input until another GPU
+  // buffer is fed to it (or the session is released), so a handle disposed while bound is released only then —
+  // released at once, its buffer went back to JSEP's pool while still registered, and a later session read a
+  // destroyed buffer (measured in the training parity suite: "Tensor shape is too large" in the next case).
+  const boundInputs = new Map<string, OrtWebTensor>();
+  const releaseWhenUnbound = new Set<OrtWebTensor>();
+  const releaseUnbound = (): void => {
+    const bound = new Set(boundInputs.values());
+    for (const value of releaseWhenUnbound)
+      if (!bound.has(value)) {
+        releaseWhenUnbound.delete(value);
+        value.dispose();
+      }
+  };
 
   const checkFeeds = (feeds: Readonly<Record<string, Tensor | DeviceTensor>>): void => {
     for (const name of Object.keys(feeds)) {
@@ -181,6 +195,7 @@ export async function createOrtWebSession(
     try {
       results = await session.run(ortFeeds, requested);
     } catch (error) {
+      releaseUnbound();
       throw new WebBackendError(
         'BACKEND_RUN_FAILED',
         `${backend}: onnxruntime-web failed to run the graph: ${describeRuntimeError(error)}`,
@@ -188,6 +203,11 @@ export async function createOrtWebSession(
         { cause: error },
       );
     }
+    for (const name of inputNames) {
+      const value = ortFeeds[name] as OrtWebTensor;
+      if (value.location === 'gpu-buffer') boundInputs.set(name, value);
+    }
+    releaseUnbound();
     const host: Record<string, Tensor> = {};
     const device: Record<string, DeviceTensor> = {};
     const pending = new Set(requested);
@@ -245,7 +265,10 @@ export async function createOrtWebSession(
           );
         }
       },
-      release: () => value.dispose(),
+      release: () => {
+        if ([...boundInputs.values()].includes(value)) releaseWhenUnbound.add(value);
+        else value.dispose();
+      },
     });
   };
 
@@ -270,6 +293,9 @@ export async function createOrtWebSession(
       disposed = true;
       await queue;
       owner.disposeAll();
+      for (const value of releaseWhenUnbound) value.dispose();
+      releaseWhenUnbound.clear();
+      boundInputs.clear();
       await session.release();
     },
   };

@@ -296,6 +296,12 @@ describe.skipIf(!benchEnabled)('fused step round trip cost on browser-webgpu (AL
       },
       batch: [4, 32],
     },
+    // ALBERT's state is mostly its embeddings (albert-base: 3.8 M of 11.7 M): albert-base's vocabulary and
+    // embedding width with a small encoder, so that the state is large and the compute small.
+    'embedding-heavy (V 30000, E 128, H 128, 2 layers, I 512), batch 2 × 16': {
+      model: { hidden_size: 128, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 512 },
+      batch: [2, 16],
+    },
   };
   for (const [label, shape] of Object.entries(shapes)) {
     it(label, { timeout: 900_000 }, async () => {
