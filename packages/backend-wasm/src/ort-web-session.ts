@@ -92,6 +92,7 @@ export async function createOrtWebSession(
   // destroyed buffer (measured in the training parity suite: "Tensor shape is too large" in the next case).
   const boundInputs = new Map<string, OrtWebTensor>();
   const releaseWhenUnbound = new Set<OrtWebTensor>();
+  let closing = false;
   const releaseUnbound = (): void => {
     const bound = new Set(boundInputs.values());
     for (const value of releaseWhenUnbound)
@@ -266,7 +267,7 @@ export async function createOrtWebSession(
         }
       },
       release: () => {
-        if ([...boundInputs.values()].includes(value)) releaseWhenUnbound.add(value);
+        if (closing || [...boundInputs.values()].includes(value)) releaseWhenUnbound.add(value);
         else value.dispose();
       },
     });
@@ -292,11 +293,19 @@ export async function createOrtWebSession(
       if (disposed) return;
       disposed = true;
       await queue;
+      // The handles left are released after the session (which unregisters the fed buffers first).
+      closing = true;
       owner.disposeAll();
-      for (const value of releaseWhenUnbound) value.dispose();
+      await session.release();
+      for (const value of releaseWhenUnbound) {
+        try {
+          value.dispose();
+        } catch {
+          // onnxruntime-web already dropped its buffers with its last session
+        }
+      }
       releaseWhenUnbound.clear();
       boundInputs.clear();
-      await session.release();
     },
   };
   return deviceOutputs.size === 0

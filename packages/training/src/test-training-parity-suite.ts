@@ -48,7 +48,7 @@ export interface TrainingParitySuiteOptions {
   readonly onReport?: (rows: readonly TrainingParityRow[]) => void | Promise<void>;
   /** Where the optimizer runs (default `typescript`; `graph`: the AdamW update graph and the fused step graph). */
   readonly optimizerPlacement?: 'typescript' | 'graph';
-  /** With `optimizerPlacement: 'graph'`: whether the fused step keeps its state on the device (default: where it can). */
+  /** With `optimizerPlacement: 'graph'`: whether the fused step keeps its state on the device (default `false`). */
   readonly keepStateOnDevice?: boolean;
 }
 

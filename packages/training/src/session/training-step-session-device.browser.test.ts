@@ -121,7 +121,7 @@ describe('fused training step with the state on the WebGPU device', () => {
         optimizerPlacement: 'fused',
         ...(keepStateOnDevice === undefined ? {} : { keepStateOnDevice }),
       });
-    const onDevice = await create(); // WebGPU's default
+    const onDevice = await create(true);
     const onHost = await create(false);
     const initial = new Map([...onDevice.parameters].map(([name, data]) => [name, data.slice()]));
     const deviceResults = [];

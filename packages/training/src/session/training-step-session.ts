@@ -44,9 +44,11 @@ export interface TrainingStepTransfer {
 /** Options of {@link TrainingStepSession.load} beside the backend's load options. */
 export interface TrainingStepSessionOptions {
   /**
-   * Keep the updated weights and both AdamW moments on the backend's device between steps (default: where the
-   * backend supports device tensors, `capabilities.deviceTensors` — WebGPU). `true` on a backend without them is
-   * a {@link TrainingError} `TRAINING_UNSUPPORTED_OPTION`.
+   * Keep the updated weights and both AdamW moments on the backend's device between steps (backends with
+   * `capabilities.deviceTensors`: WebGPU). Default `false`, opt-in while a known onnxruntime-web JSEP problem stands:
+   * after sessions that fed GPU outputs back, a later session in the same page can fail with "Tensor shape is too
+   * large" (docs/architecture.md). `true` on a backend without device tensors is a {@link TrainingError}
+   * `TRAINING_UNSUPPORTED_OPTION`.
    */
   readonly keepStateOnDevice?: boolean;
 }
@@ -65,7 +67,7 @@ function tensorBytes(tensor: Tensor): number {
  * entries of the parameter set; the moments go to the {@link AdamW}, which keeps `stateDict` and saving
  * working as with the TypeScript optimizer).
  *
- * Where the backend keeps tensors on its device (WebGPU; {@link TrainingStepSessionOptions.keepStateOnDevice}),
+ * With {@link TrainingStepSessionOptions.keepStateOnDevice} on a backend that keeps tensors on its device (WebGPU),
  * the updated weights and moments stay there instead: each step feeds the previous step's outputs back as
  * device tensors and frees the ones before; only the loss, the logits and `grad_norm` come to JavaScript. The
  * parameter set and the optimizer are then refreshed only at a sync point, {@link TrainingStepSession.download}
@@ -130,7 +132,7 @@ export class TrainingStepSession {
         `keepStateOnDevice: the ${backend.name} backend keeps no tensors on a device (its capabilities.deviceTensors is not true)`,
         { field: 'keepStateOnDevice', value: backend.name },
       );
-    const onDevice = keepStateOnDevice ?? supported;
+    const onDevice = keepStateOnDevice ?? false;
     const session = await backend.load(graph, {
       ...TRAINING_LOAD_OPTIONS,
       ...options,

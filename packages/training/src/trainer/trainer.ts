@@ -97,7 +97,8 @@ export interface TrainerOptions {
   readonly optimizerPlacement?: OptimizerPlacement;
   /**
    * With `optimizerPlacement: 'fused'`: keep the weights and AdamW moments on the backend's device between steps
-   * (default: where the backend supports device tensors — WebGPU; `true` elsewhere is a typed error). Then
+   * (backends with device tensors: WebGPU; `true` elsewhere is a typed error). Default `false` for now (opt-in: see
+   * `TrainingStepSessionOptions.keepStateOnDevice` for the known onnxruntime-web issue). Then
    * {@link Trainer.parameters} and `optimizer.stateDict()` are current after {@link Trainer.synchronize} (which
    * `save`, `checkpointFiles` and `evaluate` call), not after every step.
    */

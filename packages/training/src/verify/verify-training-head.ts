@@ -167,7 +167,7 @@ export interface VerifyTrainingHeadOptions {
   readonly optimizerPlacement?: 'typescript' | 'graph';
   /**
    * With `optimizerPlacement: 'graph'`: keep the fused step's weights and moments on the backend's device between
-   * the full steps (default: where the backend supports device tensors, see `TrainingStepSession.load`).
+   * the full steps (default `false`, see `TrainingStepSession.load`).
    */
   readonly keepStateOnDevice?: boolean;
 }
