@@ -2,6 +2,7 @@ import { checkOptionKeys } from '@albert-ts/config';
 import {
   BACKEND_SPECIFICATION_VERSION,
   buildProbeModel,
+  checkDeviceOutputNames,
   type Backend,
   type BackendCapabilities,
   type BackendLoadOptions,
@@ -371,6 +372,8 @@ export function createWasmBackend(
       return probePromise;
     },
     async load(model: OnnxModel, loadOptions?: BackendLoadOptions): Promise<BackendSession> {
+      // WebAssembly tensors live in host memory: asking to keep outputs on a device is a typed error.
+      checkDeviceOutputNames({ name, capabilities }, model, loadOptions?.deviceOutputNames);
       const ort = await runtime();
       return createOrtWebSession(ort, model, {
         backend: name,

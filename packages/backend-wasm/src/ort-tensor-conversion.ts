@@ -35,6 +35,23 @@ export function ortTypeOf(dtype: TensorDataType): ort.Tensor.Type | undefined {
 }
 
 /**
+ * Maps onnxruntime-web's name of an element type to core's.
+ *
+ * @throws {@link WebBackendError} `BACKEND_UNSUPPORTED_DTYPE` for a type albert-ts does not read (naming `output`).
+ */
+export function coreTypeOf(type: ort.Tensor.Type, context: { backend: string; output: string }): TensorDataType {
+  const dtype = ORT_TO_CORE[type];
+  if (dtype === undefined) {
+    throw new WebBackendError(
+      'BACKEND_UNSUPPORTED_DTYPE',
+      `${context.backend}: output '${context.output}' has onnxruntime type ${type}, which albert-ts does not read`,
+      { backend: context.backend, output: context.output, actual: type },
+    );
+  }
+  return dtype;
+}
+
+/**
  * Converts a core {@link Tensor} to an onnxruntime-web tensor without copying (unless `copy`; the proxy
  * worker transfers, i.e. detaches, the buffers it is given, so callers pass `copy: true` there).
  */
@@ -66,14 +83,7 @@ export function toOrtTensor(
 
 /** Converts an onnxruntime-web CPU tensor to a core {@link Tensor} (no copy: the data is already a JS-owned array). */
 export function fromOrtTensor(tensor: OrtWebTensor, context: { backend: string; output: string }): Tensor {
-  const dtype = ORT_TO_CORE[tensor.type];
-  if (dtype === undefined) {
-    throw new WebBackendError(
-      'BACKEND_UNSUPPORTED_DTYPE',
-      `${context.backend}: output '${context.output}' has onnxruntime type ${tensor.type}, which albert-ts does not read`,
-      { backend: context.backend, output: context.output, actual: tensor.type },
-    );
-  }
+  const dtype = coreTypeOf(tensor.type, context);
   const shape = tensor.dims.map(Number);
   const data: unknown = tensor.data;
   switch (dtype) {

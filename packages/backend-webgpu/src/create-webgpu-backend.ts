@@ -1,6 +1,7 @@
 import { checkOptionKeys } from '@albert-ts/config';
 import {
   BACKEND_SPECIFICATION_VERSION,
+  checkDeviceOutputNames,
   type BackendCapabilities,
   type BackendLoadOptions,
   type BackendProbeResult,
@@ -60,7 +61,8 @@ export function createWebGpuBackend(
   checkOptionKeys(options, WEBGPU_BACKEND_OPTION_KEYS, 'webgpuBackend');
   const name = 'webgpu';
   const build = options.build ?? DEFAULT_WEBGPU_BUILD;
-  const capabilities = { contribOperators: WEBGPU_CONTRIB_OPERATORS[build], float16: false };
+  // deviceTensors: outputs can stay in GPU buffers (onnxruntime-web's preferredOutputLocation 'gpu-buffer') and be fed back.
+  const capabilities = { contribOperators: WEBGPU_CONTRIB_OPERATORS[build], float16: false, deviceTensors: true };
   let report: WebGpuAdapterReport | undefined;
   let probePromise: Promise<BackendProbeResult> | undefined;
 
@@ -164,10 +166,15 @@ export function createWebGpuBackend(
     adapterReport: () => report,
     probe,
     async load(model: OnnxModel, loadOptions?: BackendLoadOptions): Promise<BackendSession> {
+      const deviceOutputNames = checkDeviceOutputNames({ name, capabilities }, model, loadOptions?.deviceOutputNames);
       const probed = await probe();
       if (!probed.available) throw new WebBackendError('BACKEND_UNAVAILABLE', probed.reason, { backend: name, build });
       const ort = await runtime();
-      return createOrtWebSession(ort, model, { backend: name, sessionOptions: sessionOptions(loadOptions) });
+      return createOrtWebSession(ort, model, {
+        backend: name,
+        sessionOptions: sessionOptions(loadOptions),
+        deviceOutputNames,
+      });
     },
   } satisfies WebGpuBackend & { capabilities: BackendCapabilities };
 }

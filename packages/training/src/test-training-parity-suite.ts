@@ -48,6 +48,8 @@ export interface TrainingParitySuiteOptions {
   readonly onReport?: (rows: readonly TrainingParityRow[]) => void | Promise<void>;
   /** Where the optimizer runs (default `typescript`; `graph`: the AdamW update graph and the fused step graph). */
   readonly optimizerPlacement?: 'typescript' | 'graph';
+  /** With `optimizerPlacement: 'graph'`: whether the fused step keeps its state on the device (default `false`). */
+  readonly keepStateOnDevice?: boolean;
 }
 
 function requiredFromEnvironment(): string[] {
@@ -93,7 +95,14 @@ export function defineTrainingParitySuite(options: TrainingParitySuiteOptions): 
   };
 
   const placement = options.optimizerPlacement ?? 'typescript';
-  const title = placement === 'typescript' ? options.backendName : `${options.backendName}, optimizer in the graph`;
+  const state =
+    options.keepStateOnDevice === undefined
+      ? ''
+      : options.keepStateOnDevice
+        ? ', state on the device'
+        : ', state in JavaScript';
+  const title =
+    placement === 'typescript' ? options.backendName : `${options.backendName}, optimizer in the graph${state}`;
   describe(`training parity: ${title}`, () => {
     beforeAll(async () => {
       backend = options.createBackend();
@@ -133,6 +142,7 @@ export function defineTrainingParitySuite(options: TrainingParitySuiteOptions): 
             cases,
             head: key,
             optimizerPlacement: placement,
+            ...(options.keepStateOnDevice === undefined ? {} : { keepStateOnDevice: options.keepStateOnDevice }),
           });
           rows.push({ backend: options.backendName, model, ...report });
           expect(report.problems).toEqual([]);

@@ -118,6 +118,14 @@ export interface TrainerOptions {
    * `customOptimizer`); `fused` takes one micro-batch per step (no gradient accumulation).
    */
   readonly optimizerPlacement?: OptimizerPlacement;
+  /**
+   * With `optimizerPlacement: 'fused'`: keep the weights and AdamW moments on the backend's device between steps
+   * (backends with device tensors: WebGPU; `true` elsewhere is a typed error). Default `false` for now (opt-in: see
+   * `TrainingStepSessionOptions.keepStateOnDevice` for the known onnxruntime-web issue). Then
+   * {@link Trainer.parameters} and `optimizer.stateDict()` are current after {@link Trainer.synchronize} (which
+   * `save`, `checkpointFiles` and `evaluate` call), not after every step.
+   */
+  readonly keepStateOnDevice?: boolean;
 }
 
 /** Options of {@link Trainer.fit}. */
@@ -196,6 +204,7 @@ const TRAINER_OPTION_KEYS = new Set([
   'dropout',
   'loadOptions',
   'optimizerPlacement',
+  'keepStateOnDevice',
 ]);
 const FIT_OPTION_KEYS = new Set([
   'epochs',
@@ -241,7 +250,8 @@ export interface FitResult {
 export class Trainer {
   /**
    * The fp32 master weights, by HF name: updated in place by each step with the TypeScript optimizer;
-   * with the optimizer in a graph, each step replaces the entries with the graph's output arrays.
+   * with the optimizer in a graph, each step replaces the entries with the graph's output arrays. With the
+   * state on the device (`keepStateOnDevice`), the entries are replaced at {@link Trainer.synchronize} only.
    */
   readonly parameters: ParameterSet;
   /** The optimizer. */
@@ -329,6 +339,12 @@ export class Trainer {
         `Trainer: optimizerPlacement ${placement} runs AdamW in a graph; a customOptimizer needs optimizerPlacement typescript`,
         { field: 'customOptimizer' },
       );
+    if (placement !== 'fused' && options.keepStateOnDevice === true)
+      throw new TrainingError(
+        'TRAINING_UNSUPPORTED_OPTION',
+        `Trainer: keepStateOnDevice keeps the fused step's state on the device; it needs optimizerPlacement fused, not ${placement}`,
+        { field: 'keepStateOnDevice' },
+      );
     if (placement === 'fused' && accumulation !== 1)
       throw new TrainingError(
         'TRAINING_UNSUPPORTED_OPTION',
@@ -353,7 +369,13 @@ export class Trainer {
         optimizer: { betas, eps, weightDecay, decays, maxGradNorm },
       });
       graph = stepGraph;
-      session = await TrainingStepSession.load(options.backend, stepGraph, shapes, options.loadOptions);
+      session = await TrainingStepSession.load(
+        options.backend,
+        stepGraph,
+        shapes,
+        options.loadOptions,
+        options.keepStateOnDevice === undefined ? {} : { keepStateOnDevice: options.keepStateOnDevice },
+      );
     } else {
       graph = buildAlbertTrainingGraph(options.config, options.weights, graphOptions);
       session = await GradientSession.load(options.backend, graph, shapes, options.loadOptions);
@@ -371,7 +393,20 @@ export class Trainer {
     return new Trainer(options, graph, session, parameters, optimizer, updateSession);
   }
 
-  /** The current weights as tensors by HF name (views of {@link Trainer.parameters}). */
+  /**
+   * Copies the weights and optimizer state that the fused step keeps on the device (`keepStateOnDevice`) into
+   * {@link Trainer.parameters} and the optimizer, so that they can be read (`weights()`, `optimizer.stateDict()`).
+   * `save`, `checkpointFiles` and `evaluate` call it; nothing to do on other placements.
+   */
+  async synchronize(): Promise<void> {
+    if (this.session instanceof TrainingStepSession)
+      await this.session.download(this.parameters, this.optimizer as AdamW);
+  }
+
+  /**
+   * The current weights as tensors by HF name (views of {@link Trainer.parameters}; with the state on the device,
+   * as of the last {@link Trainer.synchronize}).
+   */
   weights(): Map<string, Tensor<'float32'>> {
     const shapes = new Map(this.options.weights.keys.map((key) => [key, this.options.weights.get(key).shape]));
     return new Map(
@@ -505,6 +540,7 @@ export class Trainer {
       return GradientSession.load(options.backend, graph, shapes, options.loadOptions);
     })();
     const evaluation = await this.evaluationSession;
+    await this.synchronize(); // the twin session reads the weights from JavaScript
     return (feeds) => evaluation.evaluate(this.parameters, feeds);
   }
 
@@ -616,6 +652,7 @@ export class Trainer {
   async checkpointFiles(
     options: { tokenizerSource?: ModelFileSource; optimizerState?: boolean } = {},
   ): Promise<Map<string, Uint8Array>> {
+    await this.synchronize();
     const files = new Map<string, Uint8Array>();
     const config = this.options.config.with({
       architectures: [this.graph.head],
@@ -715,6 +752,10 @@ export class Trainer {
    * ```
    */
   async loadOptimizerState(source: ModelFileSource): Promise<void> {
+    // The loaded state replaces JavaScript's copy: the device's goes first (the weights come back from it;
+    // moving the state to JavaScript changes no value).
+    if (this.session instanceof TrainingStepSession)
+      await this.session.release(this.parameters, this.optimizer as AdamW);
     const stateFile = OPTIMIZER_STATE_FILES.scalars;
     const state = parseTrainerState(await source.read(stateFile), source.description);
     const refuse = (field: string, saved: unknown, current: unknown, hint: string): never => {

@@ -165,6 +165,11 @@ export interface VerifyTrainingHeadOptions {
    * gradients with the AdamW update graph and the full steps with the fused training-step graph.
    */
   readonly optimizerPlacement?: 'typescript' | 'graph';
+  /**
+   * With `optimizerPlacement: 'graph'`: keep the fused step's weights and moments on the backend's device between
+   * the full steps (default `false`, see `TrainingStepSession.load`).
+   */
+  readonly keepStateOnDevice?: boolean;
 }
 
 /**
@@ -322,10 +327,17 @@ export async function verifyTrainingHead(options: VerifyTrainingHeadOptions): Pr
           maxGradNorm: fixture.optimizer.clip_grad_norm,
         },
       });
-      const stepSession = await TrainingStepSession.load(options.backend, stepGraph, shapes);
+      const stepSession = await TrainingStepSession.load(
+        options.backend,
+        stepGraph,
+        shapes,
+        {},
+        options.keepStateOnDevice === undefined ? {} : { keepStateOnDevice: options.keepStateOnDevice },
+      );
       try {
         for (let step = 0; step < fixture.optimizer.steps; step += 1)
           losses.push((await stepSession.step(parameters, optimizer, optimizer.lr, feeds)).loss);
+        await stepSession.download(parameters, optimizer); // the weights after the steps, when the device kept them
       } finally {
         await stepSession.dispose();
       }
