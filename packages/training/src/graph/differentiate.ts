@@ -91,8 +91,7 @@ export function differentiate(editor: GraphEditor, options: DifferentiateOptions
   const recomputed = new Map<ReadonlySet<string>, Map<GraphValue, GraphValue>>();
   const producer = new Map<GraphValue, string>();
   for (const node of forward) for (const output of node.outputs) producer.set(output, node.name);
-  const producedIn = (region: ReadonlySet<string>, value: GraphValue): boolean =>
-    region.has(producer.get(value) ?? '');
+  const producedIn = (region: ReadonlySet<string>, value: GraphValue): boolean => region.has(producer.get(value) ?? '');
   const recomputedNode = (node: OnnxNodeProto): OnnxNodeProto => {
     const region = regionOf.get(node.name);
     if (region === undefined) return node;
