@@ -18,8 +18,9 @@ export type DeviceTensorErrorCode =
  *
  * @example
  * ```ts
- * import { DeviceTensorError } from '@albert-ts/core';
+ * import { DeviceTensorError, type DeviceTensor } from '@albert-ts/core';
  *
+ * declare const handle: DeviceTensor;
  * try {
  *   await handle.download();
  * } catch (error) {

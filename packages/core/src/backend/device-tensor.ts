@@ -13,8 +13,13 @@ import { DeviceTensorError } from './device-tensor-error.js';
  *
  * @example
  * ```ts
- * import { supportsDeviceTensors } from '@albert-ts/core';
+ * import { supportsDeviceTensors, type Backend, type OnnxModel, type Tensor } from '@albert-ts/core';
  *
+ * declare const backend: Backend; // e.g. webgpuBackend()
+ * declare const model: OnnxModel; // a graph with a state_in input and a state_out output
+ * declare const initial: Tensor;
+ * declare const x: Tensor;
+ * declare const inputs: Tensor[];
  * if (supportsDeviceTensors(backend)) {
  *   const session = await backend.load(model, { deviceOutputNames: ['state_out'] });
  *   let { host, device } = await session.runOnDevice!({ state_in: initial, x });
